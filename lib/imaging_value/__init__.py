@@ -1,0 +1,55 @@
+"""The value framework workbook for medical imaging data.
+
+A small public surface: load a data folder, load a request, score and rank
+the agreement options, follow the decision tree, check national guidance,
+and (in the analytics modules) test how robust the answer is and share the
+value among contributing sites.
+"""
+
+from importlib.metadata import PackageNotFoundError, version
+
+from .data import Dataset, RequestEntry, load_dataset, load_request, scan_requests
+from .errors import DataValidationError, ImagingValueError, ParameterError, Problem
+from .guidance import Flag, GuidanceCheck, check_guidance, flags_by_option
+from .portfolio import Finding, data_quality_findings, exemplar_recommendations, portfolio_summary
+from .schema import Option, Project, Request, Requester
+from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
+from .tree import Recommendation, Step, recommend
+
+try:
+    __version__ = version("imaging-value")
+except PackageNotFoundError:  # running from a source tree that was not installed
+    __version__ = "0+unknown"
+
+__all__ = [
+    "__version__",
+    "Dataset",
+    "RequestEntry",
+    "load_dataset",
+    "load_request",
+    "scan_requests",
+    "ImagingValueError",
+    "DataValidationError",
+    "ParameterError",
+    "Problem",
+    "Option",
+    "Project",
+    "Request",
+    "Requester",
+    "ScoreTable",
+    "Ranking",
+    "score_options",
+    "normalise_weights",
+    "rank_options",
+    "Recommendation",
+    "Step",
+    "recommend",
+    "Flag",
+    "GuidanceCheck",
+    "check_guidance",
+    "flags_by_option",
+    "Finding",
+    "portfolio_summary",
+    "data_quality_findings",
+    "exemplar_recommendations",
+]

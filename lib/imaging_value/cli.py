@@ -1,0 +1,158 @@
+"""The ``imaging-value`` command line.
+
+Exit 0 on success; on bad input exit 2 with one line on stderr beginning
+``error:``, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from . import __version__
+from .answers import portfolio_answer, profiles_answer, rank_answer, recommend_answer
+from .data import DEFAULT_DATA_DIR, load_dataset, load_request
+from .errors import DataValidationError, ImagingValueError, ParameterError
+from .scoring import parse_weights
+
+__all__ = ["main"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage mistake is one ``error:`` line and exit 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise ParameterError("command line", f"valid arguments (see '{self.prog} --help')", message)
+
+
+def _add_data(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR",
+                        help="data folder with the same layout as data/samples (default: %(default)s)")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+
+
+def _add_request(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
+    parser.add_argument("--requester", type=int, default=None, metavar="I",
+                        help="only the requester at this position (from 0); default: every requester")
+
+
+def _add_weights(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--weights", type=str, default=None, metavar="LEVER=W,...",
+                       help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0)")
+    group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
+    parser.add_argument("--version", action="version", version=f"imaging-value {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("portfolio", help="the exemplar projects and their summary")
+    _add_data(p)
+    p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
+    _add_data(p)
+    p = sub.add_parser("recommend", help="the decision tree's recommendation and its path, per requester")
+    _add_request(p)
+    _add_data(p)
+    p = sub.add_parser("rank", help="options ranked by weighted score, with guidance flags, per requester")
+    _add_request(p)
+    _add_weights(p)
+    _add_data(p)
+    p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
+                                      "as JSON and CSV")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    _add_data(p)
+    return parser
+
+
+# --- text output ---------------------------------------------------------------------
+
+
+def _text_portfolio(answer: dict) -> str:
+    lines = [f"{'project':62} {'modalities':12} {'size':>9} {'partners':>8}"]
+    for p in answer["projects"]:
+        size = f"{p['dataset_size']:,}" if p["dataset_size"] is not None else p["dataset_size_note"]
+        lines.append(f"{p['name'][:62]:62} {'/'.join(p['modalities']):12} {size:>9} {p['nhs_partners']:>8}")
+    s = answer["summary"]
+    lines.append(f"{s['projects']} projects, {s['images_known']:,} images known, {s['projects_size_unknown']} of "
+                 f"unknown size, {s['nhs_partner_links']} NHS partner links")
+    lines += [f"finding: {f['project']}: {f['finding']}" for f in answer["findings"]]
+    return "\n".join(lines)
+
+
+def _text_profiles(answer: dict) -> str:
+    return "\n".join(
+        f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
+    )
+
+
+def _text_recommend(answer: dict) -> str:
+    lines = []
+    for rec in answer["recommendations"]:
+        assumed = ", ".join(f"{k}={v}" for k, v in rec["assumed"].items())
+        lines.append(f"requester {rec['requester_index']} ({rec['requester']['kind']}): {rec['option']}"
+                     + (f"  [assuming {assumed}]" if assumed else ""))
+        lines += [f"    {step['question']} -> {step['answer']}: {step['rationale']}" for step in rec["path"]]
+    return "\n".join(lines)
+
+
+def _text_rank(answer: dict) -> str:
+    lines = ["weights: " + ", ".join(f"{k}={v:.3f}" for k, v in answer["weights"].items())]
+    for entry in answer["rankings"]:
+        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}):")
+        for place, row in enumerate(entry["ranking"], start=1):
+            flags = "; ".join(f["reason"] for f in row["flags"])
+            lines.append(f"  {place}. {row['option']:26} {row['score']:6.3f}" + (f"  flags: {flags}" if flags else ""))
+    return "\n".join(lines)
+
+
+# --- commands ------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    dataset = load_dataset(args.data)
+    if args.command == "portfolio":
+        return portfolio_answer(dataset), _text_portfolio
+    if args.command == "profiles":
+        return profiles_answer(dataset), _text_profiles
+    if args.command == "export":
+        from .export import export_all
+
+        written = export_all(dataset, args.out)
+        return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
+    request = load_request(args.request, dataset)
+    if args.command == "recommend":
+        return recommend_answer(dataset, request, args.requester), _text_recommend
+    if args.command == "rank":
+        weights = parse_weights(args.weights) if args.weights is not None else None
+        return rank_answer(dataset, request, weights, args.profile, args.requester), _text_rank
+    raise AssertionError(args.command)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        answer, text = _run(args)
+    except DataValidationError as exc:
+        print(f"error: {exc.one_line()}", file=sys.stderr)
+        return 2
+    except ImagingValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else text(answer))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,75 @@
+"""Facts about a (request, requester, option) and the one evaluator of conditions on them.
+
+Adjustments, the decision tree and the guidance checklist all test facts the
+same way, so they share this module.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from .schema import Condition, Option, Request, Requester
+
+__all__ = ["facts_for", "holds", "all_hold", "fill_reason"]
+
+
+def facts_for(request: Request, requester: Requester, option: Option | None = None) -> dict[str, Any]:
+    """The facts conditions can test, keyed by their dotted names."""
+    facts: dict[str, Any] = {
+        "request.temporality": request.temporality,
+        "request.curation": request.curation,
+        "request.sites.count": request.sites.count,
+        "request.deidentification": request.deidentification_text(),
+        "requester.kind": requester.kind,
+        "requester.profit_stage": requester.profit_stage,
+        "requester.sector": requester.sector,
+    }
+    if option is not None:
+        facts["option.mechanisms"] = tuple(option.mechanisms)
+        facts["option.exclusivity_months"] = option.exclusivity_months
+    return facts
+
+
+def _as_tuple(value: Any) -> tuple:
+    if isinstance(value, (tuple, list)):
+        return tuple(value)
+    return (value,)
+
+
+def holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
+    """Whether one condition holds for the facts. A missing or null fact never satisfies a test."""
+    actual = facts.get(condition.fact)
+    if actual is None:
+        return condition.op == "not_in"
+    op, value = condition.op, condition.value
+    if op == "in":
+        return actual in _as_tuple(value)
+    if op == "not_in":
+        return actual not in _as_tuple(value)
+    if op == "eq":
+        return str(actual) == str(value)
+    if op in ("gt", "ge", "lt", "le"):
+        if not isinstance(actual, (int, float)):
+            return False
+        bound = float(value)  # type: ignore[arg-type]
+        return {"gt": actual > bound, "ge": actual >= bound, "lt": actual < bound, "le": actual <= bound}[op]
+    if op == "has_any":
+        return any(v in _as_tuple(actual) for v in _as_tuple(value))
+    if op == "lacks_all":
+        return not any(v in _as_tuple(actual) for v in _as_tuple(value))
+    raise AssertionError(f"unknown op {op!r}")  # the schema admits no other op
+
+
+def all_hold(conditions: tuple[Condition, ...], facts: Mapping[str, Any]) -> bool:
+    return all(holds(c, facts) for c in conditions)
+
+
+def fill_reason(template: str, facts: Mapping[str, Any]) -> str:
+    """Fill ``{request_curation}``-style placeholders from the facts; unknown names stay as written."""
+    values = {key.replace(".", "_"): (" and ".join(v) if isinstance(v, tuple) else v) for key, v in facts.items()}
+
+    class _Keep(dict):
+        def __missing__(self, key: str) -> str:
+            return "{" + key + "}"
+
+    return template.format_map(_Keep(values))

@@ -1,0 +1,523 @@
+"""Load and validate a data folder: every file checked, every problem collected.
+
+A data folder has this layout (see ``data/samples/README.md``)::
+
+    projects.csv  levers.yaml  options.yaml  base_scores.csv  adjustments.csv
+    profiles.csv  decision_tree.yaml  guidance.yaml  site_defaults.csv
+    pooling.yaml  requests/<id>.yaml
+
+:func:`load_dataset` either returns a complete :class:`Dataset` or raises one
+:class:`DataValidationError` listing every problem in every file; nothing is
+ever partly loaded.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import types
+import typing
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, TypeVar
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from .errors import DataValidationError, Problem
+from .schema import (
+    LEVER_IDS,
+    Adjustment,
+    BaseScore,
+    DecisionTreeSpec,
+    GuidanceItem,
+    Lever,
+    Option,
+    PoolingSpec,
+    Profile,
+    Project,
+    Request,
+    SiteDefault,
+)
+
+__all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "DEFAULT_DATA_DIR", "RequestEntry"]
+
+M = TypeVar("M", bound=BaseModel)
+
+DEFAULT_DATA_DIR = Path("data/samples")
+
+TREE_DOMAINS: dict[str, tuple[str, ...]] = {
+    "request.temporality": ("retrospective", "prospective"),
+    "request.curation": ("raw", "cleaned", "curated"),
+    "requester.kind": ("university", "charity", "sme", "multinational"),
+    "requester.profit_stage": ("pre_profit", "profit_generating"),
+}
+
+
+# --- turning pydantic's errors into our problems ---------------------------------------
+
+
+def _describe_expected(error: dict[str, Any]) -> str:
+    msg = str(error.get("msg", "a valid value"))
+    for prefix in ("Input should be ", "Value error, "):
+        if msg.startswith(prefix):
+            msg = msg[len(prefix):]
+    if error.get("type") == "missing":
+        return "a value (this field is required)"
+    if error.get("type") == "extra_forbidden":
+        return "no such field (check the spelling)"
+    return msg
+
+
+def _describe_found(error: dict[str, Any]) -> str:
+    if error.get("type") == "missing":
+        return "nothing"
+    value = error.get("input")
+    if isinstance(value, dict):
+        return "a record with keys " + ", ".join(map(str, value)) if value else "an empty record"
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _problems_from(exc: ValidationError, file: str, location: str) -> list[Problem]:
+    problems = []
+    errors = exc.errors()
+    # a list whose items failed is also reported "too short" by pydantic: keep only the item errors
+    failed_inside = {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"]))}
+    for error in errors:
+        if error.get("type") == "too_short" and tuple(error.get("loc", ())) in failed_inside:
+            continue
+        ctx = error.get("ctx") or {}
+        loc = [str(part) for part in error.get("loc", ())]
+        if error.get("type") == "rule":
+            loc = loc + [ctx["field"]]
+        # pydantic reports a model-level check with an empty location
+        field_name = loc[-1] if loc else ""
+        path = location
+        inner = loc[:-1]
+        if inner:
+            nested = ""
+            for part in inner:
+                nested += f"[{part}]" if part.isdigit() else (f".{part}" if nested else part)
+            path = f"{location} {nested}".strip() if location else nested
+        if field_name.isdigit() and inner:
+            field_name = f"{inner[-1]}[{field_name}]"
+        if error.get("type") == "rule":
+            expected, found = ctx["expected"], ctx["found"]
+        else:
+            expected, found = _describe_expected(error), _describe_found(error)
+        problems.append(Problem(file=file, location=path, field=field_name, expected=expected, found=found))
+    return problems
+
+
+def _validate(model: type[M], data: Any, file: str, location: str, problems: list[Problem]) -> M | None:
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        problems.extend(_problems_from(exc, file, location))
+        return None
+
+
+# --- reading files -------------------------------------------------------------------
+
+
+def _optional(annotation: Any) -> bool:
+    return type(None) in typing.get_args(annotation) or annotation is type(None)
+
+
+def _is_tuple(annotation: Any) -> bool:
+    for candidate in (annotation, *typing.get_args(annotation)):
+        if typing.get_origin(candidate) is tuple:
+            return True
+    return False
+
+
+def _csv_cell(model: type[BaseModel], column: str, text: str) -> Any:
+    info = model.model_fields.get(column)
+    if info is None:
+        return text
+    annotation = info.annotation
+    if _is_tuple(annotation):
+        return [part.strip() for part in text.split(";") if part.strip()]
+    if text.strip() == "" and _optional(annotation):
+        return None
+    return text
+
+
+def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | None:
+    name = path.name
+    try:
+        raw = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        problems.append(Problem(name, "", "", "the file to exist in the data folder", "no such file"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, f"byte {exc.start}", "", "UTF-8 text", "bytes that are not UTF-8"))
+        return None
+    reader = csv.DictReader(io.StringIO(raw))
+    header = reader.fieldnames or []
+    required = list(model.model_fields)
+    missing = [c for c in required if c not in header]
+    unknown = [c for c in header if c not in required]
+    for column in missing:
+        problems.append(
+            Problem(name, "header", column, f"a column named '{column}'",
+                    "columns " + ", ".join(header) if header else "no header")
+        )
+    for column in unknown:
+        problems.append(Problem(name, "header", column, "only the columns " + ", ".join(required),
+                                f"an extra column '{column}'"))
+    if missing or unknown:
+        return None
+    records: list[M] = []
+    ok = True
+    for number, row in enumerate(reader, start=1):
+        where = f"row {number} (line {reader.line_num})"
+        if None in row:
+            problems.append(Problem(name, where, "", f"{len(header)} cells", f"{len(header) + len(row[None])} cells"))
+            ok = False
+            continue
+        data = {column: _csv_cell(model, column, (row.get(column) or "")) for column in header}
+        record = _validate(model, data, name, where, problems)
+        if record is None:
+            ok = False
+        else:
+            records.append(record)
+    return records if ok else None
+
+
+def _read_yaml(path: Path, problems: list[Problem], display: str | None = None) -> Any:
+    name = display or path.name
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        problems.append(Problem(name, "", "", "the file to exist", "no such file"))
+        return None
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(name, f"byte {exc.start}", "", "UTF-8 text", "bytes that are not UTF-8"))
+        return None
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        problems.append(Problem(name, where, "", "well-formed YAML", f"a syntax error ({what})"))
+        return None
+
+
+def _yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) -> list[M] | None:
+    data = _read_yaml(path, problems)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get(key), list):
+        problems.append(Problem(path.name, "top level", key, f"a mapping with a list under '{key}'",
+                                type(data).__name__ if not isinstance(data, dict) else "keys " + ", ".join(map(str, data))))
+        return None
+    records: list[M] = []
+    ok = True
+    for index, item in enumerate(data[key]):
+        ident = item.get("id") if isinstance(item, dict) else None
+        where = f"{key}[{index}]" + (f" ({ident})" if ident else "")
+        record = _validate(model, item, path.name, where, problems)
+        if record is None:
+            ok = False
+        else:
+            records.append(record)
+    return records if ok else None
+
+
+def _duplicates(values: Iterable[str]) -> list[str]:
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for value in values:
+        if value in seen and value not in dupes:
+            dupes.append(value)
+        seen.add(value)
+    return dupes
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+# --- the dataset ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """Everything in a data folder except the requests, validated and cross-checked."""
+
+    root: Path
+    projects: tuple[Project, ...]
+    levers: tuple[Lever, ...]
+    options: tuple[Option, ...]
+    base_scores: tuple[BaseScore, ...]
+    adjustments: tuple[Adjustment, ...]
+    profiles: tuple[Profile, ...]
+    tree: DecisionTreeSpec
+    guidance: tuple[GuidanceItem, ...]
+    site_defaults: tuple[SiteDefault, ...]
+    pooling: PoolingSpec
+    digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
+
+    @property
+    def lever_ids(self) -> tuple[str, ...]:
+        return tuple(lever.id for lever in self.levers)
+
+    @property
+    def option_ids(self) -> tuple[str, ...]:
+        return tuple(option.id for option in self.options)
+
+    def option(self, option_id: str) -> Option:
+        for option in self.options:
+            if option.id == option_id:
+                return option
+        raise KeyError(option_id)
+
+    def profile(self, name: str) -> Profile:
+        for profile in self.profiles:
+            if profile.name == name:
+                return profile
+        from .errors import ParameterError
+
+        raise ParameterError("profile", "one of " + ", ".join(p.name for p in self.profiles), name)
+
+    @property
+    def requests_dir(self) -> Path:
+        return self.root / "requests"
+
+    def request_ids(self) -> list[str]:
+        """Ids of the request files in ``requests/`` (file stems), sorted."""
+        if not self.requests_dir.is_dir():
+            return []
+        return sorted(p.stem for p in self.requests_dir.glob("*.yaml"))
+
+
+DATA_FILES = (
+    "projects.csv",
+    "levers.yaml",
+    "options.yaml",
+    "base_scores.csv",
+    "adjustments.csv",
+    "profiles.csv",
+    "decision_tree.yaml",
+    "guidance.yaml",
+    "site_defaults.csv",
+    "pooling.yaml",
+)
+
+
+def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
+    """Load and validate every file of a data folder; raise one error listing every problem."""
+    root = Path(root)
+    if not root.is_dir():
+        raise DataValidationError([Problem(str(root), "", "", "a data folder", "no such folder")])
+    problems: list[Problem] = []
+    projects = _read_csv(root / "projects.csv", Project, problems)
+    levers = _yaml_list(root / "levers.yaml", "levers", Lever, problems)
+    options = _yaml_list(root / "options.yaml", "options", Option, problems)
+    base_scores = _read_csv(root / "base_scores.csv", BaseScore, problems)
+    adjustments = _read_csv(root / "adjustments.csv", Adjustment, problems)
+    profiles = _read_csv(root / "profiles.csv", Profile, problems)
+    tree_data = _read_yaml(root / "decision_tree.yaml", problems)
+    tree = None if tree_data is None else _validate(DecisionTreeSpec, tree_data, "decision_tree.yaml", "", problems)
+    guidance = _yaml_list(root / "guidance.yaml", "items", GuidanceItem, problems)
+    site_defaults = _read_csv(root / "site_defaults.csv", SiteDefault, problems)
+    pooling_data = _read_yaml(root / "pooling.yaml", problems)
+    pooling = None if pooling_data is None else _validate(PoolingSpec, pooling_data, "pooling.yaml", "", problems)
+
+    _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
+                 site_defaults)
+    if problems:
+        raise DataValidationError(problems)
+    assert projects is not None and levers is not None and options is not None and base_scores is not None
+    assert adjustments is not None and profiles is not None and tree is not None and guidance is not None
+    assert site_defaults is not None and pooling is not None
+    return Dataset(
+        root=root,
+        projects=tuple(projects),
+        levers=tuple(levers),
+        options=tuple(options),
+        base_scores=tuple(base_scores),
+        adjustments=tuple(adjustments),
+        profiles=tuple(profiles),
+        tree=tree,
+        guidance=tuple(guidance),
+        site_defaults=tuple(site_defaults),
+        pooling=pooling,
+        digests={name: _digest(root / name) for name in DATA_FILES},
+    )
+
+
+def _cross_check(problems: list[Problem], projects, levers, options, base_scores, adjustments, profiles, tree,
+                 guidance, site_defaults) -> None:
+    """Checks that span records or files: unique ids, references that resolve, complete tables."""
+    if projects is not None:
+        for name in _duplicates(p.name for p in projects):
+            problems.append(Problem("projects.csv", f"project '{name}'", "name", "unique project names", "a duplicate"))
+    if levers is not None:
+        ids = [lever.id for lever in levers]
+        for lever in _duplicates(ids):
+            problems.append(Problem("levers.yaml", f"lever '{lever}'", "id", "each lever once", "a duplicate"))
+        for lever in LEVER_IDS:
+            if lever not in ids:
+                problems.append(Problem("levers.yaml", "levers", "id", f"a lever '{lever}'", "none"))
+    option_ids = [o.id for o in options] if options is not None else None
+    if option_ids is not None:
+        for oid in _duplicates(option_ids):
+            problems.append(Problem("options.yaml", f"option '{oid}'", "id", "unique option ids", "a duplicate"))
+    if option_ids is not None and base_scores is not None:
+        cells = [(s.option, s.lever) for s in base_scores]
+        for index, (oid, lever) in enumerate(cells, start=1):
+            if oid not in option_ids:
+                problems.append(Problem("base_scores.csv", f"row {index}", "option",
+                                        "an option id from options.yaml", repr(oid)))
+        for key in _duplicates(f"{o}|{l}" for o, l in cells):
+            oid, lever = key.split("|")
+            problems.append(Problem("base_scores.csv", f"option '{oid}'", lever, "one score per option and lever",
+                                    "two rows"))
+        present = set(cells)
+        for oid in option_ids:
+            for lever in LEVER_IDS:
+                if (oid, lever) not in present:
+                    problems.append(Problem("base_scores.csv", f"option '{oid}'", lever,
+                                            "a base score for every option and lever", "no row"))
+    if adjustments is not None:
+        for aid in _duplicates(a.id for a in adjustments):
+            problems.append(Problem("adjustments.csv", f"adjustment '{aid}'", "id", "unique ids", "a duplicate"))
+        if option_ids is not None:
+            for index, adj in enumerate(adjustments, start=1):
+                if adj.option not in option_ids:
+                    problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "option",
+                                            "an option id from options.yaml", repr(adj.option)))
+    if profiles is not None:
+        for name in _duplicates(p.name for p in profiles):
+            problems.append(Problem("profiles.csv", f"profile '{name}'", "name", "unique profile names", "a duplicate"))
+    if tree is not None:
+        _check_tree(tree, option_ids, problems)
+    if guidance is not None:
+        for gid in _duplicates(g.id for g in guidance):
+            problems.append(Problem("guidance.yaml", f"item '{gid}'", "id", "unique ids", "a duplicate"))
+    if site_defaults is not None:
+        kinds = [s.kind for s in site_defaults]
+        for kind in ("large_trust", "district_general", "academic"):
+            if kind not in kinds:
+                problems.append(Problem("site_defaults.csv", "rows", "kind", f"a row for '{kind}'", "none"))
+
+
+def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: list[Problem]) -> None:
+    file = "decision_tree.yaml"
+    node_ids = [n.id for n in tree.nodes]
+    for nid in _duplicates(node_ids):
+        problems.append(Problem(file, f"node '{nid}'", "id", "unique node ids", "a duplicate"))
+    if tree.start not in node_ids:
+        problems.append(Problem(file, "top level", "start", "the id of a node", repr(tree.start)))
+    for node in tree.nodes:
+        domain = TREE_DOMAINS[node.fact]
+        covered: list[str] = []
+        for index, branch in enumerate(node.branches):
+            where = f"node '{node.id}' branches[{index}]"
+            for value in branch.when:
+                if value not in domain:
+                    problems.append(Problem(file, where, "when", f"values of {node.fact}: " + ", ".join(domain),
+                                            repr(value)))
+                elif value in covered:
+                    problems.append(Problem(file, where, "when", "each value in one branch only",
+                                            f"{value!r} again"))
+                covered.append(value)
+            if branch.next is not None and branch.next not in node_ids:
+                problems.append(Problem(file, where, "next", "the id of a node", repr(branch.next)))
+            if branch.option is not None and option_ids is not None and branch.option not in option_ids:
+                problems.append(Problem(file, where, "option", "an option id from options.yaml", repr(branch.option)))
+        absent = [v for v in domain if v not in covered]
+        if absent:
+            problems.append(Problem(file, f"node '{node.id}'", "branches", "a branch for every value of " + node.fact,
+                                    "none for " + ", ".join(absent)))
+    # cycles: walk from every node
+    by_id = {n.id: n for n in tree.nodes}
+
+    def visit(nid: str, trail: tuple[str, ...]) -> None:
+        if nid in trail:
+            problems.append(Problem(file, f"node '{nid}'", "next", "a tree without loops",
+                                    "a loop " + " -> ".join(trail + (nid,))))
+            return
+        node = by_id.get(nid)
+        if node is None:
+            return
+        for branch in node.branches:
+            if branch.next is not None:
+                visit(branch.next, trail + (nid,))
+
+    if tree.start in by_id:
+        visit(tree.start, ())
+
+
+# --- requests ------------------------------------------------------------------------
+
+
+def _request_display_name(path: Path, dataset: Dataset | None) -> str:
+    if dataset is not None:
+        try:
+            return str(path.resolve().relative_to(dataset.root.resolve()))
+        except ValueError:
+            pass
+    return path.name
+
+
+def load_request(ref: str | Path, dataset: Dataset) -> Request:
+    """Load a request by id (a file in the data folder's ``requests/``) or by path to a YAML file."""
+    path = Path(ref)
+    if not (path.suffix in (".yaml", ".yml") or path.exists()):
+        candidate = dataset.requests_dir / f"{ref}.yaml"
+        if not candidate.exists():
+            known = ", ".join(dataset.request_ids()) or "none"
+            raise DataValidationError([Problem("requests", "", "request",
+                                               f"a request id ({known}) or a path to a request file", repr(str(ref)))])
+        path = candidate
+    return _load_request_file(path, dataset)
+
+
+def _load_request_file(path: Path, dataset: Dataset | None) -> Request:
+    problems: list[Problem] = []
+    name = _request_display_name(path, dataset)
+    data = _read_yaml(path, problems, display=name)
+    request = None
+    if data is not None:
+        if not isinstance(data, dict):
+            problems.append(Problem(name, "top level", "", "a mapping of request fields", type(data).__name__))
+        else:
+            request = _validate(Request, data, name, "", problems)
+            if request is not None and path.parent.name == "requests" and request.id != path.stem:
+                problems.append(Problem(name, "", "id", f"the file's name, '{path.stem}'", repr(request.id)))
+    if problems or request is None:
+        raise DataValidationError(problems)
+    return request
+
+
+@dataclass(frozen=True)
+class RequestEntry:
+    """A request file found in the data folder: its request, or why it could not be loaded."""
+
+    id: str
+    path: Path
+    request: Request | None
+    error: DataValidationError | None
+
+
+def scan_requests(dataset: Dataset) -> list[RequestEntry]:
+    """Every request file in the data folder, valid or not (for pickers that must not break)."""
+    entries = []
+    for rid in dataset.request_ids():
+        path = dataset.requests_dir / f"{rid}.yaml"
+        try:
+            entries.append(RequestEntry(rid, path, _load_request_file(path, dataset), None))
+        except DataValidationError as exc:
+            entries.append(RequestEntry(rid, path, None, exc))
+    return entries
+
+
+def file_digest(path: str | Path) -> str:
+    """sha256 of a file's bytes (for report headers)."""
+    return _digest(Path(path))

@@ -1,0 +1,155 @@
+"""Scoring the agreement options on the value levers, and ranking them by weighted sum.
+
+Validation (what a request or weight may be) lives elsewhere; these functions
+do the arithmetic and keep every intermediate table so a report can show the
+working: base scores, the adjustments that fired, the final scores, and each
+lever's weighted contribution.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+
+from .conditions import facts_for, holds
+from .data import Dataset
+from .errors import ParameterError
+from .schema import Request, Requester
+
+__all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights",
+           "requester_at"]
+
+SCORE_MIN, SCORE_MAX = 0.0, 10.0
+
+
+def requester_at(request: Request, index: int) -> Requester:
+    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(request.requesters):
+        raise ParameterError("requester", f"an index from 0 to {len(request.requesters) - 1} for {request.id}", index)
+    return request.requesters[index]
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Every option's score on every lever for one (request, requester), with the working."""
+
+    request_id: str
+    requester_index: int
+    requester: Requester
+    options: tuple[str, ...]
+    levers: tuple[str, ...]
+    base: pd.DataFrame  # options x levers, from base_scores.csv
+    fired: pd.DataFrame  # the adjustments that applied: id, option, lever, delta, rationale
+    scores: pd.DataFrame  # options x levers, base + adjustments, clipped to 0..10
+    rationale: pd.DataFrame  # options x levers, the base score's one-line rationale
+
+    @property
+    def matrix(self) -> np.ndarray:
+        return self.scores.to_numpy(dtype=float)
+
+
+def score_options(dataset: Dataset, request: Request, requester_index: int = 0) -> ScoreTable:
+    """Score every option on every lever: base table plus the context adjustments that fire."""
+    requester = requester_at(request, requester_index)
+    options, levers = dataset.option_ids, dataset.lever_ids
+    base = pd.DataFrame(0.0, index=pd.Index(options, name="option"), columns=pd.Index(levers, name="lever"))
+    rationale = pd.DataFrame("", index=base.index, columns=base.columns)
+    for cell in dataset.base_scores:
+        base.loc[cell.option, cell.lever] = cell.score
+        rationale.loc[cell.option, cell.lever] = cell.rationale
+    facts = facts_for(request, requester)
+    fired_rows = [
+        {"id": adj.id, "option": adj.option, "lever": adj.lever, "delta": adj.delta, "rationale": adj.rationale}
+        for adj in dataset.adjustments
+        if holds(adj.condition(), facts)
+    ]
+    fired = pd.DataFrame(fired_rows, columns=["id", "option", "lever", "delta", "rationale"])
+    scores = base.copy()
+    for row in fired_rows:
+        scores.loc[row["option"], row["lever"]] += row["delta"]
+    scores = scores.clip(SCORE_MIN, SCORE_MAX)
+    return ScoreTable(request.id, requester_index, requester, options, levers, base, fired, scores, rationale)
+
+
+def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ...]) -> dict[str, float]:
+    """Weights scaled to sum to 1. None: every lever weighs the same. A lever left out weighs 0.
+
+    Raises :class:`ParameterError` for an unknown lever, a negative or non-finite weight, or all zeros.
+    """
+    if weights is None:
+        return {lever: 1.0 / len(levers) for lever in levers}
+    unknown = [name for name in weights if name not in levers]
+    if unknown:
+        raise ParameterError("weights", "lever names from " + ", ".join(levers), ", ".join(unknown))
+    values: dict[str, float] = {}
+    for lever in levers:
+        raw = weights.get(lever, 0.0)
+        try:
+            value = float(raw)
+        except (TypeError, ValueError):
+            raise ParameterError("weights", f"a number for lever '{lever}'", raw) from None
+        if not math.isfinite(value) or value < 0:
+            raise ParameterError("weights", f"a non-negative number for lever '{lever}'", raw)
+        values[lever] = value
+    total = sum(values.values())
+    if total <= 0:
+        raise ParameterError("weights", "at least one positive weight", "all weights 0")
+    return {lever: value / total for lever, value in values.items()}
+
+
+def parse_weights(text: str) -> dict[str, float]:
+    """Parse ``clinical=3,commercial=1`` into a mapping (not yet normalised)."""
+    weights: dict[str, float] = {}
+    for part in (p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        name, sep, value = part.partition("=")
+        if not sep:
+            raise ParameterError("weights", "LEVER=NUMBER pairs separated by commas", part)
+        name = name.strip()
+        if name in weights:
+            raise ParameterError("weights", "each lever once", name)
+        try:
+            weights[name] = float(value)
+        except ValueError:
+            raise ParameterError("weights", f"a number for lever '{name}'", value.strip()) from None
+    if not weights:
+        raise ParameterError("weights", "LEVER=NUMBER pairs separated by commas", text)
+    return weights
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Options ordered by weighted score, best first, with each lever's contribution."""
+
+    table: ScoreTable
+    weights: dict[str, float]  # normalised
+    contributions: pd.DataFrame  # options x levers: score x weight
+    totals: pd.Series  # option -> weighted score
+    order: tuple[str, ...]  # option ids, best first (ties keep the options file's order)
+
+    @property
+    def winner(self) -> str:
+        return self.order[0]
+
+    def frame(self) -> pd.DataFrame:
+        """One row per option, best first: rank, score and lever scores."""
+        frame = self.table.scores.loc[list(self.order)].copy()
+        frame.insert(0, "score", self.totals.loc[list(self.order)])
+        frame.insert(0, "rank", range(1, len(self.order) + 1))
+        return frame
+
+
+def rank_options(table: ScoreTable, weights: Mapping[str, float] | None = None) -> Ranking:
+    """Rank options by the weighted sum of their lever scores (weights normalised first)."""
+    normalised = normalise_weights(weights, table.levers)
+    w = np.array([normalised[lever] for lever in table.levers])
+    contributions = table.scores * w
+    totals = contributions.sum(axis=1)
+    # stable sort on the negated total (rounded, so float noise is no tie-breaker) keeps file order among ties
+    order_idx = np.argsort(-np.round(totals.to_numpy(), 9), kind="stable")
+    order = tuple(table.options[i] for i in order_idx)
+    return Ranking(table, normalised, contributions, totals, order)
