@@ -8,11 +8,16 @@ value among contributing sites.
 
 from importlib.metadata import PackageNotFoundError, version
 
+from .alignment import AlignmentResult, stakeholder_alignment
+from .analysis import Analysis, SiteContributions, analyse, site_contributions, split, worth_curve
 from .data import Dataset, RequestEntry, load_dataset, load_request, scan_requests
 from .errors import DataValidationError, ImagingValueError, ParameterError, Problem
 from .guidance import Flag, GuidanceCheck, check_guidance, flags_by_option
 from .portfolio import Finding, data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Option, Project, Request, Requester
+from .sharing import SplitResult, WorthCurve, split_all, split_value
+from .smaa import SmaaResult, smaa
+from .stability import StabilityResult, weight_stability
 from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
 from .tree import Recommendation, Step, recommend
 
@@ -52,4 +57,20 @@ __all__ = [
     "portfolio_summary",
     "data_quality_findings",
     "exemplar_recommendations",
+    "Analysis",
+    "analyse",
+    "SmaaResult",
+    "smaa",
+    "StabilityResult",
+    "weight_stability",
+    "AlignmentResult",
+    "stakeholder_alignment",
+    "SplitResult",
+    "WorthCurve",
+    "split_value",
+    "split_all",
+    "SiteContributions",
+    "site_contributions",
+    "split",
+    "worth_curve",
 ]

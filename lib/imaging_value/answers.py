@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Mapping
 
 from .data import Dataset
+from .errors import ParameterError
 from .guidance import check_guidance, flags_by_option
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .scoring import normalise_weights, rank_options, requester_at, score_options
 from .tree import recommend
 
-__all__ = ["portfolio_answer", "profiles_answer", "recommend_answer", "rank_answer", "resolve_weights",
-           "requester_indices"]
+__all__ = ["portfolio_answer", "profiles_answer", "recommend_answer", "rank_answer", "acceptability_answer",
+           "stability_answer", "alignment_answer", "split_answer", "resolve_weights", "requester_indices"]
 
 
 def requester_indices(request: Request, requester: int | None) -> list[int]:
@@ -76,8 +77,6 @@ def recommend_answer(dataset: Dataset, request: Request, requester: int | None =
 def resolve_weights(dataset: Dataset, weights: Mapping[str, float] | None = None,
                     profile: str | None = None) -> dict[str, float]:
     """Normalised weights from explicit weights, a stakeholder profile, or (neither) equal weights."""
-    from .errors import ParameterError
-
     if weights is not None and profile is not None:
         raise ParameterError("weights", "either weights or a profile, not both", "both")
     if profile is not None:
@@ -106,3 +105,78 @@ def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float]
                          "ranking": rows})
     return {"request": request.id, "weights": normalised, "rankings": rankings}
 
+
+
+def _requester_entry(request: Request, index: int) -> dict:
+    return {"requester_index": index, "requester": request.requesters[index].summary()}
+
+
+def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = 10_000, seed: int = 0,
+                         profile: str | None = None, concentration: float | None = None,
+                         requester: int | None = None) -> dict:
+    from .analysis import DEFAULT_CONCENTRATION, acceptability
+
+    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
+        raise ParameterError("samples", "a whole number of at least 1", samples)
+    centre = resolve_weights(dataset, profile=profile) if profile is not None else None
+    results = []
+    for index in requester_indices(request, requester):
+        result = acceptability(score_options(dataset, request, index), n_samples=samples, seed=seed, centre=centre,
+                               concentration=concentration)
+        results.append({
+            **_requester_entry(request, index),
+            "options": list(result.options),
+            "rank_acceptability": result.rank_acceptability.to_numpy().tolist(),
+            "central_weights": result.to_dict()["central_weights"],
+            "confidence": result.to_dict()["confidence"],
+        })
+    return {"request": request.id, "samples": samples, "seed": seed, "profile": profile,
+            "concentration": None if profile is None else (concentration or DEFAULT_CONCENTRATION),
+            "results": results}
+
+
+def stability_answer(dataset: Dataset, request: Request, weights: Mapping[str, float] | None = None,
+                     profile: str | None = None, requester: int | None = None) -> dict:
+    from .analysis import stability
+
+    normalised = resolve_weights(dataset, weights, profile)
+    results = []
+    for index in requester_indices(request, requester):
+        result = stability(score_options(dataset, request, index), normalised).to_dict()
+        results.append({**_requester_entry(request, index), "winner": result["winner"],
+                        "levers": result["levers"]})
+    return {"request": request.id, "weights": normalised, "results": results}
+
+
+def alignment_answer(dataset: Dataset, request: Request, requester: int | None = None) -> dict:
+    from .analysis import alignment
+
+    results = []
+    for index in requester_indices(request, requester):
+        result = alignment(dataset, score_options(dataset, request, index)).to_dict()
+        results.append({**_requester_entry(request, index), **result})
+    return {"request": request.id, "results": results}
+
+
+def split_answer(dataset: Dataset, request: Request, total: float, rule: str = "all", *,
+                 samples: int | None = None, seed: int = 0) -> dict:
+    from .analysis import split
+
+    sites, results = split(dataset, request, total, rule, samples=samples, seed=seed)
+    rules = {}
+    methods = {}
+    for name, result in results.items():
+        rules[name] = [{"site": s["site"], "share": s["share"], "stderr": s["stderr"]}
+                       for s in result.to_dict()["shares"]]
+        methods[name] = result.method
+    return {
+        "request": request.id,
+        "total": total,
+        "sites": [{"site": s, "kind": k, "images": i, "curation_effort": e}
+                  for s, k, i, e in zip(sites.sites, sites.kinds, sites.images, sites.effort)],
+        "contributions_assumed": sites.assumed,
+        "curve": {"kind": dataset.pooling.kind, "exponent": dataset.pooling.exponent, "scale": dataset.pooling.scale},
+        "seed": seed,
+        "methods": methods,
+        "rules": rules,
+    }

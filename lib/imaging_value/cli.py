@@ -13,7 +13,16 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from .answers import portfolio_answer, profiles_answer, rank_answer, recommend_answer
+from .answers import (
+    acceptability_answer,
+    alignment_answer,
+    portfolio_answer,
+    profiles_answer,
+    rank_answer,
+    recommend_answer,
+    split_answer,
+    stability_answer,
+)
 from .data import DEFAULT_DATA_DIR, load_dataset, load_request
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .scoring import parse_weights
@@ -63,6 +72,30 @@ def build_parser() -> argparse.ArgumentParser:
     _add_request(p)
     _add_weights(p)
     _add_data(p)
+    p = sub.add_parser("acceptability", help="SMAA-2 rank acceptability, central weights and confidence")
+    _add_request(p)
+    p.add_argument("--samples", type=int, default=10_000, metavar="N", help="weight samples (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--profile", type=str, default=None, metavar="NAME",
+                   help="sample weights from a Dirichlet centred on this profile (default: uniform on the simplex)")
+    p.add_argument("--concentration", type=float, default=None, metavar="C",
+                   help="Dirichlet concentration around --profile (default: 50)")
+    _add_data(p)
+    p = sub.add_parser("stability", help="how far each lever's weight can move before the winner changes")
+    _add_request(p)
+    _add_weights(p)
+    _add_data(p)
+    p = sub.add_parser("alignment", help="rankings under every stakeholder profile, Kendall's tau, win:win option")
+    _add_request(p)
+    _add_data(p)
+    p = sub.add_parser("split", help="share a total among the request's sites")
+    p.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
+    p.add_argument("--total", type=float, required=True, metavar="AMOUNT", help="money or equity points to share")
+    p.add_argument("--rule", default="all", metavar="RULE", help="equal, pro_rata, curation, shapley or all")
+    p.add_argument("--samples", type=int, default=None, metavar="N",
+                   help="permutations for sampled Shapley (default: pooling.yaml's samples)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    _add_data(p)
     p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
                                       "as JSON and CSV")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
@@ -111,6 +144,50 @@ def _text_rank(answer: dict) -> str:
     return "\n".join(lines)
 
 
+def _text_acceptability(answer: dict) -> str:
+    lines = [f"{answer['samples']} samples, seed {answer['seed']}"]
+    for entry in answer["results"]:
+        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): share of samples at rank")
+        lines.append(f"  {'option':26} " + " ".join(f"{r:>6}" for r in range(1, len(entry["options"]) + 1))
+                     + "  confidence")
+        for option, row in zip(entry["options"], entry["rank_acceptability"]):
+            conf = entry["confidence"][option]
+            lines.append(f"  {option:26} " + " ".join(f"{x:6.3f}" for x in row)
+                         + f"  {'-' if conf is None else f'{conf:.2f}'}")
+    return "\n".join(lines)
+
+
+def _text_stability(answer: dict) -> str:
+    lines = []
+    for entry in answer["results"]:
+        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): winner {entry['winner']}")
+        for row in entry["levers"]:
+            lines.append(f"  {row['lever']:22} weight {row['weight']:.3f} stays best on [{row['lower']:.3f}, "
+                         f"{row['upper']:.3f}]; below: {row['taker_below'] or '-'}; above: {row['taker_above'] or '-'}")
+    return "\n".join(lines)
+
+
+def _text_alignment(answer: dict) -> str:
+    lines = []
+    for entry in answer["results"]:
+        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): win:win "
+                     f"{entry['win_win']}; Pareto set: {', '.join(entry['pareto'])}")
+        for profile, ranking in entry["rankings"].items():
+            lines.append(f"  {profile:22} " + " > ".join(ranking))
+    return "\n".join(lines)
+
+
+def _text_split(answer: dict) -> str:
+    lines = [f"total {answer['total']:,.2f} among {len(answer['sites'])} sites"
+             + (" (contributions assumed from site defaults)" if answer["contributions_assumed"] else "")]
+    for rule, shares in answer["rules"].items():
+        lines.append(f"{rule} ({answer['methods'][rule]}):")
+        for share in shares:
+            err = f" ± {share['stderr']:.2f}" if share["stderr"] is not None else ""
+            lines.append(f"  {share['site']:40} {share['share']:>14,.2f}{err}")
+    return "\n".join(lines)
+
+
 # --- commands ------------------------------------------------------------------------
 
 
@@ -131,6 +208,16 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     if args.command == "rank":
         weights = parse_weights(args.weights) if args.weights is not None else None
         return rank_answer(dataset, request, weights, args.profile, args.requester), _text_rank
+    if args.command == "acceptability":
+        return acceptability_answer(dataset, request, samples=args.samples, seed=args.seed, profile=args.profile,
+                                    concentration=args.concentration, requester=args.requester), _text_acceptability
+    if args.command == "stability":
+        weights = parse_weights(args.weights) if args.weights is not None else None
+        return stability_answer(dataset, request, weights, args.profile, args.requester), _text_stability
+    if args.command == "alignment":
+        return alignment_answer(dataset, request, args.requester), _text_alignment
+    if args.command == "split":
+        return split_answer(dataset, request, args.total, args.rule, samples=args.samples, seed=args.seed), _text_split
     raise AssertionError(args.command)
 
 

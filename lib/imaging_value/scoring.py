@@ -55,22 +55,28 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
     """Score every option on every lever: base table plus the context adjustments that fire."""
     requester = requester_at(request, requester_index)
     options, levers = dataset.option_ids, dataset.lever_ids
-    base = pd.DataFrame(0.0, index=pd.Index(options, name="option"), columns=pd.Index(levers, name="lever"))
-    rationale = pd.DataFrame("", index=base.index, columns=base.columns)
+    row = {option: i for i, option in enumerate(options)}
+    col = {lever: j for j, lever in enumerate(levers)}
+    base_values = np.zeros((len(options), len(levers)))
+    notes = np.full((len(options), len(levers)), "", dtype=object)
     for cell in dataset.base_scores:
-        base.loc[cell.option, cell.lever] = cell.score
-        rationale.loc[cell.option, cell.lever] = cell.rationale
+        base_values[row[cell.option], col[cell.lever]] = cell.score
+        notes[row[cell.option], col[cell.lever]] = cell.rationale
     facts = facts_for(request, requester)
     fired_rows = [
         {"id": adj.id, "option": adj.option, "lever": adj.lever, "delta": adj.delta, "rationale": adj.rationale}
         for adj in dataset.adjustments
         if holds(adj.condition(), facts)
     ]
+    values = base_values.copy()
+    for fired_row in fired_rows:
+        values[row[fired_row["option"]], col[fired_row["lever"]]] += fired_row["delta"]
+    index = pd.Index(options, name="option")
+    columns = pd.Index(levers, name="lever")
+    base = pd.DataFrame(base_values, index=index, columns=columns)
+    rationale = pd.DataFrame(notes, index=index, columns=columns)
+    scores = pd.DataFrame(np.clip(values, SCORE_MIN, SCORE_MAX), index=index, columns=columns)
     fired = pd.DataFrame(fired_rows, columns=["id", "option", "lever", "delta", "rationale"])
-    scores = base.copy()
-    for row in fired_rows:
-        scores.loc[row["option"], row["lever"]] += row["delta"]
-    scores = scores.clip(SCORE_MIN, SCORE_MAX)
     return ScoreTable(request.id, requester_index, requester, options, levers, base, fired, scores, rationale)
 
 

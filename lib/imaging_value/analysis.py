@@ -1,0 +1,133 @@
+"""Robustness, stakeholder alignment and value sharing for a request, from the data folder.
+
+This module connects the data (options, scores, profiles, site defaults, the
+pooling curve) to the pure maths in :mod:`smaa`, :mod:`stability`,
+:mod:`alignment` and :mod:`sharing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+from .alignment import AlignmentResult, stakeholder_alignment
+from .data import Dataset
+from .errors import ParameterError
+from .schema import SITE_KINDS, Request
+from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
+from .sharing import RULES, SplitResult, WorthCurve, split_value
+from .smaa import SmaaResult, smaa
+from .stability import StabilityResult, weight_stability
+
+__all__ = ["SiteContributions", "site_contributions", "worth_curve", "acceptability", "stability", "alignment",
+           "split", "Analysis", "analyse", "profile_weights", "DEFAULT_SAMPLES", "DEFAULT_CONCENTRATION"]
+
+DEFAULT_SAMPLES = 10_000  # SMAA weight samples
+DEFAULT_CONCENTRATION = 50.0  # Dirichlet concentration around a stakeholder profile
+
+
+def profile_weights(dataset: Dataset) -> dict[str, dict[str, float]]:
+    """Every stakeholder profile's normalised weights, by profile name."""
+    return {p.name: normalise_weights(p.raw_weights(), dataset.lever_ids) for p in dataset.profiles}
+
+
+def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: int = 0,
+                  centre: Mapping[str, float] | None = None,
+                  concentration: float | None = None) -> SmaaResult:
+    """SMAA-2 on one requester's score table; weights uniform, or Dirichlet around ``centre``."""
+    vector = None if centre is None else [centre[lever] for lever in table.levers]
+    if centre is not None and concentration is None:
+        concentration = DEFAULT_CONCENTRATION
+    return smaa(table.matrix, table.options, table.levers, n_samples=n_samples, seed=seed, centre=vector,
+                concentration=concentration)
+
+
+def stability(table: ScoreTable, weights: Mapping[str, float]) -> StabilityResult:
+    return weight_stability(table.matrix, table.options, table.levers, [weights[lever] for lever in table.levers])
+
+
+def alignment(dataset: Dataset, table: ScoreTable) -> AlignmentResult:
+    profiles = {name: [w[lever] for lever in table.levers] for name, w in profile_weights(dataset).items()}
+    return stakeholder_alignment(table.matrix, table.options, table.levers, profiles)
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the workbook recomputes for one (request, requester) and one set of weights."""
+
+    table: ScoreTable
+    ranking: Ranking
+    acceptability: SmaaResult
+    stability: StabilityResult
+    alignment: AlignmentResult
+
+
+def analyse(dataset: Dataset, request: Request, requester_index: int = 0,
+            weights: Mapping[str, float] | None = None, *, n_samples: int = DEFAULT_SAMPLES,
+            seed: int = 0) -> Analysis:
+    """The full recompute: scores, ranking, SMAA, weight stability and stakeholder alignment."""
+    table = score_options(dataset, request, requester_index)
+    ranking = rank_options(table, weights)
+    return Analysis(table, ranking, acceptability(table, n_samples=n_samples, seed=seed),
+                    stability(table, ranking.weights), alignment(dataset, table))
+
+
+# --- value sharing -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SiteContributions:
+    """Who contributed what: from the request's ``contributions``, or assumed from site defaults."""
+
+    sites: tuple[str, ...]
+    kinds: tuple[str, ...]
+    images: tuple[float, ...]
+    effort: tuple[float, ...]
+    assumed: bool  # True: images and effort come from site_defaults.csv, not the request
+
+
+def site_contributions(dataset: Dataset, request: Request) -> SiteContributions:
+    defaults = {d.kind: d for d in dataset.site_defaults}
+    contributions = request.sites.contributions
+    if contributions is not None:
+        return SiteContributions(
+            sites=tuple(c.site for c in contributions),
+            kinds=tuple(c.kind for c in contributions),
+            images=tuple(c.images for c in contributions),
+            effort=tuple(c.curation_effort if c.curation_effort is not None else defaults[c.kind].curation_effort
+                         for c in contributions),
+            assumed=False,
+        )
+    # no contributions given: the stated kinds in turn (or every kind, where none is stated)
+    cycle = request.sites.kinds or SITE_KINDS
+    kinds = tuple(cycle[i % len(cycle)] for i in range(request.sites.count))
+    return SiteContributions(
+        sites=tuple(f"Site {i + 1} ({kind.replace('_', ' ')}, assumed)" for i, kind in enumerate(kinds)),
+        kinds=kinds,
+        images=tuple(defaults[k].images for k in kinds),
+        effort=tuple(defaults[k].curation_effort for k in kinds),
+        assumed=True,
+    )
+
+
+def worth_curve(dataset: Dataset) -> WorthCurve:
+    spec = dataset.pooling
+    if spec.kind == "power":
+        return WorthCurve.power(spec.exponent)
+    if spec.kind == "log":
+        return WorthCurve.log(spec.scale)
+    return WorthCurve.saturating(spec.scale)
+
+
+def split(dataset: Dataset, request: Request, total: float, rule: str = "all", *, samples: int | None = None,
+          seed: int = 0) -> tuple[SiteContributions, dict[str, SplitResult]]:
+    """Split ``total`` among the request's sites by one rule or all of them."""
+    if rule != "all" and rule not in RULES:
+        raise ParameterError("rule", "one of " + ", ".join(RULES) + " or all", rule)
+    sites = site_contributions(dataset, request)
+    rules = RULES if rule == "all" else (rule,)
+    curve = worth_curve(dataset)
+    n = dataset.pooling.samples if samples is None else samples
+    results = {r: split_value(total, sites.sites, sites.images, sites.effort, r, curve=curve, samples=n, seed=seed)
+               for r in rules}
+    return sites, results

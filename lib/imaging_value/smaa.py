@@ -1,0 +1,345 @@
+"""SMAA-2 stochastic multicriteria acceptability analysis of a weighted sum.
+
+Method: Lahdelma, R. & Salminen, P. (2001) "SMAA-2: Stochastic multicriteria
+acceptability analysis for group decision making", Operations Research 49(3),
+444-454.
+
+Each option ``i`` has scores ``s_ij`` (0..10) on levers ``j`` and utility
+``U_i(w) = sum_j w_j * s_ij`` for a weight vector ``w`` on the simplex.  Weight
+vectors (and, optionally, scores) are drawn at random and, for every draw, the
+options are ranked (rank 1 = best; equal utilities are broken by option order,
+the earlier option winning).  From the draws:
+
+* rank acceptability ``b_i^r`` = share of draws in which option ``i`` has rank ``r``
+  (Lahdelma & Salminen 2001, eq. 4);
+* central weight vector ``w_i^c`` = mean of the weight vectors of the draws in
+  which option ``i`` ranks first (eq. 5);
+* confidence factor ``p_i^c`` = share of score draws in which option ``i`` ranks
+  first when its central weight vector is used (eq. 6).
+
+The module also holds the small input checks shared by :mod:`.stability` and
+:mod:`.alignment` (:func:`check_ids`, :func:`check_scores`,
+:func:`check_weight_vector`).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any, Hashable
+
+import numpy as np
+import pandas as pd
+
+from .errors import ParameterError
+
+__all__ = ["SmaaResult", "smaa"]
+
+SCORE_MIN = 0.0
+SCORE_MAX = 10.0
+WEIGHT_SUM_TOLERANCE = 1e-6
+DEFAULT_CONCENTRATION = 50.0
+DIRICHLET_FLOOR = 1e-3  # a zero centre component gets alpha = DIRICHLET_FLOOR * concentration / k
+_BATCH_CELLS = 2_000_000  # bound on array cells held at once (about 16 MB of float64)
+
+
+# ---------------------------------------------------------------------------
+# Input checks (shared with stability.py and alignment.py)
+# ---------------------------------------------------------------------------
+
+
+def check_ids(values: Iterable[Hashable], parameter: str) -> tuple[Hashable, ...]:
+    """Validate a list of option or lever ids: non-empty, unique, each a non-empty str or an int."""
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        raise ParameterError(parameter, "a list of ids (strings or integers)", values)
+    ids: list[Hashable] = []
+    for position, value in enumerate(values):
+        if isinstance(value, np.generic):
+            value = value.item()
+        if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
+            raise ParameterError(
+                f"{parameter}[{position}]", "a non-empty string or an integer id", value
+            )
+        ids.append(value)
+    if not ids:
+        raise ParameterError(parameter, "at least one id", [])
+    seen: set[Hashable] = set()
+    duplicates: list[str] = []
+    for value in ids:
+        if value in seen and str(value) not in duplicates:
+            duplicates.append(str(value))
+        seen.add(value)
+    if duplicates:
+        raise ParameterError(parameter, "unique ids", f"duplicated {duplicates}")
+    return tuple(ids)
+
+
+def check_scores(
+    scores: Any, options: tuple[Hashable, ...], levers: tuple[Hashable, ...]
+) -> np.ndarray:
+    """Validate an options x levers score matrix with finite values in [0, 10]."""
+    m, k = len(options), len(levers)
+    try:
+        array = np.array(scores, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError("scores", f"a numeric array of shape ({m}, {k})", type(scores).__name__) from None
+    if array.shape != (m, k):
+        raise ParameterError(
+            "scores", f"an array of shape ({m}, {k}) (options x levers)", f"shape {array.shape}"
+        )
+    bad = ~np.isfinite(array) | (array < SCORE_MIN) | (array > SCORE_MAX)
+    if bad.any():
+        i, j = (int(x) for x in np.argwhere(bad)[0])
+        raise ParameterError(
+            f"scores[{options[i]!r}, {levers[j]!r}]",
+            f"a finite number from {SCORE_MIN:g} to {SCORE_MAX:g}",
+            float(array[i, j]),
+        )
+    return array
+
+
+def check_weight_vector(
+    weights: Any, levers: tuple[Hashable, ...], parameter: str
+) -> np.ndarray:
+    """Validate a weight vector: a sequence (lever order) or a mapping lever -> weight;
+    finite, non-negative, summing to 1 within ``WEIGHT_SUM_TOLERANCE``.  Returned as given
+    (not renormalised)."""
+    k = len(levers)
+    if isinstance(weights, Mapping):
+        keys = list(weights.keys())
+        if set(keys) != set(levers) or len(keys) != k:
+            raise ParameterError(parameter, f"one weight for each lever {list(levers)}", sorted(map(str, keys)))
+        weights = [weights[lever] for lever in levers]
+    try:
+        array = np.array(weights, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(parameter, f"{k} numeric weights", weights) from None
+    if array.shape != (k,):
+        raise ParameterError(parameter, f"a vector of {k} weights (one per lever)", f"shape {array.shape}")
+    bad = ~np.isfinite(array) | (array < 0)
+    if bad.any():
+        j = int(np.argmax(bad))
+        raise ParameterError(f"{parameter}[{levers[j]!r}]", "a finite non-negative weight", float(array[j]))
+    total = float(array.sum())
+    if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
+        raise ParameterError(parameter, "weights summing to 1", f"sum {total!r}")
+    return array
+
+
+def check_count(value: Any, parameter: str, minimum: int = 1) -> int:
+    """Validate an integer >= ``minimum`` (bools rejected)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
+        raise ParameterError(parameter, f"an integer >= {minimum}", value)
+    return int(value)
+
+
+def check_seed(seed: Any) -> int | None:
+    """Validate a seed for ``numpy.random.default_rng``: None or a non-negative integer."""
+    if seed is None:
+        return None
+    return check_count(seed, "seed", minimum=0)
+
+
+def check_real(value: Any, parameter: str, *, positive: bool = False) -> float:
+    """Validate a finite real number that is >= 0 (or > 0 when ``positive``)."""
+    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+    if ok:
+        ok = value > 0 if positive else value >= 0
+    if not ok:
+        raise ParameterError(parameter, "a finite number > 0" if positive else "a finite number >= 0", value)
+    return float(value)
+
+
+def plain(value: Any) -> Any:
+    """Convert numpy scalars / NaN to JSON-ready Python (NaN -> None)."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+# ---------------------------------------------------------------------------
+# SMAA-2
+# ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SmaaResult:
+    """Outcome of :func:`smaa`, with the working tables.
+
+    ``rank_acceptability``: options x ("rank 1".."rank m") shares; rows and columns sum to 1.
+    ``win_counts``: number of draws in which each option ranked first.
+    ``central_weights``: option -> {lever: weight}, or None if the option never ranked first.
+    ``confidence``: option -> confidence factor, or None where there is no central weight vector.
+    ``dirichlet_alpha``: the Dirichlet parameters the weights were drawn from (shows any floor).
+    """
+
+    options: tuple[Hashable, ...]
+    levers: tuple[Hashable, ...]
+    n_samples: int
+    seed: int | None
+    centre: tuple[float, ...] | None
+    concentration: float | None
+    score_uncertainty: float
+    dirichlet_alpha: tuple[float, ...]
+    rank_acceptability: pd.DataFrame
+    win_counts: dict[Hashable, int]
+    central_weights: dict[Hashable, dict[Hashable, float] | None]
+    confidence: dict[Hashable, float | None]
+    first_rank_share: dict[Hashable, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain Python."""
+        return {
+            "options": list(self.options),
+            "levers": list(self.levers),
+            "n_samples": self.n_samples,
+            "seed": self.seed,
+            "centre": None if self.centre is None else list(self.centre),
+            "concentration": self.concentration,
+            "score_uncertainty": self.score_uncertainty,
+            "dirichlet_alpha": list(self.dirichlet_alpha),
+            "rank_acceptability": {
+                option: {col: plain(v) for col, v in row.items()}
+                for option, row in self.rank_acceptability.iterrows()
+            },
+            "win_counts": dict(self.win_counts),
+            "central_weights": {
+                o: None if cw is None else {lv: float(x) for lv, x in cw.items()}
+                for o, cw in self.central_weights.items()
+            },
+            "confidence": {o: plain(c) for o, c in self.confidence.items()},
+            "first_rank_share": {o: plain(x) for o, x in self.first_rank_share.items()},
+        }
+
+
+def _draw_scores(rng: np.random.Generator, scores: np.ndarray, u: float, count: int) -> np.ndarray:
+    """``count`` score matrices, each cell uniform on [s - u, s + u] clipped to [0, 10]."""
+    drawn = rng.uniform(scores - u, scores + u, size=(count, *scores.shape))
+    return np.clip(drawn, SCORE_MIN, SCORE_MAX, out=drawn)
+
+
+def smaa(
+    scores: Any,
+    options: Iterable[Hashable],
+    levers: Iterable[Hashable],
+    *,
+    n_samples: int = 10_000,
+    seed: int | None = 0,
+    centre: Any = None,
+    concentration: float | None = None,
+    score_uncertainty: float = 0.0,
+) -> SmaaResult:
+    """SMAA-2 (Lahdelma & Salminen 2001) for the weighted sum ``U_i(w) = sum_j w_j s_ij``.
+
+    Weights: with ``centre`` None they are uniform on the simplex, i.e. Dirichlet(1, ..., 1);
+    otherwise Dirichlet(alpha) with ``alpha_j = concentration * centre_j`` (mean ``centre``,
+    larger ``concentration`` = tighter around it; default 50).  A zero centre component would
+    make Dirichlet undefined, so every ``alpha_j`` is floored at
+    ``DIRICHLET_FLOOR * concentration / k`` (1e-3 of the mean alpha); the centre is renormalised
+    to sum exactly 1 first.
+
+    Scores: with ``score_uncertainty`` u > 0 every draw also takes each score independently
+    uniform on ``[s - u, s + u]``, clipped to [0, 10].
+
+    Ranks: 1 = best; equal utilities are ranked by option order (earlier option better).
+
+    Confidence factor ``p_i^c``: share of score draws in which option i ranks first under its
+    central weights ``w_i^c``.  With u = 0 the scores are fixed, so it is 1.0 or 0.0; with u > 0
+    it is estimated on a fresh set of ``n_samples`` score draws (after the main pass).
+
+    Work is vectorised over draws (processed in batches of bounded memory); the same ``seed``
+    gives identical results.
+    """
+    option_ids = check_ids(options, "options")
+    lever_ids = check_ids(levers, "levers")
+    s = check_scores(scores, option_ids, lever_ids)
+    n = check_count(n_samples, "n_samples")
+    seed = check_seed(seed)
+    u = check_real(score_uncertainty, "score_uncertainty")
+    m, k = s.shape
+
+    if centre is None:
+        if concentration is not None:
+            raise ParameterError("concentration", "None unless a centre weight vector is given", concentration)
+        centre_vec = None
+        conc = None
+        alpha = np.ones(k)
+    else:
+        centre_vec = check_weight_vector(centre, lever_ids, "centre")
+        centre_vec = centre_vec / centre_vec.sum()
+        conc = DEFAULT_CONCENTRATION if concentration is None else check_real(
+            concentration, "concentration", positive=True
+        )
+        alpha = np.maximum(conc * centre_vec, DIRICHLET_FLOOR * conc / k)
+
+    rng = np.random.default_rng(seed)
+    rank_counts = np.zeros(m * m, dtype=np.int64)  # flattened [option, rank - 1]
+    winner_weight_sums = np.zeros((m, k))
+    rank_offsets = np.arange(m)
+    option_index = np.arange(m)
+    batch = max(1, _BATCH_CELLS // (m * k if u > 0 else max(m, k)))
+
+    for start in range(0, n, batch):  # loop over memory batches, not over draws
+        size = min(batch, n - start)
+        w = rng.dirichlet(alpha, size=size)  # (size, k)
+        if u > 0:
+            drawn = _draw_scores(rng, s, u, size)  # (size, m, k)
+            util = np.matmul(drawn, w[:, :, None])[:, :, 0]
+        else:
+            util = w @ s.T  # (size, m)
+        order = np.argsort(-util, axis=1, kind="stable")  # order[d, r] = option at rank r+1
+        rank_counts += np.bincount((order * m + rank_offsets).ravel(), minlength=m * m)
+        first = order[:, 0] == option_index[:, None]  # (m, size) one-hot of the winner
+        winner_weight_sums += first @ w
+
+    counts = rank_counts.reshape(m, m)
+    acceptability = pd.DataFrame(
+        counts / n,
+        index=pd.Index(option_ids, name="option"),
+        columns=[f"rank {r}" for r in range(1, m + 1)],
+    )
+    wins = counts[:, 0]
+    has_central = wins > 0
+    central = np.full((m, k), np.nan)
+    central[has_central] = winner_weight_sums[has_central] / wins[has_central, None]
+
+    confidence = np.full(m, np.nan)
+    idx = np.flatnonzero(has_central)
+    wc = central[idx]  # (c, k)
+    if u == 0:
+        best = np.argmax(wc @ s.T, axis=1)  # first maximum = earliest option on ties
+        confidence[idx] = (best == idx).astype(float)
+    else:
+        hits = np.zeros(len(idx), dtype=np.int64)
+        batch_c = max(1, _BATCH_CELLS // (m * max(k, len(idx))))
+        for start in range(0, n, batch_c):
+            size = min(batch_c, n - start)
+            drawn = _draw_scores(rng, s, u, size)  # (size, m, k)
+            util = np.einsum("dmk,ck->dcm", drawn, wc, optimize=True)
+            hits += (np.argmax(util, axis=2) == idx).sum(axis=0)
+        confidence[idx] = hits / n
+
+    central_weights: dict[Hashable, dict[Hashable, float] | None] = {}
+    for i, option in enumerate(option_ids):
+        central_weights[option] = (
+            {lever: float(central[i, j]) for j, lever in enumerate(lever_ids)} if has_central[i] else None
+        )
+    return SmaaResult(
+        options=option_ids,
+        levers=lever_ids,
+        n_samples=n,
+        seed=seed,
+        centre=None if centre_vec is None else tuple(float(x) for x in centre_vec),
+        concentration=conc,
+        score_uncertainty=u,
+        dirichlet_alpha=tuple(float(a) for a in alpha),
+        rank_acceptability=acceptability,
+        win_counts={o: int(c) for o, c in zip(option_ids, wins)},
+        central_weights=central_weights,
+        confidence={o: (None if np.isnan(c) else float(c)) for o, c in zip(option_ids, confidence)},
+        first_rank_share={o: float(x) for o, x in zip(option_ids, counts[:, 0] / n)},
+    )
