@@ -14,6 +14,7 @@ from imaging_value.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
+XSS_TITLE = "<script>alert(1)</script>"
 
 
 @pytest.fixture(scope="session")
@@ -52,3 +53,20 @@ def cli(capsys):
         return CliResult(code, captured.out, captured.err)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def pack(tmp_path_factory):
+    """The whole pack rendered from a copy of the samples plus a user-added request with a hostile title."""
+    root = tmp_path_factory.mktemp("pack")
+    data = root / "data"
+    shutil.copytree(SAMPLES, data)
+    text = (data / "requests" / "scenario-3.yaml").read_text()
+    text = text.replace("id: scenario-3", "id: hostile").replace(
+        'title: "Scenario three: one large academic hospital, a profit-generating UK SME, annotated PET/CT"',
+        f'title: "{XSS_TITLE}"')
+    (data / "requests" / "hostile.yaml").write_text(text)
+    out = root / "reports"
+    code = main(["report", "--all", "--data", str(data), "--out", str(out), "--jobs", "2"])
+    assert code == 0
+    return out

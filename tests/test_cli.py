@@ -140,4 +140,4 @@ def test_export_writes_everything_and_nothing_on_bad_input(cli, tmp_path, data_c
 
 
 def test_dataset_digests_cover_every_file(dataset):
-    assert len(dataset.digests) == 10 and all(len(d) == 64 for d in dataset.digests.values())
+    assert len(dataset.digests) == 11 and all(len(d) == 64 for d in dataset.digests.values())

@@ -96,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
                    help="permutations for sampled Shapley (default: pooling.yaml's samples)")
     p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
     _add_data(p)
+    p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
+    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
+    p.add_argument("--all", action="store_true",
+                   help="the whole pack: portfolio, every request in the data folder, and the comparison")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument("--jobs", type=int, default=None, metavar="N",
+                   help="notebooks rendered in parallel (default: the number of cores)")
+    _add_data(p)
     p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
                                       "as JSON and CSV")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
@@ -221,9 +229,31 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     raise AssertionError(args.command)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from .render import progress_to_stderr, render_pack
+
+    if args.all and args.requests:
+        raise ParameterError("REQUEST", "either request ids or --all, not both", " ".join(args.requests))
+    if not args.all and not args.requests:
+        raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
+    if args.jobs is not None and args.jobs < 1:
+        raise ParameterError("jobs", "a whole number of at least 1", args.jobs)
+    load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
+    outcomes = render_pack(args.data, args.out, args.requests, args.all, args.jobs, progress_to_stderr)
+    failures = [o for o in outcomes if o.error]
+    for outcome in failures:
+        print(f"error: {outcome.error}", file=sys.stderr)
+    print(f"{len(outcomes) - len(failures)} of {len(outcomes)} reports written; index: {args.out / 'index.html'}")
+    if not failures:
+        return 0
+    return 2 if all(o.input_error for o in failures) else 1
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if args.command == "report":
+            return _report(args)
         answer, text = _run(args)
     except DataValidationError as exc:
         print(f"error: {exc.one_line()}", file=sys.stderr)

@@ -31,6 +31,7 @@ from .schema import (
     Adjustment,
     BaseScore,
     DecisionTreeSpec,
+    FairnessSpec,
     GuidanceItem,
     Lever,
     Option,
@@ -260,6 +261,7 @@ class Dataset:
     guidance: tuple[GuidanceItem, ...]
     site_defaults: tuple[SiteDefault, ...]
     pooling: PoolingSpec
+    fairness: FairnessSpec
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
 
     @property
@@ -306,6 +308,7 @@ DATA_FILES = (
     "guidance.yaml",
     "site_defaults.csv",
     "pooling.yaml",
+    "fairness.yaml",
 )
 
 
@@ -328,13 +331,21 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
     pooling_data = _read_yaml(root / "pooling.yaml", problems)
     pooling = None if pooling_data is None else _validate(PoolingSpec, pooling_data, "pooling.yaml", "", problems)
 
+    fairness_data = _read_yaml(root / "fairness.yaml", problems)
+    fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
                  site_defaults)
+    if fairness is not None and guidance is not None:
+        known = [g.id for g in guidance]
+        for index, rec in enumerate(fairness.recommendations):
+            if rec.guidance is not None and rec.guidance not in known:
+                problems.append(Problem("fairness.yaml", f"recommendations[{index}] ({rec.id})", "guidance",
+                                        "an item id from guidance.yaml", repr(rec.guidance)))
     if problems:
         raise DataValidationError(problems)
     assert projects is not None and levers is not None and options is not None and base_scores is not None
     assert adjustments is not None and profiles is not None and tree is not None and guidance is not None
-    assert site_defaults is not None and pooling is not None
+    assert site_defaults is not None and pooling is not None and fairness is not None
     return Dataset(
         root=root,
         projects=tuple(projects),
@@ -347,6 +358,7 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
         guidance=tuple(guidance),
         site_defaults=tuple(site_defaults),
         pooling=pooling,
+        fairness=fairness,
         digests={name: _digest(root / name) for name in DATA_FILES},
     )
 

@@ -265,6 +265,41 @@ class GuidanceItem(Record):
         return self
 
 
+# --- fairness questions ----------------------------------------------------------------
+
+
+class FairnessAnswer(Record):
+    when: tuple[Text, ...] | None = None  # values of the theme's fact this answer is for; None: the default
+    text: Text
+
+
+class FairnessTheme(Record):
+    id: Identifier
+    question: Text
+    fact: Literal["request.temporality", "request.curation", "requester.kind", "requester.profit_stage"] | None = None
+    answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
+
+
+class FairnessRecommendation(Record):
+    id: Identifier
+    text: Text
+    source: Text
+    guidance: Identifier | None = None  # checked by this guidance item on the recommended option
+    statement: Text | None = None  # or answered by this statement
+
+    @model_validator(mode="after")
+    def _one_answer(self) -> "FairnessRecommendation":
+        if (self.guidance is None) == (self.statement is None):
+            raise rule_error("guidance/statement", "exactly one of 'guidance' (a checklist item id) or 'statement'",
+                             "both" if self.guidance is not None else "neither")
+        return self
+
+
+class FairnessSpec(Record):
+    themes: tuple[FairnessTheme, ...] = Field(min_length=1)
+    recommendations: tuple[FairnessRecommendation, ...] = Field(min_length=1)
+
+
 # --- value sharing ---------------------------------------------------------------------
 
 

@@ -1,0 +1,603 @@
+"""What the report notebooks show: validated parameters, headers, tables, figures and text.
+
+The notebooks in ``notebooks/`` are thin: each cell calls one function here and
+displays what it returns. Everything a notebook shows that came from a data
+file is escaped before it becomes HTML.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import subprocess
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from . import __version__, views
+from .analysis import Analysis, analyse, profile_weights, split
+from .answers import resolve_weights
+from .conditions import facts_for, fill_reason
+from .data import Dataset, file_digest, load_dataset, load_request, scan_requests
+from .errors import DataValidationError, ParameterError
+from .guidance import GuidanceCheck, check_guidance
+from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
+from .schema import Request
+from .scoring import score_options
+from .tree import Recommendation, recommend
+
+__all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
+           "portfolio_report", "compare_report", "project_root"]
+
+CHART_RENDERER = "plotly_mimetype+offline_notebook"  # JupyterLab view + HTML embedding plotly.js once, offline
+_CDN_SCRIPT = re.compile(r'<script src="https?://[^"]*"></script>')
+
+STYLE = """<style>
+.iv-report { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2933; max-width: 1100px; }
+.iv-report table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
+.iv-report th, .iv-report td { border: 1px solid #d9e2ec; padding: 4px 8px; text-align: left; vertical-align: top; }
+.iv-report th { background: #f0f4f8; }
+.iv-report .iv-flag { color: #b42318; }
+.iv-report .iv-ok { color: #2f7d32; }
+.iv-report .iv-ask { color: #8a5a00; }
+.iv-report .iv-muted { color: #62707d; font-size: 0.9em; }
+.iv-report code { font-size: 0.9em; }
+</style>"""
+
+
+def use_offline_charts() -> None:
+    """Render plotly charts so JupyterLab shows them live and the HTML export embeds plotly.js once.
+
+    plotly's notebook renderer always adds a MathJax script fetched from a CDN to every chart; the
+    reports use no LaTeX, so the renderer registered here drops it and the HTML needs no network.
+    """
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            bundle["text/html"] = _CDN_SCRIPT.sub("", bundle["text/html"])
+            return bundle
+
+    if "offline_notebook" not in pio.renderers:
+        pio.renderers["offline_notebook"] = OfflineNotebookRenderer()
+    pio.renderers.default = CHART_RENDERER
+
+
+def show(*items: Any) -> None:
+    """Display HTML snippets, figures and lists of them, in order."""
+    from IPython.display import HTML, display
+
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, (list, tuple)):
+            show(*item)
+        elif isinstance(item, str):
+            display(HTML(f'<div class="iv-report">{item}</div>'))
+        else:
+            display(item)
+
+
+def project_root() -> Path:
+    return Path(__file__).resolve().parents[2]
+
+
+def _git_commit() -> str:
+    try:
+        out = subprocess.run(["git", "rev-parse", "--short=12", "HEAD"], cwd=project_root(), capture_output=True,
+                             text=True, timeout=5)
+        if out.returncode != 0:
+            return "not a git checkout"
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=project_root(),
+                               capture_output=True, text=True, timeout=5).stdout.strip()
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "git not available"
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), timezone.utc) if epoch else datetime.now(timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _e(value: Any) -> str:
+    return html.escape(str(value))
+
+
+def _table(frame: pd.DataFrame) -> str:
+    return frame.to_html(index=False, escape=True, border=0, na_rep="")
+
+
+def _header(title: str, parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
+    params = "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in parameters.items())
+    files = "".join(f'<tr><td>{_e(name)}</td><td><code title="sha256 {_e(d)}">{_e(d[:16])}</code></td></tr>'
+                    for name, d in digests.items())
+    return (f"{STYLE}<h1>{_e(title)}</h1>"
+            f'<p class="iv-muted">Rendered {_e(_now())} by imaging-value {_e(__version__)}, git commit '
+            f"{_e(_git_commit())}.</p>"
+            f"<details open><summary><b>Parameters</b></summary><table>{params}</table></details>"
+            f"<details><summary><b>Input files (sha256)</b></summary><table><tr><th>file</th><th>digest</th></tr>"
+            f"{files}</table></details>")
+
+
+def _check_literal(name: str, value: Any, kinds: tuple[type, ...], expected: str) -> None:
+    if isinstance(value, bool) and bool not in kinds:
+        raise ParameterError(name, expected, value)
+    if not isinstance(value, kinds):
+        raise ParameterError(name, expected, value)
+
+
+def _load(data_dir: str) -> Dataset:
+    _check_literal("data_dir", data_dir, (str, os.PathLike), "a path to a data folder")
+    return load_dataset(data_dir)
+
+
+def _shown_request(request: str) -> str:
+    """A request as a report may show it: its id, or a file's name (never a local path)."""
+    return Path(request).name if ("/" in request or os.sep in request) else request
+
+
+# --- the request report --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RequestReport:
+    """Everything the request report shows, computed once from validated parameters."""
+
+    dataset: Dataset
+    request: Request
+    request_ref: str
+    requesters: tuple[int, ...]
+    weights: dict[str, float]
+    parameters: dict[str, Any]
+    seed: int
+    samples: int
+    total: float
+    analyses: dict[int, Analysis] = field(default_factory=dict)
+    recommendations: dict[int, list[Recommendation]] = field(default_factory=dict)
+    guidance: dict[int, list[GuidanceCheck]] = field(default_factory=dict)
+
+    # --- text and tables ---
+
+    def header(self) -> str:
+        digests = dict(self.dataset.digests)
+        request_file = Path(self.request_ref) if Path(self.request_ref).suffix in (".yaml", ".yml") else \
+            self.dataset.requests_dir / f"{self.request.id}.yaml"
+        digests[f"requests/{request_file.name}"] = file_digest(request_file)
+        return _header(f"Request report: {self.request.title}", self.parameters, digests)
+
+    def _label(self, index: int) -> str:
+        return f"Requester {index + 1}: {self.request.requesters[index].label()}"
+
+    def summary(self) -> str:
+        r = self.request
+        rows = [
+            ("Request", r.id), ("Title", r.title), ("Temporality", r.temporality), ("Curation", r.curation),
+            ("De-identification", r.deidentification_text()), ("Data types", ", ".join(r.data_types)),
+            ("Sites", f"{r.sites.count} ({', '.join(k.replace('_', ' ') for k in r.sites.kinds) or 'kinds unstated'})"),
+        ]
+        table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
+        requesters = pd.DataFrame([
+            {"#": i + 1, "name": q.name or "", "kind": q.kind, "profit stage": q.profit_stage or "",
+             "sector": q.sector, "staff": q.staff, "in this report": "yes" if i in self.requesters else "no"}
+            for i, q in enumerate(r.requesters)])
+        unstated = [name for name, value in (("temporality", r.temporality), ("curation", r.curation),
+                                             ("de-identification", r.deidentification_text())) if value == "unstated"]
+        note = (f"<p class='iv-ask'>Not stated in the request: {_e(', '.join(unstated))}. Where the decision tree needs "
+                f"one of these, every answer is followed and labelled with the value assumed.</p>" if unstated else "")
+        return f"<h2>The request</h2><table>{table}</table><h3>Requesters</h3>{_table(requesters)}{note}"
+
+    def key_findings(self) -> str:
+        """Plain-text summary of the answers (stable, so tests can pin it)."""
+        lines = [f"Request {self.request.id}; weights: "
+                 + ", ".join(f"{k} {v:.2f}" for k, v in self.weights.items())]
+        for index in self.requesters:
+            analysis = self.analyses[index]
+            options = []
+            for rec in self.recommendations[index]:
+                assumed = ", ".join(f"{k}={v}" for k, v in rec.assumed.items())
+                options.append(rec.option + (f" (if {assumed})" if assumed else ""))
+            winner = analysis.ranking.winner
+            share = analysis.acceptability.first_rank_share[winner]
+            lines.append(f"Requester {index + 1} ({self.request.requesters[index].kind}):")
+            lines.append(f"  decision tree: {'; '.join(options)}")
+            lines.append(f"  best weighted value: {winner} ({analysis.ranking.totals[winner]:.2f} of 10); first in "
+                         f"{share:.0%} of sampled weightings")
+            lines.append(f"  win:win across stakeholder views: {analysis.alignment.win_win}")
+            flags = [c.item for c in self.guidance[index] if c.option == winner and c.status == "breaks"]
+            lines.append(f"  guidance flags on {winner}: {', '.join(flags) if flags else 'none'}")
+        return "\n".join(lines)
+
+    def recommendation(self) -> list:
+        items: list[Any] = ["<h2>The decision tree's recommendation</h2>"]
+        for index in self.requesters:
+            recs = self.recommendations[index]
+            parts = [f"<h3>{_e(self._label(index))}</h3>"]
+            if len(recs) > 1:
+                parts.append(f"<p class='iv-ask'>The request leaves facts the tree asks about unstated; "
+                             f"{len(recs)} outcomes follow, one per assumed answer.</p>")
+            for rec in recs:
+                option = self.dataset.option(rec.option)
+                assumed = ", ".join(f"{k} = {v}" for k, v in rec.assumed.items())
+                steps = "".join(
+                    f"<li>{_e(step.question)} <b>{_e(step.answer)}</b>{' (assumed)' if step.assumed else ''}"
+                    f" <span class='iv-muted'>{_e(step.rationale)}</span></li>" for step in rec.path)
+                parts.append(
+                    f"<p><b>{_e(option.label)}</b> (<code>{_e(option.id)}</code>): {_e(', '.join(option.mechanisms))};"
+                    f" exclusivity {option.exclusivity_months} months"
+                    + (f" <span class='iv-ask'>if {_e(assumed)}</span>" if assumed else "") + f"</p><ol>{steps}</ol>")
+            items.append("".join(parts))
+            items.append(views.tree_figure(self.dataset, recs, title=f"Decision tree: {self._label(index)}"))
+        return items
+
+    def ranking(self) -> list:
+        items: list[Any] = ["<h2>Options ranked by weighted value</h2>"
+                            f"<p>Weights: {_e(', '.join(f'{k} {v:.0%}' for k, v in self.weights.items()))}.</p>"]
+        for index in self.requesters:
+            analysis = self.analyses[index]
+            items.append(views.ranking_figure(self.dataset, analysis.ranking,
+                                              title=f"Options ranked: {self._label(index)}"))
+            frame = analysis.ranking.frame().reset_index()
+            frame["option"] = [views.label_of(self.dataset, o) for o in frame["option"]]
+            items.append(_table(frame.round(2)))
+        return items
+
+    def lever_profiles(self) -> list:
+        items: list[Any] = ["<h2>Each option's lever profile</h2><p>Scores are 0 to 10: the base table plus the "
+                            "context adjustments that fired for this requester (hover a cell for its rationale).</p>"]
+        for index in self.requesters:
+            table = self.analyses[index].table
+            items.append(views.lever_profile_figure(self.dataset, table, title=f"Lever scores: {self._label(index)}"))
+            if len(table.fired):
+                fired = table.fired[["id", "option", "lever", "delta", "rationale"]]
+                items.append("<details><summary>Adjustments that fired</summary>" + _table(fired) + "</details>")
+        return items
+
+    def stakeholder_views(self) -> list:
+        items: list[Any] = ["<h2>Stakeholder views</h2><p>Choose a view in the chart's menu to see how each "
+                            "stakeholder group's weights rank the options (all views are precomputed).</p>"]
+        profiles = profile_weights(self.dataset)
+        for index in self.requesters:
+            analysis = self.analyses[index]
+            alignment = analysis.alignment
+            items.append(views.stakeholder_views_figure(self.dataset, analysis.table, profiles,
+                                                        title=f"Option values ({self._label(index)})"))
+            items.append(views.alignment_figure(self.dataset, alignment, title=f"Ranks under each view: "
+                                                                                f"{self._label(index)}"))
+            items.append(views.tau_figure(self.dataset, alignment))
+            worst = {o: round(v, 2) for o, v in alignment.worst_case.items()}
+            items.append(f"<p>Win:win option: <b>{_e(views.label_of(self.dataset, alignment.win_win))}</b>, worst-case "
+                         f"normalised value {worst[alignment.win_win]:.2f}. Pareto set (no option beats these under "
+                         f"every view): {_e(', '.join(views.label_of(self.dataset, o) for o in alignment.pareto))}.</p>")
+        return items
+
+    def robustness(self) -> list:
+        items: list[Any] = [f"<h2>How robust is the answer?</h2><p>Rank acceptability: {self.samples:,} weight "
+                            f"vectors drawn uniformly from all possible weightings (seed {self.seed}). Weight "
+                            f"stability: the exact range of each lever's weight (the others rescaled in proportion) "
+                            f"over which the winner stays first.</p>"]
+        for index in self.requesters:
+            analysis = self.analyses[index]
+            items.append(views.acceptability_figure(self.dataset, analysis.acceptability,
+                                                    title=f"Rank acceptability: {self._label(index)}"))
+            conf = pd.DataFrame([{"option": views.label_of(self.dataset, o),
+                                  "first in (share)": round(analysis.acceptability.first_rank_share[o], 3),
+                                  "central weights": "" if cw is None else
+                                  ", ".join(f"{k} {v:.2f}" for k, v in cw.items()),
+                                  "confidence": "" if analysis.acceptability.confidence[o] is None else
+                                  round(analysis.acceptability.confidence[o], 3)}
+                                 for o, cw in analysis.acceptability.central_weights.items()])
+            items.append(_table(conf))
+            items.append(views.stability_figure(self.dataset, analysis.stability))
+        return items
+
+    def value_split(self) -> list:
+        sites, results = split(self.dataset, self.request, self.total, seed=self.seed)
+        note = ("<p class='iv-ask'>The request gives no per-site contributions: images and curation effort are "
+                "assumed by site kind from site_defaults.csv.</p>" if sites.assumed else "")
+        curve = self.dataset.pooling
+        frame = pd.DataFrame({"site": sites.sites, "kind": sites.kinds, "images": sites.images,
+                              "curation effort": sites.effort})
+        for rule, result in results.items():
+            frame[rule] = result.table["share"].round(2).tolist()
+        return [f"<h2>Sharing the return among the {self.request.sites.count} sites</h2>"
+                f"<p>An illustrative total of {self.total:,.2f} shared four ways; every rule adds up to the total to "
+                f"the penny. Shapley value of the pooling game with a {_e(curve.kind)} worth curve "
+                f"(exponent {curve.exponent:g}, scale {curve.scale:g}): {_e(curve.rationale)}</p>{note}",
+                views.split_figure(results), _table(frame)]
+
+    def fairness(self) -> str:
+        parts = ["<h2>Fairness questions</h2>"]
+        for index in self.requesters:
+            context = self._fairness_context(index)
+            facts = facts_for(self.request, self.request.requesters[index])
+            rows = []
+            for theme in self.dataset.fairness.themes:
+                value = facts.get(theme.fact) if theme.fact else None
+                answer = next((a for a in theme.answers if a.when is not None and value in a.when), None) or \
+                    next((a for a in theme.answers if a.when is None), None)
+                text = fill_reason(answer.text, context) if answer else "No answer in fairness.yaml for this case."
+                rows.append({"question": theme.question, "answer": text})
+            parts.append(f"<h3>{_e(self._label(index))}</h3>" + _table(pd.DataFrame(rows)))
+            recs = []
+            winner = context["recommended_id"]
+            for rec in self.dataset.fairness.recommendations:
+                if rec.guidance is not None:
+                    check = next(c for c in self.guidance[index] if c.option == winner and c.item == rec.guidance)
+                    status = {"breaks": "not met", "meets": "met", "to confirm": "to confirm",
+                              "not applicable": "not applicable"}[check.status]
+                    text = check.reason or check.principle
+                else:
+                    status, text = "statement", fill_reason(rec.statement or "", context)
+                recs.append({"recommendation": rec.text, "status": status, "how": text, "source": rec.source})
+            parts.append("<h4>The four fairness recommendations</h4>" + _table(pd.DataFrame(recs)))
+        return "".join(parts)
+
+    def _fairness_context(self, index: int) -> dict[str, Any]:
+        analysis = self.analyses[index]
+        alignment = analysis.alignment
+        recs = self.recommendations[index]
+        recommended = recs[0].option if len({r.option for r in recs}) == 1 else analysis.ranking.winner
+        firsts = [ranking[0] for ranking in alignment.rankings.values()]
+        consensus = max(set(firsts), key=firsts.count)
+        patients = alignment.rankings.get("patients_public", [])
+        requester = self.request.requesters[index]
+        return {
+            "recommended": views.label_of(self.dataset, recommended),
+            "recommended_id": recommended,
+            "exclusivity_months": self.dataset.option(recommended).exclusivity_months,
+            "outcomes": "; ".join(f"{r.option} if " + ", ".join(f"{k}={v}" for k, v in r.assumed.items())
+                                  for r in recs if r.assumed) or "one outcome",
+            "staff": requester.staff,
+            "profile_count": len(alignment.profiles),
+            "agree_count": firsts.count(consensus),
+            "consensus": views.label_of(self.dataset, consensus),
+            "win_win": views.label_of(self.dataset, alignment.win_win),
+            "worst_case": f"{alignment.worst_case[alignment.win_win]:.0%}",
+            "pareto": ", ".join(views.label_of(self.dataset, o) for o in alignment.pareto),
+            "patients_first": views.label_of(self.dataset, patients[0]) if patients else "(no such profile)",
+            "patients_rank_of_recommended": (f"{patients.index(recommended) + 1} of {len(patients)}"
+                                             if recommended in patients else "(no such profile)"),
+        }
+
+    def guidance_checks(self) -> str:
+        parts = ["<h2>National guidance checks</h2><p>Each agreement option checked against the principles of "
+                 "DHSC (2019) and NHS England (2023). <span class='iv-flag'>breaks</span> names the principle and "
+                 "why; <span class='iv-ask'>to confirm</span> cannot be decided from the request file.</p>"]
+        for index in self.requesters:
+            checks = self.guidance[index]
+            order = list(self.analyses[index].ranking.order)
+            rows = []
+            for check in sorted(checks, key=lambda c: (order.index(c.option), c.item)):
+                if check.status in ("breaks", "to confirm") and not (check.status == "to confirm"
+                                                                    and check.option != order[0]):
+                    rows.append({"option": views.label_of(self.dataset, check.option), "status": check.status,
+                                 "principle": check.principle, "why": check.reason, "source": check.source})
+            clean = [views.label_of(self.dataset, o) for o in order
+                     if not any(c.option == o and c.status == "breaks" for c in checks)]
+            parts.append(f"<h3>{_e(self._label(index))}</h3>"
+                         f"<p>Options that break no principle: {_e(', '.join(clean) or 'none')}.</p>"
+                         + (_table(pd.DataFrame(rows)) if rows else ""))
+        return "".join(parts)
+
+
+def request_report(request: str = "scenario-1", requester: int | None = None, profile: str = "",
+                   weights: Mapping[str, float] | None = None, seed: int = 0, samples: int = 10_000,
+                   total: float = 1_000_000.0, data_dir: str = "../data/samples") -> RequestReport:
+    """Validate the request notebook's parameters and compute everything it shows.
+
+    Raises :class:`ParameterError` naming the parameter and what it allows.
+    """
+    dataset = _load(data_dir)
+    _check_literal("request", request, (str,), "a request id or a path to a request file")
+    try:
+        req = load_request(request, dataset)
+    except DataValidationError as exc:
+        if len(exc.problems) == 1 and exc.problems[0].field == "request":
+            raise ParameterError("request", exc.problems[0].expected, request) from None
+        raise
+    if requester is not None:
+        _check_literal("requester", requester, (int,), "None (every requester) or a whole number")
+        if not 0 <= requester < len(req.requesters):
+            raise ParameterError("requester", f"None or a position from 0 to {len(req.requesters) - 1}", requester)
+    _check_literal("profile", profile, (str,), "a profile name or \"\"")
+    if weights is not None:
+        _check_literal("weights", weights, (dict,), "a mapping of lever to weight, or {}")
+    if profile and weights:
+        raise ParameterError("weights", "{} when a profile is given (one or the other)", weights)
+    _check_literal("seed", seed, (int,), "a whole number")
+    _check_literal("samples", samples, (int,), "a whole number of at least 1")
+    if samples < 1:
+        raise ParameterError("samples", "a whole number of at least 1", samples)
+    _check_literal("total", total, (int, float), "a number of at least 0")
+    if not np.isfinite(total) or total < 0:
+        raise ParameterError("total", "a number of at least 0", total)
+    normalised = resolve_weights(dataset, dict(weights) if weights else None, profile or None)
+    indices = tuple(range(len(req.requesters))) if requester is None else (requester,)
+    shown = {"request": _shown_request(request), "requester": "every requester" if requester is None else requester,
+             "profile": profile or "(none)", "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
+             "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name}
+    report = RequestReport(dataset, req, request, indices, normalised, shown, seed, samples, float(total))
+    for index in indices:
+        report.analyses[index] = analyse(dataset, req, index, normalised, n_samples=samples, seed=seed)
+        report.recommendations[index] = recommend(dataset, req, index)
+        report.guidance[index] = check_guidance(dataset, req, index)
+    return report
+
+
+# --- the portfolio report ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PortfolioReport:
+    dataset: Dataset
+    parameters: dict[str, Any]
+
+    def header(self) -> str:
+        return _header("Portfolio: the exemplar projects", self.parameters, self.dataset.digests)
+
+    def key_findings(self) -> str:
+        s = portfolio_summary(self.dataset)
+        lines = [f"{s['projects']} exemplar projects; {s['images_known']:,} images of known size; "
+                 f"{s['projects_size_unknown']} projects of unknown size; {s['nhs_partner_links']} NHS partner links"]
+        lines += [f"  {m}: {n:,} images" for m, n in s["images_by_modality"].items()]
+        lines.append(f"{len(data_quality_findings(self.dataset))} data-quality findings")
+        return "\n".join(lines)
+
+    def exemplar_table(self) -> str:
+        frame = pd.DataFrame([{
+            "project": p.name, "modalities": ", ".join(p.modalities),
+            "size": f"{p.dataset_size:,}" if p.dataset_size is not None else f"unknown ({p.dataset_size_note})",
+            "NHS partners": p.nhs_partners, "company (appendix)": p.company,
+            "requester kind (our assumption)": p.requester_kind} for p in self.dataset.projects])
+        return "<h2>The exemplar projects</h2>" + _table(frame)
+
+    def charts(self) -> list:
+        return ["<h2>Images, partners and sizes</h2><p>A project with several modalities counts under each. "
+                "Projects whose size is unknown are shown as unknown, never as zero.</p>",
+                views.modality_figure(self.dataset), views.partners_figure(self.dataset), views.size_figure(self.dataset)]
+
+    def findings(self) -> str:
+        frame = pd.DataFrame([{"project": f.project, "field": f.field, "table says": f.table, "text says": f.text,
+                               "finding": f.finding} for f in data_quality_findings(self.dataset)])
+        return ("<h2>Data-quality findings</h2><p>Where the report's table and its appendix disagree. Shown, not "
+                "silently fixed.</p>" + _table(frame))
+
+    def recommendations(self) -> str:
+        rows = []
+        for name, recs in exemplar_recommendations(self.dataset).items():
+            outcomes = [f"{views.label_of(self.dataset, r.option)}"
+                        + (f" (if {', '.join(f'{k}={v}' for k, v in r.assumed.items())})" if r.assumed else "")
+                        for r in recs]
+            project = next(p for p in self.dataset.projects if p.name == name)
+            rows.append({"project": name, "requester (assumed)": project.requester_kind
+                         + (f", {project.company}" if project.company else ""),
+                         "decision tree": "; ".join(outcomes)})
+        return ("<h2>The decision tree on every exemplar</h2><p>The requester kind per exemplar is our assumption "
+                "(from the company the appendix names); temporality and curation are not given, so the tree follows "
+                "every answer.</p>" + _table(pd.DataFrame(rows)))
+
+
+def portfolio_report(data_dir: str = "../data/samples") -> PortfolioReport:
+    dataset = _load(data_dir)
+    return PortfolioReport(dataset, {"data": Path(data_dir).name})
+
+
+# --- the comparison report -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CompareReport:
+    dataset: Dataset
+    requests: tuple[Request, ...]
+    invalid: tuple[tuple[str, str], ...]
+    parameters: dict[str, Any]
+    weights: dict[str, float]
+    seed: int
+
+    def header(self) -> str:
+        digests = dict(self.dataset.digests)
+        for request in self.requests:
+            digests[f"requests/{request.id}.yaml"] = file_digest(self.dataset.requests_dir / f"{request.id}.yaml")
+        return _header("All requests compared", self.parameters, digests)
+
+    def _rows(self) -> Iterable[tuple[Request, int]]:
+        for request in self.requests:
+            for index in range(len(request.requesters)):
+                yield request, index
+
+    def overview(self) -> str:
+        profiles = profile_weights(self.dataset)
+        rows = []
+        for request, index in self._rows():
+            requester = request.requesters[index]
+            table_rank = analyse(self.dataset, request, index, self.weights, n_samples=1000, seed=self.seed)
+            recs = recommend(self.dataset, request, index)
+            tree = sorted({r.option for r in recs}, key=[r.option for r in recs].index)
+            row = {"request": request.id, "requester": requester.label(), "kind": requester.kind,
+                   "profit stage": requester.profit_stage or "", "temporality": request.temporality,
+                   "curation": request.curation, "sites": request.sites.count,
+                   "decision tree": " / ".join(tree) + (" (depends on unstated facts)" if len(recs) > 1 else ""),
+                   "best weighted": table_rank.ranking.winner, "win:win": table_rank.alignment.win_win}
+            for name in profiles:
+                row[f"{name} view"] = table_rank.alignment.rankings[name][0]
+            rows.append(row)
+        invalid = ""
+        if self.invalid:
+            invalid = "<p class='iv-flag'>Request files that failed validation and are left out: " + "; ".join(
+                f"{_e(rid)}: {_e(msg)}" for rid, msg in self.invalid) + "</p>"
+        return ("<h2>Which option each request gets</h2><p>Facts side by side, the decision tree's answer, the "
+                "best option by weighted value, the win:win option and each stakeholder view's first choice.</p>"
+                + _table(pd.DataFrame(rows)) + invalid)
+
+    def key_findings(self) -> str:
+        lines = []
+        for request, index in self._rows():
+            recs = recommend(self.dataset, request, index)
+            lines.append(f"{request.id} requester {index + 1} ({request.requesters[index].kind}): "
+                         + " / ".join(sorted({r.option for r in recs})))
+        return "\n".join(lines)
+
+    def differences(self) -> str:
+        """Why answers differ: the facts that differ, and the adjustments that fired for some requesters only."""
+        fired: dict[str, set[str]] = {}
+        labels = []
+        for request, index in self._rows():
+            label = f"{request.id} #{index + 1}"
+            labels.append(label)
+            for aid in score_options(self.dataset, request, index).fired["id"]:
+                fired.setdefault(aid, set()).add(label)
+        rationale = {a.id: a.rationale for a in self.dataset.adjustments}
+        rows = [{"adjustment": aid, "fires for": ", ".join(sorted(who)), "rationale": rationale[aid]}
+                for aid, who in sorted(fired.items()) if len(who) < len(labels)]
+        return ("<h2>Why the answers differ</h2><p>The decision tree branches on temporality, requester kind, "
+                "profit stage and curation (table above). Scores differ through the context adjustments that fire "
+                "for some requesters and not others:</p>" + _table(pd.DataFrame(rows)))
+
+    def chart(self) -> go.Figure:
+        """Weighted value of every option for every (request, requester), one view per stakeholder (menu)."""
+        profiles = profile_weights(self.dataset)
+        keys = [f"{r.id} #{i + 1} ({r.requesters[i].kind})" for r, i in self._rows()]
+        tables = [score_options(self.dataset, r, i) for r, i in self._rows()]
+        fig = go.Figure()
+        buttons = []
+        names = list(profiles)
+        for k, name in enumerate(names):
+            w = np.array([profiles[name][lever] for lever in self.dataset.lever_ids])
+            z = np.array([t.matrix @ w for t in tables])
+            fig.add_trace(go.Heatmap(z=z.round(2), x=[html.escape(views.label_of(self.dataset, o))
+                                                       for o in self.dataset.option_ids],
+                                     y=[html.escape(k_) for k_ in keys], zmin=0, zmax=10, colorscale="Blues",
+                                     text=z.round(1), texttemplate="%{text}", visible=(k == 0),
+                                     hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>"))
+            label = next(p.label for p in self.dataset.profiles if p.name == name)
+            buttons.append(dict(label=html.escape(label), method="update",
+                                args=[{"visible": [j == k for j in range(len(names))]},
+                                      {"title.text": f"Weighted value by request: {html.escape(label)}"}]))
+        first = next(p.label for p in self.dataset.profiles if p.name == names[0])
+        fig.update_layout(title=dict(text=f"Weighted value by request: {html.escape(first)}", x=0),
+                          updatemenus=[dict(buttons=buttons, x=1, xanchor="right", y=1.18)],
+                          height=140 + 40 * len(keys), template="plotly_white", margin=dict(l=10, r=10, t=90, b=40))
+        fig.update_yaxes(autorange="reversed")
+        return fig
+
+
+def compare_report(data_dir: str = "../data/samples", profile: str = "", seed: int = 0) -> CompareReport:
+    dataset = _load(data_dir)
+    _check_literal("profile", profile, (str,), "a profile name or \"\"")
+    _check_literal("seed", seed, (int,), "a whole number")
+    weights = resolve_weights(dataset, None, profile or None)
+    entries = scan_requests(dataset)
+    valid = tuple(e.request for e in entries if e.request is not None)
+    invalid = tuple((e.id, e.error.one_line()) for e in entries if e.error is not None)
+    return CompareReport(dataset, valid, invalid, {"data": Path(data_dir).name, "profile": profile or "(equal)",
+                                                    "seed": seed}, weights, seed)
