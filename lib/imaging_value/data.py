@@ -146,15 +146,20 @@ def _csv_cell(model: type[BaseModel], column: str, text: str) -> Any:
     return text
 
 
-def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | None:
-    name = path.name
+def _read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
     try:
-        raw = path.read_text(encoding="utf-8-sig")
+        return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         problems.append(Problem(name, "", "", "the file to exist in the data folder", "no such file"))
-        return None
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, f"byte {exc.start}", "", "UTF-8 text", "bytes that are not UTF-8"))
+    return None
+
+
+def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | None:
+    name = path.name
+    raw = _read_text(path, name, problems)
+    if raw is None:
         return None
     reader = csv.DictReader(io.StringIO(raw))
     header = reader.fieldnames or []
@@ -190,13 +195,8 @@ def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | 
 
 def _read_yaml(path: Path, problems: list[Problem], display: str | None = None) -> Any:
     name = display or path.name
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        problems.append(Problem(name, "", "", "the file to exist", "no such file"))
-        return None
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, f"byte {exc.start}", "", "UTF-8 text", "bytes that are not UTF-8"))
+    text = _read_text(path, name, problems)
+    if text is None:
         return None
     try:
         return yaml.safe_load(text)

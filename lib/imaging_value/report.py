@@ -41,7 +41,8 @@ _CDN_SCRIPT = re.compile(r'<script src="https?://[^"]*"></script>')
 STYLE = """<style>
 .iv-report { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2933; max-width: 1100px; }
 .iv-report table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
-.iv-report th, .iv-report td { border: 1px solid #d9e2ec; padding: 4px 8px; text-align: left; vertical-align: top; }
+.iv-report th, .iv-report td { border: 1px solid #d9e2ec; padding: 4px 8px; text-align: left !important;
+  vertical-align: top; }
 .iv-report th { background: #f0f4f8; }
 .iv-report .iv-flag { color: #b42318; }
 .iv-report .iv-ok { color: #2f7d32; }

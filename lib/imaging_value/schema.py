@@ -33,24 +33,14 @@ UNSTATED = "unstated"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
-Mechanism = Literal[
-    "product_access",
-    "access_fee",
-    "subscription",
-    "milestones",
-    "royalty",
-    "profit_share",
-    "equity",
-    "golden_share",
-    "in_kind",
-    "consent_to_commercialise",
-]
-LeverId = Literal["clinical", "social", "economic_development", "environmental", "commercial"]
+Mechanism = Literal[MECHANISMS]  # type: ignore[valid-type]
+LeverId = Literal[LEVER_IDS]  # type: ignore[valid-type]
 Temporality = Literal["retrospective", "prospective", "unstated"]
 Curation = Literal["raw", "cleaned", "curated", "unstated"]
-RequesterKind = Literal["university", "charity", "sme", "multinational"]
+RequesterKind = Literal[REQUESTER_KINDS]  # type: ignore[valid-type]
 ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
-SiteKind = Literal["large_trust", "district_general", "academic"]
+SiteKind = Literal[SITE_KINDS]  # type: ignore[valid-type]
+Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 Deidentification = Literal["anonymised", "pseudonymised"]
 
 
@@ -73,12 +63,12 @@ class Project(Record):
     """One exemplar project from the report's table, with its appendix facts."""
 
     name: Text
-    modalities: tuple[Literal["CT", "MRI", "PET/CT", "X-ray", "Echocardiogram"], ...] = Field(min_length=1)
+    modalities: tuple[Modality, ...] = Field(min_length=1)
     dataset_size: int | None = Field(ge=1)  # None: unknown (see dataset_size_note); never 0
     dataset_size_note: Literal["", "TBC", "N/A"]
     nhs_partners: int = Field(ge=1)
     appendix_size: str  # size as the appendix prints it ("54,000", "TBC", "0")
-    text_modalities: tuple[Literal["CT", "MRI", "PET/CT", "X-ray", "Echocardiogram"], ...]
+    text_modalities: tuple[Modality, ...]
     text_patients: int | None = Field(ge=1)  # patients the appendix text speaks of, where it does
     company: str  # company the appendix names, or empty
     requester_kind: RequesterKind  # our assumption, see requester_assumed

@@ -297,8 +297,8 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
             x=[positions[k][0] for k in keys], y=[positions[k][1] for k in keys], mode="markers+text",
             marker=dict(symbol=symbol, size=[16 if k in on_path else 10 for k in keys],
                         color=[colour if k in on_path else "#d9d9d9" for k in keys], line=dict(color=colour, width=1)),
-            text=[html.escape(_wrap(labels[k], 22)) if kind == "option" else "" for k in keys],
-            textposition="bottom center", textfont=dict(size=10),
+            text=[_wrap(labels[k], 16) if kind == "option" else "" for k in keys],
+            textposition="bottom center", textfont=dict(size=9),
             hovertext=[html.escape(labels[k]) for k in keys], hoverinfo="text",
             name="question" if kind == "question" else "agreement option")
     fig.update_xaxes(visible=False)
