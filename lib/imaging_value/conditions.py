@@ -23,6 +23,9 @@ def facts_for(request: Request, requester: Requester, option: Option | None = No
         "requester.kind": requester.kind,
         "requester.profit_stage": requester.profit_stage,
         "requester.sector": requester.sector,
+        # maturity: what a requester can return now (large company, SME by profit stage, or non-commercial)
+        "requester.maturity": {"multinational": "large", "sme": requester.profit_stage}.get(requester.kind,
+                                                                                          "non_commercial"),
     }
     if option is not None:
         facts["option.mechanisms"] = tuple(option.mechanisms)

@@ -266,7 +266,8 @@ class FairnessAnswer(Record):
 class FairnessTheme(Record):
     id: Identifier
     question: Text
-    fact: Literal["request.temporality", "request.curation", "requester.kind", "requester.profit_stage"] | None = None
+    fact: Literal["request.temporality", "request.curation", "requester.kind", "requester.profit_stage",
+                  "requester.maturity"] | None = None
     answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
 
 
