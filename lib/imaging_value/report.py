@@ -427,12 +427,12 @@ def request_report(request: str = "scenario-1", requester: int | None = None, pr
     shown = {"request": _shown_request(request), "requester": "every requester" if requester is None else requester,
              "profile": profile or "(none)", "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
              "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name}
-    report = RequestReport(dataset, req, request, indices, normalised, shown, seed, samples, float(total))
-    for index in indices:
-        report.analyses[index] = analyse(dataset, req, index, normalised, n_samples=samples, seed=seed)
-        report.recommendations[index] = recommend(dataset, req, index)
-        report.guidance[index] = check_guidance(dataset, req, index)
-    return report
+    return RequestReport(
+        dataset, req, request, indices, normalised, shown, seed, samples, float(total),
+        analyses={i: analyse(dataset, req, i, normalised, n_samples=samples, seed=seed) for i in indices},
+        recommendations={i: recommend(dataset, req, i) for i in indices},
+        guidance={i: check_guidance(dataset, req, i) for i in indices},
+    )
 
 
 # --- the portfolio report ------------------------------------------------------------
