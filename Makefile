@@ -10,7 +10,7 @@ JOBS ?=
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test bench notebook-outputs clean
+.PHONY: report test bench app notebook-outputs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: $(STAMP) $(CHROMIUM)
 bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_render.py
+	$(BIN)/python bench/bench_latency.py
+
+# The explorer as a local web app (Voila on 127.0.0.1 only; PORT=8866 by default).
+app: $(STAMP)
+	$(BIN)/python -m imaging_value.app $(if $(PORT),--port $(PORT))
 
 # After changing the framework's answers on purpose: store the new checked summaries in the notebooks.
 notebook-outputs: $(STAMP)

@@ -587,7 +587,7 @@ class CompareReport:
         first = next(p.label for p in self.dataset.profiles if p.name == names[0])
         fig.update_layout(title=dict(text=f"Weighted value by request: {html.escape(first)}", x=0),
                           updatemenus=[dict(buttons=buttons, x=1, xanchor="right", y=1.18)],
-                          height=140 + 40 * len(keys), template="plotly_white", margin=dict(l=10, r=10, t=90, b=40))
+                          height=140 + 40 * len(keys), template=views.TEMPLATE, margin=dict(l=10, r=10, t=90, b=40))
         fig.update_yaxes(autorange="reversed")
         return fig
 

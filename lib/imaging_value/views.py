@@ -15,6 +15,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
+import plotly.io as pio
 
 from .alignment import AlignmentResult
 from .data import Dataset
@@ -51,11 +52,14 @@ LEVER_COLOURS = {
 }
 RANK_COLOURS = ["#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#e6eef7", "#f3f3f3", "#fafafa"]
 FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
+# plotly_white's layout alone: a full named template is copied and validated on every figure (slow
+# when the explorer rebuilds figures on each slider move)
+TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
     fig.update_layout(title=dict(text=html.escape(title), x=0, xanchor="left"), height=height, font=FONT,
-                      margin=dict(l=10, r=10, t=60, b=40), template="plotly_white",
+                      margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"), **extra)
     return fig
 

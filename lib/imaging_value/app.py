@@ -1,0 +1,205 @@
+"""Serve the explorer notebook as a local web app: ``python -m imaging_value.app [--port N]``.
+
+Voilà runs ``notebooks/00-explore.ipynb`` and shows its outputs with the code
+hidden. This module is the one place that says how:
+
+* address: ``127.0.0.1`` only (never all interfaces), a fixed port, no browser
+  opened, no port hopping (a busy port is an error, so the printed address is
+  always the real one);
+* page: the ``imaging-value`` template (``voila_assets/``), Voilà's lab page
+  without its CDN style sheets, so the app needs no network beyond loopback;
+  plotly's widget bundle is served from the template's static folder once per
+  page instead of travelling inside every chart's state (see
+  :func:`imaging_value.explore.new_figure_widget`);
+* speed: one spare kernel is kept with the notebook already run (Voila's
+  pre-heated kernel pool, size 1), so a page opens in seconds instead of waiting
+  for a kernel to start and import the workbook; the spare is replaced after
+  each page view;
+* memory: every page view keeps its own kernel (about 150 MB). Kernels idle for
+  ``CULL_IDLE_TIMEOUT`` seconds are shut down, checked every ``CULL_INTERVAL``
+  seconds, even while a browser tab is still connected, so a day of use does
+  not exhaust memory (the spare is never culled). After that a page stops
+  responding: reload it to get a fresh kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import plotly
+import psutil
+
+from .explore import PLOTLY_BUNDLE_ENV
+
+__all__ = ["HOST", "DEFAULT_PORT", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "TEMPLATE", "ASSETS", "NOTEBOOK",
+           "PLOTLY_BUNDLE", "Server", "app_url", "voila_command", "voila_environment", "plotly_bundle_root", "start",
+           "wait_until_serving", "stop", "main"]
+
+HOST = "127.0.0.1"
+DEFAULT_PORT = 8866
+CULL_IDLE_TIMEOUT = 900  # seconds a kernel may sit idle before it is shut down
+CULL_INTERVAL = 60  # seconds between checks for idle kernels
+TEMPLATE = "imaging-value"
+ASSETS = Path(__file__).resolve().parent / "voila_assets"  # a Jupyter data folder holding voila/templates/
+NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00-explore.ipynb"
+# plotly's widget bundle, as served under Voila's base URL from the template's static folder
+PLOTLY_BUNDLE = f"templates/{TEMPLATE}/static/plotly-widgetbundle.js"
+
+
+def app_url(port: int) -> str:
+    """The address the app answers on."""
+    return f"http://{HOST}:{port}/"
+
+
+def voila_command(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *,
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL) -> list[str]:
+    """The Voila command line: loopback address, port, template, kernel culling and one pre-heated kernel."""
+    return [
+        sys.executable, "-m", "voila", str(notebook),
+        "--no-browser",
+        f"--Voila.ip={HOST}",
+        f"--Voila.port={int(port)}",
+        "--Voila.port_retries=0",
+        f"--template={TEMPLATE}",
+        f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
+        f"--MappingKernelManager.cull_interval={int(cull_interval)}",
+        "--MappingKernelManager.cull_connected=True",
+        "--preheat_kernel=True",
+        "--pool_size=1",
+    ]
+
+
+def plotly_bundle_root(parent: str | Path | None = None) -> Path:
+    """A new Jupyter data folder whose ``imaging-value`` template static folder holds plotly's widget bundle.
+
+    The file is a copy of the installed plotly's bundle (about 5 MB), so it always
+    matches the Python side; a link would not do, as tornado serves no file whose real
+    path lies outside its static folders.
+    """
+    root = Path(tempfile.mkdtemp(prefix="imaging-value-voila-", dir=parent))
+    target = root / "voila" / PLOTLY_BUNDLE
+    target.parent.mkdir(parents=True)
+    shutil.copyfile(Path(plotly.__file__).resolve().parent / "package_data" / "widgetbundle.js", target)
+    return root
+
+
+def voila_environment(bundle_root: str | Path, base: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The environment for Voila and its kernels.
+
+    ``JUPYTER_PATH`` leads with this package's template folder and ``bundle_root``;
+    the kernels learn where plotly's bundle is served from :data:`PLOTLY_BUNDLE_ENV`.
+    """
+    env = dict(os.environ if base is None else base)
+    paths = [str(ASSETS), str(bundle_root)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
+    env["JUPYTER_PATH"] = os.pathsep.join(paths)
+    env[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE
+    return env
+
+
+@dataclass
+class Server:
+    """A running Voila: its process, port and the temporary folder holding plotly's bundle."""
+
+    process: subprocess.Popen
+    port: int
+    bundle_root: Path
+
+    @property
+    def url(self) -> str:
+        return app_url(self.port)
+
+
+def start(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *, cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
+          cull_interval: int = CULL_INTERVAL, **popen_kwargs) -> Server:
+    """Start Voila in its own process group (so :func:`stop` can end it and its kernels)."""
+    bundle_root = plotly_bundle_root()
+    command = voila_command(port, notebook, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval)
+    try:
+        process = subprocess.Popen(command, env=voila_environment(bundle_root), start_new_session=True,
+                                   **popen_kwargs)
+    except BaseException:
+        shutil.rmtree(bundle_root, ignore_errors=True)
+        raise
+    return Server(process, port, bundle_root)
+
+
+def wait_until_serving(port: int, timeout: float = 60.0, process: subprocess.Popen | None = None) -> None:
+    """Wait until Voila accepts connections on ``port``; raise ``RuntimeError`` if it exits or ``timeout`` passes.
+
+    Only a connection is tried: a GET of the page would start a kernel.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"Voila exited with code {process.returncode} before serving on port {port}")
+        try:
+            with socket.create_connection((HOST, port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"Voila did not answer on {app_url(port)} within {timeout:g} s")
+
+
+def stop(server: Server, timeout: float = 15.0) -> None:
+    """End Voila (SIGTERM to its process group: it shuts its kernels down), then anything it left behind.
+
+    Kernels run in process groups of their own; any still alive once Voila has
+    exited are ended by process id. The bundle folder is removed.
+    """
+    process = server.process
+    try:
+        children = psutil.Process(process.pid).children(recursive=True) if process.poll() is None else []
+    except psutil.NoSuchProcess:
+        children = []
+    try:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=timeout)
+    except ProcessLookupError:
+        pass
+    finally:
+        for child in children:
+            try:
+                child.kill()
+            except psutil.NoSuchProcess:
+                pass
+        shutil.rmtree(server.bundle_root, ignore_errors=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m imaging_value.app",
+                                     description="Serve the explorer as a local web app (Voila, loopback only).")
+    parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on {HOST} (default {DEFAULT_PORT})")
+    parser.add_argument("--notebook", type=Path, default=NOTEBOOK, help="the notebook to serve (default: 00-explore)")
+    args = parser.parse_args(argv)
+    if not args.notebook.is_file():
+        print(f"error: no notebook {args.notebook.name} (expected notebooks/00-explore.ipynb)", file=sys.stderr)
+        return 2
+    print(f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; idle kernels are shut down after "
+          f"{CULL_IDLE_TIMEOUT // 60} minutes)", flush=True)
+    signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))  # so the cleanup below runs
+    server = start(args.port, args.notebook)
+    try:
+        return server.process.wait()
+    except KeyboardInterrupt:
+        return 0
+    finally:
+        stop(server)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

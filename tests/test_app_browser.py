@@ -1,0 +1,261 @@
+"""The local web app in a real browser: Voila serving notebooks/00-explore.ipynb, driven by Playwright.
+
+The server is started through ``imaging_value.app`` (the code path of ``make app``) on a
+free loopback port, serving a copy of the notebook beside a copy of the sample data
+(with one broken request added) and an empty reports folder, so the test writes
+nothing into the work tree except the screenshot ``reports/explore-app.png``.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+from urllib.parse import urlparse
+
+import pytest
+
+from imaging_value import load_dataset, load_request
+from imaging_value.app import HOST, NOTEBOOK, start, stop, wait_until_serving
+from imaging_value.scoring import rank_options, score_options
+from imaging_value.views import label_of
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync"]
+BROKEN_REQUEST = "id: broken\ntitle: Broken\ntemporality: sometimes\n"
+LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+    pytest.mark.timeout(240),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> Path:
+    """notebooks/00-explore.ipynb, data/samples (plus requests/broken.yaml) and reports/ in a fresh folder."""
+    root = tmp_path_factory.mktemp("site")
+    (root / "notebooks").mkdir()
+    shutil.copy(NOTEBOOK, root / "notebooks" / NOTEBOOK.name)
+    shutil.copytree(ROOT / "data" / "samples", root / "data" / "samples")
+    (root / "data" / "samples" / "requests" / "broken.yaml").write_text(BROKEN_REQUEST, encoding="utf-8")
+    (root / "reports").mkdir()
+    return root
+
+
+@pytest.fixture(scope="module")
+def server(site: Path):
+    """Voila on a free loopback port, started and stopped (with its kernels) through imaging_value.app."""
+    port = free_port()
+    log_path = site / "voila.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        running = start(port, site / "notebooks" / NOTEBOOK.name, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            try:
+                wait_until_serving(port, timeout=60, process=running.process)
+            except RuntimeError as exc:
+                raise RuntimeError(f"{exc}\n{log_path.read_text(encoding='utf-8')[-3000:]}") from None
+            yield running
+        finally:
+            stop(running)
+
+
+@pytest.fixture(scope="module")
+def browser_page(server):
+    from playwright.sync_api import sync_playwright
+
+    requests: list[str] = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        page = browser.new_page(viewport={"width": 1400, "height": 1100})
+        page.on("request", lambda request: requests.append(request.url))
+        page.on("websocket", lambda ws: requests.append(ws.url))
+        page.goto(server.url, timeout=90_000)
+        page.wait_for_selector(".iv-fig-ranking svg.main-svg .barlayer path", timeout=90_000)
+        page.requests = requests  # every URL the page asked for, for the network test
+        yield page
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def dataset(site: Path):
+    return load_dataset(site / "data" / "samples")
+
+
+def ranking_on_page(page) -> list[str]:
+    """The option labels on the ranking chart's y axis, top (best) first."""
+    return page.eval_on_selector_all(
+        ".iv-fig-ranking g.ytick text",
+        "els => els.map(e => [e.getBoundingClientRect().top, e.textContent])"
+                  ".sort((a, b) => a[0] - b[0]).map(p => p[1])")
+
+
+def weight_label(page, lever: str) -> str:
+    return page.inner_text(f".iv-weight-{lever}").strip()
+
+
+def set_slider(page, lever: str, value: float) -> None:
+    """Type a value into the slider's editable readout, as a person would."""
+    readout = page.locator(f".iv-lever-{lever} .widget-readout")
+    readout.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(f"{value:g}")
+    page.keyboard.press("Enter")
+
+
+def expected_labels(dataset, weights: dict[str, float] | None) -> list[str]:
+    table = score_options(dataset, load_request("scenario-1", dataset), 0)
+    return [label_of(dataset, option) for option in rank_options(table, weights).order]
+
+
+def test_the_app_loads_with_the_default_request(browser_page, dataset):
+    page = browser_page
+    assert page.locator("select").first.input_value() == "scenario-1"
+    assert ranking_on_page(page) == expected_labels(dataset, None)
+    assert ranking_on_page(page)[0] == "SME incubation"
+    assert weight_label(page, "clinical") == "Clinical 20%"
+    for name in ("stability", "tree", "lever_profile", "acceptability", "alignment", "split"):
+        assert page.locator(f".iv-fig-{name} svg.main-svg").count() >= 1, name
+    text = page.locator("body").inner_text()
+    assert "import imaging_value" not in text and "ex.explore(" not in text  # code hidden
+    (ROOT / "reports").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "reports" / "explore-app.png"))
+
+
+def test_moving_sliders_changes_the_shares_and_the_ranking(browser_page, dataset):
+    page = browser_page
+    set_slider(page, "commercial", 1)
+    for lever in ("clinical", "social", "economic_development", "environmental"):
+        set_slider(page, lever, 0)
+    page.wait_for_function("() => document.querySelector('.iv-weight-commercial').innerText.includes('100%')")
+    assert weight_label(page, "clinical") == "Clinical 0%"
+    winner = expected_labels(dataset, {"commercial": 1})[0]
+    assert winner != "SME incubation"
+    page.wait_for_function(
+        "w => document.querySelector('.iv-summary b') && document.querySelector('.iv-summary b').innerText === w",
+        arg=winner)
+    page.wait_for_function(
+        """w => { const t = [...document.querySelectorAll('.iv-fig-ranking g.ytick text')]
+                   .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+                  return t.length && t[0].textContent === w; }""", arg=winner)
+    assert ranking_on_page(page) == expected_labels(dataset, {"commercial": 1})
+
+    set_slider(page, "clinical", 1)
+    page.wait_for_function("() => document.querySelector('.iv-weight-clinical').innerText.includes('50%')")
+    both = expected_labels(dataset, {"clinical": 1, "commercial": 1})
+    page.wait_for_function(
+        "w => document.querySelector('.iv-summary b').innerText === w", arg=both[0])
+
+
+def test_a_stakeholder_view_moves_the_sliders(browser_page, dataset):
+    page = browser_page
+    page.locator(".iv-profile-picker select").select_option(label="NHS trust finance")
+    page.wait_for_function("() => document.querySelector('.iv-lever-social .widget-readout').innerText === '0.10'")
+    assert weight_label(page, "commercial") == "Commercial 50%"
+    readouts = {lever: page.inner_text(f".iv-lever-{lever} .widget-readout").strip()
+                for lever in ("clinical", "social", "commercial")}
+    assert readouts == {"clinical": "0.20", "social": "0.10", "commercial": "0.50"}
+    weights = {p.name: p.raw_weights() for p in dataset.profiles}["nhs_finance"]
+    winner = expected_labels(dataset, weights)[0]
+    page.wait_for_function("w => document.querySelector('.iv-summary b').innerText === w", arg=winner)
+
+
+def test_all_zero_weights_show_a_message(browser_page):
+    page = browser_page
+    for lever in ("clinical", "social", "economic_development", "environmental", "commercial"):
+        set_slider(page, lever, 0)
+    page.wait_for_function("() => document.querySelector('.iv-message').innerText.includes('All lever weights are 0')")
+    assert not page.locator(".iv-fig-ranking").is_visible()
+    set_slider(page, "social", 1)
+    page.wait_for_function("() => document.querySelector('.iv-message').innerText.trim() === ''")
+    page.wait_for_selector(".iv-fig-ranking", state="visible")
+
+
+def test_the_render_button_writes_the_board_report(browser_page, site):
+    page = browser_page
+    page.locator("button.iv-render").click()
+    page.wait_for_function("() => /Report written|failed|not available/.test("
+                           "document.querySelector('.iv-render-status').innerText)", timeout=180_000)
+    status = page.inner_text(".iv-render-status")
+    match = re.search(r"Report written to (\S+\.html)", status)
+    assert match, status
+    assert str(site) not in status and not Path(match.group(1)).is_absolute()
+    written = site / match.group(1)
+    assert written.is_file() and written.stat().st_size > 10_000
+    assert list((site / "reports").glob("*.params.yaml"))
+    assert page.locator("button.iv-render").is_enabled()
+
+
+def test_an_invalid_request_is_marked_and_explained(browser_page):
+    page = browser_page
+    picker = page.locator(".iv-request-picker select")
+    labels = page.eval_on_selector_all(".iv-request-picker option", "os => os.map(o => o.textContent)")
+    broken = [label for label in labels if label.replace("\xa0", " ") == "broken (invalid)"]
+    assert broken, labels  # ipywidgets writes the spaces of option labels as no-break spaces
+    picker.select_option(label=broken[0])
+    page.wait_for_function("() => document.querySelector('.iv-message').innerText.includes('temporality')")
+    assert not page.locator(".iv-fig-ranking").is_visible()
+    picker.select_option("scenario-1")
+    page.wait_for_function("() => document.querySelector('.iv-message').innerText.trim() === ''")
+    page.wait_for_selector(".iv-fig-ranking", state="visible")
+
+
+def test_every_request_stays_on_this_machine(browser_page):
+    urls = browser_page.requests
+    assert any(u.startswith("ws://") for u in urls)  # the kernel connection was seen
+    outside = [u for u in urls if not (u.startswith(("data:", "blob:")) or urlparse(u).hostname in LOOPBACK)]
+    assert outside == []
+
+
+def test_idle_kernels_are_culled(site: Path, browser_page):
+    """A kernel left idle, with its page still open, is shut down (here after 4 s; `make app` waits 15 minutes)."""
+    import psutil
+
+    port = free_port()
+    log_path = site / "voila-cull.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        running = start(port, site / "notebooks" / NOTEBOOK.name, cull_idle_timeout=4, cull_interval=1,
+                        stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(port, timeout=60, process=running.process)
+
+            def kernels() -> set[int]:
+                """Live kernels of this server (a culled kernel may linger a moment as a zombie)."""
+                live = set()
+                for child in psutil.Process(running.process.pid).children(recursive=True):
+                    try:
+                        if child.status() != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(
+                                child.cmdline()):
+                            live.add(child.pid)
+                    except psutil.Error:  # it ended while we looked
+                        continue
+                return live
+
+            page = browser_page.context.browser.new_page()  # the module's browser; a second tab
+            page.goto(running.url, timeout=90_000)
+            page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
+            with_page = kernels()
+            for _second in range(30):
+                if "Culling 'idle' kernel" in log_path.read_text("utf-8"):
+                    break
+                page.wait_for_timeout(1_000)
+            log_text = log_path.read_text("utf-8")
+            assert "Culling 'idle' kernel" in log_text and "with 1 connections" in log_text
+            for _second in range(15):  # the culled kernel's process takes a moment to exit
+                if len(kernels()) < len(with_page):
+                    break
+                page.wait_for_timeout(1_000)
+            assert len(kernels()) < len(with_page)  # the page's kernel is gone; the warm spare stays
+            page.close()
+        finally:
+            stop(running)

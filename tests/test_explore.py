@@ -1,0 +1,266 @@
+"""The interactive explorer, in process: widgets, recomputes, in-place chart updates, errors, debounce."""
+
+from __future__ import annotations
+
+import ast
+import time
+from pathlib import Path
+
+import ipywidgets as widgets
+import nbformat
+import plotly.graph_objects as go
+import pytest
+
+from imaging_value import load_request, scan_requests
+from imaging_value.analysis import profile_weights
+from imaging_value.explore import ALL_ZERO_MESSAGE, FIGURES, Explorer, ExplorerApp, explore, sync_figure
+from imaging_value.scoring import rank_options, score_options
+from imaging_value.views import label_of
+
+ROOT = Path(__file__).resolve().parents[1]
+BROKEN_REQUEST = """id: broken
+title: "A request with two mistakes"
+temporality: sometimes
+curation: raw
+deidentification: [anonymised]
+data_types: [CT]
+sites: {count: 2}
+requesters:
+  - {kind: sme, profit_stage: pre_profit, sector: healthtech, staff: "<50"}
+"""
+
+
+def expected_order(dataset, request_id: str, weights: dict[str, float] | None, requester: int = 0) -> tuple[str, ...]:
+    """The ranking the library gives (the command line prints the same)."""
+    table = score_options(dataset, load_request(request_id, dataset), requester)
+    return rank_options(table, weights).order
+
+
+@pytest.fixture(scope="module")
+def shared(samples) -> Explorer:
+    return Explorer(samples, out_dir=ROOT / "reports", debounce=0.2)
+
+
+@pytest.fixture()
+def explorer(shared: Explorer) -> Explorer:
+    """The module's explorer, back on scenario-1, requester 0, equal weights."""
+    shared.request_picker.value = "scenario-1"
+    shared.requester_picker.value = 0
+    shared.reset()
+    return shared
+
+
+def label_texts(explorer: Explorer) -> dict[str, str]:
+    return {lever: label.value for lever, label in explorer.weight_labels.items()}
+
+
+def test_weight_labels_show_the_normalised_shares(explorer: Explorer):
+    assert all(f"{lever_label} 20%" in label_texts(explorer)[lever] for lever, lever_label in
+               ((lv.id, lv.label) for lv in explorer.dataset.levers))
+    explorer.set_weights({"clinical": 3, "commercial": 1})
+    labels = label_texts(explorer)
+    assert "Clinical 75%" in labels["clinical"]
+    assert "Commercial 25%" in labels["commercial"]
+    assert "Social 0%" in labels["social"]
+
+
+def test_moving_a_slider_changes_the_ranking_as_the_data_says(explorer: Explorer, dataset):
+    equal = expected_order(dataset, "scenario-1", None)
+    assert explorer.current_ranking() == equal
+    assert equal[0] == "sme_incubation"
+    for lever, slider in explorer.sliders.items():
+        slider.value = 1.0 if lever == "commercial" else 0.0
+    explorer.refresh()
+    commercial = expected_order(dataset, "scenario-1", {"commercial": 1})
+    assert explorer.current_ranking() == commercial
+    assert commercial[0] != equal[0]
+    # the chart shows it: the ranking figure lists options bottom-up, best last
+    assert explorer.figures["ranking"].data[0].y[-1] == label_of(dataset, commercial[0])
+    assert label_of(dataset, commercial[0]) in explorer.summary.value
+
+
+def test_the_profile_picker_moves_the_sliders(explorer: Explorer, dataset):
+    explorer.profile_picker.value = "nhs_finance"
+    weights = profile_weights(dataset)["nhs_finance"]
+    assert {lever: s.value for lever, s in explorer.sliders.items()} == pytest.approx(weights)
+    assert "Commercial 50%" in explorer.weight_labels["commercial"].value
+    assert explorer.current_ranking() == expected_order(dataset, "scenario-1", weights)
+    explorer.sliders["social"].value = 0.9  # a hand move makes the weights custom again
+    assert explorer.profile_picker.value == ""
+
+
+def test_reset_gives_equal_weights(explorer: Explorer):
+    explorer.set_weights({"environmental": 1})
+    explorer.reset_button.click()
+    assert len({s.value for s in explorer.sliders.values()}) == 1
+    assert all("20%" in text for text in label_texts(explorer).values())
+
+
+def test_all_zero_weights_show_a_message_and_recover(explorer: Explorer, dataset):
+    explorer.set_weights({})
+    assert ALL_ZERO_MESSAGE.split(":")[0] in explorer.message.value
+    assert explorer.weighted_box.layout.display == "none"
+    assert explorer.current_ranking() == ()
+    explorer.sliders["social"].value = 1.0
+    explorer.refresh()
+    assert explorer.message.value == ""
+    assert explorer.weighted_box.layout.display != "none"
+    assert explorer.current_ranking() == expected_order(dataset, "scenario-1", {"social": 1})
+
+
+def test_an_invalid_request_file_is_listed_and_explained(data_copy: Path, dataset):
+    (data_copy / "requests" / "broken.yaml").write_text(BROKEN_REQUEST, encoding="utf-8")
+    app = explore(data_copy, request="broken")
+    assert isinstance(app, ExplorerApp)
+    explorer = app.explorer
+    assert ("broken (invalid)", "broken") in explorer.request_picker.options
+    error = next(e.error for e in scan_requests(explorer.dataset) if e.id == "broken")
+    assert "temporality" in error.one_line()
+    assert "temporality" in explorer.message.value
+    assert explorer.request_box.layout.display == "none"
+    assert explorer.current_ranking() == ()
+    explorer.set_weights({"clinical": 1})  # the sliders do not break on an invalid request
+    explorer.request_picker.value = "scenario-1"
+    assert explorer.message.value == ""
+    assert explorer.request_box.layout.display != "none"
+    assert explorer.current_ranking() == expected_order(dataset, "scenario-1", {"clinical": 1})
+
+
+def test_a_broken_data_folder_gives_a_message_not_an_exception(data_copy: Path):
+    (data_copy / "levers.yaml").unlink()
+    widget = explore(data_copy)
+    assert isinstance(widget, widgets.HTML)
+    assert "levers.yaml" in widget.value
+
+
+def test_figures_are_updated_in_place(explorer: Explorer):
+    before = dict(explorer.figures)
+    assert set(before) == set(FIGURES)
+    assert all(isinstance(f, go.FigureWidget) for f in before.values())
+    x_before = explorer.figures["ranking"].data[0].x
+    explorer.set_weights({"clinical": 1})
+    explorer.request_picker.value = "scenario-2"  # 20 sites instead of 15: the split chart's bars change
+    assert all(explorer.figures[name] is before[name] for name in FIGURES)
+    assert explorer.figures["ranking"].data[0].x != x_before
+    assert len(explorer.figures["split"].data[0].x) == 20
+
+
+def test_sync_figure_copies_traces_and_layout_onto_the_widget():
+    widget = go.FigureWidget()
+    sync_figure(widget, go.Figure(go.Bar(x=[1, 2], y=[3, 4], marker_color="red"), layout_title_text="one"))
+    first = widget.data[0]
+    sync_figure(widget, go.Figure(go.Bar(x=[5, 6], y=[7, 8]), layout_title_text="two"))
+    assert widget.data[0] is first  # same trace object, new values
+    assert widget.data[0].x == (5, 6) and widget.data[0].marker.color is None
+    assert widget.layout.title.text == "two"
+    sync_figure(widget, go.Figure([go.Bar(x=[1], y=[1]), go.Scatter(x=[1], y=[2])]))
+    assert [t.type for t in widget.data] == ["bar", "scatter"]
+
+
+def test_rapid_slider_moves_collapse_into_few_recomputes(explorer: Explorer, dataset):
+    start = explorer.recompute_count
+    for step in range(1, 31):
+        explorer.sliders["commercial"].value = step / 30
+        explorer.sliders["clinical"].value = 1 - step / 30
+    assert explorer.current_ranking() == expected_order(dataset, "scenario-1", None)  # nothing recomputed yet
+    deadline = time.monotonic() + 5
+    while explorer.recompute_count == start and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.4)  # a second recompute, if any, would have happened by now
+    assert 1 <= explorer.recompute_count - start <= 2
+    final = {lever: s.value for lever, s in explorer.sliders.items()}
+    assert explorer.current_ranking() == expected_order(dataset, "scenario-1", final)
+
+
+def test_the_requester_picker_appears_where_a_request_has_several(explorer: Explorer, dataset):
+    assert explorer.requester_picker.layout.display == "none"
+    explorer.request_picker.value = "scenario-2"
+    assert explorer.requester_picker.layout.display != "none"
+    assert len(explorer.requester_picker.options) == len(load_request("scenario-2", dataset).requesters) == 3
+    explorer.requester_picker.value = 1
+    assert explorer.current_ranking() == expected_order(dataset, "scenario-2", None, requester=1)
+    assert explorer.current_ranking() != expected_order(dataset, "scenario-2", None, requester=0)
+
+
+def test_the_tree_path_lists_steps_rationales_and_assumptions(explorer: Explorer):
+    text = explorer.path_html.value
+    assert "Recommended: <b>SME incubation</b>" in text
+    assert "assuming profit stage = pre_profit" in text  # scenario-1 leaves the profit stage unstated
+    assert "<ol><li>" in text and "(assumed)" in text
+
+
+def test_the_split_follows_the_typed_total(explorer: Explorer):
+    explorer.split_total.value = 1234.56
+    for trace in explorer.figures["split"].data:
+        assert sum(trace.y) == pytest.approx(1234.56, abs=1e-9)
+    explorer.split_total.value = 10.005  # more than two decimal places: the rule cannot pay it to the penny
+    assert "decimal" in explorer.split_message.value
+    explorer.split_total.value = 1_000_000
+
+
+class FakeReport:
+    def __init__(self, out_dir: Path):
+        self.html = Path(out_dir).resolve() / "request-scenario-1-r0-custom.html"
+        self.parameters = self.html.with_suffix(".params.yaml")
+
+
+def test_the_render_button_calls_render_in_the_background(explorer: Explorer, monkeypatch):
+    import imaging_value.render as render
+
+    calls = []
+
+    def fake(request, **kwargs):
+        calls.append((request, kwargs))
+        return FakeReport(kwargs["out_dir"])
+
+    monkeypatch.setattr(render, "render_request_report", fake)
+    explorer.set_weights({"clinical": 1, "commercial": 1})
+    explorer.render_button.click()
+    explorer.render_thread.join(10)
+    request, kwargs = calls[-1]
+    assert request == "scenario-1"
+    assert kwargs["requester"] == 0 and kwargs["profile"] is None
+    assert kwargs["weights"] == pytest.approx({"clinical": 0.5, "social": 0, "economic_development": 0,
+                                               "environmental": 0, "commercial": 0.5})
+    status = explorer.render_status.value
+    assert "reports/request-scenario-1-r0-custom.html" in status
+    assert str(ROOT) not in status  # no absolute local path
+    assert not explorer.render_button.disabled
+
+    explorer.profile_picker.value = "clinicians"
+    explorer.render_button.click()
+    explorer.render_thread.join(10)
+    assert calls[-1][1]["profile"] == "clinicians" and calls[-1][1]["weights"] is None
+
+
+def test_a_failing_render_shows_one_line_and_frees_the_button(explorer: Explorer, monkeypatch):
+    import imaging_value.render as render
+
+    def failing(request, **kwargs):
+        raise RuntimeError("papermill said no\nwith a second line")
+
+    monkeypatch.setattr(render, "render_request_report", failing)
+    explorer.render_button.click()
+    explorer.render_thread.join(10)
+    assert "The report failed: papermill said no with a second line" in explorer.render_status.value
+    assert not explorer.render_button.disabled
+
+
+def test_the_notebook_is_thin_and_stored_without_outputs():
+    nb = nbformat.read(ROOT / "notebooks" / "00-explore.ipynb", as_version=4)
+    nbformat.validate(nb)
+    assert nb.cells[0].cell_type == "markdown"
+    code = "\n".join(c.source for c in nb.cells if c.cell_type == "code")
+    assert "ex.explore(" in code
+    assert not [n for n in ast.walk(ast.parse(code)) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+    assert all(c.outputs == [] for c in nb.cells if c.cell_type == "code")
+
+
+def test_a_data_folder_without_requests_says_so(data_copy: Path):
+    for path in (data_copy / "requests").glob("*.yaml"):
+        path.unlink()
+    explorer = explore(data_copy).explorer
+    assert explorer.request_picker.options == ()
+    assert "No request files" in explorer.message.value
+    explorer.set_weights({"clinical": 1})
+    assert explorer.current_ranking() == ()
