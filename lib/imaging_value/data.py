@@ -20,7 +20,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, TypeVar
+from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -40,6 +40,7 @@ from .schema import (
     Project,
     Request,
     SiteDefault,
+    duplicated,
 )
 
 __all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "DEFAULT_DATA_DIR", "RequestEntry"]
@@ -229,16 +230,6 @@ def _yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) ->
     return records if ok else None
 
 
-def _duplicates(values: Iterable[str]) -> list[str]:
-    seen: set[str] = set()
-    dupes: list[str] = []
-    for value in values:
-        if value in seen and value not in dupes:
-            dupes.append(value)
-        seen.add(value)
-    return dupes
-
-
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -367,18 +358,18 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
                  guidance, site_defaults) -> None:
     """Checks that span records or files: unique ids, references that resolve, complete tables."""
     if projects is not None:
-        for name in _duplicates(p.name for p in projects):
+        for name in duplicated(p.name for p in projects):
             problems.append(Problem("projects.csv", f"project '{name}'", "name", "unique project names", "a duplicate"))
     if levers is not None:
         ids = [lever.id for lever in levers]
-        for lever in _duplicates(ids):
+        for lever in duplicated(ids):
             problems.append(Problem("levers.yaml", f"lever '{lever}'", "id", "each lever once", "a duplicate"))
         for lever in LEVER_IDS:
             if lever not in ids:
                 problems.append(Problem("levers.yaml", "levers", "id", f"a lever '{lever}'", "none"))
     option_ids = [o.id for o in options] if options is not None else None
     if option_ids is not None:
-        for oid in _duplicates(option_ids):
+        for oid in duplicated(option_ids):
             problems.append(Problem("options.yaml", f"option '{oid}'", "id", "unique option ids", "a duplicate"))
     if option_ids is not None and base_scores is not None:
         cells = [(s.option, s.lever) for s in base_scores]
@@ -386,7 +377,7 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
             if oid not in option_ids:
                 problems.append(Problem("base_scores.csv", f"row {index}", "option",
                                         "an option id from options.yaml", repr(oid)))
-        for key in _duplicates(f"{o}|{l}" for o, l in cells):
+        for key in duplicated(f"{o}|{l}" for o, l in cells):
             oid, lever = key.split("|")
             problems.append(Problem("base_scores.csv", f"option '{oid}'", lever, "one score per option and lever",
                                     "two rows"))
@@ -397,7 +388,7 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
                     problems.append(Problem("base_scores.csv", f"option '{oid}'", lever,
                                             "a base score for every option and lever", "no row"))
     if adjustments is not None:
-        for aid in _duplicates(a.id for a in adjustments):
+        for aid in duplicated(a.id for a in adjustments):
             problems.append(Problem("adjustments.csv", f"adjustment '{aid}'", "id", "unique ids", "a duplicate"))
         if option_ids is not None:
             for index, adj in enumerate(adjustments, start=1):
@@ -405,12 +396,12 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
                     problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "option",
                                             "an option id from options.yaml", repr(adj.option)))
     if profiles is not None:
-        for name in _duplicates(p.name for p in profiles):
+        for name in duplicated(p.name for p in profiles):
             problems.append(Problem("profiles.csv", f"profile '{name}'", "name", "unique profile names", "a duplicate"))
     if tree is not None:
         _check_tree(tree, option_ids, problems)
     if guidance is not None:
-        for gid in _duplicates(g.id for g in guidance):
+        for gid in duplicated(g.id for g in guidance):
             problems.append(Problem("guidance.yaml", f"item '{gid}'", "id", "unique ids", "a duplicate"))
     if site_defaults is not None:
         kinds = [s.kind for s in site_defaults]
@@ -422,7 +413,7 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
 def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: list[Problem]) -> None:
     file = "decision_tree.yaml"
     node_ids = [n.id for n in tree.nodes]
-    for nid in _duplicates(node_ids):
+    for nid in duplicated(node_ids):
         problems.append(Problem(file, f"node '{nid}'", "id", "unique node ids", "a duplicate"))
     if tree.start not in node_ids:
         problems.append(Problem(file, "top level", "start", "the id of a node", repr(tree.start)))

@@ -7,7 +7,7 @@ problem before anything is returned.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
@@ -42,6 +42,17 @@ ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
 SiteKind = Literal[SITE_KINDS]  # type: ignore[valid-type]
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 Deidentification = Literal["anonymised", "pseudonymised"]
+
+
+def duplicated(values: Iterable[str]) -> list[str]:
+    """Values that occur more than once, each named once, in order of first repeat."""
+    seen: set[str] = set()
+    dupes: list[str] = []
+    for value in values:
+        if value in seen and value not in dupes:
+            dupes.append(value)
+        seen.add(value)
+    return dupes
 
 
 def rule_error(field: str, expected: str, found: object) -> PydanticCustomError:
@@ -116,7 +127,7 @@ class Option(Record):
     @field_validator("mechanisms")
     @classmethod
     def _unique(cls, value: tuple[str, ...]) -> tuple[str, ...]:
-        dupes = sorted({m for m in value if value.count(m) > 1})
+        dupes = duplicated(value)
         if dupes:
             raise rule_error("mechanisms", "each mechanism once", "twice: " + ", ".join(dupes))
         return value
@@ -356,8 +367,7 @@ class Sites(Record):
             if len(self.contributions) != self.count:
                 raise rule_error("contributions", f"one entry per site ({self.count}, the count)",
                                  f"{len(self.contributions)} entries")
-            names = [c.site for c in self.contributions]
-            dupes = sorted({n for n in names if names.count(n) > 1})
+            dupes = duplicated(c.site for c in self.contributions)
             if dupes:
                 raise rule_error("contributions", "each site named once", "twice: " + ", ".join(dupes))
         return self
