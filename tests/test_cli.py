@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from imaging_value import load_dataset
 
 REQUESTS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]
 

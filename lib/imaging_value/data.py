@@ -16,7 +16,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
-import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -373,7 +372,7 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
             problems.append(Problem("options.yaml", f"option '{oid}'", "id", "unique option ids", "a duplicate"))
     if option_ids is not None and base_scores is not None:
         cells = [(s.option, s.lever) for s in base_scores]
-        for index, (oid, lever) in enumerate(cells, start=1):
+        for index, (oid, _lever) in enumerate(cells, start=1):
             if oid not in option_ids:
                 problems.append(Problem("base_scores.csv", f"row {index}", "option",
                                         "an option id from options.yaml", repr(oid)))
