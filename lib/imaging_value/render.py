@@ -127,12 +127,11 @@ def _exporter():
 
 
 def _strip_for_board(notebook) -> None:
-    """Drop what a board member must never see: stderr, tracebacks, the injected-parameters cell."""
+    """Drop what a board member must never see: stderr, tracebacks, the parameters cells, and the
+    cells tagged ``jupyter-only`` (the introduction for people running the notebook)."""
     kept = []
     for cell in notebook.cells:
-        if "injected-parameters" in cell.get("metadata", {}).get("tags", []):
-            continue
-        if "parameters" in cell.get("metadata", {}).get("tags", []):
+        if {"injected-parameters", "parameters", "jupyter-only"} & set(cell.get("metadata", {}).get("tags", [])):
             continue
         if cell.get("cell_type") == "code":
             cell["outputs"] = [o for o in cell.get("outputs", [])

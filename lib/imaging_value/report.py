@@ -52,6 +52,10 @@ STYLE = """<style>
 </style>"""
 
 
+# the heading over the plain-text summary that the next notebook cell prints (and nbval pins)
+IN_SHORT = "<h2>In short</h2>"
+
+
 def use_offline_charts() -> None:
     """Render plotly charts so JupyterLab shows them live and the HTML export embeds plotly.js once.
 
@@ -195,7 +199,8 @@ class RequestReport:
                                              ("de-identification", r.deidentification_text())) if value == "unstated"]
         note = (f"<p class='iv-ask'>Not stated in the request: {_e(', '.join(unstated))}. Where the decision tree needs "
                 f"one of these, every answer is followed and labelled with the value assumed.</p>" if unstated else "")
-        return f"<h2>The request</h2><table>{table}</table><h3>Requesters</h3>{_table(requesters)}{note}"
+        return (f"<h2>The request</h2><table>{table}</table><h3>Requesters</h3>{_table(requesters)}{note}"
+                f"{IN_SHORT}")
 
     def key_findings(self) -> str:
         """Plain-text summary of the answers (stable, so tests can pin it)."""
@@ -444,7 +449,7 @@ class PortfolioReport:
     parameters: dict[str, Any]
 
     def header(self) -> str:
-        return _header("Portfolio: the exemplar projects", self.parameters, self.dataset.digests)
+        return _header("Portfolio: the exemplar projects", self.parameters, self.dataset.digests) + IN_SHORT
 
     def key_findings(self) -> str:
         s = portfolio_summary(self.dataset)
@@ -509,7 +514,7 @@ class CompareReport:
         digests = dict(self.dataset.digests)
         for request in self.requests:
             digests[f"requests/{request.id}.yaml"] = file_digest(self.dataset.requests_dir / f"{request.id}.yaml")
-        return _header("All requests compared", self.parameters, digests)
+        return _header("All requests compared", self.parameters, digests) + IN_SHORT
 
     def _rows(self) -> Iterable[tuple[Request, int]]:
         for request in self.requests:
