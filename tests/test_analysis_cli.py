@@ -140,3 +140,15 @@ def test_negative_contribution_is_a_data_error(cli, data_copy):
     result = cli("split", "scenario-3", "--total", "10", "--data", str(data_copy))
     assert result.code == 2
     assert "sites.contributions[0]: field 'images': expected greater than or equal to 0; found -10" in result.err
+
+
+def test_score_uncertainty_makes_confidence_informative(cli):
+    exact = cli("acceptability", "scenario-1", "--samples", "3000", "--json").json()["results"][0]
+    assert {c for c in exact["confidence"].values() if c is not None} <= {0.0, 1.0}
+    fuzzy = cli("acceptability", "scenario-1", "--samples", "3000", "--score-uncertainty", "1.5",
+                "--json").json()
+    assert fuzzy["score_uncertainty"] == 1.5
+    confidence = [c for c in fuzzy["results"][0]["confidence"].values() if c is not None]
+    assert any(0.0 < c < 1.0 for c in confidence)
+    bad = cli("acceptability", "scenario-1", "--score-uncertainty", "-1")
+    assert bad.code == 2 and "score_uncertainty" in bad.err

@@ -32,14 +32,18 @@ def profile_weights(dataset: Dataset) -> dict[str, dict[str, float]]:
 
 
 def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: int = 0,
-                  centre: Mapping[str, float] | None = None,
-                  concentration: float | None = None) -> SmaaResult:
-    """SMAA-2 on one requester's score table; weights uniform, or Dirichlet around ``centre``."""
+                  centre: Mapping[str, float] | None = None, concentration: float | None = None,
+                  score_uncertainty: float = 0.0) -> SmaaResult:
+    """SMAA-2 on one requester's score table; weights uniform, or Dirichlet around ``centre``.
+
+    ``score_uncertainty`` u > 0 also draws every score uniformly within +-u points (clipped to 0..10),
+    which makes the confidence factors informative (with exact scores they are 1 or 0).
+    """
     vector = None if centre is None else [centre[lever] for lever in table.levers]
     if centre is not None and concentration is None:
         concentration = DEFAULT_CONCENTRATION
     return smaa(table.matrix, table.options, table.levers, n_samples=n_samples, seed=seed, centre=vector,
-                concentration=concentration)
+                concentration=concentration, score_uncertainty=score_uncertainty)
 
 
 def stability(table: ScoreTable, weights: Mapping[str, float]) -> StabilityResult:

@@ -113,7 +113,7 @@ def _requester_entry(request: Request, index: int) -> dict:
 
 def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = 10_000, seed: int = 0,
                          profile: str | None = None, concentration: float | None = None,
-                         requester: int | None = None) -> dict:
+                         requester: int | None = None, score_uncertainty: float = 0.0) -> dict:
     from .analysis import DEFAULT_CONCENTRATION, acceptability
 
     if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
@@ -122,7 +122,7 @@ def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = 1
     results = []
     for index in requester_indices(request, requester):
         result = acceptability(score_options(dataset, request, index), n_samples=samples, seed=seed, centre=centre,
-                               concentration=concentration)
+                               concentration=concentration, score_uncertainty=score_uncertainty)
         results.append({
             **_requester_entry(request, index),
             "options": list(result.options),
@@ -132,6 +132,7 @@ def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = 1
         })
     return {"request": request.id, "samples": samples, "seed": seed, "profile": profile,
             "concentration": None if profile is None else (concentration or DEFAULT_CONCENTRATION),
+            "score_uncertainty": score_uncertainty,
             "results": results}
 
 

@@ -80,6 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="sample weights from a Dirichlet centred on this profile (default: uniform on the simplex)")
     p.add_argument("--concentration", type=float, default=None, metavar="C",
                    help="Dirichlet concentration around --profile (default: 50)")
+    p.add_argument("--score-uncertainty", type=float, default=0.0, metavar="U",
+                   help="also draw each score uniformly within +-U points (default: 0, exact scores)")
     _add_data(p)
     p = sub.add_parser("stability", help="how far each lever's weight can move before the winner changes")
     _add_request(p)
@@ -218,7 +220,8 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return rank_answer(dataset, request, weights, args.profile, args.requester), _text_rank
     if args.command == "acceptability":
         return acceptability_answer(dataset, request, samples=args.samples, seed=args.seed, profile=args.profile,
-                                    concentration=args.concentration, requester=args.requester), _text_acceptability
+                                    concentration=args.concentration, requester=args.requester,
+                                    score_uncertainty=args.score_uncertainty), _text_acceptability
     if args.command == "stability":
         weights = parse_weights(args.weights) if args.weights is not None else None
         return stability_answer(dataset, request, weights, args.profile, args.requester), _text_stability
