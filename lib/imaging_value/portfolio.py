@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pandas as pd
-
 from .data import Dataset
 from .schema import MODALITIES, Project, Request, Requester, Sites
 from .tree import Recommendation, recommend
 
-__all__ = ["Finding", "portfolio_frame", "portfolio_summary", "data_quality_findings", "exemplar_request",
+__all__ = ["Finding", "portfolio_summary", "data_quality_findings", "exemplar_request",
            "exemplar_recommendations"]
 
 
@@ -23,25 +21,6 @@ class Finding:
     table: str
     text: str
     finding: str
-
-
-def portfolio_frame(dataset: Dataset) -> pd.DataFrame:
-    rows = [
-        {
-            "name": p.name,
-            "modalities": list(p.modalities),
-            "dataset_size": p.dataset_size,
-            "dataset_size_note": p.dataset_size_note,
-            "nhs_partners": p.nhs_partners,
-            "company": p.company,
-            "requester_kind": p.requester_kind,
-            "requester_assumed": p.requester_assumed,
-        }
-        for p in dataset.projects
-    ]
-    frame = pd.DataFrame(rows)
-    frame["dataset_size"] = frame["dataset_size"].astype("Int64")
-    return frame
 
 
 def portfolio_summary(dataset: Dataset) -> dict:
