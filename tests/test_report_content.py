@@ -85,3 +85,9 @@ def test_compare_lists_invalid_requests(data_copy):
     (data_copy / "requests" / "broken.yaml").write_text("id: broken\ntitle: [\n")
     comparison = compare_report(str(data_copy))
     assert "broken" in comparison.overview() and "well-formed YAML" in comparison.overview()
+
+
+def test_stakeholder_views_say_where_they_disagree(scenario_two):
+    text = "".join(item for item in scenario_two.stakeholder_views() if isinstance(item, str))
+    assert "The views disagree most about" in text
+    assert "Win:win option: <b>Strategic co-development</b>" in text

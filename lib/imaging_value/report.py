@@ -281,9 +281,17 @@ class RequestReport:
                                                                                 f"{self._label(index)}"))
             items.append(views.tau_figure(self.dataset, alignment))
             worst = {o: round(v, 2) for o, v in alignment.worst_case.items()}
+            spread = max(alignment.disagreement.values())
+            contested = [o for o, s in alignment.disagreement.items() if s == spread]
+            ranks = alignment.rank_table
+            disagreement = "; ".join(
+                f"{views.label_of(self.dataset, o)} (ranked {int(ranks.loc[o].min())} to {int(ranks.loc[o].max())})"
+                for o in contested)
             items.append(f"<p>Win:win option: <b>{_e(views.label_of(self.dataset, alignment.win_win))}</b>, worst-case "
                          f"normalised value {worst[alignment.win_win]:.2f}. Pareto set (no option beats these under "
-                         f"every view): {_e(', '.join(views.label_of(self.dataset, o) for o in alignment.pareto))}.</p>")
+                         f"every view): {_e(', '.join(views.label_of(self.dataset, o) for o in alignment.pareto))}. "
+                         + (f"The views disagree most about {_e(disagreement)}.</p>" if spread else
+                            "Every view ranks the options the same way.</p>"))
         return items
 
     def robustness(self) -> list:
