@@ -41,7 +41,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .smaa import check_count, check_ids, check_seed, plain
+from .smaa import check_count, check_ids, check_seed, check_vector, plain
 
 __all__ = [
     "CURVE_KINDS",
@@ -193,22 +193,6 @@ def _check_total(total: Any, decimals: int) -> tuple[float, int]:
     return float(exact), int(units)
 
 
-def _check_vector(values: Any, sites: tuple[Hashable, ...], parameter: str, *, positive: bool) -> np.ndarray:
-    n = len(sites)
-    try:
-        array = np.array(values, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(parameter, f"{n} numbers, one per site", values) from None
-    if array.shape != (n,):
-        raise ParameterError(parameter, f"{n} numbers, one per site", f"shape {array.shape}")
-    bad = ~np.isfinite(array) | ((array <= 0) if positive else (array < 0))
-    if bad.any():
-        i = int(np.argmax(bad))
-        expected = "a finite number > 0" if positive else "a finite number >= 0"
-        raise ParameterError(f"{parameter}[{sites[i]!r}]", expected, float(array[i]))
-    return array
-
-
 def largest_remainder(amounts: Sequence[float] | np.ndarray, total: Any, decimals: int = 2) -> np.ndarray:
     """Round non-negative ``amounts`` (summing to ``total``) to ``decimals`` places so that
     the rounded amounts sum to ``total`` exactly (largest-remainder / Hamilton method).
@@ -335,8 +319,9 @@ def split_value(
     decimals = check_count(decimals, "decimals", minimum=0)
     total_float, _ = _check_total(total, decimals)
     site_ids = check_ids(sites, "sites")
-    x = _check_vector(images, site_ids, "images", positive=False)
-    e = np.ones(len(site_ids)) if effort is None else _check_vector(effort, site_ids, "effort", positive=True)
+    x = check_vector(images, site_ids, "images", unit="site")
+    e = (np.ones(len(site_ids)) if effort is None
+         else check_vector(effort, site_ids, "effort", unit="site", positive=True))
     samples = check_count(samples, "samples")
     seed = check_seed(seed)
     if curve is not None and not isinstance(curve, WorthCurve):

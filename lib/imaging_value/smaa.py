@@ -100,28 +100,37 @@ def check_scores(
     return array
 
 
+def check_vector(values: Any, ids: tuple[Hashable, ...], parameter: str, *, unit: str, noun: str = "number",
+                 positive: bool = False) -> np.ndarray:
+    """One finite ``noun`` per id (``unit`` names what an id is: lever, site), each >= 0 (> 0 if ``positive``);
+    an error names the offending id."""
+    n = len(ids)
+    try:
+        array = np.array(values, dtype=float)
+    except (TypeError, ValueError):
+        raise ParameterError(parameter, f"{n} {noun}s, one per {unit}", values) from None
+    if array.shape != (n,):
+        raise ParameterError(parameter, f"{n} {noun}s, one per {unit}", f"shape {array.shape}")
+    bad = ~np.isfinite(array) | ((array <= 0) if positive else (array < 0))
+    if bad.any():
+        i = int(np.argmax(bad))
+        expected = f"a finite {noun} > 0" if positive else f"a finite non-negative {noun} (>= 0)"
+        raise ParameterError(f"{parameter}[{ids[i]!r}]", expected, float(array[i]))
+    return array
+
+
 def check_weight_vector(
     weights: Any, levers: tuple[Hashable, ...], parameter: str
 ) -> np.ndarray:
     """Validate a weight vector: a sequence (lever order) or a mapping lever -> weight;
     finite, non-negative, summing to 1 within ``WEIGHT_SUM_TOLERANCE``.  Returned as given
     (not renormalised)."""
-    k = len(levers)
     if isinstance(weights, Mapping):
         keys = list(weights.keys())
-        if set(keys) != set(levers) or len(keys) != k:
+        if set(keys) != set(levers) or len(keys) != len(levers):
             raise ParameterError(parameter, f"one weight for each lever {list(levers)}", sorted(map(str, keys)))
         weights = [weights[lever] for lever in levers]
-    try:
-        array = np.array(weights, dtype=float)
-    except (TypeError, ValueError):
-        raise ParameterError(parameter, f"{k} numeric weights", weights) from None
-    if array.shape != (k,):
-        raise ParameterError(parameter, f"a vector of {k} weights (one per lever)", f"shape {array.shape}")
-    bad = ~np.isfinite(array) | (array < 0)
-    if bad.any():
-        j = int(np.argmax(bad))
-        raise ParameterError(f"{parameter}[{levers[j]!r}]", "a finite non-negative weight", float(array[j]))
+    array = check_vector(weights, levers, parameter, unit="lever", noun="weight")
     total = float(array.sum())
     if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
         raise ParameterError(parameter, "weights summing to 1", f"sum {total!r}")
