@@ -71,13 +71,15 @@ def test_escaped_title_shows_as_text(pack, page):
 
 
 def test_stakeholder_view_menu_switches_without_a_kernel(pack, page):
+    from playwright.sync_api import expect
+
     page.goto((pack / "request-scenario-3.html").as_uri())
     page.wait_for_selector("div.plotly-graph-div svg.main-svg")
     chart = page.locator("div.plotly-graph-div", has=page.locator(".updatemenu-container")).first
     title_before = chart.locator(".gtitle").text_content()
     chart.locator(".updatemenu-header-group").click()
     chart.locator(".updatemenu-dropdown-button", has_text="NHS trust finance").click()
-    page.wait_for_timeout(300)
+    expect(chart.locator(".gtitle")).to_contain_text("NHS trust finance", timeout=10_000)  # fails if it never switches
     title_after = chart.locator(".gtitle").text_content()
     assert title_before != title_after and "NHS trust finance" in title_after
 

@@ -535,10 +535,11 @@ class Explorer:
             text = f"No request files in {self.dataset.requests_dir.name}/ of the data folder."
         else:
             text = f"This request file cannot be used: {_error_text(error)}"
-        self._show_message(text)
+        # Hide first, then say why: a reader (or a test) who sees the message finds the charts already gone.
         for widget in (self.requester_picker, self.controls_box, self.weighted_box, self.stability_box,
                        self.request_box):
             _hide(widget, True)
+        self._show_message(text)
 
     def _show_message(self, text: str) -> None:
         if text:
@@ -570,9 +571,9 @@ class Explorer:
         weights = self.weights()
         if weights is None:
             self._ranking = None
-            self._show_message(ALL_ZERO_MESSAGE)
             for box in (self.weighted_box, self.stability_box):
                 _hide(box, True)
+            self._show_message(ALL_ZERO_MESSAGE)  # after hiding, as in _show_invalid
             return
         table = self._analysis.table
         self._ranking = rank_options(table, weights)
