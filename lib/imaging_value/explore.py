@@ -33,7 +33,7 @@ import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
 import numpy as np
@@ -535,9 +535,12 @@ class Explorer:
             text = f"No request files in {self.dataset.requests_dir.name}/ of the data folder."
         else:
             text = f"This request file cannot be used: {_error_text(error)}"
-        # Hide first, then say why: a reader (or a test) who sees the message finds the charts already gone.
-        for widget in (self.requester_picker, self.controls_box, self.weighted_box, self.stability_box,
-                       self.request_box):
+        self._withdraw((self.requester_picker, self.controls_box, self.weighted_box, self.stability_box,
+                        self.request_box), text)
+
+    def _withdraw(self, widgets_: Sequence[widgets.DOMWidget], text: str) -> None:
+        """Hide these widgets, then say why: whoever sees the message finds them already gone."""
+        for widget in widgets_:
             _hide(widget, True)
         self._show_message(text)
 
@@ -571,9 +574,7 @@ class Explorer:
         weights = self.weights()
         if weights is None:
             self._ranking = None
-            for box in (self.weighted_box, self.stability_box):
-                _hide(box, True)
-            self._show_message(ALL_ZERO_MESSAGE)  # after hiding, as in _show_invalid
+            self._withdraw((self.weighted_box, self.stability_box), ALL_ZERO_MESSAGE)
             return
         table = self._analysis.table
         self._ranking = rank_options(table, weights)
