@@ -4,7 +4,8 @@ A data folder has this layout (see ``data/samples/README.md``)::
 
     projects.csv  levers.yaml  options.yaml  base_scores.csv  adjustments.csv
     profiles.csv  decision_tree.yaml  guidance.yaml  site_defaults.csv
-    pooling.yaml  requests/<id>.yaml
+    pooling.yaml  fairness.yaml  terms.yaml  costs.csv  term_rules.yaml
+    reconciliation.yaml  requests/<id>.yaml
 
 :func:`load_dataset` either returns a complete :class:`Dataset` or raises one
 :class:`DataValidationError` listing every problem in every file; nothing is
@@ -41,6 +42,7 @@ from .schema import (
     SiteDefault,
     duplicated,
 )
+from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
 
 __all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "DEFAULT_DATA_DIR", "RequestEntry"]
 
@@ -252,6 +254,7 @@ class Dataset:
     site_defaults: tuple[SiteDefault, ...]
     pooling: PoolingSpec
     fairness: FairnessSpec
+    agreement: AgreementData  # term templates, costs, term rules and the reconciliation rule
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
 
     @property
@@ -299,6 +302,7 @@ DATA_FILES = (
     "site_defaults.csv",
     "pooling.yaml",
     "fairness.yaml",
+    *AGREEMENT_FILES,
 )
 
 
@@ -323,6 +327,8 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
 
     fairness_data = _read_yaml(root / "fairness.yaml", problems)
     fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
+    agreement = load_agreement(root, problems, [o.id for o in options] if options is not None else None,
+                               read_yaml=_read_yaml, read_csv=_read_csv, validate=_validate)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
                  site_defaults)
     if fairness is not None and guidance is not None:
@@ -335,7 +341,7 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
         raise DataValidationError(problems)
     assert projects is not None and levers is not None and options is not None and base_scores is not None
     assert adjustments is not None and profiles is not None and tree is not None and guidance is not None
-    assert site_defaults is not None and pooling is not None and fairness is not None
+    assert site_defaults is not None and pooling is not None and fairness is not None and agreement is not None
     return Dataset(
         root=root,
         projects=tuple(projects),
@@ -349,6 +355,7 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
         site_defaults=tuple(site_defaults),
         pooling=pooling,
         fairness=fairness,
+        agreement=agreement,
         digests={name: _digest(root / name) for name in DATA_FILES},
     )
 

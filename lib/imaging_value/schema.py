@@ -153,6 +153,7 @@ class Condition(Record):
         "requester.sector",
         "option.mechanisms",
         "option.exclusivity_months",
+        "option.access_route",
     ]
     op: Literal["in", "not_in", "eq", "gt", "ge", "lt", "le", "has_any", "lacks_all"]
     value: str | float | int | tuple[str, ...]
@@ -326,8 +327,8 @@ class PoolingSpec(Record):
 class Requester(Record):
     kind: RequesterKind
     profit_stage: ProfitStage | None = None
-    sector: Text
-    staff: Text
+    sector: Text = UNSTATED  # descriptive: left out, it is unstated
+    staff: Text = UNSTATED
     name: str | None = None
 
     @model_validator(mode="after")
