@@ -1,6 +1,8 @@
-"""National guidance checks: which options break which principle, and why."""
+"""National guidance checks: which options break which principle, and why, on their terms after the term rules."""
 
-from imaging_value import check_guidance, flags_by_option, load_request
+import yaml
+
+from imaging_value import check_guidance, flags_by_option, load_dataset, load_request
 
 
 def flag_items(dataset, rid, index):
@@ -8,11 +10,24 @@ def flag_items(dataset, rid, index):
             for option, flags in flags_by_option(check_guidance(dataset, load_request(rid, dataset), index)).items()}
 
 
-def test_exclusivity_over_possibly_raw_data_is_flagged(dataset):
+def without_rule(data_copy, rule_id):
+    """The sample data with one term rule taken out of term_rules.yaml."""
+    path = data_copy / "term_rules.yaml"
+    spec = yaml.safe_load(path.read_text())
+    spec["rules"] = [r for r in spec["rules"] if r["id"] != rule_id]
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    return load_dataset(data_copy)
+
+
+def test_exclusivity_over_possibly_raw_data_is_cured_by_a_term_rule(dataset, data_copy):
     flags = flag_items(dataset, "scenario-1", 0)  # curation unstated: could be raw
-    assert "dhsc-no-exclusive-raw" in flags["sme_incubation"]
-    assert "dhsc-no-exclusive-raw" in flags["scale_up_licence"]
-    assert "dhsc-no-exclusive-raw" not in flags["enterprise_licence"]
+    assert "dhsc-no-exclusive-raw" not in flags["sme_incubation"]
+    assert "dhsc-no-exclusive-raw" not in flags["scale_up_licence"]
+    # the check reads the terms: without the rule, the templates' exclusivity is flagged again
+    uncured = flag_items(without_rule(data_copy, "no-exclusivity-raw-or-unstated"), "scenario-1", 0)
+    assert "dhsc-no-exclusive-raw" in uncured["sme_incubation"]
+    assert "dhsc-no-exclusive-raw" in uncured["scale_up_licence"]
+    assert "dhsc-no-exclusive-raw" not in uncured["enterprise_licence"]
 
 
 def test_exclusivity_over_curated_data_is_not_flagged(dataset):
@@ -20,12 +35,14 @@ def test_exclusivity_over_curated_data_is_not_flagged(dataset):
     assert "dhsc-no-exclusive-raw" not in flags["scale_up_licence"]
 
 
-def test_no_charge_to_a_commercial_requester_is_flagged(dataset):
+def test_no_charge_to_a_commercial_requester_is_flagged_unless_a_rule_adds_the_fee(dataset, data_copy):
     flags = flag_items(dataset, "scenario-2", 1)  # a multinational
-    assert "nhse-cost-recovery" in flags["open_research"]
-    assert "nhse-cost-recovery" in flags["sme_incubation"]
+    assert all("nhse-cost-recovery" not in items for items in flags.values())
     assert flags["enterprise_licence"] == []
     assert flags["strategic_codevelopment"] == []
+    uncured = flag_items(without_rule(data_copy, "commercial-recovers-cost"), "scenario-2", 1)
+    assert "nhse-cost-recovery" in uncured["open_research"]
+    assert "nhse-cost-recovery" not in uncured["strategic_codevelopment"]  # its milestones count toward the cost
 
 
 def test_curated_data_priced_at_cost_is_flagged(dataset):
@@ -35,17 +52,30 @@ def test_curated_data_priced_at_cost_is_flagged(dataset):
 
 def test_flag_names_principle_source_and_reason(dataset):
     checks = check_guidance(dataset, load_request("scenario-2", dataset), 1)
-    flag = next(f for f in flags_by_option(checks)["open_research"] if f.item == "nhse-cost-recovery")
-    assert flag.principle == "The NHS recovers the cost of providing access."
+    flag = next(f for f in flags_by_option(checks)["cost_recovery_access"] if f.item == "nhse-proportionate-share")
+    assert flag.principle.startswith("The NHS takes a share of commercial value proportionate to its contribution")
     assert flag.source.startswith("NHS England (2023)")
-    assert flag.reason == "charges a commercial requester (multinational) nothing toward the cost of access"
+    assert flag.reason == "takes no share of the commercial value the requester (multinational) creates"
+
+
+def test_all_five_dhsc_principles_are_checked(dataset):
+    dhsc = [item for item in dataset.guidance if item.source.startswith("DHSC (2019)")]
+    assert [item.principle.split(":")[0] for item in dhsc] == [f"Principle {n}" for n in range(1, 6)]
 
 
 def test_manual_items_are_questions_not_flags(dataset):
     checks = check_guidance(dataset, load_request("scenario-2", dataset), 0)
     manual = {c.item for c in checks if c.status == "to confirm"}
-    assert manual == {"dhsc-fair-terms-whole-nhs", "dhsc-transparency", "nhse-secure-environment"}
+    assert manual == {"dhsc-fair-terms-whole-nhs", "dhsc-transparency", "dhsc-legal-obligations"}
     fair = next(c for c in checks if c.item == "dhsc-fair-terms-whole-nhs")
-    assert "20 contributing trusts" in fair.reason
+    assert "each of the 20 contributing NHS bodies" in fair.reason
     single_site = check_guidance(dataset, load_request("scenario-3", dataset), 0)
-    assert {c.status for c in single_site if c.item == "dhsc-fair-terms-whole-nhs"} == {"not applicable"}
+    assert {c.status for c in single_site if c.item == "dhsc-fair-terms-whole-nhs"} == {"to confirm"}
+
+
+def test_a_release_instead_of_a_secure_environment_is_a_departure(dataset, data_copy):
+    path = data_copy / "terms.yaml"
+    path.write_text(path.read_text().replace("value: secure_data_environment", "value: anonymised_release", 1))
+    flags = flag_items(load_dataset(data_copy), "scenario-2", 0)
+    assert "nhse-secure-environment" in flags["open_research"]
+    assert "nhse-secure-environment" not in flags["sme_incubation"]

@@ -10,10 +10,12 @@ from .guidance import check_guidance, flags_by_option
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .scoring import normalise_weights, rank_options, requester_at, score_options
+from .terms import term_sheets
 from .tree import recommend
 
 __all__ = ["portfolio_answer", "profiles_answer", "recommend_answer", "rank_answer", "acceptability_answer",
-           "stability_answer", "alignment_answer", "split_answer", "resolve_weights", "requester_indices"]
+           "stability_answer", "alignment_answer", "split_answer", "terms_answer", "resolve_weights",
+           "requester_indices"]
 
 
 def requester_indices(request: Request, requester: int | None) -> list[int]:
@@ -58,6 +60,9 @@ def profiles_answer(dataset: Dataset) -> dict:
 
 
 def recommend_answer(dataset: Dataset, request: Request, requester: int | None = None) -> dict:
+    """The tree's option per requester and outcome; exclusivity_months from its terms after the term rules."""
+    from .terms import term_sheet
+
     entries = []
     for index in requester_indices(request, requester):
         for rec in recommend(dataset, request, index):
@@ -67,7 +72,7 @@ def recommend_answer(dataset: Dataset, request: Request, requester: int | None =
                 "requester": request.requesters[index].summary(),
                 "option": rec.option,
                 "mechanisms": list(option.mechanisms),
-                "exclusivity_months": option.exclusivity_months,
+                "exclusivity_months": term_sheet(dataset, request, index, rec.option, rec.assumed).exclusivity_months,
                 "path": [step.to_dict() for step in rec.path],
                 "assumed": dict(rec.assumed),
             })
@@ -91,6 +96,7 @@ def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float]
     for index in requester_indices(request, requester):
         ranking = rank_options(score_options(dataset, request, index), normalised)
         flags = flags_by_option(check_guidance(dataset, request, index))
+        exclusivity = {o: sheet.exclusivity_months for o, sheet in term_sheets(dataset, request, index).items()}
         rows = []
         for option_id in ranking.order:
             rows.append({
@@ -98,7 +104,7 @@ def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float]
                 "score": round(float(ranking.totals[option_id]), 6),
                 "lever_scores": {lever: float(ranking.table.scores.loc[option_id, lever])
                                  for lever in dataset.lever_ids},
-                "exclusivity_months": dataset.option(option_id).exclusivity_months,
+                "exclusivity_months": exclusivity[option_id],
                 "flags": [flag.to_dict() for flag in flags[option_id]],
             })
         rankings.append({"requester_index": index, "requester": request.requesters[index].summary(),
@@ -181,3 +187,15 @@ def split_answer(dataset: Dataset, request: Request, total: float, rule: str = "
         "methods": methods,
         "rules": rules,
     }
+
+
+def terms_answer(dataset: Dataset, request: Request, weights: Mapping[str, float] | None = None,
+                 profile: str | None = None, requester: int | None = None) -> dict:
+    """The agreement to sign per requester (one result per decision-tree outcome), with its terms,
+    each national principle's status and the dissent."""
+    from .agreement import agreements
+
+    normalised = resolve_weights(dataset, weights, profile)
+    results = [agreement.to_dict() for index in requester_indices(request, requester)
+               for agreement in agreements(dataset, request, index, normalised)]
+    return {"request": request.id, "results": results}

@@ -56,6 +56,13 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
 
 
+def _add_terms(sub: Any) -> None:
+    p = sub.add_parser("terms", help="the agreement to sign per requester: terms, national principles, dissent")
+    _add_request(p)
+    _add_weights(p)
+    _add_data(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
     parser.add_argument("--version", action="version", version=f"imaging-value {__version__}")
@@ -90,6 +97,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("alignment", help="rankings under every stakeholder profile, Kendall's tau, win:win option")
     _add_request(p)
     _add_data(p)
+    _add_terms(sub)
     p = sub.add_parser("split", help="share a total among the request's sites")
     p.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
     p.add_argument("--total", type=float, required=True, metavar="AMOUNT", help="money or equity points to share")
@@ -198,6 +206,28 @@ def _text_split(answer: dict) -> str:
     return "\n".join(lines)
 
 
+def _text_terms(answer: dict) -> str:
+    lines = []
+    for entry in answer["results"]:
+        assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
+        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): {entry['option']}"
+                     + (f"  [assuming {assumed}]" if assumed else ""))
+        lines.append(f"  tree: {entry['tree_option']}; best weighted: {entry['best_weighted']}; "
+                     f"win:win: {entry['win_win']}")
+        lines.append(f"  why: {entry['why']}")
+        for term in entry["terms"]:
+            value = f"{term['value']:,}" if isinstance(term["value"], (int, float)) else term["value"]
+            lines.append(f"    {term['term']:28} {value} {'' if term['unit'] == 'text' else term['unit']}".rstrip()
+                         + f"  [{', '.join(term['set_by'])}; {term['source']}]")
+        for item in entry["compliance"]:
+            if item["status"] != "meets":
+                lines.append(f"  {item['status']}: {item['principle']} ({item['source']}): {item['reason']}")
+        for view in entry["dissent"]:
+            lines.append(f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} "
+                         f"(prefers {view['prefers']})")
+    return "\n".join(lines)
+
+
 # --- commands ------------------------------------------------------------------------
 
 
@@ -227,9 +257,18 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return stability_answer(dataset, request, weights, args.profile, args.requester), _text_stability
     if args.command == "alignment":
         return alignment_answer(dataset, request, args.requester), _text_alignment
+    if args.command == "terms":
+        return _terms(args, dataset, request), _text_terms
     if args.command == "split":
         return split_answer(dataset, request, args.total, args.rule, samples=args.samples, seed=args.seed), _text_split
     raise AssertionError(args.command)
+
+
+def _terms(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
+    from .answers import terms_answer
+
+    weights = parse_weights(args.weights) if args.weights is not None else None
+    return terms_answer(dataset, request, weights, args.profile, args.requester)
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -1,4 +1,4 @@
-"""Export the portfolio and every request's recommendation and ranking as JSON and CSV."""
+"""Export the portfolio and every request's recommendation, ranking and term sheets as JSON and CSV."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import io
 import json
 from pathlib import Path
 
-from .answers import portfolio_answer, rank_answer, recommend_answer
+from .answers import portfolio_answer, rank_answer, recommend_answer, terms_answer
 from .atomic import write_atomic
 from .data import Dataset, load_request
 
@@ -57,4 +57,17 @@ def export_all(dataset: Dataset, out: str | Path) -> list[Path]:
              for entry in ranking["rankings"] for place, row in enumerate(entry["ranking"], start=1)],
             ["requester_index", "requester_kind", "rank", "option", "score", *dataset.lever_ids, "flags"],
         )
+        files.update(_terms_files(rid, terms_answer(dataset, request)))
     return [write_atomic(out / name, text) for name, text in files.items()]
+
+
+def _terms_files(rid: str, answer: dict) -> dict[str, str]:
+    """The agreement to sign per requester: JSON as the ``terms`` command prints it, CSV one row per term."""
+    rows = [{"requester_index": r["requester_index"], "requester_kind": r["requester"]["kind"],
+             "assumed": ";".join(f"{k}={v}" for k, v in r["assumed"].items()), "option": r["option"],
+             "term": t["term"], "value": t["value"], "unit": t["unit"], "set_by": ";".join(t["set_by"]),
+             "source": t["source"], "rationale": t["rationale"]}
+            for r in answer["results"] for t in r["terms"]]
+    columns = ["requester_index", "requester_kind", "assumed", "option", "term", "value", "unit", "set_by", "source",
+               "rationale"]
+    return {f"{rid}-terms.json": _json(answer), f"{rid}-terms.csv": _csv(rows, columns)}

@@ -1,15 +1,21 @@
-"""The national-guidance checklist evaluated for every option on a (request, requester)."""
+"""The national-guidance checklist evaluated for every option on a (request, requester).
+
+An option is checked on its terms after the term rules have run (:mod:`terms`),
+so the decision tree's answer and the guidance table cannot disagree silently.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from typing import Any, Mapping
+
 from .conditions import all_hold, facts_for, fill_reason
 from .data import Dataset
-from .schema import Request
+from .schema import GuidanceItem, Request
 from .scoring import requester_at
 
-__all__ = ["Flag", "GuidanceCheck", "check_guidance", "flags_by_option"]
+__all__ = ["Flag", "GuidanceCheck", "check_guidance", "flags_by_option", "evaluate_item"]
 
 
 @dataclass(frozen=True)
@@ -37,21 +43,34 @@ class GuidanceCheck:
     reason: str
 
 
-def check_guidance(dataset: Dataset, request: Request, requester_index: int = 0) -> list[GuidanceCheck]:
-    """Every checklist item against every option, in file order."""
+def evaluate_item(item: GuidanceItem, facts: Mapping[str, Any]) -> tuple[str, str]:
+    """One checklist item on one option's facts: (status, reason)."""
+    if not all_hold(item.applies_when, facts):
+        return "not applicable", ""
+    if item.check == "manual":
+        return "to confirm", fill_reason(item.reason, facts)
+    if all_hold(item.breaks_when, facts):
+        return "breaks", fill_reason(item.reason, facts)
+    return "meets", ""
+
+
+def check_guidance(dataset: Dataset, request: Request, requester_index: int = 0,
+                   assumed: Mapping[str, Any] | None = None) -> list[GuidanceCheck]:
+    """Every checklist item against every option's term sheet (after the term rules), in file order.
+
+    ``assumed``: a decision-tree outcome's assumed answers to unstated facts, as in :func:`terms.term_sheets`.
+    """
+    from .terms import option_facts, term_sheets, with_assumed
+
     requester = requester_at(request, requester_index)
+    sheets = term_sheets(dataset, request, requester_index, assumed)
+    facts_request, facts_requester = with_assumed(request, requester, assumed)
+    base = facts_for(facts_request, facts_requester)
     results: list[GuidanceCheck] = []
     for option in dataset.options:
-        facts = facts_for(request, requester, option)
+        facts = {**base, **option_facts(sheets[option.id])}
         for item in dataset.guidance:
-            if not all_hold(item.applies_when, facts):
-                status, reason = "not applicable", ""
-            elif item.check == "manual":
-                status, reason = "to confirm", fill_reason(item.reason, facts)
-            elif all_hold(item.breaks_when, facts):
-                status, reason = "breaks", fill_reason(item.reason, facts)
-            else:
-                status, reason = "meets", ""
+            status, reason = evaluate_item(item, facts)
             results.append(GuidanceCheck(item.id, item.principle, item.source, option.id, status, reason))
     return results
 

@@ -82,9 +82,10 @@ class CostBasis:
     source: str
 
     def explain(self) -> str:
-        return (f"GBP {self.per_site:,.0f} x {self.sites} sites + GBP {self.per_1000_items:,.0f} x "
-                f"{self.items / 1000:,.1f} thousand items{' (assumed by site kind)' if self.items_assumed else ''}"
-                f" at curation '{self.curation}' (costs.csv)")
+        text = (f"GBP {self.per_site:,.0f} x {self.sites} site{'s' if self.sites != 1 else ''} + "
+                f"GBP {self.per_1000_items:,.0f} x {self.items / 1000:,.1f} thousand items"
+                f"{' (assumed by site kind)' if self.items_assumed else ''} at curation '{self.curation}' (costs.csv)")
+        return text + (f": {self.rationale}" if self.curation == "unstated" else "")
 
     def to_dict(self) -> dict[str, Any]:
         return {"curation": self.curation, "sites": self.sites, "items": self.items,
@@ -169,15 +170,20 @@ def _resolve(term: str, value: TermValue, cost: CostBasis) -> TermValue:
     return cost.amount if term == "access_fee" and value == COST_RECOVERY else value
 
 
+def _why(term: str, value: TermValue | None, rationale: str, cost: CostBasis) -> str:
+    """A term's rationale; a cost-recovery fee also shows how it was priced."""
+    if term != "access_fee" or value != COST_RECOVERY:
+        return rationale
+    text = f"{rationale} {cost.explain()}"
+    return text if text.endswith(".") else text + "."
+
+
 def _apply(specs: tuple[TermSpec, ...], rules: tuple[TermRule, ...], facts: Mapping[str, Any],
            cost: CostBasis) -> tuple[list[Term], list[str], list[tuple[str, str]]]:
     terms: dict[str, Term] = {}
     for spec in specs:
-        rationale = spec.rationale
-        if spec.term == "access_fee" and spec.value == COST_RECOVERY:
-            rationale += " " + cost.explain() + "."
         terms[spec.term] = Term(spec.term, _resolve(spec.term, spec.value, cost), unit_of(spec.term) or "",
-                                (TEMPLATE,), rationale, spec.source)
+                                (TEMPLATE,), _why(spec.term, spec.value, spec.rationale, cost), spec.source)
     fired: list[str] = []
     removed: list[tuple[str, str]] = []
     for rule in rules:
@@ -196,11 +202,9 @@ def _apply(specs: tuple[TermSpec, ...], rules: tuple[TermRule, ...], facts: Mapp
             value = _resolve(action.term, action.value, cost)  # type: ignore[arg-type]
             if present is not None and present.value == value:
                 continue
-            rationale = rule.rationale
-            if action.term == "access_fee" and action.value == COST_RECOVERY:
-                rationale += " " + cost.explain() + "."
             set_by = (present.set_by if present is not None else ()) + (rule.id,)
-            terms[action.term] = Term(action.term, value, unit_of(action.term) or "", set_by, rationale, rule.source)
+            terms[action.term] = Term(action.term, value, unit_of(action.term) or "", set_by,
+                                      _why(action.term, action.value, rule.rationale, cost), rule.source)
     return list(terms.values()), fired, removed
 
 
