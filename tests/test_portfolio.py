@@ -10,7 +10,7 @@ REPORT_TABLE = {
     "Critical Care X-ray": (("X-ray",), 32500, 14),
     "Diabetes and Imaging": (("MRI",), 1000, 3),
     "Early diagnosis and treatment planning for Endometriosis": (("MRI",), 100, 1),
-    "EchoGo for Chemo": (("Echocardiogram",), 54000, 4),
+    "EchoGo for Chemo": (("Echocardiograms",), 54000, 4),
     "Enhancing PET-CT workflow and data quality": (("CT",), 3000, 6),
     "Haemochromatosis": (("MRI",), 1000, 4),
     "HOST": (("CT",), 15392, 5),
@@ -50,7 +50,7 @@ def test_summary_figures(dataset):
         "MRI": 2500 + 1000 + 100 + 1000 + 6000 + 6000 + 3000 + 2500,
         "PET/CT": 2400,
         "X-ray": 32500,
-        "Echocardiogram": 54000,
+        "Echocardiograms": 54000,
     }
 
 

@@ -65,7 +65,9 @@ def test_header_escapes_and_hides_paths(data_copy):
 
 def test_guidance_section_names_principles(scenario_two):
     page = scenario_two.guidance_checks()
-    assert "The NHS recovers the cost of providing access." in page
+    # no option breaks cost recovery any more (a term rule adds the fee); cost recovery alone still takes no share
+    assert "The NHS recovers the cost of providing access." not in page
+    assert "The NHS takes a share of commercial value proportionate to its contribution" in page
     assert "NHS England (2023)" in page
 
 
@@ -91,3 +93,21 @@ def test_stakeholder_views_say_where_they_disagree(scenario_two):
     text = "".join(item for item in scenario_two.stakeholder_views() if isinstance(item, str))
     assert "The views disagree most about" in text
     assert "Win:win option: <b>Strategic co-development</b>" in text
+
+
+def test_agreement_section_shows_the_term_sheet_per_requester(scenario_two):
+    page = scenario_two.agreement()
+    assert page.count("<h3>Requester") == 3
+    assert "<b>SME incubation</b> (<code>sme_incubation</code>)" in page
+    assert "<code>access_fee_due</code></td><td>first_revenue" in page  # deferred for the pre-profit SME
+    assert "no-exclusivity-raw-or-unstated" in page  # the rule that set exclusivity to 0 is named
+    assert "Principle 5: arrangements fully adhere" in page and "to confirm" in page
+    assert "agreement to sign: sme_incubation by tree-option" in scenario_two.key_findings()
+
+
+def test_agreement_section_escapes_data(data_copy):
+    path = data_copy / "requests" / "scenario-3.yaml"
+    path.write_text(path.read_text().replace("name: UK SME over 50 staff, profit-generating",
+                                             'name: "<script>x</script> & Co"'))
+    page = request_report(str(path), data_dir=str(data_copy), samples=200).agreement()
+    assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in page

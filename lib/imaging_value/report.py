@@ -31,6 +31,9 @@ from .portfolio import data_quality_findings, exemplar_recommendations, portfoli
 from .schema import Request
 from .scoring import score_options
 from .tree import Recommendation, recommend
+from .agreement import Agreement, agreements
+from .sections import render_section
+from .terms import term_sheets
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
            "portfolio_report", "compare_report", "project_root"]
@@ -170,6 +173,7 @@ class RequestReport:
     analyses: dict[int, Analysis] = field(default_factory=dict)
     recommendations: dict[int, list[Recommendation]] = field(default_factory=dict)
     guidance: dict[int, list[GuidanceCheck]] = field(default_factory=dict)
+    agreements: dict[int, list[Agreement]] = field(default_factory=dict)
 
     # --- text and tables ---
 
@@ -219,6 +223,11 @@ class RequestReport:
             lines.append(f"  best weighted value: {winner} ({analysis.ranking.totals[winner]:.2f} of 10); first in "
                          f"{share:.0%} of sampled weightings")
             lines.append(f"  win:win across stakeholder views: {analysis.alignment.win_win}")
+            signed = []
+            for agreement in self.agreements[index]:
+                assumed = ", ".join(f"{k}={v}" for k, v in agreement.assumed.items())
+                signed.append(f"{agreement.option} by {agreement.rule}" + (f" (if {assumed})" if assumed else ""))
+            lines.append(f"  agreement to sign: {'; '.join(signed)}")
             flags = [c.item for c in self.guidance[index] if c.option == winner and c.status == "breaks"]
             lines.append(f"  guidance flags on {winner}: {', '.join(flags) if flags else 'none'}")
         return "\n".join(lines)
@@ -244,6 +253,33 @@ class RequestReport:
             items.append("".join(parts))
             items.append(views.tree_figure(self.dataset, recs, title=f"Decision tree: {self._label(index)}"))
         return items
+
+    def agreement(self) -> str:
+        """The agreement to sign per requester: terms, national principles and dissent (a Jinja2 template)."""
+        css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
+        blocks = []
+        for index in self.requesters:
+            results = []
+            for a in self.agreements[index]:
+                results.append({
+                    "option": a.option, "label": views.label_of(self.dataset, a.option),
+                    "assumed": ", ".join(f"{k} = {v}" for k, v in a.assumed.items()),
+                    "tree": views.label_of(self.dataset, a.tree_option),
+                    "best": views.label_of(self.dataset, a.best_weighted),
+                    "win_win": views.label_of(self.dataset, a.win_win), "why": a.why,
+                    "terms": [{"term": t.term, "value": f"{t.value:,.0f}" if t.unit == "GBP" else
+                               (f"{t.value:g}" if isinstance(t.value, (int, float)) else t.value),
+                               "unit": "" if t.unit == "text" else t.unit, "set_by": ", ".join(t.set_by),
+                               "rationale": t.rationale, "source": t.source} for t in a.sheet.terms],
+                    "removed": ", ".join(f"{term} ({rule})" for term, rule in a.sheet.removed),
+                    "compliance": [{"principle": c.principle, "status": c.status.replace("_", " "),
+                                    "css": css[c.status], "reason": c.reason, "source": c.source}
+                                   for c in a.compliance],
+                    "dissent": [d.to_dict() | {"prefers": views.label_of(self.dataset, d.prefers)}
+                                for d in a.dissent],
+                })
+            blocks.append({"title": self._label(index), "results": results})
+        return render_section("agreement", blocks=blocks)
 
     def ranking(self) -> list:
         items: list[Any] = ["<h2>Options ranked by weighted value</h2>"
@@ -360,7 +396,9 @@ class RequestReport:
         analysis = self.analyses[index]
         alignment = analysis.alignment
         recs = self.recommendations[index]
-        recommended = recs[0].option if len({r.option for r in recs}) == 1 else analysis.ranking.winner
+        signed = {a.option for a in self.agreements[index]}
+        recommended = signed.pop() if len(signed) == 1 else analysis.ranking.winner
+        sheet = term_sheets(self.dataset, self.request, index)[recommended]
         firsts = [ranking[0] for ranking in alignment.rankings.values()]
         consensus = max(set(firsts), key=firsts.count)
         patients = alignment.rankings.get("patients_public", [])
@@ -368,7 +406,8 @@ class RequestReport:
         return {
             "recommended": views.label_of(self.dataset, recommended),
             "recommended_id": recommended,
-            "exclusivity_months": self.dataset.option(recommended).exclusivity_months,
+            "exclusivity_months": f"{sheet.exclusivity_months:g}",
+            "embargo_months": f"{sheet.value('embargo_months', 0):g}",
             "outcomes": "; ".join(f"{r.option} if " + ", ".join(f"{k}={v}" for k, v in r.assumed.items())
                                   for r in recs if r.assumed) or "one outcome",
             "staff": requester.staff,
@@ -445,6 +484,7 @@ def request_report(request: str = "scenario-1", requester: int | None = None, pr
         analyses={i: analyse(dataset, req, i, normalised, n_samples=samples, seed=seed) for i in indices},
         recommendations={i: recommend(dataset, req, i) for i in indices},
         guidance={i: check_guidance(dataset, req, i) for i in indices},
+        agreements={i: agreements(dataset, req, i, normalised) for i in indices},
     )
 
 

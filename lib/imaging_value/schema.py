@@ -25,7 +25,7 @@ MECHANISMS = (
     "in_kind",
     "consent_to_commercialise",
 )
-MODALITIES = ("CT", "MRI", "PET/CT", "X-ray", "Echocardiogram")
+MODALITIES = ("CT", "MRI", "PET/CT", "X-ray", "Echocardiograms")  # as the report's table spells them
 REQUESTER_KINDS = ("university", "charity", "sme", "multinational")
 COMMERCIAL_KINDS = ("sme", "multinational")
 SITE_KINDS = ("large_trust", "district_general", "academic")

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal
 from pydantic import Field, model_validator
 
 from .errors import Problem
-from .schema import Condition, Identifier, Record, Text, duplicated, rule_error
+from .schema import Condition, Identifier, Option, Record, Text, duplicated, rule_error
 
 __all__ = ["TERM_UNITS", "TEXT_CHOICES", "SOURCES", "COST_RECOVERY", "AgreementData", "TermSpec", "TermTemplate",
            "CostRow", "TermRule", "TermAction", "ReconciliationSpec", "unit_of", "load_agreement",
@@ -222,9 +222,10 @@ class AgreementData:
 Reader = Callable[..., Any]
 
 
-def load_agreement(root: Path, problems: list[Problem], option_ids: list[str] | None, *, read_yaml: Reader,
+def load_agreement(root: Path, problems: list[Problem], options: list[Option] | None, *, read_yaml: Reader,
                    read_csv: Reader, validate: Reader) -> AgreementData | None:
     """Read and cross-check the agreement's files (readers are the loader's, so errors look the same)."""
+    option_ids = [o.id for o in options] if options is not None else None
     raw = read_yaml(root / "terms.yaml", problems)
     terms = None if raw is None else validate(TermsFile, raw, "terms.yaml", "", problems)
     costs = read_csv(root / "costs.csv", CostRow, problems)
@@ -235,6 +236,8 @@ def load_agreement(root: Path, problems: list[Problem], option_ids: list[str] | 
     before = len(problems)
     if terms is not None:
         _cross_check_terms(terms, option_ids, problems)
+        if options is not None:
+            _check_exclusivity(terms, options, problems)
     if costs is not None:
         levels = [c.curation for c in costs]
         for level in duplicated(levels):
@@ -294,6 +297,20 @@ def _cross_check_terms(terms: TermsFile, option_ids: list[str] | None, problems:
         for oid in option_ids:
             if oid not in [t.option for t in terms.templates]:
                 problems.append(Problem(file, "templates", "option", f"a template for option '{oid}'", "none"))
+
+
+def _check_exclusivity(terms: TermsFile, options: list[Option], problems: list[Problem]) -> None:
+    """options.yaml's headline exclusivity_months must be the template's (0 where the template has none)."""
+    templates = {t.option: t for t in terms.templates}
+    for option in options:
+        template = templates.get(option.id)
+        if template is None:
+            continue
+        value = next((t.value for t in template.terms if t.term == "exclusivity_months"), 0)
+        if value != option.exclusivity_months:
+            problems.append(Problem("options.yaml", f"option '{option.id}'", "exclusivity_months",
+                                    f"{value}, the exclusivity_months of its template in terms.yaml",
+                                    repr(option.exclusivity_months)))
 
 
 def _cross_check_rules(rules: TermRulesFile, terms: TermsFile | None, problems: list[Problem]) -> None:
