@@ -1,0 +1,222 @@
+"""Term sheets and the agreement to sign: compliant by construction, every term explained."""
+
+import pytest
+
+from imaging_value import load_dataset, load_request
+from imaging_value.agreement import STATUSES, agreements
+from imaging_value.terms import term_sheet, term_sheets
+from imaging_value.terms_schema import SOURCES, TERM_UNITS, unit_of
+
+REQUESTS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]
+
+
+def every_agreement(dataset):
+    for rid in REQUESTS:
+        request = load_request(rid, dataset)
+        for index in range(len(request.requesters)):
+            for agreement in agreements(dataset, request, index):
+                yield request, agreement
+
+
+def every_sheet(dataset):
+    """Every option's sheet for every requester and every tree outcome (so assumed facts count too)."""
+    from imaging_value.tree import recommend
+
+    for rid in REQUESTS:
+        request = load_request(rid, dataset)
+        for index in range(len(request.requesters)):
+            for outcome in [None, *recommend(dataset, request, index)]:
+                assumed = outcome.assumed if outcome else None
+                for sheet in term_sheets(dataset, request, index, assumed).values():
+                    yield request, index, sheet
+
+
+def facts(request, index, sheet):
+    requester = request.requesters[index].model_copy(update={k: v for k, v in sheet.assumed.items()
+                                                             if k in ("kind", "profit_stage")})
+    curation = sheet.assumed.get("curation", request.curation)
+    return requester, curation
+
+
+def test_recommended_agreements_meet_every_automatic_principle_or_say_why(dataset):
+    seen = 0
+    for _request, agreement in every_agreement(dataset):
+        ids = [c.item for c in agreement.compliance]
+        assert ids == [g.id for g in dataset.guidance]  # every principle has a status
+        for status in agreement.compliance:
+            assert status.status in STATUSES
+            if status.automatic:
+                assert status.status in ("meets", "departs")
+            if status.status == "departs":
+                assert status.reason and status.reason in agreement.why
+            if status.status == "to_confirm":
+                assert status.reason and not status.automatic
+        seen += 1
+    assert seen == 15  # every requester, one per tree outcome
+
+
+def test_the_sample_agreements_depart_from_no_automatic_principle(dataset):
+    for _request, agreement in every_agreement(dataset):
+        assert [c.item for c in agreement.compliance if c.status == "departs"] == [], agreement.why
+
+
+def test_raw_or_unstated_curation_never_carries_exclusivity(dataset):
+    checked = 0
+    for request, index, sheet in every_sheet(dataset):
+        _requester, curation = facts(request, index, sheet)
+        if curation in ("raw", "unstated"):
+            assert sheet.exclusivity_months == 0 and sheet.get("exclusivity_field") is None, sheet.option
+            checked += 1
+    assert checked > 50
+
+
+def test_curated_data_keeps_the_templates_exclusivity_for_an_sme(dataset):
+    sheet = term_sheet(dataset, load_request("scenario-3", dataset), 0, "scale_up_licence")
+    assert sheet.exclusivity_months == 6 and "no-exclusivity-raw-or-unstated" not in sheet.fired
+
+
+def test_a_pre_profit_sme_is_never_asked_for_money_before_revenue(dataset):
+    before_revenue = {f"milestone:{e.id}" for e in dataset.agreement.milestone_events if not e.after_revenue}
+    checked = 0
+    for request, index, sheet in every_sheet(dataset):
+        requester, _curation = facts(request, index, sheet)
+        if requester.kind == "sme" and requester.profit_stage == "pre_profit":
+            values = sheet.values()
+            assert values.get("access_fee", 0) > 0, sheet.option  # deferred, not waived
+            assert values["access_fee_due"] == "first_revenue", sheet.option
+            assert "subscription" not in values and not before_revenue & set(values), sheet.option
+            checked += 1
+    assert checked >= 18  # three pre-profit SMEs (one assumed) x six options
+
+
+def test_every_commercial_requester_recovers_the_cost_of_access(dataset):
+    for request, index, sheet in every_sheet(dataset):
+        requester, _curation = facts(request, index, sheet)
+        if requester.kind in ("sme", "multinational"):
+            assert sheet.value("access_fee") == sheet.cost.amount > 0, (request.id, index, sheet.option)
+
+
+def test_every_non_commercial_requester_carries_consent_to_commercialise(dataset, data_copy):
+    path = data_copy / "requests" / "scenario-2.yaml"
+    path.write_text(path.read_text().replace("  - kind: sme\n    profit_stage: pre_profit\n",
+                                             "  - kind: university\n    profit_stage: null\n")
+                    .replace("  - kind: multinational\n    profit_stage: unstated  # the report does not say\n"
+                             "    sector: healthtech\n", "  - kind: charity\n    sector: healthtech\n"))
+    data = load_dataset(data_copy)
+    request = load_request("scenario-2", data)
+    assert [r.kind for r in request.requesters] == ["university", "charity", "multinational"]
+    for index in (0, 1):
+        for sheet in term_sheets(data, request, index).values():
+            assert sheet.value("consent_to_commercialise", "").startswith("required"), sheet.option
+            assert sheet.get("access_fee") is None and sheet.get("subscription") is None, sheet.option
+        (agreement,) = agreements(data, request, index)
+        assert agreement.option == "open_research" and agreement.rule == "tree-option"
+
+
+def test_every_term_has_a_unit_rationale_and_source(dataset):
+    for request, index, sheet in every_sheet(dataset):
+        assert sheet.terms
+        for term in sheet.terms:
+            assert term.unit == unit_of(term.term) and term.unit in TERM_UNITS.values()
+            assert term.rationale.strip() and term.source in SOURCES
+            assert term.set_by and term.set_by[0] in ("template", *[r.id for r in dataset.agreement.rules])
+    for rule in dataset.agreement.rules:
+        assert rule.rationale.strip() and rule.source in SOURCES
+    for row in dataset.agreement.costs.values():
+        assert row.rationale.strip() and row.source in SOURCES
+
+
+def test_cost_recovery_fee_follows_the_cost_table(dataset):
+    # scenario-3: one academic site, 8,000 images assumed (site_defaults.csv), curated: 5,000 + 1,500 x 8
+    sheet = term_sheet(dataset, load_request("scenario-3", dataset), 0, "cost_recovery_access")
+    assert sheet.value("access_fee") == 5000 + 1500 * 8 == sheet.cost.amount
+    assert "GBP 5,000 x 1 site + GBP 1,500 x 8.0 thousand items" in sheet.get("access_fee").rationale
+    # scenario-4: one academic (8,000) and six district general hospitals (1,500 each), curation unstated
+    sheet = term_sheet(dataset, load_request("scenario-4", dataset), 1, "enterprise_licence")
+    assert sheet.cost.items == 8000 + 6 * 1500
+    assert sheet.value("access_fee") == 3000 * 7 + 400 * 17
+
+
+def test_rules_name_themselves_on_the_terms_they_set(dataset):
+    request = load_request("scenario-2", dataset)
+    sheet = term_sheets(dataset, request, 0)["sme_incubation"]
+    assert sheet.get("exclusivity_months").set_by == ("template", "no-exclusivity-raw-or-unstated")
+    assert sheet.get("exclusivity_months").source == "DHSC 2019"
+    assert sheet.get("embargo_months").value == 12  # an embargo is still possible
+    multinational = term_sheets(dataset, request, 1)["sme_incubation"]
+    assert multinational.get("equity") is None and ("equity", "no-equity-in-large-companies") in multinational.removed
+    assert multinational.get("access_fee_due").value == "first_revenue"  # the incubation template's own timing
+
+
+def test_assumed_answers_reach_the_rules(dataset):
+    request = load_request("scenario-1", dataset)  # profit stage unstated
+    plain = term_sheets(dataset, request, 0)["scale_up_licence"]
+    assumed = term_sheets(dataset, request, 0, {"profit_stage": "pre_profit"})["scale_up_licence"]
+    assert plain.value("access_fee_due") == "signing" and "milestone:regulatory_clearance" in plain.values()
+    assert assumed.value("access_fee_due") == "first_revenue"
+    assert "milestone:regulatory_clearance" not in assumed.values()
+    assert assumed.to_dict()["assumed"] == {"profit_stage": "pre_profit"}
+
+
+def test_mechanisms_come_from_the_terms(dataset):
+    sheet = term_sheets(dataset, load_request("scenario-2", dataset), 1)["open_research"]
+    assert "access_fee" in sheet.mechanisms()  # added by commercial-recovers-cost
+    assert "consent_to_commercialise" in sheet.mechanisms()
+
+
+def test_recommend_takes_exclusivity_from_the_compliant_terms(cli):
+    entries = cli("recommend", "scenario-3", "--json").json()["recommendations"]
+    assert {e["exclusivity_months"] for e in entries} == {6}  # curated data: the SME keeps its window
+    entries = cli("recommend", "scenario-1", "--json").json()["recommendations"]  # curation unstated
+    assert [(e["option"], e["assumed"].get("curation"), e["exclusivity_months"]) for e in entries] == [
+        ("sme_incubation", None, 0), ("cost_recovery_access", "raw", 0), ("scale_up_licence", "cleaned", 6),
+        ("scale_up_licence", "curated", 6)]
+
+
+@pytest.mark.parametrize("rid", REQUESTS)
+def test_terms_command_answers_in_the_documented_shape(cli, rid):
+    answer = cli("terms", rid, "--json").json()
+    assert set(answer) == {"request", "results"} and answer["request"] == rid
+    assert answer["results"]
+    for result in answer["results"]:
+        assert set(result) == {"requester_index", "requester", "assumed", "option", "tree_option", "best_weighted",
+                               "win_win", "why", "terms", "compliance", "dissent"}
+        assert all(set(t) == {"term", "value", "unit", "set_by", "rationale", "source"} for t in result["terms"])
+        assert all(set(c) == {"principle", "source", "status", "reason"} for c in result["compliance"])
+        assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm"}
+        for fact, value in result["assumed"].items():
+            assert f"{fact} = {value}" in result["why"] and "confirm before signing" in result["why"]
+
+
+def test_terms_command_one_result_per_tree_branch(cli):
+    answer = cli("terms", "scenario-1", "--json").json()
+    assert [r["assumed"] for r in answer["results"]] == [
+        {"profit_stage": "pre_profit"}, {"profit_stage": "profit_generating", "curation": "raw"},
+        {"profit_stage": "profit_generating", "curation": "cleaned"},
+        {"profit_stage": "profit_generating", "curation": "curated"}]
+    recommended = cli("recommend", "scenario-1", "--json").json()["recommendations"]
+    assert [r["tree_option"] for r in answer["results"]] == [r["option"] for r in recommended]
+
+
+def test_terms_command_requester_and_profile(cli):
+    answer = cli("terms", "scenario-2", "--requester", "1", "--profile", "nhs_finance", "--json").json()
+    assert [r["requester_index"] for r in answer["results"]] == [1]
+    bad = cli("terms", "scenario-2", "--requester", "7")
+    assert bad.code == 2 and bad.err.startswith("error: parameter 'requester'") and "Traceback" not in bad.err
+    both = cli("terms", "scenario-2", "--profile", "smes", "--weights", "clinical=1")
+    assert both.code == 2 and both.err.count("\n") == 1
+
+
+def test_export_writes_the_term_sheets(cli, tmp_path):
+    assert cli("export", "--out", str(tmp_path)).code == 0
+    import json
+
+    answer = json.loads((tmp_path / "scenario-2-terms.json").read_text())
+    assert [r["option"] for r in answer["results"]] == ["sme_incubation", "strategic_codevelopment",
+                                                        "strategic_codevelopment"]
+    csv_text = (tmp_path / "scenario-2-terms.csv").read_text()
+    assert csv_text.splitlines()[0] == "requester_index,requester_kind,assumed,option,term,value,unit,set_by," \
+                                       "source,rationale"
+    assert "0,sme,,sme_incubation,exclusivity_months,0,months,template;no-exclusivity-raw-or-unstated,DHSC 2019," \
+           in csv_text
+
