@@ -2,7 +2,8 @@
 
 A small public surface: load a data folder, load a request, score and rank
 the agreement options, follow the decision tree, check national guidance,
-and (in the analytics modules) test how robust the answer is and share the
+give each option its concrete terms (term sheets), reconcile them into one
+agreement to sign per requester, and (in the analytics modules) test how robust the answer is and share the
 value among contributing sites.
 """
 
@@ -20,6 +21,8 @@ from .smaa import SmaaResult, smaa
 from .stability import StabilityResult, weight_stability
 from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
 from .tree import Recommendation, Step, recommend
+from .terms import Term, TermSheet, term_sheet, term_sheets
+from .agreement import Agreement, PrincipleStatus, agreements
 
 try:
     __version__ = version("imaging-value")
@@ -73,4 +76,11 @@ __all__ = [
     "site_contributions",
     "split",
     "worth_curve",
+    "Term",
+    "TermSheet",
+    "term_sheet",
+    "term_sheets",
+    "Agreement",
+    "PrincipleStatus",
+    "agreements",
 ]

@@ -33,7 +33,7 @@ from .scoring import score_options
 from .tree import Recommendation, recommend
 from .agreement import Agreement, agreements
 from .sections import render_section
-from .terms import term_sheets
+from .terms import term_sheet, term_sheets
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
            "portfolio_report", "compare_report", "project_root"]
@@ -248,7 +248,8 @@ class RequestReport:
                     f" <span class='iv-muted'>{_e(step.rationale)}</span></li>" for step in rec.path)
                 parts.append(
                     f"<p><b>{_e(option.label)}</b> (<code>{_e(option.id)}</code>): {_e(', '.join(option.mechanisms))};"
-                    f" exclusivity {option.exclusivity_months} months"
+                    f" exclusivity {term_sheet(self.dataset, self.request, index, rec.option, rec.assumed).exclusivity_months:g}"
+                    f" months after the term rules"
                     + (f" <span class='iv-ask'>if {_e(assumed)}</span>" if assumed else "") + f"</p><ol>{steps}</ol>")
             items.append("".join(parts))
             items.append(views.tree_figure(self.dataset, recs, title=f"Decision tree: {self._label(index)}"))
