@@ -142,12 +142,17 @@ def _text_profiles(answer: dict) -> str:
     )
 
 
+def _outcome_line(entry: dict) -> str:
+    """'requester I (kind): option  [assuming field=value, ...]' for a recommend or terms entry."""
+    assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
+    return (f"requester {entry['requester_index']} ({entry['requester']['kind']}): {entry['option']}"
+            + (f"  [assuming {assumed}]" if assumed else ""))
+
+
 def _text_recommend(answer: dict) -> str:
     lines = []
     for rec in answer["recommendations"]:
-        assumed = ", ".join(f"{k}={v}" for k, v in rec["assumed"].items())
-        lines.append(f"requester {rec['requester_index']} ({rec['requester']['kind']}): {rec['option']}"
-                     + (f"  [assuming {assumed}]" if assumed else ""))
+        lines.append(_outcome_line(rec))
         lines += [f"    {step['question']} -> {step['answer']}: {step['rationale']}" for step in rec["path"]]
     return "\n".join(lines)
 
@@ -209,9 +214,7 @@ def _text_split(answer: dict) -> str:
 def _text_terms(answer: dict) -> str:
     lines = []
     for entry in answer["results"]:
-        assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
-        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): {entry['option']}"
-                     + (f"  [assuming {assumed}]" if assumed else ""))
+        lines.append(_outcome_line(entry))
         lines.append(f"  tree: {entry['tree_option']}; best weighted: {entry['best_weighted']}; "
                      f"win:win: {entry['win_win']}")
         lines.append(f"  why: {entry['why']}")

@@ -582,7 +582,9 @@ class CompareReport:
                    "profit stage": requester.profit_stage or "", "temporality": request.temporality,
                    "curation": request.curation, "sites": request.sites.count,
                    "decision tree": " / ".join(tree) + (" (depends on unstated facts)" if len(recs) > 1 else ""),
-                   "best weighted": table_rank.ranking.winner, "win:win": table_rank.alignment.win_win}
+                   "best weighted": table_rank.ranking.winner, "win:win": table_rank.alignment.win_win,
+                   "agreement to sign": " / ".join(dict.fromkeys(
+                       a.option for a in agreements(self.dataset, request, index, self.weights)))}
             for name in profiles:
                 row[f"{name} view"] = table_rank.alignment.rankings[name][0]
             rows.append(row)
@@ -591,7 +593,9 @@ class CompareReport:
             invalid = "<p class='iv-flag'>Request files that failed validation and are left out: " + "; ".join(
                 f"{_e(rid)}: {_e(msg)}" for rid, msg in self.invalid) + "</p>"
         return ("<h2>Which option each request gets</h2><p>Facts side by side, the decision tree's answer, the "
-                "best option by weighted value, the win:win option and each stakeholder view's first choice.</p>"
+                "best option by weighted value, the win:win option, the agreement to sign (reconciled by the rule in "
+                "reconciliation.yaml; one per assumed answer where facts are unstated) and each stakeholder view's "
+                "first choice.</p>"
                 + _table(pd.DataFrame(rows)) + invalid)
 
     def key_findings(self) -> str:
