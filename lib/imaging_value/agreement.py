@@ -85,6 +85,10 @@ class Candidate:
     def compliant(self) -> bool:
         return not self.departs
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"option": self.option, "weighted_value": self.weighted_value, "worst_case": self.worst_case,
+                "in_pareto": self.in_pareto, "departs": list(self.departs)}
+
 
 @dataclass(frozen=True)
 class Agreement:

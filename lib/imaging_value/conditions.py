@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from .schema import Condition, Option, Request, Requester
+from .schema import Condition, Request, Requester
 
 __all__ = ["facts_for", "holds", "all_hold", "fill_reason"]
 
 
-def facts_for(request: Request, requester: Requester, option: Option | None = None) -> dict[str, Any]:
-    """The facts conditions can test, keyed by their dotted names."""
+def facts_for(request: Request, requester: Requester) -> dict[str, Any]:
+    """The facts of a request and requester that conditions can test, keyed by their dotted names.
+
+    An option's facts (``option.*``) come from its term sheet: :func:`imaging_value.terms.option_facts`.
+    """
     facts: dict[str, Any] = {
         "request.temporality": request.temporality,
         "request.curation": request.curation,
@@ -27,9 +30,6 @@ def facts_for(request: Request, requester: Requester, option: Option | None = No
         "requester.maturity": {"multinational": "large", "sme": requester.profit_stage}.get(requester.kind,
                                                                                           "non_commercial"),
     }
-    if option is not None:
-        facts["option.mechanisms"] = tuple(option.mechanisms)
-        facts["option.exclusivity_months"] = option.exclusivity_months
     return facts
 
 

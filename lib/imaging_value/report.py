@@ -367,7 +367,8 @@ class RequestReport:
                 views.split_figure(results), _table(frame)]
 
     def fairness(self) -> str:
-        parts = ["<h2>Fairness questions</h2>"]
+        parts = ["<h2>Fairness questions</h2><p>The questions are the report's, which it leaves open; the answers "
+                 "are this framework's (fairness.yaml).</p>"]
         for index in self.requesters:
             context = self._fairness_context(index)
             facts = facts_for(self.request, self.request.requesters[index])
