@@ -220,3 +220,30 @@ def test_export_writes_the_term_sheets(cli, tmp_path):
     assert "0,sme,,sme_incubation,exclusivity_months,0,months,template;no-exclusivity-raw-or-unstated,DHSC 2019," \
            in csv_text
 
+
+
+def test_rule_actions_set_ensure_replace_and_remove(data_copy):
+    import yaml
+
+    from imaging_value import load_dataset
+
+    path = data_copy / "term_rules.yaml"
+    spec = yaml.safe_load(path.read_text())
+    spec["rules"].append({
+        "id": "test-actions", "when": [{"fact": "requester.kind", "op": "eq", "value": "multinational"}],
+        "actions": [{"do": "set", "term": "royalty", "value": 1},  # present: changed
+                    {"do": "set", "term": "in_kind:reader_study", "value": 5000},  # absent: added
+                    {"do": "ensure", "term": "product_access_months", "value": 12},  # present: kept
+                    {"do": "replace", "term": "profit_share", "value": 5},  # absent from enterprise: not added
+                    {"do": "remove", "term": "milestone:nhs_adoption"}],
+        "rationale": "A test rule.", "source": "this framework's reading"})
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    data = load_dataset(data_copy)
+    sheet = term_sheets(data, load_request("scenario-2", data), 1)["enterprise_licence"]
+    assert sheet.get("royalty").value == 1 and sheet.get("royalty").set_by == ("template", "test-actions")
+    assert sheet.get("in_kind:reader_study").set_by == ("test-actions",)
+    assert sheet.get("product_access_months").value == 60 and sheet.get("product_access_months").set_by == (
+        "template",)
+    assert sheet.get("profit_share") is None
+    assert ("milestone:nhs_adoption", "test-actions") in sheet.removed
+    assert sheet.fired[-1] == "test-actions"

@@ -219,7 +219,8 @@ def _text_terms(answer: dict) -> str:
                      f"win:win: {entry['win_win']}")
         lines.append(f"  why: {entry['why']}")
         for term in entry["terms"]:
-            value = f"{term['value']:,}" if isinstance(term["value"], (int, float)) else term["value"]
+            value = term["value"] if isinstance(term["value"], str) else \
+                f"{term['value']:,.0f}" if term["unit"] == "GBP" else f"{term['value']:g}"
             lines.append(f"    {term['term']:28} {value} {'' if term['unit'] == 'text' else term['unit']}".rstrip()
                          + f"  [{', '.join(term['set_by'])}; {term['source']}]")
         for item in entry["compliance"]:

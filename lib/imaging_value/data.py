@@ -327,8 +327,8 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
 
     fairness_data = _read_yaml(root / "fairness.yaml", problems)
     fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
-    agreement = load_agreement(root, problems, options, read_yaml=_read_yaml, read_csv=_read_csv,
-                               validate=_validate)
+    agreement = load_agreement(root, problems, options, read_yaml=_read_yaml, read_list=_yaml_list,
+                               read_csv=_read_csv, validate=_validate)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
                  site_defaults)
     if fairness is not None and guidance is not None:

@@ -174,9 +174,13 @@ class TermRule(Record):
     rationale: Text
     source: Source
 
-
-class TermRulesFile(Record):
-    rules: tuple[TermRule, ...] = Field(min_length=1)
+    @model_validator(mode="after")
+    def _request_facts_only(self) -> "TermRule":
+        for condition in self.when:
+            if condition.fact.startswith("option."):
+                raise rule_error("when", "conditions on request.* or requester.* facts (a rule makes the option's "
+                                 "terms, so it cannot test them)", condition.fact)
+        return self
 
 
 class Judgement(Record):
@@ -223,14 +227,15 @@ Reader = Callable[..., Any]
 
 
 def load_agreement(root: Path, problems: list[Problem], options: list[Option] | None, *, read_yaml: Reader,
-                   read_csv: Reader, validate: Reader) -> AgreementData | None:
+                   read_list: Reader, read_csv: Reader, validate: Reader) -> AgreementData | None:
     """Read and cross-check the agreement's files (readers are the loader's, so errors look the same)."""
     option_ids = [o.id for o in options] if options is not None else None
     raw = read_yaml(root / "terms.yaml", problems)
     terms = None if raw is None else validate(TermsFile, raw, "terms.yaml", "", problems)
     costs = read_csv(root / "costs.csv", CostRow, problems)
-    raw = read_yaml(root / "term_rules.yaml", problems)
-    rules = None if raw is None else validate(TermRulesFile, raw, "term_rules.yaml", "", problems)
+    rules = read_list(root / "term_rules.yaml", "rules", TermRule, problems)
+    if rules == []:
+        problems.append(Problem("term_rules.yaml", "top level", "rules", "at least one rule", "an empty list"))
     raw = read_yaml(root / "reconciliation.yaml", problems)
     reconciliation = None if raw is None else validate(ReconciliationSpec, raw, "reconciliation.yaml", "", problems)
     before = len(problems)
@@ -257,7 +262,7 @@ def load_agreement(root: Path, problems: list[Problem], options: list[Option] | 
         milestone_events=terms.milestone_events,
         in_kind_services=terms.in_kind_services,
         costs={c.curation: c for c in costs},
-        rules=rules.rules,
+        rules=tuple(rules),
         reconciliation=reconciliation,
     )
 
@@ -313,9 +318,9 @@ def _check_exclusivity(terms: TermsFile, options: list[Option], problems: list[P
                                     repr(option.exclusivity_months)))
 
 
-def _cross_check_rules(rules: TermRulesFile, terms: TermsFile | None, problems: list[Problem]) -> None:
+def _cross_check_rules(rules: list[TermRule], terms: TermsFile | None, problems: list[Problem]) -> None:
     file = "term_rules.yaml"
-    for rid in duplicated(r.id for r in rules.rules):
+    for rid in duplicated(r.id for r in rules):
         problems.append(Problem(file, f"rule '{rid}'", "id", "unique ids", "a duplicate"))
     if terms is None:
         return
@@ -323,7 +328,7 @@ def _cross_check_rules(rules: TermRulesFile, terms: TermsFile | None, problems: 
     for template in terms.templates:
         for spec in template.terms:
             ranges.setdefault(spec.term, []).append((template.option, spec.min, spec.max))
-    for index, rule in enumerate(rules.rules):
+    for index, rule in enumerate(rules):
         where = f"rules[{index}] ({rule.id})"
         for action in rule.actions:
             if not _known_suffix(action.term, terms):
