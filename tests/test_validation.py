@@ -126,13 +126,16 @@ def test_tree_references_are_checked(data_copy):
         "options.yaml; found 'open_reserch'",
         "decision_tree.yaml: node 'prosp_requester' branches[1]: field 'next': expected the id of a node; "
         "found 'nowhere'",
+        # the node the edited branch led to is now reached from nowhere
+        "decision_tree.yaml: node 'prosp_sme_stage': field 'id': expected a node reached from the start "
+        "('temporality'); found no branch leading to it",
     ]
 
 
 def test_tree_must_answer_every_value(data_copy):
-    edit(data_copy / "decision_tree.yaml", "      - when: [cleaned]\n        option: scale_up_licence\n", "")
-    edit(data_copy / "decision_tree.yaml", "- when: [curated]\n        option: scale_up_licence",
-         "- when: [curated]\n        option: scale_up_licence")
+    # the whole branch goes (leaving its rationale behind would be a duplicate key, a different error)
+    edit(data_copy / "decision_tree.yaml", "      - when: [cleaned]\n        option: scale_up_licence\n"
+         "        rationale: Cleaning adds value that milestones and a modest royalty recognise.\n", "")
     with pytest.raises(DataValidationError, match="node 'retro_curation_sme': field 'branches': expected a branch "
                                                   "for every value of request.curation; found none for cleaned"):
         load_dataset(data_copy)

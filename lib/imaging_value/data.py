@@ -26,8 +26,11 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from .errors import DataValidationError, Problem
+from .safetext import brief, printable
 from .schema import (
+    FACT_VALUES,
     LEVER_IDS,
+    UNSTATED,
     Adjustment,
     BaseScore,
     DecisionTreeSpec,
@@ -39,10 +42,12 @@ from .schema import (
     Profile,
     Project,
     Request,
+    SITE_KINDS,
     SiteDefault,
     duplicated,
 )
 from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
+from .yamlread import EMPTY, read_yaml_text
 
 __all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "DEFAULT_DATA_DIR", "RequestEntry"]
 
@@ -50,11 +55,10 @@ M = TypeVar("M", bound=BaseModel)
 
 DEFAULT_DATA_DIR = Path("data/samples")
 
+# the values a decision-tree node branches on: a fact's vocabulary less "unstated" (which follows every branch)
 TREE_DOMAINS: dict[str, tuple[str, ...]] = {
-    "request.temporality": ("retrospective", "prospective"),
-    "request.curation": ("raw", "cleaned", "curated"),
-    "requester.kind": ("university", "charity", "sme", "multinational"),
-    "requester.profit_stage": ("pre_profit", "profit_generating"),
+    fact: tuple(v for v in FACT_VALUES[fact] or () if v != UNSTATED)
+    for fact in ("request.temporality", "request.curation", "requester.kind", "requester.profit_stage")
 }
 
 
@@ -78,9 +82,8 @@ def _describe_found(error: dict[str, Any]) -> str:
         return "nothing"
     value = error.get("input")
     if isinstance(value, dict):
-        return "a record with keys " + ", ".join(map(str, value)) if value else "an empty record"
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+        return "a record with " + _shape(value) if value else "an empty record"
+    return brief(value)
 
 
 def _problems_from(exc: ValidationError, file: str, location: str) -> list[Problem]:
@@ -195,28 +198,44 @@ def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | 
     return records if ok else None
 
 
-def _read_yaml(path: Path, problems: list[Problem], display: str | None = None) -> Any:
+def _read_yaml(path: Path, problems: list[Problem], display: str | None = None,
+               content: str = "YAML content") -> Any:
+    """The YAML file's data, or None with the problems recorded (``content`` names what an empty
+    file should have held)."""
     name = display or path.name
     text = _read_text(path, name, problems)
     if text is None:
         return None
     try:
-        return yaml.safe_load(text)
+        data, issues = read_yaml_text(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(name, where, "", "well-formed YAML", f"a syntax error ({what})"))
+        problems.append(Problem(name, where, "", "well-formed YAML", f"a syntax error ({brief(what, 120)})"))
         return None
+    problems.extend(Problem(name, issue.location, issue.key, issue.expected, issue.found) for issue in issues)
+    if data is EMPTY:
+        problems.append(Problem(name, "", "", content, "nothing: the file is empty (or holds only comments)"))
+        return None
+    return data
+
+
+def _shape(data: Any) -> str:
+    """What a YAML value is, in words, without its contents."""
+    if isinstance(data, dict):
+        keys = [brief(k, 40) if not isinstance(k, str) else printable(k[:40]) for k in list(data)[:8]]
+        return "keys " + ", ".join(keys) + (", ..." if len(data) > 8 else "") if data else "an empty mapping"
+    return {str: "text", list: "a list", int: "a number", float: "a number", bool: "true or false"}.get(
+        type(data), type(data).__name__)
 
 
 def _yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) -> list[M] | None:
-    data = _read_yaml(path, problems)
+    data = _read_yaml(path, problems, content=f"a mapping with a list under '{key}'")
     if data is None:
         return None
     if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        problems.append(Problem(path.name, "top level", key, f"a mapping with a list under '{key}'",
-                                type(data).__name__ if not isinstance(data, dict) else "keys " + ", ".join(map(str, data))))
+        problems.append(Problem(path.name, "top level", key, f"a mapping with a list under '{key}'", _shape(data)))
         return None
     records: list[M] = []
     ok = True
@@ -318,14 +337,15 @@ def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
     base_scores = _read_csv(root / "base_scores.csv", BaseScore, problems)
     adjustments = _read_csv(root / "adjustments.csv", Adjustment, problems)
     profiles = _read_csv(root / "profiles.csv", Profile, problems)
-    tree_data = _read_yaml(root / "decision_tree.yaml", problems)
+    tree_data = _read_yaml(root / "decision_tree.yaml", problems, content="the decision tree (start and nodes)")
     tree = None if tree_data is None else _validate(DecisionTreeSpec, tree_data, "decision_tree.yaml", "", problems)
     guidance = _yaml_list(root / "guidance.yaml", "items", GuidanceItem, problems)
     site_defaults = _read_csv(root / "site_defaults.csv", SiteDefault, problems)
-    pooling_data = _read_yaml(root / "pooling.yaml", problems)
+    pooling_data = _read_yaml(root / "pooling.yaml", problems, content="the pooling curve (kind, exponent, scale, "
+                                                                        "rationale, samples)")
     pooling = None if pooling_data is None else _validate(PoolingSpec, pooling_data, "pooling.yaml", "", problems)
 
-    fairness_data = _read_yaml(root / "fairness.yaml", problems)
+    fairness_data = _read_yaml(root / "fairness.yaml", problems, content="the fairness themes and recommendations")
     fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
     agreement = load_agreement(root, problems, options, read_yaml=_read_yaml, read_list=_yaml_list,
                                read_csv=_read_csv, validate=_validate)
@@ -411,7 +431,10 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
             problems.append(Problem("guidance.yaml", f"item '{gid}'", "id", "unique ids", "a duplicate"))
     if site_defaults is not None:
         kinds = [s.kind for s in site_defaults]
-        for kind in ("large_trust", "district_general", "academic"):
+        for kind in duplicated(kinds):
+            problems.append(Problem("site_defaults.csv", f"kind '{kind}'", "kind", "one row per site kind",
+                                    "two rows"))
+        for kind in SITE_KINDS:
             if kind not in kinds:
                 problems.append(Problem("site_defaults.csv", "rows", "kind", f"a row for '{kind}'", "none"))
 
@@ -461,6 +484,18 @@ def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: 
 
     if tree.start in by_id:
         visit(tree.start, ())
+        reached = {tree.start}
+        frontier = [tree.start]
+        while frontier:
+            node = by_id.get(frontier.pop())
+            for branch in node.branches if node is not None else ():
+                if branch.next is not None and branch.next not in reached:
+                    reached.add(branch.next)
+                    frontier.append(branch.next)
+        for nid in node_ids:
+            if nid not in reached:
+                problems.append(Problem(file, f"node '{nid}'", "id", f"a node reached from the start ('{tree.start}')",
+                                        "no branch leading to it"))
 
 
 # --- requests ------------------------------------------------------------------------
@@ -483,7 +518,7 @@ def load_request(ref: str | Path, dataset: Dataset) -> Request:
         if not candidate.exists():
             known = ", ".join(dataset.request_ids()) or "none"
             raise DataValidationError([Problem("requests", "", "request",
-                                               f"a request id ({known}) or a path to a request file", repr(str(ref)))])
+                                               f"a request id ({known}) or a path to a request file", brief(str(ref)))])
         path = candidate
     return _load_request_file(path, dataset)
 
@@ -491,15 +526,23 @@ def load_request(ref: str | Path, dataset: Dataset) -> Request:
 def _load_request_file(path: Path, dataset: Dataset | None) -> Request:
     problems: list[Problem] = []
     name = _request_display_name(path, dataset)
-    data = _read_yaml(path, problems, display=name)
+    fields = ", ".join(Request.model_fields)
+    data = _read_yaml(path, problems, display=name, content=f"a request ({fields})")
+    if data is None and path.suffix not in (".yaml", ".yml") and not any(p.field for p in problems):
+        # not YAML at all (a CSV, a notebook, ...): say what it is not, without quoting it
+        raise DataValidationError([Problem(name, "", "", f"a request file: YAML with the fields {fields}",
+                                           f"a {path.suffix or 'extensionless'} file that is not YAML; "
+                                           "this file is not a request")])
     request = None
     if data is not None:
-        if not isinstance(data, dict):
-            problems.append(Problem(name, "top level", "", "a mapping of request fields", type(data).__name__))
+        if not isinstance(data, dict) or not set(data) & set(Request.model_fields):
+            # some other file given as a request: say so, and show its shape, never its values
+            problems.append(Problem(name, "top level", "", f"a request: a mapping with the fields {fields}",
+                                    f"{_shape(data)}; this file is not a request"))
         else:
             request = _validate(Request, data, name, "", problems)
             if request is not None and path.parent.name == "requests" and request.id != path.stem:
-                problems.append(Problem(name, "", "id", f"the file's name, '{path.stem}'", repr(request.id)))
+                problems.append(Problem(name, "", "id", f"the file's name, '{path.stem}'", brief(request.id)))
     if problems or request is None:
         raise DataValidationError(problems)
     return request

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .safetext import brief
+
 __all__ = ["ImagingValueError", "Problem", "DataValidationError", "ParameterError"]
 
 
@@ -27,9 +29,9 @@ class Problem:
     found: str  # what was actually there
 
     def __str__(self) -> str:
-        where = ": ".join(part for part in (self.file, self.location) if part)
-        field = f"field '{self.field}'" if self.field else "value"
-        return f"{where}: {field}: expected {self.expected}; found {self.found}"
+        parts = [self.file, self.location, f"field '{self.field}'" if self.field else ""]
+        where = ": ".join(part for part in parts if part)
+        return f"{where}: expected {self.expected}; found {self.found}"
 
 
 class DataValidationError(ImagingValueError, ValueError):
@@ -53,4 +55,4 @@ class ParameterError(ImagingValueError, ValueError):
         self.parameter = parameter
         self.expected = expected
         self.found = found
-        super().__init__(f"parameter '{parameter}': expected {expected}; found {found!r}")
+        super().__init__(f"parameter '{parameter}': expected {expected}; found {brief(found, 400)}")

@@ -7,10 +7,14 @@ problem before anything is returned.
 
 from __future__ import annotations
 
-from typing import Annotated, Iterable, Literal
+import string
+import typing
+from typing import Annotated, Any, Iterable, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
+
+from .safetext import brief
 
 LEVER_IDS = ("clinical", "social", "economic_development", "environmental", "commercial")
 MECHANISMS = (
@@ -42,6 +46,37 @@ ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
 SiteKind = Literal[SITE_KINDS]  # type: ignore[valid-type]
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 Deidentification = Literal["anonymised", "pseudonymised"]
+Maturity = Literal["large", "pre_profit", "profit_generating", "unstated", "non_commercial"]
+
+# Documented ranges (data/samples/README.md): wide enough for any real consortium, narrow enough that
+# no sum or product of them overflows a float.
+MAX_IMAGES = 1e12  # images one site contributes
+MAX_CURATION_EFFORT = 1_000.0  # curation-effort multiplier
+MAX_WEIGHT = 1e6  # one lever's raw weight (only the ratios matter)
+MAX_SCALE = 1e12  # the pooling curve's scale, in images
+MAX_SAMPLES = 1_000_000  # sampled weight vectors or permutations
+
+# The values each fact a condition can test may take (None: free text). Facts with numbers are listed apart.
+FACT_VALUES: dict[str, tuple[str, ...] | None] = {
+    "request.temporality": typing.get_args(Temporality),
+    "request.curation": typing.get_args(Curation),
+    "request.deidentification": (*typing.get_args(Deidentification), "anonymised and pseudonymised",
+                                 "pseudonymised and anonymised", UNSTATED),
+    "requester.kind": REQUESTER_KINDS,
+    "requester.profit_stage": typing.get_args(ProfitStage),
+    "requester.maturity": typing.get_args(Maturity),
+    "requester.sector": None,
+    "option.mechanisms": MECHANISMS,
+}
+NUMERIC_FACTS = ("request.sites.count", "option.exclusivity_months")
+NUMERIC_OPS = ("gt", "ge", "lt", "le")
+
+# {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
+# and statements name what the request report computes (data/samples/README.md lists them).
+GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in (*FACT_VALUES, *NUMERIC_FACTS))
+FAIRNESS_PLACEHOLDERS = ("recommended", "exclusivity_months", "outcomes", "staff", "profile_count", "agree_count",
+                         "consensus", "win_win", "worst_case", "pareto", "patients_first",
+                         "patients_rank_of_recommended")
 
 
 def duplicated(values: Iterable[str]) -> list[str]:
@@ -61,10 +96,69 @@ def rule_error(field: str, expected: str, found: object) -> PydanticCustomError:
                                {"field": field, "expected": expected, "found": str(found)})
 
 
-class Record(BaseModel):
-    """Base for every record: immutable, and unknown keys are errors (typos surface)."""
+def condition_problem(fact: str, op: str, value: object) -> PydanticCustomError | None:
+    """Why a condition on ``fact`` can never be right (a value outside the fact's vocabulary, a number
+    test on words or words for a number), or None."""
+    values = value if isinstance(value, tuple) else (value,)
+    if fact in NUMERIC_FACTS:
+        for item in values:
+            number = item
+            if isinstance(item, str):
+                try:
+                    number = float(item)
+                except ValueError:
+                    return rule_error("value", f"a number: {fact} is a number", repr(item))
+            if isinstance(number, bool) or not isinstance(number, (int, float)) or number != number \
+                    or number in (float("inf"), float("-inf")):
+                return rule_error("value", f"a finite number: {fact} is a number", repr(item))
+        return None
+    if op in NUMERIC_OPS:
+        return rule_error("op", f"in, not_in or eq: {fact} is not a number", repr(op))
+    vocabulary = FACT_VALUES.get(fact)
+    if vocabulary is None:
+        return None
+    for item in values:
+        if item not in vocabulary:
+            return rule_error("value", f"values of {fact}: " + ", ".join(vocabulary), repr(item))
+    return None
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True)
+
+def placeholder_problem(text: str, known: tuple[str, ...], field: str) -> PydanticCustomError | None:
+    """Why ``text``'s {placeholders} cannot all be filled (unknown name, indexing, format spec), or None."""
+    allowed = "{name} placeholders naming one of " + ", ".join(known) + " (write {{ and }} for braces)"
+    try:
+        parsed = list(string.Formatter().parse(text))
+    except ValueError:
+        return rule_error(field, allowed, "unbalanced braces")
+    for _literal, name, spec, conversion in parsed:
+        if name is None:
+            continue
+        if spec or conversion:
+            return rule_error(field, allowed, f"a format spec or conversion in {{{name}...}}")
+        if name not in known:
+            return rule_error(field, allowed, "{" + name + "}")
+    return None
+
+
+def _numeric_annotation(annotation: Any) -> bool:
+    args = typing.get_args(annotation) or (annotation,)
+    flat = [typing.get_args(a)[0] if typing.get_origin(a) is Annotated else a for a in args]
+    return bool not in flat and any(a in (int, float) for a in flat)
+
+
+class Record(BaseModel):
+    """Base for every record: immutable, unknown keys are errors (typos surface), numbers are finite
+    and never ``true``/``false`` (YAML's booleans are not counts)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _no_booleans_for_numbers(cls, value: object, info: ValidationInfo) -> object:
+        if isinstance(value, bool) and info.field_name is not None:
+            if _numeric_annotation(cls.model_fields[info.field_name].annotation):
+                raise PydanticCustomError("not_boolean", "a number, not true or false")
+        return value
 
 
 # --- the exemplar projects -------------------------------------------------------------
@@ -158,6 +252,13 @@ class Condition(Record):
     op: Literal["in", "not_in", "eq", "gt", "ge", "lt", "le", "has_any", "lacks_all"]
     value: str | float | int | tuple[str, ...]
 
+    @model_validator(mode="after")
+    def _value_in_vocabulary(self) -> "Condition":
+        problem = condition_problem(self.fact, self.op, self.value)
+        if problem is not None:
+            raise problem
+        return self
+
 
 class Adjustment(Record):
     """A context adjustment to one option's score on one lever, applied when its condition holds."""
@@ -189,11 +290,16 @@ class Adjustment(Record):
 
     @model_validator(mode="after")
     def _numeric_ops_take_numbers(self) -> "Adjustment":
-        if self.op in ("gt", "ge", "lt", "le"):
+        if self.op in NUMERIC_OPS:
             try:
                 float(self.value)
             except ValueError:
                 raise rule_error("value", f"a number for op {self.op!r}", repr(self.value)) from None
+        values = tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op in ("in", "not_in") \
+            else self.value
+        problem = condition_problem(self.fact, self.op, values)
+        if problem is not None:
+            raise problem
         return self
 
 
@@ -202,11 +308,11 @@ class Profile(Record):
 
     name: Identifier
     label: Text
-    clinical: float = Field(ge=0)
-    social: float = Field(ge=0)
-    economic_development: float = Field(ge=0)
-    environmental: float = Field(ge=0)
-    commercial: float = Field(ge=0)
+    clinical: float = Field(ge=0, le=MAX_WEIGHT)
+    social: float = Field(ge=0, le=MAX_WEIGHT)
+    economic_development: float = Field(ge=0, le=MAX_WEIGHT)
+    environmental: float = Field(ge=0, le=MAX_WEIGHT)
+    commercial: float = Field(ge=0, le=MAX_WEIGHT)
     rationale: Text
 
     @model_validator(mode="after")
@@ -264,6 +370,9 @@ class GuidanceItem(Record):
     def _automatic_has_test(self) -> "GuidanceItem":
         if self.check == "automatic" and not self.breaks_when:
             raise rule_error("breaks_when", "at least one condition for an automatic check", "none")
+        problem = placeholder_problem(self.reason, GUIDANCE_PLACEHOLDERS, "reason")
+        if problem is not None:
+            raise problem
         return self
 
 
@@ -274,6 +383,13 @@ class FairnessAnswer(Record):
     when: tuple[Text, ...] | None = None  # values of the theme's fact this answer is for; None: the default
     text: Text
 
+    @model_validator(mode="after")
+    def _known_placeholders(self) -> "FairnessAnswer":
+        problem = placeholder_problem(self.text, FAIRNESS_PLACEHOLDERS, "text")
+        if problem is not None:
+            raise problem
+        return self
+
 
 class FairnessTheme(Record):
     id: Identifier
@@ -281,6 +397,18 @@ class FairnessTheme(Record):
     fact: Literal["request.temporality", "request.curation", "requester.kind", "requester.profit_stage",
                   "requester.maturity"] | None = None
     answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _answers_for_values_of_the_fact(self) -> "FairnessTheme":
+        for answer in self.answers:
+            if answer.when is not None and self.fact is None:
+                raise rule_error("answers", "no 'when' in answers of a theme without a fact", ", ".join(answer.when))
+            for value in answer.when or ():
+                problem = condition_problem(self.fact, "in", value)  # type: ignore[arg-type]
+                if problem is not None:
+                    raise rule_error("answers", "when: values of " + str(self.fact) + ": "
+                                     + ", ".join(FACT_VALUES[self.fact] or ()), repr(value))  # type: ignore[index]
+        return self
 
 
 class FairnessRecommendation(Record):
@@ -295,6 +423,9 @@ class FairnessRecommendation(Record):
         if (self.guidance is None) == (self.statement is None):
             raise rule_error("guidance/statement", "exactly one of 'guidance' (a checklist item id) or 'statement'",
                              "both" if self.guidance is not None else "neither")
+        problem = placeholder_problem(self.statement or "", FAIRNESS_PLACEHOLDERS, "statement")
+        if problem is not None:
+            raise problem
         return self
 
 
@@ -308,17 +439,17 @@ class FairnessSpec(Record):
 
 class SiteDefault(Record):
     kind: SiteKind
-    images: float = Field(ge=0)
-    curation_effort: float = Field(gt=0)
+    images: float = Field(ge=0, le=MAX_IMAGES)
+    curation_effort: float = Field(gt=0, le=MAX_CURATION_EFFORT)
     rationale: Text
 
 
 class PoolingSpec(Record):
     kind: Literal["power", "log", "saturating"]
     exponent: float = Field(gt=0, lt=1)
-    scale: float = Field(gt=0)
+    scale: float = Field(gt=0, le=MAX_SCALE)
     rationale: Text
-    samples: int = Field(ge=100, le=10_000_000)
+    samples: int = Field(ge=100, le=MAX_SAMPLES)
 
 
 # --- requests --------------------------------------------------------------------------
@@ -353,8 +484,8 @@ class Requester(Record):
 class Contribution(Record):
     site: Text
     kind: SiteKind
-    images: float = Field(ge=0)
-    curation_effort: float | None = Field(default=None, gt=0)
+    images: float = Field(ge=0, le=MAX_IMAGES)
+    curation_effort: float | None = Field(default=None, gt=0, le=MAX_CURATION_EFFORT)
 
 
 class Sites(Record):
@@ -371,6 +502,15 @@ class Sites(Record):
             dupes = duplicated(c.site for c in self.contributions)
             if dupes:
                 raise rule_error("contributions", "each site named once", "twice: " + ", ".join(dupes))
+            if self.kinds:
+                given = {c.kind for c in self.contributions}
+                absent = [kind for kind in self.kinds if kind not in given]
+                if absent:
+                    raise rule_error("kinds", "only kinds that some site in contributions has ("
+                                     + ", ".join(sorted(given)) + ")", ", ".join(absent))
+                missing = sorted(given - set(self.kinds))
+                if missing:
+                    raise rule_error("kinds", "every kind a site in contributions has", "no " + ", ".join(missing))
         return self
 
 
@@ -389,9 +529,23 @@ class Request(Record):
     @field_validator("deidentification", mode="before")
     @classmethod
     def _list_or_word(cls, value: object) -> object:
-        if isinstance(value, list):
-            return tuple(value)
-        return value
+        allowed = typing.get_args(Deidentification)
+        how = "a list of " + " and/or ".join(allowed) + " such as [pseudonymised], or the word unstated"
+        if value == UNSTATED:
+            return value
+        if isinstance(value, str) and value in allowed:
+            raise PydanticCustomError("choice", f"{how} (write [{value}], in brackets)")
+        if not isinstance(value, (list, tuple)):
+            raise PydanticCustomError("choice", how)
+        if not value:
+            raise PydanticCustomError("choice", f"{how}; an empty list says nothing")
+        for item in value:
+            if item not in allowed:
+                raise PydanticCustomError("choice", f"{how}; {brief(item)} is not one of them")
+        dupes = duplicated(value)
+        if dupes:
+            raise PydanticCustomError("choice", f"{how}, each once")
+        return tuple(value)
 
     def deidentification_text(self) -> str:
         if self.deidentification == UNSTATED:
