@@ -2,7 +2,8 @@
 
 For each profile ``p`` with weights ``w_p`` the utility of option ``i`` is the weighted
 sum ``U_ip = sum_j w_pj s_ij``; options are ranked best first (equal utilities go to the
-earlier option).  Measures:
+earlier option).  Utilities are compared as ``rank`` compares them: equal to 9 decimal
+places is equal, so float noise never turns a tie into a win.  Measures:
 
 * Kendall's tau-b between two profiles' utility vectors (Kendall 1945, "The treatment of
   ties in ranking problems", Biometrika 33(3)):
@@ -29,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .smaa import check_ids, check_scores, check_weight_vector, plain
+from .smaa import check_ids, check_scores, check_weight_vector, comparable, plain
 
 __all__ = ["AlignmentResult", "kendall_tau_b", "stakeholder_alignment"]
 
@@ -75,8 +76,10 @@ def kendall_tau_b(utilities: np.ndarray) -> np.ndarray:
 
     Vectorised over all pairs of items: ``tau_pq = S_pq / sqrt(S_pp S_qq)`` with
     ``S_pq = sum_{i,j} sgn(u_ip - u_jp) sgn(u_iq - u_jq)``; NaN where a column is constant.
+    Values are compared as :func:`rank_options <imaging_value.scoring.rank_options>` compares them
+    (rounded to ``TIE_DECIMALS`` places), so options tied on paper count as ties, not as wins.
     """
-    u = np.asarray(utilities, dtype=float)
+    u = comparable(utilities)
     signs = np.sign(u[:, None, :] - u[None, :, :])  # (items, items, columns)
     concord = np.einsum("ijp,ijq->pq", signs, signs, optimize=True)
     untied = np.diag(concord)
@@ -111,7 +114,8 @@ def stakeholder_alignment(
 
     m = len(option_ids)
     utilities = s @ weights.T  # (m, p)
-    order = np.argsort(-utilities, axis=0, kind="stable")  # order[r, p] = option at rank r + 1
+    compared = comparable(utilities)  # ties as rank_options sees them: float noise decides no order
+    order = np.argsort(-compared, axis=0, kind="stable")  # order[r, p] = option at rank r + 1
     ranks = np.empty_like(order)
     np.put_along_axis(ranks, order, np.arange(1, m + 1)[:, None], axis=0)
 
@@ -122,13 +126,13 @@ def stakeholder_alignment(
     worst = normalised.min(axis=1)
     win_win = int(np.argmax(worst))  # first maximum: ties to the earlier option
 
-    at_least = (utilities[:, None, :] >= utilities[None, :, :]).all(axis=2)
-    better = (utilities[:, None, :] > utilities[None, :, :]).any(axis=2)
+    at_least = (compared[:, None, :] >= compared[None, :, :]).all(axis=2)
+    better = (compared[:, None, :] > compared[None, :, :]).any(axis=2)
     dominated = (at_least & better).any(axis=0)  # column b dominated by some row a
 
     option_index = pd.Index(option_ids, name="option")
     profile_index = pd.Index(names, name="profile")
-    tau = kendall_tau_b(utilities)
+    tau = kendall_tau_b(compared)
     spread = ranks.max(axis=1) - ranks.min(axis=1)
     return AlignmentResult(
         options=option_ids,

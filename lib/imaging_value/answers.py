@@ -10,6 +10,7 @@ from .guidance import check_guidance, flags_by_option
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .scoring import normalise_weights, rank_options, requester_at, score_options
+from .smaa import check_samples
 from .terms import term_sheets
 from .tree import recommend
 
@@ -122,8 +123,7 @@ def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = 1
                          requester: int | None = None, score_uncertainty: float = 0.0) -> dict:
     from .analysis import DEFAULT_CONCENTRATION, acceptability
 
-    if isinstance(samples, bool) or not isinstance(samples, int) or samples < 1:
-        raise ParameterError("samples", "a whole number of at least 1", samples)
+    check_samples(samples)
     centre = resolve_weights(dataset, profile=profile) if profile is not None else None
     results = []
     for index in requester_indices(request, requester):

@@ -25,6 +25,7 @@ from .answers import (
 )
 from .data import DEFAULT_DATA_DIR, load_dataset, load_request
 from .errors import DataValidationError, ImagingValueError, ParameterError
+from .safetext import printable, printable_json
 from .scoring import parse_weights
 
 __all__ = ["main"]
@@ -46,7 +47,8 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
 def _add_request(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
     parser.add_argument("--requester", type=int, default=None, metavar="I",
-                        help="only the requester at this position (from 0); default: every requester")
+                        help="only the requester at position I, counted from 0 as requester_index in the JSON "
+                             "(the text's 'requester 1' is --requester 0); default: every requester")
 
 
 def _add_weights(parser: argparse.ArgumentParser) -> None:
@@ -100,7 +102,8 @@ def build_parser() -> argparse.ArgumentParser:
     _add_terms(sub)
     p = sub.add_parser("split", help="share a total among the request's sites")
     p.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
-    p.add_argument("--total", type=float, required=True, metavar="AMOUNT", help="money or equity points to share")
+    p.add_argument("--total", type=str, required=True, metavar="AMOUNT",
+                   help="money or equity points to share: a plain number such as 250000 (up to 1e12)")
     p.add_argument("--rule", default="all", metavar="RULE", help="equal, pro_rata, curation, shapley or all")
     p.add_argument("--samples", type=int, default=None, metavar="N",
                    help="permutations for sampled Shapley (default: pooling.yaml's samples)")
@@ -121,7 +124,23 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def parse_amount(text: str) -> float:
+    """``--total``: a plain number; a currency sign or thousands separator gets a hint, not a float error."""
+    try:
+        value = float(text)
+    except ValueError:
+        plain = "".join(ch for ch in text if ch.isdigit() or ch in ".eE-+")
+        hint = f" (write {plain}, with no currency sign or thousands separators)" if plain and plain != text else ""
+        raise ParameterError("total", "a plain number such as 250000" + hint, text) from None
+    return value
+
+
 # --- text output ---------------------------------------------------------------------
+
+
+def _who(entry: dict) -> str:
+    """A requester as human-facing text numbers it: from 1, as the reports do (JSON keeps the index from 0)."""
+    return f"requester {entry['requester_index'] + 1} ({entry['requester']['kind']})"
 
 
 def _text_portfolio(answer: dict) -> str:
@@ -143,9 +162,9 @@ def _text_profiles(answer: dict) -> str:
 
 
 def _outcome_line(entry: dict) -> str:
-    """'requester I (kind): option  [assuming field=value, ...]' for a recommend or terms entry."""
+    """'requester N (kind): option  [assuming field=value, ...]' for a recommend or terms entry (N from 1)."""
     assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
-    return (f"requester {entry['requester_index']} ({entry['requester']['kind']}): {entry['option']}"
+    return (f"{_who(entry)}: {entry['option']}"
             + (f"  [assuming {assumed}]" if assumed else ""))
 
 
@@ -160,7 +179,7 @@ def _text_recommend(answer: dict) -> str:
 def _text_rank(answer: dict) -> str:
     lines = ["weights: " + ", ".join(f"{k}={v:.3f}" for k, v in answer["weights"].items())]
     for entry in answer["rankings"]:
-        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}):")
+        lines.append(f"{_who(entry)}:")
         for place, row in enumerate(entry["ranking"], start=1):
             flags = "; ".join(f["reason"] for f in row["flags"])
             lines.append(f"  {place}. {row['option']:26} {row['score']:6.3f}" + (f"  flags: {flags}" if flags else ""))
@@ -170,7 +189,7 @@ def _text_rank(answer: dict) -> str:
 def _text_acceptability(answer: dict) -> str:
     lines = [f"{answer['samples']} samples, seed {answer['seed']}"]
     for entry in answer["results"]:
-        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): share of samples at rank")
+        lines.append(f"{_who(entry)}: share of samples at rank")
         lines.append(f"  {'option':26} " + " ".join(f"{r:>6}" for r in range(1, len(entry["options"]) + 1))
                      + "  confidence")
         for option, row in zip(entry["options"], entry["rank_acceptability"]):
@@ -183,7 +202,7 @@ def _text_acceptability(answer: dict) -> str:
 def _text_stability(answer: dict) -> str:
     lines = []
     for entry in answer["results"]:
-        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): winner {entry['winner']}")
+        lines.append(f"{_who(entry)}: winner {entry['winner']}")
         for row in entry["levers"]:
             lines.append(f"  {row['lever']:22} weight {row['weight']:.3f} stays best on [{row['lower']:.3f}, "
                          f"{row['upper']:.3f}]; below: {row['taker_below'] or '-'}; above: {row['taker_above'] or '-'}")
@@ -193,7 +212,7 @@ def _text_stability(answer: dict) -> str:
 def _text_alignment(answer: dict) -> str:
     lines = []
     for entry in answer["results"]:
-        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}): win:win "
+        lines.append(f"{_who(entry)}: win:win "
                      f"{entry['win_win']}; Pareto set: {', '.join(entry['pareto'])}")
         for profile, ranking in entry["rankings"].items():
             lines.append(f"  {profile:22} " + " > ".join(ranking))
@@ -264,7 +283,8 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     if args.command == "terms":
         return _terms(args, dataset, request), _text_terms
     if args.command == "split":
-        return split_answer(dataset, request, args.total, args.rule, samples=args.samples, seed=args.seed), _text_split
+        total = parse_amount(args.total)
+        return split_answer(dataset, request, total, args.rule, samples=args.samples, seed=args.seed), _text_split
     raise AssertionError(args.command)
 
 
@@ -302,18 +322,20 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _report(args)
         answer, text = _run(args)
     except DataValidationError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
+        print(f"error: {printable(exc.one_line())}", file=sys.stderr)
         return 2
     except ImagingValueError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {printable(str(exc))}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"error: {exc.strerror or exc}: {exc.filename}", file=sys.stderr)
+        print(f"error: {printable(str(exc.strerror or exc))}: {printable(str(exc.filename))}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         return 130
-    print(json.dumps(answer, indent=2, ensure_ascii=False) if args.json else text(answer))
+    # names come from data files: no control character reaches the terminal as itself
+    print(printable_json(json.dumps(answer, indent=2, ensure_ascii=False)) if args.json
+          else printable(text(answer), keep_newlines=True))
     return 0
 
 

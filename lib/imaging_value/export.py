@@ -10,15 +10,17 @@ from pathlib import Path
 from .answers import portfolio_answer, rank_answer, recommend_answer, terms_answer
 from .atomic import write_atomic
 from .data import Dataset, load_request
+from .safetext import spreadsheet_cell
 
 __all__ = ["export_all"]
 
 
 def _csv(rows: list[dict], columns: list[str]) -> str:
+    """CSV text; a text cell a spreadsheet would run as a formula is neutralised (numbers stay numbers)."""
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(rows)
+    writer.writerows({key: spreadsheet_cell(value) for key, value in row.items()} for row in rows)
     return buffer.getvalue()
 
 

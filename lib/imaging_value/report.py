@@ -26,10 +26,14 @@ from .answers import resolve_weights
 from .conditions import facts_for, fill_reason
 from .data import Dataset, file_digest, load_dataset, load_request, scan_requests
 from .errors import DataValidationError, ParameterError
+from .limits import MAX_TOTAL
 from .guidance import GuidanceCheck, check_guidance
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
+from .safetext import plotly_text
 from .scoring import score_options
+from .sharing import TOTAL_RANGE
+from .smaa import check_samples
 from .tree import Recommendation, recommend
 from .agreement import Agreement, agreements
 from .sections import render_section
@@ -471,14 +475,16 @@ def request_report(request: str = "scenario-1", requester: int | None = None, pr
         raise ParameterError("weights", "{} when a profile is given (one or the other)", weights)
     _check_literal("seed", seed, (int,), "a whole number")
     _check_literal("samples", samples, (int,), "a whole number of at least 1")
-    if samples < 1:
-        raise ParameterError("samples", "a whole number of at least 1", samples)
+    check_samples(samples)
     _check_literal("total", total, (int, float), "a number of at least 0")
-    if not np.isfinite(total) or total < 0:
-        raise ParameterError("total", "a number of at least 0", total)
+    if not np.isfinite(total) or not 0 <= total <= MAX_TOTAL:
+        raise ParameterError("total", TOTAL_RANGE, total)
     normalised = resolve_weights(dataset, dict(weights) if weights else None, profile or None)
     indices = tuple(range(len(req.requesters))) if requester is None else (requester,)
-    shown = {"request": _shown_request(request), "requester": "every requester" if requester is None else requester,
+    # the board reads requesters numbered from 1 (as every heading does); the parameter counts from 0
+    shown = {"request": _shown_request(request),
+             "requester": "every requester" if requester is None else f"Requester {requester + 1} only "
+                                                                       f"(parameter requester: {requester})",
              "profile": profile or "(none)", "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
              "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name}
     return RequestReport(
@@ -634,17 +640,17 @@ class CompareReport:
         for k, name in enumerate(names):
             w = np.array([profiles[name][lever] for lever in self.dataset.lever_ids])
             z = np.array([t.matrix @ w for t in tables])
-            fig.add_trace(go.Heatmap(z=z.round(2), x=[html.escape(views.label_of(self.dataset, o))
+            fig.add_trace(go.Heatmap(z=z.round(2), x=[plotly_text(views.label_of(self.dataset, o))
                                                        for o in self.dataset.option_ids],
-                                     y=[html.escape(k_) for k_ in keys], zmin=0, zmax=10, colorscale="Blues",
+                                     y=[plotly_text(k_) for k_ in keys], zmin=0, zmax=10, colorscale="Blues",
                                      text=z.round(1), texttemplate="%{text}", visible=(k == 0),
                                      hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>"))
             label = next(p.label for p in self.dataset.profiles if p.name == name)
-            buttons.append(dict(label=html.escape(label), method="update",
+            buttons.append(dict(label=plotly_text(label), method="update",
                                 args=[{"visible": [j == k for j in range(len(names))]},
-                                      {"title.text": f"Weighted value by request: {html.escape(label)}"}]))
+                                      {"title.text": f"Weighted value by request: {plotly_text(label)}"}]))
         first = next(p.label for p in self.dataset.profiles if p.name == names[0])
-        fig.update_layout(title=dict(text=f"Weighted value by request: {html.escape(first)}", x=0),
+        fig.update_layout(title=dict(text=f"Weighted value by request: {plotly_text(first)}", x=0),
                           updatemenus=[dict(buttons=buttons, x=1, xanchor="right", y=1.18)],
                           height=140 + 40 * len(keys), template=views.TEMPLATE, margin=dict(l=10, r=10, t=90, b=40))
         fig.update_yaxes(autorange="reversed")

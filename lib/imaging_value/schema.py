@@ -14,6 +14,7 @@ from typing import Annotated, Any, Iterable, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
+from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_SAMPLES, MAX_SCALE, MAX_WEIGHT
 from .safetext import brief
 
 LEVER_IDS = ("clinical", "social", "economic_development", "environmental", "commercial")
@@ -47,14 +48,6 @@ SiteKind = Literal[SITE_KINDS]  # type: ignore[valid-type]
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 Deidentification = Literal["anonymised", "pseudonymised"]
 Maturity = Literal["large", "pre_profit", "profit_generating", "unstated", "non_commercial"]
-
-# Documented ranges (data/samples/README.md): wide enough for any real consortium, narrow enough that
-# no sum or product of them overflows a float.
-MAX_IMAGES = 1e12  # images one site contributes
-MAX_CURATION_EFFORT = 1_000.0  # curation-effort multiplier
-MAX_WEIGHT = 1e6  # one lever's raw weight (only the ratios matter)
-MAX_SCALE = 1e12  # the pooling curve's scale, in images
-MAX_SAMPLES = 1_000_000  # sampled weight vectors or permutations
 
 # The values each fact a condition can test may take (None: free text). Facts with numbers are listed apart.
 FACT_VALUES: dict[str, tuple[str, ...] | None] = {

@@ -18,6 +18,8 @@ import pandas as pd
 from .conditions import facts_for, holds
 from .data import Dataset
 from .errors import ParameterError
+from .limits import MAX_WEIGHT
+from .smaa import comparable
 from .schema import Request, Requester
 
 __all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights",
@@ -97,12 +99,13 @@ def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ..
             value = float(raw)
         except (TypeError, ValueError):
             raise ParameterError("weights", f"a number for lever '{lever}'", raw) from None
-        if not math.isfinite(value) or value < 0:
-            raise ParameterError("weights", f"a non-negative number for lever '{lever}'", raw)
+        if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
+            raise ParameterError("weights", f"a non-negative number for lever '{lever}', at most "
+                                            f"{MAX_WEIGHT:,.0f} (only the ratios between weights matter)", raw)
         values[lever] = value
-    total = sum(values.values())
-    if total <= 0:
+    if not any(values.values()):
         raise ParameterError("weights", "at least one positive weight", "all weights 0")
+    total = sum(values.values())
     return {lever: value / total for lever, value in values.items()}
 
 
@@ -156,6 +159,6 @@ def rank_options(table: ScoreTable, weights: Mapping[str, float] | None = None) 
     contributions = table.scores * w
     totals = contributions.sum(axis=1)
     # stable sort on the negated total (rounded, so float noise is no tie-breaker) keeps file order among ties
-    order_idx = np.argsort(-np.round(totals.to_numpy(), 9), kind="stable")
+    order_idx = np.argsort(-comparable(totals.to_numpy()), kind="stable")
     order = tuple(table.options[i] for i in order_idx)
     return Ranking(table, normalised, contributions, totals, order)

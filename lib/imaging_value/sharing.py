@@ -41,7 +41,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
-from .smaa import check_count, check_ids, check_seed, check_vector, plain
+from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_TOTAL
+from .smaa import check_count, check_ids, check_samples, check_seed, check_vector, plain
 
 __all__ = [
     "CURVE_KINDS",
@@ -62,6 +63,7 @@ CURVE_KINDS = ("power", "log", "saturating")
 MAX_EXACT_SITES = 20
 DEFAULT_SAMPLES = 20_000
 _BATCH_CELLS = 1_000_000  # permutation-matrix cells per batch (bounds memory to ~40 MB)
+TOTAL_RANGE = f"a finite number >= 0, at most {MAX_TOTAL:,.0f}"
 _SNAP = 1e-7  # amounts within this many units of a whole unit are taken as that unit
 
 
@@ -180,9 +182,9 @@ def _check_total(total: Any, decimals: int) -> tuple[float, int]:
     elif _is_real(total):
         exact = Decimal(int(total)) if isinstance(total, numbers.Integral) else Decimal(repr(float(total)))
     else:
-        raise ParameterError("total", "a finite number >= 0", total)
-    if not exact.is_finite() or exact < 0:
-        raise ParameterError("total", "a finite number >= 0", total)
+        raise ParameterError("total", TOTAL_RANGE, total)
+    if not exact.is_finite() or exact < 0 or exact > MAX_TOTAL:
+        raise ParameterError("total", TOTAL_RANGE, total)
     try:
         units = exact.scaleb(decimals)
         whole = units == units.to_integral_value()
@@ -319,10 +321,10 @@ def split_value(
     decimals = check_count(decimals, "decimals", minimum=0)
     total_float, _ = _check_total(total, decimals)
     site_ids = check_ids(sites, "sites")
-    x = check_vector(images, site_ids, "images", unit="site")
+    x = check_vector(images, site_ids, "images", unit="site", maximum=MAX_IMAGES)
     e = (np.ones(len(site_ids)) if effort is None
-         else check_vector(effort, site_ids, "effort", unit="site", positive=True))
-    samples = check_count(samples, "samples")
+         else check_vector(effort, site_ids, "effort", unit="site", positive=True, maximum=MAX_CURATION_EFFORT))
+    samples = check_samples(samples)
     seed = check_seed(seed)
     if curve is not None and not isinstance(curve, WorthCurve):
         raise ParameterError("curve", "a WorthCurve", curve)

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import ParameterError
+from .limits import MAX_CONCENTRATION, MAX_SAMPLES
 
 __all__ = ["SmaaResult", "smaa"]
 
@@ -41,6 +42,8 @@ SCORE_MIN = 0.0
 SCORE_MAX = 10.0
 WEIGHT_SUM_TOLERANCE = 1e-6
 DEFAULT_CONCENTRATION = 50.0
+MAX_SAMPLES = 1_000_000
+MAX_CONCENTRATION = 1e6  # Dirichlet concentration around a profile; beyond this the draws are the profile itself  # weight vectors or permutations one run may draw (README: --samples)
 DIRICHLET_FLOOR = 1e-3  # a zero centre component gets alpha = DIRICHLET_FLOOR * concentration / k
 _BATCH_CELLS = 2_000_000  # bound on array cells held at once (about 16 MB of float64)
 
@@ -101,9 +104,9 @@ def check_scores(
 
 
 def check_vector(values: Any, ids: tuple[Hashable, ...], parameter: str, *, unit: str, noun: str = "number",
-                 positive: bool = False) -> np.ndarray:
-    """One finite ``noun`` per id (``unit`` names what an id is: lever, site), each >= 0 (> 0 if ``positive``);
-    an error names the offending id."""
+                 positive: bool = False, maximum: float | None = None) -> np.ndarray:
+    """One finite ``noun`` per id (``unit`` names what an id is: lever, site), each >= 0 (> 0 if ``positive``)
+    and <= ``maximum`` where given; an error names the offending id."""
     n = len(ids)
     try:
         array = np.array(values, dtype=float)
@@ -112,9 +115,13 @@ def check_vector(values: Any, ids: tuple[Hashable, ...], parameter: str, *, unit
     if array.shape != (n,):
         raise ParameterError(parameter, f"{n} {noun}s, one per {unit}", f"shape {array.shape}")
     bad = ~np.isfinite(array) | ((array <= 0) if positive else (array < 0))
+    if maximum is not None:
+        bad |= array > maximum
     if bad.any():
         i = int(np.argmax(bad))
         expected = f"a finite {noun} > 0" if positive else f"a finite non-negative {noun} (>= 0)"
+        if maximum is not None:
+            expected += f" and <= {maximum:g}"
         raise ParameterError(f"{parameter}[{ids[i]!r}]", expected, float(array[i]))
     return array
 
@@ -137,11 +144,19 @@ def check_weight_vector(
     return array
 
 
-def check_count(value: Any, parameter: str, minimum: int = 1) -> int:
-    """Validate an integer >= ``minimum`` (bools rejected)."""
+def check_count(value: Any, parameter: str, minimum: int = 1, maximum: int | None = None) -> int:
+    """Validate an integer >= ``minimum`` (and <= ``maximum`` where given; bools rejected)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ParameterError(parameter, f"an integer >= {minimum}", value)
+        raise ParameterError(parameter, f"an integer >= {minimum}" + (f" and <= {maximum:,}" if maximum else ""),
+                             value)
+    if maximum is not None and value > maximum:
+        raise ParameterError(parameter, f"an integer from {minimum} to {maximum:,}", value)
     return int(value)
+
+
+def check_samples(value: Any, parameter: str = "samples") -> int:
+    """A number of samples from 1 to ``MAX_SAMPLES`` (a typo of a few extra zeros must not run for hours)."""
+    return check_count(value, parameter, minimum=1, maximum=MAX_SAMPLES)
 
 
 def check_seed(seed: Any) -> int | None:
@@ -151,14 +166,24 @@ def check_seed(seed: Any) -> int | None:
     return check_count(seed, "seed", minimum=0)
 
 
-def check_real(value: Any, parameter: str, *, positive: bool = False) -> float:
-    """Validate a finite real number that is >= 0 (or > 0 when ``positive``)."""
+def check_real(value: Any, parameter: str, *, positive: bool = False, maximum: float | None = None) -> float:
+    """Validate a finite real number that is >= 0 (or > 0 when ``positive``), and <= ``maximum`` where given."""
     ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
     if ok:
-        ok = value > 0 if positive else value >= 0
+        ok = (value > 0 if positive else value >= 0) and (maximum is None or value <= maximum)
     if not ok:
-        raise ParameterError(parameter, "a finite number > 0" if positive else "a finite number >= 0", value)
+        low = "> 0" if positive else ">= 0"
+        raise ParameterError(parameter, f"a finite number {low}" + (f" and <= {maximum:g}" if maximum else ""), value)
     return float(value)
+
+
+TIE_DECIMALS = 9  # values equal to this many decimals are a tie, not a win (float noise decides nothing)
+
+
+def comparable(values: Any) -> np.ndarray:
+    """Values as the workbook compares them: rounded to ``TIE_DECIMALS`` places, so sums that are equal
+    on paper but differ in the last bits of a float (0.1 + 0.2 vs 0.3) tie."""
+    return np.round(np.asarray(values, dtype=float), TIE_DECIMALS)
 
 
 def plain(value: Any) -> Any:
@@ -266,9 +291,9 @@ def smaa(
     option_ids = check_ids(options, "options")
     lever_ids = check_ids(levers, "levers")
     s = check_scores(scores, option_ids, lever_ids)
-    n = check_count(n_samples, "n_samples")
+    n = check_samples(n_samples, "n_samples")
     seed = check_seed(seed)
-    u = check_real(score_uncertainty, "score_uncertainty")
+    u = check_real(score_uncertainty, "score_uncertainty", maximum=SCORE_MAX - SCORE_MIN)
     m, k = s.shape
 
     if centre is None:
@@ -281,7 +306,7 @@ def smaa(
         centre_vec = check_weight_vector(centre, lever_ids, "centre")
         centre_vec = centre_vec / centre_vec.sum()
         conc = DEFAULT_CONCENTRATION if concentration is None else check_real(
-            concentration, "concentration", positive=True
+            concentration, "concentration", positive=True, maximum=MAX_CONCENTRATION
         )
         alpha = np.maximum(conc * centre_vec, DIRICHLET_FLOOR * conc / k)
 

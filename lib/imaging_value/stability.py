@@ -26,7 +26,8 @@ an upper bound when ``e_i < 0``.  So, solved in closed form (no grid search),
 The option taking over just below ``lower`` is, among the options crossing there, the one
 with the largest ``e_i`` (it rises fastest as ``t`` decreases), ties to the earlier option;
 just above ``upper`` it is the one with the most negative ``e_i``.  At an end of 0 or 1
-there is no taker (None).  This is the one-way weight sensitivity analysis of e.g.
+there is no taker (None); an option that only ties the winner at an end (equal to 9 decimal
+places, as ``rank`` compares) does not take over, so such a crossing is the end itself.  This is the one-way weight sensitivity analysis of e.g.
 Triantaphyllou & Sánchez (1997), Decision Sciences 28(1), for the additive model.
 """
 
@@ -39,7 +40,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from .smaa import check_ids, check_scores, check_weight_vector, plain
+from .smaa import check_ids, check_scores, check_weight_vector, comparable, plain
 
 __all__ = ["StabilityResult", "weight_stability"]
 
@@ -108,6 +109,10 @@ def _interval(
     r[b] = np.nan
     rising = others & (e > 0)  # b gains as t grows: constraint bounds t from below
     falling = others & (e < 0)  # b loses as t grows: constraint bounds t from above
+    # a tie at an end of the range (U_b = U_i at t = 0 or 1, compared as rank compares) is not a
+    # takeover: the crossing is the end itself, whichever side of it float noise put it
+    r = np.where(rising & (comparable(c) == 0), 0.0, r)
+    r = np.where(falling & (comparable(c + e) == 0), 1.0, r)
 
     lower, taker_below = 0.0, None
     if rising.any():
@@ -147,7 +152,7 @@ def weight_stability(
     m, k = s.shape
 
     utilities = s @ w
-    b = int(np.argmax(utilities))  # first maximum: ties go to the earlier option
+    b = int(np.argmax(comparable(utilities)))  # first maximum: ties (as rank sees them) go to the earlier option
 
     rows = []
     crossing_columns = np.full((m, k), np.nan)

@@ -2,14 +2,15 @@
 
 Every function takes results the library computed and returns a
 ``plotly.graph_objects.Figure``; nothing here computes framework answers.
-Text that came from data files is passed to plotly as data, never as HTML.
+Text that came from data files is passed to plotly as data, never as HTML: plotly reads
+labels as a little HTML, so each piece of data text goes through
+:func:`~imaging_value.safetext.plotly_text` exactly once (``_layout`` does it for titles).
 The explorer updates its ``FigureWidget``s from these same figures, so the
 report and the live view always draw the same thing.
 """
 
 from __future__ import annotations
 
-import html
 import math
 from typing import Mapping, Sequence
 
@@ -20,6 +21,7 @@ import plotly.io as pio
 from .alignment import AlignmentResult
 from .data import Dataset
 from .portfolio import portfolio_summary
+from .safetext import plotly_text
 from .scoring import Ranking, ScoreTable
 from .sharing import SplitResult
 from .smaa import SmaaResult
@@ -58,7 +60,7 @@ TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
-    fig.update_layout(title=dict(text=html.escape(title), x=0, xanchor="left"), height=height, font=FONT,
+    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), height=height, font=FONT,
                       margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
                       legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"), **extra)
     return fig
@@ -75,8 +77,8 @@ def label_of(dataset: Dataset, option_or_lever: str) -> str:
 
 
 def _esc(values: Sequence[str]) -> list[str]:
-    """Category labels go into SVG text; escape them so data cannot inject markup."""
-    return [html.escape(str(v)) for v in values]
+    """Category labels go into SVG text; escape them (once) so data cannot inject markup."""
+    return [plotly_text(v) for v in values]
 
 
 # --- options and levers --------------------------------------------------------------
@@ -89,8 +91,8 @@ def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ran
     fig = go.Figure()
     for lever in ranking.table.levers:
         fig.add_bar(y=labels, x=ranking.contributions.loc[order, lever].round(3).tolist(), orientation="h",
-                    name=html.escape(label_of(dataset, lever)), marker_color=LEVER_COLOURS.get(lever),
-                    hovertemplate="%{y}: %{x:.2f}<extra>" + html.escape(label_of(dataset, lever)) + "</extra>")
+                    name=plotly_text(label_of(dataset, lever)), marker_color=LEVER_COLOURS.get(lever),
+                    hovertemplate="%{y}: %{x:.2f}<extra>" + plotly_text(label_of(dataset, lever)) + "</extra>")
     totals = ranking.totals.loc[order].round(2).tolist()
     fig.add_scatter(y=labels, x=totals, mode="text", text=[f"{t:.2f}" for t in totals], textposition="middle right",
                     showlegend=False, hoverinfo="skip")
@@ -106,7 +108,7 @@ def lever_profile_figure(dataset: Dataset, table: ScoreTable,
     z = table.scores.loc[options, levers].to_numpy()
     base = table.base.loc[options, levers].to_numpy()
     notes = table.rationale.loc[options, levers].to_numpy()
-    hover = [[f"score {z[i, j]:g} (base {base[i, j]:g})<br>{html.escape(str(notes[i, j]))}" for j in range(len(levers))]
+    hover = [[f"score {z[i, j]:g} (base {base[i, j]:g})<br>{plotly_text(str(notes[i, j]))}" for j in range(len(levers))]
              for i in range(len(options))]
     fig = go.Figure(go.Heatmap(z=z, x=_esc([label_of(dataset, lv) for lv in levers]),
                                y=_esc([label_of(dataset, o) for o in options]), zmin=0, zmax=10,
@@ -134,18 +136,18 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
         best = int(np.argmax(np.round(values, 9)))
         colours = ["#1b6ca8" if i == best else "#9ecae1" for i in range(len(options))]
         fig.add_bar(x=labels, y=np.round(values, 3).tolist(), marker_color=colours, visible=(k == 0),
-                    name=html.escape(profile_labels.get(name, name)), text=[f"{v:.2f}" for v in values],
+                    name=plotly_text(profile_labels.get(name, name)), text=[f"{v:.2f}" for v in values],
                     textposition="outside", hovertemplate="%{x}: %{y:.2f}<extra></extra>")
-        weights_text = ", ".join(f"{html.escape(label_of(dataset, lv))} {profiles[name][lv]:.0%}" for lv in table.levers)
-        buttons.append(dict(label=html.escape(profile_labels.get(name, name)), method="update",
+        weights_text = ", ".join(f"{plotly_text(label_of(dataset, lv))} {profiles[name][lv]:.0%}" for lv in table.levers)
+        buttons.append(dict(label=plotly_text(profile_labels.get(name, name)), method="update",
                             args=[{"visible": [j == k for j in range(len(names))]},
-                                  {"title.text": f"{html.escape(title)}: {html.escape(profile_labels.get(name, name))}"
+                                  {"title.text": f"{plotly_text(title)}: {plotly_text(profile_labels.get(name, name))}"
                                                  f"<br><sup>{weights_text}</sup>"}]))
     first = names[0]
-    first_weights = ", ".join(f"{html.escape(label_of(dataset, lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
+    first_weights = ", ".join(f"{plotly_text(label_of(dataset, lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
     _layout(fig, title, height=430, showlegend=False)
     fig.update_layout(
-        title=dict(text=f"{html.escape(title)}: {html.escape(profile_labels.get(first, first))}"
+        title=dict(text=f"{plotly_text(title)}: {plotly_text(profile_labels.get(first, first))}"
                         f"<br><sup>{first_weights}</sup>"),
         updatemenus=[dict(type="dropdown", buttons=buttons, x=1, xanchor="right", y=1.22, yanchor="top",
                           showactive=True)],
@@ -179,12 +181,12 @@ def stability_figure(dataset: Dataset, result: StabilityResult,
     """For each lever, the range of its weight over which the winner stays first, and the current weight."""
     rows = result.table
     levers = _esc([label_of(dataset, lv) for lv in rows["lever"]])
-    winner = html.escape(label_of(dataset, result.winner))
+    winner = label_of(dataset, result.winner)  # raw: _layout escapes the title once
     fig = go.Figure()
     fig.add_bar(y=levers, x=(rows["upper"] - rows["lower"]).round(4).tolist(), base=rows["lower"].round(4).tolist(),
                 orientation="h", marker_color="#9ecae1", name="winner stays first",
-                customdata=[[html.escape(label_of(dataset, b)) if isinstance(b, str) else "no change",
-                             html.escape(label_of(dataset, a)) if isinstance(a, str) else "no change"]
+                customdata=[[plotly_text(label_of(dataset, b)) if isinstance(b, str) else "no change",
+                             plotly_text(label_of(dataset, a)) if isinstance(a, str) else "no change"]
                             for b, a in zip(rows["taker_below"], rows["taker_above"])],
                 hovertemplate="%{y}: from %{base:.3f} to %{x:.3f} wide<br>below: %{customdata[0]}<br>"
                               "above: %{customdata[1]}<extra></extra>")
@@ -292,7 +294,7 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
         fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
                         line=dict(color="#c23b3b" if on else "#c8c8c8", width=4 if on else 1.2,
                                   dash="dash" if assumed else "solid"))
-        fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=html.escape(text), showarrow=False,
+        fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=plotly_text(text), showarrow=False,
                            font=dict(size=10, color="#c23b3b" if on else "#888888"), bgcolor="rgba(255,255,255,0.8)")
     on_path = {child for _, child in followed} | {"root"}
     for kind, symbol, colour in (("question", "circle", "#1b6ca8"), ("option", "square", "#3a9e5c")):
@@ -303,7 +305,7 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
                         color=[colour if k in on_path else "#d9d9d9" for k in keys], line=dict(color=colour, width=1)),
             text=[_wrap(labels[k], 16) if kind == "option" else "" for k in keys],
             textposition="bottom center", textfont=dict(size=9),
-            hovertext=[html.escape(labels[k]) for k in keys], hoverinfo="text",
+            hovertext=[plotly_text(labels[k]) for k in keys], hoverinfo="text",
             name="question" if kind == "question" else "agreement option")
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[min(y for _, y in positions.values()) - 0.9, 0.4])
@@ -319,7 +321,7 @@ def _wrap(text: str, width: int) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(html.escape(part) for part in lines)
+    return "<br>".join(plotly_text(part) for part in lines)
 
 
 # --- the portfolio -------------------------------------------------------------------
@@ -353,7 +355,7 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
     if unknown:
         fig.add_scatter(x=[None] * len(unknown), y=_esc([p.name for p in unknown]), mode="markers", showlegend=False)
         for p in unknown:
-            fig.add_annotation(x=2, y=html.escape(p.name), text=f"size unknown ({html.escape(p.dataset_size_note)})",
+            fig.add_annotation(x=2, y=plotly_text(p.name), text=f"size unknown ({plotly_text(p.dataset_size_note)})",
                                showarrow=False, xanchor="left", font=dict(color="#c23b3b"))
     fig.update_xaxes(type="log", title="images (log scale)", range=[1.8, 5.4])
     return _layout(fig, title, height=560)
