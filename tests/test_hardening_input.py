@@ -22,6 +22,15 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
+def the_one_problem(data: Path, name: str, old: str, new: str):
+    """Edit one data file and load the folder: the single problem it reports."""
+    edit(data / name, old, new)
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(data)
+    (problem,) = info.value.problems
+    return problem
+
+
 def one_error(result) -> str:
     """The single error line of a failed command (exit 2, nothing on stdout)."""
     assert result.code == 2, result
@@ -128,10 +137,7 @@ def test_duplicate_key_in_a_request(cli, data_copy):
      "exclusivity_months"),
 ])
 def test_duplicate_keys_in_data_files(data_copy, name, old, new, key):
-    edit(data_copy / name, old, new)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    (problem,) = info.value.problems
+    problem = the_one_problem(data_copy, name, old, new)
     assert (problem.file, problem.field) == (name, key)
     assert problem.location.startswith("line ") and "again (first on line" in problem.found
 
@@ -225,10 +231,7 @@ def test_fairness_placeholders_are_what_the_report_fills(dataset):
      "value"),
 ])
 def test_infinite_numbers_in_data_files(data_copy, name, old, new, field):
-    edit(data_copy / name, old, new)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    (problem,) = info.value.problems
+    problem = the_one_problem(data_copy, name, old, new)
     assert (problem.file, problem.field) == (name, field)
     assert "finite" in problem.expected or "less than" in problem.expected or "greater than" in problem.expected
 
