@@ -116,7 +116,7 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
      "field 'do': expected 'set', 'ensure', 'replace' or 'remove'"),
     ("term_rules.yaml", lambda s: s["rules"][0]["when"][0].update(fact="requester.mood"),
      "field 'fact'"),
-    ("term_rules.yaml", lambda s: s["rules"][0]["when"][0].update(fact="option.mechanisms"),
+    ("term_rules.yaml", lambda s: s["rules"][0]["when"][0].update(fact="option.mechanisms", value=["equity"]),
      "term_rules.yaml: rules[0] (commercial-recovers-cost): field 'when': expected conditions on request.* or "
      "requester.* facts"),
     ("reconciliation.yaml", lambda s: s["overrides"][0].update(test="coin_toss"),

@@ -163,9 +163,9 @@ def test_misspelt_value_in_guidance_yaml(data_copy):
 
 
 def test_number_test_on_a_word_fact_in_guidance_yaml(data_copy):
-    edit(data_copy / "guidance.yaml", "- {fact: request.sites.count, op: gt, value: 1}",
+    edit(data_copy / "guidance.yaml", "- {fact: requester.kind, op: in, value: [university, charity]}",
          "- {fact: requester.kind, op: gt, value: 1}")
-    with pytest.raises(DataValidationError, match=r"guidance.yaml: items\[1\] .*field 'op': expected in, not_in or "
+    with pytest.raises(DataValidationError, match=r"guidance.yaml: items\[5\] .*field 'op': expected in, not_in or "
                                                   "eq: requester.kind is not a number; found 'gt'"):
         load_dataset(data_copy)
 
@@ -237,9 +237,9 @@ def test_infinite_numbers_in_data_files(data_copy, name, old, new, field):
 
 
 def test_infinite_bound_in_a_guidance_condition(data_copy):
-    edit(data_copy / "guidance.yaml", "- {fact: request.sites.count, op: gt, value: 1}",
-         "- {fact: request.sites.count, op: gt, value: .inf}")
-    with pytest.raises(DataValidationError, match=r"guidance.yaml: items\[1\] .*applies_when\[0\]"):
+    edit(data_copy / "guidance.yaml", "- {fact: option.exclusivity_months, op: gt, value: 0}",
+         "- {fact: option.exclusivity_months, op: gt, value: .inf}")
+    with pytest.raises(DataValidationError, match=r"guidance.yaml: items\[2\] .*breaks_when\[0\]"):
         load_dataset(data_copy)
 
 
@@ -411,8 +411,8 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     from imaging_value.export import export_all
 
     edit(data_copy / "projects.csv", "Stroke and AI,", "=HYPERLINK(\"http://example.invalid\"),")
-    edit(data_copy / "guidance.yaml", "reason: charges a commercial requester ({requester_kind}) nothing",
-         "reason: +charges a commercial requester ({requester_kind}) nothing")
+    edit(data_copy / "guidance.yaml", "reason: takes no share of the commercial value",
+         "reason: +takes no share of the commercial value")
     out = tmp_path / "out"
     export_all(load_dataset(data_copy), out)
     with open(out / "portfolio.csv", newline="") as handle:
@@ -425,7 +425,7 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     assert all(s == "" or s.isdigit() for s in sizes.values())  # numbers stay numbers
     with open(out / "scenario-1-ranking.csv", newline="") as handle:
         ranking = list(csv.DictReader(handle))
-    flagged = [row["flags"] for row in ranking if "charges a commercial requester" in row["flags"]]
+    flagged = [row["flags"] for row in ranking if "takes no share of the commercial value" in row["flags"]]
     assert flagged and all(not f.startswith("+") for f in flagged)
     assert all(float(row["score"]) >= 0 for row in ranking)
 

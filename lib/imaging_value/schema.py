@@ -34,6 +34,7 @@ MODALITIES = ("CT", "MRI", "PET/CT", "X-ray", "Echocardiograms")  # as the repor
 REQUESTER_KINDS = ("university", "charity", "sme", "multinational")
 COMMERCIAL_KINDS = ("sme", "multinational")
 SITE_KINDS = ("large_trust", "district_general", "academic")
+ACCESS_ROUTES = ("secure_data_environment", "aggregates", "pseudonymised_release", "anonymised_release")
 UNSTATED = "unstated"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
@@ -60,6 +61,7 @@ FACT_VALUES: dict[str, tuple[str, ...] | None] = {
     "requester.maturity": typing.get_args(Maturity),
     "requester.sector": None,
     "option.mechanisms": MECHANISMS,
+    "option.access_route": ACCESS_ROUTES,
 }
 NUMERIC_FACTS = ("request.sites.count", "option.exclusivity_months")
 NUMERIC_OPS = ("gt", "ge", "lt", "le")
@@ -67,7 +69,7 @@ NUMERIC_OPS = ("gt", "ge", "lt", "le")
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
 GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in (*FACT_VALUES, *NUMERIC_FACTS))
-FAIRNESS_PLACEHOLDERS = ("recommended", "exclusivity_months", "outcomes", "staff", "profile_count", "agree_count",
+FAIRNESS_PLACEHOLDERS = ("recommended", "exclusivity_months", "embargo_months", "outcomes", "staff", "profile_count", "agree_count",
                          "consensus", "win_win", "worst_case", "pareto", "patients_first",
                          "patients_rank_of_recommended")
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal
 from pydantic import Field, model_validator
 
 from .errors import Problem
-from .schema import Condition, Identifier, Option, Record, Text, duplicated, rule_error
+from .schema import ACCESS_ROUTES, Condition, Identifier, Option, Record, Text, duplicated, rule_error
 
 __all__ = ["TERM_UNITS", "TEXT_CHOICES", "SOURCES", "COST_RECOVERY", "AgreementData", "TermSpec", "TermTemplate",
            "CostRow", "TermRule", "TermAction", "ReconciliationSpec", "unit_of", "load_agreement",
@@ -49,7 +49,7 @@ TERM_UNITS: dict[str, str] = {
 }
 TEXT_CHOICES: dict[str, tuple[str, ...]] = {
     "access_fee_due": ("signing", "first_revenue", "first_milestone"),
-    "access_route": ("secure_data_environment", "aggregates", "pseudonymised_release", "anonymised_release"),
+    "access_route": ACCESS_ROUTES,
 }
 SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "this framework's reading")
 COST_RECOVERY = "cost_recovery"  # the value of an access_fee priced from costs.csv
