@@ -135,10 +135,10 @@ def placeholder_problem(text: str, known: tuple[str, ...], field: str) -> Pydant
     return None
 
 
-def _numeric_annotation(annotation: Any) -> bool:
-    args = typing.get_args(annotation) or (annotation,)
-    flat = [typing.get_args(a)[0] if typing.get_origin(a) is Annotated else a for a in args]
-    return bool not in flat and any(a in (int, float) for a in flat)
+def _flat_types(annotation: Any) -> list[Any]:
+    args = typing.get_args(annotation) if typing.get_origin(annotation) is not Annotated else ()
+    args = args or (annotation,)
+    return [typing.get_args(a)[0] if typing.get_origin(a) is Annotated else a for a in args]
 
 
 class Record(BaseModel):
@@ -151,7 +151,11 @@ class Record(BaseModel):
     @classmethod
     def _no_booleans_for_numbers(cls, value: object, info: ValidationInfo) -> object:
         if isinstance(value, bool) and info.field_name is not None:
-            if _numeric_annotation(cls.model_fields[info.field_name].annotation):
+            types = _flat_types(cls.model_fields[info.field_name].annotation)
+            if bool not in types and any(t in (int, float) for t in types):
+                if str in types:
+                    raise PydanticCustomError("not_boolean", "a number or text, not true or false (in YAML, quote "
+                                                             "'yes', 'no', 'true' or 'false' to mean the word)")
                 raise PydanticCustomError("not_boolean", "a number, not true or false")
         return value
 
