@@ -35,6 +35,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_latency.py
+	$(BIN)/python bench/bench_valuation.py
 
 # The explorer as a local web app (Voila on 127.0.0.1 only; PORT=8866 by default).
 app: $(STAMP)

@@ -10,6 +10,8 @@ value among contributing sites.
 from importlib.metadata import PackageNotFoundError, version
 
 from .alignment import AlignmentResult, stakeholder_alignment
+from .appraisal import RequesterValue, appraise, value_answer
+from .assumptions import ValuationSpec, load_assumptions
 from .analysis import Analysis, SiteContributions, analyse, site_contributions, split, worth_curve
 from .data import Dataset, RequestEntry, load_dataset, load_request, scan_requests
 from .errors import DataValidationError, ImagingValueError, ParameterError, Problem
@@ -23,6 +25,7 @@ from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score
 from .tree import Recommendation, Step, recommend
 from .terms import Term, TermSheet, term_sheet, term_sheets
 from .agreement import Agreement, PrincipleStatus, agreements
+from .valuation import OptionValue, simulate, value_option
 
 try:
     __version__ = version("imaging-value")
@@ -83,4 +86,12 @@ __all__ = [
     "Agreement",
     "PrincipleStatus",
     "agreements",
+    "ValuationSpec",
+    "load_assumptions",
+    "RequesterValue",
+    "appraise",
+    "value_answer",
+    "OptionValue",
+    "simulate",
+    "value_option",
 ]

@@ -65,6 +65,20 @@ def _add_terms(sub: Any) -> None:
     _add_data(p)
 
 
+def _add_value(sub: Any) -> None:
+    p = sub.add_parser("value", help="what each agreement is worth to the NHS: risk-adjusted NPV by Monte Carlo, "
+                                     "fair terms, the split among sites and broker")
+    _add_request(p)
+    p.add_argument("--draws", type=int, default=None, metavar="N",
+                   help="Monte Carlo draws (default: valuation.yaml's draws)")
+    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--discount-rate", type=float, default=None, metavar="R",
+                   help="annual discount rate, e.g. 0.035 (default: valuation.yaml's, the Green Book rate)")
+    p.add_argument("--horizon", type=int, default=None, metavar="YEARS",
+                   help="years from signing (default: valuation.yaml's horizon)")
+    _add_data(p)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
     parser.add_argument("--version", action="version", version=f"imaging-value {__version__}")
@@ -100,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_request(p)
     _add_data(p)
     _add_terms(sub)
+    _add_value(sub)
     p = sub.add_parser("split", help="share a total among the request's sites")
     p.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
     p.add_argument("--total", type=str, required=True, metavar="AMOUNT",
@@ -251,6 +266,24 @@ def _text_terms(answer: dict) -> str:
     return "\n".join(lines)
 
 
+def _text_value(answer: dict) -> str:
+    lines = [f"{answer['draws']:,} draws, seed {answer['seed']}, discount rate {answer['discount_rate']:.1%}, "
+             f"horizon {answer['horizon']} years; NPV to the NHS in GBP"]
+    for entry in answer["results"]:
+        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}):")
+        lines.append(f"  {'option':26} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
+                     f"{'NHS share':>9} {'fair royalty':>12}")
+        for o in entry["options"]:
+            share = "-" if o["nhs_share"] is None else f"{o['nhs_share']:.1%}"
+            fair = (o["fair_terms"].get("royalty") or {}).get("fair")
+            year = "-" if o["breakeven_year"] is None else f"year {o['breakeven_year']}"
+            lines.append(f"  {o['option']:26} {o['npv']['mean']:>12,.0f} {o['npv']['p10']:>12,.0f} "
+                         f"{o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
+                         f"{'-' if fair is None else f'{fair:.2f}%':>12}")
+        lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}")
+    return "\n".join(lines)
+
+
 # --- commands ------------------------------------------------------------------------
 
 
@@ -282,6 +315,8 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return alignment_answer(dataset, request, args.requester), _text_alignment
     if args.command == "terms":
         return _terms(args, dataset, request), _text_terms
+    if args.command == "value":
+        return _value(args, dataset, request), _text_value
     if args.command == "split":
         total = parse_amount(args.total)
         return split_answer(dataset, request, total, args.rule, samples=args.samples, seed=args.seed), _text_split
@@ -293,6 +328,16 @@ def _terms(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
 
     weights = parse_weights(args.weights) if args.weights is not None else None
     return terms_answer(dataset, request, weights, args.profile, args.requester)
+
+
+def _value(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
+    from .appraisal import check_flags, value_answer
+    from .assumptions import load_assumptions
+
+    check_flags(args.draws, args.horizon, args.discount_rate)
+    spec = load_assumptions(args.data)
+    return value_answer(dataset, spec, request, args.requester, draws=args.draws, seed=args.seed,
+                        discount_rate=args.discount_rate, horizon=args.horizon)
 
 
 def _report(args: argparse.Namespace) -> int:

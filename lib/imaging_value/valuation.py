@@ -193,6 +193,17 @@ def _flows(amount: np.ndarray, col: np.ndarray, discount_ext: np.ndarray, sale_a
                       before_sale=float(np.mean(amount * (col < sale_after) * (col < years))))
 
 
+def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
+    """P(round(T) <= k) for k = low..high, T triangular on [low, high] with mode ``likely``."""
+    if high == low:
+        return np.ones(1)
+    x = np.clip(np.arange(low, high + 1) + 0.5, low, high).astype(float)
+    cdf = np.where(x <= likely, (x - low) ** 2 / ((high - low) * max(likely - low, 1e-300)),
+                   1 - (high - x) ** 2 / ((high - low) * max(high - likely, 1e-300)))
+    cdf[-1] = 1.0
+    return cdf
+
+
 def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *,
              uncertain: bool = True) -> Draws:
     """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
@@ -209,17 +220,22 @@ def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0
         parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int64)
         low, likely, high = stage.years
         if uncertain:
-            hit = (rng.random(n) < stage.probability).astype(float)
-            delay = np.rint(rng.triangular(low, likely, high, n) if high > low else np.full(n, float(low)))
+            u = rng.random((2, n))
+            hit = u[0] < stage.probability
+            # the triangular delay rounded to whole years: P(k) = F(k + 1/2) - F(k - 1/2), drawn by inversion
+            delay = np.full(n, low, dtype=np.int64)
+            for edge in _triangular_cdf(low, likely, high)[:-1]:
+                delay += u[1] > edge
+            reached[stage.id] = parent_reached * hit if stage.after else hit.astype(float)
         else:
-            hit = np.full(n, float(stage.probability))
-            delay = np.full(n, float(likely))
-        reached[stage.id] = parent_reached * hit
-        year[stage.id] = parent_year + delay.astype(np.int64)
+            delay = np.full(n, likely, dtype=np.int64)
+            reached[stage.id] = parent_reached * stage.probability
+        year[stage.id] = parent_year + delay
     m = a.market
     if uncertain:
-        peak = m.revenue_median * np.exp(m.revenue_spread * rng.standard_normal(n))
-        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * rng.standard_normal(n))
+        z = rng.standard_normal((2, n))
+        peak = m.revenue_median * np.exp(m.revenue_spread * z[0])
+        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * z[1])
     else:
         peak = np.full(n, float(m.revenue_median))
         multiple = np.full(n, float(m.exit_multiple_median))
@@ -443,11 +459,20 @@ def value_created(d: Draws) -> float:
     return float(d.assumptions.market.profit_margin * d.revenue_pv.mean())
 
 
+def _quantiles(x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
+    """``np.quantile(x, qs)`` (linear interpolation) with one partial sort for all of them."""
+    pos = np.asarray(qs) * (x.size - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, x.size - 1)
+    part = np.partition(x, np.unique(np.concatenate([lo, hi])))
+    return tuple(float(v) for v in part[lo] + (part[hi] - part[lo]) * (pos - lo))
+
+
 def value_option(d: Draws, option: str, terms: Mapping[str, object], contribution_share: float) -> OptionValue:
     """Price ``terms`` and summarise: mean, P10/P50/P90, p(nothing), breakeven, share vs contribution."""
     p = price(d, terms)
     mean = p.mean
-    p10, p50, p90 = (float(x) for x in np.quantile(p.npv, [0.1, 0.5, 0.9]))
+    p10, p50, p90 = _quantiles(p.npv, (0.1, 0.5, 0.9))
     created = value_created(d)
     table = pd.DataFrame({"mechanism": list(p.pv_by_mechanism), "pv": list(p.pv_by_mechanism.values())})
     return OptionValue(
