@@ -22,7 +22,8 @@ from .errors import ParameterError
 from .schema import Request
 from .scoring import requester_at
 from .terms import with_assumed, term_sheets
-from .valuation import SOLVABLE, Assumptions, Draws, OptionValue, simulate, solve_fair, split_npv, value_option
+from .valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simulate, solve_fair, split_npv,
+                        value_option)
 
 __all__ = ["RequesterValue", "Outcome", "appraise", "appraise_requester", "recommended_values", "option_terms",
            "site_fractions", "tornado", "value_answer", "check_flags"]
@@ -173,16 +174,17 @@ def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_i
             assumed: Mapping[str, Any] | None = None, draws: int = 20_000, seed: int | None = 0) -> pd.DataFrame:
     """Expected NHS value of ``option`` with each assumption moved to the ends of its range, the rest central.
 
-    Columns: assumption, low_input, high_input, low (value at the low input), high, base.
+    Columns: assumption, low_input, high_input, low (value at the low input), high, base, swing;
+    sorted by swing, largest first.
     """
     requester = requester_at(request, requester_index)
-    _r, shown_requester = with_assumed(request, requester, assumed)
-    common = dict(assumed=assumed, draws=draws, seed=seed, fair=False)
+    _shown, shown_requester = with_assumed(request, requester, assumed)
+    terms, cost = option_terms(dataset, spec, request, requester_index, assumed)
 
     def mean(**kwargs: Any) -> float:
-        return appraise_requester(dataset, spec, request, requester_index, **common, **kwargs).option(option).mean
+        a = assumptions_for(spec, shown_requester, access_cost=cost, **kwargs)
+        return price(simulate(a, draws, seed), terms[option]).mean
 
-    base = mean()
     rows = []
     lo, hi = spec.discount_rate.range
     rows.append(("discount rate", f"{lo:.1%}", f"{hi:.1%}", mean(discount_rate=lo), mean(discount_rate=hi)))
@@ -191,8 +193,7 @@ def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_i
                  f"{scenarios[-1].id} (x{scenarios[-1].factor:g})",
                  mean(scenario=scenarios[0].id), mean(scenario=scenarios[-1].id)))
     for stage in spec.stages:
-        p = stage.probability_by_kind.get(shown_requester.kind, stage.probability)
-        if p <= 0:
+        if stage.probability_by_kind.get(shown_requester.kind, stage.probability) <= 0 or stage.probability <= 0:
             continue
         lo_p, hi_p = stage.range
         rows.append((f"p({stage.id.replace('_', ' ')})", f"{lo_p:.0%}", f"{hi_p:.0%}",
@@ -202,7 +203,7 @@ def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_i
     rows.append(("cost of access", f"x{lo_c:g}", f"x{hi_c:g}", mean(overrides={"access_cost": lo_c}),
                  mean(overrides={"access_cost": hi_c})))
     table = pd.DataFrame(rows, columns=["assumption", "low_input", "high_input", "low", "high"])
-    table["base"] = base
+    table["base"] = mean()
     table["swing"] = (table["high"] - table["low"]).abs()
     return table.sort_values("swing", ascending=False, kind="stable").reset_index(drop=True)
 

@@ -186,6 +186,9 @@ class RequestReport:
         request_file = Path(self.request_ref) if Path(self.request_ref).suffix in (".yaml", ".yml") else \
             self.dataset.requests_dir / f"{self.request.id}.yaml"
         digests[f"requests/{request_file.name}"] = file_digest(request_file)
+        valuation = self.dataset.root / "valuation.yaml"
+        if valuation.exists():
+            digests["valuation.yaml"] = file_digest(valuation)
         return _header(f"Request report: {self.request.title}", self.parameters, digests)
 
     def _label(self, index: int) -> str:
@@ -285,6 +288,18 @@ class RequestReport:
                 })
             blocks.append({"title": self._label(index), "results": results})
         return render_section("agreement", blocks=blocks)
+
+    def worth(self) -> list:
+        """What each agreement is worth to the NHS (the valuation, ``valuation.yaml``): tables and four charts."""
+        from .appraisal import site_fractions
+        from .assumptions import load_assumptions
+        from .worth import worth_block, worth_section
+
+        spec = load_assumptions(self.dataset.root)
+        fractions = site_fractions(self.dataset, spec, self.request)
+        blocks = [worth_block(self.dataset, spec, self.request, index, self._label(index), seed=self.seed,
+                              fractions=fractions) for index in self.requesters]
+        return worth_section(self.dataset, spec, blocks, self.seed)
 
     def ranking(self) -> list:
         items: list[Any] = ["<h2>Options ranked by weighted value</h2>"

@@ -31,7 +31,7 @@ revenue is its median: the closed forms of rNPV (e.g. a milestone is worth
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
@@ -55,6 +55,7 @@ __all__ = [
     "solve_fair",
     "split_npv",
     "breakeven_year",
+    "npv_paths",
 ]
 
 # terms that carry money (the rest of a term sheet is priced as nothing)
@@ -105,8 +106,8 @@ class Assumptions:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.discount_rate) and -1 < self.discount_rate):
             raise ParameterError("discount_rate", "a finite number above -1", self.discount_rate)
-        if not (isinstance(self.horizon, int) and self.horizon >= 1):
-            raise ParameterError("horizon", "a whole number of years >= 1", self.horizon)
+        if not (isinstance(self.horizon, int) and self.horizon >= 0):
+            raise ParameterError("horizon", "a whole number of years >= 0", self.horizon)
         ids = [s.id for s in self.stages]
         for stage in self.stages:
             if stage.after is not None and stage.after not in ids:
@@ -549,3 +550,13 @@ def split_npv(total: float, broker: str, broker_share: float, sites: tuple[str, 
     rest = round(total - broker_amount, 2)
     shares = largest_remainder(rest * fractions, rest) if rest > 0 else np.zeros(len(sites))
     return [(site, float(s)) for site, s in zip(sites, shares)] + [(broker, broker_amount)]
+
+
+def npv_paths(assumptions: Assumptions, terms: Mapping[str, object], draws: int, seed: int | None) -> np.ndarray:
+    """(draws, H+1): each draw's NPV counting only the years up to t, for t = 0..H (for a fan chart).
+
+    The same seed draws the same world whatever the horizon (the draws do not depend on it),
+    so column t is the option priced with horizon t, and the last column is its NPV.
+    """
+    return np.stack([price(simulate(replace(assumptions, horizon=t), draws, seed), terms).npv
+                     for t in range(assumptions.horizon + 1)], axis=1)
