@@ -13,7 +13,7 @@ import yaml
 
 from imaging_value.assumptions import assumptions_for, contribution_share, load_assumptions
 from imaging_value.errors import DataValidationError, ParameterError
-from imaging_value.valuation import (Assumptions, Market, Stage, price, simulate, solve_fair, split_npv,
+from imaging_value.valuation import (Assumptions, Market, Stage, npv_paths, price, simulate, solve_fair, split_npv,
                                      value_option)
 
 RATE = 0.035
@@ -300,3 +300,12 @@ def test_assumptions_for_a_requester_use_its_kind(samples, dataset):
         assumptions_for(spec, sme, discount_rate=float("inf"))
     with pytest.raises(ParameterError, match="horizon"):
         assumptions_for(spec, sme, horizon=0)
+
+
+def test_npv_paths_end_at_the_npv_and_start_at_the_signing_cash():
+    a = world(cost=40_000)
+    terms = OPTIONS["scale_up"]
+    paths = npv_paths(a, terms, 5000, 8)
+    assert paths.shape == (5000, H + 1)
+    assert np.array_equal(paths[:, -1], price(simulate(a, 5000, 8), terms).npv)
+    assert np.allclose(paths[:, 0], 50_000 - 40_000)
