@@ -310,6 +310,9 @@ class Explorer:
         self.render_button.add_class("iv-render")
         self.render_status = widgets.HTML()
         self.render_status.add_class("iv-render-status")
+        from .explore_worth import WorthPanel
+
+        self.worth = WorthPanel(self.dataset, self.data_dir, new_figure_widget, sync_figure, seed=self.seed)
 
         self.request_picker.observe(self._on_request, names="value")
         self.requester_picker.observe(self._on_requester, names="value")
@@ -363,6 +366,7 @@ class Explorer:
             self._section("Stakeholder views: rank of each option", self._figure_box("alignment")),
             self._section("Sharing the value among sites", self.split_total, self.split_message,
                           self._figure_box("split")),
+            self._section("What it is worth to the NHS (risk-adjusted NPV)", self.worth.box),
             self._section("Board report", widgets.HBox([self.render_button, self.render_status])),
         ], layout=widgets.Layout(width="100%"))
         header = widgets.HBox([self.request_picker, self.requester_picker], layout=widgets.Layout(flex_flow="row wrap"))
@@ -564,6 +568,7 @@ class Explorer:
         sync_figure(self.figures["acceptability"], views.acceptability_figure(self.dataset, self._analysis.acceptability))
         sync_figure(self.figures["alignment"], views.alignment_figure(self.dataset, self._analysis.alignment))
         self._update_split()
+        self.worth.show(request, index)
 
     def _update_weighted_outputs(self) -> None:
         """The ranking and the weight stability: the charts the sliders move."""

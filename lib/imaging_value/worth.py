@@ -23,14 +23,14 @@ from .sections import render_section
 from .valuation import npv_paths
 from .views import _esc, _layout, label_of
 
-__all__ = ["npv_box_figure", "fan_figure", "tornado_figure", "share_figure", "WorthBlock", "worth_block",
+__all__ = ["gbp", "npv_box_figure", "fan_figure", "tornado_figure", "share_figure", "WorthBlock", "worth_block",
            "worth_section", "assumption_rows"]
 
 NHS_BLUE = "#1b6ca8"
 PARTNER_GREY = "#9aa5b1"
 
 
-def _gbp(x: float | None) -> str:
+def gbp(x: float | None) -> str:
     if x is None:
         return "-"
     return f"\u2212£{-x:,.0f}" if round(x) < 0 else f"£{x:,.0f}"
@@ -191,9 +191,9 @@ def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[s
         outcomes.append({
             "label": label_of(dataset, o.option), "option": o.option,
             "assumed": ", ".join(f"{k} = {x}" for k, x in o.assumed.items()),
-            "mean": _gbp(p.mean), "range": f"{_gbp(p.p10)} to {_gbp(p.p90)}", "p_nothing": _pct(p.p_nothing, 0),
+            "mean": gbp(p.mean), "range": f"{gbp(p.p10)} to {gbp(p.p90)}", "p_nothing": _pct(p.p_nothing, 0),
             "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
-            "partner_cash": _gbp(p.partner_cash_before_revenue), "share": _pct(p.nhs_share),
+            "partner_cash": gbp(p.partner_cash_before_revenue), "share": _pct(p.nhs_share),
             "contribution": _pct(p.contribution_share), "fair": _fair_text(o.value.fair_terms[o.option].get("royalty")),
             "control": "; ".join(p.control),
             "split": [{"site": s, "share": f"£{x:,.2f}"} for s, x in o.value.split[o.option]],
@@ -201,12 +201,12 @@ def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[s
     options = []
     for p in v.options:
         fair = v.fair_terms[p.option]
-        options.append({"label": label_of(dataset, p.option), "mean": _gbp(p.mean), "p10": _gbp(p.p10),
-                        "p50": _gbp(p.p50), "p90": _gbp(p.p90), "p_nothing": _pct(p.p_nothing, 0),
+        options.append({"label": label_of(dataset, p.option), "mean": gbp(p.mean), "p10": gbp(p.p10),
+                        "p50": gbp(p.p50), "p90": gbp(p.p90), "p_nothing": _pct(p.p_nothing, 0),
                         "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
-                        "partner_cash": _gbp(p.partner_cash_before_revenue), "share": _pct(p.nhs_share),
+                        "partner_cash": gbp(p.partner_cash_before_revenue), "share": _pct(p.nhs_share),
                         "fair_royalty": _fair_text(fair.get("royalty")),
-                        "fair_fee": _gbp((fair.get("access_fee") or {}).get("fair")),
+                        "fair_fee": gbp((fair.get("access_fee") or {}).get("fair")),
                         "fair_equity": "-" if (fair.get("equity") or {}).get("fair") is None
                         else f"{fair['equity']['fair']:.2f}%"})
     return {"title": block.title, "outcomes": outcomes, "options": options,

@@ -1,0 +1,51 @@
+"""The explorer's "What it is worth" panel: its controls reprice and its charts follow."""
+
+from __future__ import annotations
+
+import pytest
+
+from imaging_value.explore import Explorer
+from imaging_value.explore_worth import WORTH_FIGURES
+
+
+@pytest.fixture(scope="module")
+def explorer(samples):
+    return Explorer(samples, request="scenario-3", debounce=0.0)
+
+
+def _mean(explorer) -> float:
+    panel = explorer.worth
+    return panel.value.option(panel._option).mean
+
+
+def test_the_panel_prices_the_recommended_agreement(explorer):
+    panel = explorer.worth
+    assert panel.value is not None and panel._option == "scale_up_licence"
+    assert "Scale-up licence" in panel.summary.value and "fair royalty" in panel.summary.value
+    assert all(len(panel.figures[name].data) > 0 for name in WORTH_FIGURES)
+    assert panel.royalty.value == 3.0  # the term sheet's royalty
+
+
+def test_each_control_moves_the_value_the_right_way(explorer):
+    panel = explorer.worth
+    base = _mean(explorer)
+    panel.rate.value = 8.0
+    assert _mean(explorer) < base
+    panel.rate.value = 3.5
+    assert _mean(explorer) == pytest.approx(base)
+    panel.royalty.value = 6.0
+    assert _mean(explorer) > base
+    panel.royalty.value = 3.0
+    panel.scenario.value = "high"
+    high = _mean(explorer)
+    assert high > base
+    box = panel.figures["worth_box"]
+    means = {trace.name: trace.mean[0] for trace in box.data}
+    assert means["Scale-up licence"] == pytest.approx(high)
+    panel.scenario.value = "central"
+
+
+def test_a_broken_assumptions_file_is_said_not_raised(data_copy):
+    (data_copy / "valuation.yaml").write_text("discount_rate: {value: -1}\n")
+    explorer = Explorer(data_copy, request="scenario-3", debounce=0.0)
+    assert "valuation.yaml" in explorer.worth.summary.value
