@@ -79,7 +79,11 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
     rationale = pd.DataFrame(notes, index=index, columns=columns)
     scores = pd.DataFrame(np.clip(values, SCORE_MIN, SCORE_MAX), index=index, columns=columns)
     fired = pd.DataFrame(fired_rows, columns=["id", "option", "lever", "delta", "rationale"])
-    return ScoreTable(request.id, requester_index, requester, options, levers, base, fired, scores, rationale)
+    table = ScoreTable(request.id, requester_index, requester, options, levers, base, fired, scores, rationale)
+    from .lever_value import apply_value_lever, switched_on  # optional, off by default (valuation.yaml)
+
+    spec = switched_on(dataset.root)
+    return table if spec is None else apply_value_lever(dataset, request, requester_index, table, spec)
 
 
 def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ...]) -> dict[str, float]:

@@ -168,6 +168,7 @@ class WorthBlock:
     outcomes: tuple[Outcome, ...]
     tornado: pd.DataFrame
     paths: np.ndarray  # the first outcome's recommended agreement: cumulative NPV by year, per draw
+    lever: pd.DataFrame  # the commercial lever: judgement and from expected value, side by side
 
 
 def worth_block(dataset: Dataset, spec: ValuationSpec, request: Request, index: int, title: str, *,
@@ -180,7 +181,9 @@ def worth_block(dataset: Dataset, spec: ValuationSpec, request: Request, index: 
     table = tornado(dataset, spec, request, index, first.option, assumed=first.assumed, seed=seed,
                     draws=min(first.value.draws.n, 20_000))
     paths = npv_paths(first.value.assumptions, first.value.terms[first.option], min(first.value.draws.n, 10_000), seed)
-    return WorthBlock(title, value, outcomes, table, paths)
+    from .lever_value import lever_comparison
+
+    return WorthBlock(title, value, outcomes, table, paths, lever_comparison(dataset, spec, request, index))
 
 
 def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[str, Any]:
@@ -209,7 +212,10 @@ def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[s
                         "fair_fee": gbp((fair.get("access_fee") or {}).get("fair")),
                         "fair_equity": "-" if (fair.get("equity") or {}).get("fair") is None
                         else f"{fair['equity']['fair']:.2f}%"})
-    return {"title": block.title, "outcomes": outcomes, "options": options,
+    lever = [{"label": label_of(dataset, row.option), "judgement": f"{row.judgement:.1f}",
+              "from_value": f"{row.from_value:.1f}"} for row in block.lever.itertuples()]
+    return {"title": block.title, "outcomes": outcomes, "options": options, "lever": lever,
+            "lever_in_use": block.lever["in_use"].iloc[0],
             "contribution": _pct(v.contribution_share), "assumptions": assumption_rows(spec, v),
             "fan_option": label_of(dataset, block.outcomes[0].option), "several": len(block.outcomes) > 1}
 

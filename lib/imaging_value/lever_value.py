@@ -1,0 +1,89 @@
+"""Optional: the commercial lever scored from each option's expected NHS value instead of the judgement table.
+
+Switched in data (``valuation.yaml``: ``commercial_lever_from_value``), off by default so
+today's answers stand. When on, each option's commercial score for a requester is its
+expected NHS net present value scaled across the options to 0..10:
+``10 x (mean_i - min) / (max - min)`` (5 for every option when all are equal), with the
+valuation's default draws and seed 0. The report shows both scores side by side.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .assumptions import FILE_NAME, ValuationSpec, load_assumptions
+from .errors import DataValidationError
+
+__all__ = ["value_scores", "apply_value_lever", "lever_comparison", "switched_on", "LEVER", "SEED"]
+
+LEVER = "commercial"
+SEED = 0
+
+
+@lru_cache(maxsize=8)
+def _spec(path: str, _mtime_ns: int) -> ValuationSpec | None:
+    try:
+        return load_assumptions(Path(path).parent)
+    except DataValidationError:
+        return None  # the value command and the report name the problems; scoring keeps the judgement table
+
+
+def switched_on(root: Path) -> ValuationSpec | None:
+    """The assumptions when the switch is on (None: off, no file, or a file that fails validation)."""
+    path = Path(root) / FILE_NAME
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError:
+        return None
+    spec = _spec(str(path), mtime)
+    return spec if spec is not None and spec.commercial_lever_from_value.value else None
+
+
+def value_scores(means: dict[str, float]) -> dict[str, float]:
+    """Expected NHS values scaled across the options to 0..10."""
+    values = np.array(list(means.values()), dtype=float)
+    low, high = values.min(), values.max()
+    if high - low <= 1e-9 * max(1.0, abs(high)):
+        return {option: 5.0 for option in means}
+    return {option: float(10 * (m - low) / (high - low)) for option, m in means.items()}
+
+
+def apply_value_lever(dataset, request, requester_index: int, table, spec: ValuationSpec):
+    """The score table with the commercial lever from expected NHS value; the change listed among the adjustments."""
+    from dataclasses import replace
+
+    from .appraisal import appraise_requester
+
+    value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False)
+    scores = value_scores({v.option: v.mean for v in value.options})
+    new = table.scores.copy()
+    rows = []
+    for option, score in scores.items():
+        delta = score - float(new.loc[option, LEVER])
+        new.loc[option, LEVER] = score
+        rows.append({"id": "commercial-from-value", "option": option, "lever": LEVER, "delta": delta,
+                     "rationale": "Commercial lever scored from expected NHS value (valuation.yaml switch)."})
+    fired = pd.concat([table.fired, pd.DataFrame(rows)], ignore_index=True) if len(table.fired) else \
+        pd.DataFrame(rows, columns=table.fired.columns)
+    return replace(table, scores=new, fired=fired)
+
+
+def lever_comparison(dataset, spec: ValuationSpec, request, requester_index: int) -> pd.DataFrame:
+    """Both commercial scores side by side: option, judgement (base table and adjustments), from_value, in_use."""
+    from .appraisal import appraise_requester
+    from .scoring import score_options
+
+    table = score_options(dataset, request, requester_index)
+    on = switched_on(dataset.root) is not None
+    current = table.scores[LEVER]
+    swapped = table.fired[table.fired["id"] == "commercial-from-value"].set_index("option")["delta"] if on else None
+    judgement = current - swapped.reindex(current.index) if on else current
+    value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False)
+    from_value = value_scores({v.option: v.mean for v in value.options})
+    return pd.DataFrame({"option": list(current.index), "judgement": judgement.to_numpy(dtype=float),
+                         "from_value": [from_value[o] for o in current.index],
+                         "in_use": "from value" if on else "judgement"})
