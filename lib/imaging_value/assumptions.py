@@ -52,7 +52,7 @@ def _check_range(value: float, bounds: tuple[float, float] | None, field: str) -
 
 class Rate(Sourced):
     value: float = Field(ge=0, le=1)
-    range: tuple[Annotated[float, Field(ge=0, le=1)], Annotated[float, Field(ge=0, le=1)]]
+    range: tuple[Share, Share]
 
     @model_validator(mode="after")
     def _in_range(self) -> "Rate":
@@ -121,10 +121,6 @@ class StageSpec(Sourced):
         return self
 
 
-class InKindYear(Sourced):
-    value: int = Field(ge=0, le=100)
-
-
 class AccessCost(Sourced):
     cost_table: Text
     year: int = Field(ge=0, le=100)
@@ -175,7 +171,7 @@ class ValuationSpec(Finite):
     first_revenue_stage: Identifier
     adoption_stage: Identifier
     exit_stage: Identifier
-    in_kind_year: InKindYear
+    in_kind_year: Whole
     access_cost: AccessCost
     contribution: tuple[Component, ...] = Field(min_length=1)
     broker: Broker
