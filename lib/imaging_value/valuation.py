@@ -64,6 +64,7 @@ CASH_TERMS = ("access_fee", "subscription", "milestone", "royalty", "profit_shar
 MECHANISMS = ("access_fee", "subscription", "milestones", "royalty", "profit_share", "equity", "in_kind",
               "product_access", "access_cost")
 FEE_DUE = ("signing", "first_revenue", "first_milestone")
+_UNIT = 2**32  # uniform integers in [0, 2**32) for stage draws
 NOTHING_TOLERANCE = 0.005  # GBP: a net present value at or below half a penny is "nothing beyond cost recovery"
 
 
@@ -216,20 +217,26 @@ def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0
     rng = np.random.default_rng(seed)
     reached: dict[str, np.ndarray] = {}
     year: dict[str, np.ndarray] = {}
+    hits: dict[str, np.ndarray] = {}  # stage -> reached, as booleans (uncertain draws)
     for stage in _ordered(a.stages):
-        parent_reached = reached[stage.after] if stage.after else np.ones(n)
-        parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int64)
+        parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
         low, likely, high = stage.years
         if uncertain:
-            u = rng.random((2, n))
-            hit = u[0] < stage.probability
+            # 32-bit uniform integers: a probability p is u < p * 2**32 (exactly 0 or 1 at the ends)
+            u = rng.integers(0, _UNIT, size=(2, n), dtype=np.uint32)
+            if stage.probability >= 1:
+                hit = np.ones(n, dtype=bool)
+            else:
+                hit = u[0] < np.uint32(stage.probability * _UNIT)
+            hits[stage.id] = hits[stage.after] & hit if stage.after else hit
             # the triangular delay rounded to whole years: P(k) = F(k + 1/2) - F(k - 1/2), drawn by inversion
-            delay = np.full(n, low, dtype=np.int64)
+            delay = np.full(n, low, dtype=np.int32)
             for edge in _triangular_cdf(low, likely, high)[:-1]:
-                delay += u[1] > edge
-            reached[stage.id] = parent_reached * hit if stage.after else hit.astype(float)
+                delay += u[1] >= np.uint32(min(edge * _UNIT, _UNIT - 1))
+            reached[stage.id] = hits[stage.id].astype(float)
         else:
-            delay = np.full(n, likely, dtype=np.int64)
+            delay = np.full(n, likely, dtype=np.int32)
+            parent_reached = reached[stage.after] if stage.after else np.ones(n)
             reached[stage.id] = parent_reached * stage.probability
         year[stage.id] = parent_year + delay
     m = a.market
