@@ -106,11 +106,13 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
                        discount_rate: float | None = None, horizon: int | None = None, scenario: str = "central",
                        term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
                        fractions: tuple[tuple[str, ...], np.ndarray] | None = None,
-                       overrides: Mapping[str, float] | None = None, fair: bool = True) -> RequesterValue:
+                       overrides: Mapping[str, float] | None = None, fair: bool = True,
+                       shares: bool = True) -> RequesterValue:
     """Price every option's term sheet for one requester (under the decision tree's ``assumed`` facts, if any).
 
     ``term_overrides`` replaces terms per option (``{option: {term: value}}``, e.g. a royalty
     rate from the explorer); ``overrides`` moves one assumption (see :func:`assumptions_for`).
+    ``fair=False`` skips solving for fair terms and ``shares=False`` the split among sites (both empty).
     """
     check_flags(draws, horizon, discount_rate)
     requester = requester_at(request, requester_index)
@@ -125,8 +127,10 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
     values = tuple(value_option(d, option, option_terms_, share) for option, option_terms_ in terms.items())
     can_exit = any(s.id == a.exit_stage and s.probability > 0 for s in a.stages)
     fair_terms = {v.option: _fair(d, terms[v.option], share, can_exit) for v in values} if fair else {}
-    sites, shares = fractions if fractions is not None else site_fractions(dataset, spec, shown_request)
-    splits = {v.option: split_npv(v.mean, spec.broker.name, spec.broker.share, sites, shares) for v in values}
+    splits = {}
+    if shares:
+        sites, parts = fractions if fractions is not None else site_fractions(dataset, spec, shown_request)
+        splits = {v.option: split_npv(v.mean, spec.broker.name, spec.broker.share, sites, parts) for v in values}
     row = revenue_row(spec, shown_requester)
     return RequesterValue(requester_index, requester.summary(), dict(assumed or {}), a, row.id if row else None,
                           cost, share, values, terms, fair_terms, splits, d)

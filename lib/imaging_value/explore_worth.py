@@ -4,7 +4,7 @@ The panel prices every option's term sheet for the explorer's request and reques
 (:mod:`appraisal`) and draws three of the report's charts (:mod:`worth`) into
 ``FigureWidget``\\ s updated in place: the NPV box per option, the recommended
 agreement's fan chart and the fair-share comparison. The request or requester
-changing recomputes the recommended agreement and the sites' shares; a control
+changing recomputes the recommended agreement; a control
 changing only reprices (one simulation, six options, a fan of 11 horizons).
 """
 
@@ -15,7 +15,7 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
-from .appraisal import appraise_requester, site_fractions
+from .appraisal import appraise_requester
 from .assumptions import ValuationSpec, load_assumptions
 from .data import Dataset
 from .errors import ImagingValueError
@@ -79,14 +79,13 @@ class WorthPanel:
         self._index = 0
         self._option = ""
         self._assumed: dict[str, Any] = {}
-        self._fractions = None
         self._quiet = False
         self.value = None
         for control in (self.rate, self.scenario, self.royalty):
             control.observe(self._on_control, names="value")
 
     def show(self, request: Request, index: int) -> None:
-        """A new request or requester: its recommended agreement, the sites' shares, then price."""
+        """A new request or requester: its recommended agreement, then price."""
         if self.spec is None:
             self.summary.value = f'<span style="color:#a4161a">{html.escape(self.error)}</span>'
             return
@@ -95,7 +94,6 @@ class WorthPanel:
         first = agreements(self.dataset, request, index)[0]
         self._request, self._index = request, index
         self._option, self._assumed = first.option, dict(first.assumed)
-        self._fractions = site_fractions(self.dataset, self.spec, request)
         current = first.sheet.value("royalty", 0.0)
         self._quiet = True
         try:
@@ -115,8 +113,8 @@ class WorthPanel:
         try:
             value = appraise_requester(
                 self.dataset, self.spec, self._request, self._index, assumed=self._assumed, seed=self.seed,
-                discount_rate=self.rate.value / 100, scenario=self.scenario.value, fractions=self._fractions,
-                term_overrides={option: {"royalty": self.royalty.value}}, fair=False)
+                discount_rate=self.rate.value / 100, scenario=self.scenario.value,
+                term_overrides={option: {"royalty": self.royalty.value}}, fair=False, shares=False)
         except ImagingValueError as exc:
             self.summary.value = f'<span style="color:#a4161a">{html.escape(str(exc))}</span>'
             return

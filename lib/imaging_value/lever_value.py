@@ -58,7 +58,7 @@ def apply_value_lever(dataset, request, requester_index: int, table, spec: Valua
 
     from .appraisal import appraise_requester
 
-    value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False)
+    value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False, shares=False)
     scores = value_scores({v.option: v.mean for v in value.options})
     new = table.scores.copy()
     rows = []
@@ -82,7 +82,7 @@ def lever_comparison(dataset, spec: ValuationSpec, request, requester_index: int
     current = table.scores[LEVER]
     swapped = table.fired[table.fired["id"] == "commercial-from-value"].set_index("option")["delta"] if on else None
     judgement = current - swapped.reindex(current.index) if on else current
-    value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False)
+    value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False, shares=False)
     from_value = value_scores({v.option: v.mean for v in value.options})
     return pd.DataFrame({"option": list(current.index), "judgement": judgement.to_numpy(dtype=float),
                          "from_value": [from_value[o] for o in current.index],
