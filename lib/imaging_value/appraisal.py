@@ -15,7 +15,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .analysis import site_contributions, split
+from .analysis import split
 from .assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
 from .data import Dataset
 from .errors import ParameterError

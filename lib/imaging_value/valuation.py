@@ -48,7 +48,6 @@ __all__ = [
     "StageFlows",
     "Priced",
     "OptionValue",
-    "CASH_TERMS",
     "simulate",
     "price",
     "value_option",
@@ -58,9 +57,6 @@ __all__ = [
     "npv_paths",
 ]
 
-# terms that carry money (the rest of a term sheet is priced as nothing)
-CASH_TERMS = ("access_fee", "subscription", "milestone", "royalty", "profit_share", "equity", "in_kind",
-              "product_access_discount")
 MECHANISMS = ("access_fee", "subscription", "milestones", "royalty", "profit_share", "equity", "in_kind",
               "product_access", "access_cost")
 FEE_DUE = ("signing", "first_revenue", "first_milestone")
