@@ -10,6 +10,7 @@ import imaging_value.report as rp
 from imaging_value import load_dataset, load_request
 from imaging_value.appraisal import appraise_requester, tornado
 from imaging_value.assumptions import load_assumptions
+from imaging_value.errors import DataValidationError
 
 XSS = "<script>alert(1)</script>"
 
@@ -68,3 +69,15 @@ def test_text_from_data_is_escaped(data_copy):
     assert XSS not in text and "&lt;script&gt;" in text
     for figure in (item for item in items if isinstance(item, go.Figure)):
         assert XSS not in figure.to_json()
+
+
+def test_a_data_folder_without_valuation_yaml_says_so(data_copy):
+    (data_copy / "valuation.yaml").unlink()
+    items = rp.request_report(request="scenario-3", data_dir=str(data_copy)).worth()
+    assert len(items) == 1 and "no valuation.yaml" in items[0]
+
+
+def test_a_broken_valuation_yaml_stops_the_section_with_its_problems(data_copy):
+    (data_copy / "valuation.yaml").write_text("discount_rate: {value: -1}\n")
+    with pytest.raises(DataValidationError, match="valuation.yaml"):
+        rp.request_report(request="scenario-3", data_dir=str(data_copy)).worth()

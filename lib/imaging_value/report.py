@@ -295,6 +295,10 @@ class RequestReport:
         from .assumptions import load_assumptions
         from .worth import worth_block, worth_section
 
+        if not (self.dataset.root / "valuation.yaml").exists():  # an older data folder: say so, do not fail
+            return ["<h2>What it is worth</h2><p class='iv-ask'>This data folder has no valuation.yaml, so the "
+                    "agreements are not priced. Copy data/samples/valuation.yaml into it and adjust its "
+                    "assumptions.</p>"]
         spec = load_assumptions(self.dataset.root)
         fractions = site_fractions(self.dataset, spec, self.request)
         blocks = [worth_block(self.dataset, spec, self.request, index, self._label(index), seed=self.seed,
