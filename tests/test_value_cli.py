@@ -67,6 +67,9 @@ def test_value_text_output(cli):
     (("--discount-rate", "inf"), "discount-rate"),
     (("--discount-rate", "-0.1"), "discount-rate"),
     (("--draws", "many"), "--draws"),
+    (("--draws", "2000000"), "draws"),
+    (("--horizon", "101"), "horizon"),
+    (("--discount-rate", "1.5"), "discount-rate"),
     (("--requester", "9"), "requester"),
 ])
 def test_bad_flags_exit_2_with_one_error_line(cli, flags, named):

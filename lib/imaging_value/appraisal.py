@@ -19,6 +19,7 @@ from .analysis import split
 from .assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
 from .data import Dataset
 from .errors import ParameterError
+from .limits import MAX_DISCOUNT_RATE, MAX_HORIZON, MAX_SAMPLES
 from .schema import Request
 from .scoring import requester_at
 from .terms import with_assumed, term_sheets
@@ -30,13 +31,16 @@ __all__ = ["RequesterValue", "Outcome", "appraise", "appraise_requester", "recom
 
 
 def check_flags(draws: Any = None, horizon: Any = None, discount_rate: Any = None) -> None:
-    """Command-line and notebook parameters: whole draws and horizon >= 1, a finite rate >= 0."""
-    for name, value in (("draws", draws), ("horizon", horizon)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1):
-            raise ParameterError(name, "a whole number >= 1", value)
+    """Command-line and notebook parameters: whole draws and horizon within their documented ranges, a finite rate."""
+    for name, value, most in (("draws", draws, MAX_SAMPLES), ("horizon", horizon, MAX_HORIZON)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
+                                  or not 1 <= value <= most):
+            raise ParameterError(name, f"a whole number from 1 to {most:,}", value)
     if discount_rate is not None and (isinstance(discount_rate, bool) or not isinstance(discount_rate, (int, float))
-                                      or not math.isfinite(discount_rate) or discount_rate < 0):
-        raise ParameterError("discount-rate", "a finite number >= 0 (e.g. 0.035)", discount_rate)
+                                      or not math.isfinite(discount_rate)
+                                      or not 0 <= discount_rate <= MAX_DISCOUNT_RATE):
+        raise ParameterError("discount-rate", f"a finite number from 0 to {MAX_DISCOUNT_RATE:g} (e.g. 0.035)",
+                             discount_rate)
 
 
 def option_terms(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int,

@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from .data import _read_yaml, _validate
 from .errors import DataValidationError, ParameterError, Problem
+from .limits import MAX_HORIZON, MAX_SAMPLES
 from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, Record, Request, Requester, duplicated, rule_error
 from .sharing import RULES
 from .valuation import Assumptions, Market, Stage
@@ -61,7 +62,7 @@ class Rate(Sourced):
 
 
 class Whole(Sourced):
-    value: int = Field(ge=0, le=100_000_000)
+    value: int = Field(ge=0, le=MAX_SAMPLES)
 
 
 class Flag(Sourced):
@@ -219,8 +220,9 @@ def _cross_check(spec: ValuationSpec) -> list[Problem]:
         problems.append(Problem(FILE_NAME, "revenue_scenarios", "id", "a scenario 'central'", "none"))
     if sum(c.weight for c in spec.contribution) <= 0:
         problems.append(Problem(FILE_NAME, "contribution", "weight", "at least one positive weight", "all 0"))
-    if spec.horizon.value < 1:
-        problems.append(Problem(FILE_NAME, "horizon", "value", "a whole number of years >= 1", "0"))
+    if not 1 <= spec.horizon.value <= MAX_HORIZON:
+        problems.append(Problem(FILE_NAME, "horizon", "value", f"a whole number of years from 1 to {MAX_HORIZON}",
+                                str(spec.horizon.value)))
     if spec.draws.value < 1:
         problems.append(Problem(FILE_NAME, "draws", "value", "a whole number >= 1", "0"))
     return problems
