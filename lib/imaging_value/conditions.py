@@ -50,6 +50,11 @@ def holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
     if op == "not_in":
         return actual not in _as_tuple(value)
     if op == "eq":
+        if isinstance(actual, (int, float)) and not isinstance(actual, bool):  # a number fact: 6.0 months eq 6
+            try:
+                return float(actual) == float(value)  # type: ignore[arg-type]
+            except (TypeError, ValueError):
+                return False
         return str(actual) == str(value)
     if op in ("gt", "ge", "lt", "le"):
         if not isinstance(actual, (int, float)):
