@@ -1,5 +1,7 @@
 """What the request, portfolio and comparison reports say, checked in-process (no kernel)."""
 
+import re
+
 import pytest
 
 from imaging_value import ParameterError
@@ -44,7 +46,14 @@ def test_fairness_answers_follow_the_request(scenario_two):
     assert "Collecting this data costs the NHS new effort" in page  # prospective
     assert "A pre-profit company (&lt;50 staff) cannot yet pay full value" in page  # SME, escaped
     assert "A multinational can pay full value now" in page
-    assert "met" in page and "to confirm" in page
+    # each requester's recommended option: the first recommendation is met (not "not met"), transparency is to confirm
+    def statuses(recommendation: str) -> list[str]:
+        return re.findall(rf"<td>{re.escape(recommendation)}</td>\s*<td>([^<]*)</td>", page)
+
+    assert statuses("All data partnerships must aim to improve health and care.") == ["met"] * 3
+    assert statuses("Fairness requires public accountability, good governance and transparency.") == ["to confirm"] * 3
+    assert statuses("Citizens want to be involved in decision-making.") == ["statement"] * 3
+    assert "<td>not met</td>" not in page
 
 
 def test_single_requester_and_profile(scenario_two):
