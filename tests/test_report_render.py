@@ -93,15 +93,36 @@ def test_bad_parameter_is_relayed_and_other_reports_still_render(tmp_path, capsy
     assert "no-such-request" in (out / "index.html").read_text()
 
 
-def test_a_failed_render_keeps_the_previous_good_report(tmp_path, data_copy, capsys):
+def test_a_failed_render_keeps_the_previous_good_report(tmp_path, monkeypatch, capsys):
+    """The notebook run is stubbed: a good run, then one that fails on its input as a bad request file would."""
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    runs = []
+
+    def execute_notebook(input_path, output_path, **kwargs):
+        runs.append(kwargs["parameters"]["request"])
+        if len(runs) == 2:
+            raise PapermillExecutionError(2, 3, "check_parameters(...)", "DataValidationError",
+                                          "scenario-4.yaml: requesters[0]: field 'kind': expected ...; found 'startup'",
+                                          [])
+        notebook = nbformat.read(input_path, as_version=4)
+        notebook.cells.append(nbformat.v4.new_markdown_cell("the good report"))
+        return notebook
+
+    monkeypatch.setattr(papermill, "execute_notebook", execute_notebook)
     out = tmp_path / "out"
-    assert main(["report", "scenario-4", "--data", str(data_copy), "--out", str(out), "--jobs", "1"]) == 0
+    assert main(["report", "scenario-4", "--out", str(out), "--jobs", "1"]) == 0
     good = (out / "request-scenario-4.html").read_bytes()
-    path = data_copy / "requests" / "scenario-4.yaml"
-    path.write_text(path.read_text().replace("kind: sme", "kind: startup"))
-    assert main(["report", "scenario-4", "--data", str(data_copy), "--out", str(out), "--jobs", "1"]) == 2
-    assert "requesters[0]: field 'kind'" in capsys.readouterr().err
+    assert b"the good report" in good
+    assert main(["report", "scenario-4", "--out", str(out), "--jobs", "1"]) == 2
+    assert runs == ["scenario-4", "scenario-4"]
+    err = capsys.readouterr().err
+    assert "02-request.ipynb (request-scenario-4): cell 3: DataValidationError: " in err
+    assert "requesters[0]: field 'kind'" in err
     assert (out / "request-scenario-4.html").read_bytes() == good
+    assert "request-scenario-4.html" in (out / "index.html").read_text()
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
