@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from imaging_value import load_request
+from imaging_value.conditions import facts_for
 
 REQUESTS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]
 
@@ -33,14 +35,31 @@ def test_profiles_json(cli):
 
 
 @pytest.mark.parametrize("rid", REQUESTS)
-def test_recommend_json(cli, rid):
+def test_recommend_json(cli, rid, dataset):
     answer = cli("recommend", rid, "--json").json()
     assert answer["request"] == rid
+    request = load_request(rid, dataset)
+    nodes = {node.id: node for node in dataset.tree.nodes}
     for entry in answer["recommendations"]:
         assert set(entry) == {"requester_index", "requester", "option", "mechanisms", "exclusivity_months", "path",
                               "assumed"}
         assert set(entry["requester"]) == {"kind", "profit_stage", "sector", "name"}
         assert all(set(step) == {"question", "answer", "rationale"} for step in entry["path"])
+        requester = request.requesters[entry["requester_index"]]
+        assert entry["requester"]["kind"] == requester.kind and entry["requester"]["name"] == requester.name
+        facts = facts_for(request, requester)
+        # replay the path on decision_tree.yaml: each answer is the request's fact, or the value assumed for an
+        # unstated one, and the branches it takes end at the option given
+        node, option = nodes[dataset.tree.start], None
+        for step in entry["path"]:
+            assert node is not None and step["question"] == node.question
+            stated = facts[node.fact]
+            assert step["answer"] == (stated if stated != "unstated" else entry["assumed"][node.fact.split(".")[-1]])
+            branch = next(b for b in node.branches if step["answer"] in b.when)
+            assert step["rationale"] == branch.rationale
+            node, option = (nodes[branch.next] if branch.next else None), branch.option
+        assert node is None and option == entry["option"]
+        assert entry["mechanisms"] == list(next(o for o in dataset.options if o.id == option).mechanisms)
 
 
 def test_recommend_scenario_two_per_requester(cli):
@@ -52,7 +71,7 @@ def test_recommend_scenario_two_per_requester(cli):
 
 
 @pytest.mark.parametrize("rid", REQUESTS)
-def test_rank_json(cli, rid):
+def test_rank_json(cli, rid, dataset):
     answer = cli("rank", rid, "--json").json()
     assert answer["weights"] == pytest.approx({k: 0.2 for k in answer["weights"]})
     for entry in answer["rankings"]:
@@ -62,6 +81,10 @@ def test_rank_json(cli, rid):
         for row in entry["ranking"]:
             assert set(row) == {"option", "score", "lever_scores", "exclusivity_months", "flags"}
             assert all(set(f) == {"principle", "source", "reason"} for f in row["flags"])
+            # equal weights: the score is the mean of the lever scores, each within 0..10
+            assert row["score"] == pytest.approx(sum(row["lever_scores"].values()) / 5)
+            assert all(0 <= v <= 10 for v in row["lever_scores"].values())
+        assert sorted(row["option"] for row in entry["ranking"]) == sorted(o.id for o in dataset.options)
 
 
 def test_rank_with_weights_and_profile(cli):

@@ -38,12 +38,3 @@ def test_readme_gives_the_two_commands():
     readme = (ROOT / "README.md").read_text()
     assert "make report" in readme and "make test" in readme
     assert "make test" in (ROOT / ".ci" / "run").read_text()
-
-
-def test_benchmark_scripts_compile():
-    import py_compile
-
-    scripts = sorted((ROOT / "bench").glob("*.py"))
-    assert {p.name for p in scripts} >= {"run.py", "bench_render.py", "bench_latency.py"}
-    for script in scripts:
-        py_compile.compile(str(script), doraise=True)

@@ -174,7 +174,7 @@ def test_recommend_takes_exclusivity_from_the_compliant_terms(cli):
 
 
 @pytest.mark.parametrize("rid", REQUESTS)
-def test_terms_command_answers_in_the_documented_shape(cli, rid):
+def test_terms_command_answers_in_the_documented_shape(cli, rid, dataset):
     answer = cli("terms", rid, "--json").json()
     assert set(answer) == {"request", "results"} and answer["request"] == rid
     assert answer["results"]
@@ -184,6 +184,17 @@ def test_terms_command_answers_in_the_documented_shape(cli, rid):
         assert all(set(t) == {"term", "value", "unit", "set_by", "rationale", "source"} for t in result["terms"])
         assert all(set(c) == {"principle", "source", "status", "reason"} for c in result["compliance"])
         assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm"}
+        # every term says where it comes from: the template or named term rules, and one of the four sources
+        rules = {rule.id for rule in dataset.agreement.rules}
+        for term in result["terms"]:
+            assert term["set_by"] and set(term["set_by"]) <= rules | {"template"}, term
+            assert term["source"] in SOURCES, term
+        # one status per guidance item, manual items always to confirm, a departure always with its reason
+        assert [c["principle"] for c in result["compliance"]] == [item.principle for item in dataset.guidance]
+        for check, item in zip(result["compliance"], dataset.guidance):
+            assert (check["status"] == "to_confirm") == (item.check == "manual")
+            assert check["status"] != "departs" or check["reason"]
+        assert result["option"] in {o.id for o in dataset.options}
         for fact, value in result["assumed"].items():
             assert f"{fact} = {value}" in result["why"] and "confirm before signing" in result["why"]
 
