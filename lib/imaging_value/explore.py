@@ -1,33 +1,29 @@
-"""Explore one request live: move lever weights and watch the answer move.
+"""Explore one request live: change its facts or the lever weights and watch every answer move.
 
 Everything interactive lives here; ``notebooks/00-explore.ipynb`` only calls
-:func:`explore`. The app has
+:func:`explore`. The explorer is
 
-* a request picker (every file in the data folder's ``requests/``; a file that
-  fails validation is listed as ``id (invalid)`` and shows its error instead of
-  charts) and, where a request has several requesters, a requester picker;
-* one slider per value lever with its normalised weight written beside it, a
-  stakeholder-view preset and a reset to equal weights;
-* charts drawn by :mod:`imaging_value.views` into ``plotly`` ``FigureWidget``\\ s
-  that are created once and updated in place: option ranking, weight stability,
-  the decision tree and its path, each option's lever scores, rank
-  acceptability (SMAA-2), stakeholder alignment and the value split among sites;
-* a button that renders the board report for the current request and weights.
+* a state in plain Python (:class:`imaging_value.state.ExplorerState`: the
+  request's facts, the requester, the weights, the profile), whose
+  :class:`~imaging_value.state.Case` computes each answer once, when asked;
+* panels, one per concern, each owning its widgets and one ``update`` method:
+  the weights, the scenario (the request's facts as widgets), the ranking, the
+  weight stability, the decision tree, the agreement to sign, the lever scores
+  and adjustments, rank acceptability, stakeholder alignment, the split among
+  sites, what changed against the saved request, saving as a request, and the
+  board report;
+* one :class:`Coordinator` that, for a change of facts, requester, weights or
+  total, updates exactly the panels that depend on it, once each.
 
-Only the ranking and the weight-stability chart depend on the weights; the
-other charts depend on the request and requester alone (SMAA samples weights
-uniformly), so they are recomputed when the request or requester changes, not
-on every slider move. Slider moves are debounced; :meth:`Explorer.refresh` and
-:meth:`Explorer.set_weights` recompute at once.
+Only the ranking, the weight stability, the agreement and what changed depend
+on the weights; the other panels depend on the facts and requester alone (SMAA
+samples weights uniformly). Slider moves are debounced; fact changes,
+:meth:`Explorer.refresh` and :meth:`Explorer.set_weights` recompute at once.
 """
 
 from __future__ import annotations
 
-import asyncio
-import copy
-import functools
 import html
-import json
 import os
 import threading
 import time
@@ -36,180 +32,31 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import ipywidgets as widgets
-import numpy as np
 import plotly.graph_objects as go
-from plotly.io.json import to_json_plotly
 
 from . import views
-from .analysis import DEFAULT_SAMPLES, Analysis, analyse, profile_weights, split, stability
+from .analysis import DEFAULT_SAMPLES, profile_weights, site_contributions
 from .data import Dataset, RequestEntry, load_dataset, scan_requests
+from .explore_worth import WorthPanel
 from .errors import DataValidationError, ImagingValueError, ParameterError
-from .scoring import Ranking, normalise_weights, rank_options
-from .stability import StabilityResult
-from .tree import Recommendation, recommend
+from .live import PLOTLY_BUNDLE_ENV, Debouncer, new_figure_widget, sync_figure
+from .scenario import RequestExistsError, facts_of, problem_key, save_request
+from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, SITE_KINDS, UNSTATED
+from .scoring import Ranking
+from .sections import agreement_results, render_section
+from .state import Case, ExplorerState, WeightedCase
+from .tree import Recommendation
 
-__all__ = ["Explorer", "ExplorerApp", "Debouncer", "explore", "sync_figure", "new_figure_widget", "FIGURES",
-           "ALL_ZERO_MESSAGE", "PLOTLY_BUNDLE_ENV"]
+__all__ = ["Explorer", "ExplorerApp", "Coordinator", "Debouncer", "explore", "sync_figure", "new_figure_widget",
+           "FIGURES", "ALL_ZERO_MESSAGE", "PLOTLY_BUNDLE_ENV"]
 
 FIGURES = ("ranking", "stability", "tree", "lever_profile", "acceptability", "alignment", "split")
 ALL_ZERO_MESSAGE = "All lever weights are 0: move a slider above 0 to rank the options."
 CUSTOM = ""  # the profile picker's value when the sliders were moved by hand
 DEFAULT_TOTAL = 1_000_000.0  # the same default as the board report
 DEFAULT_DEBOUNCE = 0.15  # seconds of quiet after the last slider move before the recompute
-# Set by imaging_value.app for Voila: where, under Voila's base URL, plotly's widget bundle is served.
-PLOTLY_BUNDLE_ENV = "IMAGING_VALUE_PLOTLY_BUNDLE"
-_SKIP_TRACE_KEYS = frozenset({"type", "uid"})
-
-
-# --- updating a FigureWidget in place -------------------------------------------------
-
-
-def _plain(value: Any) -> Any:
-    """A property value with tuples and numpy arrays as lists, so equal values compare equal."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, np.ndarray):
-        return _plain(value.tolist())
-    if isinstance(value, np.generic):
-        return value.item()
-    return value
-
-
-def _same(a: Any, b: Any) -> bool:
-    """Equality for plotly property values (the widget holds tuples where a new figure may hold lists or arrays)."""
-    try:
-        return _plain(a) == _plain(b)
-    except (TypeError, ValueError):
-        return to_json_plotly(a) == to_json_plotly(b)
-
-
-def _sync_properties(target: Any, new: Mapping[str, Any], skip: frozenset[str] = frozenset()) -> None:
-    """Give ``target`` (a trace or the layout) exactly the properties in ``new``, touching only what changed."""
-    old = target.to_plotly_json()
-    for key in old.keys() - new.keys() - skip:
-        target[key] = None
-    for key, value in new.items():
-        if key in skip or (key in old and _same(old[key], value)):
-            continue
-        target[key] = value
-
-
-def sync_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
-    """Redraw ``widget`` as ``figure`` in place, in one batch.
-
-    Traces are updated property by property where the new figure has the same
-    number and types of traces; otherwise (e.g. a request with a different
-    number of sites) the traces are replaced. The layout is updated key by key.
-    """
-    new_traces = figure.data
-    same_shape = len(widget.data) == len(new_traces) and all(
-        old.type == new.type for old, new in zip(widget.data, new_traces))
-    with widget.batch_update():
-        if same_shape:
-            for old, new in zip(widget.data, new_traces):
-                _sync_properties(old, new.to_plotly_json(), _SKIP_TRACE_KEYS)
-        else:
-            widget.data = ()
-            widget.add_traces(list(new_traces))
-        _sync_properties(widget.layout, figure.layout.to_plotly_json())
-    if widget.comm is not None and not widget._view_count:
-        _refresh_widget_state(widget)
-
-
-def _refresh_widget_state(widget: go.FigureWidget) -> None:
-    """Bring the widget's synced full state up to date, as plotly does when a FigureWidget is displayed itself.
-
-    Edits reach the browser as messages that only views already drawn apply; a
-    FigureWidget shown inside another widget (a Box) is never displayed itself, so
-    until a view exists (e.g. before Voila fetches the page's widget state) the full
-    state must be refreshed here or the first view would draw the empty figure.
-    """
-    widget._widget_layout = copy.deepcopy(widget._layout_obj._props)
-    widget._widget_data = copy.deepcopy(widget._data)
-
-
-# --- FigureWidgets that share one copy of plotly's front-end code -----------------------
-
-
-def new_figure_widget() -> go.FigureWidget:
-    """An empty ``FigureWidget``; under the local web app, one that loads plotly's bundle from the server.
-
-    A plain ``FigureWidget`` carries plotly's whole front-end bundle (about 5 MB) in
-    its state, so a page with seven charts would send and evaluate it seven times.
-    Where :data:`PLOTLY_BUNDLE_ENV` names the bundle's path under Voila's base URL
-    (``imaging_value.app`` sets it), each widget's front-end code is a few lines that
-    import that one URL from the same server: fetched and evaluated once per page,
-    and never from outside this machine.
-    """
-    return _figure_widget_class(os.environ.get(PLOTLY_BUNDLE_ENV, ""))()
-
-
-@functools.lru_cache(maxsize=None)
-def _figure_widget_class(bundle: str) -> type[go.FigureWidget]:
-    if not bundle:
-        return go.FigureWidget
-    stub = (
-        "const base = new URL(document.body.dataset.baseUrl || './', window.location.href);\n"
-        f"const bundle = await import(new URL({json.dumps(bundle)}, base).href);\n"
-        "export default bundle.default;\n"
-    )
-    return type("FigureWidget", (go.FigureWidget,), {
-        "__module__": __name__, "_esm": stub,
-        "__doc__": "A plotly FigureWidget whose front-end code is imported from the Voila server."})
-
-
-# --- debouncing ----------------------------------------------------------------------
-
-
-class Debouncer:
-    """Call ``action`` once, ``delay`` seconds after the last of a burst of :meth:`trigger` calls.
-
-    Inside a Jupyter kernel the timer runs on the kernel's asyncio loop (so the
-    action runs between widget messages, on the kernel's thread); with no running
-    loop (plain Python, tests) it runs on a ``threading.Timer``.
-    """
-
-    def __init__(self, delay: float, action: Callable[[], None]):
-        self.delay = delay
-        self.action = action
-        self._handle: asyncio.TimerHandle | threading.Timer | None = None
-        self._lock = threading.Lock()
-
-    @property
-    def pending(self) -> bool:
-        return self._handle is not None
-
-    def trigger(self) -> None:
-        with self._lock:
-            self._cancel_locked()
-            try:
-                loop = asyncio.get_running_loop()
-            except RuntimeError:
-                timer = threading.Timer(self.delay, self._fire)
-                timer.daemon = True
-                self._handle = timer
-                timer.start()
-            else:
-                self._handle = loop.call_later(self.delay, self._fire)
-
-    def cancel(self) -> None:
-        with self._lock:
-            self._cancel_locked()
-
-    def _cancel_locked(self) -> None:
-        if self._handle is not None:
-            self._handle.cancel()
-            self._handle = None
-
-    def _fire(self) -> None:
-        with self._lock:
-            self._handle = None
-        self.action()
-
-
-# --- the app ---------------------------------------------------------------------------
+FACTS, REQUESTER, WEIGHTS, TOTAL = "facts", "requester", "weights", "total"  # what can change
+RED = "#a4161a"
 
 
 class ExplorerApp(widgets.VBox):
@@ -236,49 +83,712 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
-class Explorer:
-    """The live workbook for one data folder: widgets, state and the recompute paths.
+def _status(text: str, *, error: bool = False, colour: str | None = None, css: str = "") -> str:
+    return render_section("explorer_status", text=text, css=css, bold=error and colour is None,
+                          colour=colour or (RED if error else "inherit"))
 
-    Attributes for callers and tests: ``sliders`` and ``weight_labels`` (lever id
-    -> widget), ``profile_picker``, ``reset_button``, ``request_picker``,
+
+def _figure_box(figure: go.FigureWidget, name: str) -> widgets.Box:
+    box = widgets.Box([figure], layout=widgets.Layout(width="100%"))
+    box.add_class(f"iv-fig-{name}")
+    return box
+
+
+def _section(heading: str, *children: widgets.Widget) -> widgets.VBox:
+    return widgets.VBox([widgets.HTML(f"<h3>{html.escape(heading)}</h3>"), *children],
+                        layout=widgets.Layout(width="100%"))
+
+
+# --- panels ------------------------------------------------------------------------------
+
+
+class Panel:
+    """A part of the explorer: its widgets (``box``), what it depends on, and one update method."""
+
+    depends: frozenset[str] = frozenset()
+    weighted = False  # True: needs weights that are not all 0
+    box: widgets.Widget
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        """What the panel shows is a function of this (None: unknown, always update)."""
+        return None
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:  # pragma: no cover - interface
+        raise NotImplementedError
+
+
+def _table_key(case: Case) -> tuple:
+    """The scores a chart is drawn from: the same scores draw the same chart."""
+    return case.table.options, case.table.levers, case.table.scores.to_numpy().tobytes()
+
+
+def _weights_key(weighted: WeightedCase | None) -> tuple:
+    return tuple(sorted(weighted.weights.items())) if weighted is not None else ()
+
+
+class RankingPanel(Panel):
+    depends = frozenset({FACTS, REQUESTER, WEIGHTS})
+    weighted = True
+
+    def __init__(self, dataset: Dataset, figure: go.FigureWidget):
+        self.dataset, self.figure = dataset, figure
+        self.summary = widgets.HTML()
+        self.summary.add_class("iv-summary")
+        self.ranking: Ranking | None = None
+        self.count = 0
+        self.box = widgets.VBox([self.summary, _section("Options ranked under these weights",
+                                                        _figure_box(figure, "ranking"))],
+                                layout=widgets.Layout(flex="1 1 600px", min_width="480px"))
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return _table_key(case), _weights_key(weighted)
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        assert weighted is not None
+        self.count += 1
+        self.ranking = weighted.ranking
+        sync_figure(self.figure, views.ranking_figure(self.dataset, weighted.ranking))
+        self.summary.value = _summary_html(self.dataset, weighted.ranking)
+
+
+class StabilityPanel(Panel):
+    depends = frozenset({FACTS, REQUESTER, WEIGHTS})
+    weighted = True
+
+    def __init__(self, dataset: Dataset, figure: go.FigureWidget):
+        self.dataset, self.figure = dataset, figure
+        self.box = _section("How far each weight can move before the winner changes", _figure_box(figure, "stability"))
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return _table_key(case), _weights_key(weighted)
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        assert weighted is not None
+        sync_figure(self.figure, views.stability_figure(self.dataset, weighted.stability))
+
+
+class TreePanel(Panel):
+    depends = frozenset({FACTS, REQUESTER})
+
+    def __init__(self, dataset: Dataset, figure: go.FigureWidget):
+        self.dataset, self.figure = dataset, figure
+        self.path_html = widgets.HTML()
+        self.path_html.add_class("iv-path")
+        self.box = _section("Decision tree: the recommended option and the path to it", _figure_box(figure, "tree"),
+                            self.path_html)
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return case.recommendations
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        sync_figure(self.figure, views.tree_figure(self.dataset, case.recommendations))
+        self.path_html.value = _path_html(self.dataset, case.recommendations)
+
+
+class AgreementPanel(Panel):
+    """The agreement to sign: the term sheet after the term rules, and each national principle's status."""
+
+    depends = frozenset({FACTS, REQUESTER, WEIGHTS})
+    weighted = True
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.html = widgets.HTML()
+        self.html.add_class("iv-agreement")
+        self.box = widgets.VBox([self.html], layout=widgets.Layout(width="100%"))
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        assert weighted is not None
+        requester = case.request.requesters[case.requester_index]
+        self.html.value = render_section("agreement", blocks=[{
+            "title": requester.label(), "results": agreement_results(self.dataset, weighted.agreements)}])
+
+
+class ScoresPanel(Panel):
+    """Each option's score on each lever, and the adjustments to the base scores that fired."""
+
+    depends = frozenset({FACTS, REQUESTER})
+
+    def __init__(self, dataset: Dataset, figure: go.FigureWidget):
+        self.dataset, self.figure = dataset, figure
+        self.adjustments = widgets.HTML()
+        self.adjustments.add_class("iv-adjustments")
+        self.box = _section("Each option's score on each lever", _figure_box(figure, "lever_profile"),
+                            self.adjustments)
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return _table_key(case), tuple(case.table.fired["id"])
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        sync_figure(self.figure, views.lever_profile_figure(self.dataset, case.table))
+        rows = [{"id": r.id, "option": views.label_of(self.dataset, r.option),
+                 "lever": views.label_of(self.dataset, r.lever), "delta": f"{r.delta:+g}", "rationale": r.rationale}
+                for r in case.table.fired.itertuples()]
+        self.adjustments.value = render_section("explorer_adjustments", rows=rows)
+
+
+class FigurePanel(Panel):
+    """A chart that depends on the facts and requester only."""
+
+    depends = frozenset({FACTS, REQUESTER})
+
+    def __init__(self, figure: go.FigureWidget, name: str, heading: str, draw: Callable[[Case], go.Figure]):
+        self.figure, self.draw = figure, draw
+        self.box = _section(heading, _figure_box(figure, name))
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return _table_key(case)
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        sync_figure(self.figure, self.draw(case))
+
+
+class WorthPanelSlot(Panel):
+    """What the recommended agreement is worth to the NHS (the valuation's own panel, fed by the coordinator)."""
+
+    depends = frozenset({FACTS, REQUESTER})
+
+    def __init__(self, worth: Any):
+        self.worth = worth
+        self.box = _section("What it is worth to the NHS (risk-adjusted NPV)", worth.box)
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return case.request.model_dump_json(exclude={"id", "title"}), case.requester_index
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        self.worth.show(case.request, case.requester_index)
+
+
+class SplitPanel(Panel):
+    depends = frozenset({FACTS, TOTAL})
+
+    def __init__(self, figure: go.FigureWidget, total: float):
+        self.figure = figure
+        self.total = widgets.BoundedFloatText(value=total, min=0.0, max=1e12, step=1000.0,
+                                              description="Total to share", style={"description_width": "110px"},
+                                              layout=widgets.Layout(width="300px"))
+        self.total.add_class("iv-split-total")
+        self.message = widgets.HTML()
+        self.message.add_class("iv-split-message")
+        self.box = _section("Sharing the value among sites", self.total, self.message, _figure_box(figure, "split"))
+
+    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
+        return case.request.sites, float(self.total.value)
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        try:
+            sites, results = case.split(float(self.total.value))
+        except ImagingValueError as exc:
+            self.message.value = _status(_error_text(exc), colour=RED)
+            return
+        note = (f"{len(sites.sites)} sites. Images and curation effort per site are assumed from "
+                "site_defaults.csv by kind: the request gives no contributions." if sites.assumed
+                else f"{len(sites.sites)} sites, contributions as the request gives them.")
+        self.message.value = _status(f"{note} Every rule's shares add up to the total.")
+        sync_figure(self.figure, views.split_figure(results))
+
+
+class ChangesPanel(Panel):
+    """What changed against the saved request the scenario started from, as a few sentences."""
+
+    depends = frozenset({FACTS, REQUESTER, WEIGHTS})
+    weighted = True
+
+    def __init__(self, state: ExplorerState):
+        self.state = state
+        self.html = widgets.HTML()
+        self.html.add_class("iv-changes")
+        self.box = _section("What changed", self.html)
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        assert weighted is not None
+        modified = self.state.modified
+        self.html.value = render_section("explorer_changes", saved=self.state.saved_id, modified=modified,
+                                         sentences=weighted.changes if modified else [])
+
+
+class WeightsPanel:
+    """One slider per lever (raw weight 0 to 1, sent on release) with its normalised share; a view; a reset."""
+
+    def __init__(self, dataset: Dataset):
+        self.dataset = dataset
+        self.sliders: dict[str, widgets.FloatSlider] = {}
+        self.labels: dict[str, widgets.HTML] = {}
+        for lever in dataset.levers:
+            slider = widgets.FloatSlider(
+                value=1.0 / len(dataset.levers), min=0.0, max=1.0, step=0.01, readout_format=".2f",
+                continuous_update=False, description=lever.label, tooltip=lever.question,
+                style={"description_width": "150px"}, layout=widgets.Layout(width="400px"))
+            slider.add_class(f"iv-lever-{lever.id}")
+            label = widgets.HTML(layout=widgets.Layout(width="190px"))
+            label.add_class(f"iv-weight-{lever.id}")
+            self.sliders[lever.id] = slider
+            self.labels[lever.id] = label
+        self.profile_picker = widgets.Dropdown(
+            options=[("Custom weights", CUSTOM)] + [(p.label, p.name) for p in dataset.profiles],
+            value=CUSTOM, description="Stakeholder view", style={"description_width": "150px"},
+            layout=widgets.Layout(width="400px"))
+        self.profile_picker.add_class("iv-profile-picker")
+        self.reset_button = widgets.Button(description="Equal weights", tooltip="Reset every lever to the same weight")
+        self.reset_button.add_class("iv-reset")
+        rows = [widgets.HBox([self.sliders[lv], self.labels[lv]]) for lv in self.sliders]
+        self.box = widgets.VBox([widgets.HTML("<b>Lever weights</b> (normalised share beside each)"), *rows,
+                                 self.profile_picker, self.reset_button],
+                                layout=widgets.Layout(width="620px", min_width="620px"))
+
+    def raw(self) -> dict[str, float]:
+        return {lever: float(slider.value) for lever, slider in self.sliders.items()}
+
+    def update(self, normalised: Mapping[str, float] | None) -> None:
+        for lever in self.dataset.levers:
+            share = "&ndash;" if normalised is None else _percent(normalised[lever.id])
+            self.labels[lever.id].value = f"<span>{html.escape(lever.label)} {share}</span>"
+
+
+# --- the scenario panel -------------------------------------------------------------------
+
+_TEMPORALITY = ("retrospective", "prospective", UNSTATED)
+_CURATION = ("raw", "cleaned", "curated", UNSTATED)
+_DEIDENTIFICATION = (("anonymised",), ("pseudonymised",), ("anonymised", "pseudonymised"), UNSTATED)
+_NOT_A_COMPANY = "null (not a company)"
+_LABEL_STYLE = {"description_width": "130px"}
+
+
+def _words(text: str) -> list[str]:
+    return [part.strip() for part in text.split(",") if part.strip()]
+
+
+def _number(text: str) -> float | str | None:
+    """A typed number, None for an empty field, or the text itself (so validation names it)."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return float(text)
+    except ValueError:
+        return text
+
+
+class ScenarioPanel:
+    """The request's facts as widgets, each labelled with its field's name as a request file spells it.
+
+    ``facts()`` reads the widgets into a request file's mapping; ``show(facts)``
+    puts facts into the widgets; ``show_problems`` writes each validation problem
+    beside the widget of the field concerned. ``on_change`` is called after every
+    edit a person makes.
+    """
+
+    def __init__(self, on_change: Callable[[], None]):
+        self.on_change = on_change
+        self._quiet = False
+        self.errors: dict[str, widgets.HTML] = {}
+        self.id = ""
+        self.title = self._text("Title", "title", width="520px")
+        self.temporality = self._dropdown("Temporality", "temporality", _TEMPORALITY)
+        self.curation = self._dropdown("Curation", "curation", _CURATION)
+        self.deidentification = self._dropdown("Deidentification", "deidentification",
+                                               [(self._deid_label(v), v) for v in _DEIDENTIFICATION])
+        self.data_types = self._text("Data types", "data_types", width="520px",
+                                     placeholder="comma-separated, e.g. CT, clinical records")
+        self.count = widgets.BoundedIntText(value=1, min=0, max=100_000, description="Count", style=_LABEL_STYLE,
+                                            layout=widgets.Layout(width="240px"))
+        self._watch(self.count, "sites.count")
+        self.kinds = self._text("Kinds", "sites.kinds", width="520px",
+                                placeholder="comma-separated: " + ", ".join(SITE_KINDS) + "; empty if unstated")
+        self.give_contributions = widgets.Checkbox(description="Contributions: each site's images and curation effort",
+                                                   indent=False, layout=widgets.Layout(width="520px"))
+        self.give_contributions.add_class("iv-fact-contributions")
+        self.give_contributions.observe(self._on_give_contributions, names="value")
+        self.contribution_rows = widgets.VBox()
+        self.add_site = widgets.Button(description="Add site", layout=widgets.Layout(width="120px"))
+        self.add_site.add_class("iv-add-site")
+        self.add_site.on_click(lambda _b: self._add_contribution())
+        self.requester_rows = widgets.VBox()
+        self.add_requester = widgets.Button(description="Add requester", layout=widgets.Layout(width="140px"))
+        self.add_requester.add_class("iv-add-requester")
+        self.add_requester.on_click(lambda _b: self._add_requester())
+        self.contributions: list[dict[str, widgets.Widget]] = []
+        self.requesters: list[dict[str, widgets.Widget]] = []
+        self.default_contributions: Callable[[int], list[dict[str, Any]]] = lambda count: []
+        self.general = widgets.HTML()
+        self.general.add_class("iv-scenario-problems")
+        self.box = widgets.VBox([
+            widgets.HTML("<b>Scenario</b>: the request's facts (<i>unstated</i> where the request does not say)"),
+            *self._with_error(self.title, "title"), *self._with_error(self.temporality, "temporality"),
+            *self._with_error(self.curation, "curation"), *self._with_error(self.deidentification, "deidentification"),
+            *self._with_error(self.data_types, "data_types"),
+            widgets.HTML("<b>Sites</b>"), *self._with_error(self.count, "sites.count"),
+            *self._with_error(self.kinds, "sites.kinds"),
+            *self._with_error(self.give_contributions, "sites.contributions"),
+            self.contribution_rows, self.add_site,
+            widgets.HTML("<b>Requesters</b>"), self.requester_rows, self.add_requester, self.general,
+        ], layout=widgets.Layout(flex="1 1 560px", min_width="560px"))
+        self.box.add_class("iv-scenario")
+
+    # --- building widgets ------------------------------------------------------------
+
+    @staticmethod
+    def _deid_label(value: Any) -> str:
+        return value if isinstance(value, str) else ", ".join(value)
+
+    def _watch(self, widget: widgets.Widget, key: str) -> None:
+        widget.add_class("iv-fact-" + key.replace(".", "-").replace("[", "-").replace("]", "").replace("_", "-"))
+        widget.observe(self._changed, names="value")
+
+    def _text(self, label: str, key: str, *, width: str = "360px", placeholder: str = "",
+              style: Mapping[str, str] = _LABEL_STYLE) -> widgets.Text:
+        widget = widgets.Text(description=label, placeholder=placeholder, continuous_update=False, style=dict(style),
+                              layout=widgets.Layout(width=width))
+        self._watch(widget, key)
+        return widget
+
+    def _dropdown(self, label: str, key: str, options: Sequence[Any], *, width: str = "360px",
+                  style: Mapping[str, str] = _LABEL_STYLE) -> widgets.Dropdown:
+        widget = widgets.Dropdown(description=label, options=list(options), style=dict(style),
+                                  layout=widgets.Layout(width=width))
+        self._watch(widget, key)
+        return widget
+
+    def _error(self, key: str) -> widgets.HTML:
+        error = widgets.HTML()
+        error.add_class("iv-error")
+        self.errors[key] = error
+        return error
+
+    def _with_error(self, widget: widgets.Widget, key: str) -> list[widgets.Widget]:
+        return [widget, self._error(key)]
+
+    def _contribution_row(self, index: int, entry: Mapping[str, Any]) -> dict[str, widgets.Widget]:
+        key = f"sites.contributions[{index}]"
+        style = {"description_width": "60px"}
+        row = {
+            "site": self._text("Site", f"{key}.site", width="230px", style=style),
+            "kind": self._dropdown("Kind", f"{key}.kind", SITE_KINDS, width="210px", style={"description_width": "40px"}),
+            "images": self._text("Images", f"{key}.images", width="170px", style=style),
+            "curation_effort": self._text("Curation effort", f"{key}.curation_effort", width="190px",
+                                          placeholder="by kind", style={"description_width": "100px"}),
+        }
+        row["site"].value = str(entry.get("site", ""))
+        row["kind"].value = entry.get("kind", SITE_KINDS[0])
+        row["images"].value = f"{entry.get('images', 0):g}"
+        effort = entry.get("curation_effort")
+        row["curation_effort"].value = "" if effort is None else f"{effort:g}"
+        remove = widgets.Button(description="Remove", layout=widgets.Layout(width="80px"))
+        remove.add_class("iv-remove-site")
+        remove.on_click(lambda _b, i=index: self._remove_contribution(i))
+        row["remove"] = remove
+        return row
+
+    def _requester_row(self, index: int, entry: Mapping[str, Any]) -> dict[str, widgets.Widget]:
+        key = f"requesters[{index}]"
+        style = {"description_width": "90px"}
+        row = {
+            "kind": self._dropdown("Kind", f"{key}.kind", REQUESTER_KINDS, width="230px", style=style),
+            "profit_stage": self._dropdown("Profit stage", f"{key}.profit_stage",
+                                           [("pre_profit", "pre_profit"), ("profit_generating", "profit_generating"),
+                                            (UNSTATED, UNSTATED), (_NOT_A_COMPANY, None)], width="280px", style=style),
+            "sector": self._text("Sector", f"{key}.sector", width="230px", style=style),
+            "staff": self._text("Staff", f"{key}.staff", width="230px", style=style),
+            "name": self._text("Name", f"{key}.name", width="470px", style=style),
+        }
+        row["kind"].value = entry.get("kind", "sme")
+        row["profit_stage"].value = entry.get("profit_stage")
+        row["sector"].value = str(entry.get("sector", UNSTATED))
+        row["staff"].value = str(entry.get("staff", UNSTATED))
+        row["name"].value = str(entry.get("name") or "")
+        remove = widgets.Button(description="Remove requester", layout=widgets.Layout(width="150px"))
+        remove.add_class("iv-remove-requester")
+        remove.on_click(lambda _b, i=index: self._remove_requester(i))
+        row["remove"] = remove
+        return row
+
+    def _lay_out_rows(self) -> None:
+        children = []
+        for i, row in enumerate(self.contributions):
+            key = f"sites.contributions[{i}]"
+            errors = [self._error(f"{key}.{name}") for name in ("site", "kind", "images", "curation_effort")]
+            children += [widgets.HBox([row["site"], row["kind"], row["images"], row["curation_effort"], row["remove"]],
+                                      layout=widgets.Layout(flex_flow="row wrap")), *errors]
+        self.contribution_rows.children = children
+        _hide(self.add_site, not self.contributions)
+        children = []
+        for i, row in enumerate(self.requesters):
+            key = f"requesters[{i}]"
+            errors = [self._error(f"{key}.{name}") for name in ("kind", "profit_stage", "sector", "staff", "name")]
+            row["remove"].disabled = len(self.requesters) < 2
+            children += [widgets.HTML(f"<i>Requester {i + 1}</i>"),
+                         widgets.HBox([row["kind"], row["profit_stage"]]), widgets.HBox([row["sector"], row["staff"]]),
+                         widgets.HBox([row["name"], row["remove"]]), *errors]
+        self.requester_rows.children = children
+
+    # --- reading and showing facts ---------------------------------------------------
+
+    def show(self, facts: Mapping[str, Any]) -> None:
+        """Put a request's facts into the widgets (no change is reported)."""
+        with self._quietly():
+            self.id = str(facts.get("id", ""))
+            self.title.value = str(facts.get("title", ""))
+            self.temporality.value = facts.get("temporality", UNSTATED)
+            self.curation.value = facts.get("curation", UNSTATED)
+            deid = facts.get("deidentification", UNSTATED)
+            deid = deid if isinstance(deid, str) else tuple(deid)
+            if deid not in [value for _label, value in self.deidentification.options]:
+                self.deidentification.options = [*self.deidentification.options, (self._deid_label(deid), deid)]
+            self.deidentification.value = deid
+            self.data_types.value = ", ".join(facts.get("data_types", ()))
+            sites = facts.get("sites", {})
+            self.count.value = int(sites.get("count", 1))
+            self.kinds.value = ", ".join(sites.get("kinds", ()))
+            contributions = sites.get("contributions")
+            self.give_contributions.value = contributions is not None
+            self.contributions = [self._contribution_row(i, c) for i, c in enumerate(contributions or ())]
+            self.requesters = [self._requester_row(i, r) for i, r in enumerate(facts.get("requesters", ()))]
+            self._lay_out_rows()
+            self.count.disabled = bool(self.contributions)
+        self.show_problems([])
+
+    def facts(self) -> dict[str, Any]:
+        """The widgets' facts as a request file's mapping (not validated)."""
+        deid = self.deidentification.value
+        sites: dict[str, Any] = {"count": int(self.count.value), "kinds": _words(self.kinds.value)}
+        if self.give_contributions.value:
+            sites["contributions"] = []
+            for row in self.contributions:
+                entry: dict[str, Any] = {"site": row["site"].value.strip(), "kind": row["kind"].value,
+                                         "images": _number(row["images"].value)}
+                effort = _number(row["curation_effort"].value)
+                if effort is not None:
+                    entry["curation_effort"] = effort
+                sites["contributions"].append(entry)
+        requesters = []
+        for row in self.requesters:
+            entry = {"kind": row["kind"].value, "profit_stage": row["profit_stage"].value,
+                     "sector": row["sector"].value.strip() or UNSTATED, "staff": row["staff"].value.strip() or UNSTATED}
+            if entry["profit_stage"] is None:
+                del entry["profit_stage"]
+            if row["name"].value.strip():
+                entry["name"] = row["name"].value.strip()
+            requesters.append(entry)
+        return {"id": self.id, "title": self.title.value.strip(), "temporality": self.temporality.value,
+                "curation": self.curation.value, "deidentification": deid if isinstance(deid, str) else list(deid),
+                "data_types": _words(self.data_types.value), "sites": sites, "requesters": requesters}
+
+    def show_problems(self, problems: Sequence[Any]) -> None:
+        """Each problem beside the widget of its field (the nearest enclosing one); the rest below."""
+        for error in self.errors.values():
+            error.value = ""
+        texts: dict[str, list[str]] = {}
+        unplaced = []
+        for problem in problems:
+            key = problem_key(problem)
+            target = next((k for k in sorted(self.errors, key=len, reverse=True)
+                           if key == k or key.startswith((k + ".", k + "["))), None)
+            text = f"expected {problem.expected}; found {problem.found}"
+            if target is None:
+                unplaced.append(f"{key or 'request'}: {text}")
+            else:
+                texts.setdefault(target, []).append(text)
+        for key, lines in texts.items():
+            self.errors[key].value = _status("; ".join(lines), error=True)
+        self.general.value = _status("; ".join(unplaced), error=True) if unplaced else ""
+
+    # --- edits -------------------------------------------------------------------------
+
+    @contextmanager
+    def _quietly(self) -> Iterator[None]:
+        previous, self._quiet = self._quiet, True
+        try:
+            yield
+        finally:
+            self._quiet = previous
+
+    def _changed(self, _change: dict | None = None) -> None:
+        if not self._quiet:
+            self.on_change()
+
+    def _on_give_contributions(self, change: dict) -> None:
+        if self._quiet:
+            return
+        with self._quietly():
+            if change["new"]:
+                self.contributions = [self._contribution_row(i, c)
+                                      for i, c in enumerate(self.default_contributions(int(self.count.value)))]
+            else:
+                self.contributions = []
+            self._lay_out_rows()
+            self.count.disabled = bool(self.contributions)
+        self._changed()
+
+    def _add_contribution(self) -> None:
+        with self._quietly():
+            n = len(self.contributions)
+            kind = self.contributions[-1]["kind"].value if self.contributions else SITE_KINDS[0]
+            images = self.contributions[-1]["images"].value if self.contributions else "0"
+            self.contributions.append(self._contribution_row(n, {"site": f"Site {n + 1}", "kind": kind,
+                                                                 "images": _number(images) or 0}))
+            self.count.value = len(self.contributions)
+            self._lay_out_rows()
+        self._changed()
+
+    def _remove_contribution(self, index: int) -> None:
+        if len(self.contributions) < 2:
+            return
+        facts = self.facts()
+        del facts["sites"]["contributions"][index]
+        facts["sites"]["count"] = len(facts["sites"]["contributions"])
+        self._reshow(facts)
+
+    def _add_requester(self) -> None:
+        facts = self.facts()
+        facts["requesters"].append({"kind": "sme", "profit_stage": UNSTATED, "sector": UNSTATED, "staff": UNSTATED})
+        self._reshow(facts)
+
+    def _remove_requester(self, index: int) -> None:
+        if len(self.requesters) < 2:
+            return
+        facts = self.facts()
+        del facts["requesters"][index]
+        self._reshow(facts)
+
+    def _reshow(self, facts: Mapping[str, Any]) -> None:
+        """Rebuild the rows for facts with a row more or fewer, keeping every other edit."""
+        contributions = facts["sites"].get("contributions")
+        shown = {**facts, "sites": {**facts["sites"], "contributions": [
+            {k: v for k, v in c.items() if not isinstance(v, str) or k in ("site", "kind")} | (
+                {"images": 0} if isinstance(c.get("images"), str) or c.get("images") is None else {})
+            for c in contributions] if contributions is not None else None}}
+        self.show(shown)
+        self._changed()
+
+    def profit_stage_for(self, index: int) -> None:
+        """A requester whose kind changed gets a profit stage that fits it (a company: unstated; else null)."""
+        row = self.requesters[index]
+        company = row["kind"].value in COMMERCIAL_KINDS
+        if company and row["profit_stage"].value is None or not company and row["profit_stage"].value is not None:
+            with self._quietly():
+                row["profit_stage"].value = UNSTATED if company else None
+
+
+class SavePanel:
+    """*Save as request*: the scenario written as a request file under a new id, after confirmation to overwrite."""
+
+    def __init__(self, on_save: Callable[[bool], None]):
+        self.id = widgets.Text(description="Request id", placeholder="e.g. scenario-1-curated", continuous_update=True,
+                               style={"description_width": "90px"}, layout=widgets.Layout(width="320px"))
+        self.id.add_class("iv-save-id")
+        self.button = widgets.Button(description="Save as request", button_style="primary",
+                                     layout=widgets.Layout(width="160px"))
+        self.button.add_class("iv-save")
+        self.confirm = widgets.Button(description="Overwrite", button_style="danger", layout=widgets.Layout(width="110px"))
+        self.confirm.add_class("iv-save-confirm")
+        _hide(self.confirm, True)
+        self.status = widgets.HTML()
+        self.status.add_class("iv-save-status")
+        self.button.on_click(lambda _b: on_save(False))
+        self.confirm.on_click(lambda _b: on_save(True))
+        self.id.observe(lambda _c: _hide(self.confirm, True), names="value")
+        self.box = widgets.VBox([widgets.HBox([self.id, self.button, self.confirm]), self.status])
+
+    def said(self, text: str, *, error: bool = False, confirm: bool = False) -> None:
+        _hide(self.confirm, not confirm)
+        self.status.value = _status(text, error=error, colour=None if error else "#1b5e20")
+
+
+# --- the coordinator ---------------------------------------------------------------------
+
+
+class Coordinator:
+    """Decides what to recompute: for a set of changes, every panel that depends on one of them, once, in order.
+
+    The answers come from the state's :class:`Case`, which computes each once; a
+    panel whose inputs are those it last showed is left alone (a new site name
+    does not redraw the tree). ``counts`` says how often each panel was updated.
+    """
+
+    def __init__(self, state: ExplorerState, panels: Mapping[str, Panel],
+                 on_invalid: Callable[[BaseException], None], on_valid: Callable[[bool], None]):
+        self.state, self.panels = state, dict(panels)
+        self.on_invalid, self.on_valid = on_invalid, on_valid
+        self.counts = {name: 0 for name in self.panels}
+        self._shown: dict[str, Any] = {}  # panel -> the inputs it shows
+        self._lock = threading.RLock()
+
+    def forget(self, names: Sequence[str] | None = None) -> None:
+        """These panels (default: all) show nothing valid any more: update them on the next change."""
+        for name in self.panels if names is None else names:
+            self._shown.pop(name, None)
+
+    def changed(self, *what: str) -> None:
+        with self._lock:
+            try:
+                case = self.state.case()
+            except ImagingValueError as exc:
+                self.forget()
+                self.on_invalid(exc)
+                return
+            weights = self.state.weights()
+            weighted = case.weighted(weights) if weights is not None else None
+            self.on_valid(weighted is not None)
+            for name, panel in self.panels.items():
+                if panel.depends.isdisjoint(what):
+                    continue
+                if panel.weighted and weighted is None:
+                    self.forget([name])
+                    continue
+                inputs = panel.inputs(case, weighted)
+                if inputs is not None and name in self._shown and self._shown[name] == inputs:
+                    continue
+                panel.update(case, weighted)
+                self._shown[name] = inputs
+                self.counts[name] += 1
+
+
+# --- the app -----------------------------------------------------------------------------
+
+
+class Explorer:
+    """The live workbook for one data folder: the state, the panels and the coordinator between them.
+
+    Attributes for callers and tests: ``state`` (:class:`ExplorerState`),
+    ``coordinator``, ``panels`` (name -> panel), ``scenario`` (the facts' panel),
+    ``saver`` (*Save as request*), ``sliders`` and ``weight_labels`` (lever id ->
+    widget), ``profile_picker``, ``reset_button``, ``request_picker``,
     ``requester_picker``, ``figures`` (name -> ``FigureWidget``, see
     :data:`FIGURES`), ``path_html``, ``summary``, ``message``, ``split_total``,
     ``split_message``, ``render_button``, ``render_status``, ``app``; the boxes
     ``weighted_box`` (summary and ranking), ``stability_box`` and ``request_box``
     (everything else) are hidden when there is nothing valid to show;
-    ``recompute_count`` counts weight recomputes (for the debounce).
+    ``recompute_count`` counts ranking recomputes (for the debounce).
     """
 
     def __init__(self, data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "../reports",
                  request: str | None = None, debounce: float = DEFAULT_DEBOUNCE, n_samples: int = DEFAULT_SAMPLES,
-                 seed: int = 0, total: float = DEFAULT_TOTAL):
+                 seed: int = 0, total: float = DEFAULT_TOTAL, clock: Any = None):
         self.data_dir = Path(data_dir)
         self.out_dir = Path(out_dir)
         self.n_samples = n_samples
         self.seed = seed
         self.dataset: Dataset = load_dataset(self.data_dir)
         self.entries: dict[str, RequestEntry] = {e.id: e for e in scan_requests(self.dataset)}
+        self.state = ExplorerState(self.dataset, n_samples=n_samples, seed=seed)
         self.profiles = profile_weights(self.dataset)
-        self.recompute_count = 0
         self.render_thread: threading.Thread | None = None
         self._lock = threading.RLock()
         self._quiet = False
-        self._analysis: Analysis | None = None
-        self._ranking: Ranking | None = None
-        self._debouncer = Debouncer(debounce, self._debounced_refresh)
-        self._build_widgets(total)
-        self.app = self._build_layout()
+        self._debouncer = Debouncer(debounce, self._debounced_refresh, clock)
+        self._build(total)
         first = request if request in self.entries else self._first_valid_request()
         with self._quietly():
             self.request_picker.value = first
         self._select_request(first)
 
-    # --- widgets ---------------------------------------------------------------------
+    # --- widgets -------------------------------------------------------------------------
 
-    def _build_widgets(self, total: float) -> None:
+    def _build(self, total: float) -> None:
+        dataset = self.dataset
         self.request_picker = widgets.Dropdown(
-            options=[(rid if e.error is None else f"{rid} (invalid)", rid) for rid, e in self.entries.items()],
-            description="Request", style={"description_width": "70px"}, layout=widgets.Layout(width="340px"))
+            options=self._request_options(), description="Request", style={"description_width": "70px"},
+            layout=widgets.Layout(width="340px"))
         self.request_picker.add_class("iv-request-picker")
         self.requester_picker = widgets.Dropdown(description="Requester", style={"description_width": "80px"},
                                                  layout=widgets.Layout(width="480px"))
@@ -286,33 +796,39 @@ class Explorer:
         self.title = widgets.HTML()
         self.message = widgets.HTML()
         self.message.add_class("iv-message")
-        self._build_lever_controls()
-        self.profile_picker = widgets.Dropdown(
-            options=[("Custom weights", CUSTOM)] + [(p.label, p.name) for p in self.dataset.profiles],
-            value=CUSTOM, description="Stakeholder view", style={"description_width": "150px"},
-            layout=widgets.Layout(width="400px"))
-        self.profile_picker.add_class("iv-profile-picker")
-        self.reset_button = widgets.Button(description="Equal weights", tooltip="Reset every lever to the same weight")
-        self.reset_button.add_class("iv-reset")
-        self.summary = widgets.HTML()
-        self.summary.add_class("iv-summary")
+        self.weights_panel = WeightsPanel(dataset)
+        self.sliders, self.weight_labels = self.weights_panel.sliders, self.weights_panel.labels
+        self.profile_picker, self.reset_button = self.weights_panel.profile_picker, self.weights_panel.reset_button
+        self.scenario = ScenarioPanel(self._on_facts)
+        self.scenario.default_contributions = self._default_contributions
+        self.saver = SavePanel(self.save_request)
         self.figures: dict[str, go.FigureWidget] = {name: new_figure_widget() for name in FIGURES}
-        self.path_html = widgets.HTML()
-        self.path_html.add_class("iv-path")
-        self.split_total = widgets.BoundedFloatText(value=total, min=0.0, max=1e12, step=1000.0,
-                                                    description="Total to share", style={"description_width": "110px"},
-                                                    layout=widgets.Layout(width="300px"))
-        self.split_total.add_class("iv-split-total")
-        self.split_message = widgets.HTML()
-        self.split_message.add_class("iv-split-message")
+        f = self.figures
+        self.panels: dict[str, Panel] = {
+            "ranking": RankingPanel(dataset, f["ranking"]),
+            "changes": ChangesPanel(self.state),
+            "stability": StabilityPanel(dataset, f["stability"]),
+            "tree": TreePanel(dataset, f["tree"]),
+            "agreement": AgreementPanel(dataset),
+            "scores": ScoresPanel(dataset, f["lever_profile"]),
+            "acceptability": FigurePanel(f["acceptability"], "acceptability",
+                                         "Robustness: rank acceptability over sampled weight vectors (uniform)",
+                                         lambda case: views.acceptability_figure(dataset, case.acceptability)),
+            "alignment": FigurePanel(f["alignment"], "alignment", "Stakeholder views: rank of each option",
+                                     lambda case: views.alignment_figure(dataset, case.alignment)),
+            "split": SplitPanel(f["split"], total),
+            "worth": WorthPanelSlot(WorthPanel(dataset, self.data_dir, new_figure_widget, sync_figure, seed=self.seed)),
+        }
+        self.coordinator = Coordinator(self.state, self.panels, self._show_invalid_facts, self._show_valid)
+        self.worth = self.panels["worth"].worth  # type: ignore[attr-defined]
+        ranking, tree, split_panel = self.panels["ranking"], self.panels["tree"], self.panels["split"]
+        self.summary, self.path_html = ranking.summary, tree.path_html  # type: ignore[attr-defined]
+        self.split_total, self.split_message = split_panel.total, split_panel.message  # type: ignore[attr-defined]
         self.render_button = widgets.Button(description="Render board report", button_style="primary",
                                             layout=widgets.Layout(width="220px"))
         self.render_button.add_class("iv-render")
         self.render_status = widgets.HTML()
         self.render_status.add_class("iv-render-status")
-        from .explore_worth import WorthPanel
-
-        self.worth = WorthPanel(self.dataset, self.data_dir, new_figure_widget, sync_figure, seed=self.seed)
 
         self.request_picker.observe(self._on_request, names="value")
         self.requester_picker.observe(self._on_requester, names="value")
@@ -322,60 +838,30 @@ class Explorer:
         self.reset_button.on_click(lambda _button: self.reset())
         self.split_total.observe(self._on_total, names="value")
         self.render_button.on_click(lambda _button: self.render_report())
-
-    def _build_lever_controls(self) -> None:
-        """One slider per lever (raw weight 0 to 1, sent on release) and a label with its normalised share."""
-        self.sliders: dict[str, widgets.FloatSlider] = {}
-        self.weight_labels: dict[str, widgets.HTML] = {}
-        for lever in self.dataset.levers:
-            slider = widgets.FloatSlider(
-                value=1.0 / len(self.dataset.levers), min=0.0, max=1.0, step=0.01, readout_format=".2f",
-                continuous_update=False, description=lever.label, tooltip=lever.question,
-                style={"description_width": "150px"}, layout=widgets.Layout(width="400px"))
-            slider.add_class(f"iv-lever-{lever.id}")
-            label = widgets.HTML(layout=widgets.Layout(width="190px"))
-            label.add_class(f"iv-weight-{lever.id}")
-            self.sliders[lever.id] = slider
-            self.weight_labels[lever.id] = label
-
-    def _figure_box(self, name: str) -> widgets.Box:
-        box = widgets.Box([self.figures[name]], layout=widgets.Layout(width="100%"))
-        box.add_class(f"iv-fig-{name}")
-        return box
-
-    def _section(self, heading: str, *children: widgets.Widget) -> widgets.VBox:
-        return widgets.VBox([widgets.HTML(f"<h3>{html.escape(heading)}</h3>"), *children],
-                            layout=widgets.Layout(width="100%"))
+        self.app = self._build_layout()
 
     def _build_layout(self) -> ExplorerApp:
-        lever_rows = [widgets.HBox([self.sliders[lv], self.weight_labels[lv]]) for lv in self.sliders]
-        self.controls_box = widgets.VBox(
-            [widgets.HTML("<b>Lever weights</b> (normalised share beside each)"), *lever_rows, self.profile_picker,
-             self.reset_button], layout=widgets.Layout(width="620px", min_width="620px"))
-        self.weighted_box = widgets.VBox(
-            [self.summary, self._section("Options ranked under these weights", self._figure_box("ranking"))],
-            layout=widgets.Layout(flex="1 1 600px", min_width="480px"))
-        self.stability_box = self._section("How far each weight can move before the winner changes",
-                                           self._figure_box("stability"))
+        p = self.panels
+        self.controls_box = self.weights_panel.box
+        self.weighted_box = p["ranking"].box
+        self.stability_box = p["stability"].box
+        self.scenario_box = widgets.VBox([self.scenario.box, self.saver.box, p["changes"].box],
+                                         layout=widgets.Layout(flex="1 1 560px", min_width="560px"))
         self.request_box = widgets.VBox([
-            self._section("Decision tree: the recommended option and the path to it",
-                          self._figure_box("tree"), self.path_html),
-            self._section("Each option's score on each lever", self._figure_box("lever_profile")),
-            self._section("Robustness: rank acceptability over sampled weight vectors (uniform)",
-                          self._figure_box("acceptability")),
-            self._section("Stakeholder views: rank of each option", self._figure_box("alignment")),
-            self._section("Sharing the value among sites", self.split_total, self.split_message,
-                          self._figure_box("split")),
-            self._section("What it is worth to the NHS (risk-adjusted NPV)", self.worth.box),
-            self._section("Board report", widgets.HBox([self.render_button, self.render_status])),
+            p["tree"].box, p["agreement"].box, p["scores"].box, p["acceptability"].box, p["alignment"].box,
+            p["split"].box, p["worth"].box,
+            _section("Board report", widgets.HBox([self.render_button, self.render_status])),
         ], layout=widgets.Layout(width="100%"))
         header = widgets.HBox([self.request_picker, self.requester_picker], layout=widgets.Layout(flex_flow="row wrap"))
-        top = widgets.HBox([self.controls_box, self.weighted_box],
+        top = widgets.HBox([self.controls_box, self.scenario_box],
                            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
-        app = ExplorerApp(self, children=[self.title, header, self.message, top, self.stability_box,
-                                          self.request_box], layout=widgets.Layout(width="100%"))
+        app = ExplorerApp(self, children=[self.title, header, self.message, top, self.weighted_box,
+                                          self.stability_box, self.request_box], layout=widgets.Layout(width="100%"))
         app.add_class("iv-explorer")
         return app
+
+    def _request_options(self) -> list[tuple[str, str]]:
+        return [(rid if e.error is None else f"{rid} (invalid)", rid) for rid, e in self.entries.items()]
 
     # --- state -----------------------------------------------------------------------
 
@@ -401,23 +887,34 @@ class Explorer:
 
     @property
     def requester_index(self) -> int:
-        value = self.requester_picker.value
-        return int(value) if value is not None else 0
+        return self.state.requester_index
+
+    @property
+    def recompute_count(self) -> int:
+        return self.panels["ranking"].count  # type: ignore[attr-defined]
 
     def raw_weights(self) -> dict[str, float]:
         """The sliders' values, lever by lever (not normalised)."""
-        return {lever: float(slider.value) for lever, slider in self.sliders.items()}
+        return self.weights_panel.raw()
 
     def weights(self) -> dict[str, float] | None:
         """The normalised weights, or None where every slider is at 0."""
-        try:
-            return normalise_weights(self.raw_weights(), self.dataset.lever_ids)
-        except ParameterError:
-            return None
+        return self.state.weights()
 
     def current_ranking(self) -> tuple[str, ...]:
         """Option ids best first under the current weights; empty when there is no ranking to show."""
-        return self._ranking.order if self._ranking is not None else ()
+        ranking = self.panels["ranking"].ranking  # type: ignore[attr-defined]
+        return ranking.order if ranking is not None else ()
+
+    def _default_contributions(self, count: int) -> list[dict[str, Any]]:
+        """Each site's images and curation effort as the split assumes them, as editable contributions."""
+        try:
+            request = self.state.request()
+        except ImagingValueError:
+            return []
+        sites = site_contributions(self.dataset, request)
+        return [{"site": f"Site {i + 1}", "kind": kind, "images": images}
+                for i, (kind, images) in enumerate(zip(sites.kinds, sites.images))][:max(count, 1)]
 
     # --- event handlers --------------------------------------------------------------
 
@@ -426,29 +923,40 @@ class Explorer:
             self._select_request(change["new"])
 
     def _on_requester(self, change: dict) -> None:
-        if not self._quiet:
-            self._debouncer.cancel()
-            with self._lock:
-                self._update_request_outputs()
-                self._update_weighted_outputs()
+        if self._quiet or change["new"] is None:
+            return
+        self._debouncer.cancel()
+        self.state.set_requester(change["new"])
+        self.coordinator.changed(REQUESTER, WEIGHTS)
 
     def _on_slider(self, change: dict) -> None:
-        self._update_weight_labels()
+        self.state.set_weights(self.raw_weights(), self.profile_picker.value or None)
+        self.weights_panel.update(self.state.weights())
         if self._quiet:
             return
         with self._quietly():
             self.profile_picker.value = CUSTOM
+        self.state.profile = None
         self._debouncer.trigger()
 
     def _on_profile(self, change: dict) -> None:
         if self._quiet or change["new"] == CUSTOM:
             return
         self._move_sliders(self.profiles[change["new"]])
+        self.state.profile = change["new"]
         self.refresh()
 
     def _on_total(self, change: dict) -> None:
-        with self._lock:
-            self._update_split()
+        self.coordinator.changed(TOTAL)
+
+    def _on_facts(self) -> None:
+        """A fact was edited: the scenario's requesters, then every panel that depends on the facts."""
+        for index, _row in enumerate(self.scenario.requesters):
+            self.scenario.profit_stage_for(index)
+        self.state.set_facts(self.scenario.facts())
+        self._show_requesters()
+        self._debouncer.cancel()
+        self.coordinator.changed(FACTS, WEIGHTS)
 
     def _debounced_refresh(self) -> None:
         try:
@@ -474,6 +982,7 @@ class Explorer:
         self._move_sliders({lever: value * scale for lever, value in values.items()})
         with self._quietly():
             self.profile_picker.value = CUSTOM
+        self.state.profile = None
         self.refresh()
 
     def choose_profile(self, name: str) -> None:
@@ -486,13 +995,23 @@ class Explorer:
         self._move_sliders({lever: equal for lever in self.sliders})
         with self._quietly():
             self.profile_picker.value = CUSTOM
+        self.state.profile = None
         self.refresh()
 
     def refresh(self) -> None:
         """Recompute everything that depends on the weights now (cancels a pending debounced recompute)."""
         self._debouncer.cancel()
-        with self._lock:
-            self._update_weighted_outputs()
+        self.state.set_weights(self.raw_weights(), self.state.profile)
+        self.weights_panel.update(self.state.weights())
+        if self.state.facts:
+            self.coordinator.changed(WEIGHTS)
+
+    def set_facts(self, **changes: Any) -> None:
+        """Change facts as the scenario panel would, e.g. ``set_facts(curation="raw")``, and recompute at once."""
+        facts = self.scenario.facts()
+        facts.update(changes)
+        self.scenario.show(facts)
+        self._on_facts()
 
     # --- recomputes --------------------------------------------------------------------
 
@@ -500,47 +1019,67 @@ class Explorer:
         with self._quietly():
             for lever, value in values.items():
                 self.sliders[lever].value = value
-        self._update_weight_labels()
+        self.state.set_weights(self.raw_weights(), self.state.profile)
+        self.weights_panel.update(self.state.weights())
 
-    def _update_weight_labels(self) -> None:
-        normalised = self.weights()
-        for lever in self.dataset.levers:
-            share = "&ndash;" if normalised is None else _percent(normalised[lever.id])
-            self.weight_labels[lever.id].value = f"<span>{html.escape(lever.label)} {share}</span>"
+    def _show_requesters(self) -> None:
+        requesters = self.state.facts.get("requesters") or []
+        options = []
+        for i, requester in enumerate(requesters):
+            name = requester.get("name") or f"{requester.get('kind')} ({requester.get('sector', UNSTATED)})"
+            options.append((f"{i + 1}. {name}" if len(requesters) > 1 else name, i))
+        with self._quietly():
+            if list(self.requester_picker.options) != options:
+                self.requester_picker.options = options
+            self.requester_picker.value = self.state.requester_index if options else None
+        _hide(self.requester_picker, len(requesters) < 2)
+        self.title.value = f"<h2>{html.escape(self.state.facts.get('title') or self.state.saved_id or '')}</h2>"
 
     def _select_request(self, rid: str | None) -> None:
-        """Show a request: its requesters, and every chart; or its validation error."""
+        """Start a scenario from a saved request: its facts, its requesters and every chart; or its error."""
         with self._lock:
+            self._debouncer.cancel()
             entry = self.entries.get(rid) if rid is not None else None
             if entry is None or entry.request is None:
+                self.state.start_from(rid, None)
                 self._show_invalid(rid, entry.error if entry is not None else None)
                 return
-            request = entry.request
-            self.title.value = f"<h2>{html.escape(request.title)}</h2>"
-            with self._quietly():
-                self.requester_picker.options = [(r.label(), i) for i, r in enumerate(request.requesters)]
-                self.requester_picker.value = 0
-            _hide(self.requester_picker, len(request.requesters) < 2)
-            for box in (self.controls_box, self.request_box):
-                _hide(box, False)
+            self.state.start_from(rid, entry.request)
+            self.scenario.show(self.state.facts)
+            self._show_requesters()
             self._show_message("")
-            try:
-                self._update_request_outputs()
-                self._update_weighted_outputs()
-            except ImagingValueError as exc:  # e.g. a request the data's rules cannot score: say so, keep going
-                self._show_invalid(rid, exc)
+            self.coordinator.changed(FACTS, REQUESTER, WEIGHTS, TOTAL)
 
     def _show_invalid(self, rid: str | None, error: BaseException | None) -> None:
         """Say why there is nothing to show (no request files, or a file that fails validation) and hide the rest."""
-        self._analysis = None
-        self._ranking = None
+        self.panels["ranking"].ranking = None  # type: ignore[attr-defined]
         self.title.value = f"<h2>{html.escape(rid or 'No request')}</h2>"
         if error is None:
             text = f"No request files in {self.dataset.requests_dir.name}/ of the data folder."
         else:
             text = f"This request file cannot be used: {_error_text(error)}"
-        self._withdraw((self.requester_picker, self.controls_box, self.weighted_box, self.stability_box,
-                        self.request_box), text)
+        self._withdraw((self.requester_picker, self.controls_box, self.scenario_box, self.weighted_box,
+                        self.stability_box, self.request_box), text)
+
+    def _show_invalid_facts(self, error: BaseException) -> None:
+        """The scenario's facts do not make a valid request: say which, beside each widget, and hide the answers."""
+        self.panels["ranking"].ranking = None  # type: ignore[attr-defined]
+        problems = error.problems if isinstance(error, DataValidationError) else []
+        self.scenario.show_problems(problems)
+        self._withdraw((self.weighted_box, self.stability_box, self.request_box, self.panels["changes"].box),
+                       f"The scenario's facts do not make a valid request: {_error_text(error)}")
+
+    def _show_valid(self, weighted: bool) -> None:
+        self.scenario.show_problems([])
+        for box in (self.controls_box, self.scenario_box, self.request_box):
+            _hide(box, False)
+        if weighted:
+            self._show_message("")
+            for box in (self.weighted_box, self.stability_box, self.panels["changes"].box):
+                _hide(box, False)
+        else:
+            self.panels["ranking"].ranking = None  # type: ignore[attr-defined]
+            self._withdraw((self.weighted_box, self.stability_box, self.panels["changes"].box), ALL_ZERO_MESSAGE)
 
     def _withdraw(self, widgets_: Sequence[widgets.DOMWidget], text: str) -> None:
         """Hide these widgets, then say why: whoever sees the message finds them already gone."""
@@ -550,61 +1089,52 @@ class Explorer:
 
     def _show_message(self, text: str) -> None:
         if text:
-            self.message.value = (f'<div style="color:#a4161a;font-weight:600;padding:6px 0">'
+            self.message.value = (f'<div style="color:{RED};font-weight:600;padding:6px 0">'
                                   f"{html.escape(text)}</div>")
         else:
             self.message.value = ""
 
-    def _update_request_outputs(self) -> None:
-        """The charts that depend on the request and requester only."""
-        entry = self.entry
-        assert entry is not None and entry.request is not None
-        request, index = entry.request, self.requester_index
-        self._analysis = analyse(self.dataset, request, index, None, n_samples=self.n_samples, seed=self.seed)
-        recommendations = recommend(self.dataset, request, index)
-        sync_figure(self.figures["tree"], views.tree_figure(self.dataset, recommendations))
-        self.path_html.value = _path_html(self.dataset, recommendations)
-        sync_figure(self.figures["lever_profile"], views.lever_profile_figure(self.dataset, self._analysis.table))
-        sync_figure(self.figures["acceptability"], views.acceptability_figure(self.dataset, self._analysis.acceptability))
-        sync_figure(self.figures["alignment"], views.alignment_figure(self.dataset, self._analysis.alignment))
-        self._update_split()
-        self.worth.show(request, index)
+    # --- saving the scenario --------------------------------------------------------------
 
-    def _update_weighted_outputs(self) -> None:
-        """The ranking and the weight stability: the charts the sliders move."""
-        self._update_weight_labels()
-        if self._analysis is None:  # no valid request shown
-            return
-        self.recompute_count += 1
-        weights = self.weights()
-        if weights is None:
-            self._ranking = None
-            self._withdraw((self.weighted_box, self.stability_box), ALL_ZERO_MESSAGE)
-            return
-        table = self._analysis.table
-        self._ranking = rank_options(table, weights)
-        result: StabilityResult = stability(table, self._ranking.weights)
-        sync_figure(self.figures["ranking"], views.ranking_figure(self.dataset, self._ranking))
-        sync_figure(self.figures["stability"], views.stability_figure(self.dataset, result))
-        self.summary.value = _summary_html(self.dataset, self._ranking)
-        self._show_message("")
-        for box in (self.weighted_box, self.stability_box):
-            _hide(box, False)
-
-    def _update_split(self) -> None:
-        entry = self.entry
-        if entry is None or entry.request is None:
-            return
+    def save_request(self, overwrite: bool = False) -> Path | None:
+        """Write the scenario as ``requests/<id>.yaml`` (the id typed beside the button); None if not written."""
+        rid = self.saver.id.value.strip()
+        if not rid:
+            self.saver.said("Not saved: type a request id first (lower case, digits, - and _).", error=True)
+            return None
+        facts = self.scenario.facts()
+        header = (f"Saved from the explorer, starting from request {self.state.saved_id}."
+                  if self.state.saved_id else "Saved from the explorer.")
         try:
-            sites, results = split(self.dataset, entry.request, float(self.split_total.value), "all", seed=self.seed)
-        except ImagingValueError as exc:
-            self.split_message.value = f'<span style="color:#a4161a">{html.escape(_error_text(exc))}</span>'
-            return
-        note = (f"{len(sites.sites)} sites. Images and curation effort per site are assumed from "
-                "site_defaults.csv by kind: the request gives no contributions." if sites.assumed
-                else f"{len(sites.sites)} sites, contributions as the request gives them.")
-        self.split_message.value = f"<span>{html.escape(note)} Every rule's shares add up to the total.</span>"
-        sync_figure(self.figures["split"], views.split_figure(results))
+            path = save_request(self.dataset, facts, rid, overwrite=overwrite, header=header)
+        except RequestExistsError as exc:
+            self.saver.said(f"requests/{exc.path.name} exists in the data folder: press Overwrite to replace it, "
+                            "or type another id.", error=True, confirm=True)
+            return None
+        except DataValidationError as exc:
+            problems = [p for p in exc.problems if p.field != "id"]
+            self.scenario.show_problems(problems)
+            id_problems = [p for p in exc.problems if p.field == "id"]
+            reason = (f"the request id {rid!r} is not valid: expected {id_problems[0].expected}" if id_problems
+                      else "some facts are not valid (shown beside each)")
+            self.saver.said(f"Not saved: {reason}. Nothing was written.", error=True)
+            return None
+        except (ImagingValueError, OSError) as exc:
+            self.saver.said(f"Not saved: {_error_text(exc)}. Nothing was written.", error=True)
+            return None
+        self.entries = {e.id: e for e in scan_requests(self.dataset)}
+        entry = self.entries[rid]
+        with self._quietly():
+            self.request_picker.options = self._request_options()
+            self.request_picker.value = rid
+        index = self.state.requester_index
+        self.state.start_from(rid, entry.request)
+        self.state.set_requester(index)
+        self.scenario.show(self.state.facts)
+        self._show_requesters()
+        self.coordinator.changed(FACTS, REQUESTER, WEIGHTS)
+        self.saver.said(f"Saved as requests/{path.name} in the data folder.")
+        return path
 
     # --- the board report -----------------------------------------------------------------
 
@@ -613,6 +1143,9 @@ class Explorer:
         entry = self.entry
         if entry is None or entry.request is None:
             raise ParameterError("request", "a valid request", self.request_picker.value)
+        if self.state.modified:
+            raise ParameterError("request", "the scenario saved as a request first (Save as request)",
+                                 "facts changed since the request was loaded")
         profile = self.profile_picker.value or None
         weights = None if profile else self.weights()
         if profile is None and weights is None:
@@ -664,7 +1197,7 @@ class Explorer:
             return path.name
 
     def _render_said(self, text: str, *, error: bool = False) -> None:
-        colour = "#a4161a" if error else "#1b5e20"
+        colour = RED if error else "#1b5e20"
         self.render_status.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
 
 
@@ -714,7 +1247,7 @@ def explore(data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "
         explorer = Explorer(data_dir, out_dir=out_dir, request=request, debounce=debounce, n_samples=n_samples,
                             seed=seed, total=total)
     except DataValidationError as exc:
-        message = widgets.HTML(f'<div style="color:#a4161a;font-weight:600">The data folder cannot be used: '
+        message = widgets.HTML(f'<div style="color:{RED};font-weight:600">The data folder cannot be used: '
                                f"{html.escape(exc.one_line())}</div>")
         message.add_class("iv-message")
         return message

@@ -36,7 +36,7 @@ from .sharing import TOTAL_RANGE
 from .smaa import check_samples
 from .tree import Recommendation, recommend
 from .agreement import Agreement, agreements
-from .sections import render_section
+from .sections import agreement_results, render_section
 from .terms import term_sheet, term_sheets
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
@@ -264,29 +264,8 @@ class RequestReport:
 
     def agreement(self) -> str:
         """The agreement to sign per requester: terms, national principles and dissent (a Jinja2 template)."""
-        css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
-        blocks = []
-        for index in self.requesters:
-            results = []
-            for a in self.agreements[index]:
-                results.append({
-                    "option": a.option, "label": views.label_of(self.dataset, a.option),
-                    "assumed": ", ".join(f"{k} = {v}" for k, v in a.assumed.items()),
-                    "tree": views.label_of(self.dataset, a.tree_option),
-                    "best": views.label_of(self.dataset, a.best_weighted),
-                    "win_win": views.label_of(self.dataset, a.win_win), "why": a.why,
-                    "terms": [{"term": t.term, "value": f"{t.value:,.0f}" if t.unit == "GBP" else
-                               (f"{t.value:g}" if isinstance(t.value, (int, float)) else t.value),
-                               "unit": "" if t.unit == "text" else t.unit, "set_by": ", ".join(t.set_by),
-                               "rationale": t.rationale, "source": t.source} for t in a.sheet.terms],
-                    "removed": ", ".join(f"{term} ({rule})" for term, rule in a.sheet.removed),
-                    "compliance": [{"principle": c.principle, "status": c.status.replace("_", " "),
-                                    "css": css[c.status], "reason": c.reason, "source": c.source}
-                                   for c in a.compliance],
-                    "dissent": [d.to_dict() | {"prefers": views.label_of(self.dataset, d.prefers)}
-                                for d in a.dissent],
-                })
-            blocks.append({"title": self._label(index), "results": results})
+        blocks = [{"title": self._label(index), "results": agreement_results(self.dataset, self.agreements[index])}
+                  for index in self.requesters]
         return render_section("agreement", blocks=blocks)
 
     def worth(self) -> list:

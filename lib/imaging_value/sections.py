@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["render_section"]
+__all__ = ["render_section", "agreement_results"]
 
 SECTIONS_DIR = Path(__file__).resolve().parent / "templates" / "sections"
 
@@ -26,3 +26,29 @@ def _environment():
 def render_section(name: str, **context: Any) -> str:
     """Render ``templates/sections/<name>.html.j2`` with the context (every value escaped)."""
     return _environment().get_template(f"{name}.html.j2").render(**context)
+
+
+def agreement_results(dataset, agreements) -> list[dict[str, Any]]:
+    """The agreement section's rows for one requester's agreements (one per decision-tree outcome)."""
+    from . import views
+
+    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
+    results = []
+    for a in agreements:
+        results.append({
+            "option": a.option, "label": views.label_of(dataset, a.option),
+            "assumed": ", ".join(f"{k} = {v}" for k, v in a.assumed.items()),
+            "tree": views.label_of(dataset, a.tree_option),
+            "best": views.label_of(dataset, a.best_weighted),
+            "win_win": views.label_of(dataset, a.win_win), "why": a.why,
+            "terms": [{"term": t.term, "value": f"{t.value:,.0f}" if t.unit == "GBP" else
+                       (f"{t.value:g}" if isinstance(t.value, (int, float)) else t.value),
+                       "unit": "" if t.unit == "text" else t.unit, "set_by": ", ".join(t.set_by),
+                       "rationale": t.rationale, "source": t.source} for t in a.sheet.terms],
+            "removed": ", ".join(f"{term} ({rule})" for term, rule in a.sheet.removed),
+            "compliance": [{"principle": c.principle, "status": c.status.replace("_", " "),
+                            "css": css[c.status], "reason": c.reason, "source": c.source}
+                           for c in a.compliance],
+            "dissent": [d.to_dict() | {"prefers": views.label_of(dataset, d.prefers)} for d in a.dissent],
+        })
+    return results

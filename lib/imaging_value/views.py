@@ -286,27 +286,32 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
                     followed[(key, child)] = followed.get((key, child), True) and step.assumed
                     key, node_id = child, branch.next or ""
                     break
-    fig = go.Figure()
+    # traces and annotations gathered first and given to the figure at once (adding them one by one is slow)
+    traces: list[dict] = []
+    annotations: list[dict] = []
     for parent, child, text in edges:
         (x0, y0), (x1, y1) = positions[parent], positions[child]
         on = (parent, child) in followed
         assumed = followed.get((parent, child), False)
-        fig.add_scatter(x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
-                        line=dict(color="#c23b3b" if on else "#c8c8c8", width=4 if on else 1.2,
-                                  dash="dash" if assumed else "solid"))
-        fig.add_annotation(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=plotly_text(text), showarrow=False,
-                           font=dict(size=10, color="#c23b3b" if on else "#888888"), bgcolor="rgba(255,255,255,0.8)")
+        traces.append(dict(type="scatter", x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
+                           line=dict(color="#c23b3b" if on else "#c8c8c8", width=4 if on else 1.2,
+                                     dash="dash" if assumed else "solid")))
+        annotations.append(dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=plotly_text(text), showarrow=False,
+                                font=dict(size=10, color="#c23b3b" if on else "#888888"),
+                                bgcolor="rgba(255,255,255,0.8)"))
     on_path = {child for _, child in followed} | {"root"}
     for kind, symbol, colour in (("question", "circle", "#1b6ca8"), ("option", "square", "#3a9e5c")):
         keys = [k for k in positions if kinds.get(k) == kind]
-        fig.add_scatter(
-            x=[positions[k][0] for k in keys], y=[positions[k][1] for k in keys], mode="markers+text",
+        traces.append(dict(
+            type="scatter", x=[positions[k][0] for k in keys], y=[positions[k][1] for k in keys],
+            mode="markers+text",
             marker=dict(symbol=symbol, size=[16 if k in on_path else 10 for k in keys],
                         color=[colour if k in on_path else "#d9d9d9" for k in keys], line=dict(color=colour, width=1)),
             text=[_wrap(labels[k], 16) if kind == "option" else "" for k in keys],
             textposition="bottom center", textfont=dict(size=9),
             hovertext=[plotly_text(labels[k]) for k in keys], hoverinfo="text",
-            name="question" if kind == "question" else "agreement option")
+            name="question" if kind == "question" else "agreement option"))
+    fig = go.Figure(data=traces, layout=dict(annotations=annotations))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[min(y for _, y in positions.values()) - 0.9, 0.4])
     return _layout(fig, title, height=470)
