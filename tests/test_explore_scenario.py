@@ -1,0 +1,268 @@
+"""The scenario panel in process: facts as widgets, every answer following, what changed, save as request."""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+import yaml
+
+from imaging_value import load_dataset, load_request
+from imaging_value.agreement import agreements
+from imaging_value.explore import Explorer
+from imaging_value.scenario import facts_of, validate_facts
+from imaging_value.scoring import rank_options, score_options
+
+ROOT = Path(__file__).resolve().parents[1]
+HOSTILE = '<img src=x onerror="alert(1)">'
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory) -> Path:
+    target = tmp_path_factory.mktemp("scenario") / "data"
+    shutil.copytree(ROOT / "data" / "samples", target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def shared(data: Path) -> Explorer:
+    return Explorer(data, out_dir=data.parent / "reports", n_samples=2000)
+
+
+@pytest.fixture()
+def explorer(shared: Explorer) -> Explorer:
+    """Back on scenario-1 as saved, requester 0, equal weights."""
+    shared.request_picker.value = "scenario-2"
+    shared.request_picker.value = "scenario-1"
+    shared.reset()
+    shared.saver.id.value = ""
+    return shared
+
+
+def term_row(page: str, term: str) -> tuple[str, str] | None:
+    """(value, set by) of a term in the agreement panel's term table."""
+    match = re.search(rf"<tr><td><code>{term}</code></td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>", page)
+    return (match.group(1), match.group(2)) if match else None
+
+
+def test_each_fact_widget_is_labelled_as_the_request_file_spells_the_field(explorer: Explorer):
+    s = explorer.scenario
+    labels = [w.description for w in (s.title, s.temporality, s.curation, s.deidentification, s.data_types,
+                                      s.count, s.kinds)]
+    assert labels == ["Title", "Temporality", "Curation", "Deidentification", "Data types", "Count", "Kinds"]
+    assert [s.requesters[0][k].description for k in ("kind", "profit_stage", "sector", "staff", "name")] == [
+        "Kind", "Profit stage", "Sector", "Staff", "Name"]
+    assert "unstated" in s.temporality.options and "unstated" in s.curation.options
+    assert "unstated" in [value for _label, value in s.deidentification.options]
+    assert "unstated" in [value for _label, value in s.requesters[0]["profit_stage"].options]
+    assert explorer.state.facts == facts_of(load_request("scenario-1", explorer.dataset))
+
+
+def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say(explorer: Explorer):
+    """A profit-generating SME asking for retrospective data: the tree asks about curation."""
+    explorer.request_picker.value = "scenario-3"
+    explorer.scenario.temporality.value = "retrospective"
+    explorer.scenario.curation.value = "raw"
+    path = explorer.path_html.value
+    assert "Recommended: <b>Cost-recovery access licence</b>" in path
+    assert "Is the data raw, cleaned or expert-curated? <b>raw</b>" in path
+    assert "(assumed)" not in path  # every fact the tree asks about is now stated
+    dataset = explorer.dataset
+    request = validate_facts(explorer.state.facts)
+    expected = agreements(dataset, request, 0)[0]
+    panel = explorer.panels["agreement"].html.value
+    assert f"<b>{html.escape(dataset.option(expected.option).label)}</b>" in panel
+    assert expected.tree_option == "cost_recovery_access"
+
+    explorer.scenario.curation.value = "curated"
+    path = explorer.path_html.value
+    assert "Recommended: <b>Scale-up licence</b>" in path
+    assert "Is the data raw, cleaned or expert-curated? <b>curated</b>" in path
+    panel = explorer.panels["agreement"].html.value
+    assert "<b>Scale-up licence</b> (<code>scale_up_licence</code>)" in panel
+    assert term_row(panel, "exclusivity_months") == ("6", "template")  # the template's, no rule removes it
+
+
+def test_raw_data_carries_no_exclusivity_and_curated_data_may(explorer: Explorer):
+    """A pre-profit SME gets SME incubation either way; its exclusivity follows the term rule on raw data."""
+    explorer.scenario.temporality.value = "retrospective"
+    explorer.scenario.requesters[0]["profit_stage"].value = "pre_profit"
+    explorer.scenario.curation.value = "curated"
+    panel = explorer.panels["agreement"].html.value
+    assert "<b>SME incubation</b> (<code>sme_incubation</code>)" in panel
+    assert term_row(panel, "exclusivity_months") == ("12", "template")
+    explorer.scenario.curation.value = "raw"
+    panel = explorer.panels["agreement"].html.value
+    assert term_row(panel, "exclusivity_months") == ("0", "template, no-exclusivity-raw-or-unstated")
+    assert term_row(panel, "exclusivity_field") is None  # the rule drops the field of use with the months
+    assert "Dropped from the template by the term rules: exclusivity_field (no-exclusivity-raw-or-unstated)" in panel
+    changes = explorer.panels["changes"].html.value
+    assert "Term rule no-exclusivity-raw-or-unstated now fires" not in changes  # the saved request's curation is
+    # unstated, so the rule fired there too; the branch and the adjustments differ
+    assert "Adjustment raw-fair-fee" in changes and "now applies" in changes
+
+
+def test_every_answer_follows_a_change_of_requester_kind(explorer: Explorer):
+    dataset = explorer.dataset
+    row = explorer.scenario.requesters[0]
+    row["kind"].value = "university"
+    assert row["profit_stage"].value is None  # a university has no profit stage
+    request = validate_facts(explorer.state.facts)
+    assert request.requesters[0].kind == "university"
+    assert explorer.current_ranking() == rank_options(score_options(dataset, request, 0)).order
+    assert "Recommended: <b>Open research access</b>" in explorer.path_html.value
+    panel = explorer.panels["agreement"].html.value
+    assert term_row(panel, "consent_to_commercialise") is not None
+    assert term_row(panel, "access_fee") is None
+    scores = explorer.panels["scores"].adjustments.value
+    assert "univ-no-fees" in scores
+    changes = explorer.panels["changes"].html.value
+    assert "The decision tree now recommends Open research access" in changes
+    assert "Term rule non-commercial-consent-to-commercialise now fires" in changes
+
+
+def test_a_weight_change_redraws_only_what_the_weights_move(explorer: Explorer):
+    counts = dict(explorer.coordinator.counts)
+    explorer.set_weights({"clinical": 1})
+    moved = {name for name, n in explorer.coordinator.counts.items() if n != counts[name]}
+    assert moved == {"ranking", "stability", "agreement", "changes"}
+    counts = dict(explorer.coordinator.counts)
+    explorer.scenario.title.value = "A new title"  # a fact that no chart is drawn from
+    moved = {name for name, n in explorer.coordinator.counts.items() if n != counts[name]}
+    assert "tree" not in moved and "acceptability" not in moved and "ranking" not in moved
+    assert explorer.title.value == "<h2>A new title</h2>"
+    counts = dict(explorer.coordinator.counts)
+    explorer.scenario.curation.value = "raw"  # one fact change: every panel it touches, once
+    assert all(explorer.coordinator.counts[name] - counts[name] <= 1 for name in counts)
+    assert explorer.coordinator.counts["scores"] == counts["scores"] + 1
+
+
+def test_sites_can_be_added_removed_and_edited(explorer: Explorer):
+    s = explorer.scenario
+    s.count.value = 3
+    s.give_contributions.value = True
+    assert len(s.contributions) == 3 and s.count.disabled
+    assert [row["kind"].value for row in s.contributions] == ["large_trust", "district_general", "large_trust"]
+    s.contributions[1]["images"].value = "9000"
+    s.contributions[1]["curation_effort"].value = "2"
+    s.contributions[0]["site"].value = "Trust A"
+    s.add_site.click()
+    assert len(s.contributions) == 4 and s.count.value == 4
+    s.contributions[3]["remove"].click()
+    s.contributions[2]["remove"].click()
+    assert s.count.value == 2
+    sites = explorer.state.facts["sites"]
+    assert sites["count"] == 2
+    assert sites["contributions"][0]["site"] == "Trust A"
+    assert sites["contributions"][1] == {"site": "Site 2", "kind": "district_general", "images": 9000.0,
+                                         "curation_effort": 2.0}
+    assert "2 sites, contributions as the request gives them" in explorer.split_message.value
+    assert list(explorer.figures["split"].data[0].x) == ["Trust A", "Site 2"]
+
+
+def test_requesters_can_be_added_and_removed(explorer: Explorer):
+    s = explorer.scenario
+    assert explorer.requester_picker.layout.display == "none"
+    s.add_requester.click()
+    assert len(s.requesters) == 2 and explorer.requester_picker.layout.display != "none"
+    s.requesters[1]["kind"].value = "multinational"
+    s.requesters[1]["sector"].value = "pharma"
+    explorer.requester_picker.value = 1
+    assert explorer.state.requester_index == 1
+    assert "Requester 2 is new" in explorer.panels["changes"].html.value
+    request = validate_facts(explorer.state.facts)
+    assert explorer.current_ranking() == rank_options(score_options(explorer.dataset, request, 1)).order
+    s.requesters[0]["remove"].click()
+    assert len(s.requesters) == 1 and explorer.state.requester_index == 0
+    assert explorer.state.facts["requesters"][0]["kind"] == "multinational"
+    assert s.requesters[0]["remove"].disabled  # a request needs at least one requester
+
+
+def test_invalid_facts_are_shown_beside_their_widget_and_the_answers_withdrawn(explorer: Explorer):
+    s = explorer.scenario
+    s.data_types.value = ""
+    assert "at least 1 item" in s.errors["data_types"].value and "found []" in s.errors["data_types"].value
+    assert explorer.request_box.layout.display == "none" and explorer.current_ranking() == ()
+    assert "facts do not make a valid request" in explorer.message.value and "data_types" in explorer.message.value
+    s.data_types.value = "CT"
+    assert s.errors["data_types"].value == ""
+    assert explorer.request_box.layout.display != "none" and explorer.current_ranking() != ()
+    s.requesters[0]["staff"].value = ""  # left empty: unstated, as a request file may leave it out
+    assert explorer.state.facts["requesters"][0]["staff"] == "unstated"
+    s.kinds.value = "large_trust, hospice"
+    assert "hospice" in s.errors["sites.kinds"].value
+    s.kinds.value = ""
+    assert s.errors["sites.kinds"].value == "" and explorer.current_ranking() != ()
+
+
+def test_save_as_request_writes_a_file_that_loads_back(explorer: Explorer, data: Path):
+    explorer.scenario.curation.value = "curated"
+    explorer.saver.id.value = "scenario-1-curated-test"
+    explorer.saver.button.click()
+    path = data / "requests" / "scenario-1-curated-test.yaml"
+    assert "Saved as requests/scenario-1-curated-test.yaml" in explorer.saver.status.value
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Saved from the explorer, starting from request scenario-1.\n")
+    assert "\ncuration: curated".ljust(33) + "# raw | cleaned | curated | unstated\n" in text
+    saved = load_request("scenario-1-curated-test", load_dataset(data))
+    assert saved.curation == "curated" and saved.id == "scenario-1-curated-test"
+    assert explorer.request_picker.value == "scenario-1-curated-test"
+    assert "nothing has changed yet" in explorer.panels["changes"].html.value
+    assert not explorer.state.modified
+
+
+def test_saving_over_an_existing_file_needs_confirmation(explorer: Explorer, data: Path):
+    target = data / "requests" / "scenario-2.yaml"
+    before = target.read_bytes()
+    explorer.scenario.curation.value = "raw"
+    explorer.saver.id.value = "scenario-2"
+    explorer.saver.button.click()
+    assert target.read_bytes() == before
+    assert "scenario-2.yaml exists" in explorer.saver.status.value
+    assert explorer.saver.confirm.layout.display != "none"
+    explorer.saver.id.value = "scenario-2b"  # typing another id withdraws the offer
+    assert explorer.saver.confirm.layout.display == "none"
+    explorer.saver.id.value = "scenario-2"
+    explorer.saver.button.click()
+    explorer.saver.confirm.click()
+    assert load_request("scenario-2", load_dataset(data)).title == load_request("scenario-1", explorer.dataset).title
+    shutil.copy(ROOT / "data" / "samples" / "requests" / "scenario-2.yaml", target)  # put the copy back
+
+
+def test_nothing_is_written_for_invalid_facts_or_a_bad_id(explorer: Explorer, data: Path):
+    before = sorted(p.name for p in (data / "requests").iterdir())
+    explorer.scenario.requesters[0]["name"].value = "Still valid"
+    explorer.saver.id.value = "Not An Id"
+    explorer.saver.button.click()
+    assert "not valid" in explorer.saver.status.value and "Nothing was written" in explorer.saver.status.value
+    explorer.scenario.count.value = 0
+    explorer.saver.id.value = "zero-sites"
+    explorer.saver.button.click()
+    assert "Nothing was written" in explorer.saver.status.value
+    assert "greater than or equal to 1" in explorer.scenario.errors["sites.count"].value
+    assert sorted(p.name for p in (data / "requests").iterdir()) == before
+
+
+def test_hostile_text_in_a_title_or_site_name_is_escaped(explorer: Explorer):
+    explorer.scenario.title.value = HOSTILE
+    assert HOSTILE not in explorer.title.value and html.escape(HOSTILE) in explorer.title.value
+    explorer.scenario.give_contributions.value = True
+    explorer.scenario.contributions[0]["site"].value = HOSTILE
+    shown = [explorer.title.value, explorer.split_message.value, explorer.panels["changes"].html.value,
+             explorer.panels["agreement"].html.value, explorer.path_html.value]
+    assert not any("<img" in text for text in shown)
+    assert html.escape(HOSTILE) in explorer.figures["split"].data[0].x  # category labels go into SVG text escaped
+    explorer.saver.id.value = "hostile-scenario"
+    explorer.saver.button.click()
+    saved = yaml.safe_load((explorer.dataset.requests_dir / "hostile-scenario.yaml").read_text(encoding="utf-8"))
+    assert saved["title"] == HOSTILE and saved["sites"]["contributions"][0]["site"] == HOSTILE
+
+
+def test_the_render_button_asks_for_a_saved_request_when_facts_changed(explorer: Explorer):
+    explorer.scenario.curation.value = "raw"
+    explorer.render_button.click()
+    assert explorer.render_thread is None or not explorer.render_thread.is_alive()
+    assert "Save as request" in explorer.render_status.value
