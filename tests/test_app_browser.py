@@ -8,10 +8,12 @@ nothing into the work tree except the screenshot ``reports/explore-app.png``.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import socket
 import subprocess
+import sys
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -20,6 +22,7 @@ import pytest
 from imaging_value import load_dataset, load_request
 from imaging_value.app import HOST, NOTEBOOK, start, stop, wait_until_serving
 from imaging_value.scoring import rank_options, score_options
+from imaging_value.tree import recommend
 from imaging_value.views import label_of
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -218,6 +221,97 @@ def test_every_request_stays_on_this_machine(browser_page):
     assert any(u.startswith("ws://") for u in urls)  # the kernel connection was seen
     outside = [u for u in urls if not (u.startswith(("data:", "blob:")) or urlparse(u).hostname in LOOPBACK)]
     assert outside == []
+
+
+HOSTILE = '<img src=x onerror="document.body.dataset.pwned=1">'
+
+
+def wait_for_run(page, before: int) -> int:
+    """Wait until the explorer has finished a recompute after ``before`` (its run count, kept in .iv-stamp)."""
+    handle = page.wait_for_function(
+        """n => { const s = document.querySelector('.iv-stamp span');
+                  const r = s ? Number(s.dataset.runs) : 0; return r > n ? r : 0; }""", arg=before, timeout=30_000)
+    return int(handle.json_value())
+
+
+def runs(page) -> int:
+    return int(page.evaluate("() => { const s = document.querySelector('.iv-stamp span'); "
+                             "return s ? Number(s.dataset.runs) : 0; }"))
+
+
+def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site):
+    page = browser_page
+    page.locator(".iv-request-picker select").select_option("scenario-1")
+    page.wait_for_function("() => document.querySelector('.iv-fact-temporality select').value !== ''")
+    assert page.locator(".iv-fact-temporality select").input_value() == "retrospective"
+    labels = page.eval_on_selector_all(".iv-scenario .widget-label", "els => els.map(e => e.textContent.trim())")
+    for label in ("Title", "Temporality", "Curation", "Deidentification", "Data types", "Count", "Kinds", "Kind",
+                  "Profit stage", "Sector", "Staff", "Name"):
+        assert label in labels, (label, labels)
+    assert "Is the data retrospective" in page.inner_text(".iv-path")
+    before = runs(page)
+    page.locator(".iv-fact-temporality select").select_option("prospective")
+    wait_for_run(page, before)
+    page.wait_for_function("() => document.querySelector('.iv-path').innerText.includes('prospective')")
+    path = page.inner_text(".iv-path")
+    assert "Is the data retrospective (it exists already) or prospective (collected for this request)? prospective" \
+        in " ".join(path.split())
+    page.wait_for_function("() => document.querySelector('.iv-changes li') !== null")
+    assert "(was retrospective)" in page.inner_text(".iv-changes")
+    (ROOT / "reports").mkdir(exist_ok=True)
+    page.screenshot(path=str(ROOT / "reports" / "explore-scenario.png"), full_page=False)
+
+    page.locator(".iv-save-id input").fill("scenario-1-prospective")
+    page.locator("button.iv-save").click()
+    page.wait_for_function("() => /Saved as|Not saved|exists/.test(document.querySelector('.iv-save-status').innerText)")
+    assert "Saved as requests/scenario-1-prospective.yaml" in page.inner_text(".iv-save-status")
+    saved = site / "data" / "samples" / "requests" / "scenario-1-prospective.yaml"
+    assert saved.is_file()
+    assert "temporality: prospective" in saved.read_text(encoding="utf-8")
+    command = Path(sys.executable).with_name("imaging-value")
+    result = subprocess.run([str(command), "recommend", "scenario-1-prospective", "--data",
+                             str(site / "data" / "samples"), "--json"], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    answer = json.loads(result.stdout)
+    dataset = load_dataset(site / "data" / "samples")
+    expected = recommend(dataset, load_request("scenario-1-prospective", dataset), 0)
+    assert answer["request"] == "scenario-1-prospective"
+    assert [r["option"] for r in answer["recommendations"]] == [rec.option for rec in expected]
+    assert all(r["path"][0]["answer"] == "prospective" for r in answer["recommendations"])
+
+    page.locator("button.iv-save").click()  # the same id again: not overwritten without confirmation
+    page.wait_for_function("() => document.querySelector('.iv-save-status').innerText.includes('exists')")
+    assert page.locator("button.iv-save-confirm").is_visible()
+
+
+def test_hostile_text_in_a_title_or_site_name_is_escaped(browser_page):
+    page = browser_page
+    title = page.locator(".iv-fact-title input")
+    before = runs(page)
+    title.fill(HOSTILE)
+    title.press("Enter")
+    wait_for_run(page, before)
+    page.wait_for_function("t => document.querySelector('.iv-explorer h2').innerText === t", arg=HOSTILE)
+    count = page.locator(".iv-fact-sites-count input")
+    before = runs(page)
+    count.fill("2")  # two sites: every site's name is a tick on the split chart
+    count.press("Enter")
+    wait_for_run(page, before)
+    before = runs(page)
+    page.locator(".iv-fact-contributions input[type=checkbox]").check()
+    wait_for_run(page, before)
+    site_name = page.locator(".iv-fact-sites-contributions-0-site input")
+    before = runs(page)
+    site_name.fill(HOSTILE)
+    site_name.press("Enter")
+    wait_for_run(page, before)
+    ticks = "() => [...document.querySelectorAll('.iv-fig-split g.xtick text')].map(e => e.textContent)"
+    try:
+        page.wait_for_function(f"t => ({ticks})().includes(t)", arg=HOSTILE, timeout=20_000)
+    except Exception:
+        raise AssertionError(page.evaluate(ticks)) from None
+    assert page.locator("img[src='x']").count() == 0
+    assert page.evaluate("() => document.body.dataset.pwned === undefined")
 
 
 def test_idle_kernels_are_culled(site: Path, browser_page):

@@ -54,6 +54,11 @@ def label_texts(explorer: Explorer) -> dict[str, str]:
     return {lever: label.value for lever, label in explorer.weight_labels.items()}
 
 
+def test_a_new_explorer_shows_the_weight_shares_at_once(samples):
+    fresh = Explorer(samples, n_samples=200)
+    assert "Clinical 20%" in fresh.weight_labels["clinical"].value
+
+
 def test_weight_labels_show_the_normalised_shares(explorer: Explorer):
     assert all(f"{lever_label} 20%" in label_texts(explorer)[lever] for lever, lever_label in
                ((lv.id, lv.label) for lv in explorer.dataset.levers))

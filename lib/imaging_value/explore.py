@@ -710,6 +710,8 @@ class Coordinator:
         self.state, self.panels = state, dict(panels)
         self.on_invalid, self.on_valid = on_invalid, on_valid
         self.counts = {name: 0 for name in self.panels}
+        self.runs = 0
+        self.after: Callable[[int], None] | None = None  # called at the end of every run, with the run count
         self._shown: dict[str, Any] = {}  # panel -> the inputs it shows
         self._lock = threading.RLock()
 
@@ -721,26 +723,34 @@ class Coordinator:
     def changed(self, *what: str) -> None:
         with self._lock:
             try:
-                case = self.state.case()
-            except ImagingValueError as exc:
-                self.forget()
-                self.on_invalid(exc)
-                return
-            weights = self.state.weights()
-            weighted = case.weighted(weights) if weights is not None else None
-            self.on_valid(weighted is not None)
-            for name, panel in self.panels.items():
-                if panel.depends.isdisjoint(what):
-                    continue
-                if panel.weighted and weighted is None:
-                    self.forget([name])
-                    continue
-                inputs = panel.inputs(case, weighted)
-                if inputs is not None and name in self._shown and self._shown[name] == inputs:
-                    continue
-                panel.update(case, weighted)
-                self._shown[name] = inputs
-                self.counts[name] += 1
+                self._run(what)
+            finally:
+                self.runs += 1
+                if self.after is not None:
+                    self.after(self.runs)
+
+    def _run(self, what: tuple[str, ...]) -> None:
+        try:
+            case = self.state.case()
+        except ImagingValueError as exc:
+            self.forget()
+            self.on_invalid(exc)
+            return
+        weights = self.state.weights()
+        weighted = case.weighted(weights) if weights is not None else None
+        self.on_valid(weighted is not None)
+        for name, panel in self.panels.items():
+            if panel.depends.isdisjoint(what):
+                continue
+            if panel.weighted and weighted is None:
+                self.forget([name])
+                continue
+            inputs = panel.inputs(case, weighted)
+            if inputs is not None and name in self._shown and self._shown[name] == inputs:
+                continue
+            panel.update(case, weighted)
+            self._shown[name] = inputs
+            self.counts[name] += 1
 
 
 # --- the app -----------------------------------------------------------------------------
@@ -777,6 +787,8 @@ class Explorer:
         self._quiet = False
         self._debouncer = Debouncer(debounce, self._debounced_refresh, clock)
         self._build(total)
+        self.state.set_weights(self.raw_weights())
+        self.weights_panel.update(self.state.weights())
         first = request if request in self.entries else self._first_valid_request()
         with self._quietly():
             self.request_picker.value = first
@@ -821,6 +833,9 @@ class Explorer:
         }
         self.coordinator = Coordinator(self.state, self.panels, self._show_invalid_facts, self._show_valid)
         self.worth = self.panels["worth"].worth  # type: ignore[attr-defined]
+        self.stamp = widgets.HTML(layout=widgets.Layout(display="none"))  # the coordinator's run count, for
+        self.stamp.add_class("iv-stamp")  # browser tests and the latency bench: it changes after every panel has
+        self.coordinator.after = self._stamp  # been updated
         ranking, tree, split_panel = self.panels["ranking"], self.panels["tree"], self.panels["split"]
         self.summary, self.path_html = ranking.summary, tree.path_html  # type: ignore[attr-defined]
         self.split_total, self.split_message = split_panel.total, split_panel.message  # type: ignore[attr-defined]
@@ -856,7 +871,8 @@ class Explorer:
         top = widgets.HBox([self.controls_box, self.scenario_box],
                            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
         app = ExplorerApp(self, children=[self.title, header, self.message, top, self.weighted_box,
-                                          self.stability_box, self.request_box], layout=widgets.Layout(width="100%"))
+                                          self.stability_box, self.request_box, self.stamp],
+                          layout=widgets.Layout(width="100%"))
         app.add_class("iv-explorer")
         return app
 
@@ -945,6 +961,9 @@ class Explorer:
         self._move_sliders(self.profiles[change["new"]])
         self.state.profile = change["new"]
         self.refresh()
+
+    def _stamp(self, runs: int) -> None:
+        self.stamp.value = f'<span data-runs="{runs}">{runs}</span>'
 
     def _on_total(self, change: dict) -> None:
         self.coordinator.changed(TOTAL)
