@@ -259,7 +259,7 @@ def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site
     page.wait_for_function("() => document.querySelector('.iv-changes li') !== null")
     assert "(was retrospective)" in page.inner_text(".iv-changes")
     (ROOT / "reports").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "reports" / "explore-scenario.png"), full_page=False)
+    page.screenshot(path=str(ROOT / "reports" / "explore-scenario.png"), full_page=True)  # the tree path too
 
     page.locator(".iv-save-id input").fill("scenario-1-prospective")
     page.locator("button.iv-save").click()

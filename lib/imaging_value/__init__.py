@@ -26,6 +26,7 @@ from .tree import Recommendation, Step, recommend
 from .terms import Term, TermSheet, term_sheet, term_sheets
 from .agreement import Agreement, PrincipleStatus, agreements
 from .valuation import OptionValue, simulate, value_option
+from .scenario import RequestExistsError, facts_of, request_text, save_request, validate_facts, what_changed
 
 try:
     __version__ = version("imaging-value")
@@ -33,6 +34,12 @@ except PackageNotFoundError:  # running from a source tree that was not installe
     __version__ = "0+unknown"
 
 __all__ = [
+    "RequestExistsError",
+    "facts_of",
+    "request_text",
+    "save_request",
+    "validate_facts",
+    "what_changed",
     "__version__",
     "Dataset",
     "RequestEntry",
