@@ -32,11 +32,13 @@ COMMENTS: dict[str, str] = {
     "id": "lower case, digits, - and _; must match the file name",
     "temporality": "retrospective | prospective | unstated",
     "curation": "raw | cleaned | curated | unstated",
-    "deidentification": "list of anonymised, pseudonymised; or the word unstated",
-    "sites.count": "at least 1",
+    "deidentification": "a non-empty list of anonymised, pseudonymised; or the word unstated",
+    "sites.count": "a whole number from 1 to 10,000 (not true/false)",
     "sites.kinds": "any of large_trust, district_general, academic; one per site\n"
-                   "(as many as count) when each site's kind is known",
+                   "(as many as count) when each site's kind is known; with\n"
+                   "contributions, only kinds the contributing sites have",
     "sites.contributions": "optional: one entry per site (for sharing value among sites)",
+    "sites.contributions.first": "images 0 to 1e12; no thousands commas",
     "requesters": "one or more; each is evaluated on its own",
     "requesters.kind": "university | charity | sme | multinational",
     "requesters.profit_stage": "pre_profit | profit_generating | unstated (sme, multinational); null otherwise",
@@ -121,9 +123,9 @@ def request_text(facts: Mapping[str, Any], *, header: str = "") -> str:
                 lines += _line("  ", f"{key}: {_scalar(sites[key])}", f"sites.{key}")
         if sites.get("contributions") is not None:
             lines += _line("  ", "contributions:", "sites.contributions")
-            for entry in sites["contributions"]:
+            for i, entry in enumerate(sites["contributions"]):
                 ordered = {k: entry[k] for k in _CONTRIBUTION_KEYS if entry.get(k) is not None}
-                lines.append(f"    - {_scalar(ordered)}")
+                lines += _line("    ", f"- {_scalar(ordered)}", "sites.contributions.first" if i == 0 else None)
     requesters = facts.get("requesters")
     if isinstance(requesters, (list, tuple)):
         lines += _line("", "requesters:", "requesters")
