@@ -117,7 +117,7 @@ def test_every_answer_follows_a_change_of_requester_kind(explorer: Explorer):
     panel = explorer.panels["agreement"].html.value
     assert term_row(panel, "consent_to_commercialise") is not None
     assert term_row(panel, "access_fee") is None
-    scores = explorer.panels["scores"].adjustments.value
+    scores = explorer.panels["scores"].note.value
     assert "univ-no-fees" in scores
     changes = explorer.panels["changes"].html.value
     assert "The decision tree now recommends Open research access" in changes

@@ -88,6 +88,16 @@ def _status(text: str, *, error: bool = False, colour: str | None = None, css: s
                           colour=colour or (RED if error else "inherit"))
 
 
+@contextmanager
+def _quietly(owner: Any) -> Iterator[None]:
+    """Set ``owner._quiet`` while widgets are changed, so their observers do not react."""
+    previous, owner._quiet = owner._quiet, True
+    try:
+        yield
+    finally:
+        owner._quiet = previous
+
+
 def _figure_box(figure: go.FigureWidget, name: str) -> widgets.Box:
     box = widgets.Box([figure], layout=widgets.Layout(width="100%"))
     box.add_class(f"iv-fig-{name}")
@@ -167,80 +177,49 @@ class StabilityPanel(Panel):
         sync_figure(self.figure, views.stability_figure(self.dataset, weighted.stability))
 
 
-class TreePanel(Panel):
-    depends = frozenset({FACTS, REQUESTER})
-
-    def __init__(self, dataset: Dataset, figure: go.FigureWidget):
-        self.dataset, self.figure = dataset, figure
-        self.path_html = widgets.HTML()
-        self.path_html.add_class("iv-path")
-        self.box = _section("Decision tree: the recommended option and the path to it", _figure_box(figure, "tree"),
-                            self.path_html)
-
-    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
-        return case.recommendations
-
-    def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        sync_figure(self.figure, views.tree_figure(self.dataset, case.recommendations))
-        self.path_html.value = _path_html(self.dataset, case.recommendations)
-
-
-class AgreementPanel(Panel):
-    """The agreement to sign: the term sheet after the term rules, and each national principle's status."""
+class HtmlPanel(Panel):
+    """Text that also depends on the weights: the agreement to sign, and what changed."""
 
     depends = frozenset({FACTS, REQUESTER, WEIGHTS})
     weighted = True
 
-    def __init__(self, dataset: Dataset):
-        self.dataset = dataset
+    def __init__(self, css: str, heading: str | None, make: Callable[[Case, WeightedCase], str]):
+        self.make = make
         self.html = widgets.HTML()
-        self.html.add_class("iv-agreement")
-        self.box = widgets.VBox([self.html], layout=widgets.Layout(width="100%"))
+        self.html.add_class(css)
+        self.box = (_section(heading, self.html) if heading else
+                    widgets.VBox([self.html], layout=widgets.Layout(width="100%")))
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
         assert weighted is not None
-        requester = case.request.requesters[case.requester_index]
-        self.html.value = render_section("agreement", blocks=[{
-            "title": requester.label(), "results": agreement_results(self.dataset, weighted.agreements)}])
-
-
-class ScoresPanel(Panel):
-    """Each option's score on each lever, and the adjustments to the base scores that fired."""
-
-    depends = frozenset({FACTS, REQUESTER})
-
-    def __init__(self, dataset: Dataset, figure: go.FigureWidget):
-        self.dataset, self.figure = dataset, figure
-        self.adjustments = widgets.HTML()
-        self.adjustments.add_class("iv-adjustments")
-        self.box = _section("Each option's score on each lever", _figure_box(figure, "lever_profile"),
-                            self.adjustments)
-
-    def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
-        return _table_key(case), tuple(case.table.fired["id"])
-
-    def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        sync_figure(self.figure, views.lever_profile_figure(self.dataset, case.table))
-        rows = [{"id": r.id, "option": views.label_of(self.dataset, r.option),
-                 "lever": views.label_of(self.dataset, r.lever), "delta": f"{r.delta:+g}", "rationale": r.rationale}
-                for r in case.table.fired.itertuples()]
-        self.adjustments.value = render_section("explorer_adjustments", rows=rows)
+        self.html.value = self.make(case, weighted)
 
 
 class FigurePanel(Panel):
-    """A chart that depends on the facts and requester only."""
+    """A chart, and optionally a note below it, drawn from the facts and requester only.
+
+    ``draw`` makes the figure and ``note`` the note's HTML from the case; ``key`` gives
+    what they are drawn from, so the same inputs are not drawn again.
+    """
 
     depends = frozenset({FACTS, REQUESTER})
 
-    def __init__(self, figure: go.FigureWidget, name: str, heading: str, draw: Callable[[Case], go.Figure]):
-        self.figure, self.draw = figure, draw
-        self.box = _section(heading, _figure_box(figure, name))
+    def __init__(self, figure: go.FigureWidget, name: str, heading: str, draw: Callable[[Case], go.Figure],
+                 key: Callable[[Case], Any] = _table_key, note: Callable[[Case], str] | None = None,
+                 note_class: str = ""):
+        self.figure, self.draw, self.key, self.make_note = figure, draw, key, note
+        self.note = widgets.HTML()
+        if note_class:
+            self.note.add_class(note_class)
+        self.box = _section(heading, _figure_box(figure, name), *([self.note] if note is not None else []))
 
     def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
-        return _table_key(case)
+        return self.key(case)
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
         sync_figure(self.figure, self.draw(case))
+        if self.make_note is not None:
+            self.note.value = self.make_note(case)
 
 
 class WorthPanelSlot(Panel):
@@ -286,25 +265,6 @@ class SplitPanel(Panel):
                 else f"{len(sites.sites)} sites, contributions as the request gives them.")
         self.message.value = _status(f"{note} Every rule's shares add up to the total.")
         sync_figure(self.figure, views.split_figure(results))
-
-
-class ChangesPanel(Panel):
-    """What changed against the saved request the scenario started from, as a few sentences."""
-
-    depends = frozenset({FACTS, REQUESTER, WEIGHTS})
-    weighted = True
-
-    def __init__(self, state: ExplorerState):
-        self.state = state
-        self.html = widgets.HTML()
-        self.html.add_class("iv-changes")
-        self.box = _section("What changed", self.html)
-
-    def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        assert weighted is not None
-        modified = self.state.modified
-        self.html.value = render_section("explorer_changes", saved=self.state.saved_id, modified=modified,
-                                         sentences=weighted.changes if modified else [])
 
 
 class WeightsPanel:
@@ -594,13 +554,8 @@ class ScenarioPanel:
 
     # --- edits -------------------------------------------------------------------------
 
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
-        previous, self._quiet = self._quiet, True
-        try:
-            yield
-        finally:
-            self._quiet = previous
+    def _quietly(self) -> Any:
+        return _quietly(self)
 
     def _changed(self, _change: dict | None = None) -> None:
         if not self._quiet:
@@ -818,11 +773,19 @@ class Explorer:
         f = self.figures
         self.panels: dict[str, Panel] = {
             "ranking": RankingPanel(dataset, f["ranking"]),
-            "changes": ChangesPanel(self.state),
+            "changes": HtmlPanel("iv-changes", "What changed", self._changes_html),
             "stability": StabilityPanel(dataset, f["stability"]),
-            "tree": TreePanel(dataset, f["tree"]),
-            "agreement": AgreementPanel(dataset),
-            "scores": ScoresPanel(dataset, f["lever_profile"]),
+            "tree": FigurePanel(f["tree"], "tree", "Decision tree: the recommended option and the path to it",
+                                lambda case: views.tree_figure(dataset, case.recommendations),
+                                key=lambda case: case.recommendations,
+                                note=lambda case: _path_html(dataset, case.recommendations), note_class="iv-path"),
+            "agreement": HtmlPanel("iv-agreement", None, lambda case, weighted: render_section("agreement", blocks=[{
+                "title": case.request.requesters[case.requester_index].label(),
+                "results": agreement_results(dataset, weighted.agreements)}])),
+            "scores": FigurePanel(f["lever_profile"], "lever_profile", "Each option's score on each lever",
+                                  lambda case: views.lever_profile_figure(dataset, case.table),
+                                  key=lambda case: (_table_key(case), tuple(case.table.fired["id"])),
+                                  note=lambda case: _adjustments_html(dataset, case), note_class="iv-adjustments"),
             "acceptability": FigurePanel(f["acceptability"], "acceptability",
                                          "Robustness: rank acceptability over sampled weight vectors (uniform)",
                                          lambda case: views.acceptability_figure(dataset, case.acceptability)),
@@ -837,7 +800,7 @@ class Explorer:
         self.stamp.add_class("iv-stamp")  # browser tests and the latency bench: it changes after every panel has
         self.coordinator.after = self._stamp  # been updated
         ranking, tree, split_panel = self.panels["ranking"], self.panels["tree"], self.panels["split"]
-        self.summary, self.path_html = ranking.summary, tree.path_html  # type: ignore[attr-defined]
+        self.summary, self.path_html = ranking.summary, tree.note  # type: ignore[attr-defined]
         self.split_total, self.split_message = split_panel.total, split_panel.message  # type: ignore[attr-defined]
         self.render_button = widgets.Button(description="Render board report", button_style="primary",
                                             layout=widgets.Layout(width="220px"))
@@ -881,14 +844,9 @@ class Explorer:
 
     # --- state -----------------------------------------------------------------------
 
-    @contextmanager
-    def _quietly(self) -> Iterator[None]:
+    def _quietly(self) -> Any:
         """Change widgets without their observers starting recomputes."""
-        previous, self._quiet = self._quiet, True
-        try:
-            yield
-        finally:
-            self._quiet = previous
+        return _quietly(self)
 
     def _first_valid_request(self) -> str | None:
         for rid, entry in self.entries.items():
@@ -961,6 +919,12 @@ class Explorer:
         self._move_sliders(self.profiles[change["new"]])
         self.state.profile = change["new"]
         self.refresh()
+
+    def _changes_html(self, case: Case, weighted: WeightedCase) -> str:
+        """What changed against the saved request the scenario started from, as a few sentences."""
+        modified = self.state.modified
+        return render_section("explorer_changes", saved=self.state.saved_id, modified=modified,
+                              sentences=weighted.changes if modified else [])
 
     def _stamp(self, runs: int) -> None:
         self.stamp.value = f'<span data-runs="{runs}">{runs}</span>'
@@ -1234,6 +1198,13 @@ def _summary_html(dataset: Dataset, ranking: Ranking) -> str:
                   f"({float(ranking.totals.loc[runner]):.2f}, {gap:.2f} behind)")
     return (f'<p class="iv-winner" data-option="{html.escape(winner)}">Best under these weights: '
             f"<b>{html.escape(views.label_of(dataset, winner))}</b> ({score:.2f} of 10){second}.</p>")
+
+
+def _adjustments_html(dataset: Dataset, case: Case) -> str:
+    """The adjustments to the base scores that fired for the case's request and requester."""
+    rows = [{"id": r.id, "option": views.label_of(dataset, r.option), "lever": views.label_of(dataset, r.lever),
+             "delta": f"{r.delta:+g}", "rationale": r.rationale} for r in case.table.fired.itertuples()]
+    return render_section("explorer_adjustments", rows=rows)
 
 
 def _path_html(dataset: Dataset, recommendations: list[Recommendation]) -> str:
