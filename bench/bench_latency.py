@@ -17,10 +17,10 @@ Run: ``.venv/bin/python bench/bench_latency.py [--moves N] [--skip-browser]``
     recomputed and redrawn through the coordinator), median over 20 changes.
 (d) in the browser, a fact: the same switch made in the page's Temporality
     dropdown; the clock runs, in the page, from the dropdown's change event to
-    the first animation frame after the explorer's run stamp (a hidden widget
-    updated after every panel has been sent) has changed and the tree chart
-    has been redrawn: every answer drawn. Median and range over 20 changes;
-    target <= 400 ms. Fact changes are not debounced.
+    the tree chart redrawn, and to the first animation frame after the
+    explorer's run stamp (a hidden widget updated after every panel, the
+    valuation's last, has been sent) has changed: every answer drawn. Median
+    and range over 20 changes each; target <= 400 ms. Facts are not debounced.
 """
 
 from __future__ import annotations
