@@ -40,7 +40,7 @@ from .data import Dataset, RequestEntry, load_dataset, scan_requests
 from .explore_worth import WorthPanel
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .live import PLOTLY_BUNDLE_ENV, Debouncer, new_figure_widget, sync_figure
-from .scenario import RequestExistsError, facts_of, problem_key, save_request
+from .scenario import RequestExistsError, problem_key, save_request
 from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, SITE_KINDS, UNSTATED
 from .scoring import Ranking
 from .sections import agreement_results, render_section
