@@ -1,21 +1,43 @@
 # Two commands for a fresh machine: `make report` and `make test`.
-# Each creates .venv and installs the package on first use.
+# Each creates .venv and installs the locked dependencies and the package on first use.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
+# Exact versions and hashes of every dependency, for Python 3.11 on Linux (`make lock` remakes it).
+LOCK := requirements.lock
+# uv installs the lock (bootstrapped into the venv from the package index); INSTALLER=pip forces pip.
+INSTALLER ?= uv
 DATA ?= data/samples
 OUT ?= reports
 JOBS ?=
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test bench app notebook-outputs clean
+.PHONY: report test bench bench-setup lock app notebook-outputs clean
 
-$(STAMP): pyproject.toml
+# The lock's packages with their hashes checked, then the package itself (editable, nothing more).
+# uv is tried first; where it cannot be installed, pip does the same from the same lock.
+$(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[test]'
+	@if [ "$(INSTALLER)" = uv ] && $(BIN)/python -m pip install --quiet --disable-pip-version-check uv; then \
+	  echo "installing $(LOCK) with uv"; \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK) && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
+	else \
+	  echo "installing $(LOCK) with pip"; \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --require-hashes -r $(LOCK) && \
+	  $(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .; \
+	fi
 	touch $(STAMP)
+
+# After changing the dependencies in pyproject.toml: remake the lock, then commit it with
+# pyproject.toml and environment.yml (tests/test_lock.py checks the three agree). Versions already
+# locked are kept where they still fit; `make lock UPGRADE=1` moves every package to its newest release.
+lock:
+	[ -x $(BIN)/uv ] || { $(PYTHON) -m venv $(VENV) && $(BIN)/python -m pip install --quiet uv; }
+	$(BIN)/uv pip compile pyproject.toml --extra test --generate-hashes --python-version 3.11 \
+	  --python-platform linux $(if $(UPGRADE),--upgrade) --quiet -o $(LOCK)
 
 # Debian's chromium, for the browser tests (never a browser download of the test tool's own).
 $(CHROMIUM):
@@ -32,10 +54,15 @@ test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest --nbval-lax tests notebooks
 
 bench: $(STAMP) $(CHROMIUM)
+	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/run.py
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_latency.py
 	$(BIN)/python bench/bench_valuation.py
+
+# First `make report` on a clean clone: the old unlocked pip install against the lock with uv.
+bench-setup:
+	$(PYTHON) bench/bench_setup.py
 
 # The explorer as a local web app (Voila on 127.0.0.1 only; PORT=8866 by default).
 app: $(STAMP)

@@ -31,7 +31,9 @@ def test_environment_yml_matches_pyproject():
     declared = project["dependencies"] + project["optional-dependencies"]["test"]
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
-    assert _requirement_set(declared) == _requirement_set(p for p in pip if p != "-e .")
+    declared, listed = _requirement_set(declared), _requirement_set(p for p in pip if p != "-e .")
+    assert declared == listed, (f"environment.yml's pip list differs from pyproject.toml: only in pyproject.toml: "
+                                f"{sorted(declared - listed)}; only in environment.yml: {sorted(listed - declared)}")
 
 
 def test_readme_gives_the_two_commands():

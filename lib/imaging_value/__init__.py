@@ -5,100 +5,122 @@ the agreement options, follow the decision tree, check national guidance,
 give each option its concrete terms (term sheets), reconcile them into one
 agreement to sign per requester, and (in the analytics modules) test how robust the answer is and share the
 value among contributing sites.
+
+Every public name is imported from its module on first use (PEP 562), so a
+command that only ranks options never pays for pandas, scipy or plotly.
+To export a new name, add it to ``_EXPORTS`` (name -> module); ``__all__``
+follows from it.
 """
 
-from importlib.metadata import PackageNotFoundError, version
+from __future__ import annotations
 
-from .alignment import AlignmentResult, stakeholder_alignment
-from .appraisal import RequesterValue, appraise, value_answer
-from .assumptions import ValuationSpec, load_assumptions
-from .analysis import Analysis, SiteContributions, analyse, site_contributions, split, worth_curve
-from .data import Dataset, RequestEntry, load_dataset, load_request, scan_requests
-from .errors import DataValidationError, ImagingValueError, ParameterError, Problem
-from .guidance import Flag, GuidanceCheck, check_guidance, flags_by_option
-from .portfolio import Finding, data_quality_findings, exemplar_recommendations, portfolio_summary
-from .schema import Option, Project, Request, Requester
-from .sharing import SplitResult, WorthCurve, split_all, split_value
-from .smaa import SmaaResult, smaa
-from .stability import StabilityResult, weight_stability
-from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
-from .tree import Recommendation, Step, recommend
-from .terms import Term, TermSheet, term_sheet, term_sheets
-from .agreement import Agreement, PrincipleStatus, agreements
-from .valuation import OptionValue, simulate, value_option
-from .scenario import RequestExistsError, facts_of, request_text, save_request, validate_facts, what_changed
+import importlib
+import sys
+from types import ModuleType
+from typing import Any
 
-try:
-    __version__ = version("imaging-value")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+# public name -> the module of this package that defines it
+_EXPORTS: dict[str, str] = {
+    "Dataset": "data",
+    "RequestEntry": "data",
+    "load_dataset": "data",
+    "load_request": "data",
+    "scan_requests": "data",
+    "ImagingValueError": "errors",
+    "DataValidationError": "errors",
+    "ParameterError": "errors",
+    "Problem": "errors",
+    "Option": "schema",
+    "Project": "schema",
+    "Request": "schema",
+    "Requester": "schema",
+    "ScoreTable": "scoring",
+    "Ranking": "scoring",
+    "score_options": "scoring",
+    "normalise_weights": "scoring",
+    "rank_options": "scoring",
+    "Recommendation": "tree",
+    "Step": "tree",
+    "recommend": "tree",
+    "Flag": "guidance",
+    "GuidanceCheck": "guidance",
+    "check_guidance": "guidance",
+    "flags_by_option": "guidance",
+    "Finding": "portfolio",
+    "portfolio_summary": "portfolio",
+    "data_quality_findings": "portfolio",
+    "exemplar_recommendations": "portfolio",
+    "Analysis": "analysis",
+    "analyse": "analysis",
+    "SmaaResult": "smaa",
+    "smaa": "smaa",
+    "StabilityResult": "stability",
+    "weight_stability": "stability",
+    "AlignmentResult": "alignment",
+    "stakeholder_alignment": "alignment",
+    "SplitResult": "sharing",
+    "WorthCurve": "sharing",
+    "split_value": "sharing",
+    "split_all": "sharing",
+    "SiteContributions": "analysis",
+    "site_contributions": "analysis",
+    "split": "analysis",
+    "worth_curve": "analysis",
+    "Term": "terms",
+    "TermSheet": "terms",
+    "term_sheet": "terms",
+    "term_sheets": "terms",
+    "Agreement": "agreement",
+    "PrincipleStatus": "agreement",
+    "agreements": "agreement",
+    "ValuationSpec": "assumptions",
+    "load_assumptions": "assumptions",
+    "RequesterValue": "appraisal",
+    "appraise": "appraisal",
+    "value_answer": "appraisal",
+    "OptionValue": "valuation",
+    "simulate": "valuation",
+    "value_option": "valuation",
+}
 
-__all__ = [
-    "RequestExistsError",
-    "facts_of",
-    "request_text",
-    "save_request",
-    "validate_facts",
-    "what_changed",
-    "__version__",
-    "Dataset",
-    "RequestEntry",
-    "load_dataset",
-    "load_request",
-    "scan_requests",
-    "ImagingValueError",
-    "DataValidationError",
-    "ParameterError",
-    "Problem",
-    "Option",
-    "Project",
-    "Request",
-    "Requester",
-    "ScoreTable",
-    "Ranking",
-    "score_options",
-    "normalise_weights",
-    "rank_options",
-    "Recommendation",
-    "Step",
-    "recommend",
-    "Flag",
-    "GuidanceCheck",
-    "check_guidance",
-    "flags_by_option",
-    "Finding",
-    "portfolio_summary",
-    "data_quality_findings",
-    "exemplar_recommendations",
-    "Analysis",
-    "analyse",
-    "SmaaResult",
-    "smaa",
-    "StabilityResult",
-    "weight_stability",
-    "AlignmentResult",
-    "stakeholder_alignment",
-    "SplitResult",
-    "WorthCurve",
-    "split_value",
-    "split_all",
-    "SiteContributions",
-    "site_contributions",
-    "split",
-    "worth_curve",
-    "Term",
-    "TermSheet",
-    "term_sheet",
-    "term_sheets",
-    "Agreement",
-    "PrincipleStatus",
-    "agreements",
-    "ValuationSpec",
-    "load_assumptions",
-    "RequesterValue",
-    "appraise",
-    "value_answer",
-    "OptionValue",
-    "simulate",
-    "value_option",
-]
+__all__ = ["__version__", *_EXPORTS]
+
+
+def _package_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("imaging-value")
+    except PackageNotFoundError:  # running from a source tree that was not installed
+        return "0+unknown"
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        value: Any = _package_version()
+    elif name in _EXPORTS:
+        value = getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    else:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    globals()[name] = value  # resolved once
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
+class _Package(ModuleType):
+    """Keeps a public function that shares its module's name (``smaa``) from being hidden by the module.
+
+    Importing a submodule sets it as an attribute of the package; with eager imports the
+    ``from .smaa import smaa`` line then rebound the name to the function, and this keeps that so.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, ModuleType) and _EXPORTS.get(name) == name and hasattr(value, name):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package

@@ -102,9 +102,8 @@ def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float]
         for option_id in ranking.order:
             rows.append({
                 "option": option_id,
-                "score": round(float(ranking.totals[option_id]), 6),
-                "lever_scores": {lever: float(ranking.table.scores.loc[option_id, lever])
-                                 for lever in dataset.lever_ids},
+                "score": round(ranking.total(option_id), 6),
+                "lever_scores": {lever: ranking.table.score(option_id, lever) for lever in dataset.lever_ids},
                 "exclusivity_months": exclusivity[option_id],
                 "flags": [flag.to_dict() for flag in flags[option_id]],
             })

@@ -13,20 +13,13 @@ from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import __version__
-from .answers import (
-    acceptability_answer,
-    alignment_answer,
-    portfolio_answer,
-    profiles_answer,
-    rank_answer,
-    recommend_answer,
-    split_answer,
-    stability_answer,
-)
 from .data import DEFAULT_DATA_DIR, load_dataset, load_request
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .safetext import printable, printable_json
-from .scoring import parse_weights
+from .lockfile import lock_digest, version_text
+
+# Heavy modules (pandas, scipy, plotly, papermill, nbconvert) are imported inside the
+# commands that need them, so `--help` and `rank` start quickly.
 
 __all__ = ["main"]
 
@@ -81,7 +74,8 @@ def _add_value(sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
-    parser.add_argument("--version", action="version", version=f"imaging-value {__version__}")
+    parser.add_argument("--version", action="version",
+                        version=f"imaging-value {version_text(__version__, lock_digest())}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("portfolio", help="the exemplar projects and their summary")
@@ -288,6 +282,10 @@ def _text_value(answer: dict) -> str:
 
 
 def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .answers import (acceptability_answer, alignment_answer, portfolio_answer, profiles_answer, rank_answer,
+                          recommend_answer, split_answer, stability_answer)
+    from .scoring import parse_weights
+
     dataset = load_dataset(args.data)
     if args.command == "portfolio":
         return portfolio_answer(dataset), _text_portfolio
@@ -325,6 +323,7 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 def _terms(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
     from .answers import terms_answer
+    from .scoring import parse_weights
 
     weights = parse_weights(args.weights) if args.weights is not None else None
     return terms_answer(dataset, request, weights, args.profile, args.requester)

@@ -12,11 +12,15 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-import pandas as pd
 
 from .assumptions import FILE_NAME, ValuationSpec, load_assumptions
 from .errors import DataValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["value_scores", "apply_value_lever", "lever_comparison", "switched_on", "LEVER", "SEED"]
 
@@ -58,22 +62,26 @@ def apply_value_lever(dataset, request, requester_index: int, table, spec: Valua
 
     from .appraisal import appraise_requester
 
+    from .scoring import frozen_array
+
     value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False, shares=False)
     scores = value_scores({v.option: v.mean for v in value.options})
-    new = table.scores.copy()
+    new = np.array(table.score_values, dtype=float)
+    lever = table.levers.index(LEVER)
     rows = []
     for option, score in scores.items():
-        delta = score - float(new.loc[option, LEVER])
-        new.loc[option, LEVER] = score
+        row = table.options.index(option)
+        delta = score - float(new[row, lever])
+        new[row, lever] = score
         rows.append({"id": "commercial-from-value", "option": option, "lever": LEVER, "delta": delta,
                      "rationale": "Commercial lever scored from expected NHS value (valuation.yaml switch)."})
-    fired = pd.concat([table.fired, pd.DataFrame(rows)], ignore_index=True) if len(table.fired) else \
-        pd.DataFrame(rows, columns=table.fired.columns)
-    return replace(table, scores=new, fired=fired)
+    return replace(table, score_values=frozen_array(new), fired_rows=table.fired_rows + tuple(rows))
 
 
 def lever_comparison(dataset, spec: ValuationSpec, request, requester_index: int) -> pd.DataFrame:
     """Both commercial scores side by side: option, judgement (base table and adjustments), from_value, in_use."""
+    import pandas as pd
+
     from .appraisal import appraise_requester
     from .scoring import score_options
 

@@ -28,6 +28,7 @@ from .data import Dataset, file_digest, load_dataset, load_request, scan_request
 from .errors import DataValidationError, ParameterError
 from .limits import MAX_TOTAL
 from .guidance import GuidanceCheck, check_guidance
+from .lockfile import LOCK_FILE, lock_digest, project_root, version_text
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .safetext import plotly_text
@@ -98,8 +99,10 @@ def show(*items: Any) -> None:
             display(item)
 
 
-def project_root() -> Path:
-    return Path(__file__).resolve().parents[2]
+def _lock_note() -> str:
+    """The package version beside the lock file's digest (the full digest on hover)."""
+    digest = lock_digest()
+    return f'<span title="{_e(LOCK_FILE)} sha256 {_e(digest or "none")}">{_e(version_text(__version__, digest))}</span>'
 
 
 def _git_commit() -> str:
@@ -134,7 +137,7 @@ def _header(title: str, parameters: Mapping[str, Any], digests: Mapping[str, str
     files = "".join(f'<tr><td>{_e(name)}</td><td><code title="sha256 {_e(d)}">{_e(d[:16])}</code></td></tr>'
                     for name, d in digests.items())
     return (f"{STYLE}<h1>{_e(title)}</h1>"
-            f'<p class="iv-muted">Rendered {_e(_now())} by imaging-value {_e(__version__)}, git commit '
+            f'<p class="iv-muted">Rendered {_e(_now())} by imaging-value {_lock_note()}, git commit '
             f"{_e(_git_commit())}.</p>"
             f"<details open><summary><b>Parameters</b></summary><table>{params}</table></details>"
             f"<details><summary><b>Input files (sha256)</b></summary><table><tr><th>file</th><th>digest</th></tr>"

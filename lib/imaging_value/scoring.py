@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Mapping
+from functools import cached_property
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
-import pandas as pd
 
 from .conditions import facts_for, holds
 from .data import Dataset
@@ -21,6 +21,9 @@ from .errors import ParameterError
 from .limits import MAX_WEIGHT
 from .smaa import comparable
 from .schema import Request, Requester
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights",
            "requester_at"]
@@ -34,23 +37,62 @@ def requester_at(request: Request, index: int) -> Requester:
     return request.requesters[index]
 
 
+def _frame(values: np.ndarray, options: tuple[str, ...], levers: tuple[str, ...]) -> "pd.DataFrame":
+    import pandas as pd
+
+    return pd.DataFrame(values, index=pd.Index(options, name="option"), columns=pd.Index(levers, name="lever"))
+
+
+def frozen_array(values: np.ndarray) -> np.ndarray:
+    """The array, made read-only (a score table's arrays never change once built)."""
+    values.flags.writeable = False
+    return values
+
+
 @dataclass(frozen=True)
 class ScoreTable:
-    """Every option's score on every lever for one (request, requester), with the working."""
+    """Every option's score on every lever for one (request, requester), with the working.
+
+    The arithmetic is held as arrays (options x levers, in ``options`` and ``levers`` order);
+    the tables a report shows (``base``, ``fired``, ``scores``, ``rationale``) are pandas frames
+    built from them on first use, so ranking from the command line never loads pandas.
+    """
 
     request_id: str
     requester_index: int
     requester: Requester
     options: tuple[str, ...]
     levers: tuple[str, ...]
-    base: pd.DataFrame  # options x levers, from base_scores.csv
-    fired: pd.DataFrame  # the adjustments that applied: id, option, lever, delta, rationale
-    scores: pd.DataFrame  # options x levers, base + adjustments, clipped to 0..10
-    rationale: pd.DataFrame  # options x levers, the base score's one-line rationale
+    base_values: np.ndarray  # options x levers, from base_scores.csv
+    fired_rows: tuple[dict, ...]  # the adjustments that applied: id, option, lever, delta, rationale
+    score_values: np.ndarray  # options x levers, base + adjustments, clipped to 0..10
+    notes: np.ndarray  # options x levers, the base score's one-line rationale
 
     @property
     def matrix(self) -> np.ndarray:
-        return self.scores.to_numpy(dtype=float)
+        """The final scores, options x levers (read-only)."""
+        return self.score_values
+
+    def score(self, option: str, lever: str) -> float:
+        return float(self.score_values[self.options.index(option), self.levers.index(lever)])
+
+    @cached_property
+    def base(self) -> "pd.DataFrame":
+        return _frame(self.base_values, self.options, self.levers)
+
+    @cached_property
+    def fired(self) -> "pd.DataFrame":
+        import pandas as pd
+
+        return pd.DataFrame(list(self.fired_rows), columns=["id", "option", "lever", "delta", "rationale"])
+
+    @cached_property
+    def scores(self) -> "pd.DataFrame":
+        return _frame(self.score_values, self.options, self.levers)
+
+    @cached_property
+    def rationale(self) -> "pd.DataFrame":
+        return _frame(self.notes, self.options, self.levers)
 
 
 def score_options(dataset: Dataset, request: Request, requester_index: int = 0) -> ScoreTable:
@@ -65,21 +107,17 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
         base_values[row[cell.option], col[cell.lever]] = cell.score
         notes[row[cell.option], col[cell.lever]] = cell.rationale
     facts = facts_for(request, requester)
-    fired_rows = [
+    fired_rows = tuple(
         {"id": adj.id, "option": adj.option, "lever": adj.lever, "delta": adj.delta, "rationale": adj.rationale}
         for adj in dataset.adjustments
         if holds(adj.condition(), facts)
-    ]
+    )
     values = base_values.copy()
     for fired_row in fired_rows:
         values[row[fired_row["option"]], col[fired_row["lever"]]] += fired_row["delta"]
-    index = pd.Index(options, name="option")
-    columns = pd.Index(levers, name="lever")
-    base = pd.DataFrame(base_values, index=index, columns=columns)
-    rationale = pd.DataFrame(notes, index=index, columns=columns)
-    scores = pd.DataFrame(np.clip(values, SCORE_MIN, SCORE_MAX), index=index, columns=columns)
-    fired = pd.DataFrame(fired_rows, columns=["id", "option", "lever", "delta", "rationale"])
-    table = ScoreTable(request.id, requester_index, requester, options, levers, base, fired, scores, rationale)
+    table = ScoreTable(request.id, requester_index, requester, tuple(options), tuple(levers),
+                       frozen_array(base_values), fired_rows, frozen_array(np.clip(values, SCORE_MIN, SCORE_MAX)),
+                       frozen_array(notes))
     from .lever_value import apply_value_lever, switched_on  # optional, off by default (valuation.yaml)
 
     spec = switched_on(dataset.root)
@@ -140,15 +178,28 @@ class Ranking:
 
     table: ScoreTable
     weights: dict[str, float]  # normalised
-    contributions: pd.DataFrame  # options x levers: score x weight
-    totals: pd.Series  # option -> weighted score
+    total_values: np.ndarray  # weighted score per option, in table.options order
     order: tuple[str, ...]  # option ids, best first (ties keep the options file's order)
 
     @property
     def winner(self) -> str:
         return self.order[0]
 
-    def frame(self) -> pd.DataFrame:
+    def total(self, option: str) -> float:
+        return float(self.total_values[self.table.options.index(option)])
+
+    @cached_property
+    def contributions(self) -> "pd.DataFrame":
+        """options x levers: score x weight."""
+        w = np.array([self.weights[lever] for lever in self.table.levers])
+        return _frame(self.table.score_values * w, self.table.options, self.table.levers)
+
+    @cached_property
+    def totals(self) -> "pd.Series":
+        """option -> weighted score."""
+        return self.contributions.sum(axis=1)
+
+    def frame(self) -> "pd.DataFrame":
         """One row per option, best first: rank, score and lever scores."""
         frame = self.table.scores.loc[list(self.order)].copy()
         frame.insert(0, "score", self.totals.loc[list(self.order)])
@@ -160,9 +211,8 @@ def rank_options(table: ScoreTable, weights: Mapping[str, float] | None = None) 
     """Rank options by the weighted sum of their lever scores (weights normalised first)."""
     normalised = normalise_weights(weights, table.levers)
     w = np.array([normalised[lever] for lever in table.levers])
-    contributions = table.scores * w
-    totals = contributions.sum(axis=1)
+    totals = (table.score_values * w).sum(axis=1)
     # stable sort on the negated total (rounded, so float noise is no tie-breaker) keeps file order among ties
-    order_idx = np.argsort(-comparable(totals.to_numpy()), kind="stable")
+    order_idx = np.argsort(-comparable(totals), kind="stable")
     order = tuple(table.options[i] for i in order_idx)
-    return Ranking(table, normalised, contributions, totals, order)
+    return Ranking(table, normalised, frozen_array(totals), order)

@@ -28,13 +28,15 @@ import math
 import numbers
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Hashable
+from typing import TYPE_CHECKING, Any, Hashable
 
 import numpy as np
-import pandas as pd
 
 from .errors import ParameterError
 from .limits import MAX_CONCENTRATION, MAX_SAMPLES
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["SmaaResult", "smaa"]
 
@@ -329,6 +331,8 @@ def smaa(
         rank_counts += np.bincount((order * m + rank_offsets).ravel(), minlength=m * m)
         first = order[:, 0] == option_index[:, None]  # (m, size) one-hot of the winner
         winner_weight_sums += first @ w
+
+    import pandas as pd  # here, not at the top: scoring uses this module's comparable() without pandas
 
     counts = rank_counts.reshape(m, m)
     acceptability = pd.DataFrame(

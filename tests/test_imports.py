@@ -1,0 +1,49 @@
+"""The command line starts without the heavy libraries: they load only in the code paths that need them."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+HEAVY = ("pandas", "scipy", "plotly", "papermill", "nbconvert")
+
+
+def _loaded_after(code: str) -> dict:
+    """Run `code` in a fresh interpreter; which heavy top-level packages did it import?"""
+    probe = (f"import sys\n{code}\n"
+             f"print('\\n' + __import__('json').dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(HEAVY)!r})))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_importing_the_cli_loads_no_heavy_library():
+    assert _loaded_after("import imaging_value.cli") == []
+
+
+def test_importing_the_package_loads_no_heavy_library():
+    assert _loaded_after("import imaging_value") == []
+
+
+def test_help_and_rank_load_no_heavy_library():
+    run = "from imaging_value.cli import main\ntry:\n    main({args})\nexcept SystemExit:\n    pass"
+    assert _loaded_after(run.format(args=["--help"])) == []
+    assert _loaded_after(run.format(args=["rank", "scenario-1", "--json"])) == []
+
+
+def test_analytics_still_load_what_they_need():
+    assert "pandas" in _loaded_after("import imaging_value\nimaging_value.smaa")
+
+
+def test_lazy_names_resolve_to_the_same_objects_as_their_modules():
+    import imaging_value
+    import imaging_value.smaa as smaa_module_name  # the package attribute stays the function, as before
+    from imaging_value import scoring, smaa
+
+    assert imaging_value.score_options is scoring.score_options
+    assert smaa is smaa_module_name and callable(smaa)
+    assert sys.modules["imaging_value.smaa"].smaa is smaa
+    assert set(imaging_value.__all__) <= set(dir(imaging_value))
