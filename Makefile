@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed-stamp
 LOCK := requirements.lock
 # uv installs the lock (bootstrapped into the venv from the package index); INSTALLER=pip forces pip.
 INSTALLER ?= uv
+TEST_WORKERS ?= auto
 DATA ?= data/samples
 OUT ?= reports
 JOBS ?=
@@ -50,8 +51,10 @@ report: $(STAMP)
 	$(BIN)/imaging-value report --all --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
 	$(BIN)/imaging-value export --data $(DATA) --out $(OUT)/data
 
+# In parallel (pytest-xdist): one process per core by default; TEST_WORKERS=0 runs them in this one.
+# --dist loadgroup keeps each notebook's cells, and the browser tests, each in one process.
 test: $(STAMP) $(CHROMIUM)
-	$(BIN)/python -m pytest --nbval-lax tests notebooks
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --nbval-lax tests notebooks
 
 bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/bench_cli.py

@@ -1,7 +1,15 @@
-"""Shared fixtures: the sample data, a writable copy of it, and an in-process command-line runner."""
+"""Shared fixtures: the sample data, a writable copy of it, an in-process command-line runner,
+the rendered pack and the browser.
+
+The suite runs in parallel (pytest-xdist; see the conftest.py at the top of the repository for
+which tests are kept in one process). Each test process starts at most one browser, shared by its
+tests. The pack's tests run in one process; should they ever run in several, a lock file still has
+the pack rendered once and shared.
+"""
 
 from __future__ import annotations
 
+import fcntl
 import json
 import shutil
 from dataclasses import dataclass
@@ -15,6 +23,9 @@ from imaging_value.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 XSS_TITLE = "<script>alert(1)</script>"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -55,10 +66,8 @@ def cli(capsys):
     return run
 
 
-@pytest.fixture(scope="session")
-def pack(tmp_path_factory):
+def _render_pack(root: Path) -> Path:
     """The whole pack rendered from a copy of the samples plus a user-added request with a hostile title."""
-    root = tmp_path_factory.mktemp("pack")
     data = root / "data"
     shutil.copytree(SAMPLES, data)
     text = (data / "requests" / "scenario-3.yaml").read_text()
@@ -70,3 +79,38 @@ def pack(tmp_path_factory):
     code = main(["report", "--all", "--data", str(data), "--out", str(out), "--jobs", "2"])
     assert code == 0
     return out
+
+
+@pytest.fixture(scope="session")
+def pack(tmp_path_factory, worker_id):
+    """The rendered pack, rendered once for the whole run and shared by every test process.
+
+    Under xdist each process has its own base temp folder; their common parent holds the pack,
+    and a lock file makes the first process render it while the others wait, then reuse it.
+    """
+    if worker_id == "master":  # not distributed
+        return _render_pack(tmp_path_factory.mktemp("pack"))
+    root = tmp_path_factory.getbasetemp().parent / "shared-pack"
+    root.mkdir(exist_ok=True)
+    done = root / "rendered"
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(root / "data", ignore_errors=True)
+            shutil.rmtree(root / "reports", ignore_errors=True)
+            _render_pack(root)
+            done.touch()
+    return root / "reports"
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, headless, driven by Playwright: one per test process, shared by its tests."""
+    if not CHROMIUM.exists():
+        pytest.skip("needs Debian's chromium at /usr/bin/chromium (make test installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

@@ -25,17 +25,12 @@ from imaging_value.scoring import rank_options, score_options
 from imaging_value.tree import recommend
 from imaging_value.views import label_of
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
 BROKEN_REQUEST = "id: broken\ntitle: Broken\ntemporality: sometimes\n"
 LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-    pytest.mark.timeout(240),
-]
+# one server and one page, driven test after test: all in one test process
+pytestmark = [pytest.mark.xdist_group("explorer-app"), pytest.mark.timeout(240)]
 
 
 def free_port() -> int:
@@ -74,20 +69,17 @@ def server(site: Path):
 
 
 @pytest.fixture(scope="module")
-def browser_page(server):
-    from playwright.sync_api import sync_playwright
-
+def browser_page(browser, server):
     requests: list[str] = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-        page = browser.new_page(viewport={"width": 1400, "height": 1100})
-        page.on("request", lambda request: requests.append(request.url))
-        page.on("websocket", lambda ws: requests.append(ws.url))
-        page.goto(server.url, timeout=90_000)
-        page.wait_for_selector(".iv-fig-ranking svg.main-svg .barlayer path", timeout=90_000)
-        page.requests = requests  # every URL the page asked for, for the network test
-        yield page
-        browser.close()
+    context = browser.new_context(viewport={"width": 1400, "height": 1100})
+    page = context.new_page()
+    page.on("request", lambda request: requests.append(request.url))
+    page.on("websocket", lambda ws: requests.append(ws.url))
+    page.goto(server.url, timeout=90_000)
+    page.wait_for_selector(".iv-fig-ranking svg.main-svg .barlayer path", timeout=90_000)
+    page.requests = requests  # every URL the page asked for, for the network test
+    yield page
+    context.close()
 
 
 @pytest.fixture(scope="module")
@@ -314,7 +306,7 @@ def test_hostile_text_in_a_title_or_site_name_is_escaped(browser_page):
     assert page.evaluate("() => document.body.dataset.pwned === undefined")
 
 
-def test_idle_kernels_are_culled(site: Path, browser_page):
+def test_idle_kernels_are_culled(site: Path, browser_page, browser):
     """A kernel left idle, with its page still open, is shut down (here after 4 s; `make app` waits 15 minutes)."""
     import psutil
 
@@ -338,7 +330,7 @@ def test_idle_kernels_are_culled(site: Path, browser_page):
                         continue
                 return live
 
-            page = browser_page.context.browser.new_page()  # the module's browser; a second tab
+            page = browser.new_page()  # a second tab in the shared browser
             page.goto(running.url, timeout=90_000)
             page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
             with_page = kernels()
