@@ -23,7 +23,7 @@ $(STAMP): $(LOCK) pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	@if [ "$(INSTALLER)" = uv ] && $(BIN)/python -m pip install --quiet --disable-pip-version-check uv; then \
 	  echo "installing $(LOCK) with uv"; \
-	  $(BIN)/uv pip install --quiet --python $(BIN)/python --require-hashes -r $(LOCK) && \
+	  $(BIN)/uv pip install --quiet --python $(BIN)/python --compile-bytecode --require-hashes -r $(LOCK) && \
 	  $(BIN)/uv pip install --quiet --python $(BIN)/python --no-deps -e .; \
 	else \
 	  echo "installing $(LOCK) with pip"; \

@@ -35,7 +35,8 @@ def test_help_and_rank_load_no_heavy_library():
 
 
 def test_analytics_still_load_what_they_need():
-    assert "pandas" in _loaded_after("import imaging_value\nimaging_value.smaa")
+    split = "imaging_value.split_value(10.0, ['a', 'b'], [1, 2], None, 'equal')"
+    assert "pandas" in _loaded_after(f"import imaging_value\n{split}")
 
 
 def test_lazy_names_resolve_to_the_same_objects_as_their_modules():
@@ -47,3 +48,16 @@ def test_lazy_names_resolve_to_the_same_objects_as_their_modules():
     assert smaa is smaa_module_name and callable(smaa)
     assert sys.modules["imaging_value.smaa"].smaa is smaa
     assert set(imaging_value.__all__) <= set(dir(imaging_value))
+
+
+def test_the_fast_yaml_loader_reads_every_sample_file_as_the_pure_python_one_does():
+    import yaml
+
+    from imaging_value.yamlread import read_yaml_text
+
+    files = sorted((ROOT / "data" / "samples").rglob("*.yaml"))
+    assert files
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        data, issues = read_yaml_text(text)
+        assert issues == [] and data == yaml.safe_load(text), path.name

@@ -24,13 +24,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .errors import ParameterError
 from .smaa import check_ids, check_scores, check_weight_vector, comparable, plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["AlignmentResult", "kendall_tau_b", "stakeholder_alignment"]
 
@@ -100,6 +102,8 @@ def stakeholder_alignment(
     ``profiles``: profile name -> weight vector (sequence in lever order, or mapping
     lever -> weight), each non-negative and summing to 1.
     """
+    import pandas as pd  # here, not at the top: the command line ranks options without pandas
+
     option_ids = check_ids(options, "options")
     lever_ids = check_ids(levers, "levers")
     s = check_scores(scores, option_ids, lever_ids)

@@ -12,16 +12,27 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from . import __version__
-from .data import DEFAULT_DATA_DIR, load_dataset, load_request
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .safetext import printable, printable_json
-from .lockfile import lock_digest, version_text
+from .layout import DEFAULT_DATA_DIR, lock_digest, version_text
 
-# Heavy modules (pandas, scipy, plotly, papermill, nbconvert) are imported inside the
-# commands that need them, so `--help` and `rank` start quickly.
+# Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
+# nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
 
 __all__ = ["main"]
+
+
+class _Version(argparse.Action):
+    """--version: the package version beside the lock file's digest (looked up only when asked)."""
+
+    def __init__(self, option_strings, dest=argparse.SUPPRESS, default=argparse.SUPPRESS, help=None):
+        super().__init__(option_strings, dest=dest, default=default, nargs=0, help=help)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        from . import __version__
+
+        print(f"imaging-value {version_text(__version__, lock_digest())}")
+        parser.exit()
 
 
 class _Parser(argparse.ArgumentParser):
@@ -74,8 +85,7 @@ def _add_value(sub: Any) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
-    parser.add_argument("--version", action="version",
-                        version=f"imaging-value {version_text(__version__, lock_digest())}")
+    parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     p = sub.add_parser("portfolio", help="the exemplar projects and their summary")
@@ -284,6 +294,7 @@ def _text_value(answer: dict) -> str:
 def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .answers import (acceptability_answer, alignment_answer, portfolio_answer, profiles_answer, rank_answer,
                           recommend_answer, split_answer, stability_answer)
+    from .data import load_dataset, load_request
     from .scoring import parse_weights
 
     dataset = load_dataset(args.data)
@@ -340,6 +351,7 @@ def _value(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
 
 
 def _report(args: argparse.Namespace) -> int:
+    from .data import load_dataset
     from .render import progress_to_stderr, render_pack
 
     if args.all and args.requests:

@@ -27,6 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DataValidationError, Problem
 from .safetext import brief, printable
+from .layout import DEFAULT_DATA_DIR
 from .schema import (
     FACT_VALUES,
     LEVER_IDS,
@@ -53,7 +54,6 @@ __all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "DEFAULT_
 
 M = TypeVar("M", bound=BaseModel)
 
-DEFAULT_DATA_DIR = Path("data/samples")
 
 # the values a decision-tree node branches on: a fact's vocabulary less "unstated" (which follows every branch)
 TREE_DOMAINS: dict[str, tuple[str, ...]] = {

@@ -28,7 +28,7 @@ from .data import Dataset, file_digest, load_dataset, load_request, scan_request
 from .errors import DataValidationError, ParameterError
 from .limits import MAX_TOTAL
 from .guidance import GuidanceCheck, check_guidance
-from .lockfile import LOCK_FILE, lock_digest, project_root, version_text
+from .layout import LOCK_FILE, lock_digest, project_root, version_text
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .safetext import plotly_text

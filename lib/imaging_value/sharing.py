@@ -35,14 +35,16 @@ import numbers
 from collections.abc import Hashable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .errors import ParameterError
 from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_TOTAL
 from .smaa import check_count, check_ids, check_samples, check_seed, check_vector, plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "CURVE_KINDS",
@@ -314,6 +316,8 @@ def split_value(
     ``seed`` are used when sampling.  Shares are rounded to ``decimals`` places by the
     largest-remainder method and add up to ``total`` exactly.
     """
+    import pandas as pd  # here, not at the top: the command line ranks options without pandas
+
     if rule not in RULES:
         raise ParameterError("rule", f"one of {list(RULES)}", rule)
     if method not in METHODS:

@@ -35,12 +35,14 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 
 from .smaa import check_ids, check_scores, check_weight_vector, comparable, plain
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = ["StabilityResult", "weight_stability"]
 
@@ -145,6 +147,8 @@ def weight_stability(
     ``weights``: one non-negative weight per lever (a sequence in lever order or a mapping
     lever -> weight) summing to 1.  See the module docstring for the formulae.
     """
+    import pandas as pd  # here, not at the top: the command line ranks options without pandas
+
     option_ids = check_ids(options, "options")
     lever_ids = check_ids(levers, "levers")
     s = check_scores(scores, option_ids, lever_ids)

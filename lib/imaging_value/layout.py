@@ -1,4 +1,6 @@
-"""The lock file that pins every dependency, and its digest.
+"""Where the workbook's files are: its source tree, the default data folder, and the lock file.
+
+Kept free of heavy imports: the command line reads it before it knows what it will run.
 
 ``requirements.lock`` (made by ``make lock`` from ``pyproject.toml``) lists the exact
 version and hashes of every package the workbook installs. Its sha256 is named beside
@@ -11,8 +13,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-__all__ = ["LOCK_FILE", "project_root", "lock_digest", "version_text"]
+__all__ = ["DEFAULT_DATA_DIR", "LOCK_FILE", "project_root", "lock_digest", "version_text"]
 
+DEFAULT_DATA_DIR = Path("data/samples")  # relative to the working directory, as the README's commands run
 LOCK_FILE = "requirements.lock"
 
 
