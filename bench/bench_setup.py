@@ -47,7 +47,8 @@ def clone(work: Path, name: str) -> Path:
 
 
 def environment(work: Path, name: str, warm: bool) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    # as a user's shell: no venv active, and bytecode written (pip compiles at install only then)
+    env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH", "PYTHONDONTWRITEBYTECODE")}
     if not warm:
         env["PIP_CACHE_DIR"] = str(work / f"{name}-pip-cache")
         env["UV_CACHE_DIR"] = str(work / f"{name}-uv-cache")
