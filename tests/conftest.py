@@ -2,8 +2,8 @@
 the rendered pack and the browser.
 
 The suite runs in parallel (pytest-xdist; see the conftest.py at the top of the repository for
-which tests are kept in one process). Each test process starts at most one browser, shared by its
-tests. The pack's tests run in one process; should they ever run in several, a lock file still has
+which tests are kept in one process). Each module of browser tests starts one browser, shared by
+its tests. The pack's tests run in one process; should they ever run in several, a lock file still has
 the pack rendered once and shared.
 """
 
@@ -103,9 +103,14 @@ def pack(tmp_path_factory, worker_id):
     return root / "reports"
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium, headless, driven by Playwright: one per test process, shared by its tests."""
+    """Debian's Chromium, headless, driven by Playwright, shared by the tests of a module.
+
+    Not one for the whole process: while Playwright's synchronous API is open it leaves its own
+    asyncio loop marked as running, and the explorer's debounce timer, looking for a running
+    loop, would wait on it for ever in the tests that run after in the same process.
+    """
     if not CHROMIUM.exists():
         pytest.skip("needs Debian's chromium at /usr/bin/chromium (make test installs it)")
     from playwright.sync_api import sync_playwright
