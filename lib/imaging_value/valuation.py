@@ -32,13 +32,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
-from typing import Mapping
+from typing import TYPE_CHECKING, Mapping
 
 import numpy as np
-import pandas as pd
 
 from .errors import ParameterError
 from .sharing import largest_remainder
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 __all__ = [
     "Stage",
@@ -474,6 +476,8 @@ def _quantiles(x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
 
 def value_option(d: Draws, option: str, terms: Mapping[str, object], contribution_share: float) -> OptionValue:
     """Price ``terms`` and summarise: mean, P10/P50/P90, p(nothing), breakeven, share vs contribution."""
+    import pandas as pd  # here, not at the top: the command line ranks options without pandas
+
     p = price(d, terms)
     mean = p.mean
     p10, p50, p90 = _quantiles(p.npv, (0.1, 0.5, 0.9))
