@@ -5,7 +5,7 @@ Floor: `python -c "import numpy, yaml, pydantic"` with the same interpreter. Tar
 in at most 1.2 x. Each command runs REPEATS times, interleaved with the others so that
 load from other processes falls on all of them alike; the median is reported.
 `--baseline REF` also times the same commands on the library as it was at git REF
-(run from a temporary export of REF's lib/ with this interpreter).
+(run from a temporary export of REF's lib/ and data/ with this interpreter).
 The commands run as a user's shell would, writing bytecode caches (PYTHONDONTWRITEBYTECODE
 unset): the warm-up run caches each module's compiled code, as a user's first run does.
 """
@@ -28,13 +28,14 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 TARGETS = {"rank": 2.0, "help": 1.2}
 
 
-def commands(lib: Path | None) -> dict[str, list[str]]:
-    if lib is None:  # the installed console script
-        cli = [str(BIN / "imaging-value")]
-    else:
-        cli = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(lib)!r}); "
+def commands(tree: Path | None) -> dict[str, list[str]]:
+    if tree is None:  # the installed console script, on this tree's data
+        cli, data = [str(BIN / "imaging-value")], []
+    else:  # another version's library, on its own data
+        cli = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree / 'lib')!r}); "
                                      "from imaging_value.cli import main; sys.exit(main())"]
-    return {"rank": cli + ["rank", "scenario-1", "--json"], "help": cli + ["--help"]}
+        data = ["--data", str(tree / "data" / "samples")]
+    return {"rank": cli + ["rank", "scenario-1", "--json"] + data, "help": cli + ["--help"]}
 
 
 def seconds(command: list[str]) -> float:
@@ -61,11 +62,11 @@ def main() -> None:
     runs.update({f"{name}": command for name, command in commands(None).items()})
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         if args.baseline:
-            archive = subprocess.run(["git", "archive", args.baseline, "lib"], cwd=ROOT, check=True,
+            archive = subprocess.run(["git", "archive", args.baseline, "lib", "data"], cwd=ROOT, check=True,
                                      capture_output=True).stdout
             subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
             runs.update({f"{name} at {args.baseline}": command
-                         for name, command in commands(Path(tmp) / "lib").items()})
+                         for name, command in commands(Path(tmp)).items()})
         load = os.getloadavg()[0]
         medians = measure(runs)
     floor = medians["floor"]
