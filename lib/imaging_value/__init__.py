@@ -81,6 +81,12 @@ _EXPORTS: dict[str, str] = {
     "OptionValue": "valuation",
     "simulate": "valuation",
     "value_option": "valuation",
+    "RequestExistsError": "scenario",
+    "facts_of": "scenario",
+    "request_text": "scenario",
+    "save_request": "scenario",
+    "validate_facts": "scenario",
+    "what_changed": "scenario",
 }
 
 __all__ = ["__version__", *_EXPORTS]
