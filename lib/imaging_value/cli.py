@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .safetext import printable, printable_json
-from .layout import DEFAULT_DATA_DIR, lock_digest, version_text
+from .layout import lock_digest, version_text
 
 # Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
 # nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
@@ -43,8 +44,9 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA_DIR, metavar="DIR",
-                        help="data folder with the same layout as data/samples (default: %(default)s)")
+    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
+                        help="data folder with the same layout as data/samples (default: $IMAGING_VALUE_DATA, "
+                             "else data/samples of the project imaging-value was installed from)")
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
@@ -134,8 +136,15 @@ def build_parser() -> argparse.ArgumentParser:
                    help="the whole pack: portfolio, every request in the data folder, and the comparison")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
     p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="notebooks rendered in parallel (default: the number of cores)")
+                   help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)")
+    p.add_argument("--portfolio", action="store_true", help="the portfolio report (one job of the pack)")
+    p.add_argument("--compare", action="store_true", help="the comparison of all requests (one job of the pack)")
+    p.add_argument("--plan", action="store_true",
+                   help="print the jobs instead of running them: one line of arguments per job (for xargs), "
+                        "or with --json their notebooks, papermill parameters and output names")
     _add_data(p)
+    p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
+    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
     p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
                                       "as JSON and CSV")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
@@ -351,17 +360,34 @@ def _value(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
 
 
 def _report(args: argparse.Namespace) -> int:
-    from .data import load_dataset
-    from .render import progress_to_stderr, render_pack
+    import shlex
+    import signal
 
-    if args.all and args.requests:
-        raise ParameterError("REQUEST", "either request ids or --all, not both", " ".join(args.requests))
-    if not args.all and not args.requests:
+    from .data import load_dataset
+    from .render import plan_answer, plan_jobs, progress_to_stderr, render_pack
+
+    if args.all and (args.requests or args.portfolio or args.compare):
+        raise ParameterError("REQUEST", "either request ids or --all, not both (--all includes --portfolio and --compare)",
+                             " ".join(args.requests) or "--portfolio/--compare")
+    if not (args.all or args.requests or args.portfolio or args.compare):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("jobs", "a whole number of at least 1", args.jobs)
-    load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
-    outcomes = render_pack(args.data, args.out, args.requests, args.all, args.jobs, progress_to_stderr)
+    dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
+    if args.plan:
+        refs = dataset.request_ids() if args.all else args.requests
+        jobs = plan_jobs(args.data, args.requests, args.all, portfolio=args.portfolio, compare=args.compare)
+        plan = plan_answer(jobs, args.data, args.out, refs)
+        print(json.dumps(plan, indent=2, ensure_ascii=False) if args.json
+              else "\n".join(shlex.join(job["args"]) for job in plan["jobs"]))
+        return 0
+    # a scheduler's SIGTERM stops the run as Ctrl-C does: kernels killed, nothing written afterwards
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        outcomes = render_pack(args.data, args.out, args.requests, args.all, args.jobs, progress_to_stderr,
+                               portfolio=args.portfolio, compare=args.compare)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)
@@ -371,11 +397,53 @@ def _report(args: argparse.Namespace) -> int:
     return 2 if all(o.input_error for o in failures) else 1
 
 
+def _index(args: argparse.Namespace) -> int:
+    from .render import write_index
+
+    if not args.out.is_dir():
+        raise ParameterError("out", "an existing folder of reports", str(args.out))
+    path = write_index(args.out)
+    count = len(json.loads((args.out / "manifest.json").read_text(encoding="utf-8")))
+    print(f"{count} reports listed; index: {path}")
+    return 0
+
+
+def _data_folder(given: Path | None) -> Path:
+    """``--data`` as given, else the default folder, which must exist (the error says which one was tried)."""
+    from .locations import default_data_dir
+
+    if given is not None:
+        return given
+    path, source = default_data_dir()
+    if not path.is_dir():
+        raise ImagingValueError(f"no data folder at {path} ({source}); give one with --data DIR")
+    return path
+
+
+def _interrupt(_signum: int, _frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
+        return _main(argv)
+    except BrokenPipeError:  # the reader stopped early (``| head``): not an error, and no traceback
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 0
+
+
+def _main(argv: Sequence[str] | None) -> int:
+    try:
         args = build_parser().parse_args(argv)
+        if hasattr(args, "data"):
+            args.data = _data_folder(args.data)
         if args.command == "report":
             return _report(args)
+        if args.command == "index":
+            return _index(args)
         answer, text = _run(args)
     except DataValidationError as exc:
         print(f"error: {printable(exc.one_line())}", file=sys.stderr)
@@ -392,6 +460,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     # names come from data files: no control character reaches the terminal as itself
     print(printable_json(json.dumps(answer, indent=2, ensure_ascii=False)) if args.json
           else printable(text(answer), keep_newlines=True))
+    sys.stdout.flush()
     return 0
 
 

@@ -1,40 +1,51 @@
-"""Render the report pack: papermill runs the notebooks, nbconvert turns them into offline HTML.
+"""Render the report pack: papermill runs the notebooks on warm kernels, nbconvert turns them into offline HTML.
 
-One Python process imports papermill and nbconvert once, then runs the
-notebooks in parallel worker processes (forked, so the imports are shared),
-each with its own kernel. Every file is written to a temporary name and
-renamed when complete; a failing notebook is reported in one line and the
-other reports still render.
+``jobs`` worker threads each own one warm kernel (:mod:`imaging_value.kernels`: started
+once with the workbook imported, reset between notebooks) and take the next notebook
+from a shared queue. Every file is written to a temporary name and renamed when
+complete; a failing notebook is reported in one line and the other reports still
+render. An interrupt (Ctrl-C, SIGTERM) kills the kernels, and no report is written
+after it; ``index.html`` and ``manifest.json`` are always rebuilt from the reports
+actually on disk, under an advisory lock on the output folder, so runs sharing a
+folder (several commands, or a scheduler's jobs) never lose an entry.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import html
 import json
 import os
+import queue
 import re
+import signal
 import sys
+import threading
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from multiprocessing import get_context
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Iterator, Mapping, Sequence
 
 import yaml
 
 from .atomic import write_atomic
 from .data import Dataset, load_dataset
 
-__all__ = ["Job", "Outcome", "RenderedReport", "plan_jobs", "render_jobs", "write_index", "render_pack",
-           "render_request_report", "notebooks_dir", "NOTEBOOKS"]
+__all__ = ["Job", "Outcome", "RenderedReport", "WriteGuard", "plan_jobs", "plan_answer", "render_jobs",
+           "write_index", "scan_reports", "render_pack", "render_request_report", "notebooks_dir", "NOTEBOOKS"]
 
 NOTEBOOKS = {"portfolio": "01-portfolio.ipynb", "request": "02-request.ipynb", "compare": "03-compare.ipynb"}
+KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 INPUT_ERRORS = ("ParameterError", "DataValidationError")
+SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
+REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
+META_CONTENT = re.compile(r"\bcontent=(?:'([^']*)'|\"([^\"]*)\")")
 
 
 def notebooks_dir() -> Path:
@@ -46,7 +57,7 @@ class Job:
     """One report to render: which notebook, with which parameters, into which file."""
 
     kind: str  # portfolio, request or compare
-    name: str  # output file stem, e.g. "request-scenario-1"
+    name: str  # output file stem, e.g. "request-scenario-1" (letters, digits, - and _ only)
     title: str  # shown on the index page
     parameters: dict[str, Any] = field(default_factory=dict)
 
@@ -71,8 +82,31 @@ class RenderedReport:
     parameters: Path
 
 
+class WriteGuard:
+    """Reports are written through this; once :meth:`close` returns, nothing more is written."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._closed = False
+
+    def write(self, path: Path, content: str | bytes) -> Path:
+        with self._lock:
+            if self._closed:
+                raise KeyboardInterrupt("the run was interrupted")
+            return write_atomic(path, content)
+
+    def close(self) -> None:
+        with self._lock:  # waits for a write in progress to finish (it is atomic)
+            self._closed = True
+
+
 def _rel(path: Path, start: Path) -> str:
     return os.path.relpath(path.resolve(), start.resolve())
+
+
+def _safe_name(text: str) -> str:
+    """A file-name stem made only of letters, digits, - and _ (for labels of requests that failed validation)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", text).strip("-_") or "request"
 
 
 def _request_param(ref: str, dataset: Dataset, nb_dir: Path) -> str:
@@ -83,46 +117,85 @@ def _request_param(ref: str, dataset: Dataset, nb_dir: Path) -> str:
     return ref
 
 
-def _request_title(ref: str, dataset: Dataset) -> str:
+def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
+    """(file-name stem, title) of a request: from its validated id, never from the argument as typed.
+
+    A request that fails validation still gets a job (its notebook then reports the error),
+    named after the argument's last part with anything but letters, digits, - and _ replaced.
+    """
     from .data import load_request
     from .errors import DataValidationError
 
     try:
-        return load_request(ref, dataset).title
+        request = load_request(ref, dataset)
     except DataValidationError:
-        return Path(ref).stem
+        path = Path(ref)
+        stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
+        return _safe_name(stem), stem
+    return request.id, request.title
 
 
 def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
-              seed: int = 20210401) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, comparison) or the requests named."""
+              seed: int = 20210401, *, portfolio: bool = False, compare: bool = False) -> list[Job]:
+    """The reports to render: the pack (portfolio, every request, comparison), or the ones named."""
     dataset = load_dataset(data_dir)
     nb_dir = notebooks_dir()
     data_param = _rel(Path(data_dir), nb_dir)
     refs = list(requests) if not everything else dataset.request_ids()
     jobs: list[Job] = []
-    if everything:
+    if everything or portfolio:
         jobs.append(Job("portfolio", "portfolio", "Portfolio: the exemplar projects", {"data_dir": data_param}))
     for ref in refs:
-        stem = Path(ref).stem if Path(ref).suffix in (".yaml", ".yml") else ref
-        jobs.append(Job("request", f"request-{stem}", _request_title(ref, dataset),
+        stem, title = _request_label(ref, dataset)
+        jobs.append(Job("request", f"request-{stem}", title,
                         {"request": _request_param(ref, dataset, nb_dir), "requester": None, "profile": "",
                          "weights": {}, "seed": seed, "samples": 10_000, "total": 1_000_000.0,
                          "data_dir": data_param}))
-    if everything:
+    if everything or compare:
         jobs.append(Job("compare", "compare", "All requests compared", {"profile": "", "seed": seed,
                                                                        "data_dir": data_param}))
     return jobs
 
 
+def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
+                requests: Sequence[str] = ()) -> dict[str, Any]:
+    """The jobs as a scheduler needs them: notebook, papermill parameters, output, and the command running each.
+
+    ``requests`` are the arguments the request jobs were planned from (ids or paths), in order.
+    Each ``args`` runs one job on its own: ``imaging-value <args>``. ``index_args`` rebuilds the index.
+    """
+    refs = iter(requests)
+    common = ["--data", str(data_dir), "--out", str(out_dir)]
+    planned = []
+    for job in jobs:
+        if job.kind == "request":
+            ref = next(refs, None) or str(job.parameters["request"])
+            args = ["report", ref, *common]
+        else:
+            args = ["report", f"--{job.kind}", *common]
+        planned.append({"name": job.name, "kind": job.kind, "title": job.title,
+                        "notebook": f"notebooks/{job.notebook}", "cwd": "notebooks",
+                        "parameters": job.parameters, "output": f"{job.name}.html",
+                        "parameters_file": f"{job.name}.params.yaml" if job.kind == "request" else None,
+                        "args": args})
+    return {"out": str(out_dir), "jobs": planned, "index_args": ["index", "--out", str(out_dir)]}
+
+
 # --- running one notebook (in a worker process) --------------------------------------
 
 
-def _exporter():
-    from nbconvert import HTMLExporter
+_local = threading.local()
 
-    exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)],
-                            exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+def _exporter():
+    """nbconvert's HTML exporter with the offline template, one per thread (its template compiled once)."""
+    exporter = getattr(_local, "exporter", None)
+    if exporter is None:
+        from nbconvert import HTMLExporter
+
+        exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)],
+                                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        _local.exporter = exporter
     return exporter
 
 
@@ -153,28 +226,35 @@ def _describe_failure(job: Job, exc: BaseException) -> tuple[str, bool]:
     return message, ename in INPUT_ERRORS
 
 
-def run_job(job: Job, out_dir: Path, nb_dir: Path | None = None) -> Outcome:
-    """Execute one notebook with papermill and write its HTML (and, for requests, its parameters file)."""
-    import papermill
+def _stamp() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
 
+
+def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb_dir: Path | None = None) -> Outcome:
+    """Execute one notebook with papermill on a warm kernel and write its HTML (and, for requests, its parameters).
+
+    The HTML carries the job's name, title, kind and time in a ``<meta>`` tag, from which
+    :func:`write_index` lists it. Nothing is written once ``guard`` is closed.
+    """
+    if not SAFE_NAME.fullmatch(job.name):
+        raise ValueError(f"report name {job.name!r}: only letters, digits, - and _ may name an output file")
     nb_dir = nb_dir or notebooks_dir()
+    guard = guard or WriteGuard()
     start = time.perf_counter()
     out_dir.mkdir(parents=True, exist_ok=True)
     try:
-        # no output path: the executed notebook stays in memory (papermill would rewrite it after every cell)
-        notebook = papermill.execute_notebook(
-            str(nb_dir / job.notebook), None, parameters=job.parameters, cwd=str(nb_dir), kernel_name="python3",
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            extra_arguments=["--IPKernelApp.log_level=ERROR"])
+        notebook = kernel.run(nb_dir / job.notebook, job.parameters)
     except Exception as exc:  # papermill raises PapermillExecutionError with the cell and error
         message, input_error = _describe_failure(job, exc)
         return Outcome(job, time.perf_counter() - start, error=message, input_error=input_error)
     _strip_for_board(notebook)
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": job.title}})
-    html_path = write_atomic(out_dir / f"{job.name}.html", body)
+    meta = {"name": job.name, "title": job.title, "kind": job.kind, "rendered": _stamp()}
+    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": job.title},
+                                                                  "imaging_value": meta})
     params_path = None
     if job.kind == "request":
-        params_path = write_atomic(out_dir / f"{job.name}.params.yaml", _parameters_yaml(job))
+        params_path = guard.write(out_dir / f"{job.name}.params.yaml", _parameters_yaml(job))
+    html_path = guard.write(out_dir / f"{job.name}.html", body)
     return Outcome(job, time.perf_counter() - start, html_path, params_path)
 
 
@@ -189,26 +269,54 @@ def _parameters_yaml(job: Job) -> str:
 
 
 def render_jobs(jobs: Sequence[Job], out_dir: str | Path, workers: int | None = None,
-                progress: Callable[[str], None] | None = None) -> list[Outcome]:
-    """Render every job, ``workers`` at a time; return the outcomes in job order."""
-    out_dir = Path(out_dir)
-    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs) or 1))
-    say = progress or (lambda line: None)
-    outcomes: dict[int, Outcome] = {}
-    if workers == 1:
-        for index, job in enumerate(jobs):
-            outcomes[index] = run_job(job, out_dir)
-            say(_progress_line(outcomes[index], len(outcomes), len(jobs)))
-    else:
-        import nbconvert  # noqa: F401  (imported before forking so workers share it)
-        import papermill  # noqa: F401
+                progress: Callable[[str], None] | None = None, guard: WriteGuard | None = None) -> list[Outcome]:
+    """Render every job on ``workers`` warm kernels; return the outcomes in job order.
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("fork")) as pool:
-            futures = {pool.submit(run_job, job, out_dir): index for index, job in enumerate(jobs)}
-            for future in as_completed(futures):
+    On an interrupt (or any error here) the guard is closed first, so no report is
+    written afterwards, then every kernel is killed, and the exception propagates.
+    """
+    from .kernels import KernelWorker, submit
+
+    out_dir = Path(out_dir)
+    if not jobs:
+        return []
+    workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
+    say = progress or (lambda line: None)
+    guard = guard or WriteGuard()
+    nb_dir = notebooks_dir()
+    tasks: queue.Queue = queue.Queue()
+    pool = [KernelWorker(nb_dir, tasks, name=f"imaging-value-kernel-{i}") for i in range(workers)]
+    futures: dict[Future, int] = {}
+    for index, job in enumerate(jobs):
+        futures[submit(tasks, lambda kernel, job=job: run_job(job, out_dir, kernel, guard, nb_dir))] = index
+    outcomes: dict[int, Outcome] = {}
+    interrupted = False
+    try:
+        pending = set(futures)
+        while pending:
+            done, pending = wait(pending, timeout=0.5, return_when=FIRST_COMPLETED)
+            for future in done:
                 index = futures[future]
-                outcomes[index] = future.result()
+                try:
+                    outcomes[index] = future.result()
+                except Exception as exc:  # the kernel could not be started
+                    job = jobs[index]
+                    outcomes[index] = Outcome(job, 0.0, error=f"{job.notebook} ({job.name}): before any cell ran: "
+                                                              f"the kernel did not start: {exc}")
                 say(_progress_line(outcomes[index], len(outcomes), len(jobs)))
+    except BaseException:
+        interrupted = True
+        guard.close()
+        for future in futures:
+            future.cancel()
+        for worker in pool:
+            worker.kill()
+        raise
+    finally:
+        for _ in pool:
+            tasks.put(None)
+        for worker in pool:
+            worker.thread.join(timeout=5 if interrupted else 60)
     return [outcomes[i] for i in range(len(jobs))]
 
 
@@ -217,52 +325,140 @@ def _progress_line(outcome: Outcome, done: int, total: int) -> str:
     return f"[{done}/{total}] {outcome.job.name}: {status} ({outcome.seconds:.1f} s)"
 
 
-def write_index(out_dir: str | Path, outcomes: Sequence[Outcome]) -> Path:
-    """index.html linking every report in the folder; the manifest keeps earlier runs' entries."""
+# --- the index, rebuilt from the reports on disk -----------------------------------------
+
+
+@contextmanager
+def _folder_lock(folder: Path) -> Iterator[None]:
+    """An advisory lock on the folder itself (flock on its descriptor): no lock file is left behind."""
+    folder.mkdir(parents=True, exist_ok=True)
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _report_meta(path: Path) -> dict[str, str] | None:
+    """The name, title, kind and time a report carries in its head, or None if it is not one of ours."""
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            head = handle.read(16_384)
+    except OSError:
+        return None
+    tag = REPORT_META.search(head)
+    content = META_CONTENT.search(tag.group(0)) if tag else None
+    if content is None:
+        return None
+    try:
+        meta = json.loads(html.unescape(content.group(1) if content.group(1) is not None else content.group(2)))
+    except json.JSONDecodeError:
+        return None
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k), str) for k in ("title", "kind", "rendered")):
+        return None
+    return meta
+
+
+def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
+    """Every report in the folder, by name: title, kind, file and time rendered, read from the files.
+
+    A report written before reports carried this (no ``<meta>``) keeps its entry from
+    the previous manifest, if it had one; any other HTML file is not a report.
+    """
     out_dir = Path(out_dir)
-    manifest_path = out_dir / "manifest.json"
-    manifest: dict[str, dict[str, str]] = {}
-    if manifest_path.exists():
-        try:
-            manifest = json.loads(manifest_path.read_text())
-        except (json.JSONDecodeError, OSError):
-            manifest = {}
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    for outcome in outcomes:
-        if outcome.html is not None:
-            manifest[outcome.job.name] = {"title": outcome.job.title, "kind": outcome.job.kind,
-                                          "file": outcome.html.name, "rendered": stamp}
-    manifest = {k: v for k, v in manifest.items() if (out_dir / v["file"]).exists()}
-    order = {"portfolio": 0, "request": 1, "compare": 2}
-    rows = "".join(
-        f'<tr><td><a href="{html.escape(v["file"])}">{html.escape(v["title"])}</a></td>'
-        f'<td>{html.escape(v["kind"])}</td><td>{html.escape(v["rendered"])}</td></tr>'
-        for _, v in sorted(manifest.items(), key=lambda kv: (order.get(kv[1]["kind"], 3), kv[0])))
-    failed = "".join(f"<li>{html.escape(o.error or '')}</li>" for o in outcomes if o.error)
+    previous: dict[str, Any] = {}
+    try:
+        previous = json.loads((out_dir / "manifest.json").read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        pass
+    entries: dict[str, dict[str, str]] = {}
+    for path in sorted(out_dir.glob("*.html")):
+        if path.name == "index.html":
+            continue
+        meta = _report_meta(path)
+        if meta is None:
+            old = previous.get(path.stem) if isinstance(previous, dict) else None
+            if not (isinstance(old, dict) and old.get("file") == path.name):
+                continue
+            meta = old
+        entries[path.stem] = {"title": str(meta.get("title", path.stem)), "kind": str(meta.get("kind", "")),
+                              "file": path.name, "rendered": str(meta.get("rendered", ""))}
+    return entries
+
+
+def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
+    """Rebuild ``index.html`` and ``manifest.json`` from the reports on disk, under the folder's lock.
+
+    Failures of this run (``outcomes`` with an error) are listed below the table.
+    """
+    import jinja2
+
     from . import __version__
 
-    page = f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Value framework report pack</title>
-<style>body{{font-family:"Segoe UI",Helvetica,Arial,sans-serif;margin:2em;color:#1f2933;max-width:960px}}
-table{{border-collapse:collapse}}td,th{{border:1px solid #d9e2ec;padding:6px 10px;text-align:left}}
-th{{background:#f0f4f8}}.failed{{color:#b42318}}</style></head>
-<body><h1>Value framework for medical imaging data: report pack</h1>
-<p>Each report is one self-contained file: it opens offline, with no software but a web browser.
-Updated {html.escape(stamp)} by imaging-value {html.escape(__version__)}.</p>
-<table><tr><th>report</th><th>kind</th><th>rendered</th></tr>{rows}</table>
-{f'<h2 class="failed">Failed in this run</h2><ul class="failed">{failed}</ul>' if failed else ''}
-</body></html>
-"""
-    write_atomic(manifest_path, json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-    return write_atomic(out_dir / "index.html", page)
+    out_dir = Path(out_dir)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pack"), autoescape=True)
+    with _folder_lock(out_dir):
+        manifest = scan_reports(out_dir)
+        entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]
+        page = env.get_template("index.html.j2").render(
+            entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__)
+        write_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
+        return write_atomic(out_dir / "index.html", page)
+
+
+@contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Hold Ctrl-C and SIGTERM off while the index is rewritten after an interrupt (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = {sig: signal.signal(sig, signal.SIG_IGN) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 def render_pack(data_dir: str | Path, out_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
-                workers: int | None = None, progress: Callable[[str], None] | None = None) -> list[Outcome]:
-    jobs = plan_jobs(data_dir, requests, everything)
-    outcomes = render_jobs(jobs, out_dir, workers, progress)
+                workers: int | None = None, progress: Callable[[str], None] | None = None, *,
+                portfolio: bool = False, compare: bool = False) -> list[Outcome]:
+    """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk."""
+    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare)
+    guard = WriteGuard()
+    try:
+        outcomes = render_jobs(jobs, out_dir, workers, progress, guard)
+    except BaseException:
+        guard.close()
+        with _uninterrupted():
+            write_index(out_dir)
+        raise
     write_index(out_dir, outcomes)
     return outcomes
+
+
+# --- the explorer's button: one warm kernel kept for the process -----------------------
+
+_report_tasks: queue.Queue | None = None
+_report_worker = None
+_report_lock = threading.Lock()
+
+
+def _report_queue() -> queue.Queue:
+    """The task queue of this process's report kernel, started on first use and kept for later reports."""
+    global _report_tasks, _report_worker
+    from .kernels import KernelWorker
+
+    with _report_lock:
+        if _report_worker is None or not _report_worker.thread.is_alive():
+            import atexit
+
+            _report_tasks = queue.Queue()
+            _report_worker = KernelWorker(notebooks_dir(), _report_tasks, name="imaging-value-report-kernel")
+            atexit.register(_report_worker.kill)
+        assert _report_tasks is not None
+        return _report_tasks
 
 
 def render_request_report(request: str, *, data_dir: str | Path, out_dir: str | Path, requester: int | None = None,
@@ -270,23 +466,27 @@ def render_request_report(request: str, *, data_dir: str | Path, out_dir: str | 
                           seed: int = 20210401, samples: int = 10_000, total: float = 1_000_000.0) -> RenderedReport:
     """Render one request report with the given settings (the explorer's button), through the pack's code path.
 
-    The parameters file saved beside the HTML reproduces the report with papermill alone.
-    Raises :class:`ImagingValueError` (with the notebook's own message) if the notebook fails.
+    The first call starts a kernel kept warm for the later ones. The parameters file
+    saved beside the HTML reproduces the report with papermill alone. Raises
+    :class:`ImagingValueError` (with the notebook's own message) if the notebook fails.
     """
+    from .data import load_request
     from .errors import ImagingValueError
+    from .kernels import submit
 
     dataset = load_dataset(data_dir)
+    loaded = load_request(request, dataset)
     nb_dir = notebooks_dir()
     parameters = {"request": _request_param(request, dataset, nb_dir), "requester": requester,
                   "profile": profile or "", "weights": dict(weights or {}), "seed": seed, "samples": samples,
                   "total": float(total), "data_dir": _rel(Path(data_dir), nb_dir)}
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:8]
-    stem = Path(request).stem
     who = "all" if requester is None else f"r{requester}"
-    job = Job("request", f"request-{stem}-{who}-{profile or 'custom'}-{digest}",
-              f"{_request_title(request, dataset)} ({profile or 'custom weights'})", parameters)
-    outcome = run_job(job, Path(out_dir))
-    write_index(out_dir, [outcome])
+    job = Job("request", f"request-{loaded.id}-{who}-{_safe_name(profile or 'custom')}-{digest}",
+              f"{loaded.title} ({profile or 'custom weights'})", parameters)
+    out = Path(out_dir)
+    outcome = submit(_report_queue(), lambda kernel: run_job(job, out, kernel, nb_dir=nb_dir)).result()
+    write_index(out, [outcome])
     if outcome.error or outcome.html is None or outcome.parameters_file is None:
         raise ImagingValueError(outcome.error or "the report did not render")
     return RenderedReport(outcome.html, outcome.parameters_file)
