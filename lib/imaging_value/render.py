@@ -110,11 +110,14 @@ def _safe_name(text: str) -> str:
 
 
 def _request_param(ref: str, dataset: Dataset, nb_dir: Path) -> str:
-    """A request id stays an id; a path becomes relative to the notebooks folder."""
+    """A request id stays an id; anything else becomes the file's path, relative to the notebooks folder."""
     path = Path(ref)
     if path.suffix in (".yaml", ".yml") or path.exists():
         return _rel(path, nb_dir)
-    return ref
+    if SAFE_NAME.fullmatch(ref):
+        return ref
+    candidate = dataset.requests_dir / f"{ref}.yaml"  # e.g. "../elsewhere/x": the file load_request would read
+    return _rel(candidate, nb_dir) if candidate.exists() else ref
 
 
 def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:

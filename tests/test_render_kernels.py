@@ -1,0 +1,65 @@
+"""Warm kernels: one kernel runs notebook after notebook, and nothing leaks from one into the next."""
+
+from __future__ import annotations
+
+import json
+import queue
+
+import nbformat
+import pytest
+
+from imaging_value.kernels import KernelWorker, submit
+
+pytestmark = pytest.mark.timeout(300)
+
+
+def notebook(path, *sources):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in sources])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, path)
+    return path
+
+
+PROBE = ("import json, os, plotly.io as pio, numpy as np\n"
+         "print(json.dumps({'leaked': 'leaked' in dir(), 'np_alias': 'np' in dir() and np is not None,\n"
+         "                  'template': pio.templates.default, 'renderer': pio.renderers.default,\n"
+         "                  'env': 'IV_LEAK' in os.environ, 'cwd': os.getcwd(), 'pid': os.getpid(),\n"
+         "                  'precision': np.get_printoptions()['precision']}))")
+
+
+def probe(executed) -> dict:
+    return json.loads(executed.cells[-1].outputs[0]["text"])
+
+
+@pytest.fixture()
+def worker(tmp_path):
+    tasks: queue.Queue = queue.Queue()
+    running = KernelWorker(tmp_path, tasks)
+    yield tasks
+    running.kill()
+
+
+def test_a_name_or_setting_from_one_notebook_is_not_visible_to_the_next(tmp_path, worker):
+    first = notebook(tmp_path / "first.ipynb", PROBE,
+                     "leaked = 42\nimport os, plotly.io as pio, numpy as np\n"
+                     "pio.templates.default = 'plotly_dark'\npio.renderers.default = 'json'\n"
+                     "os.environ['IV_LEAK'] = '1'\nnp.set_printoptions(precision=2)\nos.chdir('/')",
+                     PROBE)
+    second = notebook(tmp_path / "second.ipynb", PROBE)
+    run_first = submit(worker, lambda kernel: kernel.run(first, {})).result()
+    before, after = probe(nbformat.from_dict({"cells": [run_first.cells[0]]})), probe(run_first)
+    assert after["leaked"] and after["template"] == "plotly_dark" and after["env"] and after["precision"] == 2
+    run_second = submit(worker, lambda kernel: kernel.run(second, {})).result()
+    clean = probe(run_second)
+    assert clean["pid"] == before["pid"], "the second notebook must run on the same (warm) kernel"
+    assert not clean["leaked"]
+    assert {k: clean[k] for k in ("template", "renderer", "env", "cwd", "precision")} == \
+        {k: before[k] for k in ("template", "renderer", "env", "cwd", "precision")}
+    assert [cell.execution_count for cell in run_second.cells] == [1], "the execution count starts again"
+
+
+def test_a_notebook_that_imports_a_new_package_gets_a_fresh_kernel_after_it(tmp_path, worker):
+    importer = notebook(tmp_path / "importer.ipynb", "import tabnanny", PROBE)
+    plain = notebook(tmp_path / "plain.ipynb", PROBE)
+    used = probe(submit(worker, lambda kernel: kernel.run(importer, {})).result())["pid"]
+    assert probe(submit(worker, lambda kernel: kernel.run(plain, {})).result())["pid"] != used
