@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import os
+import signal
+import socket
+import subprocess
+import sys
 from pathlib import Path
 
-from imaging_value.app import (ASSETS, CULL_IDLE_TIMEOUT, NOTEBOOK, PLOTLY_BUNDLE, TEMPLATE, app_url,
-                               plotly_bundle_root, voila_command, voila_environment)
+from imaging_value.app import (ASSETS, CULL_IDLE_TIMEOUT, LOOPBACK_NOTE, MAX_KERNELS, NOTEBOOK, PLOTLY_BUNDLE,
+                               TEMPLATE, app_url, plotly_bundle_root, voila_command, voila_environment,
+                               wait_until_serving)
+from imaging_value.app import main as app_main
 from imaging_value.explore import PLOTLY_BUNDLE_ENV
 
 
@@ -37,3 +44,36 @@ def test_the_environment_points_voila_and_kernels_at_the_bundle(tmp_path: Path):
     env = voila_environment(root, {"JUPYTER_PATH": "/elsewhere"})
     assert env["JUPYTER_PATH"].split(os.pathsep) == [str(ASSETS), str(root), "/elsewhere"]
     assert env[PLOTLY_BUNDLE_ENV] == PLOTLY_BUNDLE
+
+
+def test_the_command_caps_kernels_and_binds_them_to_loopback():
+    command = voila_command(8123, max_kernels=7)
+    assert command[1:3] == ["-m", "imaging_value.appserver"]
+    assert "--ExplorerVoila.max_kernels=7" in command and "--KernelManager.ip=127.0.0.1" in command
+    assert f"--ExplorerVoila.max_kernels={MAX_KERNELS}" in voila_command(8123)
+
+
+def test_the_kernel_spec_logs_errors_only(tmp_path: Path):
+    spec = json.loads((plotly_bundle_root(tmp_path) / "kernels" / "python3" / "kernel.json").read_text())
+    assert spec["argv"][:3] == [sys.executable, "-m", "ipykernel_launcher"]
+    assert "--IPKernelApp.log_level=ERROR" in spec["argv"]
+
+
+def test_starting_the_app_says_once_that_kernels_listen_on_loopback_only(tmp_path: Path):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen([sys.executable, "-m", "imaging_value.app", "--port", str(port)],
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        wait_until_serving(port, timeout=60, process=process)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output = process.communicate(timeout=60)[0]
+    assert output.count(LOOPBACK_NOTE) == 1, output
+    assert "without encryption" not in output and "is not trusted" not in output
+
+
+def test_the_kernel_cap_leaves_room_for_a_page(capsys):
+    assert app_main(["--max-kernels", "1"]) == 2
+    assert "at least 2" in capsys.readouterr().err

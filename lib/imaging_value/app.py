@@ -15,16 +15,24 @@ hidden. This module is the one place that says how:
   pre-heated kernel pool, size 1), so a page opens in seconds instead of waiting
   for a kernel to start and import the workbook; the spare is replaced after
   each page view;
-* memory: every page view keeps its own kernel (about 150 MB). Kernels idle for
-  ``CULL_IDLE_TIMEOUT`` seconds are shut down, checked every ``CULL_INTERVAL``
-  seconds, even while a browser tab is still connected, so a day of use does
-  not exhaust memory (the spare is never culled). After that a page stops
-  responding: reload it to get a fresh kernel.
+* memory: every page view keeps its own kernel (about 300 MB). At most
+  ``MAX_KERNELS`` kernels live at once (the spare included); past that a new
+  page is told the explorer is busy (:mod:`imaging_value.appserver`). Kernels idle
+  for ``CULL_IDLE_TIMEOUT`` seconds are shut down, checked every ``CULL_INTERVAL``
+  seconds, even while a browser tab is still connected, so a day of use does not
+  exhaust memory (the spare is never culled). After that a page stops responding:
+  reload it to get a fresh kernel;
+* safety: requests whose ``Host`` header is not loopback are refused (DNS
+  rebinding); the kernels listen on 127.0.0.1 only, so their unencrypted TCP
+  traffic never leaves the machine, and the kernel's own warning about it is
+  not repeated for every page (kernel log level ERROR); the served notebook is
+  trusted for the run.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import signal
@@ -41,18 +49,23 @@ import plotly
 import psutil
 
 from .explore import PLOTLY_BUNDLE_ENV
+from .kernels import KERNEL_ARGUMENTS
 
-__all__ = ["HOST", "DEFAULT_PORT", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "TEMPLATE", "ASSETS", "NOTEBOOK",
+__all__ = ["HOST", "DEFAULT_PORT", "MAX_KERNELS", "LOOPBACK_NOTE", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "TEMPLATE",
+           "ASSETS", "NOTEBOOK",
            "PLOTLY_BUNDLE", "Server", "app_url", "voila_command", "voila_environment", "plotly_bundle_root", "start",
            "wait_until_serving", "stop", "main"]
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
+MAX_KERNELS = 5  # kernels alive at once, the spare included: four open pages (about 300 MB each)
 CULL_IDLE_TIMEOUT = 900  # seconds a kernel may sit idle before it is shut down
 CULL_INTERVAL = 60  # seconds between checks for idle kernels
 TEMPLATE = "imaging-value"
 ASSETS = Path(__file__).resolve().parent / "voila_assets"  # a Jupyter data folder holding voila/templates/
 NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00-explore.ipynb"
+LOOPBACK_NOTE = ("Its Python kernels talk to it over TCP on 127.0.0.1 only: unencrypted, but unreachable from "
+                 "other machines.")
 # plotly's widget bundle, as served under Voila's base URL from the template's static folder
 PLOTLY_BUNDLE = f"templates/{TEMPLATE}/static/plotly-widgetbundle.js"
 
@@ -63,10 +76,11 @@ def app_url(port: int) -> str:
 
 
 def voila_command(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *,
-                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL) -> list[str]:
-    """The Voila command line: loopback address, port, template, kernel culling and one pre-heated kernel."""
+                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
+                  max_kernels: int = MAX_KERNELS) -> list[str]:
+    """The Voila command line: loopback address, port, template, kernel cap and culling, one pre-heated kernel."""
     return [
-        sys.executable, "-m", "voila", str(notebook),
+        sys.executable, "-m", "imaging_value.appserver", str(notebook),
         "--no-browser",
         f"--Voila.ip={HOST}",
         f"--Voila.port={int(port)}",
@@ -75,6 +89,8 @@ def voila_command(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *,
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
         "--MappingKernelManager.cull_connected=True",
+        f"--ExplorerVoila.max_kernels={int(max_kernels)}",
+        f"--KernelManager.ip={HOST}",
         "--preheat_kernel=True",
         "--pool_size=1",
     ]
@@ -91,6 +107,13 @@ def plotly_bundle_root(parent: str | Path | None = None) -> Path:
     target = root / "voila" / PLOTLY_BUNDLE
     target.parent.mkdir(parents=True)
     shutil.copyfile(Path(plotly.__file__).resolve().parent / "package_data" / "widgetbundle.js", target)
+    # the kernels' spec, first on JUPYTER_PATH: this Python, logging errors only (see the module's note)
+    spec = root / "kernels" / "python3" / "kernel.json"
+    spec.parent.mkdir(parents=True)
+    spec.write_text(json.dumps({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
+                                         *KERNEL_ARGUMENTS],
+                                "display_name": "Python 3 (ipykernel)", "language": "python",
+                                "metadata": {"debugger": False}}), encoding="utf-8")
     return root
 
 
@@ -121,10 +144,11 @@ class Server:
 
 
 def start(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *, cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
-          cull_interval: int = CULL_INTERVAL, **popen_kwargs) -> Server:
+          cull_interval: int = CULL_INTERVAL, max_kernels: int = MAX_KERNELS, **popen_kwargs) -> Server:
     """Start Voila in its own process group (so :func:`stop` can end it and its kernels)."""
     bundle_root = plotly_bundle_root()
-    command = voila_command(port, notebook, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval)
+    command = voila_command(port, notebook, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval,
+                            max_kernels=max_kernels)
     try:
         process = subprocess.Popen(command, env=voila_environment(bundle_root), start_new_session=True,
                                    **popen_kwargs)
@@ -185,14 +209,20 @@ def main(argv: Sequence[str] | None = None) -> int:
                                      description="Serve the explorer as a local web app (Voila, loopback only).")
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on {HOST} (default {DEFAULT_PORT})")
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK, help="the notebook to serve (default: 00-explore)")
+    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS, metavar="N",
+                        help=f"most kernels alive at once, the spare one included (default {MAX_KERNELS}: four open "
+                             "pages); a page past the limit is told the explorer is busy")
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
         print(f"error: no notebook {args.notebook.name} (expected notebooks/00-explore.ipynb)", file=sys.stderr)
         return 2
-    print(f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; idle kernels are shut down after "
-          f"{CULL_IDLE_TIMEOUT // 60} minutes)", flush=True)
+    if args.max_kernels < 2:
+        print("error: --max-kernels must be at least 2 (one open page and the spare kernel)", file=sys.stderr)
+        return 2
+    print(f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; at most {args.max_kernels - 1} open page(s) at once; "
+          f"idle kernels are shut down after {CULL_IDLE_TIMEOUT // 60} minutes)\n{LOOPBACK_NOTE}", flush=True)
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))  # so the cleanup below runs
-    server = start(args.port, args.notebook)
+    server = start(args.port, args.notebook, max_kernels=args.max_kernels)
     try:
         return server.process.wait()
     except KeyboardInterrupt:

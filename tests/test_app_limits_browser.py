@@ -1,0 +1,85 @@
+"""The app under load, in a real browser: a cap on live kernels, and no other Host than loopback.
+
+Voila is started through ``imaging_value.app`` with room for two kernels (the spare
+and one page). A second page is told the explorer is busy instead of getting a kernel.
+A page reached under another host name that resolves to 127.0.0.1 (what DNS
+rebinding does; Chromium's host-resolver rules play the DNS) is refused.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from imaging_value.app import HOST, NOTEBOOK, start, stop, wait_until_serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parents[1]
+REBOUND = "rebind.example"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]
+
+pytestmark = [
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
+    pytest.mark.timeout(300),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    root = tmp_path_factory.mktemp("site")
+    (root / "notebooks").mkdir()
+    shutil.copy(NOTEBOOK, root / "notebooks" / NOTEBOOK.name)
+    shutil.copytree(ROOT / "data" / "samples", root / "data" / "samples")
+    (root / "reports").mkdir()
+    port = free_port()
+    log_path = root / "voila.log"
+    with open(log_path, "w", encoding="utf-8") as log:
+        running = start(port, root / "notebooks" / NOTEBOOK.name, max_kernels=2, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            wait_until_serving(port, timeout=60, process=running.process)
+            running.log_path = log_path
+            yield running
+        finally:
+            stop(running)
+
+
+def test_pages_past_the_kernel_cap_and_rebound_host_names_are_refused(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        try:
+            rebound = browser.new_page()
+            response = rebound.goto(f"http://{REBOUND}:{server.port}/", timeout=60_000)
+            assert response.status == 403
+            assert "iv-render" not in rebound.content()
+
+            first = browser.new_page()
+            assert first.goto(server.url, timeout=90_000).status == 200
+            first.wait_for_selector("button.iv-render", timeout=90_000)
+
+            second = browser.new_page()
+            response = second.goto(server.url, timeout=60_000)
+            assert response.status == 503
+            text = second.locator("body").inner_text()
+            assert "The explorer is busy" in text and "its limit of 2" in text
+            assert "make app MAX_KERNELS=" in text
+            first.close()
+        finally:
+            browser.close()
+    log = server.log_path.read_text(encoding="utf-8")
+    assert log.count("Kernel started") == 2, "the refused pages must not start kernels"
+    assert "Blocking request with non-local 'Host'" in log
+    assert "is not trusted" not in log, "the served notebook is trusted"
+    assert "without encryption" not in log
