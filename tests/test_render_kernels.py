@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import queue
+import time
 
 import nbformat
 import pytest
@@ -24,7 +25,8 @@ PROBE = ("import json, os, plotly.io as pio, numpy as np\n"
          "print(json.dumps({'leaked': 'leaked' in dir(), 'np_alias': 'np' in dir() and np is not None,\n"
          "                  'template': pio.templates.default, 'renderer': pio.renderers.default,\n"
          "                  'env': 'IV_LEAK' in os.environ, 'cwd': os.getcwd(), 'pid': os.getpid(),\n"
-         "                  'precision': np.get_printoptions()['precision']}))")
+         "                  'precision': np.get_printoptions()['precision'],\n"
+         "                  'sigint': str(__import__('signal').getsignal(__import__('signal').SIGINT))}))")
 
 
 def probe(executed) -> dict:
@@ -43,7 +45,8 @@ def test_a_name_or_setting_from_one_notebook_is_not_visible_to_the_next(tmp_path
     first = notebook(tmp_path / "first.ipynb", PROBE,
                      "leaked = 42\nimport os, plotly.io as pio, numpy as np\n"
                      "pio.templates.default = 'plotly_dark'\npio.renderers.default = 'json'\n"
-                     "os.environ['IV_LEAK'] = '1'\nnp.set_printoptions(precision=2)\nos.chdir('/')",
+                     "os.environ['IV_LEAK'] = '1'\nnp.set_printoptions(precision=2)\nos.chdir('/')\n"
+                     "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)",
                      PROBE)
     second = notebook(tmp_path / "second.ipynb", PROBE)
     run_first = submit(worker, lambda kernel: kernel.run(first, {})).result()
@@ -53,8 +56,8 @@ def test_a_name_or_setting_from_one_notebook_is_not_visible_to_the_next(tmp_path
     clean = probe(run_second)
     assert clean["pid"] == before["pid"], "the second notebook must run on the same (warm) kernel"
     assert not clean["leaked"]
-    assert {k: clean[k] for k in ("template", "renderer", "env", "cwd", "precision")} == \
-        {k: before[k] for k in ("template", "renderer", "env", "cwd", "precision")}
+    assert {k: clean[k] for k in ("template", "renderer", "env", "cwd", "precision", "sigint")} == \
+        {k: before[k] for k in ("template", "renderer", "env", "cwd", "precision", "sigint")}
     assert [cell.execution_count for cell in run_second.cells] == [1], "the execution count starts again"
 
 
@@ -63,3 +66,21 @@ def test_a_notebook_that_imports_a_new_package_gets_a_fresh_kernel_after_it(tmp_
     plain = notebook(tmp_path / "plain.ipynb", PROBE)
     used = probe(submit(worker, lambda kernel: kernel.run(importer, {})).result())["pid"]
     assert probe(submit(worker, lambda kernel: kernel.run(plain, {})).result())["pid"] != used
+
+
+def test_a_kernel_is_shut_down_without_an_interrupt(tmp_path):
+    """jupyter_client's shutdown interrupts first; a kernel busy with a message then logs
+    "KeyboardInterrupt caught in kernel." after a good render. The kernel here records any
+    SIGINT (ipykernel swaps its handler around every message, so the swap is patched too)."""
+    from imaging_value.kernels import WarmKernel
+
+    kernel = WarmKernel(tmp_path)
+    marker = tmp_path / "interrupted"
+    kernel._execute("import signal, ipykernel.kernelbase as kb\n"
+                    f"def _mark(*_):\n    open({str(marker)!r}, 'w').close()\n"
+                    "kb.signal = lambda sig, handler: signal.signal(sig, _mark if sig == signal.SIGINT else handler)\n"
+                    "signal.signal(signal.SIGINT, _mark)")
+    kernel.shutdown()
+    time.sleep(0.5)
+    assert not marker.exists()
+    assert not list(tmp_path.glob("*.json"))

@@ -10,7 +10,7 @@ papermill's). Between two notebooks the kernel is reset in place:
   start again (IPython's ``reset(new_session=True)``);
 * the working folder, environment variables, ``sys.path``, warning filters, numpy's
   error and print settings, pandas' options, the ``random`` and numpy global random
-  states, and plotly's default renderer and template go back to what they were when
+  states, the SIGINT handler, and plotly's default renderer and template go back to what they were when
   the kernel was warmed (restoring plotly's renderer also makes the next report embed
   plotly.js again);
 * a notebook that imported a package the warm-up did not import cannot be undone in
@@ -62,6 +62,7 @@ def snapshot_state() -> None:
     """(Run inside a kernel.) Import what the report notebooks use and remember the clean state."""
     import gc  # noqa: F401  (IPython's reset uses it)
     import random
+    import signal as signals
     import warnings
 
     import numpy as np
@@ -75,7 +76,13 @@ def snapshot_state() -> None:
         cwd=os.getcwd(), environ=dict(os.environ), path=list(sys.path), warnings=list(warnings.filters),
         numpy_err=np.geterr(), numpy_print=np.get_printoptions(), random=random.getstate(),
         numpy_random=np.random.get_state(), renderer=pio.renderers.default, template=pio.templates.default,
+        sigint=signals.getsignal(signals.SIGINT),
         packages={name.partition(".")[0] for name in sys.modules}, pandas=_pandas_options(pd))
+    # what the warm-up loaded stays for good: later collections (IPython's reset runs one) skip it
+    import gc as _gc
+
+    _gc.collect()
+    _gc.freeze()
 
 
 def _pandas_options(pd) -> dict[str, Any]:
@@ -89,6 +96,7 @@ def _pandas_options(pd) -> dict[str, Any]:
 def reset_state() -> None:
     """(Run inside a kernel.) Forget the last notebook; print the packages it imported that the warm-up did not."""
     import random
+    import signal as signals
     import warnings
 
     import numpy as np
@@ -112,6 +120,7 @@ def reset_state() -> None:
                 pd.set_option(key, _STATE["pandas"][key])
     random.setstate(_STATE["random"])
     np.random.set_state(_STATE["numpy_random"])
+    signals.signal(signals.SIGINT, _STATE["sigint"])  # the kernel's interrupt
     pio.templates.default = _STATE["template"]
     pio.renderers.default = _STATE["renderer"]  # also re-arms plotly.js for the next report
     new = sorted({name.partition(".")[0] for name in sys.modules} - _STATE["packages"])
