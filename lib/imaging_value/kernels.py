@@ -147,7 +147,10 @@ class WarmKernel:
         self.kc = None
         self.pid: int | None = None
         try:
-            _run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=list(KERNEL_ARGUMENTS))
+            given = self.km.kernel_spec.argv if self.km.kernel_spec is not None else []
+            extra = [arg for arg in KERNEL_ARGUMENTS if arg.partition("=")[0] not in
+                     {g.partition("=")[0] for g in given}]  # the app's kernel spec already has them
+            _run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
             self.pid = self.km.provisioner.pid if self.km.provisioner is not None else None
             self.kc = self.km.client()
             self.kc.start_channels()
