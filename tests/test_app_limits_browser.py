@@ -9,30 +9,17 @@ rebinding does; Chromium's host-resolver rules play the DNS) is refused.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
 import pytest
+from test_app_browser import CHROMIUM, LAUNCH_ARGS, free_port, pytestmark  # noqa: F401  (the same browser set-up)
 
-from imaging_value.app import HOST, NOTEBOOK, start, stop, wait_until_serving
+from imaging_value.app import NOTEBOOK, start, stop, wait_until_serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[1]
 REBOUND = "rebind.example"
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]
-
-pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="needs Debian's chromium at /usr/bin/chromium"),
-    pytest.mark.timeout(300),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+REBINDING_ARGS = [*LAUNCH_ARGS, f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]  # Chromium plays the DNS
 
 
 @pytest.fixture(scope="module")
@@ -58,7 +45,7 @@ def test_pages_past_the_kernel_cap_and_rebound_host_names_are_refused(server):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=REBINDING_ARGS)
         try:
             rebound = browser.new_page()
             response = rebound.goto(f"http://{REBOUND}:{server.port}/", timeout=60_000)
