@@ -5,12 +5,14 @@ from __future__ import annotations
 import json
 import queue
 import time
+from pathlib import Path
 
 import nbformat
 import pytest
 
 from imaging_value.kernels import KernelWorker, submit
 
+ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(300)
 
 
@@ -84,3 +86,17 @@ def test_a_kernel_is_shut_down_without_an_interrupt(tmp_path):
     time.sleep(0.5)
     assert not marker.exists()
     assert not list(tmp_path.glob("*.json"))
+
+
+def test_the_report_notebooks_leave_their_kernel_warm(tmp_path):
+    """They import nothing the warm-up did not, so a kernel is reset after each, not replaced (which is slow)."""
+    from imaging_value.kernels import WarmKernel
+    from imaging_value.render import notebooks_dir, plan_jobs
+
+    kernel = WarmKernel(notebooks_dir())
+    try:
+        for job in plan_jobs(ROOT / "data" / "samples", ["scenario-2"], portfolio=True, compare=True):
+            kernel.run(notebooks_dir() / job.notebook, job.parameters)
+            assert kernel.reset(), job.notebook
+    finally:
+        kernel.shutdown()

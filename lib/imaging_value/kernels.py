@@ -70,6 +70,8 @@ def snapshot_state() -> None:
     import plotly.io as pio
     import plotly.io._base_renderers  # noqa: F401  (the notebooks' chart renderer builds on it)
 
+    import jinja2  # noqa: F401  (the report sections' templates, imported on first use)
+
     import imaging_value.report  # noqa: F401  (everything a report notebook imports)
 
     _STATE.update(
