@@ -410,7 +410,7 @@ def _index(args: argparse.Namespace) -> int:
 
 def _data_folder(given: Path | None) -> Path:
     """``--data`` as given, else the default folder, which must exist (the error says which one was tried)."""
-    from .locations import default_data_dir
+    from .layout import default_data_dir
 
     if given is not None:
         return given

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ValidationError
 
 from .errors import DataValidationError, Problem
 from .safetext import brief, printable
-from .layout import DEFAULT_DATA_DIR
+from .layout import default_data_dir
 from .schema import (
     FACT_VALUES,
     LEVER_IDS,
@@ -50,7 +50,7 @@ from .schema import (
 from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
 from .yamlread import EMPTY, read_yaml_text
 
-__all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "DEFAULT_DATA_DIR", "RequestEntry"]
+__all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "RequestEntry"]
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -325,9 +325,12 @@ DATA_FILES = (
 )
 
 
-def load_dataset(root: str | Path = DEFAULT_DATA_DIR) -> Dataset:
-    """Load and validate every file of a data folder; raise one error listing every problem."""
-    root = Path(root)
+def load_dataset(root: str | Path | None = None) -> Dataset:
+    """Load and validate every file of a data folder; raise one error listing every problem.
+
+    With no folder: ``$IMAGING_VALUE_DATA``, else the samples of the project this package runs from.
+    """
+    root = Path(root) if root is not None else default_data_dir()[0]
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), "", "", "a data folder", "no such folder")])
     problems: list[Problem] = []

@@ -11,17 +11,31 @@ reader can tell which set of dependencies produced a number.
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
-__all__ = ["DEFAULT_DATA_DIR", "LOCK_FILE", "project_root", "lock_digest", "version_text"]
+__all__ = ["DATA_ENV", "LOCK_FILE", "project_root", "default_data_dir", "lock_digest", "version_text"]
 
-DEFAULT_DATA_DIR = Path("data/samples")  # relative to the working directory, as the README's commands run
+DATA_ENV = "IMAGING_VALUE_DATA"
 LOCK_FILE = "requirements.lock"
 
 
 def project_root() -> Path:
     """The source tree this package runs from (the package is installed editable)."""
     return Path(__file__).resolve().parents[2]
+
+
+def default_data_dir() -> tuple[Path, str]:
+    """The default data folder and where it came from: ``$IMAGING_VALUE_DATA``, else the project's samples.
+
+    "The project" is the source tree this package was installed from (``pip install -e .``),
+    so the command works from any folder, not only from the project root.
+    """
+    given = os.environ.get(DATA_ENV, "").strip()
+    if given:
+        return Path(given).expanduser(), f"from {DATA_ENV}"
+    return (project_root() / "data" / "samples",
+            f"data/samples of the project imaging-value was installed from; set {DATA_ENV} to use another")
 
 
 def lock_digest(path: str | Path | None = None) -> str | None:
