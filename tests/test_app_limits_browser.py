@@ -13,13 +13,14 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_app_browser import CHROMIUM, LAUNCH_ARGS, free_port, pytestmark  # noqa: F401  (the same browser set-up)
+from conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as every browser test
+from test_app_browser import free_port, pytestmark  # noqa: F401  (the same server set-up)
 
 from imaging_value.app import NOTEBOOK, start, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 REBOUND = "rebind.example"
-REBINDING_ARGS = [*LAUNCH_ARGS, f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]  # Chromium plays the DNS
+REBINDING_ARGS = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]  # Chromium plays the DNS
 
 
 @pytest.fixture(scope="module")
