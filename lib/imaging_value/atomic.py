@@ -9,8 +9,12 @@ from pathlib import Path
 __all__ = ["write_atomic"]
 
 
-def write_atomic(path: str | Path, content: str | bytes) -> Path:
-    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step."""
+def write_atomic(path: str | Path, content: str | bytes, *, exclusive: bool = False) -> Path:
+    """Write to a temporary file beside ``path``, then rename it over ``path`` in one step.
+
+    ``exclusive``: never replace an existing ``path`` (raise :class:`FileExistsError`); the
+    complete file appears in one step (a hard link), so two writers cannot overwrite each other.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -21,7 +25,11 @@ def write_atomic(path: str | Path, content: str | bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
+        if exclusive:
+            os.link(tmp, path)
+            os.unlink(tmp)
+        else:
+            os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

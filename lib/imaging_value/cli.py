@@ -145,6 +145,16 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p = sub.add_parser("elicit", help="one group's weights from a summit answer file, with spread and consistency")
+    p.add_argument("file", type=Path, metavar="FILE", help="an answer file, summits/<summit-id>/<group>.yaml")
+    _add_data(p)
+    p = sub.add_parser("summit", help="the grand summit: every group's weights, disagreement, first choices, "
+                                      "compromise and minimax-regret option per request")
+    p.add_argument("summit", metavar="SUMMIT-ID", help="a folder of summits/ in the data folder")
+    p.add_argument("--samples", type=int, default=10_000, metavar="N",
+                   help="weight samples around the compromise (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=20210401, metavar="S", help="random seed (default: %(default)s)")
+    _add_data(p)
     p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
                                       "as JSON and CSV")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
@@ -297,10 +307,60 @@ def _text_value(answer: dict) -> str:
     return "\n".join(lines)
 
 
+def _text_elicit(answer: dict) -> str:
+    lines = [f"{answer['group']}: {answer['method']}, {answer['participants']} participant(s)"]
+    lines += [f"  {lever:22} {w:.3f} (sd {answer['spread'][lever]:.3f})" for lever, w in answer["weights"].items()]
+    if answer["consistency_ratio"] is not None:
+        lines.append(f"  consistency ratio {answer['consistency_ratio']:.3f}")
+    lines += [f"warning: {w}" for w in answer["warnings"]]
+    return "\n".join(lines)
+
+
+def _text_summit(answer: dict) -> str:
+    from .summit import COMPROMISE_RULE
+
+    levers = list(answer["compromise_weights"])
+    lines = [f"summit {answer['summit']}: {len(answer['groups'])} groups", f"  {'group':22} "
+             + " ".join(f"{lv[:10]:>10}" for lv in levers) + "  method (participants, CR)"]
+    for g in answer["groups"]:
+        cr = "" if g["consistency_ratio"] is None else f", CR {g['consistency_ratio']:.3f}"
+        lines.append(f"  {g['group']:22} " + " ".join(f"{g['weights'][lv]:10.3f}" for lv in levers)
+                     + f"  {g['method']} ({g['participants']}{cr})")
+    lines.append(f"  {'compromise':22} " + " ".join(f"{answer['compromise_weights'][lv]:10.3f}" for lv in levers)
+                 + f"  ({COMPROMISE_RULE})")
+    lines.append(f"  {'disagreement':22} " + " ".join(
+        f"{answer['disagreement'][lv]['max'] - answer['disagreement'][lv]['min']:10.3f}" for lv in levers)
+        + "  (max - min)")
+    for r in answer["requests"]:
+        firsts = ", ".join(f"{g} {o}" for g, o in r["first_choice"].items())
+        lines.append(f"{r['request']} requester {r['requester_index']}: minimax regret {r['minimax_regret']}; "
+                     f"first choices: {firsts}")
+    return "\n".join(lines)
+
+
+def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .schema import LEVER_IDS
+    from .summit_files import read_answer_file
+
+    return read_answer_file(args.file, LEVER_IDS, args.data).result.to_dict(), _text_elicit
+
+
+def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .summit import grand_summit
+
+    if args.samples < 1:
+        raise ParameterError("samples", "a whole number of at least 1", args.samples)
+    return grand_summit(args.data, args.summit, seed=args.seed, samples=args.samples).to_dict(), _text_summit
+
+
 # --- commands ------------------------------------------------------------------------
 
 
 def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    if args.command == "elicit":
+        return _elicit(args)
+    if args.command == "summit":
+        return _summit(args)
     from .answers import (acceptability_answer, alignment_answer, portfolio_answer, profiles_answer, rank_answer,
                           recommend_answer, split_answer, stability_answer)
     from .data import load_dataset, load_request

@@ -275,6 +275,8 @@ class Dataset:
     fairness: FairnessSpec
     agreement: AgreementData  # term templates, costs, term rules and the reconciliation rule
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
+    # groups' weights elicited at summits (summits/<summit-id>/<group>.yaml), named "<summit-id>/<group>"
+    summit_profiles: tuple[Profile, ...] = ()
 
     @property
     def lever_ids(self) -> tuple[str, ...]:
@@ -291,12 +293,14 @@ class Dataset:
         raise KeyError(option_id)
 
     def profile(self, name: str) -> Profile:
-        for profile in self.profiles:
+        """A profile from profiles.csv or, named "<summit-id>/<group>", elicited at a summit."""
+        for profile in self.profiles + self.summit_profiles:
             if profile.name == name:
                 return profile
         from .errors import ParameterError
 
-        raise ParameterError("profile", "one of " + ", ".join(p.name for p in self.profiles), name)
+        raise ParameterError("profile", "one of " + ", ".join(p.name for p in self.profiles + self.summit_profiles),
+                             name)
 
     @property
     def requests_dir(self) -> Path:
@@ -352,6 +356,7 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
     agreement = load_agreement(root, problems, options, read_yaml=_read_yaml, read_list=_yaml_list,
                                read_csv=_read_csv, validate=_validate)
+    summit_profiles = _summit_profiles(root, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
                  site_defaults)
     if fairness is not None and guidance is not None:
@@ -379,8 +384,17 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
         pooling=pooling,
         fairness=fairness,
         agreement=agreement,
-        digests={name: _digest(root / name) for name in DATA_FILES},
+        digests={name: _digest(root / name) for name in DATA_FILES}
+        | {p.provenance.file: p.provenance.sha256 for p in summit_profiles},
+        summit_profiles=tuple(summit_profiles),
     )
+
+
+def _summit_profiles(root: Path, problems: list[Problem]) -> list:
+    """The groups of every summit in ``summits/`` as profiles, their answer files validated."""
+    from .summit_files import load_summit_profiles
+
+    return load_summit_profiles(root, LEVER_IDS, problems)
 
 
 def _cross_check(problems: list[Problem], projects, levers, options, base_scores, adjustments, profiles, tree,
