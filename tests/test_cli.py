@@ -163,4 +163,8 @@ def test_export_writes_everything_and_nothing_on_bad_input(cli, tmp_path, data_c
 
 
 def test_dataset_digests_cover_every_file(dataset):
-    assert len(dataset.digests) == 15 and all(len(d) == 64 for d in dataset.digests.values())
+    from imaging_value.data import DATA_FILES
+
+    summit_files = {f"summits/illustrative/{g}.yaml" for g in ("clinicians", "nhs_finance", "smes")}
+    assert set(dataset.digests) == set(DATA_FILES) | summit_files
+    assert len(DATA_FILES) == 15 and all(len(d) == 64 for d in dataset.digests.values())

@@ -209,6 +209,7 @@ def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], fl
                                 _show(answer)))
         return None
     judged: dict[frozenset, tuple[str, str, float]] = {}
+    mentioned: set[frozenset] = set()  # pairs written, valid or not (a bad value is not also "missing")
     ok = True
     for key, value in answer.items():
         parts = str(key).split("/")
@@ -218,6 +219,7 @@ def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], fl
             ok = False
             continue
         a, b = parts
+        mentioned.add(frozenset(parts))
         number = _number(value)
         if number is None or number < SCALE_MIN - TOLERANCE or number > SCALE_MAX + TOLERANCE:
             problems.append(Problem(file, where, str(key), "a judgement from 1/9 to 9 (Saaty's scale)",
@@ -236,7 +238,7 @@ def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], fl
         judged[pair] = (a, b, number)
     for i, a in enumerate(levers):
         for b in levers[i + 1:]:
-            if frozenset((a, b)) not in judged:
+            if frozenset((a, b)) not in mentioned:
                 problems.append(Problem(file, where, f"{a}/{b}", f"a judgement of {a} against {b} (either way round)",
                                         "nothing"))
                 ok = False
