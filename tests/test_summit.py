@@ -211,3 +211,19 @@ def test_save_round_trips_and_never_overwrites_another_save(tmp_path):
     replaced = save_answer_file(tmp_path, "s1", answer_yaml("nhs_finance", "points", "2026-12-01", answers[:1]),
                                 LEVER_IDS, replace=True)
     assert replaced.provenance.participants == 1
+
+
+def test_summit_profile_in_the_request_report_and_the_explorer(samples):
+    from imaging_value.explore import Explorer
+    from imaging_value.report import request_report
+
+    report = request_report("scenario-1", profile="illustrative/clinicians", data_dir=str(samples), samples=200)
+    header = report.header()
+    assert "elicited at summit illustrative on 2026-11-16 from 3 participants" in header
+    assert "summits/illustrative/clinicians.yaml" in header
+    assert report.weights == pytest.approx(load_dataset(samples).summit_profiles[0].raw_weights())
+    explorer = Explorer(samples, n_samples=200, debounce=0)
+    explorer.choose_profile("illustrative/nhs_finance")
+    shown = explorer.weights()
+    expected = grand_summit(samples, SUMMIT, samples=10).groups[1].weights
+    assert shown == pytest.approx(expected, abs=0.01)  # the sliders hold two decimals

@@ -26,9 +26,11 @@ DEFAULT_SAMPLES = 10_000  # SMAA weight samples
 DEFAULT_CONCENTRATION = 50.0  # Dirichlet concentration around a stakeholder profile
 
 
-def profile_weights(dataset: Dataset) -> dict[str, dict[str, float]]:
-    """Every stakeholder profile's normalised weights, by profile name."""
-    return {p.name: normalise_weights(p.raw_weights(), dataset.lever_ids) for p in dataset.profiles}
+def profile_weights(dataset: Dataset, *, summits: bool = False) -> dict[str, dict[str, float]]:
+    """Every stakeholder profile's normalised weights, by profile name: those of profiles.csv, and with
+    ``summits`` also the groups elicited at summits (named "<summit-id>/<group>")."""
+    profiles = dataset.profiles + (dataset.summit_profiles if summits else ())
+    return {p.name: normalise_weights(p.raw_weights(), dataset.lever_ids) for p in profiles}
 
 
 def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: int = 0,

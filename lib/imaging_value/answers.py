@@ -51,11 +51,13 @@ def portfolio_answer(dataset: Dataset) -> dict:
 
 
 def profiles_answer(dataset: Dataset) -> dict:
+    """profiles.csv's profiles, then the groups elicited at summits (with their provenance)."""
     return {
         "profiles": [
             {"name": p.name, "label": p.label, "weights": normalise_weights(p.raw_weights(), dataset.lever_ids),
              "rationale": p.rationale}
-            for p in dataset.profiles
+            | ({"provenance": p.provenance.to_dict()} if hasattr(p, "provenance") else {})
+            for p in dataset.profiles + dataset.summit_profiles
         ]
     }
 

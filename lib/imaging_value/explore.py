@@ -285,7 +285,7 @@ class WeightsPanel:
             self.sliders[lever.id] = slider
             self.labels[lever.id] = label
         self.profile_picker = widgets.Dropdown(
-            options=[("Custom weights", CUSTOM)] + [(p.label, p.name) for p in dataset.profiles],
+            options=[("Custom weights", CUSTOM)] + [(p.label, p.name) for p in dataset.profiles + dataset.summit_profiles],
             value=CUSTOM, description="Stakeholder view", style={"description_width": "150px"},
             layout=widgets.Layout(width="400px"))
         self.profile_picker.add_class("iv-profile-picker")
@@ -736,7 +736,7 @@ class Explorer:
         self.dataset: Dataset = load_dataset(self.data_dir)
         self.entries: dict[str, RequestEntry] = {e.id: e for e in scan_requests(self.dataset)}
         self.state = ExplorerState(self.dataset, n_samples=n_samples, seed=seed)
-        self.profiles = profile_weights(self.dataset)
+        self.profiles = profile_weights(self.dataset, summits=True)
         self.render_thread: threading.Thread | None = None
         self._lock = threading.RLock()
         self._quiet = False

@@ -450,6 +450,14 @@ class RequestReport:
         return "".join(parts)
 
 
+def _shown_profile(dataset: Dataset, profile: str) -> str:
+    """The profile's name, and for a summit group where its weights come from."""
+    if not profile:
+        return "(none)"
+    provenance = getattr(dataset.profile(profile), "provenance", None)
+    return profile if provenance is None else f"{profile}: {provenance.sentence()}"
+
+
 def request_report(request: str = "scenario-1", requester: int | None = None, profile: str = "",
                    weights: Mapping[str, float] | None = None, seed: int = 0, samples: int = 10_000,
                    total: float = 1_000_000.0, data_dir: str = "../data/samples") -> RequestReport:
@@ -486,7 +494,7 @@ def request_report(request: str = "scenario-1", requester: int | None = None, pr
     shown = {"request": _shown_request(request),
              "requester": "every requester" if requester is None else f"Requester {requester + 1} only "
                                                                        f"(parameter requester: {requester})",
-             "profile": profile or "(none)", "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
+             "profile": _shown_profile(dataset, profile), "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
              "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name}
     return RequestReport(
         dataset, req, request, indices, normalised, shown, seed, samples, float(total),
