@@ -24,7 +24,7 @@ def html_of(pack, name):
 def test_pack_has_every_report_and_an_index(pack):
     names = {p.name for p in pack.glob("*.html")}
     assert names == {"index.html", "portfolio.html", "compare.html", "request-hostile.html",
-                     *(f"request-{s}.html" for s in SCENARIOS)}
+                     *(f"request-{s}.html" for s in SCENARIOS), "summit-illustrative.html"}
     index = html_of(pack, "index")
     for name in names - {"index.html"}:
         assert f'href="{name}"' in index
@@ -32,7 +32,8 @@ def test_pack_has_every_report_and_an_index(pack):
     assert XSS_TITLE not in index
 
 
-@pytest.mark.parametrize("name", ["portfolio", "compare", "request-hostile", *(f"request-{s}" for s in SCENARIOS)])
+@pytest.mark.parametrize("name", ["portfolio", "compare", "request-hostile", *(f"request-{s}" for s in SCENARIOS),
+                                  "summit-illustrative"])
 def test_reports_are_self_contained_and_show_no_code(pack, name):
     page = html_of(pack, name)
     assert not re.search(r"<script[^>]+src=", page), "a script is fetched from elsewhere"

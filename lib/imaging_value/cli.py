@@ -139,6 +139,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)")
     p.add_argument("--portfolio", action="store_true", help="the portfolio report (one job of the pack)")
     p.add_argument("--compare", action="store_true", help="the comparison of all requests (one job of the pack)")
+    p.add_argument("--summit", action="append", default=[], metavar="SUMMIT-ID", dest="summits",
+                   help="a grand-summit report (one job of the pack; may be given more than once)")
     p.add_argument("--plan", action="store_true",
                    help="print the jobs instead of running them: one line of arguments per job (for xargs), "
                         "or with --json their notebooks, papermill parameters and output names")
@@ -426,17 +428,18 @@ def _report(args: argparse.Namespace) -> int:
     from .data import load_dataset
     from .render import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
-    if args.all and (args.requests or args.portfolio or args.compare):
+    if args.all and (args.requests or args.portfolio or args.compare or args.summits):
         raise ParameterError("REQUEST", "either request ids or --all, not both (--all includes --portfolio and --compare)",
                              " ".join(args.requests) or "--portfolio/--compare")
-    if not (args.all or args.requests or args.portfolio or args.compare):
+    if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("jobs", "a whole number of at least 1", args.jobs)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
     if args.plan:
         refs = dataset.request_ids() if args.all else args.requests
-        jobs = plan_jobs(args.data, args.requests, args.all, portfolio=args.portfolio, compare=args.compare)
+        jobs = plan_jobs(args.data, args.requests, args.all, portfolio=args.portfolio, compare=args.compare,
+                         summits=args.summits)
         plan = plan_answer(jobs, args.data, args.out, refs)
         print(json.dumps(plan, indent=2, ensure_ascii=False) if args.json
               else "\n".join(shlex.join(job["args"]) for job in plan["jobs"]))
@@ -445,7 +448,7 @@ def _report(args: argparse.Namespace) -> int:
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         outcomes = render_pack(args.data, args.out, args.requests, args.all, args.jobs, progress_to_stderr,
-                               portfolio=args.portfolio, compare=args.compare)
+                               portfolio=args.portfolio, compare=args.compare, summits=args.summits)
     finally:
         signal.signal(signal.SIGTERM, previous)
     failures = [o for o in outcomes if o.error]

@@ -38,8 +38,9 @@ from .data import Dataset, load_dataset
 __all__ = ["Job", "Outcome", "RenderedReport", "WriteGuard", "plan_jobs", "plan_answer", "render_jobs",
            "write_index", "scan_reports", "render_pack", "render_request_report", "notebooks_dir", "NOTEBOOKS"]
 
-NOTEBOOKS = {"portfolio": "01-portfolio.ipynb", "request": "02-request.ipynb", "compare": "03-compare.ipynb"}
-KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2}
+NOTEBOOKS = {"portfolio": "01-portfolio.ipynb", "request": "02-request.ipynb", "compare": "03-compare.ipynb",
+             "summit": "04-summit.ipynb"}
+KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 INPUT_ERRORS = ("ParameterError", "DataValidationError")
@@ -139,8 +140,9 @@ def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
 
 
 def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
-              seed: int = 20210401, *, portfolio: bool = False, compare: bool = False) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, comparison), or the ones named."""
+              seed: int = 20210401, *, portfolio: bool = False, compare: bool = False,
+              summits: Sequence[str] = ()) -> list[Job]:
+    """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named."""
     dataset = load_dataset(data_dir)
     nb_dir = notebooks_dir()
     data_param = _rel(Path(data_dir), nb_dir)
@@ -157,6 +159,8 @@ def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bo
     if everything or compare:
         jobs.append(Job("compare", "compare", "All requests compared", {"profile": "", "seed": seed,
                                                                        "data_dir": data_param}))
+    if everything or summits:
+        jobs.extend(_summit_jobs(dataset, data_param, seed, None if everything else summits))
     return jobs
 
 
@@ -174,6 +178,8 @@ def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
         if job.kind == "request":
             ref = next(refs, None) or str(job.parameters["request"])
             args = ["report", ref, *common]
+        elif job.kind == "summit":
+            args = ["report", "--summit", str(job.parameters["summit"]), *common]
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append({"name": job.name, "kind": job.kind, "title": job.title,
@@ -182,6 +188,21 @@ def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
                         "parameters_file": f"{job.name}.params.yaml" if job.kind == "request" else None,
                         "args": args})
     return {"out": str(out_dir), "jobs": planned, "index_args": ["index", "--out", str(out_dir)]}
+
+
+def _summit_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[str] | None) -> list[Job]:
+    """One grand-summit report per summit folder of the data folder (none when there is no summits/),
+    or per summit ``named``, each of which must be one of them."""
+    from .errors import ParameterError
+    from .summit_files import summit_ids
+
+    known = summit_ids(dataset.root)
+    for summit in named or ():
+        if summit not in known:
+            raise ParameterError("--summit", f"a summit of the data folder ({', '.join(known) or 'none'})", summit)
+    return [Job("summit", f"summit-{summit}", f"Grand summit: {summit}",
+                {"summit": summit, "seed": seed, "samples": 10_000, "data_dir": data_param})
+            for summit in (known if named is None else dict.fromkeys(named))]
 
 
 # --- running one notebook (in a worker process) --------------------------------------
@@ -426,9 +447,9 @@ def _uninterrupted() -> Iterator[None]:
 
 def render_pack(data_dir: str | Path, out_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
                 workers: int | None = None, progress: Callable[[str], None] | None = None, *,
-                portfolio: bool = False, compare: bool = False) -> list[Outcome]:
+                portfolio: bool = False, compare: bool = False, summits: Sequence[str] = ()) -> list[Outcome]:
     """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk."""
-    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare)
+    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits)
     guard = WriteGuard()
     try:
         outcomes = render_jobs(jobs, out_dir, workers, progress, guard)

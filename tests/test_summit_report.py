@@ -1,0 +1,42 @@
+"""The grand summit report (04-summit.ipynb) as rendered into the pack."""
+
+from __future__ import annotations
+
+import pytest
+
+from imaging_value.errors import ParameterError
+from imaging_value.summit import grand_summit
+from imaging_value.summit_report import summit_report
+
+
+def test_summit_report_in_the_pack(pack, samples):
+    page = (pack / "summit-illustrative.html").read_text(encoding="utf-8")
+    result = grand_summit(pack.parent / "data", "illustrative", samples=10)  # the samples plus a hostile request
+    for text in ("Grand summit: illustrative", "Each group's weights", "Where the groups disagree",
+                 "minimax-regret", "How firm is the compromise?", "each group weighing the same",
+                 "summits/illustrative/clinicians.yaml", "Illustrative answers", "seed"):
+        assert text in page, text
+    for lever, weight in result.compromise_weights.items():
+        assert f"{weight:.3f}" in page, lever
+    assert page.count("Plotly.newPlot") == 1 + len(result.requests)  # weights chart + one acceptability each
+    index = (pack / "index.html").read_text(encoding="utf-8")
+    assert 'href="summit-illustrative.html"' in index and "Grand summit: illustrative" in index
+
+
+def test_no_summit_folder_no_summit_report(data_copy):
+    import shutil
+
+    from imaging_value.render import plan_jobs
+
+    assert [j.name for j in plan_jobs(data_copy, everything=True) if j.kind == "summit"] == ["summit-illustrative"]
+    shutil.rmtree(data_copy / "summits")
+    assert [j for j in plan_jobs(data_copy, everything=True) if j.kind == "summit"] == []
+
+
+def test_summit_report_parameters_are_checked(samples):
+    with pytest.raises(ParameterError, match="summit"):
+        summit_report(summit="nope", data_dir=str(samples))
+    with pytest.raises(ParameterError, match="samples"):
+        summit_report(samples=0, data_dir=str(samples))
+    hostile = summit_report(data_dir=str(samples), samples=50)
+    assert "<script" not in hostile.requests() and "<script" not in hostile.groups()
