@@ -352,3 +352,46 @@ def test_idle_kernels_are_culled(site: Path, browser_page, browser):
             page.close()
         finally:
             stop(running)
+
+
+def test_a_summit_group_is_a_stakeholder_view(browser_page, dataset):
+    page = browser_page
+    profile = dataset.profile("illustrative/nhs_finance")
+    page.locator(".iv-profile-picker select").select_option(label=profile.label)
+    weights = {p.name: p.raw_weights() for p in dataset.summit_profiles}["illustrative/nhs_finance"]
+    winner = expected_labels(dataset, weights)[0]
+    page.wait_for_function("w => document.querySelector('.iv-summary b').innerText === w", arg=winner)
+    share = round(100 * weights["commercial"] / sum(weights.values()))
+    page.wait_for_function("s => document.querySelector('.iv-weight-commercial').innerText.includes(s + '%')",
+                           arg=str(share))
+
+
+def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site):
+    page = browser_page
+    form = page.locator(".iv-summit-form")
+    form.scroll_into_view_if_needed()
+    weights = page.locator(".iv-form-weights")
+    assert "33.3%" in weights.inner_text() and "16.7%" in weights.inner_text()  # 100 and four 50s
+    box = page.locator(".iv-form-swing-social input")
+    box.fill("100")
+    box.press("Enter")
+    # 100, 100 and three 50s: 28.6% and 14.3%
+    page.wait_for_function("() => { const t = document.querySelector('.iv-form-weights').innerText;"
+                           " return t.includes('28.6%') && t.includes('14.3%') && !t.includes('33.3%'); }")
+    for name, value in (("summit", "browser-summit"), ("group", "clinicians")):
+        field = page.locator(f".iv-form-{name} input")
+        field.fill(value)
+        field.press("Enter")
+    page.locator("button.iv-form-add").click()
+    page.wait_for_function("() => document.querySelector('.iv-form-recorded').innerText.includes('1 participant')")
+    page.locator("button.iv-form-save").click()
+    page.wait_for_function("() => /Saved|Not saved/.test(document.querySelector('.iv-form-status').innerText)")
+    assert "Saved summits/browser-summit/clinicians.yaml" in page.inner_text(".iv-form-status")
+    saved = site / "data" / "samples" / "summits" / "browser-summit" / "clinicians.yaml"
+    from imaging_value.schema import LEVER_IDS
+    from imaging_value.summit_files import read_answer_file
+
+    result = read_answer_file(saved, LEVER_IDS, site / "data" / "samples").result
+    assert result.weights["social"] == pytest.approx(100 / 350) and result.participants == 1
+    saved.unlink()  # the other tests' data folder stays as the samples
+    saved.parent.rmdir()
