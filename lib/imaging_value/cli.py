@@ -429,8 +429,8 @@ def _report(args: argparse.Namespace) -> int:
     from .render import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
     if args.all and (args.requests or args.portfolio or args.compare or args.summits):
-        raise ParameterError("REQUEST", "either request ids or --all, not both (--all includes --portfolio and --compare)",
-                             " ".join(args.requests) or "--portfolio/--compare")
+        raise ParameterError("REQUEST", "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
+                             " ".join(args.requests) or "--portfolio/--compare/--summit")
     if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
     if args.jobs is not None and args.jobs < 1:
