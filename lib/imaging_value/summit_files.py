@@ -29,6 +29,7 @@ import yaml
 from pydantic import Field
 
 from .atomic import write_atomic
+from .data import _read_yaml, file_digest
 from .elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
 from .errors import DataValidationError, ParameterError, Problem
 from .schema import Profile
@@ -315,21 +316,12 @@ def read_answer_file(path: str | Path, levers: Sequence[str], root: str | Path |
     """Read and validate one answer file (the summit id is its folder's name)."""
     path = Path(path)
     file = _display(path, Path(root) if root is not None else None)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise DataValidationError([Problem(file, "", "", "an answer file", "no such file")]) from None
-    try:
-        data = yaml.safe_load(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise DataValidationError([Problem(file, "", "", "UTF-8 text", "bytes that are not UTF-8")]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise DataValidationError([Problem(file, where, "", "well-formed YAML", f"a syntax error ({what})")]) from None
+    problems: list[Problem] = []
+    data = _read_yaml(path, problems, display=file)
+    if problems:
+        raise DataValidationError(problems)
     return parse_answers(data, levers, file=file, summit=path.parent.name, group_from_name=path.stem,
-                         sha256=hashlib.sha256(raw).hexdigest())
+                         sha256=file_digest(path))
 
 
 def summit_ids(root: str | Path) -> list[str]:
