@@ -40,3 +40,14 @@ def test_summit_report_parameters_are_checked(samples):
         summit_report(samples=0, data_dir=str(samples))
     hostile = summit_report(data_dir=str(samples), samples=50)
     assert "<script" not in hostile.requests() and "<script" not in hostile.groups()
+
+
+def test_the_explorers_render_button_with_a_summit_profile(tmp_path, samples):
+    from imaging_value.render import render_request_report
+
+    rendered = render_request_report("scenario-1", data_dir=samples, out_dir=tmp_path, requester=0,
+                                     profile="illustrative/smes", samples=200)
+    assert rendered.html.parent == tmp_path and "illustrative-smes" in rendered.html.name
+    page = rendered.html.read_text(encoding="utf-8")
+    assert "elicited at summit illustrative on 2026-11-18 from 3 participants" in page
+    assert "illustrative/smes" in rendered.parameters.read_text(encoding="utf-8")
