@@ -17,7 +17,7 @@ def page(browser):
 
 
 REPORTS = ["portfolio", "compare", "request-scenario-1", "request-scenario-2", "request-scenario-3",
-           "request-scenario-4", "request-hostile"]
+           "request-scenario-4", "request-hostile", "summit-illustrative"]
 
 
 @pytest.mark.parametrize("name", REPORTS)
