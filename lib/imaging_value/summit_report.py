@@ -1,7 +1,7 @@
 """The grand summit report (notebook ``04-summit.ipynb``): sections from Jinja2 templates, and charts.
 
 :func:`summit_report` validates the notebook's parameters and computes the summit once; each
-method of :class:`SummitReport` returns one section (HTML from ``templates/summit``, autoescaped)
+method of :class:`SummitReport` returns one section (HTML from ``templates/sections/summit-*``, autoescaped)
 or figures, for :func:`imaging_value.report.show`.
 """
 
@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -19,23 +18,13 @@ from . import views
 from .data import Dataset, load_dataset
 from .elicit import METHOD_SOURCES
 from .errors import ParameterError
+from .sections import render_section
 from .summit import SummitResult, grand_summit
 
 __all__ = ["SummitReport", "summit_report"]
 
-TEMPLATES = Path(__file__).resolve().parent / "templates" / "summit"
-
-
-@lru_cache(maxsize=1)
-def _environment():
-    from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
-
-    return Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(default=True),
-                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-
-
 def _render(name: str, **context: Any) -> str:
-    return _environment().get_template(name).render(**context)
+    return render_section(f"summit-{name}", **context)
 
 
 @dataclass(frozen=True)
@@ -75,7 +64,7 @@ class SummitReport:
                    "participants": g.participants, "weights": g.weights, "spread": g.spread,
                    "consistency_ratio": g.consistency_ratio, "warnings": g.warnings,
                    "provenance": r.provenance[g.group], "note": r.notes[g.group]} for g in r.groups]
-        return _render("groups.html.j2", levers=self.dataset.levers, groups=groups,
+        return _render("groups", levers=self.dataset.levers, groups=groups,
                        compromise=r.compromise_weights, compromise_rule=r.compromise_rule)
 
     def weights_chart(self) -> go.Figure:
@@ -99,7 +88,7 @@ class SummitReport:
             ranked = sorted(r.groups, key=lambda g: g.weights[lever])
             rows.append({"label": self._label(lever), **r.disagreement[lever], "most": ranked[-1].group,
                          "least": ranked[0].group})
-        return _render("disagreement.html.j2", rows=rows)
+        return _render("disagreement", rows=rows)
 
     def requests(self) -> str:
         r = self.result
@@ -107,12 +96,12 @@ class SummitReport:
                  "first": {g: self._label(o) for g, o in e.first_choice.items()},
                  "compromise": self._label(e.compromise_choice), "minimax": self._label(e.minimax_regret),
                  "regret": e.regret.max_regret[e.minimax_regret]} for e in r.requests]
-        return _render("requests.html.j2", groups=[g.group for g in r.groups], rows=rows,
+        return _render("requests", groups=[g.group for g in r.groups], rows=rows,
                        compromise_rule=r.compromise_rule, skipped=list(r.skipped_requests))
 
     def acceptability(self) -> list:
         r = self.result
-        items: list[Any] = [_render("acceptability.html.j2", samples=r.samples, seed=r.seed,
+        items: list[Any] = [_render("acceptability", samples=r.samples, seed=r.seed,
                                     concentration=r.concentration)]
         for e in r.requests:
             items.append(views.acceptability_figure(
