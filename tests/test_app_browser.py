@@ -190,7 +190,10 @@ def test_the_render_button_writes_the_board_report(browser_page, site):
     written = site / match.group(1)
     assert written.is_file() and written.stat().st_size > 10_000
     assert list((site / "reports").glob("*.params.yaml"))
-    assert page.locator("button.iv-render").is_enabled()
+    from playwright.sync_api import expect
+
+    # the status and the button travel as separate widget messages: wait for both, fail if it stays disabled
+    expect(page.locator("button.iv-render")).to_be_enabled(timeout=30_000)
 
 
 def test_an_invalid_request_is_marked_and_explained(browser_page):
