@@ -350,8 +350,9 @@ def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .summit import grand_summit
 
-    if args.samples < 1:
-        raise ParameterError("samples", "a whole number of at least 1", args.samples)
+    from .smaa import check_samples
+
+    check_samples(args.samples)
     return grand_summit(args.data, args.summit, seed=args.seed, samples=args.samples).to_dict(), _text_summit
 
 

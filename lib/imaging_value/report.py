@@ -494,7 +494,8 @@ def request_report(request: str = "scenario-1", requester: int | None = None, pr
     shown = {"request": _shown_request(request),
              "requester": "every requester" if requester is None else f"Requester {requester + 1} only "
                                                                        f"(parameter requester: {requester})",
-             "profile": _shown_profile(dataset, profile), "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
+             "profile": _shown_profile(dataset, profile),
+             "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
              "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name}
     return RequestReport(
         dataset, req, request, indices, normalised, shown, seed, samples, float(total),

@@ -17,8 +17,8 @@ import plotly.graph_objects as go
 from . import views
 from .data import Dataset, load_dataset
 from .elicit import METHOD_SOURCES
-from .errors import ParameterError
 from .sections import render_section
+from .smaa import check_samples
 from .summit import SummitResult, grand_summit
 
 __all__ = ["SummitReport", "summit_report"]
@@ -116,9 +116,7 @@ def summit_report(summit: str = "illustrative", seed: int = 20210401, samples: i
 
     _check_literal("summit", summit, (str,), "a summit id (a folder of summits/ in the data folder)")
     _check_literal("seed", seed, (int,), "a whole number")
-    _check_literal("samples", samples, (int,), "a whole number of at least 1")
-    if samples < 1:
-        raise ParameterError("samples", "a whole number of at least 1", samples)
+    check_samples(samples)
     _check_literal("data_dir", data_dir, (str,), "a path to a data folder")
     dataset = load_dataset(data_dir)
     result = grand_summit(data_dir, summit, seed=seed, samples=samples)
