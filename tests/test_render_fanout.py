@@ -28,7 +28,7 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     plan = result.json()
     names = [job["name"] for job in plan["jobs"]]
     assert names == ["portfolio", "request-scenario-1", "request-scenario-2", "request-scenario-3",
-                     "request-scenario-4", "compare"]
+                     "request-scenario-4", "compare", "summit-illustrative"]
     by_name = {job["name"]: job for job in plan["jobs"]}
     request = by_name["request-scenario-2"]
     assert request["notebook"] == "notebooks/02-request.ipynb" and request["cwd"] == "notebooks"
@@ -37,8 +37,12 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     assert request["args"] == ["report", "scenario-2", "--data", str(data_copy), "--out", str(tmp_path / "o")]
     assert by_name["portfolio"]["args"][:2] == ["report", "--portfolio"]
     assert by_name["compare"]["args"][:2] == ["report", "--compare"]
+    assert by_name["summit-illustrative"]["args"][:3] == ["report", "--summit", "illustrative"]
+    assert by_name["summit-illustrative"]["notebook"] == "notebooks/04-summit.ipynb"
     assert plan["index_args"] == ["index", "--out", str(tmp_path / "o")]
     assert not (tmp_path / "o").exists(), "planning runs nothing"
+    unknown = cli("report", "--summit", "nowhere", "--plan", "--data", str(data_copy), "--out", str(tmp_path / "o"))
+    assert unknown.code == 2 and "illustrative" in unknown.err and "nowhere" in unknown.err
     text = cli("report", "--all", "--plan", "--data", str(data_copy), "--out", str(tmp_path / "o"))
     assert text.out.splitlines()[1] == f"report scenario-1 --data {data_copy} --out {tmp_path / 'o'}"
 
@@ -67,7 +71,7 @@ def test_the_readme_fan_out_with_xargs_gives_the_whole_pack(tmp_path):
     for job in plan["jobs"]:
         if job["parameters_file"]:
             assert yaml.safe_load((out / job["parameters_file"]).read_text()) == job["parameters"]
-    assert "6 reports listed" in done.stdout
+    assert f"{len(outputs)} reports listed" in done.stdout and len(outputs) == 7  # with the sample summit
 
 
 def fake_report(out: Path, name: str) -> Outcome:
