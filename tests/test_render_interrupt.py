@@ -87,7 +87,7 @@ def assert_quiet_and_consistent(out: Path, tmpdir: Path) -> None:
 @pytest.mark.parametrize("target", ["command", "process group"])
 def test_ctrl_c_stops_queued_and_running_notebooks(tmp_path, data_copy, target):
     run = Run(tmp_path, "--all", "--jobs", "2", "--data", str(data_copy))
-    run.wait_for_line(r"^\[1/6\] .*: wrote ")
+    run.wait_for_line(r"^\[1/\d+\] .*: wrote ")
     processes = run.descendants()
     assert processes, "the kernels should be running"
     if target == "command":
@@ -105,7 +105,7 @@ def test_ctrl_c_stops_queued_and_running_notebooks(tmp_path, data_copy, target):
 
 def test_killing_the_command_ends_its_kernels_and_nothing_more_is_written(tmp_path, data_copy):
     run = Run(tmp_path, "--all", "--jobs", "2", "--data", str(data_copy))
-    run.wait_for_line(r"^\[1/6\] .*: wrote ")
+    run.wait_for_line(r"^\[1/\d+\] .*: wrote ")
     processes = run.descendants()
     assert processes
     os.kill(run.process.pid, signal.SIGKILL)
