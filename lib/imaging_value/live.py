@@ -54,9 +54,19 @@ def _same(a: Any, b: Any) -> bool:
         return to_json_plotly(a) == to_json_plotly(b)
 
 
+def _stored(obj: Any) -> Mapping[str, Any]:
+    """A plotly trace's or layout's properties as stored, to be read only.
+
+    ``to_plotly_json`` returns the same dict deep-copied, which was a large part of
+    redrawing a chart in place; nothing here writes to what it reads.
+    """
+    props = obj._props  # plotly's own store (the dict to_plotly_json copies); pinned plotly
+    return props if props is not None else {}
+
+
 def _sync_properties(target: Any, new: Mapping[str, Any], skip: frozenset[str] = frozenset()) -> None:
     """Give ``target`` (a trace or the layout) exactly the properties in ``new``, touching only what changed."""
-    old = target.to_plotly_json()
+    old = dict(_stored(target))  # keys and values as they were: the loop below assigns to target
     for key in old.keys() - new.keys() - skip:
         target[key] = None
     for key, value in new.items():
@@ -78,11 +88,11 @@ def sync_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
     with widget.batch_update():
         if same_shape:
             for old, new in zip(widget.data, new_traces):
-                _sync_properties(old, new.to_plotly_json(), _SKIP_TRACE_KEYS)
+                _sync_properties(old, _stored(new), _SKIP_TRACE_KEYS)
         else:
             widget.data = ()
             widget.add_traces(list(new_traces))
-        _sync_properties(widget.layout, figure.layout.to_plotly_json())
+        _sync_properties(widget.layout, _stored(figure.layout))
     if widget.comm is not None and not widget._view_count:
         _refresh_widget_state(widget)
 
