@@ -162,6 +162,21 @@ def test_sync_figure_copies_traces_and_layout_onto_the_widget():
     assert [t.type for t in widget.data] == ["bar", "scatter"]
 
 
+
+def test_sync_figure_leaves_the_widget_equal_to_the_figure_and_independent_of_it():
+    widget = go.FigureWidget()
+    figure = go.Figure(go.Bar(x=[1, 2], y=[3, 4], marker=dict(color=["red", "blue"])),
+                       layout=dict(title_text="one", xaxis=dict(range=[0, 3])))
+    sync_figure(widget, go.Figure(go.Bar(x=[9], y=[9]), layout_title_text="zero"))
+    sync_figure(widget, figure)
+    bar = {k: v for k, v in figure.data[0].to_plotly_json().items() if k != "uid"}
+    assert {k: v for k, v in widget.data[0].to_plotly_json().items() if k != "uid"} == {
+        k: list(v) if isinstance(v, tuple) else v for k, v in bar.items()}
+    assert widget.layout.to_plotly_json() == figure.layout.to_plotly_json()
+    figure.data[0].marker.color = ["green", "green"]  # the figure changed afterwards: the widget is not
+    figure.layout.xaxis.range = [5, 6]
+    assert widget.data[0].marker.color == ("red", "blue") and widget.layout.xaxis.range == (0, 3)
+
 def test_rapid_slider_moves_collapse_into_few_recomputes(explorer: Explorer, dataset):
     start = explorer.recompute_count
     for step in range(1, 31):
