@@ -61,3 +61,13 @@ def test_the_fast_yaml_loader_reads_every_sample_file_as_the_pure_python_one_doe
         text = path.read_text(encoding="utf-8")
         data, issues = read_yaml_text(text)
         assert issues == [] and data == yaml.safe_load(text), path.name
+
+
+def test_rank_with_the_lever_switch_off_reads_no_valuation_model():
+    """valuation.yaml's switch is off in the samples: rank looks at the switch, not the whole valuation."""
+    probe = ("import sys\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
+             "print('\\n' + __import__('json').dumps(sorted(m for m in sys.modules if m in "
+             "('imaging_value.assumptions', 'imaging_value.valuation', 'imaging_value.appraisal'))))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

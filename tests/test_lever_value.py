@@ -49,3 +49,40 @@ def test_switched_on_the_commercial_lever_follows_expected_value(samples, data_c
     samples_dataset = load_dataset(samples)
     off = score_options(samples_dataset, load_request("scenario-3", samples_dataset), 0)
     assert side["judgement"].to_dict() == pytest.approx(off.scores["commercial"].to_dict())
+
+
+@pytest.mark.parametrize("switch, on", [
+    ({"value": False}, False),
+    ({"value": True}, True),
+    ({"value": "yes"}, True),  # text the full validation reads as true: the quick look defers to it
+    ({"value": "maybe"}, False),  # not a boolean: the file fails validation, so the switch stays off
+    (None, False),  # the switch left out: the file fails validation
+])
+def test_the_quick_look_at_the_switch_agrees_with_validating_the_whole_file(data_copy, switch, on):
+    from imaging_value.errors import DataValidationError
+    from imaging_value.lever_value import switched_on
+
+    path = data_copy / "valuation.yaml"
+    data = yaml.safe_load(path.read_text())
+    if switch is None:
+        del data["commercial_lever_from_value"]
+    else:
+        data["commercial_lever_from_value"].update(switch)
+    path.write_text(yaml.safe_dump(data))
+    try:
+        validated = load_assumptions(data_copy).commercial_lever_from_value.value
+    except DataValidationError:
+        validated = False
+    assert validated is on
+    assert (switched_on(data_copy) is not None) is on
+
+
+def test_a_switch_turned_on_in_a_file_that_fails_validation_leaves_the_judgement_table(data_copy):
+    from imaging_value.lever_value import switched_on
+
+    path = data_copy / "valuation.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["commercial_lever_from_value"]["value"] = True
+    data["draws"]["value"] = -1
+    path.write_text(yaml.safe_dump(data))
+    assert switched_on(data_copy) is None

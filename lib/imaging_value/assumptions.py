@@ -17,6 +17,7 @@ from pydantic import ConfigDict, Field, model_validator
 
 from .data import _read_yaml, _validate
 from .errors import DataValidationError, ParameterError, Problem
+from .layout import VALUATION_FILE
 from .limits import MAX_HORIZON, MAX_SAMPLES
 from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, Record, Request, Requester, duplicated, rule_error
 from .sharing import RULES
@@ -25,7 +26,7 @@ from .valuation import Assumptions, Market, Stage
 __all__ = ["ValuationSpec", "load_assumptions", "assumptions_for", "contribution_share", "revenue_row",
            "FILE_NAME"]
 
-FILE_NAME = "valuation.yaml"
+FILE_NAME = VALUATION_FILE
 
 Text = Annotated[str, Field(min_length=1)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]

@@ -14,10 +14,12 @@ import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["DATA_ENV", "LOCK_FILE", "project_root", "default_data_dir", "lock_digest", "version_text"]
+__all__ = ["DATA_ENV", "LOCK_FILE", "VALUATION_FILE", "project_root", "default_data_dir", "lock_digest", "version_text"]
 
 DATA_ENV = "IMAGING_VALUE_DATA"
 LOCK_FILE = "requirements.lock"
+# the valuation's assumptions in a data folder (read by the rank path only for its lever switch)
+VALUATION_FILE = "valuation.yaml"
 
 
 def project_root() -> Path:

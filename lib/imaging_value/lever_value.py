@@ -16,11 +16,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .assumptions import FILE_NAME, ValuationSpec, load_assumptions
 from .errors import DataValidationError
+from .layout import VALUATION_FILE
+from .yamlread import read_yaml_text
 
 if TYPE_CHECKING:
     import pandas as pd
+
+    from .assumptions import ValuationSpec
 
 __all__ = ["value_scores", "apply_value_lever", "lever_comparison", "switched_on", "LEVER", "SEED"]
 
@@ -28,8 +31,27 @@ LEVER = "commercial"
 SEED = 0
 
 
+def _plainly_off(path: Path) -> bool:
+    """True when the file's switch is certainly not on, read without validating the whole file: the
+    switch's ``value`` is ``false`` or the switch is absent (the full file would then fail validation,
+    which leaves the switch off too). Anything else, including text pydantic might read as true, is
+    left to :func:`_spec`'s full validation."""
+    try:
+        data, issues = read_yaml_text(path.read_text(encoding="utf-8"))
+    except Exception:  # unreadable or malformed: the full load decides (and then the switch is off)
+        return False
+    if issues or not isinstance(data, dict):
+        return False
+    switch = data.get("commercial_lever_from_value")
+    return switch is None or (isinstance(switch, dict) and switch.get("value") is False)
+
+
 @lru_cache(maxsize=8)
 def _spec(path: str, _mtime_ns: int) -> ValuationSpec | None:
+    if _plainly_off(Path(path)):
+        return None  # off: the rest of the file is validated where it is used (the value command, the report)
+    from .assumptions import load_assumptions
+
     try:
         return load_assumptions(Path(path).parent)
     except DataValidationError:
@@ -38,7 +60,7 @@ def _spec(path: str, _mtime_ns: int) -> ValuationSpec | None:
 
 def switched_on(root: Path) -> ValuationSpec | None:
     """The assumptions when the switch is on (None: off, no file, or a file that fails validation)."""
-    path = Path(root) / FILE_NAME
+    path = Path(root) / VALUATION_FILE
     try:
         mtime = path.stat().st_mtime_ns
     except OSError:
