@@ -20,6 +20,11 @@ from .layout import lock_digest, version_text
 # Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
 # nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
 
+# pydantic looks for third-party plugins (observers of validation, none of them in the lock) by
+# scanning every installed package's entry points, a fixed cost at start-up; the command line does
+# without them unless the user's environment sets this variable itself.
+os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+
 __all__ = ["main"]
 
 

@@ -145,7 +145,10 @@ class Record(BaseModel):
     """Base for every record: immutable, unknown keys are errors (typos surface), numbers are finite
     and never ``true``/``false`` (YAML's booleans are not counts)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
+    # defer_build: a model's validator is built the first time it validates, so a command pays only
+    # for the records it reads (the rules are the same whenever it is built)
+    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
+                              defer_build=True)
 
     @field_validator("*", mode="before")
     @classmethod

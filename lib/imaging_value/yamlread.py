@@ -128,8 +128,10 @@ def read_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
             return None, [YamlIssue(0, "", "YAML nested to a reasonable depth", "nesting too deep to read")]
         if node is None:
             return EMPTY, []
-        # counting stops early past this bound (distinct nodes never outnumber the characters)
-        expanded, distinct, cyclic = _expanded_size(node, len(text) + ALIAS_EXPANSION_LIMIT)
+        # counting stops early past this bound (distinct nodes never outnumber the characters);
+        # without a '*' the text holds no alias (nor merge of one), so nothing can expand or loop
+        expanded, distinct, cyclic = (_expanded_size(node, len(text) + ALIAS_EXPANSION_LIMIT) if "*" in text
+                                      else (0, 0, False))
         if cyclic:
             return None, [YamlIssue(0, "", "aliases (*name) that refer to an earlier value",
                                     "an alias inside the value it refers to (a loop)")]
