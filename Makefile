@@ -46,9 +46,9 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
 # The main job: the board's report pack (portfolio, every request, comparison, index.html),
-# plus the answers as JSON and CSV for other tools.
-report: $(STAMP)
-	$(BIN)/imaging-value report --all --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS))
+# plus the answers as JSON and CSV for other tools. PDF=1: a PDF beside each report too (needs chromium).
+report: $(STAMP) $(if $(PDF),$(CHROMIUM))
+	$(BIN)/imaging-value report --all --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(PDF),--pdf)
 	$(BIN)/imaging-value export --data $(DATA) --out $(OUT)/data
 
 # In parallel (pytest-xdist): one process per core by default; TEST_WORKERS=0 runs them in this one.

@@ -69,6 +69,55 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
 
 
+def _add_report_view(parser: argparse.ArgumentParser) -> None:
+    """The view a report pack takes (recorded in each request's .params.yaml and shown in its header)."""
+    _add_weights(parser)
+    parser.add_argument("--total", type=float, default=None, metavar="AMOUNT",
+                        help="total shared among the sites, in GBP (default: an illustrative 1,000,000)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default: 20210401)")
+    parser.add_argument("--pdf", action="store_true",
+                        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)")
+
+
+def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
+    """--profile/--weights/--total/--seed as notebook parameters, checked before any notebook runs."""
+    from .answers import resolve_weights
+
+    view: dict[str, Any] = {}
+    weights = parse_weights(args.weights) if args.weights is not None else None
+    resolve_weights(dataset, weights, args.profile)  # an unknown profile or bad weights stop here
+    if args.profile is not None:
+        view["profile"] = args.profile
+    if weights is not None:
+        view["weights"] = dict(weights)
+    if args.total is not None:
+        if not args.total >= 0 or args.total == float("inf"):
+            raise ParameterError("total", "a number of at least 0", args.total)
+        view["total"] = float(args.total)
+    if args.seed is not None:
+        view["seed"] = args.seed
+    return view
+
+
+def _print_pdfs(outcomes: Sequence[Any], out: Path, pdf: bool) -> list[str]:
+    """After the HTML export: a PDF beside each report (--pdf), or no stale PDF left beside a new report."""
+    errors = []
+    for outcome in outcomes:
+        if outcome.html is None:
+            continue
+        if not pdf:
+            outcome.html.with_suffix(".pdf").unlink(missing_ok=True)
+            continue
+        from .pdf import print_pdf
+
+        try:
+            written = print_pdf(outcome.html)
+            print(f"wrote {written.name}", file=sys.stderr)
+        except ImagingValueError as exc:
+            errors.append(str(exc))
+    return errors
+
+
 def _add_terms(sub: Any) -> None:
     p = sub.add_parser("terms", help="the agreement to sign per requester: terms, national principles, dissent")
     _add_request(p)
@@ -149,6 +198,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plan", action="store_true",
                    help="print the jobs instead of running them: one line of arguments per job (for xargs), "
                         "or with --json their notebooks, papermill parameters and output names")
+    _add_report_view(p)
     _add_data(p)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
@@ -442,24 +492,38 @@ def _report(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise ParameterError("jobs", "a whole number of at least 1", args.jobs)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
+    view = _report_view(args, dataset)
     if args.plan:
         refs = dataset.request_ids() if args.all else args.requests
         jobs = plan_jobs(args.data, args.requests, args.all, portfolio=args.portfolio, compare=args.compare,
-                         summits=args.summits)
-        plan = plan_answer(jobs, args.data, args.out, refs)
+                         summits=args.summits, view=view)
+        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
         print(json.dumps(plan, indent=2, ensure_ascii=False) if args.json
               else "\n".join(shlex.join(job["args"]) for job in plan["jobs"]))
         return 0
+    if args.pdf:
+        from .pdf import find_chromium
+
+        find_chromium()  # no chromium: say so before rendering anything
     # a scheduler's SIGTERM stops the run as Ctrl-C does: kernels killed, nothing written afterwards
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
         outcomes = render_pack(args.data, args.out, args.requests, args.all, args.jobs, progress_to_stderr,
-                               portfolio=args.portfolio, compare=args.compare, summits=args.summits)
+                               portfolio=args.portfolio, compare=args.compare, summits=args.summits, view=view)
     finally:
         signal.signal(signal.SIGTERM, previous)
+    pdf_errors = _print_pdfs(outcomes, args.out, args.pdf)
+    if args.pdf:
+        from .render import write_index
+
+        write_index(args.out, outcomes)  # rebuilt after printing: the index links each PDF beside its HTML
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)
+    for message in pdf_errors:
+        print(f"error: {message}", file=sys.stderr)
+    if pdf_errors:
+        return 1
     print(f"{len(outcomes) - len(failures)} of {len(outcomes)} reports written; index: {args.out / 'index.html'}")
     if not failures:
         return 0

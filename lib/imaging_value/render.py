@@ -141,8 +141,14 @@ def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
 
 def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
               seed: int = 20210401, *, portfolio: bool = False, compare: bool = False,
-              summits: Sequence[str] = ()) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named."""
+              summits: Sequence[str] = (), view: Mapping[str, Any] | None = None) -> list[Job]:
+    """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
+
+    ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
+    profile and seed, and the summits' seed).
+    """
+    view = dict(view or {})
+    seed = view.pop("seed", seed)
     dataset = load_dataset(data_dir)
     nb_dir = notebooks_dir()
     data_param = _rel(Path(data_dir), nb_dir)
@@ -155,24 +161,41 @@ def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bo
         jobs.append(Job("request", f"request-{stem}", title,
                         {"request": _request_param(ref, dataset, nb_dir), "requester": None, "profile": "",
                          "weights": {}, "seed": seed, "samples": 10_000, "total": 1_000_000.0,
-                         "data_dir": data_param}))
+                         "data_dir": data_param, **view}))
     if everything or compare:
-        jobs.append(Job("compare", "compare", "All requests compared", {"profile": "", "seed": seed,
-                                                                       "data_dir": data_param}))
+        jobs.append(Job("compare", "compare", "All requests compared",
+                        {"profile": view.get("profile", ""), "seed": seed, "data_dir": data_param}))
     if everything or summits:
         jobs.extend(_summit_jobs(dataset, data_param, seed, None if everything else summits))
     return jobs
 
 
+def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False) -> list[str]:
+    """The ``report`` flags that give the view (profile, weights, total, seed) and ``--pdf``, as a command line."""
+    view = dict(view or {})
+    args: list[str] = []
+    if view.get("profile"):
+        args += ["--profile", str(view["profile"])]
+    if view.get("weights"):
+        args += ["--weights", ",".join(f"{lever}={weight!r}" for lever, weight in view["weights"].items())]
+    if view.get("total") is not None:
+        args += ["--total", repr(float(view["total"]))]
+    if view.get("seed") is not None:
+        args += ["--seed", str(int(view["seed"]))]
+    return args + (["--pdf"] if pdf else [])
+
+
 def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
-                requests: Sequence[str] = ()) -> dict[str, Any]:
+                requests: Sequence[str] = (), *, view: Mapping[str, Any] | None = None,
+                pdf: bool = False) -> dict[str, Any]:
     """The jobs as a scheduler needs them: notebook, papermill parameters, output, and the command running each.
 
     ``requests`` are the arguments the request jobs were planned from (ids or paths), in order.
-    Each ``args`` runs one job on its own: ``imaging-value <args>``. ``index_args`` rebuilds the index.
+    Each ``args`` runs one job on its own: ``imaging-value <args>``, with the same view (``view``) and
+    ``--pdf`` as the whole run, so a fanned-out job renders what the pack would. ``index_args`` rebuilds the index.
     """
     refs = iter(requests)
-    common = ["--data", str(data_dir), "--out", str(out_dir)]
+    common = ["--data", str(data_dir), "--out", str(out_dir), *view_args(view, pdf)]
     planned = []
     for job in jobs:
         if job.kind == "request":
@@ -425,6 +448,9 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
     with _folder_lock(out_dir):
         manifest = scan_reports(out_dir)
         entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]
+        # a PDF printed beside a report (report --pdf) is linked next to it
+        entries = [{**entry, "pdf": pdf.name if (pdf := out_dir / Path(entry["file"]).with_suffix(".pdf").name).exists()
+                    else ""} for entry in entries]
         page = env.get_template("index.html.j2").render(
             entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__)
         write_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
@@ -445,11 +471,17 @@ def _uninterrupted() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
+
 def render_pack(data_dir: str | Path, out_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
                 workers: int | None = None, progress: Callable[[str], None] | None = None, *,
-                portfolio: bool = False, compare: bool = False, summits: Sequence[str] = ()) -> list[Outcome]:
-    """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk."""
-    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits)
+                portfolio: bool = False, compare: bool = False, summits: Sequence[str] = (),
+                view: Mapping[str, Any] | None = None) -> list[Outcome]:
+    """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk.
+
+    ``view`` is the report's view (``report --profile/--weights/--total/--seed``), as :func:`plan_jobs` takes it.
+    """
+    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits,
+                     view=view)
     guard = WriteGuard()
     try:
         outcomes = render_jobs(jobs, out_dir, workers, progress, guard)

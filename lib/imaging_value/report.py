@@ -37,7 +37,10 @@ from .sharing import TOTAL_RANGE
 from .smaa import check_samples
 from .tree import Recommendation, recommend
 from .agreement import Agreement, agreements
-from .sections import agreement_results, render_section
+from .sections import agreement_results, render_section, report_css
+from .board import SOURCE_TAGS, join_words, money, order_sentence
+from .board import count, term_value, ties
+from .decision import DEFAULT_TOTAL, decision_context, identical_requesters, rule_source
 from .terms import term_sheet, term_sheets
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
@@ -46,22 +49,6 @@ __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "Co
 CHART_RENDERER = "plotly_mimetype+offline_notebook"  # JupyterLab view + HTML embedding plotly.js once, offline
 _CDN_SCRIPT = re.compile(r'<script src="https?://[^"]*"></script>')
 
-STYLE = """<style>
-.iv-report { font-family: "Segoe UI", Helvetica, Arial, sans-serif; color: #1f2933; max-width: 1100px; }
-.iv-report table { border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.92em; }
-.iv-report th, .iv-report td { border: 1px solid #d9e2ec; padding: 4px 8px; text-align: left !important;
-  vertical-align: top; }
-.iv-report th { background: #f0f4f8; }
-.iv-report .iv-flag { color: #b42318; }
-.iv-report .iv-ok { color: #2f7d32; }
-.iv-report .iv-ask { color: #8a5a00; }
-.iv-report .iv-muted { color: #62707d; font-size: 0.9em; }
-.iv-report code { font-size: 0.9em; }
-</style>"""
-
-
-# the heading over the plain-text summary that the next notebook cell prints (and nbval pins)
-IN_SHORT = "<h2>In short</h2>"
 
 
 def use_offline_charts() -> None:
@@ -128,20 +115,39 @@ def _e(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _table(frame: pd.DataFrame) -> str:
-    return frame.to_html(index=False, escape=True, border=0, na_rep="")
+def _tag_ours() -> str:
+    """The tag for this framework's own reading (the decision tree, adjustments, assumed site sizes)."""
+    return render_section("tag", source="this framework's reading")
 
 
-def _header(title: str, parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
-    params = "".join(f"<tr><th>{_e(k)}</th><td><code>{_e(v)}</code></td></tr>" for k, v in parameters.items())
-    files = "".join(f'<tr><td>{_e(name)}</td><td><code title="sha256 {_e(d)}">{_e(d[:16])}</code></td></tr>'
-                    for name, d in digests.items())
-    return (f"{STYLE}<h1>{_e(title)}</h1>"
-            f'<p class="iv-muted">Rendered {_e(_now())} by imaging-value {_lock_note()}, git commit '
-            f"{_e(_git_commit())}.</p>"
-            f"<details open><summary><b>Parameters</b></summary><table>{params}</table></details>"
-            f"<details><summary><b>Input files (sha256)</b></summary><table><tr><th>file</th><th>digest</th></tr>"
-            f"{files}</table></details>")
+def _table(frame: pd.DataFrame, wide: bool = False) -> str:
+    return frame.to_html(index=False, escape=True, border=0, na_rep="", classes="iv-wide" if wide else None)
+
+
+def _header(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
+    """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
+    from markupsafe import Markup
+
+    return render_section("header", css=Markup(report_css()), title=title, rendered=_now(), version=Markup(_lock_note()),
+                          commit=_git_commit(), view=[(k, str(v)) for k, v in view], tags=SOURCE_TAGS)
+
+
+def _provenance(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
+    """The parameters and the sha256 of every input file: the last page of every report."""
+    return render_section("provenance", parameters=[(k, str(v)) for k, v in parameters.items()],
+                          digests=list(digests.items()))
+
+
+def _tagged(rows: list[dict[str, Any]]) -> str:
+    """A table of judgements: every row ends with the source tag of its ``source``."""
+    if not rows:
+        return ""
+    columns = [c for c in rows[0] if c not in ("source", "css")]
+    return render_section("tagged_table", columns=columns, rows=[{"css": "", **row} for row in rows])
+
+
+def _brief(heading: str, sentences: Iterable[str]) -> str:
+    return render_section("brief", heading=heading, sentences=list(sentences))
 
 
 def _check_literal(name: str, value: Any, kinds: tuple[type, ...], expected: str) -> None:
@@ -181,10 +187,12 @@ class RequestReport:
     recommendations: dict[int, list[Recommendation]] = field(default_factory=dict)
     guidance: dict[int, list[GuidanceCheck]] = field(default_factory=dict)
     agreements: dict[int, list[Agreement]] = field(default_factory=dict)
+    # first requester -> every requester with the identical answer (shown once); ``requesters`` holds the firsts
+    groups: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     # --- text and tables ---
 
-    def header(self) -> str:
+    def _digests(self) -> dict[str, str]:
         digests = dict(self.dataset.digests)
         request_file = Path(self.request_ref) if Path(self.request_ref).suffix in (".yaml", ".yml") else \
             self.dataset.requests_dir / f"{self.request.id}.yaml"
@@ -192,9 +200,48 @@ class RequestReport:
         valuation = self.dataset.root / "valuation.yaml"
         if valuation.exists():
             digests["valuation.yaml"] = file_digest(valuation)
-        return _header(f"Request report: {self.request.title}", self.parameters, digests)
+        return digests
+
+    def header(self) -> str:
+        p = self.parameters
+        view = [("Request", p["request"]), ("Stakeholder view", p["profile"] if p["profile"] != "(none)"
+                                            else "equal weights (default)" if not self._weights_given else "weights"),
+                ("Weights", ", ".join(f"{k.replace('_', ' ')} {v:.0%}" for k, v in self.weights.items())),
+                ("Total shared among sites", money(self.total)), ("Seed", self.seed),
+                ("Sampled weightings", f"{self.samples:,}")]
+        return _header(f"Request report: {self.request.title}", view)
+
+    @property
+    def _weights_given(self) -> bool:
+        return self.parameters.get("profile") != "(none)" or bool(self.parameters.get("weights_given"))
+
+    def provenance(self) -> str:
+        shown = {k: v for k, v in self.parameters.items() if k != "weights_given"}
+        return _provenance(shown, self._digests())
+
+    def decision(self) -> str:
+        """The decision first: one screen per requester (identical requesters once), in plain English."""
+        sites, _ = split(self.dataset, self.request, self.total, seed=self.seed)
+        view = self.header_view_name()
+        context = decision_context(self.dataset, self.request, self.groups, self.agreements, self.analyses,
+                                   view, self.total, sites.assumed, self._weights_given)
+        return render_section("decision", **context)
+
+    def header_view_name(self) -> str:
+        profile = self.parameters["profile"]
+        if profile != "(none)":
+            return next((p.label for p in self.dataset.profiles if p.name == profile), profile) + " weights"
+        return "the weights given" if self._weights_given else "equal weights, the default"
+
+    def working(self) -> str:
+        return '<div class="iv-working"><h2>The working</h2><p>How the answer above was reached, for those who ' \
+               'want to check it.</p></div>'
 
     def _label(self, index: int) -> str:
+        members = self.groups.get(index, (index,))
+        if len(members) > 1:
+            return (f"Requesters {join_words([str(i + 1) for i in members])}: "
+                    + "; ".join(self.request.requesters[i].label() for i in members))
         return f"Requester {index + 1}: {self.request.requesters[index].label()}"
 
     def summary(self) -> str:
@@ -207,14 +254,15 @@ class RequestReport:
         table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
         requesters = pd.DataFrame([
             {"#": i + 1, "name": q.name or "", "kind": q.kind, "profit stage": q.profit_stage or "",
-             "sector": q.sector, "staff": q.staff, "in this report": "yes" if i in self.requesters else "no"}
+             "sector": q.sector, "staff": q.staff,
+             "in this report": "yes" if any(i in m for m in self.groups.values()) else "no"}
             for i, q in enumerate(r.requesters)])
         unstated = [name for name, value in (("temporality", r.temporality), ("curation", r.curation),
                                              ("de-identification", r.deidentification_text())) if value == "unstated"]
         note = (f"<p class='iv-ask'>Not stated in the request: {_e(', '.join(unstated))}. Where the decision tree needs "
                 f"one of these, every answer is followed and labelled with the value assumed.</p>" if unstated else "")
         return (f"<h2>The request</h2><table>{table}</table><h3>Requesters</h3>{_table(requesters)}{note}"
-                f"{IN_SHORT}")
+                )
 
     def key_findings(self) -> str:
         """Plain-text summary of the answers (stable, so tests can pin it)."""
@@ -228,10 +276,15 @@ class RequestReport:
                 options.append(rec.option + (f" (if {assumed})" if assumed else ""))
             winner = analysis.ranking.winner
             share = analysis.acceptability.first_rank_share[winner]
-            lines.append(f"Requester {index + 1} ({self.request.requesters[index].kind}):")
+            who = join_words([str(i + 1) for i in self.groups.get(index, (index,))])
+            lines.append(f"Requester{'s' if ' and ' in who else ''} {who} ({self.request.requesters[index].kind}):")
             lines.append(f"  decision tree: {'; '.join(options)}")
-            lines.append(f"  best weighted value: {winner} ({analysis.ranking.totals[winner]:.2f} of 10); first in "
-                         f"{share:.0%} of sampled weightings")
+            best, value = ties([(o, analysis.ranking.totals[o]) for o in analysis.ranking.order])[0]
+            if len(best) > 1:
+                lines.append(f"  best weighted value: {' and '.join(best)} tie at {value:.2f} of 10")
+            else:
+                lines.append(f"  best weighted value: {winner} ({analysis.ranking.totals[winner]:.2f} of 10); first "
+                             f"in {share:.0%} of sampled weightings")
             lines.append(f"  win:win across stakeholder views: {analysis.alignment.win_win}")
             signed = []
             for agreement in self.agreements[index]:
@@ -254,8 +307,8 @@ class RequestReport:
                 option = self.dataset.option(rec.option)
                 assumed = ", ".join(f"{k} = {v}" for k, v in rec.assumed.items())
                 steps = "".join(
-                    f"<li>{_e(step.question)} <b>{_e(step.answer)}</b>{' (assumed)' if step.assumed else ''}"
-                    f" <span class='iv-muted'>{_e(step.rationale)}</span></li>" for step in rec.path)
+                    f"<li class='iv-j'>{_e(step.question)} <b>{_e(step.answer)}</b>{' (assumed)' if step.assumed else ''}"
+                    f" <span class='iv-muted'>{_e(step.rationale)}</span>{_tag_ours()}</li>" for step in rec.path)
                 parts.append(
                     f"<p><b>{_e(option.label)}</b> (<code>{_e(option.id)}</code>): {_e(', '.join(option.mechanisms))};"
                     f" exclusivity {term_sheet(self.dataset, self.request, index, rec.option, rec.assumed).exclusivity_months:g}"
@@ -294,6 +347,8 @@ class RequestReport:
             analysis = self.analyses[index]
             items.append(views.ranking_figure(self.dataset, analysis.ranking,
                                               title=f"Options ranked: {self._label(index)}"))
+            totals = analysis.ranking.totals
+            items.append(f"<p>Order: {_e(order_sentence([(views.label_of(self.dataset, o), totals[o]) for o in analysis.ranking.order], top=99))}.</p>")
             frame = analysis.ranking.frame().reset_index()
             frame["option"] = [views.label_of(self.dataset, o) for o in frame["option"]]
             items.append(_table(frame.round(2)))
@@ -306,8 +361,10 @@ class RequestReport:
             table = self.analyses[index].table
             items.append(views.lever_profile_figure(self.dataset, table, title=f"Lever scores: {self._label(index)}"))
             if len(table.fired):
-                fired = table.fired[["id", "option", "lever", "delta", "rationale"]]
-                items.append("<details><summary>Adjustments that fired</summary>" + _table(fired) + "</details>")
+                fired = [{"option": views.label_of(self.dataset, row.option), "lever": views.label_of(self.dataset, row.lever),
+                          "change": f"{row.delta:+g}", "why": row.rationale, "source": "this framework's reading"}
+                         for row in table.fired.itertuples()]
+                items.append("<h4>Adjustments that fired for this requester</h4>" + _tagged(fired))
         return items
 
     def stakeholder_views(self) -> list:
@@ -358,17 +415,21 @@ class RequestReport:
 
     def value_split(self) -> list:
         sites, results = split(self.dataset, self.request, self.total, seed=self.seed)
-        note = ("<p class='iv-ask'>The request gives no per-site contributions: images and curation effort are "
-                "assumed by site kind from site_defaults.csv.</p>" if sites.assumed else "")
+        note = ("<p class='iv-ask iv-j'>The request gives no per-site contributions: images and curation effort are "
+                f"assumed by site kind from site_defaults.csv.{_tag_ours()}</p>" if sites.assumed else "")
         curve = self.dataset.pooling
-        frame = pd.DataFrame({"site": sites.sites, "kind": sites.kinds, "images": sites.images,
-                              "curation effort": sites.effort})
+        frame = pd.DataFrame({"site": sites.sites, "kind": [k.replace("_", " ") for k in sites.kinds],
+                              "images": [count(v) for v in sites.images],
+                              "curation effort": [f"{v:g}" for v in sites.effort]})
         for rule, result in results.items():
-            frame[rule] = result.table["share"].round(2).tolist()
+            frame[rule] = [money(v) for v in result.table["share"]]
+        illustrative = (" (an illustrative default, not a figure from the request)"
+                        if self.total == DEFAULT_TOTAL else "")
         return [f"<h2>Sharing the return among the {self.request.sites.count} sites</h2>"
-                f"<p>An illustrative total of {self.total:,.2f} shared four ways; every rule adds up to the total to "
-                f"the penny. Shapley value of the pooling game with a {_e(curve.kind)} worth curve "
-                f"(exponent {curve.exponent:g}, scale {curve.scale:g}): {_e(curve.rationale)}</p>{note}",
+                f"<p>A total of {money(self.total)}{illustrative} shared four ways; every rule adds up to the total "
+                f"to the penny.</p><p class='iv-j'>Shapley value of the pooling game with a {_e(curve.kind)} worth "
+                f"curve (exponent {curve.exponent:g}, scale {curve.scale:g}): {_e(curve.rationale)}"
+                f"{_tag_ours()}</p>{note}",
                 views.split_figure(results), _table(frame)]
 
     def fairness(self) -> str:
@@ -383,8 +444,9 @@ class RequestReport:
                 answer = next((a for a in theme.answers if a.when is not None and value in a.when), None) or \
                     next((a for a in theme.answers if a.when is None), None)
                 text = fill_reason(answer.text, context) if answer else "No answer in fairness.yaml for this case."
-                rows.append({"question": theme.question, "answer": text})
-            parts.append(f"<h3>{_e(self._label(index))}</h3>" + _table(pd.DataFrame(rows)))
+                rows.append({"the report's open question": theme.question, "this framework's answer": text,
+                             "source": "this framework's reading"})
+            parts.append(f"<h3>{_e(self._label(index))}</h3>" + _tagged(rows))
             recs = []
             winner = context["recommended_id"]
             for rec in self.dataset.fairness.recommendations:
@@ -395,8 +457,9 @@ class RequestReport:
                     text = check.reason or check.principle
                 else:
                     status, text = "statement", fill_reason(rec.statement or "", context)
-                recs.append({"recommendation": rec.text, "status": status, "how": text, "source": rec.source})
-            parts.append("<h4>The four fairness recommendations</h4>" + _table(pd.DataFrame(recs)))
+                recs.append({"recommendation": rec.text, "status": status, "how": text, "source": rec.source,
+                             "css": {"not met": "iv-flag", "met": "iv-ok", "to confirm": "iv-ask"}.get(status, "")})
+            parts.append("<h4>The four fairness recommendations</h4>" + _tagged(recs))
         return "".join(parts)
 
     def _fairness_context(self, index: int) -> dict[str, Any]:
@@ -441,12 +504,13 @@ class RequestReport:
                 if check.status in ("breaks", "to confirm") and not (check.status == "to confirm"
                                                                     and check.option != order[0]):
                     rows.append({"option": views.label_of(self.dataset, check.option), "status": check.status,
-                                 "principle": check.principle, "why": check.reason, "source": check.source})
+                                 "principle": check.principle, "why": check.reason, "source": check.source,
+                                 "css": "iv-flag" if check.status == "breaks" else "iv-ask"})
             clean = [views.label_of(self.dataset, o) for o in order
                      if not any(c.option == o and c.status == "breaks" for c in checks)]
             parts.append(f"<h3>{_e(self._label(index))}</h3>"
                          f"<p>Options that break no principle: {_e(', '.join(clean) or 'none')}.</p>"
-                         + (_table(pd.DataFrame(rows)) if rows else ""))
+                         + _tagged(rows))
         return "".join(parts)
 
 
@@ -496,13 +560,17 @@ def request_report(request: str = "scenario-1", requester: int | None = None, pr
                                                                        f"(parameter requester: {requester})",
              "profile": _shown_profile(dataset, profile),
              "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
-             "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name}
+             "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name,
+             "weights_given": bool(profile or weights)}
+    signed = {i: agreements(dataset, req, i, normalised) for i in indices}
+    groups = identical_requesters(indices, signed, {i: score_options(dataset, req, i).matrix for i in indices})
+    firsts = tuple(groups)
     return RequestReport(
-        dataset, req, request, indices, normalised, shown, seed, samples, float(total),
-        analyses={i: analyse(dataset, req, i, normalised, n_samples=samples, seed=seed) for i in indices},
-        recommendations={i: recommend(dataset, req, i) for i in indices},
-        guidance={i: check_guidance(dataset, req, i) for i in indices},
-        agreements={i: agreements(dataset, req, i, normalised) for i in indices},
+        dataset, req, request, firsts, normalised, shown, seed, samples, float(total),
+        analyses={i: analyse(dataset, req, i, normalised, n_samples=samples, seed=seed) for i in firsts},
+        recommendations={i: recommend(dataset, req, i) for i in firsts},
+        guidance={i: check_guidance(dataset, req, i) for i in firsts},
+        agreements={i: signed[i] for i in firsts}, groups=groups,
     )
 
 
@@ -515,7 +583,29 @@ class PortfolioReport:
     parameters: dict[str, Any]
 
     def header(self) -> str:
-        return _header("Portfolio: the exemplar projects", self.parameters, self.dataset.digests) + IN_SHORT
+        return _header("Portfolio: the exemplar projects", [("Data", self.parameters["data"])])
+
+    def provenance(self) -> str:
+        return _provenance(self.parameters, self.dataset.digests)
+
+    def brief(self) -> str:
+        """The portfolio in sentences, before any chart."""
+        s = portfolio_summary(self.dataset)
+        top = sorted(s["images_by_modality"].items(), key=lambda kv: -kv[1])
+        findings = data_quality_findings(self.dataset)
+        recs = exemplar_recommendations(self.dataset)
+        depends = sum(1 for outcomes in recs.values() if len({r.option for r in outcomes}) > 1)
+        return _brief("In brief", [
+            f"The report's {s['projects']} exemplar projects hold {s['images_known']:,} images of known size; "
+            f"{s['projects_size_unknown']} projects do not state their size and are shown as unknown, never as zero.",
+            "By modality: " + join_words([f"{m} {n:,}" for m, n in top]) + " images "
+            "(a project with several modalities counts under each).",
+            f"Across the projects there are {s['nhs_partner_links']} links to NHS partners.",
+            f"{len(findings)} places where the report's table and its appendix disagree are listed below, not "
+            f"silently fixed.",
+            f"The decision tree's answer depends on facts the report does not give (temporality, curation, the "
+            f"requester's profit stage) for {depends} of {len(recs)} exemplars; the requester kind of each is "
+            f"this framework's assumption from the company the appendix names."])
 
     def key_findings(self) -> str:
         s = portfolio_summary(self.dataset)
@@ -577,10 +667,34 @@ class CompareReport:
     seed: int
 
     def header(self) -> str:
+        return _header("All requests compared", [("Best weighted under", self.parameters["profile"]),
+                                                   ("Seed", self.parameters["seed"])])
+
+    def provenance(self) -> str:
         digests = dict(self.dataset.digests)
         for request in self.requests:
             digests[f"requests/{request.id}.yaml"] = file_digest(self.dataset.requests_dir / f"{request.id}.yaml")
-        return _header("All requests compared", self.parameters, digests) + IN_SHORT
+        return _provenance(self.parameters, digests)
+
+    def brief(self) -> str:
+        """The comparison in sentences: which agreement each requester gets, and what it depends on."""
+        sentences = []
+        for request in self.requests:
+            parts = []
+            for index in range(len(request.requesters)):
+                signed = agreements(self.dataset, request, index, self.weights)
+                options = list(dict.fromkeys(views.label_of(self.dataset, a.option) for a in signed))
+                who = f"requester {index + 1} ({request.requesters[index].label()})"
+                if len(options) > 1:
+                    facts = join_words(list(dict.fromkeys(k.replace("_", " ") for a in signed for k in a.assumed)))
+                    parts.append(f"{who} signs {' or '.join(options)}, depending on the {facts} (unstated)")
+                else:
+                    parts.append(f"{who} signs {options[0]}")
+            sentences.append(f"{request.title}: " + "; ".join(parts) + ".")
+        if self.invalid:
+            sentences.append(f"{len(self.invalid)} request file(s) failed validation and are left out (listed "
+                             f"below).")
+        return _brief("In brief", sentences)
 
     def _rows(self) -> Iterable[tuple[Request, int]]:
         for request in self.requests:
@@ -613,7 +727,7 @@ class CompareReport:
                 "best option by weighted value, the win:win option, the agreement to sign (reconciled by the rule in "
                 "reconciliation.yaml; one per assumed answer where facts are unstated) and each stakeholder view's "
                 "first choice.</p>"
-                + _table(pd.DataFrame(rows)) + invalid)
+                + _table(pd.DataFrame(rows), wide=True) + invalid)
 
     def key_findings(self) -> str:
         lines = []

@@ -10,7 +10,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-__all__ = ["render_section", "agreement_results"]
+__all__ = ["render_section", "agreement_results", "report_css"]
 
 SECTIONS_DIR = Path(__file__).resolve().parent / "templates" / "sections"
 
@@ -19,8 +19,18 @@ SECTIONS_DIR = Path(__file__).resolve().parent / "templates" / "sections"
 def _environment():
     import jinja2
 
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(SECTIONS_DIR)), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    from .board import source_tag
+
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SECTIONS_DIR)), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.globals["tag_of"] = source_tag
+    return env
+
+
+@lru_cache(maxsize=1)
+def report_css() -> str:
+    """The reports' one style sheet (screen and print), ``templates/sections/report.css``."""
+    return (SECTIONS_DIR / "report.css").read_text(encoding="utf-8")
 
 
 def render_section(name: str, **context: Any) -> str:
@@ -31,6 +41,8 @@ def render_section(name: str, **context: Any) -> str:
 def agreement_results(dataset, agreements) -> list[dict[str, Any]]:
     """The agreement section's rows for one requester's agreements (one per decision-tree outcome)."""
     from . import views
+    from .board import term_value
+    from .decision import rule_source
 
     css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
     results = []
@@ -41,8 +53,8 @@ def agreement_results(dataset, agreements) -> list[dict[str, Any]]:
             "tree": views.label_of(dataset, a.tree_option),
             "best": views.label_of(dataset, a.best_weighted),
             "win_win": views.label_of(dataset, a.win_win), "why": a.why,
-            "terms": [{"term": t.term, "value": f"{t.value:,.0f}" if t.unit == "GBP" else
-                       (f"{t.value:g}" if isinstance(t.value, (int, float)) else t.value),
+            "why_source": rule_source(dataset, a),
+            "terms": [{"term": t.term, "value": term_value(t.value, t.unit),
                        "unit": "" if t.unit == "text" else t.unit, "set_by": ", ".join(t.set_by),
                        "rationale": t.rationale, "source": t.source} for t in a.sheet.terms],
             "removed": ", ".join(f"{term} ({rule})" for term, rule in a.sheet.removed),

@@ -37,10 +37,17 @@ class SummitReport:
         return views.label_of(self.dataset, option_or_lever)
 
     def header(self) -> str:
-        from .report import IN_SHORT, _header
+        from .report import _header
 
-        digests = {name: d for name, d in self.dataset.digests.items()}
-        return _header(f"Grand summit: {self.result.summit}", self.parameters, digests) + IN_SHORT
+        return _header(f"Grand summit: {self.result.summit}",
+                       [("Summit", self.result.summit), ("Seed", self.parameters.get("seed", "")),
+                        ("Samples", self.parameters.get("samples", ""))])
+
+    def provenance(self) -> str:
+        """The parameters and the sha256 of every input file: the last page of the report."""
+        from .report import _provenance
+
+        return _provenance(self.parameters, dict(self.dataset.digests))
 
     def key_findings(self) -> str:
         """Plain text: the compromise weights and the minimax-regret option per request (pinned by nbval)."""

@@ -234,9 +234,12 @@ def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the r
         if table["stderr"].notna().any():
             error = dict(type="data", array=table["stderr"].astype(float).fillna(0).tolist(), visible=True)
         fig.add_bar(x=_esc(table["site"].astype(str).tolist()), y=table["share"].tolist(), error_y=error,
-                    name=rule_labels.get(rule, rule), hovertemplate="%{x}: %{y:,.2f}<extra>" + rule + "</extra>")
-    fig.update_yaxes(title="share of the total", tickformat=",.0f")
-    return _layout(fig, title, height=420, barmode="group")
+                    name=rule_labels.get(rule, rule), hovertemplate="%{x}: £%{y:,.2f}<extra>" + rule + "</extra>",
+                    texttemplate="£%{y:,.0f}", textposition="inside", textangle=-90, insidetextanchor="end",
+                    textfont=dict(size=9))
+    fig.update_yaxes(title="share of the total (£)", tickprefix="£", tickformat=",.0f")
+    # an amount that does not fit inside its bar is hidden, never drawn over its neighbour (the table has it)
+    return _layout(fig, title, height=420, barmode="group", uniformtext=dict(minsize=8, mode="hide"))
 
 
 # --- the decision tree ---------------------------------------------------------------
@@ -296,9 +299,12 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
         traces.append(dict(type="scatter", x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
                            line=dict(color="#c23b3b" if on else "#c8c8c8", width=4 if on else 1.2,
                                      dash="dash" if assumed else "solid")))
-        annotations.append(dict(x=(x0 + x1) / 2, y=(y0 + y1) / 2, text=plotly_text(text), showarrow=False,
-                                font=dict(size=10, color="#c23b3b" if on else "#888888"),
-                                bgcolor="rgba(255,255,255,0.8)"))
+        # the label sits near the child end of its edge, wrapped: siblings' labels spread out as their
+        # children do, so they never overlap one another at the parent
+        annotations.append(dict(x=x0 + 0.7 * (x1 - x0), y=y0 + 0.7 * (y1 - y0),
+                                text=_wrap(text.replace("_", " ").replace(" / ", ", "), 12), showarrow=False,
+                                font=dict(size=9, color="#c23b3b" if on else "#888888"),
+                                bgcolor="rgba(255,255,255,0.85)"))
     on_path = {child for _, child in followed} | {"root"}
     for kind, symbol, colour in (("question", "circle", "#1b6ca8"), ("option", "square", "#3a9e5c")):
         keys = [k for k in positions if kinds.get(k) == kind]
@@ -307,7 +313,7 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
             mode="markers+text",
             marker=dict(symbol=symbol, size=[16 if k in on_path else 10 for k in keys],
                         color=[colour if k in on_path else "#d9d9d9" for k in keys], line=dict(color=colour, width=1)),
-            text=[_wrap(labels[k], 16) if kind == "option" else "" for k in keys],
+            text=[_wrap(labels[k], 12) if kind == "option" else "" for k in keys],
             textposition="bottom center", textfont=dict(size=9),
             hovertext=[plotly_text(labels[k]) for k in keys], hoverinfo="text",
             name="question" if kind == "question" else "agreement option"))
