@@ -99,7 +99,7 @@ def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     return view
 
 
-def _print_pdfs(outcomes: Sequence[Any], out: Path, pdf: bool) -> list[str]:
+def _print_pdfs(outcomes: Sequence[Any], pdf: bool) -> list[str]:
     """After the HTML export: a PDF beside each report (--pdf), or no stale PDF left beside a new report."""
     errors = []
     for outcome in outcomes:
@@ -512,11 +512,11 @@ def _report(args: argparse.Namespace) -> int:
                                portfolio=args.portfolio, compare=args.compare, summits=args.summits, view=view)
     finally:
         signal.signal(signal.SIGTERM, previous)
-    pdf_errors = _print_pdfs(outcomes, args.out, args.pdf)
-    if args.pdf:
-        from .render import write_index
+    pdf_errors = _print_pdfs(outcomes, args.pdf)
+    from .render import write_index
 
-        write_index(args.out, outcomes)  # rebuilt after printing: the index links each PDF beside its HTML
+    # rebuilt after printing: the index links each PDF beside its HTML, and no stale one
+    write_index(args.out, outcomes)
     failures = [o for o in outcomes if o.error]
     for outcome in failures:
         print(f"error: {outcome.error}", file=sys.stderr)

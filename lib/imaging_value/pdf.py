@@ -18,9 +18,10 @@ from typing import Sequence
 
 from .errors import ImagingValueError
 
-__all__ = ["CHROMIUM", "chromium_command", "print_pdf", "find_chromium"]
+__all__ = ["CHROMIUM", "WINDOW", "chromium_command", "print_pdf", "find_chromium"]
 
 CHROMIUM = "/usr/bin/chromium"
+WINDOW = (1000, 1400)  # the window the report lays out in before printing (CSS pixels)
 # every request goes to a proxy on a port nothing listens on; "<-loopback>" takes away the implicit loopback bypass
 NO_NETWORK = ("--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
               "--host-resolver-rules=MAP * ~NOTFOUND")
@@ -42,7 +43,7 @@ def chromium_command(chromium: str, html: Path, pdf: Path, profile_dir: Path) ->
             *NO_NETWORK, f"--user-data-dir={profile_dir}", "--no-pdf-header-footer",
             "--run-all-compositor-stages-before-draw",
             # charts lay out at this width before printing: less than the printable width of A4 landscape
-            "--window-size=1000,1400", "--virtual-time-budget=20000",
+            f"--window-size={WINDOW[0]},{WINDOW[1]}", "--virtual-time-budget=20000",
             f"--print-to-pdf={pdf}", html.resolve().as_uri()]
 
 
