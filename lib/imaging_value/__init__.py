@@ -107,6 +107,9 @@ _EXPORTS: dict[str, str] = {
     "minimax_regret": "summit",
     "compromise_weights": "summit",
     "grand_summit": "summit",
+    "SourceTag": "board",
+    "source_tag": "board",
+    "print_pdf": "pdf",
 }
 
 __all__ = ["__version__", *_EXPORTS]

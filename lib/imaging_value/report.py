@@ -11,6 +11,7 @@ import html
 import os
 import re
 import subprocess
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -703,31 +704,39 @@ class CompareReport:
 
     def overview(self) -> str:
         profiles = profile_weights(self.dataset)
-        rows = []
+        profile_labels = {p.name: p.label for p in self.dataset.profiles}
+        label = partial(views.label_of, self.dataset)
+        rows, firsts = [], []
         for request, index in self._rows():
             requester = request.requesters[index]
             table_rank = analyse(self.dataset, request, index, self.weights, n_samples=1000, seed=self.seed)
             recs = recommend(self.dataset, request, index)
-            tree = sorted({r.option for r in recs}, key=[r.option for r in recs].index)
-            row = {"request": request.id, "requester": requester.label(), "kind": requester.kind,
-                   "profit stage": requester.profit_stage or "", "temporality": request.temporality,
-                   "curation": request.curation, "sites": request.sites.count,
-                   "decision tree": " / ".join(tree) + (" (depends on unstated facts)" if len(recs) > 1 else ""),
-                   "best weighted": table_rank.ranking.winner, "win:win": table_rank.alignment.win_win,
-                   "agreement to sign": " / ".join(dict.fromkeys(
-                       a.option for a in agreements(self.dataset, request, index, self.weights)))}
-            for name in profiles:
-                row[f"{name} view"] = table_rank.alignment.rankings[name][0]
-            rows.append(row)
+            tree = list(dict.fromkeys(label(r.option) for r in recs))
+            who = f"{request.id} #{index + 1}"
+            best, value = ties([(label(o), table_rank.ranking.totals[o]) for o in table_rank.ranking.order])[0]
+            rows.append({
+                "request": who, "requester": requester.label(),
+                "facts": "; ".join(f for f in [
+                    requester.kind.replace("_", " "),
+                    requester.profit_stage and f"profit stage {requester.profit_stage.replace('_', '-')}",
+                    f"temporality {request.temporality}", f"curation {request.curation}",
+                    f"{request.sites.count} site{'s' if request.sites.count != 1 else ''}"] if f),
+                "decision tree": " / ".join(tree) + (" (depends on unstated facts)" if len(recs) > 1 else ""),
+                "best weighted": " and ".join(best) + (f" (tie at {value:.2f})" if len(best) > 1 else ""),
+                "win:win": label(table_rank.alignment.win_win),
+                "agreement to sign": " / ".join(dict.fromkeys(
+                    label(a.option) for a in agreements(self.dataset, request, index, self.weights)))})
+            firsts.append({"request": who, **{profile_labels.get(name, name): label(
+                table_rank.alignment.rankings[name][0]) for name in profiles}})
         invalid = ""
         if self.invalid:
             invalid = "<p class='iv-flag'>Request files that failed validation and are left out: " + "; ".join(
                 f"{_e(rid)}: {_e(msg)}" for rid, msg in self.invalid) + "</p>"
         return ("<h2>Which option each request gets</h2><p>Facts side by side, the decision tree's answer, the "
-                "best option by weighted value, the win:win option, the agreement to sign (reconciled by the rule in "
-                "reconciliation.yaml; one per assumed answer where facts are unstated) and each stakeholder view's "
-                "first choice.</p>"
-                + _table(pd.DataFrame(rows), wide=True) + invalid)
+                "best option by weighted value, the win:win option and the agreement to sign (reconciled by the "
+                "rule in reconciliation.yaml; one per assumed answer where facts are unstated).</p>"
+                + _table(pd.DataFrame(rows), wide=True) + invalid
+                + "<h3>Each stakeholder view's first choice</h3>" + _table(pd.DataFrame(firsts), wide=True))
 
     def key_findings(self) -> str:
         lines = []

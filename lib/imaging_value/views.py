@@ -168,12 +168,14 @@ def acceptability_figure(dataset: Dataset, result: SmaaResult,
     for r, column in enumerate(result.rank_acceptability.columns):
         fig.add_bar(y=labels, x=result.rank_acceptability[column].round(4).tolist(), orientation="h",
                     name=f"rank {r + 1}", marker_color=RANK_COLOURS[min(r, len(RANK_COLOURS) - 1)],
-                    marker_line=dict(color="#ffffff", width=0.5),
+                    marker_line=dict(color="#ffffff", width=0.5), texttemplate="%{x:.0%}", textposition="inside",
+                    insidetextanchor="middle", textfont=dict(size=10),
                     hovertemplate="%{y}: rank " + str(r + 1) + " in %{x:.1%} of samples<extra></extra>")
     fig.update_xaxes(title=f"share of {result.n_samples:,} sampled weight vectors (seed {result.seed})",
                      tickformat=".0%", range=[0, 1])
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, barmode="stack")
+    # a share too small to label inside its segment is left to the hover, never drawn over its neighbour
+    return _layout(fig, title, barmode="stack", uniformtext=dict(minsize=8, mode="hide"))
 
 
 def stability_figure(dataset: Dataset, result: StabilityResult,
@@ -342,17 +344,19 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
     by_modality = portfolio_summary(dataset)["images_by_modality"]
     names = sorted(by_modality, key=by_modality.get, reverse=True)
     fig = go.Figure(go.Bar(x=_esc(names), y=[by_modality[m] for m in names], marker_color="#1b6ca8",
-                           text=[f"{by_modality[m]:,}" for m in names], textposition="outside",
+                           text=[f"{by_modality[m]:,}" for m in names], textposition="outside", cliponaxis=False,
                            hovertemplate="%{x}: %{y:,} images<extra></extra>"))
-    fig.update_yaxes(title="images", tickformat=",")
+    # headroom above the tallest bar, so its amount is never clipped
+    fig.update_yaxes(title="images", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15])
     return _layout(fig, title, height=360)
 
 
 def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -> go.Figure:
     projects = sorted(dataset.projects, key=lambda p: p.nhs_partners)
     fig = go.Figure(go.Bar(y=_esc([p.name for p in projects]), x=[p.nhs_partners for p in projects], orientation="h",
-                           marker_color="#3a9e5c", hovertemplate="%{y}: %{x} partners<extra></extra>"))
-    fig.update_xaxes(title="NHS partners")
+                           marker_color="#3a9e5c", text=[p.nhs_partners for p in projects], textposition="outside",
+                           cliponaxis=False, hovertemplate="%{y}: %{x} partners<extra></extra>"))
+    fig.update_xaxes(title="NHS partners", range=[0, max((p.nhs_partners for p in projects), default=1) * 1.12])
     return _layout(fig, title, height=560)
 
 
