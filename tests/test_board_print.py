@@ -142,9 +142,9 @@ PAGINATE = """([pageHeight]) => {
     const r = el.getBoundingClientRect(); let top = r.top + window.scrollY + shift;
     if (forced(el) && top % pageHeight > 0.5) { shift += pageHeight - top % pageHeight; top = r.top + window.scrollY + shift; }
     if (!el.matches('div.plotly-graph-div')) continue;
-    const unit = avoid(el) || el; const u = unit.getBoundingClientRect();
+    const unit = avoid(el); const u = (unit || el).getBoundingClientRect();
     const start = u.top + window.scrollY + shift, end = start + u.height;
-    if (unit !== el && Math.floor(start / pageHeight) !== Math.floor((end - 0.5) / pageHeight) && u.height <= pageHeight) {
+    if (unit && Math.floor((start + 0.5) / pageHeight) !== Math.floor((end - 0.5) / pageHeight) && u.height <= pageHeight) {
       shift += pageHeight - start % pageHeight; }
     const b = el.getBoundingClientRect(); const y = b.top + window.scrollY + shift;
     boxes.push({title: (el.querySelector('.gtitle') || {}).textContent || '', top: y, bottom: y + b.height,
@@ -192,7 +192,7 @@ def test_at_print_media_no_chart_crosses_a_page(pack, name):
             for box in result["boxes"]:
                 assert box["bottom"] - box["top"] <= PAGE_HEIGHT, f"taller than a page: {box['title']}"
                 assert box["right"] <= PAGE_WIDTH + 1, f"cut at the right edge: {box['title']}"
-                assert int(box["top"] // PAGE_HEIGHT) == int((box["bottom"] - 0.5) // PAGE_HEIGHT), \
+                assert int((box["top"] + 0.5) // PAGE_HEIGHT) == int((box["bottom"] - 0.5) // PAGE_HEIGHT), \
                     f"crosses a page boundary: {box['title']}"
             for table in page.locator("table.iv-wide").all():
                 assert table.evaluate("t => t.getBoundingClientRect().right") <= PAGE_WIDTH + 1
