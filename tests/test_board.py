@@ -131,3 +131,18 @@ def test_header_shows_the_view_and_explains_the_tags_once():
         assert header.count(tag.meaning) == 1
     split = "".join(i for i in report.value_split() if isinstance(i, str))
     assert "A total of £250,000 shared four ways" in split and "illustrative" not in split
+
+
+def test_chart_text_is_escaped_exactly_once(data_copy):
+    options = data_copy / "options.yaml"
+    options.write_text(options.read_text().replace("label: SME incubation", 'label: "SME <i>incubation</i> & Co"'))
+    report = request_report("scenario-2", requester=0, data_dir=str(data_copy), samples=200)
+    from imaging_value import views
+
+    once = "SME &lt;i&gt;incubation&lt;/i&gt; &amp; Co"
+    stability = views.stability_figure(report.dataset, report.analyses[0].stability)
+    assert once in stability.layout.title.text and "&amp;lt;" not in stability.layout.title.text
+    ranking = views.ranking_figure(report.dataset, report.analyses[0].ranking)
+    assert once in ranking.data[0].y and not any("&amp;lt;" in str(y) for y in ranking.data[0].y)
+    decision = report.decision()
+    assert once in decision and "&amp;lt;" not in decision
