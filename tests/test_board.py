@@ -146,3 +146,15 @@ def test_chart_text_is_escaped_exactly_once(data_copy):
     assert once in ranking.data[0].y and not any("&amp;lt;" in str(y) for y in ranking.data[0].y)
     decision = report.decision()
     assert once in decision and "&amp;lt;" not in decision
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--profile", "nobody"], "parameter 'profile'"),
+    (["--total", "£250,000"], "write 250000"),
+    (["--total", "-1"], "parameter 'total'"),
+    (["--profile", "clinicians", "--weights", "clinical=1"], "not allowed with argument"),
+])
+def test_report_view_flags_are_checked_before_any_notebook_runs(cli, tmp_path, args, message):
+    result = cli("report", "scenario-3", "--out", str(tmp_path / "out"), *args)
+    assert result.code == 2 and message in result.err and result.err.count("\n") == 1
+    assert not (tmp_path / "out").exists()

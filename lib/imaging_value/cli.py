@@ -72,7 +72,7 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
 def _add_report_view(parser: argparse.ArgumentParser) -> None:
     """The view a report pack takes (recorded in each request's .params.yaml and shown in its header)."""
     _add_weights(parser)
-    parser.add_argument("--total", type=float, default=None, metavar="AMOUNT",
+    parser.add_argument("--total", type=str, default=None, metavar="AMOUNT",
                         help="total shared among the sites, in GBP (default: an illustrative 1,000,000)")
     parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default: 20210401)")
     parser.add_argument("--pdf", action="store_true",
@@ -91,9 +91,13 @@ def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     if weights is not None:
         view["weights"] = dict(weights)
     if args.total is not None:
-        if not args.total >= 0 or args.total == float("inf"):
-            raise ParameterError("total", "a number of at least 0", args.total)
-        view["total"] = float(args.total)
+        from .limits import MAX_TOTAL
+        from .sharing import TOTAL_RANGE
+
+        total = parse_amount(args.total)
+        if not 0 <= total <= MAX_TOTAL:  # the notebook's own check, before any notebook runs
+            raise ParameterError("total", TOTAL_RANGE, args.total)
+        view["total"] = total
     if args.seed is not None:
         view["seed"] = args.seed
     return view
