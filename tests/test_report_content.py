@@ -48,12 +48,13 @@ def test_fairness_answers_follow_the_request(scenario_two):
     assert "A multinational can pay full value now" in page
     # each requester's recommended option: the first recommendation is met (not "not met"), transparency is to confirm
     def statuses(recommendation: str) -> list[str]:
-        return re.findall(rf"<td>{re.escape(recommendation)}</td>\s*<td>([^<]*)</td>", page)
+        return re.findall(rf"<td>{re.escape(recommendation)}</td>\s*<td[^>]*>([^<]*)</td>", page)
 
-    assert statuses("All data partnerships must aim to improve health and care.") == ["met"] * 3
-    assert statuses("Fairness requires public accountability, good governance and transparency.") == ["to confirm"] * 3
-    assert statuses("Citizens want to be involved in decision-making.") == ["statement"] * 3
-    assert "<td>not met</td>" not in page
+    # requesters 2 and 3 have the same facts, so the section shows two blocks, not three
+    assert statuses("All data partnerships must aim to improve health and care.") == ["met"] * 2
+    assert statuses("Fairness requires public accountability, good governance and transparency.") == ["to confirm"] * 2
+    assert statuses("Citizens want to be involved in decision-making.") == ["statement"] * 2
+    assert not re.search(r"<td[^>]*>not met</td>", page)
 
 
 def test_single_requester_and_profile(scenario_two):
