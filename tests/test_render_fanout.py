@@ -47,6 +47,38 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     assert text.out.splitlines()[1] == f"report scenario-1 --data {data_copy} --out {tmp_path / 'o'}"
 
 
+def test_the_plan_gives_every_job_the_view_so_a_fanned_out_job_renders_the_same(cli, data_copy, tmp_path):
+    out = tmp_path / "o"
+    result = cli("report", "--all", "--plan", "--json", "--data", str(data_copy), "--out", str(out),
+                 "--weights", "clinical=3,commercial=1", "--total", "250000", "--seed", "7", "--pdf")
+    assert result.code == 0, result.err
+    by_name = {job["name"]: job for job in result.json()["jobs"]}
+    request = by_name["request-scenario-2"]
+    assert request["parameters"]["weights"] == {"clinical": 3.0, "commercial": 1.0}
+    assert request["parameters"]["total"] == 250000.0 and request["parameters"]["seed"] == 7
+    assert by_name["compare"]["parameters"]["seed"] == 7 and by_name["summit-illustrative"]["parameters"]["seed"] == 7
+    view = ["--weights", "clinical=3.0,commercial=1.0", "--total", "250000.0", "--seed", "7", "--pdf"]
+    assert request["args"] == ["report", "scenario-2", "--data", str(data_copy), "--out", str(out), *view]
+    assert all(job["args"][-len(view):] == view for job in by_name.values())
+    profiled = cli("report", "scenario-2", "--plan", "--json", "--data", str(data_copy), "--out", str(out),
+                   "--profile", "clinicians")
+    job = profiled.json()["jobs"][0]
+    assert job["parameters"]["profile"] == "clinicians" and job["args"][-2:] == ["--profile", "clinicians"]
+    # the job's own command line plans the same parameters: what a scheduler runs is what the pack would render
+    again = cli(*job["args"], "--plan", "--json")
+    assert again.json()["jobs"][0]["parameters"] == job["parameters"]
+
+
+def test_the_index_links_a_pdf_found_beside_a_report(cli, tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    fake_report(out, "request-a")
+    fake_report(out, "request-b")
+    (out / "request-a.pdf").write_bytes(b"%PDF-1.4")
+    assert cli("index", "--out", str(out)).code == 0
+    assert index_links(out) == {"request-a.html", "request-a.pdf", "request-b.html"}
+
+
 def readme_block() -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Running at scale", 1)[1]

@@ -82,6 +82,7 @@ def _add_report_view(parser: argparse.ArgumentParser) -> None:
 def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     """--profile/--weights/--total/--seed as notebook parameters, checked before any notebook runs."""
     from .answers import resolve_weights
+    from .scoring import parse_weights
 
     view: dict[str, Any] = {}
     weights = parse_weights(args.weights) if args.weights is not None else None
