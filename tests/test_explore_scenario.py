@@ -44,7 +44,7 @@ def explorer(shared: Explorer) -> Explorer:
 
 def term_row(page: str, term: str) -> tuple[str, str] | None:
     """(value, set by) of a term in the agreement panel's term table."""
-    match = re.search(rf"<tr><td><code>{term}</code></td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>", page)
+    match = re.search(rf"<tr[^>]*><td><code>{term}</code></td><td>([^<]*)</td><td>[^<]*</td><td>([^<]*)</td>", page)
     return (match.group(1), match.group(2)) if match else None
 
 
@@ -83,7 +83,7 @@ def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say
     assert "Is the data raw, cleaned or expert-curated? <b>curated</b>" in path
     panel = explorer.panels["agreement"].html.value
     assert "<b>Scale-up licence</b> (<code>scale_up_licence</code>)" in panel
-    assert term_row(panel, "exclusivity_months") == ("6", "template")  # the template's, no rule removes it
+    assert term_row(panel, "exclusivity_months") == ("6 months", "template")  # the template's, no rule removes it
 
 
 def test_raw_data_carries_no_exclusivity_and_curated_data_may(explorer: Explorer):
@@ -93,10 +93,10 @@ def test_raw_data_carries_no_exclusivity_and_curated_data_may(explorer: Explorer
     explorer.scenario.curation.value = "curated"
     panel = explorer.panels["agreement"].html.value
     assert "<b>SME incubation</b> (<code>sme_incubation</code>)" in panel
-    assert term_row(panel, "exclusivity_months") == ("12", "template")
+    assert term_row(panel, "exclusivity_months") == ("12 months", "template")
     explorer.scenario.curation.value = "raw"
     panel = explorer.panels["agreement"].html.value
-    assert term_row(panel, "exclusivity_months") == ("0", "template, no-exclusivity-raw-or-unstated")
+    assert term_row(panel, "exclusivity_months") == ("0 months", "template, no-exclusivity-raw-or-unstated")
     assert term_row(panel, "exclusivity_field") is None  # the rule drops the field of use with the months
     assert "Dropped from the template by the term rules: exclusivity_field (no-exclusivity-raw-or-unstated)" in panel
     changes = explorer.panels["changes"].html.value
