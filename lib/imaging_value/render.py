@@ -471,7 +471,6 @@ def _uninterrupted() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-
 def render_pack(data_dir: str | Path, out_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
                 workers: int | None = None, progress: Callable[[str], None] | None = None, *,
                 portfolio: bool = False, compare: bool = False, summits: Sequence[str] = (),
