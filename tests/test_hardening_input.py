@@ -574,6 +574,10 @@ def test_requesters_are_numbered_from_one_in_command_line_text(cli):
         assert "requester 3 (multinational)" in out and "requester 2 " not in out
     answer = cli("recommend", "scenario-2", "--json").json()
     assert sorted({r["requester_index"] for r in answer["recommendations"]}) == [0, 1, 2]
+    value = cli("value", "scenario-2", "--requester", "2", "--draws", "1000").out
+    assert "requester 3 (multinational):" in value and "requester 2 " not in value
+    summit = cli("summit", "illustrative", "--samples", "500").out
+    assert "scenario-2 requester 3: minimax regret" in summit and "requester 0" not in summit
 
 
 def test_requester_option_says_what_it_counts_from(capsys):

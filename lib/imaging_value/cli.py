@@ -355,7 +355,7 @@ def _text_value(answer: dict) -> str:
     lines = [f"{answer['draws']:,} draws, seed {answer['seed']}, discount rate {answer['discount_rate']:.1%}, "
              f"horizon {answer['horizon']} years; NPV to the NHS in GBP"]
     for entry in answer["results"]:
-        lines.append(f"requester {entry['requester_index']} ({entry['requester']['kind']}):")
+        lines.append(f"{_who(entry)}:")
         lines.append(f"  {'option':26} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
                      f"{'NHS share':>9} {'fair royalty':>12}")
         for o in entry["options"]:
@@ -395,7 +395,7 @@ def _text_summit(answer: dict) -> str:
         + "  (max - min)")
     for r in answer["requests"]:
         firsts = ", ".join(f"{g} {o}" for g, o in r["first_choice"].items())
-        lines.append(f"{r['request']} requester {r['requester_index']}: minimax regret {r['minimax_regret']}; "
+        lines.append(f"{r['request']} requester {r['requester_index'] + 1}: minimax regret {r['minimax_regret']}; "
                      f"first choices: {firsts}")
     return "\n".join(lines)
 
