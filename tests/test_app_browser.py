@@ -95,6 +95,15 @@ def ranking_on_page(page) -> list[str]:
                   ".sort((a, b) => a[0] - b[0]).map(p => p[1])")
 
 
+def wait_for_ranking(page, labels: list[str]) -> None:
+    """Wait until the ranking chart's y axis reads ``labels``, top first."""
+    page.wait_for_function(
+        """want => { const t = [...document.querySelectorAll('.iv-fig-ranking g.ytick text')]
+                      .map(e => [e.getBoundingClientRect().top, e.textContent])
+                      .sort((a, b) => a[0] - b[0]).map(p => p[1]);
+                     return JSON.stringify(t) === JSON.stringify(want); }""", arg=labels)
+
+
 def weight_label(page, lever: str) -> str:
     return page.inner_text(f".iv-weight-{lever}").strip()
 
@@ -139,10 +148,9 @@ def test_moving_sliders_changes_the_shares_and_the_ranking(browser_page, dataset
     page.wait_for_function(
         "w => document.querySelector('.iv-summary b') && document.querySelector('.iv-summary b').innerText === w",
         arg=winner)
-    page.wait_for_function(
-        """w => { const t = [...document.querySelectorAll('.iv-fig-ranking g.ytick text')]
-                   .sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-                  return t.length && t[0].textContent === w; }""", arg=winner)
+    # the whole order, top to bottom: a redraw arrives as messages, so wait for it to settle
+    # on the expected order (times out, and fails, if it never does)
+    wait_for_ranking(page, expected_labels(dataset, {"commercial": 1}))
     assert ranking_on_page(page) == expected_labels(dataset, {"commercial": 1})
 
     set_slider(page, "clinical", 1)

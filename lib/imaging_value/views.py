@@ -97,6 +97,9 @@ def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ran
     fig.add_scatter(y=labels, x=totals, mode="text", text=[f"{t:.2f}" for t in totals], textposition="middle right",
                     showlegend=False, hoverinfo="skip")
     fig.update_xaxes(title="weighted value (0 to 10)", range=[0, 10.8])
+    # The order is the layout's, not the traces' first appearance: a redraw that updates
+    # the traces and the layout in separate steps never shows a stale order.
+    fig.update_yaxes(categoryorder="array", categoryarray=labels)
     return _layout(fig, title, barmode="stack")
 
 
