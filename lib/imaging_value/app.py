@@ -50,6 +50,7 @@ import psutil
 
 from .explore import PLOTLY_BUNDLE_ENV
 from .kernels import KERNEL_ARGUMENTS
+from .layout import package_path
 
 __all__ = ["HOST", "DEFAULT_PORT", "MAX_KERNELS", "LOOPBACK_NOTE", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "TEMPLATE",
            "ASSETS", "NOTEBOOK",
@@ -62,8 +63,8 @@ MAX_KERNELS = 5  # kernels alive at once, the spare included: four open pages (a
 CULL_IDLE_TIMEOUT = 900  # seconds a kernel may sit idle before it is shut down
 CULL_INTERVAL = 60  # seconds between checks for idle kernels
 TEMPLATE = "imaging-value"
-ASSETS = Path(__file__).resolve().parent / "voila_assets"  # a Jupyter data folder holding voila/templates/
-NOTEBOOK = Path(__file__).resolve().parents[2] / "notebooks" / "00-explore.ipynb"
+ASSETS = package_path("voila_assets")  # a Jupyter data folder holding voila/templates/
+NOTEBOOK = package_path("notebooks", "00-explore.ipynb")
 LOOPBACK_NOTE = ("Its Python kernels talk to it over TCP on 127.0.0.1 only: unencrypted, but unreachable from "
                  "other machines.")
 # plotly's widget bundle, as served under Voila's base URL from the template's static folder

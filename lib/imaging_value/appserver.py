@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import sys
-from pathlib import Path
 
 import jinja2
 import nbformat
@@ -26,10 +25,11 @@ from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
 from .app import CULL_IDLE_TIMEOUT, MAX_KERNELS
+from .layout import package_path
 
 __all__ = ["ExplorerVoila", "CappedVoilaHandler", "main"]
 
-BUSY = jinja2.Environment(loader=jinja2.FileSystemLoader(Path(__file__).resolve().parent / "templates" / "app"),
+BUSY = jinja2.Environment(loader=jinja2.FileSystemLoader(package_path("templates", "app")),
                           autoescape=True).get_template("busy.html.j2")
 
 

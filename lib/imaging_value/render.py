@@ -34,6 +34,7 @@ import yaml
 
 from .atomic import write_atomic
 from .data import Dataset, load_dataset
+from .layout import package_path, project_root
 
 __all__ = ["Job", "Outcome", "RenderedReport", "WriteGuard", "plan_jobs", "plan_answer", "render_jobs",
            "write_index", "scan_reports", "render_pack", "render_request_report", "notebooks_dir", "NOTEBOOKS"]
@@ -41,7 +42,6 @@ __all__ = ["Job", "Outcome", "RenderedReport", "WriteGuard", "plan_jobs", "plan_
 NOTEBOOKS = {"portfolio": "01-portfolio.ipynb", "request": "02-request.ipynb", "compare": "03-compare.ipynb",
              "summit": "04-summit.ipynb"}
 KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
-TEMPLATES = Path(__file__).resolve().parent / "templates"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 INPUT_ERRORS = ("ParameterError", "DataValidationError")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -50,7 +50,8 @@ META_CONTENT = re.compile(r"\bcontent=(?:'([^']*)'|\"([^\"]*)\")")
 
 
 def notebooks_dir() -> Path:
-    return Path(__file__).resolve().parents[2] / "notebooks"
+    """The report notebooks: shipped in the package (in a source tree, its top-level ``notebooks/``)."""
+    return package_path("notebooks")
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,7 @@ def _exporter():
     if exporter is None:
         from nbconvert import HTMLExporter
 
-        exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(TEMPLATES)],
+        exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(package_path("templates"))],
                                 exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
         _local.exporter = exporter
     return exporter
@@ -306,8 +307,11 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
 
 
 def _parameters_yaml(job: Job) -> str:
-    head = (f"# Parameters of {job.name}.html. Reproduce it with papermill alone, from the project root:\n"
-            f"#   papermill notebooks/{job.notebook} {job.name}.ipynb -f <this file> --cwd notebooks\n"
+    # a source tree's notebooks/ folder, or the folder of notebooks an installed package ships
+    source_tree = project_root() is not None
+    folder, where = ("notebooks", ", from the project root") if source_tree else (str(notebooks_dir()), "")
+    head = (f"# Parameters of {job.name}.html. Reproduce it with papermill alone{where}:\n"
+            f"#   papermill {folder}/{job.notebook} {job.name}.ipynb -f <this file> --cwd {folder}\n"
             f"#   jupyter nbconvert --to html --no-input {job.name}.ipynb\n")
     return head + yaml.safe_dump(job.parameters, sort_keys=False, allow_unicode=True)
 
@@ -444,7 +448,7 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
     from . import __version__
 
     out_dir = Path(out_dir)
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES / "pack"), autoescape=True)
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(package_path("templates", "pack")), autoescape=True)
     with _folder_lock(out_dir):
         manifest = scan_reports(out_dir)
         entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]

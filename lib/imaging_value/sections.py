@@ -7,13 +7,11 @@ cannot inject markup; templates never mark values safe.
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
+from .layout import package_path
+
 __all__ = ["render_section", "agreement_results", "report_css"]
-
-SECTIONS_DIR = Path(__file__).resolve().parent / "templates" / "sections"
-
 
 @lru_cache(maxsize=1)
 def _environment():
@@ -21,7 +19,7 @@ def _environment():
 
     from .board import source_tag
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(SECTIONS_DIR)), autoescape=True,
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(package_path("templates", "sections"))), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["tag_of"] = source_tag
     return env
@@ -30,7 +28,7 @@ def _environment():
 @lru_cache(maxsize=1)
 def report_css() -> str:
     """The reports' one style sheet (screen and print), ``templates/sections/report.css``."""
-    return (SECTIONS_DIR / "report.css").read_text(encoding="utf-8")
+    return package_path("templates", "sections", "report.css").read_text(encoding="utf-8")
 
 
 def render_section(name: str, **context: Any) -> str:
