@@ -56,6 +56,13 @@ report: $(STAMP) $(if $(PDF),$(CHROMIUM))
 test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --nbval-lax tests notebooks
 
+# The package as a user installs it (CI runs this after the tests): a wheel built from a clean copy of
+# the tree, installed with the lock in a fresh environment in a temporary folder, renders one report.
+.PHONY: check-installed
+check-installed: $(STAMP)
+	[ -x $(BIN)/uv ] || $(BIN)/python -m pip install --quiet uv
+	$(BIN)/python .ci/check_installed.py
+
 bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/bench_cli.py
 	$(BIN)/python bench/run.py

@@ -27,11 +27,15 @@ ROOT = Path(__file__).resolve().parents[1]
 UV = Path(sys.executable).with_name("uv")
 REQUEST = "scenario-1"
 NOTEBOOK = "02-request.ipynb"  # its stored summary is of REQUEST with the default parameters
+STEP_TIMEOUT = 600  # seconds any one step may take
 
 
 def run(step: str, command: list[str], **kwargs) -> subprocess.CompletedProcess:
     start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, **kwargs)
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=STEP_TIMEOUT, **kwargs)
+    except subprocess.TimeoutExpired:
+        sys.exit(f"error: {step} took more than {STEP_TIMEOUT} s ({' '.join(map(str, command))})")
     print(f"{step}: {time.perf_counter() - start:.1f} s", flush=True)
     if kwargs.get("check") is False:
         return done

@@ -105,3 +105,9 @@ def test_an_installed_package_needs_a_data_folder(monkeypatch, capsys):
     monkeypatch.setenv(layout.DATA_ENV, str(ROOT / "data" / "samples"))
     assert main(["rank", "scenario-1", "--json"]) == 0
     assert '"request": "scenario-1"' in capsys.readouterr().out
+
+
+def test_ci_renders_from_the_installed_wheel_after_the_tests():
+    steps = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.startswith("make ")]
+    assert steps[-2:] == ["make test", "make check-installed"]
+    assert "$(BIN)/python .ci/check_installed.py" in (ROOT / "Makefile").read_text()
