@@ -133,6 +133,12 @@ def check_report(out: Path, expected: dict[str, str], module_file: str, venv: Pa
             failures.append(f"{page_path.name} lacks {what} ({needle!r})")
     if "Traceback" in text:
         failures.append(f"{page_path.name} shows a traceback")
+    params = out / f"request-{REQUEST}.params.yaml"
+    shipped = f"/site-packages/imaging_value/notebooks/{NOTEBOOK}"
+    head = [line for line in params.read_text(encoding="utf-8").splitlines() if line.startswith("#")] \
+        if params.is_file() else []
+    if not any("papermill " in line and shipped in line for line in head):
+        failures.append(f"{params.name} does not name the notebook the package ships (...{shipped})")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     if list(manifest) != [f"request-{REQUEST}"]:
         failures.append(f"manifest.json lists {list(manifest)}, expected request-{REQUEST} alone")
@@ -153,8 +159,9 @@ def main() -> int:
         run("install the wheel", [str(UV), "pip", "install", "--quiet", "--python", str(python), "--no-deps",
                                   str(wheel)])
         env = clean_environment(venv)
-        where = run("locate the installed package", [str(python), "-c", "import imaging_value; print(imaging_value.__file__)"],
-                    cwd=tmp, env=env).stdout.strip()
+        where = run("locate the installed package",
+                    [str(python), "-c", "import imaging_value; print(imaging_value.__file__)"], cwd=tmp, env=env)
+        where = where.stdout.strip()
         no_data = run("a command without a data folder", [str(venv / "bin" / "imaging-value"), "rank", REQUEST],
                       cwd=tmp, env=env, check=False)
         failures = []

@@ -111,3 +111,19 @@ def test_ci_renders_from_the_installed_wheel_after_the_tests():
     steps = [line.strip() for line in (ROOT / ".ci" / "run").read_text().splitlines() if line.startswith("make ")]
     assert steps[-2:] == ["make test", "make check-installed"]
     assert "$(BIN)/python .ci/check_installed.py" in (ROOT / "Makefile").read_text()
+
+
+def test_an_installed_package_names_the_notebooks_it_ships_in_plans_and_parameter_files(monkeypatch):
+    from imaging_value import render
+
+    samples = ROOT / "data" / "samples"
+    source = render.plan_answer(render.plan_jobs(samples, ["scenario-1"]), samples, "out", ["scenario-1"])
+    assert source["jobs"][0]["cwd"] == "notebooks"  # from the project root
+    monkeypatch.setattr(render, "project_root", lambda: None)  # as in a wheel
+    jobs = render.plan_jobs(samples, ["scenario-1"])
+    (planned,) = render.plan_answer(jobs, samples, "out", ["scenario-1"])["jobs"]
+    folder = str(render.notebooks_dir())
+    assert planned["cwd"] == folder and planned["notebook"] == f"{folder}/02-request.ipynb"
+    head = render._parameters_yaml(jobs[0]).splitlines()[:2]
+    assert head[0].endswith("Reproduce it with papermill alone:")
+    assert f"papermill {folder}/02-request.ipynb request-scenario-1.ipynb -f <this file> --cwd {folder}" in head[1]

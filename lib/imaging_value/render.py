@@ -54,6 +54,12 @@ def notebooks_dir() -> Path:
     return package_path("notebooks")
 
 
+def _notebooks_shown() -> str:
+    """The notebooks folder as a command names it: ``notebooks`` (from the project root) in a source tree,
+    the folder the installed package ships them in otherwise."""
+    return "notebooks" if project_root() is not None else str(notebooks_dir())
+
+
 @dataclass(frozen=True)
 class Job:
     """One report to render: which notebook, with which parameters, into which file."""
@@ -196,6 +202,7 @@ def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
     ``--pdf`` as the whole run, so a fanned-out job renders what the pack would. ``index_args`` rebuilds the index.
     """
     refs = iter(requests)
+    folder = _notebooks_shown()
     common = ["--data", str(data_dir), "--out", str(out_dir), *view_args(view, pdf)]
     planned = []
     for job in jobs:
@@ -207,7 +214,7 @@ def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append({"name": job.name, "kind": job.kind, "title": job.title,
-                        "notebook": f"notebooks/{job.notebook}", "cwd": "notebooks",
+                        "notebook": f"{folder}/{job.notebook}", "cwd": folder,
                         "parameters": job.parameters, "output": f"{job.name}.html",
                         "parameters_file": f"{job.name}.params.yaml" if job.kind == "request" else None,
                         "args": args})
@@ -307,9 +314,8 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
 
 
 def _parameters_yaml(job: Job) -> str:
-    # a source tree's notebooks/ folder, or the folder of notebooks an installed package ships
-    source_tree = project_root() is not None
-    folder, where = ("notebooks", ", from the project root") if source_tree else (str(notebooks_dir()), "")
+    folder = _notebooks_shown()
+    where = ", from the project root" if folder == "notebooks" else ""
     head = (f"# Parameters of {job.name}.html. Reproduce it with papermill alone{where}:\n"
             f"#   papermill {folder}/{job.notebook} {job.name}.ipynb -f <this file> --cwd {folder}\n"
             f"#   jupyter nbconvert --to html --no-input {job.name}.ipynb\n")
