@@ -100,7 +100,8 @@ def expected_content() -> dict[str, str]:
     notebook's stored summary (its checked key findings, default parameters) says to sign, "sign <label>"."""
     samples = ROOT / "data" / "samples"
     request = yaml.safe_load((samples / "requests" / f"{REQUEST}.yaml").read_text(encoding="utf-8"))
-    labels = {o["id"]: o["label"] for o in yaml.safe_load((samples / "options.yaml").read_text(encoding="utf-8"))["options"]}
+    options = yaml.safe_load((samples / "options.yaml").read_text(encoding="utf-8"))["options"]
+    labels = {option["id"]: option["label"] for option in options}
     notebook = json.loads((ROOT / "notebooks" / NOTEBOOK).read_text(encoding="utf-8"))
     stored = "".join(text for cell in notebook["cells"] for output in cell.get("outputs", [])
                      for text in output.get("text", []))
