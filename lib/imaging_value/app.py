@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping, Sequence
 
-import plotly
 import psutil
 
 from .explore import PLOTLY_BUNDLE_ENV
@@ -107,7 +106,7 @@ def plotly_bundle_root(parent: str | Path | None = None) -> Path:
     root = Path(tempfile.mkdtemp(prefix="imaging-value-voila-", dir=parent))
     target = root / "voila" / PLOTLY_BUNDLE
     target.parent.mkdir(parents=True)
-    shutil.copyfile(Path(plotly.__file__).resolve().parent / "package_data" / "widgetbundle.js", target)
+    shutil.copyfile(package_path("package_data", "widgetbundle.js", package="plotly"), target)
     # the kernels' spec, first on JUPYTER_PATH: this Python, logging errors only (see the module's note)
     spec = root / "kernels" / "python3" / "kernel.json"
     spec.parent.mkdir(parents=True)

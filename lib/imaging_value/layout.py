@@ -34,25 +34,25 @@ LOCK_FILE = "requirements.lock"
 VALUATION_FILE = "valuation.yaml"
 
 
-def package_path(*parts: str) -> Path:
+def package_path(*parts: str, package: str = PACKAGE) -> Path:
     """A folder or file shipped inside the package (``package_path("notebooks")``), as a path on disk.
 
     Found through ``importlib.resources``: the installed package's own copy, or the
-    source tree's in an editable install. Raises :class:`ImagingValueError` naming what
-    is missing when the package was installed without it (or not as files on disk).
+    source tree's in an editable install. ``package`` names another installed package
+    whose data is read (plotly's widget bundle). Raises :class:`ImagingValueError` naming
+    what is missing when the package was installed without it (or not as files on disk).
     """
     from importlib.resources import files
 
     from .errors import ImagingValueError
 
-    root = files(PACKAGE)
+    root = files(package)
     if not isinstance(root, Path):  # e.g. imported from a zip file: papermill needs real files and folders
-        raise ImagingValueError(f"the {PACKAGE} package is not installed as files on disk ({root}); "
+        raise ImagingValueError(f"the {package} package is not installed as files on disk ({root}); "
                                 "install it with pip or uv")
     path = root.joinpath(*parts).resolve()  # in a source tree, notebooks/ is a link to the top-level folder
     if not path.exists():
-        raise ImagingValueError(f"{'/'.join(parts)} is missing from the {PACKAGE} package at {root}; "
-                                "reinstall it (the notebooks and templates ship inside it)")
+        raise ImagingValueError(f"{'/'.join(parts)} is missing from the {package} package at {root}; reinstall it")
     return path
 
 
