@@ -19,8 +19,9 @@ def _environment():
 
     from .board import source_tag
 
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(package_path("templates", "sections"))), autoescape=True,
-                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    loader = jinja2.FileSystemLoader(str(package_path("templates", "sections")))
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
+                             lstrip_blocks=True)
     env.globals["tag_of"] = source_tag
     return env
 
