@@ -16,12 +16,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+import yaml
 
 from imaging_value import load_dataset
 from imaging_value.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
+# the sample data's levers, in levers.yaml's order (for tests of code that takes the levers as a parameter)
+LEVER_IDS = tuple(lever["id"] for lever in yaml.safe_load((SAMPLES / "levers.yaml").read_text(encoding="utf-8"))["levers"])
 XSS_TITLE = "<script>alert(1)</script>"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",

@@ -401,7 +401,7 @@ def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site
     page.wait_for_function("() => /Saved|Not saved/.test(document.querySelector('.iv-form-status').innerText)")
     assert "Saved summits/browser-summit/clinicians.yaml" in page.inner_text(".iv-form-status")
     saved = site / "data" / "samples" / "summits" / "browser-summit" / "clinicians.yaml"
-    from imaging_value.schema import LEVER_IDS
+    from conftest import LEVER_IDS
     from imaging_value.summit_files import read_answer_file
 
     result = read_answer_file(saved, LEVER_IDS, site / "data" / "samples").result

@@ -47,7 +47,7 @@ def test_recommend_json(cli, rid, dataset):
         assert all(set(step) == {"question", "answer", "rationale"} for step in entry["path"])
         requester = request.requesters[entry["requester_index"]]
         assert entry["requester"]["kind"] == requester.kind and entry["requester"]["name"] == requester.name
-        facts = facts_for(request, requester)
+        facts = facts_for(request, requester, dataset.derived_facts)
         # replay the path on decision_tree.yaml: each answer is the request's fact, or the value assumed for an
         # unstated one, and the branches it takes end at the option given
         node, option = nodes[dataset.tree.start], None
@@ -167,4 +167,4 @@ def test_dataset_digests_cover_every_file(dataset):
 
     summit_files = {f"summits/illustrative/{g}.yaml" for g in ("clinicians", "nhs_finance", "smes")}
     assert set(dataset.digests) == set(DATA_FILES) | summit_files
-    assert len(DATA_FILES) == 15 and all(len(d) == 64 for d in dataset.digests.values())
+    assert len(DATA_FILES) == 16 and all(len(d) == 64 for d in dataset.digests.values())

@@ -102,11 +102,11 @@ def test_all_hold_needs_every_condition():
 
 def test_facts_of_the_scenarios_requesters(dataset):
     request = load_request("scenario-2", dataset)
-    kinds = [facts_for(request, r)["requester.kind"] for r in request.requesters]
-    maturity = [facts_for(request, r)["requester.maturity"] for r in request.requesters]
+    kinds = [facts_for(request, r, dataset.derived_facts)["requester.kind"] for r in request.requesters]
+    maturity = [facts_for(request, r, dataset.derived_facts)["requester.maturity"] for r in request.requesters]
     assert kinds == ["sme", "multinational", "multinational"]
     assert maturity == ["pre_profit", "large", "large"]
-    facts = facts_for(request, request.requesters[0])
+    facts = facts_for(request, request.requesters[0], dataset.derived_facts)
     assert facts["request.temporality"] == "prospective"
     assert facts["request.sites.count"] == 20
 
@@ -114,7 +114,7 @@ def test_facts_of_the_scenarios_requesters(dataset):
 def test_facts_of_a_non_commercial_requester(dataset):
     request = load_request("scenario-1", dataset)
     university = request.requesters[0].model_copy(update={"kind": "university", "profit_stage": None})
-    assert facts_for(request, university)["requester.maturity"] == "non_commercial"
+    assert facts_for(request, university, dataset.derived_facts)["requester.maturity"] == "non_commercial"
 
 
 def test_fill_reason_fills_known_facts_and_keeps_the_rest():

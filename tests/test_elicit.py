@@ -18,7 +18,8 @@ from imaging_value.elicit import (
     swing_weights,
 )
 from imaging_value.errors import ParameterError
-from imaging_value.schema import LEVER_IDS
+
+from conftest import LEVER_IDS
 
 # Saaty, T. L. (1990). "How to make a decision: The Analytic Hierarchy Process". European Journal of
 # Operational Research 48, 9-26: the house-buying example. Criteria: size of house, transportation,

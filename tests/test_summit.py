@@ -8,12 +8,11 @@ import pytest
 
 from imaging_value import DataValidationError, load_dataset
 from imaging_value.elicit import aggregate_group
-from imaging_value.schema import LEVER_IDS
 from imaging_value.scoring import rank_options, score_options
 from imaging_value.summit import compromise_weights, grand_summit, minimax_regret
 from imaging_value.summit_files import answer_yaml, read_answer_file, save_answer_file
 
-from conftest import SAMPLES
+from conftest import LEVER_IDS, SAMPLES
 
 SUMMIT = "illustrative"
 

@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import shutil
 from fractions import Fraction
 
 import pytest
 
 from imaging_value.elicit import ahp, ahp_matrix, swing_weights
-from imaging_value.schema import LEVER_IDS
 from imaging_value.summit_files import read_answer_file
 from imaging_value.summit_form import SummitForm
+
+from conftest import LEVER_IDS, SAMPLES
+
+
+@pytest.fixture(autouse=True)
+def levers_in(tmp_path):
+    """The form and elicit read the levers from the data folder's levers.yaml."""
+    shutil.copy(SAMPLES / "levers.yaml", tmp_path / "levers.yaml")
 
 
 def fill(form, method, values):

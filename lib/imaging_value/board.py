@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-__all__ = ["SourceTag", "SOURCE_TAGS", "source_tag", "money", "count", "number", "term_value", "term_label",
+__all__ = ["SourceTag", "SOURCE_TAGS", "source_tag", "money", "count", "count_word", "number", "term_value", "term_label",
            "ties", "order_sentence", "join_words", "requester_groups", "unit_text"]
 
 
@@ -71,6 +71,15 @@ def money(value: float, unit: str = "GBP") -> str:
 def count(value: float) -> str:
     """A count: thousands separators and no .0 (12,000)."""
     return f"{int(round(float(value))):,}"
+
+
+_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def count_word(value: int) -> str:
+    """A small count in words, as text reads it (four; 13 and above in figures): counts in report text
+    come from the data (how many recommendations, levers, rules), never written into a sentence."""
+    return _WORDS[value] if 0 <= value < len(_WORDS) else count(value)
 
 
 def number(value: float, digits: int = 2) -> str:

@@ -401,10 +401,11 @@ def _text_summit(answer: dict) -> str:
 
 
 def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
-    from .schema import LEVER_IDS
+    from .data import load_levers
     from .summit_files import read_answer_file
 
-    return read_answer_file(args.file, LEVER_IDS, args.data).result.to_dict(), _text_elicit
+    levers = tuple(lever.id for lever in load_levers(args.data))
+    return read_answer_file(args.file, levers, args.data).result.to_dict(), _text_elicit
 
 
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:

@@ -6,30 +6,35 @@ same way, so they share this module.
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from .schema import Condition, Request, Requester
+from .schema import FACTS, Condition, Request, Requester
+
+if TYPE_CHECKING:
+    from .fact_rules import DerivedFact
 
 __all__ = ["facts_for", "holds", "all_hold", "fill_reason"]
 
 
-def facts_for(request: Request, requester: Requester) -> dict[str, Any]:
+def _field(subject: object, path: str) -> Any:
+    for part in path.split("."):
+        subject = getattr(subject, part)
+    return " and ".join(subject) if isinstance(subject, tuple) else subject
+
+
+def facts_for(request: Request, requester: Requester, derived: Sequence["DerivedFact"]) -> dict[str, Any]:
     """The facts of a request and requester that conditions can test, keyed by their dotted names.
 
-    An option's facts (``option.*``) come from its term sheet: :func:`imaging_value.terms.option_facts`.
+    Every request and requester fact of the registry (:data:`imaging_value.schema.FACTS`): those read
+    from a field (a list of words joined with "and"), then those worked out by ``derived``, the rules of
+    ``facts.yaml`` (``Dataset.derived_facts``). An option's facts (``option.*``) come from its term
+    sheet: :func:`imaging_value.terms.option_facts`.
     """
-    facts: dict[str, Any] = {
-        "request.temporality": request.temporality,
-        "request.curation": request.curation,
-        "request.sites.count": request.sites.count,
-        "request.deidentification": request.deidentification_text(),
-        "requester.kind": requester.kind,
-        "requester.profit_stage": requester.profit_stage,
-        "requester.sector": requester.sector,
-        # maturity: what a requester can return now (large company, SME by profit stage, or non-commercial)
-        "requester.maturity": {"multinational": "large", "sme": requester.profit_stage}.get(requester.kind,
-                                                                                          "non_commercial"),
-    }
+    subjects = {"request": request, "requester": requester}
+    facts: dict[str, Any] = {name: _field(subjects[fact.subject], name.split(".", 1)[1])
+                             for name, fact in FACTS.items() if fact.read == "field"}
+    for entry in derived:
+        facts[entry.fact] = next(rule.value for rule in entry.rules if all_hold(rule.when, facts))
     return facts
 
 

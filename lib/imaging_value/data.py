@@ -2,7 +2,7 @@
 
 A data folder has this layout (see ``data/samples/README.md``)::
 
-    projects.csv  levers.yaml  options.yaml  base_scores.csv  adjustments.csv
+    projects.csv  levers.yaml  facts.yaml  options.yaml  base_scores.csv  adjustments.csv
     profiles.csv  decision_tree.yaml  guidance.yaml  site_defaults.csv
     pooling.yaml  fairness.yaml  terms.yaml  costs.csv  term_rules.yaml
     reconciliation.yaml  requests/<id>.yaml
@@ -18,9 +18,9 @@ import csv
 import hashlib
 import io
 import typing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
@@ -30,7 +30,7 @@ from .safetext import brief, printable
 from .layout import default_data_dir
 from .schema import (
     FACT_VALUES,
-    LEVER_IDS,
+    TREE_FACTS,
     UNSTATED,
     Adjustment,
     BaseScore,
@@ -47,18 +47,18 @@ from .schema import (
     SiteDefault,
     duplicated,
 )
+from .fact_rules import FACTS_FILE, DerivedFact, load_derived_facts
 from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
 from .yamlread import EMPTY, read_yaml_text
 
-__all__ = ["Dataset", "load_dataset", "load_request", "scan_requests", "RequestEntry"]
+__all__ = ["Dataset", "load_dataset", "load_levers", "load_request", "scan_requests", "RequestEntry"]
 
 M = TypeVar("M", bound=BaseModel)
 
 
 # the values a decision-tree node branches on: a fact's vocabulary less "unstated" (which follows every branch)
 TREE_DOMAINS: dict[str, tuple[str, ...]] = {
-    fact: tuple(v for v in FACT_VALUES[fact] or () if v != UNSTATED)
-    for fact in ("request.temporality", "request.curation", "requester.kind", "requester.profit_stage")
+    fact: tuple(v for v in FACT_VALUES[fact] or () if v != UNSTATED) for fact in TREE_FACTS
 }
 
 
@@ -161,24 +161,29 @@ def _read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
     return None
 
 
-def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | None:
+def _read_csv(path: Path, model: type[M], problems: list[Problem], columns: list[str] | None = None,
+              shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
+              column_note: Callable[[str], str] = lambda column: "") -> list[M] | None:
+    """Every row of a CSV file as a record of ``model``; ``columns``: the header expected (default: the
+    model's fields), ``shape``: a row's cells into the model's fields, ``column_note``: why a column is
+    expected (named in a missing or extra column's problem)."""
     name = path.name
     raw = _read_text(path, name, problems)
     if raw is None:
         return None
     reader = csv.DictReader(io.StringIO(raw))
     header = reader.fieldnames or []
-    required = list(model.model_fields)
+    required = columns if columns is not None else list(model.model_fields)
     missing = [c for c in required if c not in header]
     unknown = [c for c in header if c not in required]
     for column in missing:
         problems.append(
-            Problem(name, "header", column, f"a column named '{column}'",
+            Problem(name, "header", column, f"a column named '{column}'{column_note(column)}",
                     "columns " + ", ".join(header) if header else "no header")
         )
     for column in unknown:
-        problems.append(Problem(name, "header", column, "only the columns " + ", ".join(required),
-                                f"an extra column '{column}'"))
+        problems.append(Problem(name, "header", column, "only the columns " + ", ".join(required)
+                                + column_note(column), f"an extra column '{column}'"))
     if missing or unknown:
         return None
     records: list[M] = []
@@ -190,12 +195,40 @@ def _read_csv(path: Path, model: type[M], problems: list[Problem]) -> list[M] | 
             ok = False
             continue
         data = {column: _csv_cell(model, column, (row.get(column) or "")) for column in header}
-        record = _validate(model, data, name, where, problems)
+        record = _validate(model, shape(data) if shape else data, name, where, problems)
         if record is None:
             ok = False
         else:
             records.append(record)
     return records if ok else None
+
+
+PROFILE_COLUMNS = ("name", "label", "rationale")  # profiles.csv's columns besides one per lever
+
+
+def _read_profiles(path: Path, lever_ids: tuple[str, ...] | None, problems: list[Problem]) -> list[Profile] | None:
+    """profiles.csv: ``name``, ``label``, one column per lever of levers.yaml, ``rationale``. Each row's
+    lever columns become its ``weights``, in levers.yaml's order. Where levers.yaml did not load, the
+    lever columns are the header's other columns, so their values are still checked."""
+    if lever_ids is None:
+        try:
+            header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))), [])
+        except (OSError, UnicodeDecodeError):
+            header = []
+        lever_ids = tuple(c for c in header if c not in PROFILE_COLUMNS)
+    levers = lever_ids
+
+    def shape(row: dict[str, Any]) -> dict[str, Any]:
+        return {**{c: row[c] for c in PROFILE_COLUMNS}, "weights": {lever: row[lever] for lever in levers}}
+
+    def note(column: str) -> str:
+        return "" if column in PROFILE_COLUMNS else f" (one column per lever of levers.yaml: {', '.join(levers)})"
+
+    before = len(problems)
+    profiles = _read_csv(path, Profile, problems, ["name", "label", *levers, "rationale"], shape, note)
+    # a lever's weight is a column of the row: name the row and the column, as for any other cell
+    problems[before:] = [replace(p, location=p.location.removesuffix(" weights")) for p in problems[before:]]
+    return profiles
 
 
 def _read_yaml(path: Path, problems: list[Problem], display: str | None = None,
@@ -274,6 +307,7 @@ class Dataset:
     pooling: PoolingSpec
     fairness: FairnessSpec
     agreement: AgreementData  # term templates, costs, term rules and the reconciliation rule
+    derived_facts: tuple[DerivedFact, ...]  # facts worked out by rules (facts.yaml), e.g. requester.maturity
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
     # groups' weights elicited at summits (summits/<summit-id>/<group>.yaml), named "<summit-id>/<group>"
     summit_profiles: tuple[Profile, ...] = ()
@@ -281,6 +315,10 @@ class Dataset:
     @property
     def lever_ids(self) -> tuple[str, ...]:
         return tuple(lever.id for lever in self.levers)
+
+    @property
+    def lever_colours(self) -> dict[str, str]:
+        return {lever.id: lever.colour for lever in self.levers}
 
     @property
     def option_ids(self) -> tuple[str, ...]:
@@ -325,6 +363,7 @@ DATA_FILES = (
     "site_defaults.csv",
     "pooling.yaml",
     "fairness.yaml",
+    FACTS_FILE,
     *AGREEMENT_FILES,
 )
 
@@ -343,7 +382,8 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     options = _yaml_list(root / "options.yaml", "options", Option, problems)
     base_scores = _read_csv(root / "base_scores.csv", BaseScore, problems)
     adjustments = _read_csv(root / "adjustments.csv", Adjustment, problems)
-    profiles = _read_csv(root / "profiles.csv", Profile, problems)
+    lever_ids = None if levers is None else tuple(lever.id for lever in levers)
+    profiles = _read_profiles(root / "profiles.csv", lever_ids, problems)
     tree_data = _read_yaml(root / "decision_tree.yaml", problems, content="the decision tree (start and nodes)")
     tree = None if tree_data is None else _validate(DecisionTreeSpec, tree_data, "decision_tree.yaml", "", problems)
     guidance = _yaml_list(root / "guidance.yaml", "items", GuidanceItem, problems)
@@ -356,7 +396,8 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
     agreement = load_agreement(root, problems, options, read_yaml=_read_yaml, read_list=_yaml_list,
                                read_csv=_read_csv, validate=_validate)
-    summit_profiles = _summit_profiles(root, problems)
+    derived_facts = load_derived_facts(root, problems, read_list=_yaml_list)
+    summit_profiles = _summit_profiles(root, lever_ids, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
                  site_defaults)
     if fairness is not None and guidance is not None:
@@ -370,6 +411,7 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     assert projects is not None and levers is not None and options is not None and base_scores is not None
     assert adjustments is not None and profiles is not None and tree is not None and guidance is not None
     assert site_defaults is not None and pooling is not None and fairness is not None and agreement is not None
+    assert derived_facts is not None
     return Dataset(
         root=root,
         projects=tuple(projects),
@@ -384,17 +426,32 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
         pooling=pooling,
         fairness=fairness,
         agreement=agreement,
+        derived_facts=derived_facts,
         digests={name: _digest(root / name) for name in DATA_FILES}
         | {p.provenance.file: p.provenance.sha256 for p in summit_profiles},
         summit_profiles=tuple(summit_profiles),
     )
 
 
-def _summit_profiles(root: Path, problems: list[Problem]) -> list:
-    """The groups of every summit in ``summits/`` as profiles, their answer files validated."""
+def load_levers(root: str | Path | None = None) -> tuple[Lever, ...]:
+    """The levers of a data folder's levers.yaml alone, validated (for tools that need only the levers,
+    such as reading one summit answer file); raises :class:`DataValidationError` naming every problem."""
+    root = Path(root) if root is not None else default_data_dir()[0]
+    problems: list[Problem] = []
+    levers = _yaml_list(root / "levers.yaml", "levers", Lever, problems)
+    if levers is not None:
+        _cross_check(problems, None, levers, None, None, None, None, None, None, None)
+    if problems or levers is None:
+        raise DataValidationError(problems)
+    return tuple(levers)
+
+
+def _summit_profiles(root: Path, lever_ids: tuple[str, ...] | None, problems: list[Problem]) -> list:
+    """The groups of every summit in ``summits/`` as profiles, their answer files validated (against the
+    levers of levers.yaml; not read where levers.yaml did not load)."""
     from .summit_files import load_summit_profiles
 
-    return load_summit_profiles(root, LEVER_IDS, problems)
+    return [] if lever_ids is None else load_summit_profiles(root, lever_ids, problems)
 
 
 def _cross_check(problems: list[Problem], projects, levers, options, base_scores, adjustments, profiles, tree,
@@ -403,41 +460,45 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
     if projects is not None:
         for name in duplicated(p.name for p in projects):
             problems.append(Problem("projects.csv", f"project '{name}'", "name", "unique project names", "a duplicate"))
-    if levers is not None:
-        ids = [lever.id for lever in levers]
-        for lever in duplicated(ids):
+    lever_ids = None if levers is None else [lever.id for lever in levers]
+    if lever_ids is not None:
+        for lever in duplicated(lever_ids):
             problems.append(Problem("levers.yaml", f"lever '{lever}'", "id", "each lever once", "a duplicate"))
-        for lever in LEVER_IDS:
-            if lever not in ids:
-                problems.append(Problem("levers.yaml", "levers", "id", f"a lever '{lever}'", "none"))
+        if not lever_ids:
+            problems.append(Problem("levers.yaml", "levers", "", "at least one lever", "an empty list"))
     option_ids = [o.id for o in options] if options is not None else None
     if option_ids is not None:
         for oid in duplicated(option_ids):
             problems.append(Problem("options.yaml", f"option '{oid}'", "id", "unique option ids", "a duplicate"))
     if option_ids is not None and base_scores is not None:
         cells = [(s.option, s.lever) for s in base_scores]
-        for index, (oid, _lever) in enumerate(cells, start=1):
+        for index, (oid, lever) in enumerate(cells, start=1):
             if oid not in option_ids:
                 problems.append(Problem("base_scores.csv", f"row {index}", "option",
                                         "an option id from options.yaml", repr(oid)))
+            if lever_ids is not None and lever not in lever_ids:
+                problems.append(Problem("base_scores.csv", f"row {index}", "lever",
+                                        "a lever id from levers.yaml: " + ", ".join(lever_ids), repr(lever)))
         for key in duplicated(f"{o}|{l}" for o, l in cells):
             oid, lever = key.split("|")
             problems.append(Problem("base_scores.csv", f"option '{oid}'", lever, "one score per option and lever",
                                     "two rows"))
         present = set(cells)
         for oid in option_ids:
-            for lever in LEVER_IDS:
+            for lever in lever_ids or ():
                 if (oid, lever) not in present:
                     problems.append(Problem("base_scores.csv", f"option '{oid}'", lever,
                                             "a base score for every option and lever", "no row"))
     if adjustments is not None:
         for aid in duplicated(a.id for a in adjustments):
             problems.append(Problem("adjustments.csv", f"adjustment '{aid}'", "id", "unique ids", "a duplicate"))
-        if option_ids is not None:
-            for index, adj in enumerate(adjustments, start=1):
-                if adj.option not in option_ids:
-                    problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "option",
-                                            "an option id from options.yaml", repr(adj.option)))
+        for index, adj in enumerate(adjustments, start=1):
+            if option_ids is not None and adj.option not in option_ids:
+                problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "option",
+                                        "an option id from options.yaml", repr(adj.option)))
+            if lever_ids is not None and adj.lever not in lever_ids:
+                problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "lever",
+                                        "a lever id from levers.yaml: " + ", ".join(lever_ids), repr(adj.lever)))
     if profiles is not None:
         for name in duplicated(p.name for p in profiles):
             problems.append(Problem("profiles.csv", f"profile '{name}'", "name", "unique profile names", "a duplicate"))

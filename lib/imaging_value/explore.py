@@ -41,7 +41,7 @@ from .explore_worth import WorthPanel
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .live import PLOTLY_BUNDLE_ENV, Debouncer, new_figure_widget, sync_figure
 from .scenario import RequestExistsError, problem_key, save_request
-from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, SITE_KINDS, UNSTATED
+from .schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, REQUESTER_KINDS, SITE_KINDS, UNSTATED
 from .scoring import Ranking
 from .sections import agreement_results, render_section
 from .state import Case, ExplorerState, WeightedCase
@@ -307,9 +307,11 @@ class WeightsPanel:
 
 # --- the scenario panel -------------------------------------------------------------------
 
-_TEMPORALITY = ("retrospective", "prospective", UNSTATED)
-_CURATION = ("raw", "cleaned", "curated", UNSTATED)
-_DEIDENTIFICATION = (("anonymised",), ("pseudonymised",), ("anonymised", "pseudonymised"), UNSTATED)
+# the widgets' choices are the facts' vocabularies (schema.FACTS) and the request fields' values
+_TEMPORALITY = FACT_VALUES["request.temporality"]
+_CURATION = FACT_VALUES["request.curation"]
+_PROFIT_STAGES = FACT_VALUES["requester.profit_stage"]
+_DEIDENTIFICATION = (*((d,) for d in DEIDENTIFICATIONS), DEIDENTIFICATIONS, UNSTATED)
 _NOT_A_COMPANY = "null (not a company)"
 _LABEL_STYLE = {"description_width": "130px"}
 
@@ -445,8 +447,8 @@ class ScenarioPanel:
         row = {
             "kind": self._dropdown("Kind", f"{key}.kind", REQUESTER_KINDS, width="230px", style=style),
             "profit_stage": self._dropdown("Profit stage", f"{key}.profit_stage",
-                                           [("pre_profit", "pre_profit"), ("profit_generating", "profit_generating"),
-                                            (UNSTATED, UNSTATED), (_NOT_A_COMPANY, None)], width="280px", style=style),
+                                           [(stage, stage) for stage in _PROFIT_STAGES or ()]
+                                           + [(_NOT_A_COMPANY, None)], width="280px", style=style),
             "sector": self._text("Sector", f"{key}.sector", width="230px", style=style),
             "staff": self._text("Staff", f"{key}.staff", width="230px", style=style),
             "name": self._text("Name", f"{key}.name", width="470px", style=style),

@@ -65,7 +65,7 @@ def check_guidance(dataset: Dataset, request: Request, requester_index: int = 0,
     requester = requester_at(request, requester_index)
     sheets = term_sheets(dataset, request, requester_index, assumed)
     facts_request, facts_requester = with_assumed(request, requester, assumed)
-    base = facts_for(facts_request, facts_requester)
+    base = facts_for(facts_request, facts_requester, dataset.derived_facts)
     results: list[GuidanceCheck] = []
     for option in dataset.options:
         facts = {**base, **option_facts(sheets[option.id])}

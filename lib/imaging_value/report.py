@@ -40,7 +40,7 @@ from .tree import Recommendation, recommend
 from .agreement import Agreement, agreements
 from .sections import agreement_results, render_section, report_css
 from .board import SOURCE_TAGS, join_words, money, order_sentence
-from .board import count, term_value, ties
+from .board import count, count_word, term_value, ties
 from .decision import DEFAULT_TOTAL, decision_context, identical_requesters, rule_source
 from .terms import term_sheet, term_sheets
 
@@ -430,7 +430,7 @@ class RequestReport:
         illustrative = (" (an illustrative default, not a figure from the request)"
                         if self.total == DEFAULT_TOTAL else "")
         return [f"<h2>Sharing the return among the {self.request.sites.count} sites</h2>"
-                f"<p>A total of {money(self.total)}{illustrative} shared four ways; every rule adds up to the total "
+                f"<p>A total of {money(self.total)}{illustrative} shared {count_word(len(results))} ways; every rule adds up to the total "
                 f"to the penny.</p><p class='iv-j'>Shapley value of the pooling game with a {_e(curve.kind)} worth "
                 f"curve (exponent {curve.exponent:g}, scale {curve.scale:g}): {_e(curve.rationale)}"
                 f"{_tag_ours()}</p>{note}",
@@ -441,7 +441,7 @@ class RequestReport:
                  "are this framework's (fairness.yaml).</p>"]
         for index in self.requesters:
             context = self._fairness_context(index)
-            facts = facts_for(self.request, self.request.requesters[index])
+            facts = facts_for(self.request, self.request.requesters[index], self.dataset.derived_facts)
             rows = []
             for theme in self.dataset.fairness.themes:
                 value = facts.get(theme.fact) if theme.fact else None
@@ -463,7 +463,8 @@ class RequestReport:
                     status, text = "statement", fill_reason(rec.statement or "", context)
                 recs.append({"recommendation": rec.text, "status": status, "how": text, "source": rec.source,
                              "css": {"not met": "iv-flag", "met": "iv-ok", "to confirm": "iv-ask"}.get(status, "")})
-            parts.append("<h4>The four fairness recommendations</h4>" + _tagged(recs))
+            parts.append(f"<h4>The {count_word(len(recs))} fairness recommendation{'' if len(recs) == 1 else 's'}</h4>"
+                         + _tagged(recs))
         return "".join(parts)
 
     def _fairness_context(self, index: int) -> dict[str, Any]:

@@ -21,7 +21,7 @@ import yaml
 from .atomic import write_atomic
 from .data import Dataset, _load_request_file, _problems_from, _request_display_name
 from .errors import DataValidationError, ParameterError, Problem
-from .schema import Request
+from .schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, SITE_KINDS, UNSTATED, Request
 
 __all__ = ["facts_of", "validate_facts", "request_text", "save_request", "what_changed", "answers", "Answers",
            "RequestExistsError",
@@ -30,18 +30,19 @@ __all__ = ["facts_of", "validate_facts", "request_text", "save_request", "what_c
 # The README's request example, comment for comment (key path -> comment; continuation lines after "\n").
 COMMENTS: dict[str, str] = {
     "id": "lower case, digits, - and _; must match the file name",
-    "temporality": "retrospective | prospective | unstated",
-    "curation": "raw | cleaned | curated | unstated",
-    "deidentification": "a non-empty list of anonymised, pseudonymised; or the word unstated",
+    "temporality": " | ".join(FACT_VALUES["request.temporality"] or ()),
+    "curation": " | ".join(FACT_VALUES["request.curation"] or ()),
+    "deidentification": f"a non-empty list of {', '.join(DEIDENTIFICATIONS)}; or the word {UNSTATED}",
     "sites.count": "a whole number from 1 to 10,000 (not true/false)",
-    "sites.kinds": "any of large_trust, district_general, academic; one per site\n"
+    "sites.kinds": f"any of {', '.join(SITE_KINDS)}; one per site\n"
                    "(as many as count) when each site's kind is known; with\n"
                    "contributions, only kinds the contributing sites have",
     "sites.contributions": "optional: one entry per site (for sharing value among sites)",
     "sites.contributions.first": "images 0 to 1e12; no thousands commas",
     "requesters": "one or more; each is evaluated on its own",
-    "requesters.kind": "university | charity | sme | multinational",
-    "requesters.profit_stage": "pre_profit | profit_generating | unstated (sme, multinational); null otherwise",
+    "requesters.kind": " | ".join(FACT_VALUES["requester.kind"] or ()),
+    "requesters.profit_stage": " | ".join(FACT_VALUES["requester.profit_stage"] or ())
+                               + f" ({', '.join(COMMERCIAL_KINDS)}); null otherwise",
     "requesters.sector": "optional free text, e.g. healthtech, pharma, diagnostics (default unstated)",
     "requesters.staff": "optional free text staff band (default unstated)",
     "requesters.name": "optional",

@@ -7,17 +7,19 @@ problem before anything is returned.
 
 from __future__ import annotations
 
+import re
 import string
 import typing
+from dataclasses import dataclass
 from typing import Annotated, Any, Iterable, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_SAMPLES, MAX_SCALE, MAX_WEIGHT
+from .board import count_word
 from .safetext import brief
 
-LEVER_IDS = ("clinical", "social", "economic_development", "environmental", "commercial")
 MECHANISMS = (
     "product_access",
     "access_fee",
@@ -40,7 +42,6 @@ UNSTATED = "unstated"
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
 Mechanism = Literal[MECHANISMS]  # type: ignore[valid-type]
-LeverId = Literal[LEVER_IDS]  # type: ignore[valid-type]
 Temporality = Literal["retrospective", "prospective", "unstated"]
 Curation = Literal["raw", "cleaned", "curated", "unstated"]
 RequesterKind = Literal[REQUESTER_KINDS]  # type: ignore[valid-type]
@@ -48,23 +49,60 @@ ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
 SiteKind = Literal[SITE_KINDS]  # type: ignore[valid-type]
 Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 Deidentification = Literal["anonymised", "pseudonymised"]
-Maturity = Literal["large", "pre_profit", "profit_generating", "unstated", "non_commercial"]
+DEIDENTIFICATIONS = typing.get_args(Deidentification)
+MATURITIES = ("large", "pre_profit", "profit_generating", "unstated", "non_commercial")
 
-# The values each fact a condition can test may take (None: free text). Facts with numbers are listed apart.
-FACT_VALUES: dict[str, tuple[str, ...] | None] = {
-    "request.temporality": typing.get_args(Temporality),
-    "request.curation": typing.get_args(Curation),
-    "request.deidentification": (*typing.get_args(Deidentification), "anonymised and pseudonymised",
-                                 "pseudonymised and anonymised", UNSTATED),
-    "requester.kind": REQUESTER_KINDS,
-    "requester.profit_stage": typing.get_args(ProfitStage),
-    "requester.maturity": typing.get_args(Maturity),
-    "requester.sector": None,
-    "option.mechanisms": MECHANISMS,
-    "option.access_route": ACCESS_ROUTES,
-}
-NUMERIC_FACTS = ("request.sites.count", "option.exclusivity_months")
+
+@dataclass(frozen=True)
+class Fact:
+    """A fact conditions may test. ``values``: its vocabulary (None: free text; empty for a number fact).
+
+    ``read``: how its value is found: ``"field"`` (the request's or requester's field of that name),
+    ``"rule"`` (worked out by the rules of facts.yaml) or ``"terms"`` (an option's term sheet after the
+    term rules). ``branches``: the decision tree may branch on it (and assume a value where it is unstated).
+    """
+
+    name: str
+    values: tuple[str, ...] | None
+    read: Literal["field", "rule", "terms"] = "field"
+    number: bool = False
+    branches: bool = False
+
+    @property
+    def subject(self) -> str:
+        return self.name.split(".", 1)[0]
+
+
+# The one registry of facts: conditions, adjustments, the decision tree, fairness themes, guidance
+# reasons, the scenario's widgets and facts.yaml all take their fact names and vocabularies from here.
+FACTS: dict[str, Fact] = {fact.name: fact for fact in (
+    Fact("request.temporality", typing.get_args(Temporality), branches=True),
+    Fact("request.curation", typing.get_args(Curation), branches=True),
+    Fact("request.sites.count", (), number=True),
+    Fact("request.deidentification", (*typing.get_args(Deidentification), "anonymised and pseudonymised",
+                                      "pseudonymised and anonymised", UNSTATED)),
+    Fact("requester.kind", REQUESTER_KINDS, branches=True),
+    Fact("requester.profit_stage", typing.get_args(ProfitStage), branches=True),
+    Fact("requester.sector", None),
+    Fact("requester.maturity", MATURITIES, read="rule"),
+    Fact("option.mechanisms", MECHANISMS, read="terms"),
+    Fact("option.exclusivity_months", (), read="terms", number=True),
+    Fact("option.access_route", ACCESS_ROUTES, read="terms"),
+)}
+# The values each fact that is not a number may take (None: free text). Facts with numbers are listed apart.
+FACT_VALUES: dict[str, tuple[str, ...] | None] = {f.name: f.values for f in FACTS.values() if not f.number}
+NUMERIC_FACTS = tuple(f.name for f in FACTS.values() if f.number)
 NUMERIC_OPS = ("gt", "ge", "lt", "le")
+# which facts each kind of condition may test
+CASE_FACTS = tuple(f.name for f in FACTS.values() if f.subject != "option")  # request and requester facts
+TREE_FACTS = tuple(f.name for f in FACTS.values() if f.branches)  # decision-tree nodes
+# fairness themes: a request or requester fact with a closed vocabulary
+THEME_FACTS = tuple(f.name for f in FACTS.values() if f.subject != "option" and f.values)
+DERIVED_FACTS = tuple(f.name for f in FACTS.values() if f.read == "rule")  # facts.yaml works these out
+FactName = Literal[tuple(FACTS)]  # type: ignore[valid-type]
+CaseFact = Literal[CASE_FACTS]  # type: ignore[valid-type]
+TreeFact = Literal[TREE_FACTS]  # type: ignore[valid-type]
+ThemeFact = Literal[THEME_FACTS]  # type: ignore[valid-type]
 
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
@@ -204,10 +242,20 @@ def _check_profit_stage(kind: str, stage: str | None) -> None:
 
 
 class Lever(Record):
-    id: LeverId
+    """A value lever; levers.yaml lists them in the order reports show them."""
+
+    id: Identifier
     label: Text
+    colour: str  # presentation only: the lever's colour in charts, "#rrggbb"
     question: Text
     source: Text
+
+    @field_validator("colour")
+    @classmethod
+    def _hex_colour(cls, value: str) -> str:
+        if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
+            raise rule_error("colour", "a hex colour such as #1b6ca8 (# and six hex digits)", repr(value))
+        return value
 
 
 class Option(Record):
@@ -231,7 +279,7 @@ class Option(Record):
 
 class BaseScore(Record):
     option: Identifier
-    lever: LeverId
+    lever: Identifier  # a lever of levers.yaml (checked by the loader)
     score: float = Field(ge=0, le=10)
     rationale: Text
 
@@ -239,18 +287,7 @@ class BaseScore(Record):
 class Condition(Record):
     """A test on one fact: ``{fact, op, value}``."""
 
-    fact: Literal[
-        "request.temporality",
-        "request.curation",
-        "request.sites.count",
-        "request.deidentification",
-        "requester.kind",
-        "requester.profit_stage",
-        "requester.sector",
-        "option.mechanisms",
-        "option.exclusivity_months",
-        "option.access_route",
-    ]
+    fact: FactName
     op: Literal["in", "not_in", "eq", "gt", "ge", "lt", "le", "has_any", "lacks_all"]
     value: str | float | int | tuple[str, ...]
 
@@ -266,18 +303,11 @@ class Adjustment(Record):
     """A context adjustment to one option's score on one lever, applied when its condition holds."""
 
     id: Identifier
-    fact: Literal[
-        "request.temporality",
-        "request.curation",
-        "request.sites.count",
-        "requester.kind",
-        "requester.profit_stage",
-        "requester.sector",
-    ]
+    fact: CaseFact
     op: Literal["in", "not_in", "eq", "gt", "ge", "lt", "le"]
     value: Text
     option: Identifier
-    lever: LeverId
+    lever: Identifier  # a lever of levers.yaml (checked by the loader)
     delta: float = Field(ge=-10, le=10)
     rationale: Text
 
@@ -306,25 +336,22 @@ class Adjustment(Record):
 
 
 class Profile(Record):
-    """A stakeholder weight profile (weights need not sum to 1 in the file)."""
+    """A stakeholder weight profile: lever id -> weight, in levers.yaml order (weights need not sum to 1
+    in the file; the loader checks the levers against levers.yaml)."""
 
     name: Identifier
     label: Text
-    clinical: float = Field(ge=0, le=MAX_WEIGHT)
-    social: float = Field(ge=0, le=MAX_WEIGHT)
-    economic_development: float = Field(ge=0, le=MAX_WEIGHT)
-    environmental: float = Field(ge=0, le=MAX_WEIGHT)
-    commercial: float = Field(ge=0, le=MAX_WEIGHT)
+    weights: dict[str, Annotated[float, Field(ge=0, le=MAX_WEIGHT)]] = Field(min_length=1)
     rationale: Text
 
     @model_validator(mode="after")
     def _not_all_zero(self) -> "Profile":
-        if sum(self.raw_weights().values()) <= 0:
-            raise rule_error("weights", "at least one positive lever weight", "all five 0")
+        if sum(self.weights.values()) <= 0:
+            raise rule_error("weights", "at least one positive lever weight", f"all {count_word(len(self.weights))} 0")
         return self
 
     def raw_weights(self) -> dict[str, float]:
-        return {lever: float(getattr(self, lever)) for lever in LEVER_IDS}
+        return {lever: float(weight) for lever, weight in self.weights.items()}
 
 
 # --- decision tree -------------------------------------------------------------------
@@ -347,7 +374,7 @@ class Branch(Record):
 class Node(Record):
     id: Identifier
     question: Text
-    fact: Literal["request.temporality", "request.curation", "requester.kind", "requester.profit_stage"]
+    fact: TreeFact
     branches: tuple[Branch, ...] = Field(min_length=1)
 
 
@@ -396,8 +423,7 @@ class FairnessAnswer(Record):
 class FairnessTheme(Record):
     id: Identifier
     question: Text
-    fact: Literal["request.temporality", "request.curation", "requester.kind", "requester.profit_stage",
-                  "requester.maturity"] | None = None
+    fact: ThemeFact | None = None
     answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
 
     @model_validator(mode="after")

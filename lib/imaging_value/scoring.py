@@ -106,7 +106,7 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
     for cell in dataset.base_scores:
         base_values[row[cell.option], col[cell.lever]] = cell.score
         notes[row[cell.option], col[cell.lever]] = cell.rationale
-    facts = facts_for(request, requester)
+    facts = facts_for(request, requester, dataset.derived_facts)
     fired_rows = tuple(
         {"id": adj.id, "option": adj.option, "lever": adj.lever, "delta": adj.delta, "rationale": adj.rationale}
         for adj in dataset.adjustments

@@ -90,7 +90,7 @@ class AnswerFile:
         weights = self.result.weights
         return SummitProfile(name=f"{self.summit}/{self.group}", label=f"{self.group} (summit {self.summit}, "
                              f"{self.method})", rationale=self.provenance.sentence(), provenance=self.provenance,
-                             **weights)
+                             weights=dict(weights))
 
 
 # --- values ----------------------------------------------------------------------------

@@ -21,7 +21,6 @@ import ipywidgets as widgets
 
 from .elicit import CR_THRESHOLD, METHOD_SOURCES, METHODS, aggregate_group, ahp, ahp_matrix, participant_weights
 from .errors import DataValidationError, ImagingValueError
-from .schema import LEVER_IDS
 from .summit_files import answer_yaml, save_answer_file
 
 __all__ = ["SummitForm", "summit_form", "AHP_SCALE"]
@@ -45,8 +44,12 @@ class SummitForm:
     ``pairs`` ((a, b) -> SelectionSlider), ``weights_html``, ``status``, ``replace``.
     """
 
-    def __init__(self, data_dir: str | Path = "../data/samples", levers: tuple[str, ...] = LEVER_IDS):
+    def __init__(self, data_dir: str | Path = "../data/samples", levers: tuple[str, ...] | None = None):
         self.data_dir = Path(data_dir)
+        if levers is None:  # the levers of the data folder's levers.yaml
+            from .data import load_levers
+
+            levers = tuple(lever.id for lever in load_levers(self.data_dir))
         self.levers = tuple(levers)
         self.recorded: dict[str, list[Any]] = {method: [] for method in METHODS}
         field = {"description_width": "90px"}

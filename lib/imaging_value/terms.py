@@ -230,7 +230,7 @@ def term_sheets(dataset: Dataset, request: Request, requester_index: int = 0,
     requester = requester_at(request, requester_index)
     shown_request, shown_requester = with_assumed(request, requester, assumed)
     cost = access_cost(dataset, shown_request)
-    facts = facts_for(shown_request, shown_requester)
+    facts = facts_for(shown_request, shown_requester, dataset.derived_facts)
     sheets = {}
     for option_id in dataset.option_ids:
         terms, fired, removed = _apply(dataset.agreement.templates[option_id], dataset.agreement.rules, facts, cost)

@@ -51,7 +51,7 @@ def _field_name(fact: str) -> str:
 def recommend(dataset: Dataset, request: Request, requester_index: int = 0) -> list[Recommendation]:
     """Every outcome of the tree for one requester: one entry, or one per assumed branch."""
     requester = requester_at(request, requester_index)
-    facts = facts_for(request, requester)
+    facts = facts_for(request, requester, dataset.derived_facts)
     nodes = {node.id: node for node in dataset.tree.nodes}
     outcomes: list[Recommendation] = []
 

@@ -29,7 +29,6 @@ from .stability import StabilityResult
 from .tree import Recommendation
 
 __all__ = [
-    "LEVER_COLOURS",
     "ranking_figure",
     "lever_profile_figure",
     "stakeholder_views_figure",
@@ -45,13 +44,6 @@ __all__ = [
     "label_of",
 ]
 
-LEVER_COLOURS = {
-    "clinical": "#1b6ca8",
-    "social": "#e07b39",
-    "economic_development": "#3a9e5c",
-    "environmental": "#8c6bb1",
-    "commercial": "#c23b3b",
-}
 RANK_COLOURS = ["#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#e6eef7", "#f3f3f3", "#fafafa"]
 FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
 # plotly_white's layout alone: a full named template is copied and validated on every figure (slow
@@ -89,9 +81,10 @@ def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ran
     order = list(reversed(ranking.order))
     labels = _esc([label_of(dataset, o) for o in order])
     fig = go.Figure()
+    colours = dataset.lever_colours  # levers.yaml
     for lever in ranking.table.levers:
         fig.add_bar(y=labels, x=ranking.contributions.loc[order, lever].round(3).tolist(), orientation="h",
-                    name=plotly_text(label_of(dataset, lever)), marker_color=LEVER_COLOURS.get(lever),
+                    name=plotly_text(label_of(dataset, lever)), marker_color=colours.get(lever),
                     hovertemplate="%{y}: %{x:.2f}<extra>" + plotly_text(label_of(dataset, lever)) + "</extra>")
     totals = ranking.totals.loc[order].round(2).tolist()
     fig.add_scatter(y=labels, x=totals, mode="text", text=[f"{t:.2f}" for t in totals], textposition="middle right",
