@@ -254,7 +254,7 @@ class Lever(Record):
     @classmethod
     def _hex_colour(cls, value: str) -> str:
         if not re.fullmatch(r"#[0-9a-fA-F]{6}", value):
-            raise rule_error("colour", "a hex colour such as #1b6ca8 (# and six hex digits)", repr(value))
+            raise PydanticCustomError("hex_colour", "a hex colour such as #1b6ca8 (# and six hex digits)")
         return value
 
 

@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal
 from pydantic import Field, model_validator
 
 from .errors import Problem
-from .schema import ACCESS_ROUTES, Condition, Identifier, Option, Record, Text, duplicated, rule_error
+from .schema import ACCESS_ROUTES, FACTS, Condition, Identifier, Option, Record, Text, duplicated, rule_error
 
 __all__ = ["TERM_UNITS", "TEXT_CHOICES", "SOURCES", "COST_RECOVERY", "AgreementData", "TermSpec", "TermTemplate",
            "CostRow", "TermRule", "TermAction", "ReconciliationSpec", "unit_of", "load_agreement",
@@ -177,7 +177,7 @@ class TermRule(Record):
     @model_validator(mode="after")
     def _request_facts_only(self) -> "TermRule":
         for condition in self.when:
-            if condition.fact.startswith("option."):
+            if FACTS[condition.fact].subject == "option":
                 raise rule_error("when", "conditions on request.* or requester.* facts (a rule makes the option's "
                                  "terms, so it cannot test them)", condition.fact)
         return self
