@@ -238,3 +238,37 @@ def test_the_fairness_section_counts_the_recommendations_of_fairness_yaml(data_c
                                              encoding="utf-8")
     section = request_report("scenario-1", data_dir=str(data_copy), samples=100).fairness()
     assert "<h4>The three fairness recommendations</h4>" in section and "four" not in section.split("<h4>")[1][:40]
+
+
+# --- a lever removed ---------------------------------------------------------------------------------
+
+
+def drop_lever(folder: Path, lever: str) -> None:
+    """levers.yaml, the profiles' column, the scores and the adjustments on it, and the summits' answers."""
+    data = yaml.safe_load((folder / "levers.yaml").read_text(encoding="utf-8"))
+    data["levers"] = [entry for entry in data["levers"] if entry["id"] != lever]
+    (folder / "levers.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    for name, keep in (("profiles.csv", None), ("base_scores.csv", "lever"), ("adjustments.csv", "lever")):
+        rows = list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
+        header = [c for c in rows[0] if c != lever]
+        out = io.StringIO()
+        writer = csv.DictWriter(out, header, extrasaction="ignore", lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(row for row in rows if keep is None or row[keep] != lever)
+        (folder / name).write_text(out.getvalue(), encoding="utf-8")
+    shutil.rmtree(folder / "summits")
+
+
+def test_a_lever_removed_is_a_data_change_and_the_value_switch_names_it(data_copy):
+    drop_lever(data_copy, "commercial")
+    four = load_dataset(data_copy)
+    request = load_request("scenario-3", four)
+    assert score_options(four, request, 0).levers == ("clinical", "social", "economic_development", "environmental")
+    # the valuation's switch scores the commercial lever: switched on without it, the error names the switch
+    path = data_copy / "valuation.yaml"
+    edit(path, "commercial_lever_from_value:\n  value: false", "commercial_lever_from_value:\n  value: true")
+    with pytest.raises(DataValidationError) as info:
+        score_options(four, request, 0)
+    assert problems(info) == ["valuation.yaml: commercial_lever_from_value: field 'value': expected false, or a "
+                              "lever 'commercial' in levers.yaml to score from value; found true, and levers.yaml "
+                              "has no such lever"]

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from .errors import DataValidationError
+from .errors import DataValidationError, Problem
 from .layout import VALUATION_FILE
 from .yamlread import read_yaml_text
 
@@ -86,6 +86,10 @@ def apply_value_lever(dataset, request, requester_index: int, table, spec: Valua
 
     from .scoring import frozen_array
 
+    if LEVER not in table.levers:  # the switch names the lever it scores; levers.yaml must still have it
+        raise DataValidationError([Problem(VALUATION_FILE, "commercial_lever_from_value", "value",
+                                           f"false, or a lever '{LEVER}' in levers.yaml to score from value",
+                                           "true, and levers.yaml has no such lever")])
     value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False, shares=False)
     scores = value_scores({v.option: v.mean for v in value.options})
     new = np.array(table.score_values, dtype=float)
