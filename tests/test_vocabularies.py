@@ -21,17 +21,16 @@ from imaging_value.scoring import rank_options, score_options
 from imaging_value.terms import option_facts, term_sheets
 from imaging_value.views import ranking_figure
 
+from test_validation import edit, problems
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {path.name}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def problems(info) -> list[str]:
-    return [str(p) for p in info.value.problems]
+def load_problems(folder: Path) -> list[str]:
+    """The problems loading the data folder names (it must fail)."""
+    with pytest.raises(DataValidationError) as info:
+        load_dataset(folder)
+    return problems(info)
 
 
 # --- a sixth lever is a data change only ------------------------------------------------------------
@@ -63,9 +62,8 @@ def add_lever(folder: Path, lever: str = "workforce", colour: str = "#2a9d8f") -
 
 def test_a_sixth_lever_is_a_data_change_only(data_copy, dataset):
     add_lever(data_copy)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)  # the summit's answers weigh five levers: each group must weigh the new one too
-    assert problems(info) and all(p.startswith("summits/illustrative/") and "workforce" in p for p in problems(info))
+    found = load_problems(data_copy)  # the summit's answers weigh five levers: each group must weigh the new one too
+    assert found and all(p.startswith("summits/illustrative/") and "workforce" in p for p in found)
     shutil.rmtree(data_copy / "summits")
 
     six = load_dataset(data_copy)
@@ -95,10 +93,8 @@ def test_a_sixth_lever_is_a_data_change_only(data_copy, dataset):
 def test_profile_columns_are_checked_against_levers_yaml(data_copy):
     edit(data_copy / "profiles.csv", "name,label,clinical,social,economic_development,environmental,commercial,",
          "name,label,clinical,social,economic_developmnt,environmental,commercial,")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
     levers = "clinical, social, economic_development, environmental, commercial"
-    assert problems(info) == [
+    assert load_problems(data_copy) == [
         "profiles.csv: header: field 'economic_development': expected a column named 'economic_development' (one "
         f"column per lever of levers.yaml: {levers}); found columns name, label, clinical, social, "
         "economic_developmnt, environmental, commercial, rationale",
@@ -110,20 +106,17 @@ def test_profile_columns_are_checked_against_levers_yaml(data_copy):
 
 def test_a_profile_weight_names_its_row_and_column(data_copy):
     edit(data_copy / "profiles.csv", "clinicians,Clinicians,5,2,1,1,1", "clinicians,Clinicians,5,2,lots,1,1")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    assert problems(info) == ["profiles.csv: row 3 (line 4): field 'economic_development': expected a valid number, "
-                              "unable to parse string as a number; found 'lots'"]
+    assert load_problems(data_copy) == [
+        "profiles.csv: row 3 (line 4): field 'economic_development': expected a valid number, "
+        "unable to parse string as a number; found 'lots'"]
 
 
 def test_scores_and_adjustments_name_levers_of_levers_yaml(data_copy):
     edit(data_copy / "base_scores.csv", "open_research,social,8,", "open_research,socal,8,")
     edit(data_copy / "adjustments.csv", "university;charity,enterprise_licence,commercial,-4",
          "university;charity,enterprise_licence,comercial,-4")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
     levers = "clinical, social, economic_development, environmental, commercial"
-    assert problems(info) == [
+    assert load_problems(data_copy) == [
         f"base_scores.csv: row 2: field 'lever': expected a lever id from levers.yaml: {levers}; found 'socal'",
         "base_scores.csv: option 'open_research': field 'social': expected a base score for every option and lever; "
         "found no row",
@@ -163,9 +156,7 @@ def test_the_documents_name_every_fact(document):
 def test_the_tree_and_fairness_take_their_facts_from_the_registry(data_copy):
     edit(data_copy / "decision_tree.yaml", "fact: request.temporality", "fact: requester.sector")
     edit(data_copy / "fairness.yaml", "fact: request.temporality", "fact: option.mechanisms")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    assert problems(info) == [
+    assert load_problems(data_copy) == [
         "decision_tree.yaml: nodes[0]: field 'fact': expected 'request.temporality', 'request.curation', "
         "'requester.kind' or 'requester.profit_stage'; found 'requester.sector'",
         "fairness.yaml: themes[0]: field 'fact': expected 'request.temporality', 'request.curation', "
@@ -208,16 +199,13 @@ def test_maturity_follows_the_rules_of_facts_yaml(dataset, data_copy):
 ])
 def test_facts_yaml_problems_are_named(data_copy, old, new, expected):
     edit(data_copy / "facts.yaml", old, new)
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    assert expected in problems(info)
+    assert expected in load_problems(data_copy)
 
 
 def test_a_derived_fact_without_rules_is_named(data_copy):
     (data_copy / "facts.yaml").write_text("derived: []\n", encoding="utf-8")
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    assert problems(info) == ["facts.yaml: derived: field 'fact': expected an entry for requester.maturity; found none"]
+    assert load_problems(data_copy) == [
+        "facts.yaml: derived: field 'fact': expected an entry for requester.maturity; found none"]
 
 
 # --- counts in report text come from the data --------------------------------------------------------

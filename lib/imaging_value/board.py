@@ -13,8 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-__all__ = ["SourceTag", "SOURCE_TAGS", "source_tag", "money", "count", "count_word", "number", "term_value", "term_label",
-           "ties", "order_sentence", "join_words", "requester_groups", "unit_text"]
+__all__ = ["SourceTag", "SOURCE_TAGS", "source_tag", "money", "count", "count_word", "number", "term_value",
+           "term_label", "ties", "order_sentence", "join_words", "requester_groups", "unit_text"]
 
 
 @dataclass(frozen=True)

@@ -430,8 +430,9 @@ class RequestReport:
         illustrative = (" (an illustrative default, not a figure from the request)"
                         if self.total == DEFAULT_TOTAL else "")
         return [f"<h2>Sharing the return among the {self.request.sites.count} sites</h2>"
-                f"<p>A total of {money(self.total)}{illustrative} shared {count_word(len(results))} ways; every rule adds up to the total "
-                f"to the penny.</p><p class='iv-j'>Shapley value of the pooling game with a {_e(curve.kind)} worth "
+                f"<p>A total of {money(self.total)}{illustrative} shared {count_word(len(results))} ways; every rule "
+                f"adds up to the total to the penny.</p><p class='iv-j'>Shapley value of the pooling game with a "
+                f"{_e(curve.kind)} worth "
                 f"curve (exponent {curve.exponent:g}, scale {curve.scale:g}): {_e(curve.rationale)}"
                 f"{_tag_ours()}</p>{note}",
                 views.split_figure(results), _table(frame)]
