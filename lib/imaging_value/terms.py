@@ -24,7 +24,7 @@ from typing import Any, Mapping
 from .conditions import all_hold, facts_for
 from .data import Dataset
 from .errors import ParameterError
-from .schema import Request, Requester
+from .schema import TREE_FACTS, Request, Requester
 from .scoring import requester_at
 from .terms_schema import COST_RECOVERY, TermRule, TermSpec, TermValue, unit_of
 
@@ -47,8 +47,9 @@ MECHANISM_OF_TERM = {
     "consent_to_commercialise": "consent_to_commercialise",
 }
 
-_REQUEST_FIELDS = ("temporality", "curation")
-_REQUESTER_FIELDS = ("kind", "profit_stage")
+# the fields whose values the decision tree may assume: those of the facts it branches on (schema.FACTS)
+_REQUEST_FIELDS = tuple(f.split(".", 1)[1] for f in TREE_FACTS if f.startswith("request."))
+_REQUESTER_FIELDS = tuple(f.split(".", 1)[1] for f in TREE_FACTS if f.startswith("requester."))
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,7 @@ def recommend(dataset: Dataset, request: Request, requester_index: int = 0) -> l
     def walk(node_id: str, path: tuple[Step, ...], assumed: dict[str, str | list[str]]) -> None:
         node = nodes[node_id]
         actual = facts.get(node.fact)
-        if actual == UNSTATED or (actual is None and node.fact == "requester.profit_stage"):
+        if actual == UNSTATED or actual is None:  # unstated, or null (a non-commercial requester's profit stage)
             branches = node.branches
         else:
             branches = tuple(b for b in node.branches if actual in b.when)
