@@ -18,14 +18,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_maths import median_time, report  # noqa: E402
 
-from imaging_value.elicit import aggregate_group  # noqa: E402
 from imaging_value.data import load_dataset  # noqa: E402
+from imaging_value.elicit import aggregate_group  # noqa: E402
 from imaging_value.summit import grand_summit  # noqa: E402
 from imaging_value.summit_form import AHP_SCALE, SummitForm  # noqa: E402
 
-LEVER_IDS = load_dataset(ROOT / "data" / "samples").lever_ids  # levers.yaml's levers
-
 ROOT = Path(__file__).resolve().parents[1]
+LEVER_IDS = load_dataset(ROOT / "data" / "samples").lever_ids  # levers.yaml's levers
 
 
 def main() -> None:

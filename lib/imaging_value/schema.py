@@ -16,8 +16,8 @@ from typing import Annotated, Any, Iterable, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_SAMPLES, MAX_SCALE, MAX_WEIGHT
 from .board import count_word
+from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_SAMPLES, MAX_SCALE, MAX_WEIGHT
 from .safetext import brief
 
 MECHANISMS = (
@@ -79,7 +79,7 @@ FACTS: dict[str, Fact] = {fact.name: fact for fact in (
     Fact("request.temporality", typing.get_args(Temporality), branches=True),
     Fact("request.curation", typing.get_args(Curation), branches=True),
     Fact("request.sites.count", (), number=True),
-    Fact("request.deidentification", (*typing.get_args(Deidentification), "anonymised and pseudonymised",
+    Fact("request.deidentification", (*DEIDENTIFICATIONS, "anonymised and pseudonymised",
                                       "pseudonymised and anonymised", UNSTATED)),
     Fact("requester.kind", REQUESTER_KINDS, branches=True),
     Fact("requester.profit_stage", typing.get_args(ProfitStage), branches=True),
