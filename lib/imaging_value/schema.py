@@ -106,7 +106,7 @@ ThemeFact = Literal[THEME_FACTS]  # type: ignore[valid-type]
 
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
-GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in (*FACT_VALUES, *NUMERIC_FACTS))
+GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in FACTS)
 FAIRNESS_PLACEHOLDERS = ("recommended", "exclusivity_months", "embargo_months", "outcomes", "staff", "profile_count", "agree_count",
                          "consensus", "win_win", "worst_case", "pareto", "patients_first",
                          "patients_rank_of_recommended")
