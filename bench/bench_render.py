@@ -51,16 +51,19 @@ def pack_seconds(out: Path, jobs: int) -> float:
 
 def button_seconds(out: Path) -> tuple[float, list[float]]:
     """The explorer's button path: the first report (kernel started), then three more on the warm kernel."""
+    from imaging_value.params import RequestParams
     from imaging_value.render import render_request_report
 
     data = ROOT / "data" / "samples"
     started = time.perf_counter()
-    render_request_report("scenario-1", data_dir=data, out_dir=out, requester=0, profile="broker")
+    first = RequestParams(request="scenario-1", requester=0, profile="broker")
+    render_request_report(first, data_dir=data, out_dir=out)
     cold = time.perf_counter() - started
     warm = []
     for profile, weights in (("nhs_finance", None), (None, {"clinical": 2, "commercial": 1}), ("patients_public", None)):
         started = time.perf_counter()
-        render_request_report("scenario-2", data_dir=data, out_dir=out, requester=1, profile=profile, weights=weights)
+        params = RequestParams(request="scenario-2", requester=1, profile=profile, weights=weights)
+        render_request_report(params, data_dir=data, out_dir=out)
         warm.append(time.perf_counter() - started)
     return cold, warm
 

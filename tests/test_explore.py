@@ -13,6 +13,7 @@ import pytest
 
 from imaging_value import load_request, scan_requests
 from imaging_value.analysis import profile_weights
+from imaging_value.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from imaging_value.explore import ALL_ZERO_MESSAGE, FIGURES, Explorer, ExplorerApp, explore, sync_figure
 from imaging_value.scoring import rank_options, score_options
 from imaging_value.views import label_of
@@ -229,19 +230,21 @@ def test_the_render_button_calls_render_in_the_background(explorer: Explorer, mo
 
     calls = []
 
-    def fake(request, **kwargs):
-        calls.append((request, kwargs))
+    def fake(params, **kwargs):
+        calls.append((params, kwargs))
         return FakeReport(kwargs["out_dir"])
 
     monkeypatch.setattr(render, "render_request_report", fake)
     explorer.set_weights({"clinical": 1, "commercial": 1})
     explorer.render_button.click()
     explorer.render_thread.join(10)
-    request, kwargs = calls[-1]
-    assert request == "scenario-1"
-    assert kwargs["requester"] == 0 and kwargs["profile"] is None
-    assert kwargs["weights"] == pytest.approx({"clinical": 0.5, "social": 0, "economic_development": 0,
-                                               "environmental": 0, "commercial": 0.5})
+    params, kwargs = calls[-1]
+    assert params.request == "scenario-1"
+    assert params.requester == 0 and params.profile == ""
+    assert params.weights == pytest.approx({"clinical": 0.5, "social": 0, "economic_development": 0,
+                                            "environmental": 0, "commercial": 0.5})
+    # the pack's seed and samples: the board report gives the figures `make report` gives for these weights
+    assert (params.seed, params.samples) == (DEFAULT_SEED, DEFAULT_SAMPLES) == (explorer.seed, explorer.n_samples)
     status = explorer.render_status.value
     assert "reports/request-scenario-1-r0-custom.html" in status
     assert str(ROOT) not in status  # no absolute local path
@@ -250,13 +253,13 @@ def test_the_render_button_calls_render_in_the_background(explorer: Explorer, mo
     explorer.profile_picker.value = "clinicians"
     explorer.render_button.click()
     explorer.render_thread.join(10)
-    assert calls[-1][1]["profile"] == "clinicians" and calls[-1][1]["weights"] is None
+    assert calls[-1][0].profile == "clinicians" and calls[-1][0].weights == {}
 
 
 def test_a_failing_render_shows_one_line_and_frees_the_button(explorer: Explorer, monkeypatch):
     import imaging_value.render as render
 
-    def failing(request, **kwargs):
+    def failing(params, **kwargs):
         raise RuntimeError("papermill said no\nwith a second line")
 
     monkeypatch.setattr(render, "render_request_report", failing)

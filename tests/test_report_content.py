@@ -17,7 +17,7 @@ def scenario_two():
 
 @pytest.mark.parametrize("kwargs, message", [
     ({"request": "scenario-9"}, "parameter 'request': expected a request id"),
-    ({"requester": 5}, "parameter 'requester': expected None or a position from 0 to 0"),
+    ({"requester": 5}, "parameter 'requester': expected a position from 0 to 0"),
     ({"requester": "first"}, "parameter 'requester'"),
     ({"profile": "nobody"}, "parameter 'profile': expected one of equal, nhs_finance"),
     ({"weights": {"clinical": -1}}, "parameter 'weights': expected a non-negative number for lever 'clinical'"),

@@ -43,10 +43,11 @@ def test_summit_report_parameters_are_checked(samples):
 
 
 def test_the_explorers_render_button_with_a_summit_profile(tmp_path, samples):
+    from imaging_value.params import RequestParams
     from imaging_value.render import render_request_report
 
-    rendered = render_request_report("scenario-1", data_dir=samples, out_dir=tmp_path, requester=0,
-                                     profile="illustrative/smes", samples=200)
+    params = RequestParams(request="scenario-1", requester=0, profile="illustrative/smes", samples=200)
+    rendered = render_request_report(params, data_dir=samples, out_dir=tmp_path)
     assert rendered.html.parent == tmp_path and "illustrative-smes" in rendered.html.name
     page = rendered.html.read_text(encoding="utf-8")
     assert "elicited at summit illustrative on 2026-11-18 from 3 participants" in page

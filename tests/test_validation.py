@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from imaging_value import DataValidationError, load_dataset, load_request
+from imaging_value import DataValidationError, UnknownRequestError, load_dataset, load_request
 
 
 def edit(path: Path, old: str, new: str) -> None:
@@ -106,7 +106,7 @@ def test_misspelt_key_is_an_error(data_copy):
 
 
 def test_unknown_request_id(dataset):
-    with pytest.raises(DataValidationError, match="request id .*scenario-1.*found 'scenario-9'"):
+    with pytest.raises(UnknownRequestError, match="request id .*scenario-1.*found 'scenario-9'"):
         load_request("scenario-9", dataset)
 
 

@@ -18,7 +18,7 @@ from .answers import resolve_weights
 from .data import Dataset
 from .guidance import GuidanceCheck, check_guidance
 from .schema import Request
-from .scoring import rank_options, requester_at, score_options
+from .scoring import rank_options, score_options
 from .terms import TermSheet, term_sheets
 from .tree import recommend
 
@@ -142,7 +142,7 @@ def agreements(dataset: Dataset, request: Request, requester_index: int = 0,
 
     ``weights`` or ``profile`` chooses the view for "best by weighted value" (neither: equal weights).
     """
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     normalised = resolve_weights(dataset, weights, profile)
     table = score_options(dataset, request, requester_index)
     ranking = rank_options(table, normalised)

@@ -13,17 +13,15 @@ from typing import Mapping
 from .alignment import AlignmentResult, stakeholder_alignment
 from .data import Dataset
 from .errors import ParameterError
+from .defaults import DEFAULT_SAMPLES
 from .schema import SITE_KINDS, Request
 from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
 from .sharing import RULES, SplitResult, WorthCurve, split_value
-from .smaa import SmaaResult, smaa
+from .smaa import DEFAULT_CONCENTRATION, SmaaResult, smaa
 from .stability import StabilityResult, weight_stability
 
 __all__ = ["SiteContributions", "site_contributions", "worth_curve", "acceptability", "stability", "alignment",
            "split", "Analysis", "analyse", "profile_weights", "DEFAULT_SAMPLES", "DEFAULT_CONCENTRATION"]
-
-DEFAULT_SAMPLES = 10_000  # SMAA weight samples
-DEFAULT_CONCENTRATION = 50.0  # Dirichlet concentration around a stakeholder profile
 
 
 def profile_weights(dataset: Dataset, *, summits: bool = False) -> dict[str, dict[str, float]]:

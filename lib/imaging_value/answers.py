@@ -9,8 +9,9 @@ from .errors import ParameterError
 from .guidance import check_guidance, flags_by_option
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
-from .scoring import normalise_weights, rank_options, requester_at, score_options
-from .smaa import check_samples
+from .scoring import normalise_weights, rank_options, score_options
+from .checks import check_samples
+from .defaults import DEFAULT_SAMPLES
 from .terms import term_sheets
 from .tree import recommend
 
@@ -23,7 +24,7 @@ def requester_indices(request: Request, requester: int | None) -> list[int]:
     """All requesters of a request, or just the one asked for (validated)."""
     if requester is None:
         return list(range(len(request.requesters)))
-    requester_at(request, requester)
+    request.requester(requester)
     return [requester]
 
 
@@ -119,7 +120,7 @@ def _requester_entry(request: Request, index: int) -> dict:
     return {"requester_index": index, "requester": request.requesters[index].summary()}
 
 
-def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = 10_000, seed: int = 0,
+def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,
                          profile: str | None = None, concentration: float | None = None,
                          requester: int | None = None, score_uncertainty: float = 0.0) -> dict:
     from .analysis import DEFAULT_CONCENTRATION, acceptability

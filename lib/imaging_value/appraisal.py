@@ -21,7 +21,6 @@ from .data import Dataset
 from .errors import ParameterError
 from .limits import MAX_DISCOUNT_RATE, MAX_HORIZON, MAX_SAMPLES
 from .schema import Request
-from .scoring import requester_at
 from .terms import with_assumed, term_sheets
 from .valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simulate, solve_fair, split_npv,
                         value_option)
@@ -119,7 +118,7 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
     ``fair=False`` skips solving for fair terms and ``shares=False`` the split among sites (both empty).
     """
     check_flags(draws, horizon, discount_rate)
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     shown_request, shown_requester = with_assumed(request, requester, assumed)
     terms, cost = option_terms(dataset, spec, request, requester_index, assumed)
     for option, changes in (term_overrides or {}).items():
@@ -145,7 +144,7 @@ def appraise(dataset: Dataset, spec: ValuationSpec, request: Request, requester:
     """Every requester (or the one at position ``requester``), with the request's stated facts."""
     indices = range(len(request.requesters)) if requester is None else [requester]
     if requester is not None:
-        requester_at(request, requester)
+        request.requester(requester)
     fractions = site_fractions(dataset, spec, request)
     return [appraise_requester(dataset, spec, request, i, fractions=fractions, **kwargs) for i in indices]
 
@@ -185,7 +184,7 @@ def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_i
     Columns: assumption, low_input, high_input, low (value at the low input), high, base, swing;
     sorted by swing, largest first.
     """
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     _shown, shown_requester = with_assumed(request, requester, assumed)
     terms, cost = option_terms(dataset, spec, request, requester_index, assumed)
 

@@ -1,7 +1,8 @@
 """The ``imaging-value`` command line.
 
-Exit 0 on success; on bad input exit 2 with one line on stderr beginning
-``error:``, never a traceback.
+Exit 0 on success; on an error one line on stderr beginning ``error:``, never a
+traceback, and the exit code its class gives (:func:`imaging_value.errors.exit_code`):
+2 for bad input, 1 for work that failed, 130 when interrupted.
 """
 
 from __future__ import annotations
@@ -13,9 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .errors import DataValidationError, ImagingValueError, ParameterError
+from .checks import parse_amount
+from .errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
 from .safetext import printable, printable_json
 from .layout import lock_digest, version_text
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SCORE_UNCERTAINTY, DEFAULT_SEED
 
 # Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
 # nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
@@ -74,7 +77,7 @@ def _add_report_view(parser: argparse.ArgumentParser) -> None:
     _add_weights(parser)
     parser.add_argument("--total", type=str, default=None, metavar="AMOUNT",
                         help="total shared among the sites, in GBP (default: an illustrative 1,000,000)")
-    parser.add_argument("--seed", type=int, default=None, metavar="S", help="random seed (default: 20210401)")
+    parser.add_argument("--seed", type=int, default=None, metavar="S", help=f"random seed (default: {DEFAULT_SEED})")
     parser.add_argument("--pdf", action="store_true",
                         help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)")
 
@@ -92,13 +95,9 @@ def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     if weights is not None:
         view["weights"] = dict(weights)
     if args.total is not None:
-        from .limits import MAX_TOTAL
-        from .sharing import TOTAL_RANGE
+        from .checks import check_total
 
-        total = parse_amount(args.total)
-        if not 0 <= total <= MAX_TOTAL:  # the notebook's own check, before any notebook runs
-            raise ParameterError("total", TOTAL_RANGE, args.total)
-        view["total"] = total
+        view["total"] = check_total(parse_amount(args.total), shown=args.total)  # the notebook's own check
     if args.seed is not None:
         view["seed"] = args.seed
     return view
@@ -136,7 +135,7 @@ def _add_value(sub: Any) -> None:
     _add_request(p)
     p.add_argument("--draws", type=int, default=None, metavar="N",
                    help="Monte Carlo draws (default: valuation.yaml's draws)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
     p.add_argument("--discount-rate", type=float, default=None, metavar="R",
                    help="annual discount rate, e.g. 0.035 (default: valuation.yaml's, the Green Book rate)")
     p.add_argument("--horizon", type=int, default=None, metavar="YEARS",
@@ -162,13 +161,14 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p = sub.add_parser("acceptability", help="SMAA-2 rank acceptability, central weights and confidence")
     _add_request(p)
-    p.add_argument("--samples", type=int, default=10_000, metavar="N", help="weight samples (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
+                   help="weight samples (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
     p.add_argument("--profile", type=str, default=None, metavar="NAME",
                    help="sample weights from a Dirichlet centred on this profile (default: uniform on the simplex)")
     p.add_argument("--concentration", type=float, default=None, metavar="C",
                    help="Dirichlet concentration around --profile (default: 50)")
-    p.add_argument("--score-uncertainty", type=float, default=0.0, metavar="U",
+    p.add_argument("--score-uncertainty", type=float, default=DEFAULT_SCORE_UNCERTAINTY, metavar="U",
                    help="also draw each score uniformly within +-U points (default: 0, exact scores)")
     _add_data(p)
     p = sub.add_parser("stability", help="how far each lever's weight can move before the winner changes")
@@ -187,7 +187,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rule", default="all", metavar="RULE", help="equal, pro_rata, curation, shapley or all")
     p.add_argument("--samples", type=int, default=None, metavar="N",
                    help="permutations for sampled Shapley (default: pooling.yaml's samples)")
-    p.add_argument("--seed", type=int, default=0, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
     _add_data(p)
     p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
     p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
@@ -213,26 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("summit", help="the grand summit: every group's weights, disagreement, first choices, "
                                       "compromise and minimax-regret option per request")
     p.add_argument("summit", metavar="SUMMIT-ID", help="a folder of summits/ in the data folder")
-    p.add_argument("--samples", type=int, default=10_000, metavar="N",
+    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help="weight samples around the compromise (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=20210401, metavar="S", help="random seed (default: %(default)s)")
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
     _add_data(p)
     p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
                                       "as JSON and CSV")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
     _add_data(p)
     return parser
-
-
-def parse_amount(text: str) -> float:
-    """``--total``: a plain number; a currency sign or thousands separator gets a hint, not a float error."""
-    try:
-        value = float(text)
-    except ValueError:
-        plain = "".join(ch for ch in text if ch.isdigit() or ch in ".eE-+")
-        hint = f" (write {plain}, with no currency sign or thousands separators)" if plain and plain != text else ""
-        raise ParameterError("total", "a plain number such as 250000" + hint, text) from None
-    return value
 
 
 # --- text output ---------------------------------------------------------------------
@@ -411,7 +400,7 @@ def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .summit import grand_summit
 
-    from .smaa import check_samples
+    from .checks import check_samples
 
     check_samples(args.samples)
     return grand_summit(args.data, args.summit, seed=args.seed, samples=args.samples).to_dict(), _text_summit
@@ -462,7 +451,7 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     if args.command == "split":
         total = parse_amount(args.total)
         return split_answer(dataset, request, total, args.rule, samples=args.samples, seed=args.seed), _text_split
-    raise AssertionError(args.command)
+    raise ParameterError("command", "a command listed by 'imaging-value --help'", args.command)
 
 
 def _terms(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
@@ -487,6 +476,7 @@ def _report(args: argparse.Namespace) -> int:
     import shlex
     import signal
 
+    from .checks import check_count
     from .data import load_dataset
     from .render import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
@@ -495,8 +485,8 @@ def _report(args: argparse.Namespace) -> int:
                              " ".join(args.requests) or "--portfolio/--compare/--summit")
     if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
-    if args.jobs is not None and args.jobs < 1:
-        raise ParameterError("jobs", "a whole number of at least 1", args.jobs)
+    if args.jobs is not None:
+        check_count(args.jobs, "jobs", minimum=1)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
     view = _report_view(args, dataset)
     if args.plan:
@@ -529,11 +519,11 @@ def _report(args: argparse.Namespace) -> int:
     for message in pdf_errors:
         print(f"error: {message}", file=sys.stderr)
     if pdf_errors:
-        return 1
+        return EXIT_FAILED
     print(f"{len(outcomes) - len(failures)} of {len(outcomes)} reports written; index: {args.out / 'index.html'}")
     if not failures:
         return 0
-    return 2 if all(o.input_error for o in failures) else 1
+    return EXIT_INPUT if all(o.input_error for o in failures) else EXIT_FAILED
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -555,7 +545,7 @@ def _data_folder(given: Path | None) -> Path:
         return given
     path, source = default_data_dir()
     if not path.is_dir():
-        raise ImagingValueError(f"no data folder at {path} ({source}); give one with --data DIR")
+        raise ParameterError("data", f"a data folder ({source}); give one with --data DIR", f"no folder at {path}")
     return path
 
 
@@ -586,16 +576,16 @@ def _main(argv: Sequence[str] | None) -> int:
         answer, text = _run(args)
     except DataValidationError as exc:
         print(f"error: {printable(exc.one_line())}", file=sys.stderr)
-        return 2
+        return exit_code(exc)
     except ImagingValueError as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)
-        return 2
+        return exit_code(exc)
     except OSError as exc:
         print(f"error: {printable(str(exc.strerror or exc))}: {printable(str(exc.filename))}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
+        return exit_code(exc)
+    except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)
-        return 130
+        return exit_code(exc)
     # names come from data files: no control character reaches the terminal as itself
     print(printable_json(json.dumps(answer, indent=2, ensure_ascii=False)) if args.json
           else printable(text(answer), keep_newlines=True))

@@ -6,8 +6,10 @@ same way, so they share this module.
 
 from __future__ import annotations
 
+import typing
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
+from .errors import ParameterError
 from .schema import FACTS, Condition, Request, Requester
 
 if TYPE_CHECKING:
@@ -70,7 +72,8 @@ def holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
         return any(v in _as_tuple(actual) for v in _as_tuple(value))
     if op == "lacks_all":
         return not any(v in _as_tuple(actual) for v in _as_tuple(value))
-    raise AssertionError(f"unknown op {op!r}")  # the schema admits no other op
+    known = typing.get_args(Condition.model_fields["op"].annotation)
+    raise ParameterError("op", "one of " + ", ".join(known), op)  # a condition built around the schema
 
 
 def all_hold(conditions: tuple[Condition, ...], facts: Mapping[str, Any]) -> bool:

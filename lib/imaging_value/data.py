@@ -28,6 +28,7 @@ from pydantic import BaseModel, ValidationError
 from .errors import DataValidationError, Problem
 from .safetext import brief, printable
 from .layout import default_data_dir
+from .params import resolve_request
 from .schema import (
     FACT_VALUES,
     TREE_FACTS,
@@ -324,6 +325,13 @@ class Dataset:
     def option_ids(self) -> tuple[str, ...]:
         return tuple(option.id for option in self.options)
 
+    def label(self, option_or_lever: str) -> str:
+        """The label of an option or a lever, as reports show it; any other id as it is."""
+        for record in self.options + self.levers:
+            if record.id == option_or_lever:
+                return record.label
+        return option_or_lever
+
     def option(self, option_id: str) -> Option:
         for option in self.options:
             if option.id == option_id:
@@ -406,12 +414,15 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
             if rec.guidance is not None and rec.guidance not in known:
                 problems.append(Problem("fairness.yaml", f"recommendations[{index}] ({rec.id})", "guidance",
                                         "an item id from guidance.yaml", repr(rec.guidance)))
+    read = {"projects.csv": projects, "levers.yaml": levers, "options.yaml": options, "base_scores.csv": base_scores,
+            "adjustments.csv": adjustments, "profiles.csv": profiles, "decision_tree.yaml": tree,
+            "guidance.yaml": guidance, "site_defaults.csv": site_defaults, "pooling.yaml": pooling,
+            "fairness.yaml": fairness, "the agreement files": agreement, "facts.yaml": derived_facts}
+    if not problems:  # a reader that returns nothing records why; should one ever not, the file is still named
+        problems = [Problem(name, "", "", "a file that loads", "nothing loaded")
+                    for name, value in read.items() if value is None]
     if problems:
         raise DataValidationError(problems)
-    assert projects is not None and levers is not None and options is not None and base_scores is not None
-    assert adjustments is not None and profiles is not None and tree is not None and guidance is not None
-    assert site_defaults is not None and pooling is not None and fairness is not None and agreement is not None
-    assert derived_facts is not None
     return Dataset(
         root=root,
         projects=tuple(projects),
@@ -589,16 +600,12 @@ def _request_display_name(path: Path, dataset: Dataset | None) -> str:
 
 
 def load_request(ref: str | Path, dataset: Dataset) -> Request:
-    """Load a request by id (a file in the data folder's ``requests/``) or by path to a YAML file."""
-    path = Path(ref)
-    if not (path.suffix in (".yaml", ".yml") or path.exists()):
-        candidate = dataset.requests_dir / f"{ref}.yaml"
-        if not candidate.exists():
-            known = ", ".join(dataset.request_ids()) or "none"
-            raise DataValidationError([Problem("requests", "", "request",
-                                               f"a request id ({known}) or a path to a request file", brief(str(ref)))])
-        path = candidate
-    return _load_request_file(path, dataset)
+    """Load a request by id (a file in the data folder's ``requests/``) or by path to a YAML file.
+
+    Raises :class:`UnknownRequestError` for a reference that is neither, :class:`DataValidationError`
+    for a request file that is not valid.
+    """
+    return _load_request_file(resolve_request(ref, dataset).path, dataset)
 
 
 def _load_request_file(path: Path, dataset: Dataset | None) -> Request:

@@ -14,12 +14,12 @@ from typing import Any, Mapping, Sequence
 from .agreement import Agreement
 from .board import source_tag, join_words, money, order_sentence, requester_groups, term_label, term_value
 from .data import Dataset
+from .defaults import DEFAULT_TOTAL
 from .schema import Request
 
 __all__ = ["answer_fingerprint", "identical_requesters", "same_answer_sentence", "decision_context", "rule_source",
            "DEFAULT_TOTAL", "short_principle"]
 
-DEFAULT_TOTAL = 1_000_000.0  # the illustrative total the notebooks and `report` use unless told otherwise
 _FACT_WORDS = {"profit_stage": "profit stage", "curation": "curation", "temporality": "temporality",
                "kind": "requester kind", "deidentification": "de-identification"}
 

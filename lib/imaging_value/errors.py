@@ -3,15 +3,25 @@
 Every error the library raises on purpose is an :class:`ImagingValueError`.
 Errors about input (data files, request files, parameters) also subclass
 :class:`ValueError` and carry every problem found, not just the first.
+
+A command's exit code follows from the class of the error that stopped it
+(:func:`exit_code`): 2 for bad input (:data:`INPUT_ERRORS`, or a file that could
+not be read), 130 for an interrupt, 1 for anything else that failed.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Sequence
 
 from .safetext import brief
 
-__all__ = ["ImagingValueError", "Problem", "DataValidationError", "ParameterError"]
+__all__ = ["ImagingValueError", "Problem", "DataValidationError", "ParameterError", "UnknownRequestError",
+           "INPUT_ERRORS", "EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERRUPTED", "exit_code", "error_class"]
+
+EXIT_FAILED = 1  # the work failed (a notebook, chromium, ...), the input was fine
+EXIT_INPUT = 2  # a bad parameter or input file: fix the input and run again
+EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
 
 
 class ImagingValueError(Exception):
@@ -56,3 +66,35 @@ class ParameterError(ImagingValueError, ValueError):
         self.expected = expected
         self.found = found
         super().__init__(f"parameter '{parameter}': expected {expected}; found {brief(found, 400)}")
+
+
+class UnknownRequestError(ParameterError):
+    """A request reference that is neither a request file's path nor the id of a request in ``requests/``."""
+
+    def __init__(self, ref: object, known: Sequence[str]):
+        self.ref = ref
+        self.known = tuple(known)
+        super().__init__("request", f"a request id ({', '.join(self.known) or 'none'}) or a path to a request file",
+                         ref)
+
+
+INPUT_ERRORS: tuple[type[ImagingValueError], ...] = (ParameterError, DataValidationError)
+
+
+def exit_code(exc: BaseException) -> int:
+    """The command line's exit code for the error that stopped it, chosen by the error's class."""
+    if isinstance(exc, KeyboardInterrupt):
+        return EXIT_INTERRUPTED
+    if isinstance(exc, INPUT_ERRORS + (OSError,)):
+        return EXIT_INPUT
+    return EXIT_FAILED
+
+
+def error_class(name: str) -> type[BaseException] | None:
+    """The workbook's error class called ``name`` (a notebook kernel reports an error by its class name only)."""
+    found: list[type[BaseException]] = [ImagingValueError]
+    for cls in found:
+        if cls.__name__ == name:
+            return cls
+        found.extend(sub for sub in cls.__subclasses__() if sub not in found)
+    return None

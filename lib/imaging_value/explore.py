@@ -35,11 +35,13 @@ import ipywidgets as widgets
 import plotly.graph_objects as go
 
 from . import views
-from .analysis import DEFAULT_SAMPLES, profile_weights, site_contributions
+from .analysis import profile_weights, site_contributions
 from .data import Dataset, RequestEntry, load_dataset, scan_requests
 from .explore_worth import WorthPanel
 from .errors import DataValidationError, ImagingValueError, ParameterError
 from .live import PLOTLY_BUNDLE_ENV, Debouncer, new_figure_widget, sync_figure
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
+from .params import RequestParams
 from .scenario import RequestExistsError, problem_key, save_request
 from .schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, REQUESTER_KINDS, SITE_KINDS, UNSTATED
 from .scoring import Ranking
@@ -53,7 +55,6 @@ __all__ = ["Explorer", "ExplorerApp", "Coordinator", "Debouncer", "explore", "sy
 FIGURES = ("ranking", "stability", "tree", "lever_profile", "acceptability", "alignment", "split")
 ALL_ZERO_MESSAGE = "All lever weights are 0: move a slider above 0 to rank the options."
 CUSTOM = ""  # the profile picker's value when the sliders were moved by hand
-DEFAULT_TOTAL = 1_000_000.0  # the same default as the board report
 DEFAULT_DEBOUNCE = 0.15  # seconds of quiet after the last slider move before the recompute
 FACTS, REQUESTER, WEIGHTS, TOTAL = "facts", "requester", "weights", "total"  # what can change
 RED = "#a4161a"
@@ -154,7 +155,8 @@ class RankingPanel(Panel):
         return _table_key(case), _weights_key(weighted)
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        assert weighted is not None
+        if weighted is None:  # every weight 0: the coordinator shows why instead
+            return
         self.count += 1
         self.ranking = weighted.ranking
         sync_figure(self.figure, views.ranking_figure(self.dataset, weighted.ranking))
@@ -173,7 +175,8 @@ class StabilityPanel(Panel):
         return _table_key(case), _weights_key(weighted)
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        assert weighted is not None
+        if weighted is None:  # every weight 0: the coordinator shows why instead
+            return
         sync_figure(self.figure, views.stability_figure(self.dataset, weighted.stability))
 
 
@@ -191,7 +194,8 @@ class HtmlPanel(Panel):
                     widgets.VBox([self.html], layout=widgets.Layout(width="100%")))
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        assert weighted is not None
+        if weighted is None:  # every weight 0: the coordinator shows why instead
+            return
         self.html.value = self.make(case, weighted)
 
 
@@ -730,7 +734,7 @@ class Explorer:
 
     def __init__(self, data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "../reports",
                  request: str | None = None, debounce: float = DEFAULT_DEBOUNCE, n_samples: int = DEFAULT_SAMPLES,
-                 seed: int = 0, total: float = DEFAULT_TOTAL, clock: Any = None):
+                 seed: int = DEFAULT_SEED, total: float = DEFAULT_TOTAL, clock: Any = None):
         self.data_dir = Path(data_dir)
         self.out_dir = Path(out_dir)
         self.n_samples = n_samples
@@ -1135,9 +1139,10 @@ class Explorer:
         weights = None if profile else self.weights()
         if profile is None and weights is None:
             raise ParameterError("weights", "at least one positive weight", "all weights 0")
-        return {"request": entry.id, "data_dir": self.data_dir, "out_dir": self.out_dir,
-                "requester": self.requester_index, "profile": profile, "weights": weights, "seed": self.seed,
-                "samples": self.n_samples, "total": float(self.split_total.value)}
+        params = RequestParams(request=entry.id, requester=self.requester_index, profile=profile,
+                                     weights=weights, seed=self.seed, samples=self.n_samples,
+                                     total=float(self.split_total.value))
+        return {"params": params, "data_dir": self.data_dir, "out_dir": self.out_dir}
 
     def render_report(self) -> threading.Thread | None:
         """Render the board report in a background thread; the button is disabled meanwhile."""
@@ -1149,7 +1154,7 @@ class Explorer:
             self._render_said(f"Cannot render: {_error_text(exc)}", error=True)
             return None
         self.render_button.disabled = True
-        self._render_said(f"Rendering the report for {parameters['request']}…")
+        self._render_said(f"Rendering the report for {parameters['params'].request}…")
         self.render_thread = threading.Thread(target=self._render_worker, args=(parameters,),
                                               name="imaging-value-render", daemon=True)
         self.render_thread.start()
@@ -1160,7 +1165,7 @@ class Explorer:
         try:
             from .render import render_request_report
 
-            result = render_request_report(parameters.pop("request"), **parameters)
+            result = render_request_report(**parameters)
         except ImportError as exc:
             self._render_said(f"Report rendering is not available here: {_error_text(exc)}", error=True)
         except Exception as exc:  # shown to the user as one line; the app keeps running
@@ -1230,7 +1235,7 @@ def _path_html(dataset: Dataset, recommendations: list[Recommendation]) -> str:
 
 def explore(data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "../reports",
             request: str | None = None, debounce: float = DEFAULT_DEBOUNCE, n_samples: int = DEFAULT_SAMPLES,
-            seed: int = 0, total: float = DEFAULT_TOTAL) -> widgets.Widget:
+            seed: int = DEFAULT_SEED, total: float = DEFAULT_TOTAL) -> widgets.Widget:
     """The explorer app for a data folder (paths relative to the notebook); its ``.explorer`` is the state.
 
     A data folder that fails validation gives a widget that says why, instead of raising.

@@ -18,10 +18,10 @@ import ipywidgets as widgets
 from .appraisal import appraise_requester
 from .assumptions import ValuationSpec, load_assumptions
 from .data import Dataset
+from .defaults import DEFAULT_SEED
 from .errors import ImagingValueError
 from .schema import Request
 from .valuation import npv_paths, solve_fair
-from .views import label_of
 from .worth import gbp, fan_figure, npv_box_figure, share_figure
 
 __all__ = ["WorthPanel", "WORTH_FIGURES"]
@@ -40,7 +40,7 @@ class WorthPanel:
     """
 
     def __init__(self, dataset: Dataset, data_dir: Any, new_widget: Callable[[], Any],
-                 sync: Callable[[Any, Any], None], seed: int = 0):
+                 sync: Callable[[Any, Any], None], seed: int = DEFAULT_SEED):
         self.dataset = dataset
         self.seed = seed
         self._sync = sync
@@ -108,7 +108,8 @@ class WorthPanel:
 
     def update(self) -> None:
         """Reprice with the controls' values and redraw the three charts."""
-        assert self.spec is not None and self._request is not None
+        if self.spec is None or self._request is None:  # no valuation model, or no request shown yet
+            return
         option = self._option
         try:
             value = appraise_requester(
@@ -122,7 +123,7 @@ class WorthPanel:
         priced = value.option(option)
         terms = value.terms[option]
         fair = solve_fair(value.draws, terms, "royalty", value.contribution_share)
-        label = label_of(self.dataset, option)
+        label = self.dataset.label(option)
         share = "-" if priced.nhs_share is None else f"{priced.nhs_share:.1%}"
         fair_text = "no rate reaches it" if fair is None else f"{fair:.2f}%"
         self.summary.value = (

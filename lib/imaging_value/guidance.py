@@ -13,7 +13,6 @@ from typing import Any, Mapping
 from .conditions import all_hold, facts_for, fill_reason
 from .data import Dataset
 from .schema import GuidanceItem, Request
-from .scoring import requester_at
 
 __all__ = ["Flag", "GuidanceCheck", "check_guidance", "flags_by_option", "evaluate_item"]
 
@@ -62,7 +61,7 @@ def check_guidance(dataset: Dataset, request: Request, requester_index: int = 0,
     """
     from .terms import option_facts, term_sheets, with_assumed
 
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     sheets = term_sheets(dataset, request, requester_index, assumed)
     facts_request, facts_requester = with_assumed(request, requester, assumed)
     base = facts_for(facts_request, facts_requester, dataset.derived_facts)

@@ -241,7 +241,8 @@ def _register_engine() -> None:
             def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                          stderr_file=None, start_timeout=60, execution_timeout=None,
                                          warm_kernel: WarmKernel | None = None, **kwargs):
-                assert warm_kernel is not None
+                if warm_kernel is None:
+                    raise TypeError(f"the {ENGINE} engine runs a notebook on a started kernel: give warm_kernel")
                 kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
                 client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
                                                  startup_timeout=start_timeout, kernel_name=kernel_name,

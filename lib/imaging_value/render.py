@@ -35,6 +35,9 @@ import yaml
 from .atomic import write_atomic
 from .data import Dataset, load_dataset
 from .layout import package_path, project_root
+from .errors import INPUT_ERRORS, ImagingValueError, error_class
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from .params import RequestParams, resolve_request
 
 __all__ = ["Job", "Outcome", "RenderedReport", "WriteGuard", "plan_jobs", "plan_answer", "render_jobs",
            "write_index", "scan_reports", "render_pack", "render_request_report", "notebooks_dir", "NOTEBOOKS"]
@@ -43,7 +46,6 @@ NOTEBOOKS = {"portfolio": "01-portfolio.ipynb", "request": "02-request.ipynb", "
              "summit": "04-summit.ipynb"}
 KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-INPUT_ERRORS = ("ParameterError", "DataValidationError")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
 META_CONTENT = re.compile(r"\bcontent=(?:'([^']*)'|\"([^\"]*)\")")
@@ -118,14 +120,15 @@ def _safe_name(text: str) -> str:
 
 
 def _request_param(ref: str, dataset: Dataset, nb_dir: Path) -> str:
-    """A request id stays an id; anything else becomes the file's path, relative to the notebooks folder."""
-    path = Path(ref)
-    if path.suffix in (".yaml", ".yml") or path.exists():
-        return _rel(path, nb_dir)
-    if SAFE_NAME.fullmatch(ref):
+    """A request id stays an id; a path becomes the file's path, relative to the notebooks folder.
+
+    A reference to no request stays as it is: its notebook reports the error.
+    """
+    try:
+        resolved = resolve_request(ref, dataset)
+    except INPUT_ERRORS:
         return ref
-    candidate = dataset.requests_dir / f"{ref}.yaml"  # e.g. "../elsewhere/x": the file load_request would read
-    return _rel(candidate, nb_dir) if candidate.exists() else ref
+    return resolved.id if resolved.id is not None else _rel(resolved.path, nb_dir)
 
 
 def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
@@ -135,11 +138,10 @@ def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
     named after the argument's last part with anything but letters, digits, - and _ replaced.
     """
     from .data import load_request
-    from .errors import DataValidationError
 
     try:
         request = load_request(ref, dataset)
-    except DataValidationError:
+    except INPUT_ERRORS:
         path = Path(ref)
         stem = path.stem if path.suffix in (".yaml", ".yml") else path.name
         return _safe_name(stem), stem
@@ -147,15 +149,16 @@ def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
 
 
 def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
-              seed: int = 20210401, *, portfolio: bool = False, compare: bool = False,
+              seed: int = DEFAULT_SEED, *, portfolio: bool = False, compare: bool = False,
               summits: Sequence[str] = (), view: Mapping[str, Any] | None = None) -> list[Job]:
     """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
 
     ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
-    profile and seed, and the summits' seed).
+    profile and seed, and the summits' seed); :class:`ParameterError` for a bad one.
     """
     view = dict(view or {})
     seed = view.pop("seed", seed)
+    params = RequestParams(**view, seed=seed)  # the request reports' view; each job adds its request
     dataset = load_dataset(data_dir)
     nb_dir = notebooks_dir()
     data_param = _rel(Path(data_dir), nb_dir)
@@ -165,15 +168,13 @@ def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bo
         jobs.append(Job("portfolio", "portfolio", "Portfolio: the exemplar projects", {"data_dir": data_param}))
     for ref in refs:
         stem, title = _request_label(ref, dataset)
-        jobs.append(Job("request", f"request-{stem}", title,
-                        {"request": _request_param(ref, dataset, nb_dir), "requester": None, "profile": "",
-                         "weights": {}, "seed": seed, "samples": 10_000, "total": 1_000_000.0,
-                         "data_dir": data_param, **view}))
+        jobs.append(Job("request", f"request-{stem}", title, params.notebook_parameters(
+            request=_request_param(ref, dataset, nb_dir), data_dir=data_param)))
     if everything or compare:
         jobs.append(Job("compare", "compare", "All requests compared",
-                        {"profile": view.get("profile", ""), "seed": seed, "data_dir": data_param}))
+                        {"profile": params.profile, "seed": params.seed, "data_dir": data_param}))
     if everything or summits:
-        jobs.extend(_summit_jobs(dataset, data_param, seed, None if everything else summits))
+        jobs.extend(_summit_jobs(dataset, data_param, params.seed, None if everything else summits))
     return jobs
 
 
@@ -232,7 +233,7 @@ def _summit_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[s
         if summit not in known:
             raise ParameterError("--summit", f"a summit of the data folder ({', '.join(known) or 'none'})", summit)
     return [Job("summit", f"summit-{summit}", f"Grand summit: {summit}",
-                {"summit": summit, "seed": seed, "samples": 10_000, "data_dir": data_param})
+                {"summit": summit, "seed": seed, "samples": DEFAULT_SAMPLES, "data_dir": data_param})
             for summit in (known if named is None else dict.fromkeys(named))]
 
 
@@ -270,7 +271,13 @@ def _strip_for_board(notebook) -> None:
 
 
 def _describe_failure(job: Job, exc: BaseException) -> tuple[str, bool]:
+    """The failure in one line, and whether it is about the input (the error's class is an input error).
+
+    A notebook's kernel reports its error by class name only (``ename``): the class is looked up in
+    the workbook's error hierarchy by that name, and the answer follows from the class.
+    """
     ename = getattr(exc, "ename", type(exc).__name__)
+    cls = error_class(ename) if hasattr(exc, "ename") else type(exc)
     lines = [line.strip().lstrip("- ").strip() for line in
              ANSI.sub("", str(getattr(exc, "evalue", exc))).splitlines() if line.strip()]
     if len(lines) > 1 and lines[0].endswith(":"):  # a list of problems: keep them all, on one line
@@ -278,7 +285,7 @@ def _describe_failure(job: Job, exc: BaseException) -> tuple[str, bool]:
     cell = getattr(exc, "exec_count", None)
     where = f"cell {cell}" if cell is not None else "before any cell ran"
     message = f"{job.notebook} ({job.name}): {where}: {ename}: {lines[0] if lines else ''}"
-    return message, ename in INPUT_ERRORS
+    return message, cls is not None and issubclass(cls, INPUT_ERRORS)
 
 
 def _stamp() -> str:
@@ -516,37 +523,36 @@ def _report_queue() -> queue.Queue:
     from .kernels import KernelWorker
 
     with _report_lock:
-        if _report_worker is None or not _report_worker.thread.is_alive():
+        tasks = _report_tasks
+        if tasks is None or _report_worker is None or not _report_worker.thread.is_alive():
             import atexit
 
-            _report_tasks = queue.Queue()
-            _report_worker = KernelWorker(notebooks_dir(), _report_tasks, name="imaging-value-report-kernel")
+            tasks = _report_tasks = queue.Queue()
+            _report_worker = KernelWorker(notebooks_dir(), tasks, name="imaging-value-report-kernel")
             atexit.register(_report_worker.kill)
-        assert _report_tasks is not None
-        return _report_tasks
+        return tasks
 
 
-def render_request_report(request: str, *, data_dir: str | Path, out_dir: str | Path, requester: int | None = None,
-                          profile: str | None = None, weights: Mapping[str, float] | None = None,
-                          seed: int = 20210401, samples: int = 10_000, total: float = 1_000_000.0) -> RenderedReport:
-    """Render one request report with the given settings (the explorer's button), through the pack's code path.
+def render_request_report(params: RequestParams, *, data_dir: str | Path, out_dir: str | Path) -> RenderedReport:
+    """Render one request report with the given parameters (the explorer's button), through the pack's code path.
 
-    The first call starts a kernel kept warm for the later ones. The parameters file
-    saved beside the HTML reproduces the report with papermill alone. Raises
-    :class:`ImagingValueError` (with the notebook's own message) if the notebook fails.
+    ``params.data_dir`` is ignored: ``data_dir`` is the folder as this process sees it. The first
+    call starts a kernel kept warm for the later ones. The parameters file saved beside the HTML
+    reproduces the report with papermill alone. Raises :class:`ImagingValueError` (with the
+    notebook's own message) if the notebook fails.
     """
     from .data import load_request
-    from .errors import ImagingValueError
     from .kernels import submit
 
     dataset = load_dataset(data_dir)
-    loaded = load_request(request, dataset)
+    loaded = load_request(params.request, dataset)
+    params.requester_indices(loaded)  # a requester the request does not have stops here
     nb_dir = notebooks_dir()
-    parameters = {"request": _request_param(request, dataset, nb_dir), "requester": requester,
-                  "profile": profile or "", "weights": dict(weights or {}), "seed": seed, "samples": samples,
-                  "total": float(total), "data_dir": _rel(Path(data_dir), nb_dir)}
+    parameters = params.notebook_parameters(request=_request_param(params.request, dataset, nb_dir),
+                                            data_dir=_rel(Path(data_dir), nb_dir))
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:8]
-    who = "all" if requester is None else f"r{requester}"
+    who = "all" if params.requester is None else f"r{params.requester}"
+    profile = params.profile
     job = Job("request", f"request-{loaded.id}-{who}-{_safe_name(profile or 'custom')}-{digest}",
               f"{loaded.title} ({profile or 'custom weights'})", parameters)
     out = Path(out_dir)

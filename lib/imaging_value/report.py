@@ -26,22 +26,21 @@ from .analysis import Analysis, analyse, profile_weights, split
 from .answers import resolve_weights
 from .conditions import facts_for, fill_reason
 from .data import Dataset, file_digest, load_dataset, load_request, scan_requests
-from .errors import DataValidationError, ParameterError
-from .limits import MAX_TOTAL
+from .checks import check_type
 from .guidance import GuidanceCheck, check_guidance
 from .layout import LOCK_FILE, lock_digest, project_root, version_text
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .safetext import plotly_text
 from .scoring import score_options
-from .sharing import TOTAL_RANGE
-from .smaa import check_samples
+from .defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
+from .params import RequestParams, resolve_request
 from .tree import Recommendation, recommend
 from .agreement import Agreement, agreements
 from .sections import agreement_results, render_section, report_css
 from .board import SOURCE_TAGS, join_words, money, order_sentence
 from .board import count, count_word, term_value, ties
-from .decision import DEFAULT_TOTAL, decision_context, identical_requesters, rule_source
+from .decision import decision_context, identical_requesters, rule_source
 from .terms import term_sheet, term_sheets
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
@@ -154,21 +153,9 @@ def _brief(heading: str, sentences: Iterable[str]) -> str:
     return render_section("brief", heading=heading, sentences=list(sentences))
 
 
-def _check_literal(name: str, value: Any, kinds: tuple[type, ...], expected: str) -> None:
-    if isinstance(value, bool) and bool not in kinds:
-        raise ParameterError(name, expected, value)
-    if not isinstance(value, kinds):
-        raise ParameterError(name, expected, value)
-
-
 def _load(data_dir: str) -> Dataset:
-    _check_literal("data_dir", data_dir, (str, os.PathLike), "a path to a data folder")
+    check_type("data_dir", data_dir, (str, os.PathLike), "a path to a data folder")
     return load_dataset(data_dir)
-
-
-def _shown_request(request: str) -> str:
-    """A request as a report may show it: its id, or a file's name (never a local path)."""
-    return Path(request).name if ("/" in request or os.sep in request) else request
 
 
 # --- the request report --------------------------------------------------------------
@@ -198,8 +185,7 @@ class RequestReport:
 
     def _digests(self) -> dict[str, str]:
         digests = dict(self.dataset.digests)
-        request_file = Path(self.request_ref) if Path(self.request_ref).suffix in (".yaml", ".yml") else \
-            self.dataset.requests_dir / f"{self.request.id}.yaml"
+        request_file = resolve_request(self.request_ref, self.dataset).path
         digests[f"requests/{request_file.name}"] = file_digest(request_file)
         valuation = self.dataset.root / "valuation.yaml"
         if valuation.exists():
@@ -528,40 +514,25 @@ def _shown_profile(dataset: Dataset, profile: str) -> str:
     return profile if provenance is None else f"{profile}: {provenance.sentence()}"
 
 
-def request_report(request: str = "scenario-1", requester: int | None = None, profile: str = "",
-                   weights: Mapping[str, float] | None = None, seed: int = 0, samples: int = 10_000,
-                   total: float = 1_000_000.0, data_dir: str = "../data/samples") -> RequestReport:
-    """Validate the request notebook's parameters and compute everything it shows.
+def request_report(request: str = DEFAULT_REQUEST, requester: int | None = None, profile: str = "",
+                   weights: Mapping[str, float] | None = None, seed: int = DEFAULT_SEED,
+                   samples: int = DEFAULT_SAMPLES, total: float = DEFAULT_TOTAL,
+                   data_dir: str = DEFAULT_DATA_DIR) -> RequestReport:
+    """Validate the request notebook's parameters (:class:`RequestParams`) and compute everything it shows.
 
     Raises :class:`ParameterError` naming the parameter and what it allows.
     """
-    dataset = _load(data_dir)
-    _check_literal("request", request, (str,), "a request id or a path to a request file")
-    try:
-        req = load_request(request, dataset)
-    except DataValidationError as exc:
-        if len(exc.problems) == 1 and exc.problems[0].field == "request":
-            raise ParameterError("request", exc.problems[0].expected, request) from None
-        raise
-    if requester is not None:
-        _check_literal("requester", requester, (int,), "None (every requester) or a whole number")
-        if not 0 <= requester < len(req.requesters):
-            raise ParameterError("requester", f"None or a position from 0 to {len(req.requesters) - 1}", requester)
-    _check_literal("profile", profile, (str,), "a profile name or \"\"")
-    if weights is not None:
-        _check_literal("weights", weights, (dict,), "a mapping of lever to weight, or {}")
-    if profile and weights:
-        raise ParameterError("weights", "{} when a profile is given (one or the other)", weights)
-    _check_literal("seed", seed, (int,), "a whole number")
-    _check_literal("samples", samples, (int,), "a whole number of at least 1")
-    check_samples(samples)
-    _check_literal("total", total, (int, float), "a number of at least 0")
-    if not np.isfinite(total) or not 0 <= total <= MAX_TOTAL:
-        raise ParameterError("total", TOTAL_RANGE, total)
+    params = RequestParams(request=request, requester=requester, profile=profile, weights=weights, seed=seed,
+                                 samples=samples, total=total, data_dir=data_dir)
+    dataset = load_dataset(params.data_dir)
+    ref = resolve_request(params.request, dataset)
+    req = load_request(ref.path, dataset)
+    indices = params.requester_indices(req)
+    request, requester, profile, weights = params.request, params.requester, params.profile, params.weights
+    seed, samples, total = params.seed, params.samples, params.total
     normalised = resolve_weights(dataset, dict(weights) if weights else None, profile or None)
-    indices = tuple(range(len(req.requesters))) if requester is None else (requester,)
     # the board reads requesters numbered from 1 (as every heading does); the parameter counts from 0
-    shown = {"request": _shown_request(request),
+    shown = {"request": ref.shown,
              "requester": "every requester" if requester is None else f"Requester {requester + 1} only "
                                                                        f"(parameter requester: {requester})",
              "profile": _shown_profile(dataset, profile),
@@ -655,7 +626,7 @@ class PortfolioReport:
                 "every answer.</p>" + _table(pd.DataFrame(rows)))
 
 
-def portfolio_report(data_dir: str = "../data/samples") -> PortfolioReport:
+def portfolio_report(data_dir: str = DEFAULT_DATA_DIR) -> PortfolioReport:
     dataset = _load(data_dir)
     return PortfolioReport(dataset, {"data": Path(data_dir).name})
 
@@ -795,10 +766,9 @@ class CompareReport:
         return fig
 
 
-def compare_report(data_dir: str = "../data/samples", profile: str = "", seed: int = 0) -> CompareReport:
-    dataset = _load(data_dir)
-    _check_literal("profile", profile, (str,), "a profile name or \"\"")
-    _check_literal("seed", seed, (int,), "a whole number")
+def compare_report(data_dir: str = DEFAULT_DATA_DIR, profile: str = "", seed: int = DEFAULT_SEED) -> CompareReport:
+    RequestParams(profile=profile, seed=seed, data_dir=data_dir)  # the same checks as a request report's
+    dataset = load_dataset(data_dir)
     weights = resolve_weights(dataset, None, profile or None)
     entries = scan_requests(dataset)
     valid = tuple(e.request for e in entries if e.request is not None)

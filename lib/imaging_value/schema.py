@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validat
 from pydantic_core import PydanticCustomError
 
 from .board import count_word
+from .errors import ParameterError
 from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_SAMPLES, MAX_SCALE, MAX_WEIGHT
 from .safetext import brief
 
@@ -579,3 +580,10 @@ class Request(Record):
         if self.deidentification == UNSTATED:
             return UNSTATED
         return " and ".join(self.deidentification)
+
+    def requester(self, index: int) -> Requester:
+        """The requester at ``index``, counted from 0; :class:`ParameterError` naming the positions there are."""
+        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.requesters):
+            raise ParameterError("requester", f"a position from 0 to {len(self.requesters) - 1} "
+                                              f"(the requesters of {self.id}, counted from 0)", index)
+        return self.requesters[index]

@@ -25,16 +25,9 @@ from .schema import Request, Requester
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights",
-           "requester_at"]
+__all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights"]
 
 SCORE_MIN, SCORE_MAX = 0.0, 10.0
-
-
-def requester_at(request: Request, index: int) -> Requester:
-    if not isinstance(index, int) or isinstance(index, bool) or not 0 <= index < len(request.requesters):
-        raise ParameterError("requester", f"an index from 0 to {len(request.requesters) - 1} for {request.id}", index)
-    return request.requesters[index]
 
 
 def _frame(values: np.ndarray, options: tuple[str, ...], levers: tuple[str, ...]) -> "pd.DataFrame":
@@ -97,7 +90,7 @@ class ScoreTable:
 
 def score_options(dataset: Dataset, request: Request, requester_index: int = 0) -> ScoreTable:
     """Score every option on every lever: base table plus the context adjustments that fire."""
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     options, levers = dataset.option_ids, dataset.lever_ids
     row = {option: i for i, option in enumerate(options)}
     col = {lever: j for j, lever in enumerate(levers)}

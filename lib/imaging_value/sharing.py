@@ -41,7 +41,8 @@ import numpy as np
 
 from .errors import ParameterError
 from .limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_TOTAL
-from .smaa import check_count, check_ids, check_samples, check_seed, check_vector, plain
+from .checks import TOTAL_RANGE, check_count, check_samples, check_seed
+from .smaa import check_ids, check_vector, plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -65,7 +66,6 @@ CURVE_KINDS = ("power", "log", "saturating")
 MAX_EXACT_SITES = 20
 DEFAULT_SAMPLES = 20_000
 _BATCH_CELLS = 1_000_000  # permutation-matrix cells per batch (bounds memory to ~40 MB)
-TOTAL_RANGE = f"a finite number >= 0, at most {MAX_TOTAL:,.0f}"
 _SNAP = 1e-7  # amounts within this many units of a whole unit are taken as that unit
 
 

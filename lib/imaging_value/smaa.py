@@ -32,8 +32,9 @@ from typing import TYPE_CHECKING, Any, Hashable
 
 import numpy as np
 
+from .checks import check_count, check_real, check_samples, check_seed
 from .errors import ParameterError
-from .limits import MAX_CONCENTRATION, MAX_SAMPLES
+from .limits import MAX_CONCENTRATION
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -43,9 +44,7 @@ __all__ = ["SmaaResult", "smaa"]
 SCORE_MIN = 0.0
 SCORE_MAX = 10.0
 WEIGHT_SUM_TOLERANCE = 1e-6
-DEFAULT_CONCENTRATION = 50.0
-MAX_SAMPLES = 1_000_000
-MAX_CONCENTRATION = 1e6  # Dirichlet concentration around a profile; beyond this the draws are the profile itself  # weight vectors or permutations one run may draw (README: --samples)
+DEFAULT_CONCENTRATION = 50.0  # Dirichlet concentration around a stakeholder profile
 DIRICHLET_FLOOR = 1e-3  # a zero centre component gets alpha = DIRICHLET_FLOOR * concentration / k
 _BATCH_CELLS = 2_000_000  # bound on array cells held at once (about 16 MB of float64)
 
@@ -144,39 +143,6 @@ def check_weight_vector(
     if abs(total - 1.0) > WEIGHT_SUM_TOLERANCE:
         raise ParameterError(parameter, "weights summing to 1", f"sum {total!r}")
     return array
-
-
-def check_count(value: Any, parameter: str, minimum: int = 1, maximum: int | None = None) -> int:
-    """Validate an integer >= ``minimum`` (and <= ``maximum`` where given; bools rejected)."""
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ParameterError(parameter, f"an integer >= {minimum}" + (f" and <= {maximum:,}" if maximum else ""),
-                             value)
-    if maximum is not None and value > maximum:
-        raise ParameterError(parameter, f"an integer from {minimum} to {maximum:,}", value)
-    return int(value)
-
-
-def check_samples(value: Any, parameter: str = "samples") -> int:
-    """A number of samples from 1 to ``MAX_SAMPLES`` (a typo of a few extra zeros must not run for hours)."""
-    return check_count(value, parameter, minimum=1, maximum=MAX_SAMPLES)
-
-
-def check_seed(seed: Any) -> int | None:
-    """Validate a seed for ``numpy.random.default_rng``: None or a non-negative integer."""
-    if seed is None:
-        return None
-    return check_count(seed, "seed", minimum=0)
-
-
-def check_real(value: Any, parameter: str, *, positive: bool = False, maximum: float | None = None) -> float:
-    """Validate a finite real number that is >= 0 (or > 0 when ``positive``), and <= ``maximum`` where given."""
-    ok = isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
-    if ok:
-        ok = (value > 0 if positive else value >= 0) and (maximum is None or value <= maximum)
-    if not ok:
-        low = "> 0" if positive else ">= 0"
-        raise ParameterError(parameter, f"a finite number {low}" + (f" and <= {maximum:g}" if maximum else ""), value)
-    return float(value)
 
 
 TIE_DECIMALS = 9  # values equal to this many decimals are a tie, not a win (float noise decides nothing)

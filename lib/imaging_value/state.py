@@ -14,9 +14,10 @@ import json
 from functools import cached_property
 from typing import Any, Mapping
 
-from .analysis import DEFAULT_SAMPLES, acceptability, alignment, split, stability
+from .analysis import acceptability, alignment, split, stability
 from .data import Dataset
 from .errors import ParameterError
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from .scenario import Answers, answers, facts_of, validate_facts, what_changed
 from .schema import Request
 from .scoring import normalise_weights, rank_options, score_options
@@ -59,9 +60,11 @@ class Case:
             self._splits = {total: split(self.dataset, self.request, total, "all", seed=self.seed)}
         return self._splits[total]
 
-    def saved_answers(self, weights: Mapping[str, float]) -> Answers:
-        """The saved request's answers for this requester and weights (computed once per saved request)."""
-        assert self.saved is not None
+    def saved_answers(self, weights: Mapping[str, float]) -> Answers | None:
+        """The saved request's answers for this requester and weights (computed once per saved request);
+        None when the scenario did not start from a saved request."""
+        if self.saved is None:
+            return None
         key = json.dumps([self.requester_index, sorted(weights.items())])
         if key not in self._saved_answers:
             self._saved_answers[key] = answers(self.dataset, self.saved, self.requester_index, weights)
@@ -98,17 +101,18 @@ class WeightedCase:
     def changes(self) -> list[str]:
         """What differs from the saved request (empty when there is none, or nothing differs)."""
         case = self.case
-        if case.saved is None:
+        before = case.saved_answers(self.weights)
+        if before is None:
             return []
         after = answers(case.dataset, case.request, case.requester_index, self.weights,
                         recommendations=case.recommendations, table=case.table, agreements=self.agreements)
-        return what_changed(case.dataset, case.saved_answers(self.weights), after, case.requester_index)
+        return what_changed(case.dataset, before, after, case.requester_index)
 
 
 class ExplorerState:
     """What a person has chosen in the explorer: the request's facts, the requester, the weights, the profile."""
 
-    def __init__(self, dataset: Dataset, *, n_samples: int = DEFAULT_SAMPLES, seed: int = 0):
+    def __init__(self, dataset: Dataset, *, n_samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED):
         self.dataset = dataset
         self.n_samples, self.seed = n_samples, seed
         self.saved: Request | None = None  # the request file the scenario started from
@@ -166,9 +170,7 @@ class ExplorerState:
         key = json.dumps([self.facts, self.requester_index], sort_keys=True, default=str)
         if self._case is None or key != self._case_key:
             request = validate_facts(self.facts)
-            if not 0 <= self.requester_index < len(request.requesters):
-                raise ParameterError("requester", f"an index from 0 to {len(request.requesters) - 1}",
-                                     self.requester_index)
+            request.requester(self.requester_index)  # a requester the scenario does not have stops here
             self._case = Case(self.dataset, request, self.requester_index, saved=self.saved,
                               n_samples=self.n_samples, seed=self.seed, saved_answers=self._saved_answers)
             self._case_key = key

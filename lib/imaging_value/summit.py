@@ -28,6 +28,7 @@ import numpy as np
 from .elicit import GroupWeights
 from .errors import ParameterError
 from .smaa import SmaaResult, check_ids, check_scores, check_vector, smaa
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 __all__ = ["Regret", "RequestSummit", "SummitResult", "minimax_regret", "compromise_weights", "grand_summit",
            "COMPROMISE_RULE"]
@@ -168,7 +169,7 @@ class SummitResult:
         }
 
 
-def grand_summit(data_dir: str | Path, summit: str, *, seed: int = 20210401, samples: int = 10_000,
+def grand_summit(data_dir: str | Path, summit: str, *, seed: int = DEFAULT_SEED, samples: int = DEFAULT_SAMPLES,
                  concentration: float | None = None,
                  group_weights: Mapping[str, float] | None = None) -> SummitResult:
     """Every group of ``summit`` and every valid request of the data folder (see the module docstring)."""

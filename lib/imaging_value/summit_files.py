@@ -294,9 +294,8 @@ def parse_answers(data: Any, levers: Sequence[str], *, file: str, summit: str, g
         for number, answer in enumerate(participants, start=1):
             checked = CHECKS[method](answer, levers, file, f"participant {number}", problems)
             answers.append(checked)
-    if problems:
+    if problems:  # none: group and method are ids and date is a date, as checked above
         raise DataValidationError(problems)
-    assert isinstance(group, str) and isinstance(method, str) and isinstance(date, dt.date)
     result = aggregate_group(group, method, answers, levers)
     provenance = Provenance(summit=summit, group=group, method=method, date=date.isoformat(),
                             participants=len(answers), file=file, sha256=sha256)

@@ -18,7 +18,8 @@ from . import views
 from .data import Dataset, load_dataset
 from .elicit import METHOD_SOURCES
 from .sections import render_section
-from .smaa import check_samples
+from .checks import check_samples, check_type
+from .defaults import DEFAULT_DATA_DIR, DEFAULT_SAMPLES, DEFAULT_SEED
 from .summit import SummitResult, grand_summit
 
 __all__ = ["SummitReport", "summit_report"]
@@ -34,7 +35,7 @@ class SummitReport:
     parameters: dict[str, Any]
 
     def _label(self, option_or_lever: str) -> str:
-        return views.label_of(self.dataset, option_or_lever)
+        return self.dataset.label(option_or_lever)
 
     def header(self) -> str:
         from .report import _header
@@ -116,15 +117,13 @@ class SummitReport:
         return items
 
 
-def summit_report(summit: str = "illustrative", seed: int = 20210401, samples: int = 10_000,
-                  data_dir: str = "../data/samples") -> SummitReport:
+def summit_report(summit: str = "illustrative", seed: int = DEFAULT_SEED, samples: int = DEFAULT_SAMPLES,
+                  data_dir: str = DEFAULT_DATA_DIR) -> SummitReport:
     """Validate the summit notebook's parameters and compute the grand summit once."""
-    from .report import _check_literal
-
-    _check_literal("summit", summit, (str,), "a summit id (a folder of summits/ in the data folder)")
-    _check_literal("seed", seed, (int,), "a whole number")
+    check_type("summit", summit, (str,), "a summit id (a folder of summits/ in the data folder)")
+    check_type("seed", seed, (int,), "a whole number")
     check_samples(samples)
-    _check_literal("data_dir", data_dir, (str,), "a path to a data folder")
+    check_type("data_dir", data_dir, (str,), "a path to a data folder")
     dataset = load_dataset(data_dir)
     result = grand_summit(data_dir, summit, seed=seed, samples=samples)
     shown = {"summit": summit, "groups": ", ".join(g.group for g in result.groups),

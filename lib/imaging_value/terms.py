@@ -25,7 +25,6 @@ from .conditions import all_hold, facts_for
 from .data import Dataset
 from .errors import ParameterError
 from .schema import TREE_FACTS, Request, Requester
-from .scoring import requester_at
 from .terms_schema import COST_RECOVERY, TermRule, TermSpec, TermValue, unit_of
 
 __all__ = ["Term", "CostBasis", "TermSheet", "term_sheets", "term_sheet", "access_cost", "with_assumed",
@@ -228,7 +227,7 @@ def term_sheets(dataset: Dataset, request: Request, requester_index: int = 0,
     gives ``{term id: value}``; amounts are in GBP, rates in %, durations in months.
     Raises :class:`ParameterError` for a requester index out of range.
     """
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     shown_request, shown_requester = with_assumed(request, requester, assumed)
     cost = access_cost(dataset, shown_request)
     facts = facts_for(shown_request, shown_requester, dataset.derived_facts)

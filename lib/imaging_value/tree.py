@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from .conditions import facts_for
 from .data import Dataset
 from .schema import UNSTATED, Request
-from .scoring import requester_at
 
 __all__ = ["Step", "Recommendation", "recommend"]
 
@@ -50,7 +49,7 @@ def _field_name(fact: str) -> str:
 
 def recommend(dataset: Dataset, request: Request, requester_index: int = 0) -> list[Recommendation]:
     """Every outcome of the tree for one requester: one entry, or one per assumed branch."""
-    requester = requester_at(request, requester_index)
+    requester = request.requester(requester_index)
     facts = facts_for(request, requester, dataset.derived_facts)
     nodes = {node.id: node for node in dataset.tree.nodes}
     outcomes: list[Recommendation] = []

@@ -59,13 +59,8 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure
 
 
 def label_of(dataset: Dataset, option_or_lever: str) -> str:
-    for option in dataset.options:
-        if option.id == option_or_lever:
-            return option.label
-    for lever in dataset.levers:
-        if lever.id == option_or_lever:
-            return lever.label
-    return option_or_lever
+    """:meth:`Dataset.label` (the charts' and reports' name for it)."""
+    return dataset.label(option_or_lever)
 
 
 def _esc(values: Sequence[str]) -> list[str]:

@@ -21,7 +21,7 @@ from .data import Dataset
 from .schema import Request
 from .sections import render_section
 from .valuation import npv_paths
-from .views import _esc, _layout, label_of
+from .views import _esc, _layout
 
 __all__ = ["gbp", "npv_box_figure", "fan_figure", "tornado_figure", "share_figure", "WorthBlock", "worth_block",
            "worth_section", "assumption_rows"]
@@ -45,7 +45,7 @@ def npv_box_figure(dataset: Dataset, value: RequesterValue, title: str) -> go.Fi
     fig = go.Figure()
     for v in value.options:
         q10, q25, q50, q75, q90 = np.quantile(v.npv, [0.1, 0.25, 0.5, 0.75, 0.9])
-        name = html.escape(label_of(dataset, v.option))
+        name = html.escape(dataset.label(v.option))
         fig.add_trace(go.Box(y=[name], q1=[q25], median=[q50], q3=[q75], lowerfence=[q10], upperfence=[q90],
                              mean=[v.mean], orientation="h", name=name, boxpoints=False, showlegend=False,
                              marker_color=NHS_BLUE, hoverinfo="x"))
@@ -95,7 +95,7 @@ def tornado_figure(table: pd.DataFrame, title: str) -> go.Figure:
 def share_figure(dataset: Dataset, value: RequesterValue, title: str) -> go.Figure:
     """The NHS's expected share of the value created by each option, against its contribution share."""
     options = [v for v in value.options]
-    labels = _esc([label_of(dataset, v.option) for v in options])
+    labels = _esc([dataset.label(v.option) for v in options])
     shares = [0.0 if v.nhs_share is None else v.nhs_share for v in options]
     fig = go.Figure()
     fig.add_bar(x=labels, y=shares, name="NHS share of value created", marker_color=NHS_BLUE,
@@ -192,7 +192,7 @@ def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[s
     for o in block.outcomes:
         p = o.priced
         outcomes.append({
-            "label": label_of(dataset, o.option), "option": o.option,
+            "label": dataset.label(o.option), "option": o.option,
             "assumed": ", ".join(f"{k} = {x}" for k, x in o.assumed.items()),
             "mean": gbp(p.mean), "range": f"{gbp(p.p10)} to {gbp(p.p90)}", "p_nothing": _pct(p.p_nothing, 0),
             "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
@@ -204,7 +204,7 @@ def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[s
     options = []
     for p in v.options:
         fair = v.fair_terms[p.option]
-        options.append({"label": label_of(dataset, p.option), "mean": gbp(p.mean), "p10": gbp(p.p10),
+        options.append({"label": dataset.label(p.option), "mean": gbp(p.mean), "p10": gbp(p.p10),
                         "p50": gbp(p.p50), "p90": gbp(p.p90), "p_nothing": _pct(p.p_nothing, 0),
                         "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
                         "partner_cash": gbp(p.partner_cash_before_revenue), "share": _pct(p.nhs_share),
@@ -212,12 +212,12 @@ def _context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[s
                         "fair_fee": gbp((fair.get("access_fee") or {}).get("fair")),
                         "fair_equity": "-" if (fair.get("equity") or {}).get("fair") is None
                         else f"{fair['equity']['fair']:.2f}%"})
-    lever = [{"label": label_of(dataset, row.option), "judgement": f"{row.judgement:.1f}",
+    lever = [{"label": dataset.label(row.option), "judgement": f"{row.judgement:.1f}",
               "from_value": f"{row.from_value:.1f}"} for row in block.lever.itertuples()]
     return {"title": block.title, "outcomes": outcomes, "options": options, "lever": lever,
             "lever_in_use": block.lever["in_use"].iloc[0],
             "contribution": _pct(v.contribution_share), "assumptions": assumption_rows(spec, v),
-            "fan_option": label_of(dataset, block.outcomes[0].option), "several": len(block.outcomes) > 1}
+            "fan_option": dataset.label(block.outcomes[0].option), "several": len(block.outcomes) > 1}
 
 
 def worth_section(dataset: Dataset, spec: ValuationSpec, blocks: Sequence[WorthBlock], seed: int) -> list:
@@ -230,7 +230,7 @@ def worth_section(dataset: Dataset, spec: ValuationSpec, blocks: Sequence[WorthB
         items.append(render_section("worth", **_context(dataset, spec, block)))
         items.append(npv_box_figure(dataset, block.value, f"NPV to the NHS by option: {block.title}"))
         items.append(fan_figure(block.paths, f"The recommended agreement over the years: "
-                                             f"{label_of(dataset, block.outcomes[0].option)}"))
+                                             f"{dataset.label(block.outcomes[0].option)}"))
         items.append(tornado_figure(block.tornado, f"What moves its value: {block.title}"))
         items.append(share_figure(dataset, block.value, f"Fair share: NHS share of the value created: {block.title}"))
     return items
