@@ -86,7 +86,7 @@ def test_bad_parameter_is_relayed_and_other_reports_still_render(tmp_path, capsy
     err = capsys.readouterr().err
     assert code == 2
     line = next(l for l in err.splitlines() if l.startswith("error: "))
-    assert re.fullmatch(r"error: 02-request\.ipynb \(request-no-such-request\): cell \d+: ParameterError: "
+    assert re.fullmatch(r"error: 02-request\.ipynb \(request-no-such-request\): cell \d+: UnknownRequestError: "
                         r"parameter 'request': expected a request id \(scenario-1, .*\) or a path to a request "
                         r"file; found 'no-such-request'", line), line
     assert (out / "request-scenario-3.html").exists()

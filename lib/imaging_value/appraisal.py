@@ -8,7 +8,6 @@ command's answer.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from typing import Any, Mapping
 
@@ -18,8 +17,7 @@ import pandas as pd
 from .analysis import split
 from .assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
 from .data import Dataset
-from .errors import ParameterError
-from .limits import MAX_DISCOUNT_RATE, MAX_HORIZON, MAX_SAMPLES
+from .checks import check_flags
 from .schema import Request
 from .terms import with_assumed, term_sheets
 from .valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simulate, solve_fair, split_npv,
@@ -27,19 +25,6 @@ from .valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simula
 
 __all__ = ["RequesterValue", "Outcome", "appraise", "appraise_requester", "recommended_values", "option_terms",
            "site_fractions", "tornado", "value_answer", "check_flags"]
-
-
-def check_flags(draws: Any = None, horizon: Any = None, discount_rate: Any = None) -> None:
-    """Command-line and notebook parameters: whole draws and horizon within their documented ranges, a finite rate."""
-    for name, value, most in (("draws", draws, MAX_SAMPLES), ("horizon", horizon, MAX_HORIZON)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, (int, np.integer))
-                                  or not 1 <= value <= most):
-            raise ParameterError(name, f"a whole number from 1 to {most:,}", value)
-    if discount_rate is not None and (isinstance(discount_rate, bool) or not isinstance(discount_rate, (int, float))
-                                      or not math.isfinite(discount_rate)
-                                      or not 0 <= discount_rate <= MAX_DISCOUNT_RATE):
-        raise ParameterError("discount-rate", f"a finite number from 0 to {MAX_DISCOUNT_RATE:g} (e.g. 0.035)",
-                             discount_rate)
 
 
 def option_terms(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int,

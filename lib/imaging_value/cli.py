@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .checks import parse_amount
+from .checks import check_flags, parse_amount
 from .errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
 from .safetext import printable, printable_json
 from .layout import lock_digest, version_text
@@ -463,10 +463,10 @@ def _terms(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
 
 
 def _value(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
-    from .appraisal import check_flags, value_answer
+    from .appraisal import value_answer
     from .assumptions import load_assumptions
 
-    check_flags(args.draws, args.horizon, args.discount_rate)
+    check_flags(args.draws, args.horizon, args.discount_rate)  # before the valuation model loads
     spec = load_assumptions(args.data)
     return value_answer(dataset, spec, request, args.requester, draws=args.draws, seed=args.seed,
                         discount_rate=args.discount_rate, horizon=args.horizon)
