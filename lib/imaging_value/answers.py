@@ -73,7 +73,7 @@ def recommend_answer(dataset: Dataset, request: Request, requester: int | None =
             option = dataset.option(rec.option)
             entries.append({
                 "requester_index": index,
-                "requester": request.requesters[index].summary(),
+                "requester": request.requester(index).summary(),
                 "option": rec.option,
                 "mechanisms": list(option.mechanisms),
                 "exclusivity_months": term_sheet(dataset, request, index, rec.option, rec.assumed).exclusivity_months,
@@ -110,14 +110,14 @@ def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float]
                 "exclusivity_months": exclusivity[option_id],
                 "flags": [flag.to_dict() for flag in flags[option_id]],
             })
-        rankings.append({"requester_index": index, "requester": request.requesters[index].summary(),
+        rankings.append({"requester_index": index, "requester": request.requester(index).summary(),
                          "ranking": rows})
     return {"request": request.id, "weights": normalised, "rankings": rankings}
 
 
 
 def _requester_entry(request: Request, index: int) -> dict:
-    return {"requester_index": index, "requester": request.requesters[index].summary()}
+    return {"requester_index": index, "requester": request.requester(index).summary()}
 
 
 def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,

@@ -55,7 +55,7 @@ def same_answer_sentence(request: Request, members: Sequence[int]) -> str:
     """'Requesters 2 and 3 get the same answer because ...', naming what they share and what differs."""
     if len(members) < 2:
         return ""
-    people = [request.requesters[i] for i in members]
+    people = [request.requester(i) for i in members]
     first = people[0]
     shared = [f"{first.kind.replace('_', ' ')}"]
     shared.append(f"profit stage {_words(first.profit_stage)}" if first.profit_stage else "no profit stage")
@@ -163,8 +163,8 @@ def decision_context(dataset: Dataset, request: Request, groups: Mapping[int, Se
         results = list(agreements[first])
         analysis = analyses[first]
         multiple = len(results) > 1
-        requester = request.requesters[first]
-        title = f"{_people(members)}: " + "; ".join(request.requesters[i].label() for i in members)
+        requester = request.requester(first)
+        title = f"{_people(members)}: " + "; ".join(request.requester(i).label() for i in members)
         unstated = join_words(list(dict.fromkeys(
             _FACT_WORDS.get(k, k.replace("_", " ")) for a in results for k in a.assumed)))
         confirm: list[dict[str, str]] = []
