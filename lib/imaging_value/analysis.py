@@ -13,7 +13,7 @@ from typing import Mapping
 from .alignment import AlignmentResult, stakeholder_alignment
 from .data import Dataset
 from .errors import ParameterError
-from .defaults import DEFAULT_SAMPLES
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from .schema import SITE_KINDS, Request
 from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
 from .sharing import RULES, SplitResult, WorthCurve, split_value
@@ -31,7 +31,7 @@ def profile_weights(dataset: Dataset, *, summits: bool = False) -> dict[str, dic
     return {p.name: normalise_weights(p.raw_weights(), dataset.lever_ids) for p in profiles}
 
 
-def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: int = 0,
+def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
                   centre: Mapping[str, float] | None = None, concentration: float | None = None,
                   score_uncertainty: float = 0.0) -> SmaaResult:
     """SMAA-2 on one requester's score table; weights uniform, or Dirichlet around ``centre``.
@@ -68,7 +68,7 @@ class Analysis:
 
 def analyse(dataset: Dataset, request: Request, requester_index: int = 0,
             weights: Mapping[str, float] | None = None, *, n_samples: int = DEFAULT_SAMPLES,
-            seed: int = 0) -> Analysis:
+            seed: int = DEFAULT_SEED) -> Analysis:
     """The full recompute: scores, ranking, SMAA, weight stability and stakeholder alignment."""
     table = score_options(dataset, request, requester_index)
     ranking = rank_options(table, weights)
@@ -124,7 +124,7 @@ def worth_curve(dataset: Dataset) -> WorthCurve:
 
 
 def split(dataset: Dataset, request: Request, total: float, rule: str = "all", *, samples: int | None = None,
-          seed: int = 0) -> tuple[SiteContributions, dict[str, SplitResult]]:
+          seed: int = DEFAULT_SEED) -> tuple[SiteContributions, dict[str, SplitResult]]:
     """Split ``total`` among the request's sites by one rule or all of them."""
     if rule != "all" and rule not in RULES:
         raise ParameterError("rule", "one of " + ", ".join(RULES) + " or all", rule)

@@ -11,7 +11,7 @@ from .portfolio import data_quality_findings, exemplar_recommendations, portfoli
 from .schema import Request
 from .scoring import normalise_weights, rank_options, score_options
 from .checks import check_samples
-from .defaults import DEFAULT_SAMPLES
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SCORE_UNCERTAINTY, DEFAULT_SEED
 from .terms import term_sheets
 from .tree import recommend
 
@@ -120,9 +120,9 @@ def _requester_entry(request: Request, index: int) -> dict:
     return {"requester_index": index, "requester": request.requester(index).summary()}
 
 
-def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = DEFAULT_SAMPLES, seed: int = 0,
-                         profile: str | None = None, concentration: float | None = None,
-                         requester: int | None = None, score_uncertainty: float = 0.0) -> dict:
+def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = DEFAULT_SAMPLES,
+                         seed: int = DEFAULT_SEED, profile: str | None = None, concentration: float | None = None,
+                         requester: int | None = None, score_uncertainty: float = DEFAULT_SCORE_UNCERTAINTY) -> dict:
     from .analysis import DEFAULT_CONCENTRATION, acceptability
 
     check_samples(samples)
@@ -168,7 +168,7 @@ def alignment_answer(dataset: Dataset, request: Request, requester: int | None =
 
 
 def split_answer(dataset: Dataset, request: Request, total: float, rule: str = "all", *,
-                 samples: int | None = None, seed: int = 0) -> dict:
+                 samples: int | None = None, seed: int = DEFAULT_SEED) -> dict:
     from .analysis import split
 
     sites, results = split(dataset, request, total, rule, samples=samples, seed=seed)

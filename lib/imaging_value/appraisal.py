@@ -18,6 +18,7 @@ from .analysis import split
 from .assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
 from .data import Dataset
 from .checks import check_flags
+from .defaults import DEFAULT_SEED
 from .schema import Request
 from .terms import with_assumed, term_sheets
 from .valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simulate, solve_fair, split_npv,
@@ -90,8 +91,9 @@ def _fair(d: Draws, terms: Mapping[str, Any], share: float, can_exit: bool) -> d
 
 
 def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, *,
-                       assumed: Mapping[str, Any] | None = None, draws: int | None = None, seed: int | None = 0,
-                       discount_rate: float | None = None, horizon: int | None = None, scenario: str = "central",
+                       assumed: Mapping[str, Any] | None = None, draws: int | None = None,
+                       seed: int | None = DEFAULT_SEED, discount_rate: float | None = None,
+                       horizon: int | None = None, scenario: str = "central",
                        term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
                        fractions: tuple[tuple[str, ...], np.ndarray] | None = None,
                        overrides: Mapping[str, float] | None = None, fair: bool = True,
@@ -163,7 +165,8 @@ def recommended_values(dataset: Dataset, spec: ValuationSpec, request: Request, 
 
 
 def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, option: str, *,
-            assumed: Mapping[str, Any] | None = None, draws: int = 20_000, seed: int | None = 0) -> pd.DataFrame:
+            assumed: Mapping[str, Any] | None = None, draws: int = 20_000,
+            seed: int | None = DEFAULT_SEED) -> pd.DataFrame:
     """Expected NHS value of ``option`` with each assumption moved to the ends of its range, the rest central.
 
     Columns: assumption, low_input, high_input, low (value at the low input), high, base, swing;
@@ -224,7 +227,7 @@ def _option_answer(rv: RequesterValue, v: OptionValue) -> dict[str, Any]:
 
 
 def value_answer(dataset: Dataset, spec: ValuationSpec, request: Request, requester: int | None = None, *,
-                 draws: int | None = None, seed: int = 0, discount_rate: float | None = None,
+                 draws: int | None = None, seed: int = DEFAULT_SEED, discount_rate: float | None = None,
                  horizon: int | None = None) -> dict[str, Any]:
     """The ``value`` command's answer (the issue's JSON shape)."""
     check_flags(draws, horizon, discount_rate)

@@ -19,15 +19,13 @@ from .conditions import facts_for, holds
 from .data import Dataset
 from .errors import ParameterError
 from .limits import MAX_WEIGHT
-from .smaa import comparable
+from .smaa import SCORE_MAX, SCORE_MIN, comparable  # the 0..10 score range, stated once
 from .schema import Request, Requester
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights"]
-
-SCORE_MIN, SCORE_MAX = 0.0, 10.0
 
 
 def _frame(values: np.ndarray, options: tuple[str, ...], levers: tuple[str, ...]) -> "pd.DataFrame":
