@@ -85,6 +85,7 @@ def test_the_explorer_the_report_and_the_command_line_give_the_same_acceptabilit
     ({"profile": "smes", "weights": {"clinical": 1}},
      "parameter 'weights': expected {} when a profile is given (one or the other); found {'clinical': 1}"),
     ({"data_dir": None}, "parameter 'data_dir': expected a path to a data folder; found None"),
+    ({"weights": {1: 2.0}}, "parameter 'weights': expected a mapping of lever to weight, or {}; found {1: 2.0}"),
     ({"colour": "red"}, "parameter 'colour': expected one of the parameters request, requester, profile, weights, "
                         "seed, samples, total, data_dir; found 'red'"),
 ])

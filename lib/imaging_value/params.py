@@ -70,8 +70,12 @@ class RequestParams(BaseModel):
     @field_validator("weights", mode="before")
     @classmethod
     def _weights(cls, value: Any) -> Any:
-        return {} if value is None else dict(check_type("weights", value, (Mapping,),
-                                                        "a mapping of lever to weight, or {}"))
+        expected = "a mapping of lever to weight, or {}"
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping) or not all(isinstance(lever, str) for lever in value):
+            raise ParameterError("weights", expected, value)
+        return dict(value)
 
     @field_validator("seed", mode="before")
     @classmethod
@@ -119,11 +123,12 @@ def _parameter_error(exc: ValidationError, values: Mapping[str, Any]) -> Paramet
         if isinstance(raised, ParameterError):
             return raised
     error = exc.errors()[0]
-    name = ".".join(str(part) for part in error.get("loc", ())) or "parameters"
+    name = str(error["loc"][0]) if error.get("loc") else "parameters"  # the parameter, not a place inside it
     if error.get("type") == "extra_forbidden":
         return ParameterError(name, "one of the parameters " + ", ".join(RequestParams.model_fields),
                               values.get(name))
-    return ParameterError(name, error.get("msg", "a valid value"), values.get(name, error.get("input")))
+    expected = str(error.get("msg", "")).removeprefix("Input should be ").strip() or "a valid value"
+    return ParameterError(name, expected, values.get(name, error.get("input")))
 
 
 # --- request references --------------------------------------------------------------------
