@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -341,10 +342,15 @@ def test_idle_kernels_are_culled(site: Path, browser_page, browser):
                         continue
                 return live
 
+            for _second in range(90):  # the warm spare, which the page will take, has run the notebook
+                if "is filled with 1 kernel" in log_path.read_text("utf-8"):
+                    break
+                time.sleep(1)
+            with_page = kernels()  # the spare the page will take (it can be culled as soon as the page is drawn)
+            assert with_page
             page = browser.new_page()  # a second tab in the shared browser
             page.goto(running.url, timeout=90_000)
             page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
-            with_page = kernels()  # the page's kernel (it just ran, so it is not idle yet) and any spare
             for _second in range(60):  # the page took the spare: wait for its replacement
                 if log_path.read_text("utf-8").count("is filled with 1 kernel") >= 2:
                     break
