@@ -46,6 +46,7 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
                "--disable-component-update", "--disable-sync"]
 IN_PROCESS_TARGET_MS = 50
 BROWSER_TARGET_MS = 400
+PAUSE = 0.5  # seconds between a fact change drawn and the next change, as a person clicking would leave
 
 
 def verdict(value_ms: float, target_ms: float) -> str:
@@ -139,28 +140,102 @@ FACT_DONE_JS = """([runs, tree]) => new Promise(resolve => {
     check(); })"""
 
 
-def facts_in_browser(page, changes: int) -> None:
+KERNEL_MS_JS = """() => { const s = document.querySelector('.iv-stamp span').dataset;
+                          return [Number(s.ms), Number(s.cpuMs)]; }"""
+
+
+class Traffic:
+    """Widget messages over the page's websockets (kernel -> page and page -> kernel): count and bytes."""
+
+    def __init__(self, page):
+        self.messages = self.bytes = 0
+        page.on("websocket", self._watch)
+
+    def _watch(self, socket) -> None:
+        socket.on("framereceived", self._frame)
+        socket.on("framesent", self._frame)
+
+    def _frame(self, payload) -> None:
+        self.messages += 1
+        self.bytes += len(payload)
+
+    def take(self) -> tuple[int, int]:
+        counted = self.messages, self.bytes
+        self.messages = self.bytes = 0
+        return counted
+
+
+def main_thread_seconds(cdp) -> float:
+    """The page's main-thread busy time so far (Chrome's TaskDuration: scripts, style, layout, paint)."""
+    metrics = cdp.send("Performance.getMetrics")["metrics"]
+    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+
+
+def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    traffic = Traffic(page)  # before the page opens its kernel's websocket
+    page.goto(url, timeout=120_000)
+    page.wait_for_selector(".iv-fig-tree svg.main-svg", timeout=120_000)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
     page.locator(".iv-request-picker select").select_option("scenario-1")
     page.wait_for_function("() => document.querySelector('.iv-fact-temporality select').value === 'retrospective'")
+    page.wait_for_timeout(2000)  # the switch's own redraws done
     select = page.locator(".iv-fact-temporality select")
     values = ("prospective", "retrospective")
-    to_tree, to_all = [], []
+    to_tree, to_all, kernel, kernel_cpu, browser, messages, sizes = [], [], [], [], [], [], []
     for change in range(changes):
         tree = page.evaluate(TREE_JS)
         runs = page.evaluate(FACT_ARM_JS)
+        traffic.take()
+        busy = main_thread_seconds(cdp)
         select.select_option(values[change % 2])
         first, last = page.evaluate(FACT_DONE_JS, [runs, tree])
+        browser.append(main_thread_seconds(cdp) - busy)
+        count, size = traffic.take()
+        messages.append(count)
+        sizes.append(size)
+        wall, cpu = page.evaluate(KERNEL_MS_JS)
+        kernel.append(wall / 1000)
+        kernel_cpu.append(cpu / 1000)
         to_tree.append(first / 1000)
         to_all.append(last / 1000)
+        page.wait_for_timeout(pause * 1000)
     print(f"== (d) in the browser: a fact change (Temporality), {changes} changes; no debounce on facts")
     for what, latencies in (("the tree chart redrawn", to_tree),
                             ("every answer drawn, the value panel included", to_all)):
         value = median_ms(latencies)
         print(f"   -> {what}: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
               f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)})")
+    rest = [total - k - b for total, k, b in zip(to_all, kernel, browser)]
+    print("   where the time goes (medians per change):")
+    print(f"     kernel, the coordinator's run (every panel recomputed and its edits sent): {median_ms(kernel):.0f} ms, "
+          f"of which on a core: {median_ms(kernel_cpu):.0f} ms")
+    print(f"     browser main thread (widget messages applied, charts redrawn): {median_ms(browser):.0f} ms")
+    print(f"     the rest (message transport, waiting for a core): {median_ms(rest):.0f} ms")
+    print(f"     websocket messages: {statistics.median(messages):.0f} "
+          f"({statistics.median(sizes) / 1024:.0f} KiB), both ways, from the change to every answer drawn")
 
 
-def in_browser(moves: int) -> None:
+def sliders_in_browser(page, moves: int) -> None:
+    readout = page.locator(".iv-lever-commercial .widget-readout")
+    latencies = []
+    for move in range(moves):
+        before = page.evaluate(SIGNATURE_JS)
+        readout.click()
+        page.keyboard.press("Control+A")
+        page.keyboard.type(f"{0.05 + (move % 10) / 10:.2f}")
+        page.evaluate(ARM_JS)
+        page.keyboard.press("Enter")
+        handle = page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=30_000)
+        latencies.append(handle.json_value() / 1000)
+    value = median_ms(latencies)
+    print(f"   slider change -> ranking chart redrawn: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
+          f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)}; includes the "
+          f"{DEFAULT_DEBOUNCE * 1000:.0f} ms debounce)")
+
+
+def in_browser(moves: int, pause: float, sliders: bool) -> None:
     from playwright.sync_api import sync_playwright
 
     from imaging_value.app import start, stop, wait_until_serving
@@ -173,47 +248,36 @@ def in_browser(moves: int) -> None:
         wait_until_serving(port, timeout=60, process=server.process)
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=LAUNCH_ARGS)
-            page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            page.goto(server.url, timeout=120_000)
-            page.wait_for_selector(".iv-fig-ranking svg.main-svg .barlayer path", timeout=120_000)
-            print(f"   server start to first chart drawn: {time.perf_counter() - started:.1f} s")
-            readout = page.locator(".iv-lever-commercial .widget-readout")
-            latencies = []
-            for move in range(moves):
-                before = page.evaluate(SIGNATURE_JS)
-                readout.click()
-                page.keyboard.press("Control+A")
-                page.keyboard.type(f"{0.05 + (move % 10) / 10:.2f}")
-                page.evaluate(ARM_JS)
-                page.keyboard.press("Enter")
-                handle = page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=30_000)
-                latencies.append(handle.json_value() / 1000)
-            facts_page = browser.new_page(viewport={"width": 1400, "height": 1100})
-            facts_page.goto(server.url, timeout=120_000)
-            facts_page.wait_for_selector(".iv-fig-tree svg.main-svg", timeout=120_000)
-            facts_in_browser(facts_page, moves)
+            if sliders:
+                page = browser.new_page(viewport={"width": 1400, "height": 1100})
+                page.goto(server.url, timeout=120_000)
+                page.wait_for_selector(".iv-fig-ranking svg.main-svg .barlayer path", timeout=120_000)
+                print(f"   server start to first chart drawn: {time.perf_counter() - started:.1f} s")
+                sliders_in_browser(page, moves)
+                page.close()
+            facts_in_browser(browser, server.url, moves, pause)
             browser.close()
     finally:
         stop(server)
-    value = median_ms(latencies)
-    print(f"   slider change -> ranking chart redrawn: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
-          f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)}; includes the "
-          f"{DEFAULT_DEBOUNCE * 1000:.0f} ms debounce)")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--moves", type=int, default=20, help="slider moves in the browser (default 20)")
-    parser.add_argument("--skip-browser", action="store_true", help="only the in-process figure")
+    parser.add_argument("--moves", type=int, default=20, help="slider moves and fact changes in the browser (default 20)")
+    parser.add_argument("--pause", type=float, default=PAUSE, help=f"seconds between one fact change drawn and the "
+                        f"next change (default {PAUSE:g})")
+    parser.add_argument("--skip-browser", action="store_true", help="only the in-process figures")
+    parser.add_argument("--facts-only", action="store_true", help="only the fact changes, in process and in the browser")
     args = parser.parse_args()
-    in_process(100)
+    if not args.facts_only:
+        in_process(100)
     facts_in_process(20)
     if args.skip_browser:
         return
     if not CHROMIUM.exists():
         print("== (b) in the browser: skipped (no /usr/bin/chromium)")
         return
-    in_browser(args.moves)
+    in_browser(args.moves, args.pause, not args.facts_only)
 
 
 if __name__ == "__main__":

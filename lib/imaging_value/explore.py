@@ -672,6 +672,7 @@ class Coordinator:
         self.on_invalid, self.on_valid = on_invalid, on_valid
         self.counts = {name: 0 for name in self.panels}
         self.runs = 0
+        self.seconds = self.cpu_seconds = 0.0  # the last run's wall clock and CPU time (for the latency bench)
         self.after: Callable[[int], None] | None = None  # called at the end of every run, with the run count
         self._shown: dict[str, Any] = {}  # panel -> the inputs it shows
         self._lock = threading.RLock()
@@ -683,10 +684,12 @@ class Coordinator:
 
     def changed(self, *what: str) -> None:
         with self._lock:
+            started, cpu = time.perf_counter(), time.thread_time()
             try:
                 self._run(what)
             finally:
                 self.runs += 1
+                self.seconds, self.cpu_seconds = time.perf_counter() - started, time.thread_time() - cpu
                 if self.after is not None:
                     self.after(self.runs)
 
@@ -933,7 +936,8 @@ class Explorer:
                               sentences=weighted.changes if modified else [])
 
     def _stamp(self, runs: int) -> None:
-        self.stamp.value = f'<span data-runs="{runs}">{runs}</span>'
+        ms, cpu = self.coordinator.seconds * 1000, self.coordinator.cpu_seconds * 1000
+        self.stamp.value = f'<span data-runs="{runs}" data-ms="{ms:.1f}" data-cpu-ms="{cpu:.1f}">{runs}</span>'
 
     def _on_total(self, change: dict) -> None:
         self.coordinator.changed(TOTAL)

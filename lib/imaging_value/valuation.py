@@ -204,13 +204,23 @@ def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
     return cdf
 
 
-def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *,
-             uncertain: bool = True) -> Draws:
-    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
+@dataclass(frozen=True)
+class _World:
+    """The random part of a simulation, which no horizon changes: stages reached and when, revenue, exit."""
+
+    n: int
+    seed: int | None
+    uncertain: bool
+    reached: dict[str, np.ndarray]
+    year: dict[str, np.ndarray]
+    peak: np.ndarray  # peak net revenue (before the first-sale weight)
+    multiple: np.ndarray  # exit multiple of peak revenue
+
+
+def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertain: bool) -> _World:
     if not (isinstance(draws, (int, np.integer)) and not isinstance(draws, bool) and draws >= 1):
         raise ParameterError("draws", "a whole number >= 1", draws)
     a = assumptions
-    H = a.horizon
     n = int(draws) if uncertain else 1
     rng = np.random.default_rng(seed)
     reached: dict[str, np.ndarray] = {}
@@ -245,24 +255,36 @@ def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0
     else:
         peak = np.full(n, float(m.revenue_median))
         multiple = np.full(n, float(m.exit_multiple_median))
+    return _World(n, seed, uncertain, reached, year, peak, multiple)
+
+
+def _over_horizon(a: Assumptions, world: _World) -> Draws:
+    """The world's draws seen up to ``a``'s horizon: every cash flow's year, discount and table."""
+    H, n, reached, year = a.horizon, world.n, world.reached, world.year
     since = np.arange(H + 1)[None, :] - np.arange(H + 2)[:, None]  # years since a first sale in year s
-    ramp = np.clip((since + 1) / max(m.ramp_years, 1), 0.0, 1.0)
+    ramp = np.clip((since + 1) / max(a.market.ramp_years, 1), 0.0, 1.0)
     ramp[H + 1] = 0.0
     sale_col = np.minimum(year[a.first_revenue_stage], H + 1)
-    earned = peak * reached[a.first_revenue_stage]
+    earned = world.peak * reached[a.first_revenue_stage]
     discount = a.discount()
     discount_ext = np.append(discount, 0.0)
     # the first sale's year for "before revenue": never (beyond the horizon) where it does not happen
     sale_after = np.where(reached[a.first_revenue_stage] > 0, sale_col, H + 1)
     stage = {s: _flows(reached[s], np.minimum(year[s], H + 1), discount_ext, sale_after, H + 1) for s in reached}
-    exit_value = peak * multiple
+    exit_value = world.peak * world.multiple
     exit_flows = _flows(exit_value * reached[a.exit_stage], np.minimum(year[a.exit_stage], H + 1), discount_ext,
                         sale_after, H + 1)
     revenue_pv = earned * (ramp @ discount)[sale_col]
     revenue_by_year = np.bincount(sale_col, weights=earned, minlength=H + 2) @ ramp / n
     before_sale = np.bincount(sale_after, minlength=H + 2)[::-1].cumsum()[::-1][1:] / n  # P(sale year > t)
-    return Draws(a, n, seed, uncertain, reached, year, stage, earned, sale_col, ramp, exit_value, exit_flows,
-                 discount, revenue_pv, revenue_by_year, before_sale)
+    return Draws(a, n, world.seed, world.uncertain, reached, year, stage, earned, sale_col, ramp, exit_value,
+                 exit_flows, discount, revenue_pv, revenue_by_year, before_sale)
+
+
+def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *,
+             uncertain: bool = True) -> Draws:
+    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
+    return _over_horizon(assumptions, _draw_world(assumptions, draws, seed, uncertain))
 
 
 # --- pricing -----------------------------------------------------------------------------
@@ -504,7 +526,7 @@ def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_sh
     None where no value can (nothing is created, the term moves no money on these draws, or
     the bound is not enough); 0 where the other terms alone already reach the share.
     Expected NPV rises with each solvable term; it is linear in it except for a capped
-    royalty, which is solved by bisection.
+    royalty, which is solved within its bracket by :func:`_increasing_root`.
     """
     if term not in SOLVABLE:
         raise ParameterError("term", "one of " + ", ".join(SOLVABLE), term)
@@ -526,17 +548,46 @@ def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_sh
         return None
     x = (target - base) / slope
     if term == "royalty" and "royalty_cap" in terms:
-        hi = bound
-        if npv_at(hi) < target:
+        top = npv_at(bound)
+        if top < target:
             return None
-        lo = 0.0
-        for _ in range(60):
-            mid = (lo + hi) / 2
-            lo, hi = (mid, hi) if npv_at(mid) < target else (lo, mid)
-        x = (lo + hi) / 2
+        x = _increasing_root(lambda v: npv_at(v) - target, 0.0, base - target, bound, top - target)
     if bound is not None and x > bound:
         return None
     return float(x)
+
+
+def _increasing_root(f, lo: float, f_lo: float, hi: float, f_hi: float, xtol: float = 1e-13) -> float:
+    """Where the increasing function ``f`` crosses 0 in [lo, hi] (``f_lo`` < 0 <= ``f_hi``), to ``xtol`` x hi.
+
+    The Illinois method (regula falsi that halves a stale end's value), with a bisection step
+    whenever a step does not at least halve the bracket: as sure as bisection, and about a
+    dozen evaluations of ``f`` where bisection takes sixty.
+    """
+    stale = 0  # -1: lo has stayed twice running, 1: hi has
+    while hi - lo > xtol * max(abs(hi), 1.0):
+        width = hi - lo
+        x = lo - f_lo * (hi - lo) / (f_hi - f_lo) if f_hi != f_lo else (lo + hi) / 2
+        if not lo < x < hi:
+            x = (lo + hi) / 2
+        fx = f(x)
+        if fx < 0:
+            lo, f_lo = x, fx
+            f_hi, stale = (f_hi / 2, 1) if stale == 1 else (f_hi, 1)
+        else:
+            hi, f_hi = x, fx
+            f_lo, stale = (f_lo / 2, -1) if stale == -1 else (f_lo, -1)
+        if hi - lo > width / 2:  # a slow step: bisect once
+            mid = (lo + hi) / 2
+            fm = f(mid)
+            if fm < 0:
+                lo, f_lo = mid, fm
+            else:
+                hi, f_hi = mid, fm
+            stale = 0
+        if f_hi == 0:
+            return hi
+    return (lo + hi) / 2
 
 
 def split_npv(total: float, broker: str, broker_share: float, sites: tuple[str, ...],
@@ -563,7 +614,9 @@ def npv_paths(assumptions: Assumptions, terms: Mapping[str, object], draws: int,
     """(draws, H+1): each draw's NPV counting only the years up to t, for t = 0..H (for a fan chart).
 
     The same seed draws the same world whatever the horizon (the draws do not depend on it),
-    so column t is the option priced with horizon t, and the last column is its NPV.
+    so column t is the option priced with horizon t, and the last column is its NPV. The
+    world is drawn once and seen up to each horizon in turn.
     """
-    return np.stack([price(simulate(replace(assumptions, horizon=t), draws, seed), terms).npv
+    world = _draw_world(assumptions, draws, seed, True)
+    return np.stack([price(_over_horizon(replace(assumptions, horizon=t), world), terms).npv
                      for t in range(assumptions.horizon + 1)], axis=1)

@@ -11,6 +11,8 @@ report and the live view always draw the same thing.
 
 from __future__ import annotations
 
+import copy
+import functools
 import math
 from typing import Mapping, Sequence
 
@@ -51,11 +53,38 @@ FONT = dict(family="Segoe UI, Helvetica, Arial, sans-serif", size=13)
 TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 
 
+@functools.lru_cache(maxsize=1)
+def _house_layout() -> dict:
+    """The layout every figure shares (template, font, margins, legend), validated once, as plotly's JSON."""
+    return go.Layout(font=FONT, margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
+                     legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right")).to_plotly_json()
+
+
+def _merged(base: dict, over: Mapping) -> dict:
+    """``base`` updated by ``over``, nested mappings merged key by key (as ``update_layout`` merges)."""
+    out = dict(base)
+    for key, value in over.items():
+        out[key] = _merged(out[key], value) if isinstance(value, Mapping) and isinstance(out.get(key), dict) else value
+    return out
+
+
 def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), height=height, font=FONT,
-                      margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"), **extra)
-    return fig
+    """The finished figure: ``fig``'s traces and layout in the house layout, titled ``title``.
+
+    Returns a new figure (``fig`` is not used after). Everything in it was validated by plotly
+    already: ``fig`` as it was built, ``extra`` here, the house layout once per process. So
+    the figure is put together without validating it all again, which was most of the cost
+    of a figure when the explorer redraws on every change (tests check that validating it
+    changes nothing). What ``fig``'s layout already sets wins over the house layout, but for the
+    template.
+    """
+    if extra:
+        fig.update_layout(**extra)
+    house = _merged(copy.deepcopy(_house_layout()),
+                    {"title": {"text": plotly_text(title), "x": 0, "xanchor": "left"}, "height": height})
+    own = fig.layout.to_plotly_json()
+    own.pop("template", None)  # plotly's default, given to every new figure: the house template replaces it
+    return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=_merged(house, own), _validate=False)
 
 
 def label_of(dataset: Dataset, option_or_lever: str) -> str:
@@ -136,7 +165,6 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
                                                  f"<br><sup>{weights_text}</sup>"}]))
     first = names[0]
     first_weights = ", ".join(f"{plotly_text(label_of(dataset, lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
-    _layout(fig, title, height=430, showlegend=False)
     fig.update_layout(
         title=dict(text=f"{plotly_text(title)}: {plotly_text(profile_labels.get(first, first))}"
                         f"<br><sup>{first_weights}</sup>"),
@@ -145,7 +173,7 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
         margin=dict(l=10, r=10, t=110, b=40),
     )
     fig.update_yaxes(title="weighted value (0 to 10)", range=[0, 10.8])
-    return fig
+    return _layout(fig, title, height=430, showlegend=False)
 
 
 # --- robustness and alignment --------------------------------------------------------
