@@ -1,6 +1,9 @@
 """Explorer latency: a weight change, and a change of a request's fact, to updated charts. Prints; asserts nothing.
 
-Run: ``.venv/bin/python bench/bench_latency.py [--moves N] [--skip-browser]``
+Run: ``.venv/bin/python bench/bench_latency.py [--moves N] [--pause S] [--skip-browser] [--facts-only]``
+
+Wall-clock times depend on what else the machine runs (its load average is printed with
+each figure); the CPU times beside them (a core's time actually spent) much less.
 
 (a) in process: the synchronous update path (``Explorer.set_weights``: move the
     sliders, re-rank, weight stability, rebuild the ranking and stability figures
@@ -21,11 +24,17 @@ Run: ``.venv/bin/python bench/bench_latency.py [--moves N] [--skip-browser]``
     explorer's run stamp (a hidden widget updated after every panel, the
     valuation's last, has been sent) has changed: every answer drawn. Median
     and range over 20 changes each; target <= 400 ms. Facts are not debounced.
+    Each change is made 0.5 s (``--pause``) after the previous one was drawn, so
+    the charts' replies to the kernel are not counted in the next change. Then
+    where the time went: the kernel's run (the stamp carries its wall and CPU
+    time), the page's main thread (Chrome's TaskDuration and ThreadTime), and
+    the websocket messages both ways (count and size).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import statistics
 import sys
@@ -66,6 +75,11 @@ def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
+def load() -> str:
+    """The machine's load average over the last minute, against its cores."""
+    return f" [load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores]"
+
+
 def in_process(moves: int) -> None:
     explorer = Explorer(SAMPLES, debounce=DEFAULT_DEBOUNCE)
     vectors = weight_vectors(explorer.dataset.lever_ids, moves)
@@ -83,7 +97,8 @@ def in_process(moves: int) -> None:
         views.stability_figure(explorer.dataset, stability(table, ranking.weights))
         build.append(time.perf_counter() - started)
     total = median_ms(update)
-    print(f"== (a) in process: weight change -> ranking, stability, labels and summary updated ({moves} moves)")
+    print(f"== (a) in process: weight change -> ranking, stability, labels and summary updated ({moves} moves)"
+          f"{load()}")
     print(f"   median {total:.1f} ms, p90 {sorted(update)[int(0.9 * len(update))] * 1000:.1f} ms  "
           f"({verdict(total, IN_PROCESS_TARGET_MS)})")
     print(f"   of which building the two plotly figures in imaging_value.views: median {median_ms(build):.1f} ms")
@@ -94,14 +109,17 @@ def facts_in_process(changes: int) -> None:
     values = ("prospective", "retrospective")
     explorer.scenario.temporality.value = values[0]  # warm up (both branches computed once)
     explorer.scenario.temporality.value = values[1]
-    times = []
+    times, cpu = [], []
     for change in range(changes):
-        started = time.perf_counter()
+        started, on_core = time.perf_counter(), time.process_time()
         explorer.scenario.temporality.value = values[change % 2]
         times.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - on_core)
     value = median_ms(times)
-    print(f"== (c) in process: a fact change (temporality) -> every dependent panel redrawn ({changes} changes)")
-    print(f"   median {value:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms")
+    print(f"== (c) in process: a fact change (temporality) -> every dependent panel redrawn ({changes} changes)"
+          f"{load()}")
+    print(f"   median {value:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
+          f"CPU median {median_ms(cpu):.0f} ms")
 
 
 def free_port() -> int:
@@ -126,9 +144,14 @@ FACT_ARM_JS = """() => { window.__ivChanged = null;
     const s = document.querySelector('.iv-stamp span'); return s ? Number(s.dataset.runs) : 0; }"""
 TREE_JS = """() => [...document.querySelectorAll('.iv-fig-tree .scatterlayer path')]
                     .map(p => p.getAttribute('d') + (p.style.stroke || '')).join('|')"""
-FACT_DONE_JS = """([runs, tree]) => new Promise(resolve => {
+FACT_DONE_JS = """([runs, tree]) => new Promise((resolve, reject) => {
     let treeAt = null;
+    const started = performance.now();
     const check = () => {
+      if (performance.now() - started > 60000) {
+        reject(new Error(`no redraw within 60 s: change seen ${window.__ivChanged !== null}, tree ${treeAt !== null}`));
+        return;
+      }
       const s = document.querySelector('.iv-stamp span');
       const now = [...document.querySelectorAll('.iv-fig-tree .scatterlayer path')]
                     .map(p => p.getAttribute('d') + (p.style.stroke || '')).join('|');
@@ -165,10 +188,10 @@ class Traffic:
         return counted
 
 
-def main_thread_seconds(cdp) -> float:
-    """The page's main-thread busy time so far (Chrome's TaskDuration: scripts, style, layout, paint)."""
-    metrics = cdp.send("Performance.getMetrics")["metrics"]
-    return next(m["value"] for m in metrics if m["name"] == "TaskDuration")
+def main_thread_seconds(cdp) -> tuple[float, float]:
+    """The page's main thread so far: time busy in tasks (scripts, style, layout, paint), and of it on a core."""
+    metrics = {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
+    return metrics["TaskDuration"], metrics["ThreadTime"]
 
 
 def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
@@ -183,7 +206,7 @@ def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
     page.wait_for_timeout(2000)  # the switch's own redraws done
     select = page.locator(".iv-fact-temporality select")
     values = ("prospective", "retrospective")
-    to_tree, to_all, kernel, kernel_cpu, browser, messages, sizes = [], [], [], [], [], [], []
+    to_tree, to_all, kernel, kernel_cpu, browser, browser_cpu, messages, sizes = [], [], [], [], [], [], [], []
     for change in range(changes):
         tree = page.evaluate(TREE_JS)
         runs = page.evaluate(FACT_ARM_JS)
@@ -191,7 +214,9 @@ def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
         busy = main_thread_seconds(cdp)
         select.select_option(values[change % 2])
         first, last = page.evaluate(FACT_DONE_JS, [runs, tree])
-        browser.append(main_thread_seconds(cdp) - busy)
+        now = main_thread_seconds(cdp)
+        browser.append(now[0] - busy[0])
+        browser_cpu.append(now[1] - busy[1])
         count, size = traffic.take()
         messages.append(count)
         sizes.append(size)
@@ -201,7 +226,7 @@ def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
         to_tree.append(first / 1000)
         to_all.append(last / 1000)
         page.wait_for_timeout(pause * 1000)
-    print(f"== (d) in the browser: a fact change (Temporality), {changes} changes; no debounce on facts")
+    print(f"== (d) in the browser: a fact change (Temporality), {changes} changes; no debounce on facts{load()}")
     for what, latencies in (("the tree chart redrawn", to_tree),
                             ("every answer drawn, the value panel included", to_all)):
         value = median_ms(latencies)
@@ -211,8 +236,10 @@ def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
     print("   where the time goes (medians per change):")
     print(f"     kernel, the coordinator's run (every panel recomputed and its edits sent): {median_ms(kernel):.0f} ms, "
           f"of which on a core: {median_ms(kernel_cpu):.0f} ms")
-    print(f"     browser main thread (widget messages applied, charts redrawn): {median_ms(browser):.0f} ms")
-    print(f"     the rest (message transport, waiting for a core): {median_ms(rest):.0f} ms")
+    print(f"     browser main thread busy (widget messages applied, charts redrawn): {median_ms(browser):.0f} ms, "
+          f"of which on a core: {median_ms(browser_cpu):.0f} ms")
+    print(f"     the change less the kernel's run and the page's busy time (messages, waiting; negative where the "
+          f"two overlap): {median_ms(rest):.0f} ms")
     print(f"     websocket messages: {statistics.median(messages):.0f} "
           f"({statistics.median(sizes) / 1024:.0f} KiB), both ways, from the change to every answer drawn")
 
@@ -241,7 +268,8 @@ def in_browser(moves: int, pause: float, sliders: bool) -> None:
     from imaging_value.app import start, stop, wait_until_serving
 
     port = free_port()
-    print(f"== (b) in the browser: Voila on 127.0.0.1:{port}, headless Chromium, {moves} slider moves")
+    print(f"== (b) in the browser: Voila on 127.0.0.1:{port}, headless Chromium"
+          + (f", {moves} slider moves{load()}" if sliders else ""))
     started = time.perf_counter()
     server = start(port, stdout=open(Path("/dev/null"), "w"), stderr=open(Path("/dev/null"), "w"))
     try:

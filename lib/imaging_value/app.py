@@ -121,12 +121,16 @@ def voila_environment(bundle_root: str | Path, base: Mapping[str, str] | None = 
     """The environment for Voila and its kernels.
 
     ``JUPYTER_PATH`` leads with this package's template folder and ``bundle_root``;
-    the kernels learn where plotly's bundle is served from :data:`PLOTLY_BUNDLE_ENV`.
+    the kernels learn where plotly's bundle is served from :data:`PLOTLY_BUNDLE_ENV`, and
+    not to echo widget updates back to the page that sent them.
     """
     env = dict(os.environ if base is None else base)
     paths = [str(ASSETS), str(bundle_root)] + [p for p in env.get("JUPYTER_PATH", "").split(os.pathsep) if p]
     env["JUPYTER_PATH"] = os.pathsep.join(paths)
     env[PLOTLY_BUNDLE_ENV] = PLOTLY_BUNDLE
+    # One page per kernel: nothing else needs the kernel to echo the page's own updates back (each chart
+    # sends its drawn state after every redraw; echoed, that doubled the traffic after a change).
+    env["JUPYTER_WIDGETS_ECHO"] = "0"
     return env
 
 

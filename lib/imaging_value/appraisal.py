@@ -24,8 +24,8 @@ from .terms import with_assumed, term_sheets
 from .valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simulate, solve_fair, split_npv,
                         value_option)
 
-__all__ = ["RequesterValue", "Outcome", "appraise", "appraise_requester", "recommended_values", "option_terms",
-           "site_fractions", "tornado", "value_answer", "check_flags"]
+__all__ = ["RequesterValue", "Outcome", "PricingInputs", "pricing_inputs", "appraise", "appraise_requester",
+           "recommended_values", "option_terms", "site_fractions", "tornado", "value_answer", "check_flags"]
 
 
 def option_terms(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int,
@@ -90,21 +90,29 @@ def _fair(d: Draws, terms: Mapping[str, Any], share: float, can_exit: bool) -> d
     return answer
 
 
-def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, *,
-                       assumed: Mapping[str, Any] | None = None, draws: int | None = None,
-                       seed: int | None = DEFAULT_SEED, discount_rate: float | None = None,
-                       horizon: int | None = None, scenario: str = "central",
-                       term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
-                       fractions: tuple[tuple[str, ...], np.ndarray] | None = None,
-                       overrides: Mapping[str, float] | None = None, fair: bool = True,
-                       shares: bool = True) -> RequesterValue:
-    """Price every option's term sheet for one requester (under the decision tree's ``assumed`` facts, if any).
+@dataclass(frozen=True)
+class PricingInputs:
+    """Everything a requester's appraisal prices, before any draw: the same inputs price to the same values."""
 
-    ``term_overrides`` replaces terms per option (``{option: {term: value}}``, e.g. a royalty
-    rate from the explorer); ``overrides`` moves one assumption (see :func:`assumptions_for`).
-    ``fair=False`` skips solving for fair terms and ``shares=False`` the split among sites (both empty).
-    """
-    check_flags(draws, horizon, discount_rate)
+    requester: Any  # the request's requester (a schema Requester)
+    shown_request: Request  # the request with the tree's assumed facts filled in
+    shown_requester: Any
+    terms: dict[str, dict[str, Any]]  # option -> {term id: value}, overrides applied
+    cost: float  # the NHS's cost of access (GBP)
+    assumptions: Assumptions
+    share: float  # the NHS's contribution share
+
+    def key(self) -> tuple:
+        """What the values depend on, comparable with ``==``."""
+        return self.terms, self.assumptions, self.share
+
+
+def pricing_inputs(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, *,
+                   assumed: Mapping[str, Any] | None = None, discount_rate: float | None = None,
+                   horizon: int | None = None, scenario: str = "central",
+                   term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                   overrides: Mapping[str, float] | None = None) -> PricingInputs:
+    """The term sheets, assumptions and contribution share :func:`appraise_requester` prices (no draws)."""
     requester = request.requester(requester_index)
     shown_request, shown_requester = with_assumed(request, requester, assumed)
     terms, cost = option_terms(dataset, spec, request, requester_index, assumed)
@@ -112,8 +120,32 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
         terms[option] = {**terms[option], **changes}
     a = assumptions_for(spec, shown_requester, access_cost=cost, discount_rate=discount_rate, horizon=horizon,
                         scenario=scenario, overrides=overrides)
+    return PricingInputs(requester, shown_request, shown_requester, terms, cost, a,
+                         contribution_share(spec, shown_request))
+
+
+def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, *,
+                       assumed: Mapping[str, Any] | None = None, draws: int | None = None,
+                       seed: int | None = DEFAULT_SEED, discount_rate: float | None = None,
+                       horizon: int | None = None, scenario: str = "central",
+                       term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+                       fractions: tuple[tuple[str, ...], np.ndarray] | None = None,
+                       overrides: Mapping[str, float] | None = None, fair: bool = True,
+                       shares: bool = True, inputs: PricingInputs | None = None) -> RequesterValue:
+    """Price every option's term sheet for one requester (under the decision tree's ``assumed`` facts, if any).
+
+    ``term_overrides`` replaces terms per option (``{option: {term: value}}``, e.g. a royalty
+    rate from the explorer); ``overrides`` moves one assumption (see :func:`assumptions_for`).
+    ``fair=False`` skips solving for fair terms and ``shares=False`` the split among sites (both empty).
+    ``inputs``: what :func:`pricing_inputs` gave for these same arguments, if the caller has it.
+    """
+    check_flags(draws, horizon, discount_rate)
+    if inputs is None:
+        inputs = pricing_inputs(dataset, spec, request, requester_index, assumed=assumed,
+                                discount_rate=discount_rate, horizon=horizon, scenario=scenario,
+                                term_overrides=term_overrides, overrides=overrides)
+    a, terms, share, shown_request = inputs.assumptions, inputs.terms, inputs.share, inputs.shown_request
     d = simulate(a, spec.draws.value if draws is None else int(draws), seed)
-    share = contribution_share(spec, shown_request)
     values = tuple(value_option(d, option, option_terms_, share) for option, option_terms_ in terms.items())
     can_exit = any(s.id == a.exit_stage and s.probability > 0 for s in a.stages)
     fair_terms = {v.option: _fair(d, terms[v.option], share, can_exit) for v in values} if fair else {}
@@ -121,9 +153,9 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
     if shares:
         sites, parts = fractions if fractions is not None else site_fractions(dataset, spec, shown_request)
         splits = {v.option: split_npv(v.mean, spec.broker.name, spec.broker.share, sites, parts) for v in values}
-    row = revenue_row(spec, shown_requester)
-    return RequesterValue(requester_index, requester.summary(), dict(assumed or {}), a, row.id if row else None,
-                          cost, share, values, terms, fair_terms, splits, d)
+    row = revenue_row(spec, inputs.shown_requester)
+    return RequesterValue(requester_index, inputs.requester.summary(), dict(assumed or {}), a,
+                          row.id if row else None, inputs.cost, share, values, terms, fair_terms, splits, d)
 
 
 def appraise(dataset: Dataset, spec: ValuationSpec, request: Request, requester: int | None = None,

@@ -5,7 +5,9 @@ The panel prices every option's term sheet for the explorer's request and reques
 ``FigureWidget``\\ s updated in place: the NPV box per option, the recommended
 agreement's fan chart and the fair-share comparison. The request or requester
 changing recomputes the recommended agreement; a control
-changing only reprices (one simulation, six options, a fan of 11 horizons).
+changing only reprices (one simulation, six options, a fan of 11 horizons). Where
+the term sheets, assumptions and contribution share priced are those last drawn
+(a fact the valuation does not read), nothing is priced or drawn again.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any, Callable
 
 import ipywidgets as widgets
 
-from .appraisal import appraise_requester
+from .appraisal import appraise_requester, pricing_inputs
 from .assumptions import ValuationSpec, load_assumptions
 from .data import Dataset
 from .defaults import DEFAULT_SEED
@@ -80,6 +82,7 @@ class WorthPanel:
         self._option = ""
         self._assumed: dict[str, Any] = {}
         self._quiet = False
+        self._drawn: tuple | None = None  # the recommended option and the pricing inputs last drawn
         self.value = None
         for control in (self.rate, self.scenario, self.royalty):
             control.observe(self._on_control, names="value")
@@ -107,18 +110,24 @@ class WorthPanel:
             self.update()
 
     def update(self) -> None:
-        """Reprice with the controls' values and redraw the three charts."""
+        """Reprice with the controls' values and redraw the three charts (unless what they price is unchanged)."""
         if self.spec is None or self._request is None:  # no valuation model, or no request shown yet
             return
         option = self._option
+        arguments = dict(assumed=self._assumed, discount_rate=self.rate.value / 100, scenario=self.scenario.value,
+                         term_overrides={option: {"royalty": self.royalty.value}})
         try:
-            value = appraise_requester(
-                self.dataset, self.spec, self._request, self._index, assumed=self._assumed, seed=self.seed,
-                discount_rate=self.rate.value / 100, scenario=self.scenario.value,
-                term_overrides={option: {"royalty": self.royalty.value}}, fair=False, shares=False)
+            inputs = pricing_inputs(self.dataset, self.spec, self._request, self._index, **arguments)
+            drawn = (option, inputs.key())
+            if drawn == self._drawn:  # e.g. a fact the valuation does not read: the same values, drawn already
+                return
+            value = appraise_requester(self.dataset, self.spec, self._request, self._index, seed=self.seed,
+                                       fair=False, shares=False, inputs=inputs, **arguments)
         except ImagingValueError as exc:
+            self._drawn = None
             self.summary.value = f'<span style="color:#a4161a">{html.escape(str(exc))}</span>'
             return
+        self._drawn = drawn
         self.value = value
         priced = value.option(option)
         terms = value.terms[option]
