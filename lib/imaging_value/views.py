@@ -76,7 +76,8 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure
     the figure is put together without validating it all again, which was most of the cost
     of a figure when the explorer redraws on every change (tests check that validating it
     changes nothing). What ``fig``'s layout already sets wins over the house layout, but for the
-    template.
+    template. The figure returned does not validate later edits either: a builder sets
+    everything before calling this.
     """
     if extra:
         fig.update_layout(**extra)
