@@ -13,12 +13,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
+from .alignment import AlignmentResult
 from .analysis import alignment
-from .answers import resolve_weights
+from .case import resolve_weights
 from .data import Dataset
 from .guidance import GuidanceCheck, check_guidance
 from .schema import Request
-from .scoring import rank_options, score_options
+from .scoring import Ranking, rank_options, score_options
 from .terms import TermSheet, term_sheets
 from .tree import recommend
 
@@ -137,20 +138,25 @@ def _names(dataset: Dataset, items: list[str]) -> str:
 
 
 def agreements(dataset: Dataset, request: Request, requester_index: int = 0,
-               weights: Mapping[str, float] | None = None, profile: str | None = None) -> list[Agreement]:
+               weights: Mapping[str, float] | None = None, profile: str | None = None, *,
+               ranking: Ranking | None = None, aligned: AlignmentResult | None = None,
+               outcomes: list | None = None) -> list[Agreement]:
     """The recommended agreement for one requester: one per decision-tree outcome.
 
     ``weights`` or ``profile`` chooses the view for "best by weighted value" (neither: equal weights).
+    A :class:`~imaging_value.case.Case` passes the ranking (under those weights), the alignment and the
+    tree's outcomes it has already computed.
     """
     requester = request.requester(requester_index)
-    normalised = resolve_weights(dataset, weights, profile)
-    table = score_options(dataset, request, requester_index)
-    ranking = rank_options(table, normalised)
-    aligned = alignment(dataset, table)
+    if ranking is None or aligned is None:
+        normalised = resolve_weights(dataset, weights, profile)
+        table = score_options(dataset, request, requester_index)
+        ranking = rank_options(table, normalised)
+        aligned = alignment(dataset, table)
     spec = dataset.agreement.reconciliation
     labels = {p.name: p.label for p in dataset.profiles}
     results = []
-    for outcome in recommend(dataset, request, requester_index):
+    for outcome in (recommend(dataset, request, requester_index) if outcomes is None else outcomes):
         sheets = term_sheets(dataset, request, requester_index, outcome.assumed)
         checks = check_guidance(dataset, request, requester_index, outcome.assumed)
         statuses = {o: compliance(dataset, checks, o) for o in dataset.option_ids}

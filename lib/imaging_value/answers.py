@@ -1,34 +1,24 @@
-"""JSON-ready answers to the workbook's questions, shared by the command line, exports and notebooks."""
+"""JSON-ready answers to the workbook's questions, each read from a :class:`~imaging_value.case.Case`.
+
+The command line's ``--json``, the export and the capabilities' results
+(:mod:`imaging_value.capabilities`) all give these shapes.
+"""
 
 from __future__ import annotations
 
-from typing import Mapping
-
+from .case import Case, requester_indices, resolve_weights
 from .data import Dataset
-from .errors import ParameterError
-from .guidance import check_guidance, flags_by_option
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
-from .scoring import normalise_weights, rank_options, score_options
-from .checks import check_samples
-from .defaults import DEFAULT_SAMPLES, DEFAULT_SCORE_UNCERTAINTY, DEFAULT_SEED
-from .terms import term_sheets
-from .tree import recommend
+from .scoring import normalise_weights
 
 __all__ = ["portfolio_answer", "profiles_answer", "recommend_answer", "rank_answer", "acceptability_answer",
            "stability_answer", "alignment_answer", "split_answer", "terms_answer", "resolve_weights",
            "requester_indices"]
 
 
-def requester_indices(request: Request, requester: int | None) -> list[int]:
-    """All requesters of a request, or just the one asked for (validated)."""
-    if requester is None:
-        return list(range(len(request.requesters)))
-    request.requester(requester)
-    return [requester]
-
-
-def portfolio_answer(dataset: Dataset) -> dict:
+def portfolio_answer(case: Case) -> dict:
+    dataset = case.dataset
     recommendations = exemplar_recommendations(dataset)
     projects = []
     for project in dataset.projects:
@@ -63,44 +53,35 @@ def profiles_answer(dataset: Dataset) -> dict:
     }
 
 
-def recommend_answer(dataset: Dataset, request: Request, requester: int | None = None) -> dict:
+def recommend_answer(case: Case) -> dict:
     """The tree's option per requester and outcome; exclusivity_months from its terms after the term rules."""
-    from .terms import term_sheet
-
+    dataset, request = case.dataset, case.request
     entries = []
-    for index in requester_indices(request, requester):
-        for rec in recommend(dataset, request, index):
+    for index in case.requesters:
+        for rec in case.recommendations(index):
             option = dataset.option(rec.option)
             entries.append({
                 "requester_index": index,
                 "requester": request.requester(index).summary(),
                 "option": rec.option,
                 "mechanisms": list(option.mechanisms),
-                "exclusivity_months": term_sheet(dataset, request, index, rec.option, rec.assumed).exclusivity_months,
+                "exclusivity_months": case.term_sheet(index, rec.option, rec.assumed).exclusivity_months,
                 "path": [step.to_dict() for step in rec.path],
                 "assumed": dict(rec.assumed),
             })
     return {"request": request.id, "recommendations": entries}
 
 
-def resolve_weights(dataset: Dataset, weights: Mapping[str, float] | None = None,
-                    profile: str | None = None) -> dict[str, float]:
-    """Normalised weights from explicit weights, a stakeholder profile, or (neither) equal weights."""
-    if weights is not None and profile is not None:
-        raise ParameterError("weights", "either weights or a profile, not both", "both")
-    if profile is not None:
-        return normalise_weights(dataset.profile(profile).raw_weights(), dataset.lever_ids)
-    return normalise_weights(weights, dataset.lever_ids)
+def rank_answer(case: Case) -> dict:
+    from .guidance import flags_by_option
 
-
-def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float] | None = None,
-                profile: str | None = None, requester: int | None = None) -> dict:
-    normalised = resolve_weights(dataset, weights, profile)
+    dataset, request = case.dataset, case.request
+    normalised = case.weights
     rankings = []
-    for index in requester_indices(request, requester):
-        ranking = rank_options(score_options(dataset, request, index), normalised)
-        flags = flags_by_option(check_guidance(dataset, request, index))
-        exclusivity = {o: sheet.exclusivity_months for o, sheet in term_sheets(dataset, request, index).items()}
+    for index in case.requesters:
+        ranking = case.ranking(index)
+        flags = flags_by_option(case.guidance(index))
+        exclusivity = {o: sheet.exclusivity_months for o, sheet in case.term_sheets(index).items()}
         rows = []
         for option_id in ranking.order:
             rows.append({
@@ -115,22 +96,21 @@ def rank_answer(dataset: Dataset, request: Request, weights: Mapping[str, float]
     return {"request": request.id, "weights": normalised, "rankings": rankings}
 
 
-
 def _requester_entry(request: Request, index: int) -> dict:
     return {"requester_index": index, "requester": request.requester(index).summary()}
 
 
-def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = DEFAULT_SAMPLES,
-                         seed: int = DEFAULT_SEED, profile: str | None = None, concentration: float | None = None,
-                         requester: int | None = None, score_uncertainty: float = DEFAULT_SCORE_UNCERTAINTY) -> dict:
-    from .analysis import DEFAULT_CONCENTRATION, acceptability
+def acceptability_answer(case: Case) -> dict:
+    """Rank acceptability per requester: uniform weights, or (``centred``) a Dirichlet around the profile."""
+    from .analysis import DEFAULT_CONCENTRATION
+    from .checks import check_samples
 
-    check_samples(samples)
-    centre = resolve_weights(dataset, profile=profile) if profile is not None else None
+    check_samples(case.samples)
+    request, profile = case.request, case.profile
+    concentration = case.setting("concentration")
     results = []
-    for index in requester_indices(request, requester):
-        result = acceptability(score_options(dataset, request, index), n_samples=samples, seed=seed, centre=centre,
-                               concentration=concentration, score_uncertainty=score_uncertainty)
+    for index in case.requesters:
+        result = case.acceptability(index)
         results.append({
             **_requester_entry(request, index),
             "options": list(result.options),
@@ -138,40 +118,33 @@ def acceptability_answer(dataset: Dataset, request: Request, *, samples: int = D
             "central_weights": result.to_dict()["central_weights"],
             "confidence": result.to_dict()["confidence"],
         })
-    return {"request": request.id, "samples": samples, "seed": seed, "profile": profile,
+    return {"request": request.id, "samples": case.samples, "seed": case.seed, "profile": profile,
             "concentration": None if profile is None else (concentration or DEFAULT_CONCENTRATION),
-            "score_uncertainty": score_uncertainty,
+            "score_uncertainty": case.setting("score_uncertainty", 0.0),
             "results": results}
 
 
-def stability_answer(dataset: Dataset, request: Request, weights: Mapping[str, float] | None = None,
-                     profile: str | None = None, requester: int | None = None) -> dict:
-    from .analysis import stability
-
-    normalised = resolve_weights(dataset, weights, profile)
+def stability_answer(case: Case) -> dict:
     results = []
-    for index in requester_indices(request, requester):
-        result = stability(score_options(dataset, request, index), normalised).to_dict()
-        results.append({**_requester_entry(request, index), "winner": result["winner"],
+    for index in case.requesters:
+        result = case.stability(index).to_dict()
+        results.append({**_requester_entry(case.request, index), "winner": result["winner"],
                         "levers": result["levers"]})
-    return {"request": request.id, "weights": normalised, "results": results}
+    return {"request": case.request.id, "weights": case.weights, "results": results}
 
 
-def alignment_answer(dataset: Dataset, request: Request, requester: int | None = None) -> dict:
-    from .analysis import alignment
-
+def alignment_answer(case: Case) -> dict:
     results = []
-    for index in requester_indices(request, requester):
-        result = alignment(dataset, score_options(dataset, request, index)).to_dict()
-        results.append({**_requester_entry(request, index), **result})
-    return {"request": request.id, "results": results}
+    for index in case.requesters:
+        results.append({**_requester_entry(case.request, index), **case.alignment(index).to_dict()})
+    return {"request": case.request.id, "results": results}
 
 
-def split_answer(dataset: Dataset, request: Request, total: float, rule: str = "all", *,
-                 samples: int | None = None, seed: int = DEFAULT_SEED) -> dict:
-    from .analysis import split
-
-    sites, results = split(dataset, request, total, rule, samples=samples, seed=seed)
+def split_answer(case: Case) -> dict:
+    """The case's total shared among the request's sites by the ``rule`` setting (default: every rule)."""
+    dataset = case.dataset
+    total = case.total
+    sites, results = case.split(total, case.setting("rule", "all"), case.setting("split_samples"))
     rules = {}
     methods = {}
     for name, result in results.items():
@@ -179,25 +152,20 @@ def split_answer(dataset: Dataset, request: Request, total: float, rule: str = "
                        for s in result.to_dict()["shares"]]
         methods[name] = result.method
     return {
-        "request": request.id,
+        "request": case.request.id,
         "total": total,
         "sites": [{"site": s, "kind": k, "images": i, "curation_effort": e}
                   for s, k, i, e in zip(sites.sites, sites.kinds, sites.images, sites.effort)],
         "contributions_assumed": sites.assumed,
         "curve": {"kind": dataset.pooling.kind, "exponent": dataset.pooling.exponent, "scale": dataset.pooling.scale},
-        "seed": seed,
+        "seed": case.seed,
         "methods": methods,
         "rules": rules,
     }
 
 
-def terms_answer(dataset: Dataset, request: Request, weights: Mapping[str, float] | None = None,
-                 profile: str | None = None, requester: int | None = None) -> dict:
+def terms_answer(case: Case) -> dict:
     """The agreement to sign per requester (one result per decision-tree outcome), with its terms,
     each national principle's status and the dissent."""
-    from .agreement import agreements
-
-    normalised = resolve_weights(dataset, weights, profile)
-    results = [agreement.to_dict() for index in requester_indices(request, requester)
-               for agreement in agreements(dataset, request, index, normalised)]
-    return {"request": request.id, "results": results}
+    results = [agreement.to_dict() for index in case.requesters for agreement in case.agreements(index)]
+    return {"request": case.request.id, "results": results}

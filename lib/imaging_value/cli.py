@@ -414,52 +414,39 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return _elicit(args)
     if args.command == "summit":
         return _summit(args)
-    from .answers import (acceptability_answer, alignment_answer, portfolio_answer, profiles_answer, rank_answer,
-                          recommend_answer, split_answer, stability_answer)
+    from . import answers
+    from .case import Case
     from .data import load_dataset, load_request
     from .scoring import parse_weights
 
     dataset = load_dataset(args.data)
     if args.command == "portfolio":
-        return portfolio_answer(dataset), _text_portfolio
+        return answers.portfolio_answer(Case(dataset)), _text_portfolio
     if args.command == "profiles":
-        return profiles_answer(dataset), _text_profiles
+        return answers.profiles_answer(dataset), _text_profiles
     if args.command == "export":
         from .export import export_all
 
         written = export_all(dataset, args.out)
         return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
     request = load_request(args.request, dataset)
-    if args.command == "recommend":
-        return recommend_answer(dataset, request, args.requester), _text_recommend
-    if args.command == "rank":
-        weights = parse_weights(args.weights) if args.weights is not None else None
-        return rank_answer(dataset, request, weights, args.profile, args.requester), _text_rank
-    if args.command == "acceptability":
-        return acceptability_answer(dataset, request, samples=args.samples, seed=args.seed, profile=args.profile,
-                                    concentration=args.concentration, requester=args.requester,
-                                    score_uncertainty=args.score_uncertainty), _text_acceptability
-    if args.command == "stability":
-        weights = parse_weights(args.weights) if args.weights is not None else None
-        return stability_answer(dataset, request, weights, args.profile, args.requester), _text_stability
-    if args.command == "alignment":
-        return alignment_answer(dataset, request, args.requester), _text_alignment
-    if args.command == "terms":
-        return _terms(args, dataset, request), _text_terms
     if args.command == "value":
         return _value(args, dataset, request), _text_value
-    if args.command == "split":
-        total = parse_amount(args.total)
-        return split_answer(dataset, request, total, args.rule, samples=args.samples, seed=args.seed), _text_split
-    raise ParameterError("command", "a command listed by 'imaging-value --help'", args.command)
-
-
-def _terms(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
-    from .answers import terms_answer
-    from .scoring import parse_weights
-
-    weights = parse_weights(args.weights) if args.weights is not None else None
-    return terms_answer(dataset, request, weights, args.profile, args.requester)
+    weights = parse_weights(args.weights) if getattr(args, "weights", None) is not None else None
+    case = Case(dataset, request, getattr(args, "requester", None), weights=weights,
+                profile=getattr(args, "profile", None), seed=getattr(args, "seed", 0),
+                samples=getattr(args, "samples", None) or 0,
+                total=parse_amount(args.total) if args.command == "split" else 0.0,
+                settings={"centred": args.profile is not None, "concentration": args.concentration,
+                          "score_uncertainty": args.score_uncertainty} if args.command == "acceptability"
+                else {"rule": args.rule, "split_samples": args.samples} if args.command == "split" else {})
+    make, text = {"recommend": (answers.recommend_answer, _text_recommend), "rank": (answers.rank_answer, _text_rank),
+                  "acceptability": (answers.acceptability_answer, _text_acceptability),
+                  "stability": (answers.stability_answer, _text_stability),
+                  "alignment": (answers.alignment_answer, _text_alignment),
+                  "terms": (answers.terms_answer, _text_terms), "split": (answers.split_answer, _text_split)
+                  }[args.command]
+    return make(case), text
 
 
 def _value(args: argparse.Namespace, dataset: Any, request: Any) -> dict:

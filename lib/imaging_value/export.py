@@ -8,6 +8,7 @@ import json
 from pathlib import Path
 
 from .answers import portfolio_answer, rank_answer, recommend_answer, terms_answer
+from .case import Case
 from .atomic import write_atomic
 from .data import Dataset, load_request
 from .safetext import spreadsheet_cell
@@ -32,7 +33,7 @@ def export_all(dataset: Dataset, out: str | Path) -> list[Path]:
     """Compute everything first (so bad input writes nothing), then write each file atomically."""
     out = Path(out)
     files: dict[str, str] = {}
-    portfolio = portfolio_answer(dataset)
+    portfolio = portfolio_answer(Case(dataset))
     files["portfolio.json"] = _json(portfolio)
     files["portfolio.csv"] = _csv(
         [{**p, "modalities": ";".join(p["modalities"]), "recommended_options": ";".join(p["recommended_options"])}
@@ -40,9 +41,9 @@ def export_all(dataset: Dataset, out: str | Path) -> list[Path]:
         list(portfolio["projects"][0]),
     )
     for rid in dataset.request_ids():
-        request = load_request(rid, dataset)
-        recommendation = recommend_answer(dataset, request)
-        ranking = rank_answer(dataset, request)
+        case = Case(dataset, load_request(rid, dataset))
+        recommendation = recommend_answer(case)
+        ranking = rank_answer(case)
         files[f"{rid}-recommendation.json"] = _json(recommendation)
         files[f"{rid}-recommendation.csv"] = _csv(
             [{"requester_index": r["requester_index"], "requester_kind": r["requester"]["kind"],
@@ -59,7 +60,7 @@ def export_all(dataset: Dataset, out: str | Path) -> list[Path]:
              for entry in ranking["rankings"] for place, row in enumerate(entry["ranking"], start=1)],
             ["requester_index", "requester_kind", "rank", "option", "score", *dataset.lever_ids, "flags"],
         )
-        files.update(_terms_files(rid, terms_answer(dataset, request)))
+        files.update(_terms_files(rid, terms_answer(case)))
     return [write_atomic(out / name, text) for name, text in files.items()]
 
 

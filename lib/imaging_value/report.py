@@ -22,26 +22,24 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import __version__, views
-from .analysis import Analysis, analyse, profile_weights, split
-from .answers import resolve_weights
+from .analysis import Analysis, profile_weights
+from .case import Case, resolve_weights
 from .conditions import facts_for, fill_reason
 from .data import Dataset, file_digest, load_dataset, load_request, scan_requests
 from .checks import check_type
-from .guidance import GuidanceCheck, check_guidance
+from .guidance import GuidanceCheck
 from .layout import LOCK_FILE, lock_digest, project_root, version_text
 from .portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
 from .schema import Request
 from .safetext import plotly_text
-from .scoring import score_options
 from .defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
 from .params import RequestParams, resolve_request
-from .tree import Recommendation, recommend
-from .agreement import Agreement, agreements
+from .tree import Recommendation
+from .agreement import Agreement
 from .sections import agreement_results, render_section, report_css
 from .board import SOURCE_TAGS, join_words, money, order_sentence
 from .board import count, count_word, term_value, ties
 from .decision import decision_context, identical_requesters, rule_source
-from .terms import term_sheet, term_sheets
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
            "portfolio_report", "compare_report", "project_root"]
@@ -174,12 +172,25 @@ class RequestReport:
     seed: int
     samples: int
     total: float
-    analyses: dict[int, Analysis] = field(default_factory=dict)
-    recommendations: dict[int, list[Recommendation]] = field(default_factory=dict)
-    guidance: dict[int, list[GuidanceCheck]] = field(default_factory=dict)
-    agreements: dict[int, list[Agreement]] = field(default_factory=dict)
+    case: Case  # every answer, computed once when a section first asks for it
     # first requester -> every requester with the identical answer (shown once); ``requesters`` holds the firsts
     groups: dict[int, tuple[int, ...]] = field(default_factory=dict)
+
+    @property
+    def analyses(self) -> dict[int, Analysis]:
+        return {i: self.case.analysis(i) for i in self.requesters}
+
+    @property
+    def recommendations(self) -> dict[int, list[Recommendation]]:
+        return {i: self.case.recommendations(i) for i in self.requesters}
+
+    @property
+    def guidance(self) -> dict[int, list[GuidanceCheck]]:
+        return {i: self.case.guidance(i) for i in self.requesters}
+
+    @property
+    def agreements(self) -> dict[int, list[Agreement]]:
+        return {i: self.case.agreements(i) for i in self.requesters}
 
     # --- text and tables ---
 
@@ -211,7 +222,7 @@ class RequestReport:
 
     def decision(self) -> str:
         """The decision first: one screen per requester (identical requesters once), in plain English."""
-        sites, _ = split(self.dataset, self.request, self.total, seed=self.seed)
+        sites, _ = self.case.split()
         view = self.header_view_name()
         context = decision_context(self.dataset, self.request, self.groups, self.agreements, self.analyses,
                                    view, self.total, sites.assumed, self._weights_given)
@@ -301,7 +312,7 @@ class RequestReport:
                     f" <span class='iv-muted'>{_e(step.rationale)}</span>{_tag_ours()}</li>" for step in rec.path)
                 parts.append(
                     f"<p><b>{_e(option.label)}</b> (<code>{_e(option.id)}</code>): {_e(', '.join(option.mechanisms))};"
-                    f" exclusivity {term_sheet(self.dataset, self.request, index, rec.option, rec.assumed).exclusivity_months:g}"
+                    f" exclusivity {self.case.term_sheet(index, rec.option, rec.assumed).exclusivity_months:g}"
                     f" months after the term rules"
                     + (f" <span class='iv-ask'>if {_e(assumed)}</span>" if assumed else "") + f"</p><ol>{steps}</ol>")
             items.append("".join(parts))
@@ -404,7 +415,7 @@ class RequestReport:
         return items
 
     def value_split(self) -> list:
-        sites, results = split(self.dataset, self.request, self.total, seed=self.seed)
+        sites, results = self.case.split()
         note = ("<p class='iv-ask iv-j'>The request gives no per-site contributions: images and curation effort are "
                 f"assumed by site kind from site_defaults.csv.{_tag_ours()}</p>" if sites.assumed else "")
         curve = self.dataset.pooling
@@ -460,7 +471,7 @@ class RequestReport:
         recs = self.recommendations[index]
         signed = {a.option for a in self.agreements[index]}
         recommended = signed.pop() if len(signed) == 1 else analysis.ranking.winner
-        sheet = term_sheets(self.dataset, self.request, index)[recommended]
+        sheet = self.case.term_sheets(index)[recommended]
         firsts = [ranking[0] for ranking in alignment.rankings.values()]
         consensus = max(set(firsts), key=firsts.count)
         patients = alignment.rankings.get("patients_public", [])
@@ -527,10 +538,12 @@ def request_report(request: str = DEFAULT_REQUEST, requester: int | None = None,
     dataset = load_dataset(params.data_dir)
     ref = resolve_request(params.request, dataset)
     req = load_request(ref.path, dataset)
-    indices = params.requester_indices(req)
     request, requester, profile, weights = params.request, params.requester, params.profile, params.weights
     seed, samples, total = params.seed, params.samples, params.total
-    normalised = resolve_weights(dataset, dict(weights) if weights else None, profile or None)
+    case = Case(dataset, req, requester, weights=dict(weights) if weights else None, profile=profile or None,
+                seed=seed, samples=samples, total=float(total))
+    normalised = case.weights
+    indices = tuple(params.requester_indices(req))
     # the board reads requesters numbered from 1 (as every heading does); the parameter counts from 0
     shown = {"request": ref.shown,
              "requester": "every requester" if requester is None else f"Requester {requester + 1} only "
@@ -539,16 +552,10 @@ def request_report(request: str = DEFAULT_REQUEST, requester: int | None = None,
              "weights": ", ".join(f"{k} {v:.3f}" for k, v in normalised.items()),
              "seed": seed, "samples": samples, "total": total, "data": Path(data_dir).name,
              "weights_given": bool(profile or weights)}
-    signed = {i: agreements(dataset, req, i, normalised) for i in indices}
-    groups = identical_requesters(indices, signed, {i: score_options(dataset, req, i).matrix for i in indices})
-    firsts = tuple(groups)
-    return RequestReport(
-        dataset, req, request, firsts, normalised, shown, seed, samples, float(total),
-        analyses={i: analyse(dataset, req, i, normalised, n_samples=samples, seed=seed) for i in firsts},
-        recommendations={i: recommend(dataset, req, i) for i in firsts},
-        guidance={i: check_guidance(dataset, req, i) for i in firsts},
-        agreements={i: signed[i] for i in firsts}, groups=groups,
-    )
+    groups = identical_requesters(indices, {i: case.agreements(i) for i in indices},
+                                  {i: case.table(i).matrix for i in indices})
+    return RequestReport(dataset, req, request, tuple(groups), normalised, shown, seed, samples, float(total), case,
+                         groups=groups)
 
 
 # --- the portfolio report ------------------------------------------------------------
@@ -642,6 +649,14 @@ class CompareReport:
     parameters: dict[str, Any]
     weights: dict[str, float]
     seed: int
+    profile: str | None = None
+    _cases: dict[str, Case] = field(default_factory=dict, repr=False, compare=False)
+
+    def case(self, request: Request) -> Case:
+        """The request's case under the comparison's view: each requester scored once for every section."""
+        if request.id not in self._cases:
+            self._cases[request.id] = Case(self.dataset, request, profile=self.profile, seed=self.seed)
+        return self._cases[request.id]
 
     def header(self) -> str:
         return _header("All requests compared", [("Best weighted under", self.parameters["profile"]),
@@ -659,7 +674,7 @@ class CompareReport:
         for request in self.requests:
             parts = []
             for index in range(len(request.requesters)):
-                signed = agreements(self.dataset, request, index, self.weights)
+                signed = self.case(request).agreements(index)
                 options = list(dict.fromkeys(views.label_of(self.dataset, a.option) for a in signed))
                 who = f"requester {index + 1} ({request.requesters[index].label()})"
                 if len(options) > 1:
@@ -685,11 +700,12 @@ class CompareReport:
         rows, firsts = [], []
         for request, index in self._rows():
             requester = request.requesters[index]
-            table_rank = analyse(self.dataset, request, index, self.weights, n_samples=1000, seed=self.seed)
-            recs = recommend(self.dataset, request, index)
+            case = self.case(request)
+            ranking, alignment = case.ranking(index), case.alignment(index)
+            recs = case.recommendations(index)
             tree = list(dict.fromkeys(label(r.option) for r in recs))
             who = f"{request.id} #{index + 1}"
-            best, value = ties([(label(o), table_rank.ranking.totals[o]) for o in table_rank.ranking.order])[0]
+            best, value = ties([(label(o), ranking.totals[o]) for o in ranking.order])[0]
             rows.append({
                 "request": who, "requester": requester.label(),
                 "facts": "; ".join(f for f in [
@@ -699,11 +715,10 @@ class CompareReport:
                     f"{request.sites.count} site{'s' if request.sites.count != 1 else ''}"] if f),
                 "decision tree": " / ".join(tree) + (" (depends on unstated facts)" if len(recs) > 1 else ""),
                 "best weighted": " and ".join(best) + (f" (tie at {value:.2f})" if len(best) > 1 else ""),
-                "win:win": label(table_rank.alignment.win_win),
-                "agreement to sign": " / ".join(dict.fromkeys(
-                    label(a.option) for a in agreements(self.dataset, request, index, self.weights)))})
+                "win:win": label(alignment.win_win),
+                "agreement to sign": " / ".join(dict.fromkeys(label(a.option) for a in case.agreements(index)))})
             firsts.append({"request": who, **{profile_labels.get(name, name): label(
-                table_rank.alignment.rankings[name][0]) for name in profiles}})
+                alignment.rankings[name][0]) for name in profiles}})
         invalid = ""
         if self.invalid:
             invalid = "<p class='iv-flag'>Request files that failed validation and are left out: " + "; ".join(
@@ -717,7 +732,7 @@ class CompareReport:
     def key_findings(self) -> str:
         lines = []
         for request, index in self._rows():
-            recs = recommend(self.dataset, request, index)
+            recs = self.case(request).recommendations(index)
             lines.append(f"{request.id} requester {index + 1} ({request.requesters[index].kind}): "
                          + " / ".join(sorted({r.option for r in recs})))
         return "\n".join(lines)
@@ -729,7 +744,7 @@ class CompareReport:
         for request, index in self._rows():
             label = f"{request.id} #{index + 1}"
             labels.append(label)
-            for aid in score_options(self.dataset, request, index).fired["id"]:
+            for aid in self.case(request).table(index).fired["id"]:
                 fired.setdefault(aid, set()).add(label)
         rationale = {a.id: a.rationale for a in self.dataset.adjustments}
         rows = [{"adjustment": aid, "fires for": ", ".join(sorted(who)), "rationale": rationale[aid]}
@@ -742,7 +757,7 @@ class CompareReport:
         """Weighted value of every option for every (request, requester), one view per stakeholder (menu)."""
         profiles = profile_weights(self.dataset)
         keys = [f"{r.id} #{i + 1} ({r.requesters[i].kind})" for r, i in self._rows()]
-        tables = [score_options(self.dataset, r, i) for r, i in self._rows()]
+        tables = [self.case(r).table(i) for r, i in self._rows()]
         fig = go.Figure()
         buttons = []
         names = list(profiles)
@@ -774,4 +789,4 @@ def compare_report(data_dir: str = DEFAULT_DATA_DIR, profile: str = "", seed: in
     valid = tuple(e.request for e in entries if e.request is not None)
     invalid = tuple((e.id, e.error.one_line()) for e in entries if e.error is not None)
     return CompareReport(dataset, valid, invalid, {"data": Path(data_dir).name, "profile": profile or "(equal)",
-                                                    "seed": seed}, weights, seed)
+                                                    "seed": seed}, weights, seed, profile or None)

@@ -14,51 +14,48 @@ import json
 from functools import cached_property
 from typing import Any, Mapping
 
-from .analysis import acceptability, alignment, split, stability
+from .case import Case as GeneralCase
 from .data import Dataset
 from .errors import ParameterError
 from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from .scenario import Answers, answers, facts_of, validate_facts, what_changed
 from .schema import Request
-from .scoring import normalise_weights, rank_options, score_options
+from .scoring import normalise_weights
 
 __all__ = ["ExplorerState", "Case", "WeightedCase"]
 
 
 class Case:
-    """The answers for one valid request (the scenario) and one requester, computed lazily, once each."""
+    """The answers for one valid request (the scenario) and one requester: a thin use of the general
+    :class:`imaging_value.case.Case` (``general``), which computes each answer lazily, once."""
 
     def __init__(self, dataset: Dataset, request: Request, requester_index: int, *, saved: Request | None,
                  n_samples: int, seed: int, saved_answers: dict[str, Answers] | None = None):
         self.dataset, self.request, self.requester_index = dataset, request, requester_index
         self.saved, self.n_samples, self.seed = saved, n_samples, seed
+        self.general = GeneralCase(dataset, request, requester_index, seed=seed, samples=n_samples)
         self._saved_answers = {} if saved_answers is None else saved_answers  # shared while the saved request stays
         self._weighted: dict[str, WeightedCase] = {}
-        self._splits: dict[float, Any] = {}
 
-    @cached_property
+    @property
     def table(self):
-        return score_options(self.dataset, self.request, self.requester_index)
+        return self.general.table(self.requester_index)
 
-    @cached_property
+    @property
     def recommendations(self):
-        from .tree import recommend
+        return self.general.recommendations(self.requester_index)
 
-        return recommend(self.dataset, self.request, self.requester_index)
-
-    @cached_property
+    @property
     def acceptability(self):
-        return acceptability(self.table, n_samples=self.n_samples, seed=self.seed)
+        return self.general.acceptability(self.requester_index)
 
-    @cached_property
+    @property
     def alignment(self):
-        return alignment(self.dataset, self.table)
+        return self.general.alignment(self.requester_index)
 
     def split(self, total: float):
         """(site contributions, {rule: SplitResult}) for this total."""
-        if total not in self._splits:
-            self._splits = {total: split(self.dataset, self.request, total, "all", seed=self.seed)}
-        return self._splits[total]
+        return self.general.split(total)
 
     def saved_answers(self, weights: Mapping[str, float]) -> Answers | None:
         """The saved request's answers for this requester and weights (computed once per saved request);
@@ -78,24 +75,23 @@ class Case:
 
 
 class WeightedCase:
-    """The answers that also depend on the (normalised) weights."""
+    """The answers that also depend on the (normalised) weights: the general case under these weights."""
 
     def __init__(self, case: Case, weights: dict[str, float]):
         self.case, self.weights = case, weights
+        self.general = case.general.with_weights(weights)
 
-    @cached_property
+    @property
     def ranking(self):
-        return rank_options(self.case.table, self.weights)
+        return self.general.ranking(self.case.requester_index)
 
-    @cached_property
+    @property
     def stability(self):
-        return stability(self.case.table, self.ranking.weights)
+        return self.general.stability(self.case.requester_index)
 
-    @cached_property
+    @property
     def agreements(self):
-        from .agreement import agreements
-
-        return agreements(self.case.dataset, self.case.request, self.case.requester_index, self.weights)
+        return self.general.agreements(self.case.requester_index)
 
     @cached_property
     def changes(self) -> list[str]:
