@@ -218,8 +218,10 @@ def test_fairness_placeholders_are_what_the_report_fills(dataset):
     from imaging_value.report import request_report
     from imaging_value.schema import FAIRNESS_PLACEHOLDERS
 
+    from imaging_value.answers import fairness_context
+
     report = request_report("scenario-1", data_dir=str(dataset.root), samples=200)
-    assert set(report._fairness_context(0)) - {"recommended_id"} == set(FAIRNESS_PLACEHOLDERS)
+    assert set(fairness_context(report.case, 0)) - {"recommended_id"} == set(FAIRNESS_PLACEHOLDERS)
 
 
 @pytest.mark.parametrize("name, old, new, field", [

@@ -1,7 +1,7 @@
 """JSON-ready answers to the workbook's questions, each read from a :class:`~imaging_value.case.Case`.
 
 The command line's ``--json``, the export and the capabilities' results
-(:mod:`imaging_value.capabilities`) all give these shapes.
+(:mod:`imaging_value.builtin_capabilities`) all give these shapes.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from .schema import Request
 from .scoring import normalise_weights
 
 __all__ = ["portfolio_answer", "profiles_answer", "recommend_answer", "rank_answer", "acceptability_answer",
-           "stability_answer", "alignment_answer", "split_answer", "terms_answer", "resolve_weights",
-           "requester_indices"]
+           "stability_answer", "alignment_answer", "split_answer", "terms_answer", "scores_answer", "fairness_answer",
+           "fairness_entry", "guidance_answer", "guidance_entry", "resolve_weights", "requester_indices"]
 
 
 def portfolio_answer(case: Case) -> dict:
@@ -169,3 +169,104 @@ def terms_answer(case: Case) -> dict:
     each national principle's status and the dissent."""
     results = [agreement.to_dict() for index in case.requesters for agreement in case.agreements(index)]
     return {"request": case.request.id, "results": results}
+
+
+def scores_answer(case: Case) -> dict:
+    """Each option's score on each lever per requester, and the context adjustments that fired."""
+    results = []
+    for index in case.requesters:
+        table = case.table(index)
+        results.append({**_requester_entry(case.request, index),
+                        "scores": {o: {lever: table.score(o, lever) for lever in table.levers} for o in table.options},
+                        "adjustments": [{"id": r.id, "option": r.option, "lever": r.lever, "delta": float(r.delta),
+                                         "rationale": r.rationale} for r in table.fired.itertuples()]})
+    return {"request": case.request.id, "results": results}
+
+
+def fairness_context(case: Case, index: int) -> dict:
+    """The values fairness.yaml's answers may name: the recommended option, the consensus, the win:win, ..."""
+    from .views import label_of
+
+    dataset = case.dataset
+    ranking, alignment = case.ranking(index), case.alignment(index)
+    recs = case.recommendations(index)
+    signed = {a.option for a in case.agreements(index)}
+    recommended = signed.pop() if len(signed) == 1 else ranking.winner
+    sheet = case.term_sheets(index)[recommended]
+    firsts = [order[0] for order in alignment.rankings.values()]
+    consensus = max(set(firsts), key=firsts.count)
+    patients = alignment.rankings.get("patients_public", [])
+    requester = case.request.requesters[index]
+    return {
+        "recommended": label_of(dataset, recommended),
+        "recommended_id": recommended,
+        "exclusivity_months": f"{sheet.exclusivity_months:g}",
+        "embargo_months": f"{sheet.value('embargo_months', 0):g}",
+        "outcomes": "; ".join(f"{r.option} if " + ", ".join(f"{k}={v}" for k, v in r.assumed.items())
+                              for r in recs if r.assumed) or "one outcome",
+        "staff": requester.staff,
+        "profile_count": len(alignment.profiles),
+        "agree_count": firsts.count(consensus),
+        "consensus": label_of(dataset, consensus),
+        "win_win": label_of(dataset, alignment.win_win),
+        "worst_case": f"{alignment.worst_case[alignment.win_win]:.0%}",
+        "pareto": ", ".join(label_of(dataset, o) for o in alignment.pareto),
+        "patients_first": label_of(dataset, patients[0]) if patients else "(no such profile)",
+        "patients_rank_of_recommended": (f"{patients.index(recommended) + 1} of {len(patients)}"
+                                         if recommended in patients else "(no such profile)"),
+    }
+
+
+_RECOMMENDATION_STATUS = {"breaks": "not met", "meets": "met", "to confirm": "to confirm",
+                          "not applicable": "not applicable"}
+
+
+def fairness_entry(case: Case, index: int) -> dict:
+    """fairness.yaml's answers to the report's open questions for one requester, and the status of each
+    fairness recommendation for the option it is recommended."""
+    from .conditions import facts_for, fill_reason
+
+    dataset, request = case.dataset, case.request
+    context = fairness_context(case, index)
+    facts = facts_for(request, request.requesters[index])
+    questions = []
+    for theme in dataset.fairness.themes:
+        value = facts.get(theme.fact) if theme.fact else None
+        answer = next((a for a in theme.answers if a.when is not None and value in a.when), None) or \
+            next((a for a in theme.answers if a.when is None), None)
+        text = fill_reason(answer.text, context) if answer else "No answer in fairness.yaml for this case."
+        questions.append({"question": theme.question, "answer": text, "source": "this framework's reading"})
+    recommendations = []
+    winner = context["recommended_id"]
+    for rec in dataset.fairness.recommendations:
+        if rec.guidance is not None:
+            check = next(c for c in case.guidance(index) if c.option == winner and c.item == rec.guidance)
+            status, text = _RECOMMENDATION_STATUS[check.status], check.reason or check.principle
+        else:
+            status, text = "statement", fill_reason(rec.statement or "", context)
+        recommendations.append({"recommendation": rec.text, "status": status, "how": text, "source": rec.source})
+    return {**_requester_entry(request, index), "recommended": winner, "questions": questions,
+            "recommendations": recommendations}
+
+
+def fairness_answer(case: Case) -> dict:
+    return {"request": case.request.id, "results": [fairness_entry(case, i) for i in case.requesters]}
+
+
+def guidance_entry(case: Case, index: int) -> dict:
+    """The guidance checks worth a board's attention for one requester: every option's breaks and the
+    winner's points to confirm, in ranking order; and the options that break no principle."""
+    checks = case.guidance(index)
+    order = list(case.ranking(index).order)
+    shown = [c for c in sorted(checks, key=lambda c: (order.index(c.option), c.item))
+             if c.status == "breaks" or c.status == "to confirm" and c.option == order[0]]
+    clean = [o for o in order if not any(c.option == o and c.status == "breaks" for c in checks)]
+    return {**_requester_entry(case.request, index),
+            "checks": [{"option": c.option, "item": c.item, "status": c.status, "principle": c.principle,
+                        "why": c.reason, "source": c.source} for c in shown],
+            "clean": clean}
+
+
+def guidance_answer(case: Case) -> dict:
+    return {"request": case.request.id, "weights": case.weights,
+            "results": [guidance_entry(case, i) for i in case.requesters]}

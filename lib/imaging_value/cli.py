@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .checks import check_flags, parse_amount
+from .checks import parse_amount
 from .errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
 from .safetext import printable, printable_json
 from .layout import lock_digest, version_text
-from .defaults import DEFAULT_SAMPLES, DEFAULT_SCORE_UNCERTAINTY, DEFAULT_SEED
+from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 # Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
 # nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
@@ -58,8 +58,7 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
-def _add_request(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
+def _add_requester(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--requester", type=int, default=None, metavar="I",
                         help="only the requester at position I, counted from 0 as requester_index in the JSON "
                              "(the text's 'requester 1' is --requester 0); default: every requester")
@@ -122,25 +121,23 @@ def _print_pdfs(outcomes: Sequence[Any], pdf: bool) -> list[str]:
     return errors
 
 
-def _add_terms(sub: Any) -> None:
-    p = sub.add_parser("terms", help="the agreement to sign per requester: terms, national principles, dissent")
-    _add_request(p)
-    _add_weights(p)
-    _add_data(p)
+def _add_capabilities(sub: Any) -> None:
+    """A sub-command for every registered capability that has one, in the registry's order."""
+    from .capability import capabilities
 
-
-def _add_value(sub: Any) -> None:
-    p = sub.add_parser("value", help="what each agreement is worth to the NHS: risk-adjusted NPV by Monte Carlo, "
-                                     "fair terms, the split among sites and broker")
-    _add_request(p)
-    p.add_argument("--draws", type=int, default=None, metavar="N",
-                   help="Monte Carlo draws (default: valuation.yaml's draws)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
-    p.add_argument("--discount-rate", type=float, default=None, metavar="R",
-                   help="annual discount rate, e.g. 0.035 (default: valuation.yaml's, the Green Book rate)")
-    p.add_argument("--horizon", type=int, default=None, metavar="YEARS",
-                   help="years from signing (default: valuation.yaml's horizon)")
-    _add_data(p)
+    for cap in capabilities():
+        if cap.command is None:
+            continue
+        p = sub.add_parser(cap.command, help=cap.help)
+        if cap.scope == "request":
+            p.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
+        if "requester" in cap.options:
+            _add_requester(p)
+        if "weights" in cap.options:
+            _add_weights(p)
+        if cap.arguments is not None:
+            cap.arguments(p)
+        _add_data(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -148,46 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    p = sub.add_parser("portfolio", help="the exemplar projects and their summary")
-    _add_data(p)
+    _add_capabilities(sub)
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
-    _add_data(p)
-    p = sub.add_parser("recommend", help="the decision tree's recommendation and its path, per requester")
-    _add_request(p)
-    _add_data(p)
-    p = sub.add_parser("rank", help="options ranked by weighted score, with guidance flags, per requester")
-    _add_request(p)
-    _add_weights(p)
-    _add_data(p)
-    p = sub.add_parser("acceptability", help="SMAA-2 rank acceptability, central weights and confidence")
-    _add_request(p)
-    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
-                   help="weight samples (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
-    p.add_argument("--profile", type=str, default=None, metavar="NAME",
-                   help="sample weights from a Dirichlet centred on this profile (default: uniform on the simplex)")
-    p.add_argument("--concentration", type=float, default=None, metavar="C",
-                   help="Dirichlet concentration around --profile (default: 50)")
-    p.add_argument("--score-uncertainty", type=float, default=DEFAULT_SCORE_UNCERTAINTY, metavar="U",
-                   help="also draw each score uniformly within +-U points (default: 0, exact scores)")
-    _add_data(p)
-    p = sub.add_parser("stability", help="how far each lever's weight can move before the winner changes")
-    _add_request(p)
-    _add_weights(p)
-    _add_data(p)
-    p = sub.add_parser("alignment", help="rankings under every stakeholder profile, Kendall's tau, win:win option")
-    _add_request(p)
-    _add_data(p)
-    _add_terms(sub)
-    _add_value(sub)
-    p = sub.add_parser("split", help="share a total among the request's sites")
-    p.add_argument("request", metavar="REQUEST", help="request id in the data folder's requests/, or a path")
-    p.add_argument("--total", type=str, required=True, metavar="AMOUNT",
-                   help="money or equity points to share: a plain number such as 250000 (up to 1e12)")
-    p.add_argument("--rule", default="all", metavar="RULE", help="equal, pro_rata, curation, shapley or all")
-    p.add_argument("--samples", type=int, default=None, metavar="N",
-                   help="permutations for sampled Shapley (default: pooling.yaml's samples)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
     _add_data(p)
     p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
     p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
@@ -227,135 +186,10 @@ def build_parser() -> argparse.ArgumentParser:
 # --- text output ---------------------------------------------------------------------
 
 
-def _who(entry: dict) -> str:
-    """A requester as human-facing text numbers it: from 1, as the reports do (JSON keeps the index from 0)."""
-    return f"requester {entry['requester_index'] + 1} ({entry['requester']['kind']})"
-
-
-def _text_portfolio(answer: dict) -> str:
-    lines = [f"{'project':62} {'modalities':12} {'size':>9} {'partners':>8}"]
-    for p in answer["projects"]:
-        size = f"{p['dataset_size']:,}" if p["dataset_size"] is not None else p["dataset_size_note"]
-        lines.append(f"{p['name'][:62]:62} {'/'.join(p['modalities']):12} {size:>9} {p['nhs_partners']:>8}")
-    s = answer["summary"]
-    lines.append(f"{s['projects']} projects, {s['images_known']:,} images known, {s['projects_size_unknown']} of "
-                 f"unknown size, {s['nhs_partner_links']} NHS partner links")
-    lines += [f"finding: {f['project']}: {f['finding']}" for f in answer["findings"]]
-    return "\n".join(lines)
-
-
 def _text_profiles(answer: dict) -> str:
     return "\n".join(
         f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
     )
-
-
-def _outcome_line(entry: dict) -> str:
-    """'requester N (kind): option  [assuming field=value, ...]' for a recommend or terms entry (N from 1)."""
-    assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
-    return (f"{_who(entry)}: {entry['option']}"
-            + (f"  [assuming {assumed}]" if assumed else ""))
-
-
-def _text_recommend(answer: dict) -> str:
-    lines = []
-    for rec in answer["recommendations"]:
-        lines.append(_outcome_line(rec))
-        lines += [f"    {step['question']} -> {step['answer']}: {step['rationale']}" for step in rec["path"]]
-    return "\n".join(lines)
-
-
-def _text_rank(answer: dict) -> str:
-    lines = ["weights: " + ", ".join(f"{k}={v:.3f}" for k, v in answer["weights"].items())]
-    for entry in answer["rankings"]:
-        lines.append(f"{_who(entry)}:")
-        for place, row in enumerate(entry["ranking"], start=1):
-            flags = "; ".join(f["reason"] for f in row["flags"])
-            lines.append(f"  {place}. {row['option']:26} {row['score']:6.3f}" + (f"  flags: {flags}" if flags else ""))
-    return "\n".join(lines)
-
-
-def _text_acceptability(answer: dict) -> str:
-    lines = [f"{answer['samples']} samples, seed {answer['seed']}"]
-    for entry in answer["results"]:
-        lines.append(f"{_who(entry)}: share of samples at rank")
-        lines.append(f"  {'option':26} " + " ".join(f"{r:>6}" for r in range(1, len(entry["options"]) + 1))
-                     + "  confidence")
-        for option, row in zip(entry["options"], entry["rank_acceptability"]):
-            conf = entry["confidence"][option]
-            lines.append(f"  {option:26} " + " ".join(f"{x:6.3f}" for x in row)
-                         + f"  {'-' if conf is None else f'{conf:.2f}'}")
-    return "\n".join(lines)
-
-
-def _text_stability(answer: dict) -> str:
-    lines = []
-    for entry in answer["results"]:
-        lines.append(f"{_who(entry)}: winner {entry['winner']}")
-        for row in entry["levers"]:
-            lines.append(f"  {row['lever']:22} weight {row['weight']:.3f} stays best on [{row['lower']:.3f}, "
-                         f"{row['upper']:.3f}]; below: {row['taker_below'] or '-'}; above: {row['taker_above'] or '-'}")
-    return "\n".join(lines)
-
-
-def _text_alignment(answer: dict) -> str:
-    lines = []
-    for entry in answer["results"]:
-        lines.append(f"{_who(entry)}: win:win "
-                     f"{entry['win_win']}; Pareto set: {', '.join(entry['pareto'])}")
-        for profile, ranking in entry["rankings"].items():
-            lines.append(f"  {profile:22} " + " > ".join(ranking))
-    return "\n".join(lines)
-
-
-def _text_split(answer: dict) -> str:
-    lines = [f"total {answer['total']:,.2f} among {len(answer['sites'])} sites"
-             + (" (contributions assumed from site defaults)" if answer["contributions_assumed"] else "")]
-    for rule, shares in answer["rules"].items():
-        lines.append(f"{rule} ({answer['methods'][rule]}):")
-        for share in shares:
-            err = f" ± {share['stderr']:.2f}" if share["stderr"] is not None else ""
-            lines.append(f"  {share['site']:40} {share['share']:>14,.2f}{err}")
-    return "\n".join(lines)
-
-
-def _text_terms(answer: dict) -> str:
-    lines = []
-    for entry in answer["results"]:
-        lines.append(_outcome_line(entry))
-        lines.append(f"  tree: {entry['tree_option']}; best weighted: {entry['best_weighted']}; "
-                     f"win:win: {entry['win_win']}")
-        lines.append(f"  why: {entry['why']}")
-        for term in entry["terms"]:
-            value = term["value"] if isinstance(term["value"], str) else \
-                f"{term['value']:,.0f}" if term["unit"] == "GBP" else f"{term['value']:g}"
-            lines.append(f"    {term['term']:28} {value} {'' if term['unit'] == 'text' else term['unit']}".rstrip()
-                         + f"  [{', '.join(term['set_by'])}; {term['source']}]")
-        for item in entry["compliance"]:
-            if item["status"] != "meets":
-                lines.append(f"  {item['status']}: {item['principle']} ({item['source']}): {item['reason']}")
-        for view in entry["dissent"]:
-            lines.append(f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} "
-                         f"(prefers {view['prefers']})")
-    return "\n".join(lines)
-
-
-def _text_value(answer: dict) -> str:
-    lines = [f"{answer['draws']:,} draws, seed {answer['seed']}, discount rate {answer['discount_rate']:.1%}, "
-             f"horizon {answer['horizon']} years; NPV to the NHS in GBP"]
-    for entry in answer["results"]:
-        lines.append(f"{_who(entry)}:")
-        lines.append(f"  {'option':26} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
-                     f"{'NHS share':>9} {'fair royalty':>12}")
-        for o in entry["options"]:
-            share = "-" if o["nhs_share"] is None else f"{o['nhs_share']:.1%}"
-            fair = (o["fair_terms"].get("royalty") or {}).get("fair")
-            year = "-" if o["breakeven_year"] is None else f"year {o['breakeven_year']}"
-            lines.append(f"  {o['option']:26} {o['npv']['mean']:>12,.0f} {o['npv']['p10']:>12,.0f} "
-                         f"{o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
-                         f"{'-' if fair is None else f'{fair:.2f}%':>12}")
-        lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}")
-    return "\n".join(lines)
 
 
 def _text_elicit(answer: dict) -> str:
@@ -414,49 +248,40 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return _elicit(args)
     if args.command == "summit":
         return _summit(args)
-    from . import answers
-    from .case import Case
-    from .data import load_dataset, load_request
-    from .scoring import parse_weights
+    from .capability import command_capability
+    from .data import load_dataset
 
     dataset = load_dataset(args.data)
-    if args.command == "portfolio":
-        return answers.portfolio_answer(Case(dataset)), _text_portfolio
+    cap = command_capability(args.command)
+    if cap is not None:
+        result = _case(cap, args, dataset).result(cap.name)
+        return result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False))
     if args.command == "profiles":
-        return answers.profiles_answer(dataset), _text_profiles
+        from .answers import profiles_answer
+
+        return profiles_answer(dataset), _text_profiles
     if args.command == "export":
         from .export import export_all
 
         written = export_all(dataset, args.out)
         return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
-    request = load_request(args.request, dataset)
-    if args.command == "value":
-        return _value(args, dataset, request), _text_value
-    weights = parse_weights(args.weights) if getattr(args, "weights", None) is not None else None
-    case = Case(dataset, request, getattr(args, "requester", None), weights=weights,
-                profile=getattr(args, "profile", None), seed=getattr(args, "seed", 0),
-                samples=getattr(args, "samples", None) or 0,
-                total=parse_amount(args.total) if args.command == "split" else 0.0,
-                settings={"centred": args.profile is not None, "concentration": args.concentration,
-                          "score_uncertainty": args.score_uncertainty} if args.command == "acceptability"
-                else {"rule": args.rule, "split_samples": args.samples} if args.command == "split" else {})
-    make, text = {"recommend": (answers.recommend_answer, _text_recommend), "rank": (answers.rank_answer, _text_rank),
-                  "acceptability": (answers.acceptability_answer, _text_acceptability),
-                  "stability": (answers.stability_answer, _text_stability),
-                  "alignment": (answers.alignment_answer, _text_alignment),
-                  "terms": (answers.terms_answer, _text_terms), "split": (answers.split_answer, _text_split)
-                  }[args.command]
-    return make(case), text
+    raise ParameterError("command", "a command listed by 'imaging-value --help'", args.command)
 
 
-def _value(args: argparse.Namespace, dataset: Any, request: Any) -> dict:
-    from .appraisal import value_answer
-    from .assumptions import load_assumptions
+def _case(cap: Any, args: argparse.Namespace, dataset: Any) -> Any:
+    """The case a capability's sub-command asks about: the request, requester and view from its arguments."""
+    from .case import Case
+    from .data import load_request
+    from .scoring import parse_weights
 
-    check_flags(args.draws, args.horizon, args.discount_rate)  # before the valuation model loads
-    spec = load_assumptions(args.data)
-    return value_answer(dataset, spec, request, args.requester, draws=args.draws, seed=args.seed,
-                        discount_rate=args.discount_rate, horizon=args.horizon)
+    request = load_request(args.request, dataset) if cap.scope == "request" else None
+    options: dict[str, Any] = {"requester": getattr(args, "requester", None)}
+    if "weights" in cap.options:
+        options["weights"] = parse_weights(args.weights) if args.weights is not None else None
+        options["profile"] = args.profile
+    if cap.case_options is not None:
+        options.update(cap.case_options(args))
+    return Case(dataset, request, **options)
 
 
 def _report(args: argparse.Namespace) -> int:

@@ -312,6 +312,16 @@ class Dataset:
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
     # groups' weights elicited at summits (summits/<summit-id>/<group>.yaml), named "<summit-id>/<group>"
     summit_profiles: tuple[Profile, ...] = ()
+    # the files registered capabilities declare beyond the core ones, validated: file name -> content
+    extras: dict[str, Any] = field(default_factory=dict)
+
+    def data_file(self, name: str) -> Any:
+        """A registered capability's data file, as its schema validated it."""
+        if name not in self.extras:
+            from .errors import ParameterError
+
+            raise ParameterError("data file", "one of " + (", ".join(self.extras) or "(none registered)"), name)
+        return self.extras[name]
 
     @property
     def lever_ids(self) -> tuple[str, ...]:
@@ -406,6 +416,7 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
                                read_csv=_read_csv, validate=_validate)
     derived_facts = load_derived_facts(root, problems, read_list=_yaml_list)
     summit_profiles = _summit_profiles(root, lever_ids, problems)
+    extras = _capability_files(root, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
                  site_defaults)
     if fairness is not None and guidance is not None:
@@ -423,7 +434,7 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
                     for name, value in read.items() if value is None]
     if problems:
         raise DataValidationError(problems)
-    return Dataset(
+    dataset = Dataset(
         root=root,
         projects=tuple(projects),
         levers=tuple(levers),
@@ -438,10 +449,46 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
         fairness=fairness,
         agreement=agreement,
         derived_facts=derived_facts,
-        digests={name: _digest(root / name) for name in DATA_FILES}
+        digests={name: _digest(root / name) for name in (*DATA_FILES, *extras)}
         | {p.provenance.file: p.provenance.sha256 for p in summit_profiles},
         summit_profiles=tuple(summit_profiles),
+        extras=extras,
     )
+    _check_capability_files(dataset)
+    return dataset
+
+
+def _capability_files(root: Path, problems: list[Problem]) -> dict[str, Any]:
+    """The files registered capabilities declare (beyond the core ones), each validated by its schema."""
+    from .capability import data_files
+
+    extras: dict[str, Any] = {}
+    for _cap, spec in data_files():
+        if spec.core or spec.name in extras:
+            continue
+        path = root / spec.name
+        if spec.name.endswith(".csv"):
+            value: Any = _read_csv(path, spec.model, problems)
+        elif spec.key is not None:
+            value = _yaml_list(path, spec.key, spec.model, problems)
+        else:
+            data = _read_yaml(path, problems, content=spec.content or "YAML content")
+            value = data if data is None or spec.model is None else _validate(spec.model, data, spec.name, "",
+                                                                              problems)
+        extras[spec.name] = value
+    return extras
+
+
+def _check_capability_files(dataset: Dataset) -> None:
+    """Each capability's cross-checks of its files against the rest of the folder; one error lists them all."""
+    from .capability import data_files
+
+    problems: list[Problem] = []
+    for _cap, spec in data_files():
+        if not spec.core and spec.check is not None:
+            problems.extend(spec.check(dataset, dataset.extras[spec.name]))
+    if problems:
+        raise DataValidationError(problems)
 
 
 def load_levers(root: str | Path | None = None) -> tuple[Lever, ...]:

@@ -36,6 +36,7 @@ import plotly.graph_objects as go
 
 from . import views
 from .analysis import profile_weights, site_contributions
+from .capability import Capability, View, capabilities
 from .data import Dataset, RequestEntry, load_dataset, scan_requests
 from .explore_worth import WorthPanel
 from .errors import DataValidationError, ImagingValueError, ParameterError
@@ -224,6 +225,30 @@ class FigurePanel(Panel):
         sync_figure(self.figure, self.draw(case))
         if self.make_note is not None:
             self.note.value = self.make_note(case)
+
+
+class CapabilityPanel(Panel):
+    """A registered capability without a panel of its own: its section (template, then figures) for the case."""
+
+    def __init__(self, cap: Capability):
+        self.cap = cap
+        self.weighted = cap.weighted
+        self.depends = frozenset({FACTS, REQUESTER, WEIGHTS} if cap.weighted else {FACTS, REQUESTER})
+        self.html = widgets.HTML()
+        self.html.add_class(f"iv-capability-{cap.name}")
+        self.charts = widgets.VBox(layout=widgets.Layout(width="100%"))
+        self.box = _section(cap.title, self.html, self.charts)
+
+    def update(self, case: Case, weighted: WeightedCase | None) -> None:
+        general = weighted.general if weighted is not None else case.general
+        view = View(general, (case.requester_index,), lambda i: case.request.requesters[i].label())
+        items = self.cap.present(view)
+        self.html.value = "".join(item for item in items if isinstance(item, str))
+        figures = [item for item in items if not isinstance(item, str)]
+        if len(self.charts.children) != len(figures):
+            self.charts.children = [new_figure_widget() for _ in figures]
+        for widget, figure in zip(self.charts.children, figures):
+            sync_figure(widget, figure)
 
 
 class WorthPanelSlot(Panel):
@@ -780,29 +805,34 @@ class Explorer:
         self.saver = SavePanel(self.save_request)
         self.figures: dict[str, go.FigureWidget] = {name: new_figure_widget() for name in FIGURES}
         f = self.figures
-        self.panels: dict[str, Panel] = {
-            "ranking": RankingPanel(dataset, f["ranking"]),
-            "changes": HtmlPanel("iv-changes", "What changed", self._changes_html),
-            "stability": StabilityPanel(dataset, f["stability"]),
-            "tree": FigurePanel(f["tree"], "tree", "Decision tree: the recommended option and the path to it",
+        # the built-in capabilities' own panels; any other registered capability gets a CapabilityPanel
+        builders: dict[str, Callable[[], Panel]] = {
+            "ranking": lambda: RankingPanel(dataset, f["ranking"]),
+            "stability": lambda: StabilityPanel(dataset, f["stability"]),
+            "tree": lambda: FigurePanel(f["tree"], "tree", "Decision tree: the recommended option and the path to it",
                                 lambda case: views.tree_figure(dataset, case.recommendations),
                                 key=lambda case: case.recommendations,
                                 note=lambda case: _path_html(dataset, case.recommendations), note_class="iv-path"),
-            "agreement": HtmlPanel("iv-agreement", None, lambda case, weighted: render_section("agreement", blocks=[{
-                "title": case.request.requesters[case.requester_index].label(),
-                "results": agreement_results(dataset, weighted.agreements)}])),
-            "scores": FigurePanel(f["lever_profile"], "lever_profile", "Each option's score on each lever",
+            "agreement": lambda: HtmlPanel("iv-agreement", None, lambda case, weighted: render_section(
+                "agreement", blocks=[{"title": case.request.requesters[case.requester_index].label(),
+                                      "results": agreement_results(dataset, weighted.agreements)}])),
+            "scores": lambda: FigurePanel(f["lever_profile"], "lever_profile", "Each option's score on each lever",
                                   lambda case: views.lever_profile_figure(dataset, case.table),
                                   key=lambda case: (_table_key(case), tuple(case.table.fired["id"])),
                                   note=lambda case: _adjustments_html(dataset, case), note_class="iv-adjustments"),
-            "acceptability": FigurePanel(f["acceptability"], "acceptability",
+            "acceptability": lambda: FigurePanel(f["acceptability"], "acceptability",
                                          "Robustness: rank acceptability over sampled weight vectors (uniform)",
                                          lambda case: views.acceptability_figure(dataset, case.acceptability)),
-            "alignment": FigurePanel(f["alignment"], "alignment", "Stakeholder views: rank of each option",
+            "alignment": lambda: FigurePanel(f["alignment"], "alignment", "Stakeholder views: rank of each option",
                                      lambda case: views.alignment_figure(dataset, case.alignment)),
-            "split": SplitPanel(f["split"], total),
-            "worth": WorthPanelSlot(WorthPanel(dataset, self.data_dir, new_figure_widget, sync_figure, seed=self.seed)),
+            "split": lambda: SplitPanel(f["split"], total),
+            "worth": lambda: WorthPanelSlot(WorthPanel(dataset, self.data_dir, new_figure_widget, sync_figure,
+                                                       seed=self.seed)),
         }
+        self.panels: dict[str, Panel] = {
+            cap.name: builders[cap.name]() if cap.name in builders else CapabilityPanel(cap)
+            for cap in capabilities("request") if cap.in_explorer}
+        self.panels["changes"] = HtmlPanel("iv-changes", "What changed", self._changes_html)
         self.coordinator = Coordinator(self.state, self.panels, self._show_invalid_facts, self._show_valid)
         self.worth = self.panels["worth"].worth  # type: ignore[attr-defined]
         self.stamp = widgets.HTML(layout=widgets.Layout(display="none"))  # the coordinator's run count, for
@@ -835,8 +865,7 @@ class Explorer:
         self.scenario_box = widgets.VBox([self.scenario.box, self.saver.box, p["changes"].box],
                                          layout=widgets.Layout(flex="1 1 560px", min_width="560px"))
         self.request_box = widgets.VBox([
-            p["tree"].box, p["agreement"].box, p["scores"].box, p["acceptability"].box, p["alignment"].box,
-            p["split"].box, p["worth"].box,
+            *(panel.box for name, panel in p.items() if name not in ("ranking", "stability", "changes")),
             _section("Board report", widgets.HBox([self.render_button, self.render_status])),
         ], layout=widgets.Layout(width="100%"))
         header = widgets.HBox([self.request_picker, self.requester_picker], layout=widgets.Layout(flex_flow="row wrap"))

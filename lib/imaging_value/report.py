@@ -7,7 +7,6 @@ file is escaped before it becomes HTML.
 
 from __future__ import annotations
 
-import html
 import os
 import re
 import subprocess
@@ -24,7 +23,6 @@ import plotly.graph_objects as go
 from . import __version__, views
 from .analysis import Analysis, profile_weights
 from .case import Case, resolve_weights
-from .conditions import facts_for, fill_reason
 from .data import Dataset, file_digest, load_dataset, load_request, scan_requests
 from .checks import check_type
 from .guidance import GuidanceCheck
@@ -36,10 +34,11 @@ from .defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAUL
 from .params import RequestParams, resolve_request
 from .tree import Recommendation
 from .agreement import Agreement
-from .sections import agreement_results, render_section, report_css
-from .board import SOURCE_TAGS, join_words, money, order_sentence
-from .board import count, count_word, term_value, ties
-from .decision import decision_context, identical_requesters, rule_source
+from .capability import View, capabilities, capability
+from .report_html import e as _e, table as _table
+from .sections import render_section, report_css
+from .board import SOURCE_TAGS, join_words, money, ties
+from .decision import decision_context, identical_requesters
 
 __all__ = ["use_offline_charts", "show", "RequestReport", "PortfolioReport", "CompareReport", "request_report",
            "portfolio_report", "compare_report", "project_root"]
@@ -112,19 +111,6 @@ def _now() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _e(value: Any) -> str:
-    return html.escape(str(value))
-
-
-def _tag_ours() -> str:
-    """The tag for this framework's own reading (the decision tree, adjustments, assumed site sizes)."""
-    return render_section("tag", source="this framework's reading")
-
-
-def _table(frame: pd.DataFrame, wide: bool = False) -> str:
-    return frame.to_html(index=False, escape=True, border=0, na_rep="", classes="iv-wide" if wide else None)
-
-
 def _header(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
     """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
     from markupsafe import Markup
@@ -137,14 +123,6 @@ def _provenance(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> st
     """The parameters and the sha256 of every input file: the last page of every report."""
     return render_section("provenance", parameters=[(k, str(v)) for k, v in parameters.items()],
                           digests=list(digests.items()))
-
-
-def _tagged(rows: list[dict[str, Any]]) -> str:
-    """A table of judgements: every row ends with the source tag of its ``source``."""
-    if not rows:
-        return ""
-    columns = [c for c in rows[0] if c not in ("source", "css")]
-    return render_section("tagged_table", columns=columns, rows=[{"css": "", **row} for row in rows])
 
 
 def _brief(heading: str, sentences: Iterable[str]) -> str:
@@ -296,226 +274,57 @@ class RequestReport:
             lines.append(f"  guidance flags on {winner}: {', '.join(flags) if flags else 'none'}")
         return "\n".join(lines)
 
-    def recommendation(self) -> list:
-        items: list[Any] = ["<h2>The decision tree's recommendation</h2>"]
-        for index in self.requesters:
-            recs = self.recommendations[index]
-            parts = [f"<h3>{_e(self._label(index))}</h3>"]
-            if len(recs) > 1:
-                parts.append(f"<p class='iv-ask'>The request leaves facts the tree asks about unstated; "
-                             f"{len(recs)} outcomes follow, one per assumed answer.</p>")
-            for rec in recs:
-                option = self.dataset.option(rec.option)
-                assumed = ", ".join(f"{k} = {v}" for k, v in rec.assumed.items())
-                steps = "".join(
-                    f"<li class='iv-j'>{_e(step.question)} <b>{_e(step.answer)}</b>{' (assumed)' if step.assumed else ''}"
-                    f" <span class='iv-muted'>{_e(step.rationale)}</span>{_tag_ours()}</li>" for step in rec.path)
-                parts.append(
-                    f"<p><b>{_e(option.label)}</b> (<code>{_e(option.id)}</code>): {_e(', '.join(option.mechanisms))};"
-                    f" exclusivity {self.case.term_sheet(index, rec.option, rec.assumed).exclusivity_months:g}"
-                    f" months after the term rules"
-                    + (f" <span class='iv-ask'>if {_e(assumed)}</span>" if assumed else "") + f"</p><ol>{steps}</ol>")
-            items.append("".join(parts))
-            items.append(views.tree_figure(self.dataset, recs, title=f"Decision tree: {self._label(index)}"))
+    # --- the capabilities' sections, in the registry's order ---
+
+    def label(self, index: int) -> str:
+        """The heading of a requester's block (requesters with identical answers together)."""
+        return self._label(index)
+
+    @property
+    def view(self) -> View:
+        return View(self.case, self.requesters, self._label)
+
+    def sections(self) -> list[Any]:
+        """Every registered capability's section, in the registry's order (HTML and figures)."""
+        items: list[Any] = []
+        for cap in capabilities("request"):
+            if cap.in_report:
+                items.extend(cap.present(self.view))
         return items
+
+    def section(self, name: str) -> list[Any]:
+        """One capability's section."""
+        return capability(name).present(self.view)
 
     def agreement(self) -> str:
-        """The agreement to sign per requester: terms, national principles and dissent (a Jinja2 template)."""
-        blocks = [{"title": self._label(index), "results": agreement_results(self.dataset, self.agreements[index])}
-                  for index in self.requesters]
-        return render_section("agreement", blocks=blocks)
+        return "".join(self.section("agreement"))
 
     def worth(self) -> list:
-        """What each agreement is worth to the NHS (the valuation, ``valuation.yaml``): tables and four charts."""
-        from .appraisal import site_fractions
-        from .assumptions import load_assumptions
-        from .worth import worth_block, worth_section
+        return self.section("worth")
 
-        if not (self.dataset.root / "valuation.yaml").exists():  # an older data folder: say so, do not fail
-            return ["<h2>What it is worth</h2><p class='iv-ask'>This data folder has no valuation.yaml, so the "
-                    "agreements are not priced. Copy data/samples/valuation.yaml into it and adjust its "
-                    "assumptions.</p>"]
-        spec = load_assumptions(self.dataset.root)
-        fractions = site_fractions(self.dataset, spec, self.request)
-        blocks = [worth_block(self.dataset, spec, self.request, index, self._label(index), seed=self.seed,
-                              fractions=fractions) for index in self.requesters]
-        return worth_section(self.dataset, spec, blocks, self.seed)
+    def recommendation(self) -> list:
+        return self.section("tree")
 
     def ranking(self) -> list:
-        items: list[Any] = ["<h2>Options ranked by weighted value</h2>"
-                            f"<p>Weights: {_e(', '.join(f'{k} {v:.0%}' for k, v in self.weights.items()))}.</p>"]
-        for index in self.requesters:
-            analysis = self.analyses[index]
-            items.append(views.ranking_figure(self.dataset, analysis.ranking,
-                                              title=f"Options ranked: {self._label(index)}"))
-            totals = analysis.ranking.totals
-            items.append(f"<p>Order: {_e(order_sentence([(views.label_of(self.dataset, o), totals[o]) for o in analysis.ranking.order], top=99))}.</p>")
-            frame = analysis.ranking.frame().reset_index()
-            frame["option"] = [views.label_of(self.dataset, o) for o in frame["option"]]
-            items.append(_table(frame.round(2)))
-        return items
+        return self.section("ranking")
 
     def lever_profiles(self) -> list:
-        items: list[Any] = ["<h2>Each option's lever profile</h2><p>Scores are 0 to 10: the base table plus the "
-                            "context adjustments that fired for this requester (hover a cell for its rationale).</p>"]
-        for index in self.requesters:
-            table = self.analyses[index].table
-            items.append(views.lever_profile_figure(self.dataset, table, title=f"Lever scores: {self._label(index)}"))
-            if len(table.fired):
-                fired = [{"option": views.label_of(self.dataset, row.option), "lever": views.label_of(self.dataset, row.lever),
-                          "change": f"{row.delta:+g}", "why": row.rationale, "source": "this framework's reading"}
-                         for row in table.fired.itertuples()]
-                items.append("<h4>Adjustments that fired for this requester</h4>" + _tagged(fired))
-        return items
+        return self.section("scores")
 
     def stakeholder_views(self) -> list:
-        items: list[Any] = ["<h2>Stakeholder views</h2><p>Choose a view in the chart's menu to see how each "
-                            "stakeholder group's weights rank the options (all views are precomputed).</p>"]
-        profiles = profile_weights(self.dataset)
-        for index in self.requesters:
-            analysis = self.analyses[index]
-            alignment = analysis.alignment
-            items.append(views.stakeholder_views_figure(self.dataset, analysis.table, profiles,
-                                                        title=f"Option values ({self._label(index)})"))
-            items.append(views.alignment_figure(self.dataset, alignment, title=f"Ranks under each view: "
-                                                                                f"{self._label(index)}"))
-            items.append(views.tau_figure(self.dataset, alignment))
-            worst = {o: round(v, 2) for o, v in alignment.worst_case.items()}
-            spread = max(alignment.disagreement.values())
-            contested = [o for o, s in alignment.disagreement.items() if s == spread]
-            ranks = alignment.rank_table
-            disagreement = "; ".join(
-                f"{views.label_of(self.dataset, o)} (ranked {int(ranks.loc[o].min())} to {int(ranks.loc[o].max())})"
-                for o in contested)
-            items.append(f"<p>Win:win option: <b>{_e(views.label_of(self.dataset, alignment.win_win))}</b>, worst-case "
-                         f"normalised value {worst[alignment.win_win]:.2f}. Pareto set (no option beats these under "
-                         f"every view): {_e(', '.join(views.label_of(self.dataset, o) for o in alignment.pareto))}. "
-                         + (f"The views disagree most about {_e(disagreement)}.</p>" if spread else
-                            "Every view ranks the options the same way.</p>"))
-        return items
+        return self.section("alignment")
 
     def robustness(self) -> list:
-        items: list[Any] = [f"<h2>How robust is the answer?</h2><p>Rank acceptability: {self.samples:,} weight "
-                            f"vectors drawn uniformly from all possible weightings (seed {self.seed}). Weight "
-                            f"stability: the exact range of each lever's weight (the others rescaled in proportion) "
-                            f"over which the winner stays first.</p>"]
-        for index in self.requesters:
-            analysis = self.analyses[index]
-            items.append(views.acceptability_figure(self.dataset, analysis.acceptability,
-                                                    title=f"Rank acceptability: {self._label(index)}"))
-            conf = pd.DataFrame([{"option": views.label_of(self.dataset, o),
-                                  "first in (share)": round(analysis.acceptability.first_rank_share[o], 3),
-                                  "central weights": "" if cw is None else
-                                  ", ".join(f"{k} {v:.2f}" for k, v in cw.items()),
-                                  "confidence": "" if analysis.acceptability.confidence[o] is None else
-                                  round(analysis.acceptability.confidence[o], 3)}
-                                 for o, cw in analysis.acceptability.central_weights.items()])
-            items.append(_table(conf))
-            items.append(views.stability_figure(self.dataset, analysis.stability))
-        return items
+        return self.section("acceptability")
 
     def value_split(self) -> list:
-        sites, results = self.case.split()
-        note = ("<p class='iv-ask iv-j'>The request gives no per-site contributions: images and curation effort are "
-                f"assumed by site kind from site_defaults.csv.{_tag_ours()}</p>" if sites.assumed else "")
-        curve = self.dataset.pooling
-        frame = pd.DataFrame({"site": sites.sites, "kind": [k.replace("_", " ") for k in sites.kinds],
-                              "images": [count(v) for v in sites.images],
-                              "curation effort": [f"{v:g}" for v in sites.effort]})
-        for rule, result in results.items():
-            frame[rule] = [money(v) for v in result.table["share"]]
-        illustrative = (" (an illustrative default, not a figure from the request)"
-                        if self.total == DEFAULT_TOTAL else "")
-        return [f"<h2>Sharing the return among the {self.request.sites.count} sites</h2>"
-                f"<p>A total of {money(self.total)}{illustrative} shared {count_word(len(results))} ways; every rule "
-                f"adds up to the total to the penny.</p><p class='iv-j'>Shapley value of the pooling game with a "
-                f"{_e(curve.kind)} worth "
-                f"curve (exponent {curve.exponent:g}, scale {curve.scale:g}): {_e(curve.rationale)}"
-                f"{_tag_ours()}</p>{note}",
-                views.split_figure(results), _table(frame)]
+        return self.section("split")
 
     def fairness(self) -> str:
-        parts = ["<h2>Fairness questions</h2><p>The questions are the report's, which it leaves open; the answers "
-                 "are this framework's (fairness.yaml).</p>"]
-        for index in self.requesters:
-            context = self._fairness_context(index)
-            facts = facts_for(self.request, self.request.requesters[index], self.dataset.derived_facts)
-            rows = []
-            for theme in self.dataset.fairness.themes:
-                value = facts.get(theme.fact) if theme.fact else None
-                answer = next((a for a in theme.answers if a.when is not None and value in a.when), None) or \
-                    next((a for a in theme.answers if a.when is None), None)
-                text = fill_reason(answer.text, context) if answer else "No answer in fairness.yaml for this case."
-                rows.append({"the report's open question": theme.question, "this framework's answer": text,
-                             "source": "this framework's reading"})
-            parts.append(f"<h3>{_e(self._label(index))}</h3>" + _tagged(rows))
-            recs = []
-            winner = context["recommended_id"]
-            for rec in self.dataset.fairness.recommendations:
-                if rec.guidance is not None:
-                    check = next(c for c in self.guidance[index] if c.option == winner and c.item == rec.guidance)
-                    status = {"breaks": "not met", "meets": "met", "to confirm": "to confirm",
-                              "not applicable": "not applicable"}[check.status]
-                    text = check.reason or check.principle
-                else:
-                    status, text = "statement", fill_reason(rec.statement or "", context)
-                recs.append({"recommendation": rec.text, "status": status, "how": text, "source": rec.source,
-                             "css": {"not met": "iv-flag", "met": "iv-ok", "to confirm": "iv-ask"}.get(status, "")})
-            parts.append(f"<h4>The {count_word(len(recs))} fairness recommendation{'' if len(recs) == 1 else 's'}</h4>"
-                         + _tagged(recs))
-        return "".join(parts)
-
-    def _fairness_context(self, index: int) -> dict[str, Any]:
-        analysis = self.analyses[index]
-        alignment = analysis.alignment
-        recs = self.recommendations[index]
-        signed = {a.option for a in self.agreements[index]}
-        recommended = signed.pop() if len(signed) == 1 else analysis.ranking.winner
-        sheet = self.case.term_sheets(index)[recommended]
-        firsts = [ranking[0] for ranking in alignment.rankings.values()]
-        consensus = max(set(firsts), key=firsts.count)
-        patients = alignment.rankings.get("patients_public", [])
-        requester = self.request.requesters[index]
-        return {
-            "recommended": views.label_of(self.dataset, recommended),
-            "recommended_id": recommended,
-            "exclusivity_months": f"{sheet.exclusivity_months:g}",
-            "embargo_months": f"{sheet.value('embargo_months', 0):g}",
-            "outcomes": "; ".join(f"{r.option} if " + ", ".join(f"{k}={v}" for k, v in r.assumed.items())
-                                  for r in recs if r.assumed) or "one outcome",
-            "staff": requester.staff,
-            "profile_count": len(alignment.profiles),
-            "agree_count": firsts.count(consensus),
-            "consensus": views.label_of(self.dataset, consensus),
-            "win_win": views.label_of(self.dataset, alignment.win_win),
-            "worst_case": f"{alignment.worst_case[alignment.win_win]:.0%}",
-            "pareto": ", ".join(views.label_of(self.dataset, o) for o in alignment.pareto),
-            "patients_first": views.label_of(self.dataset, patients[0]) if patients else "(no such profile)",
-            "patients_rank_of_recommended": (f"{patients.index(recommended) + 1} of {len(patients)}"
-                                             if recommended in patients else "(no such profile)"),
-        }
+        return "".join(self.section("fairness"))
 
     def guidance_checks(self) -> str:
-        parts = ["<h2>National guidance checks</h2><p>Each agreement option checked against the principles of "
-                 "DHSC (2019) and NHS England (2023). <span class='iv-flag'>breaks</span> names the principle and "
-                 "why; <span class='iv-ask'>to confirm</span> cannot be decided from the request file.</p>"]
-        for index in self.requesters:
-            checks = self.guidance[index]
-            order = list(self.analyses[index].ranking.order)
-            rows = []
-            for check in sorted(checks, key=lambda c: (order.index(c.option), c.item)):
-                if check.status in ("breaks", "to confirm") and not (check.status == "to confirm"
-                                                                    and check.option != order[0]):
-                    rows.append({"option": views.label_of(self.dataset, check.option), "status": check.status,
-                                 "principle": check.principle, "why": check.reason, "source": check.source,
-                                 "css": "iv-flag" if check.status == "breaks" else "iv-ask"})
-            clean = [views.label_of(self.dataset, o) for o in order
-                     if not any(c.option == o and c.status == "breaks" for c in checks)]
-            parts.append(f"<h3>{_e(self._label(index))}</h3>"
-                         f"<p>Options that break no principle: {_e(', '.join(clean) or 'none')}.</p>"
-                         + _tagged(rows))
-        return "".join(parts)
-
+        return "".join(self.section("guidance"))
 
 def _shown_profile(dataset: Dataset, profile: str) -> str:
     """The profile's name, and for a summit group where its weights come from."""

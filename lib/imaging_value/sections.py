@@ -7,21 +7,24 @@ cannot inject markup; templates never mark values safe.
 from __future__ import annotations
 
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 from .layout import package_path
 
 __all__ = ["render_section", "agreement_results", "report_css"]
 
-@lru_cache(maxsize=1)
-def _environment():
+@lru_cache(maxsize=None)
+def _environment(directory: Path | None = None):
+    """The sections' environment; with ``directory`` (a capability's own templates) that folder first."""
     import jinja2
 
     from .board import source_tag
 
-    loader = jinja2.FileSystemLoader(str(package_path("templates", "sections")))
-    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined, trim_blocks=True,
-                             lstrip_blocks=True)
+    sections = str(package_path("templates", "sections"))
+    folders = [sections] if directory is None else [str(directory), sections]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(folders), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
     env.globals["tag_of"] = source_tag
     return env
 
@@ -32,9 +35,11 @@ def report_css() -> str:
     return package_path("templates", "sections", "report.css").read_text(encoding="utf-8")
 
 
-def render_section(name: str, **context: Any) -> str:
-    """Render ``templates/sections/<name>.html.j2`` with the context (every value escaped)."""
-    return _environment().get_template(f"{name}.html.j2").render(**context)
+def render_section(name: str, *, directory: Path | None = None, **context: Any) -> str:
+    """Render ``templates/sections/<name>.html.j2`` (or ``<directory>/<name>.html.j2``, a capability's own)
+    with the context (every value escaped)."""
+    return _environment(None if directory is None else Path(directory)).get_template(f"{name}.html.j2").render(
+        **context)
 
 
 def agreement_results(dataset, agreements) -> list[dict[str, Any]]:
