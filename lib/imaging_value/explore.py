@@ -11,7 +11,9 @@ Everything interactive lives here; ``notebooks/00-explore.ipynb`` only calls
   weight stability, the decision tree, the agreement to sign, the lever scores
   and adjustments, rank acceptability, stakeholder alignment, the split among
   sites, what changed against the saved request, saving as a request, and the
-  board report;
+  board report; the capabilities' panels are built in the registry's order
+  (:func:`imaging_value.capability.capabilities`), and a registered capability
+  without a panel of its own gets a :class:`CapabilityPanel` drawn from its section;
 * one :class:`Coordinator` that, for a change of facts, requester, weights or
   total, updates exactly the panels that depend on it, once each.
 
@@ -23,7 +25,6 @@ samples weights uniformly). Slider moves are debounced; fact changes,
 
 from __future__ import annotations
 
-import html
 import os
 import threading
 import time
@@ -85,6 +86,11 @@ def _error_text(exc: BaseException) -> str:
     return " ".join(text.split())
 
 
+def _text(kind: str, text: str, colour: str = "inherit") -> str:
+    """A heading, title, message or coloured note (``templates/sections/explorer_text.html.j2``), escaped."""
+    return render_section("explorer_text", kind=kind, text=text, colour=colour)
+
+
 def _status(text: str, *, error: bool = False, colour: str | None = None, css: str = "") -> str:
     return render_section("explorer_status", text=text, css=css, bold=error and colour is None,
                           colour=colour or (RED if error else "inherit"))
@@ -107,7 +113,7 @@ def _figure_box(figure: go.FigureWidget, name: str) -> widgets.Box:
 
 
 def _section(heading: str, *children: widgets.Widget) -> widgets.VBox:
-    return widgets.VBox([widgets.HTML(f"<h3>{html.escape(heading)}</h3>"), *children],
+    return widgets.VBox([widgets.HTML(_text("heading", heading)), *children],
                         layout=widgets.Layout(width="100%"))
 
 
@@ -331,7 +337,7 @@ class WeightsPanel:
     def update(self, normalised: Mapping[str, float] | None) -> None:
         for lever in self.dataset.levers:
             share = "&ndash;" if normalised is None else _percent(normalised[lever.id])
-            self.labels[lever.id].value = f"<span>{html.escape(lever.label)} {share}</span>"
+            self.labels[lever.id].value = _text("note", f"{lever.label} {share}")
 
 
 # --- the scenario panel -------------------------------------------------------------------
@@ -1055,7 +1061,7 @@ class Explorer:
                 self.requester_picker.options = options
             self.requester_picker.value = self.state.requester_index if options else None
         _hide(self.requester_picker, len(requesters) < 2)
-        self.title.value = f"<h2>{html.escape(self.state.facts.get('title') or self.state.saved_id or '')}</h2>"
+        self.title.value = _text("title", self.state.facts.get("title") or self.state.saved_id or "")
 
     def _select_request(self, rid: str | None) -> None:
         """Start a scenario from a saved request: its facts, its requesters and every chart; or its error."""
@@ -1075,7 +1081,7 @@ class Explorer:
     def _show_invalid(self, rid: str | None, error: BaseException | None) -> None:
         """Say why there is nothing to show (no request files, or a file that fails validation) and hide the rest."""
         self.panels["ranking"].ranking = None  # type: ignore[attr-defined]
-        self.title.value = f"<h2>{html.escape(rid or 'No request')}</h2>"
+        self.title.value = _text("title", rid or "No request")
         if error is None:
             text = f"No request files in {self.dataset.requests_dir.name}/ of the data folder."
         else:
@@ -1111,8 +1117,7 @@ class Explorer:
 
     def _show_message(self, text: str) -> None:
         if text:
-            self.message.value = (f'<div style="color:{RED};font-weight:600;padding:6px 0">'
-                                  f"{html.escape(text)}</div>")
+            self.message.value = _text("message", text)
         else:
             self.message.value = ""
 
@@ -1221,7 +1226,7 @@ class Explorer:
 
     def _render_said(self, text: str, *, error: bool = False) -> None:
         colour = RED if error else "#1b5e20"
-        self.render_status.value = f'<span style="color:{colour}">{html.escape(text)}</span>'
+        self.render_status.value = _text("note", text, colour)
 
 
 # --- HTML pieces -----------------------------------------------------------------------
@@ -1231,13 +1236,13 @@ def _summary_html(dataset: Dataset, ranking: Ranking) -> str:
     winner = ranking.winner
     score = float(ranking.totals.loc[winner])
     runner = ranking.order[1] if len(ranking.order) > 1 else None
-    second = ""
+    context: dict[str, Any] = {"runner": None}
     if runner is not None:
-        gap = score - float(ranking.totals.loc[runner])
-        second = (f"; next is {html.escape(views.label_of(dataset, runner))} "
-                  f"({float(ranking.totals.loc[runner]):.2f}, {gap:.2f} behind)")
-    return (f'<p class="iv-winner" data-option="{html.escape(winner)}">Best under these weights: '
-            f"<b>{html.escape(views.label_of(dataset, winner))}</b> ({score:.2f} of 10){second}.</p>")
+        second = float(ranking.totals.loc[runner])
+        context = {"runner": views.label_of(dataset, runner), "runner_score": f"{second:.2f}",
+                   "gap": f"{score - second:.2f}"}
+    return render_section("explorer_summary", winner=winner, label=views.label_of(dataset, winner),
+                          score=f"{score:.2f}", **context)
 
 
 def _adjustments_html(dataset: Dataset, case: Case) -> str:
@@ -1249,21 +1254,11 @@ def _adjustments_html(dataset: Dataset, case: Case) -> str:
 
 def _path_html(dataset: Dataset, recommendations: list[Recommendation]) -> str:
     """Each outcome of the tree: the option, the values it assumed, and the steps with their rationales."""
-    parts = []
-    for rec in recommendations:
-        assumed = ""
-        if rec.assumed:
-            values = "; ".join(f"{html.escape(k.replace('_', ' '))} = "
-                               f"{html.escape(' or '.join(v) if isinstance(v, list) else str(v))}"
-                               for k, v in rec.assumed.items())
-            assumed = f' <span style="color:#8a5a00">(assuming {values}: the request leaves this unstated)</span>'
-        steps = "".join(
-            f"<li>{html.escape(step.question)} <b>{html.escape(step.answer)}</b>"
-            f"{' <i>(assumed)</i>' if step.assumed else ''}: {html.escape(step.rationale)}</li>"
-            for step in rec.path)
-        parts.append(f"<div><p>Recommended: <b>{html.escape(views.label_of(dataset, rec.option))}</b>{assumed}</p>"
-                     f"<ol>{steps}</ol></div>")
-    return "".join(parts)
+    outcomes = [{"label": views.label_of(dataset, rec.option),
+                 "assumed": "; ".join(f"{k.replace('_', ' ')} = {' or '.join(v) if isinstance(v, list) else v}"
+                                      for k, v in rec.assumed.items()),
+                 "steps": rec.path} for rec in recommendations]
+    return render_section("explorer_path", outcomes=outcomes)
 
 
 def explore(data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "../reports",
@@ -1277,8 +1272,7 @@ def explore(data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "
         explorer = Explorer(data_dir, out_dir=out_dir, request=request, debounce=debounce, n_samples=n_samples,
                             seed=seed, total=total)
     except DataValidationError as exc:
-        message = widgets.HTML(f'<div style="color:{RED};font-weight:600">The data folder cannot be used: '
-                               f"{html.escape(exc.one_line())}</div>")
+        message = widgets.HTML(_text("unusable", exc.one_line()))
         message.add_class("iv-message")
         return message
     return explorer.app

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 import numpy as np
-import pandas as pd
+from markupsafe import Markup
 import plotly.graph_objects as go
 
 from . import __version__, views
@@ -35,7 +35,6 @@ from .params import RequestParams, resolve_request
 from .tree import Recommendation
 from .agreement import Agreement
 from .capability import View, capabilities, capability
-from .report_html import e as _e, table as _table
 from .sections import render_section, report_css
 from .board import SOURCE_TAGS, join_words, money, ties
 from .decision import decision_context, identical_requesters
@@ -78,7 +77,7 @@ def show(*items: Any) -> None:
         if isinstance(item, (list, tuple)):
             show(*item)
         elif isinstance(item, str):
-            display(HTML(f'<div class="iv-report">{item}</div>'))
+            display(HTML(render_section("report_block", body=Markup(item))))
         else:
             display(item)
 
@@ -86,7 +85,7 @@ def show(*items: Any) -> None:
 def _lock_note() -> str:
     """The package version beside the lock file's digest (the full digest on hover)."""
     digest = lock_digest()
-    return f'<span title="{_e(LOCK_FILE)} sha256 {_e(digest or "none")}">{_e(version_text(__version__, digest))}</span>'
+    return render_section("version", lock_file=LOCK_FILE, digest=digest, version=version_text(__version__, digest))
 
 
 def _git_commit() -> str:
@@ -113,8 +112,6 @@ def _now() -> str:
 
 def _header(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
     """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
-    from markupsafe import Markup
-
     return render_section("header", css=Markup(report_css()), title=title, rendered=_now(), version=Markup(_lock_note()),
                           commit=_git_commit(), view=[(k, str(v)) for k, v in view], tags=SOURCE_TAGS)
 
@@ -213,8 +210,7 @@ class RequestReport:
         return "the weights given" if self._weights_given else "equal weights, the default"
 
     def working(self) -> str:
-        return '<div class="iv-working"><h2>The working</h2><p>How the answer above was reached, for those who ' \
-               'want to check it.</p></div>'
+        return render_section("working")
 
     def _label(self, index: int) -> str:
         members = self.groups.get(index, (index,))
@@ -230,18 +226,15 @@ class RequestReport:
             ("De-identification", r.deidentification_text()), ("Data types", ", ".join(r.data_types)),
             ("Sites", f"{r.sites.count} ({', '.join(k.replace('_', ' ') for k in r.sites.kinds) or 'kinds unstated'})"),
         ]
-        table = "".join(f"<tr><th>{_e(k)}</th><td>{_e(v)}</td></tr>" for k, v in rows)
-        requesters = pd.DataFrame([
+        requesters = [
             {"#": i + 1, "name": q.name or "", "kind": q.kind, "profit stage": q.profit_stage or "",
              "sector": q.sector, "staff": q.staff,
              "in this report": "yes" if any(i in m for m in self.groups.values()) else "no"}
-            for i, q in enumerate(r.requesters)])
+            for i, q in enumerate(r.requesters)]
         unstated = [name for name, value in (("temporality", r.temporality), ("curation", r.curation),
                                              ("de-identification", r.deidentification_text())) if value == "unstated"]
-        note = (f"<p class='iv-ask'>Not stated in the request: {_e(', '.join(unstated))}. Where the decision tree needs "
-                f"one of these, every answer is followed and labelled with the value assumed.</p>" if unstated else "")
-        return (f"<h2>The request</h2><table>{table}</table><h3>Requesters</h3>{_table(requesters)}{note}"
-                )
+        return render_section("request_summary", facts=rows, columns=list(requesters[0]), rows=requesters,
+                              unstated=", ".join(unstated))
 
     def key_findings(self) -> str:
         """Plain-text summary of the answers (stable, so tests can pin it)."""
@@ -409,23 +402,21 @@ class PortfolioReport:
         return "\n".join(lines)
 
     def exemplar_table(self) -> str:
-        frame = pd.DataFrame([{
+        rows = [{
             "project": p.name, "modalities": ", ".join(p.modalities),
             "size": f"{p.dataset_size:,}" if p.dataset_size is not None else f"unknown ({p.dataset_size_note})",
             "NHS partners": p.nhs_partners, "company (appendix)": p.company,
-            "requester kind (our assumption)": p.requester_kind} for p in self.dataset.projects])
-        return "<h2>The exemplar projects</h2>" + _table(frame)
+            "requester kind (our assumption)": p.requester_kind} for p in self.dataset.projects]
+        return render_section("portfolio", part="exemplars", columns=list(rows[0]), rows=rows)
 
     def charts(self) -> list:
-        return ["<h2>Images, partners and sizes</h2><p>A project with several modalities counts under each. "
-                "Projects whose size is unknown are shown as unknown, never as zero.</p>",
-                views.modality_figure(self.dataset), views.partners_figure(self.dataset), views.size_figure(self.dataset)]
+        return [render_section("portfolio", part="charts"), views.modality_figure(self.dataset), views.partners_figure(self.dataset), views.size_figure(self.dataset)]
 
     def findings(self) -> str:
-        frame = pd.DataFrame([{"project": f.project, "field": f.field, "table says": f.table, "text says": f.text,
-                               "finding": f.finding} for f in data_quality_findings(self.dataset)])
-        return ("<h2>Data-quality findings</h2><p>Where the report's table and its appendix disagree. Shown, not "
-                "silently fixed.</p>" + _table(frame))
+        rows = [{"project": f.project, "field": f.field, "table says": f.table, "text says": f.text,
+                 "finding": f.finding} for f in data_quality_findings(self.dataset)]
+        return render_section("portfolio", part="findings", rows=rows,
+                              columns=["project", "field", "table says", "text says", "finding"])
 
     def recommendations(self) -> str:
         rows = []
@@ -437,9 +428,8 @@ class PortfolioReport:
             rows.append({"project": name, "requester (assumed)": project.requester_kind
                          + (f", {project.company}" if project.company else ""),
                          "decision tree": "; ".join(outcomes)})
-        return ("<h2>The decision tree on every exemplar</h2><p>The requester kind per exemplar is our assumption "
-                "(from the company the appendix names); temporality and curation are not given, so the tree follows "
-                "every answer.</p>" + _table(pd.DataFrame(rows)))
+        return render_section("portfolio", part="recommendations", rows=rows,
+                              columns=["project", "requester (assumed)", "decision tree"])
 
 
 def portfolio_report(data_dir: str = DEFAULT_DATA_DIR) -> PortfolioReport:
@@ -528,15 +518,9 @@ class CompareReport:
                 "agreement to sign": " / ".join(dict.fromkeys(label(a.option) for a in case.agreements(index)))})
             firsts.append({"request": who, **{profile_labels.get(name, name): label(
                 alignment.rankings[name][0]) for name in profiles}})
-        invalid = ""
-        if self.invalid:
-            invalid = "<p class='iv-flag'>Request files that failed validation and are left out: " + "; ".join(
-                f"{_e(rid)}: {_e(msg)}" for rid, msg in self.invalid) + "</p>"
-        return ("<h2>Which option each request gets</h2><p>Facts side by side, the decision tree's answer, the "
-                "best option by weighted value, the win:win option and the agreement to sign (reconciled by the "
-                "rule in reconciliation.yaml; one per assumed answer where facts are unstated).</p>"
-                + _table(pd.DataFrame(rows), wide=True) + invalid
-                + "<h3>Each stakeholder view's first choice</h3>" + _table(pd.DataFrame(firsts), wide=True))
+        return render_section("compare", part="overview", columns=list(rows[0]) if rows else [], rows=rows,
+                              invalid=list(self.invalid), first_columns=list(firsts[0]) if firsts else [],
+                              firsts=firsts)
 
     def key_findings(self) -> str:
         lines = []
@@ -558,9 +542,8 @@ class CompareReport:
         rationale = {a.id: a.rationale for a in self.dataset.adjustments}
         rows = [{"adjustment": aid, "fires for": ", ".join(sorted(who)), "rationale": rationale[aid]}
                 for aid, who in sorted(fired.items()) if len(who) < len(labels)]
-        return ("<h2>Why the answers differ</h2><p>The decision tree branches on temporality, requester kind, "
-                "profit stage and curation (table above). Scores differ through the context adjustments that fire "
-                "for some requesters and not others:</p>" + _table(pd.DataFrame(rows)))
+        return render_section("compare", part="differences", columns=["adjustment", "fires for", "rationale"],
+                              rows=rows)
 
     def chart(self) -> go.Figure:
         """Weighted value of every option for every (request, requester), one view per stakeholder (menu)."""
