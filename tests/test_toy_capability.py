@@ -154,3 +154,13 @@ def test_the_toy_data_file_is_checked_by_the_loader(toy):
     (toy / "toy.yaml").unlink()
     with pytest.raises(DataValidationError, match="toy.yaml"):
         load_dataset(toy)
+
+
+def test_a_capability_cannot_take_another_ones_sub_command():
+    from imaging_value import ParameterError
+    from imaging_value.capability import Capability, Result, capability, register
+
+    clash = Capability("not-rank", "Clash", lambda case: Result("not-rank", {}), order=1, command="rank")
+    with pytest.raises(ParameterError, match="ranking has it"):
+        register(clash)
+    assert capability("ranking").command == "rank" and "not-rank" not in [c.name for c in capabilities()]
