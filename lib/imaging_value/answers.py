@@ -196,7 +196,7 @@ def fairness_context(case: Case, index: int) -> dict:
     firsts = [order[0] for order in alignment.rankings.values()]
     consensus = max(set(firsts), key=firsts.count)
     patients = alignment.rankings.get("patients_public", [])
-    requester = case.request.requesters[index]
+    requester = case.request.requester(index)
     return {
         "recommended": label_of(dataset, recommended),
         "recommended_id": recommended,
@@ -228,7 +228,7 @@ def fairness_entry(case: Case, index: int) -> dict:
 
     dataset, request = case.dataset, case.request
     context = fairness_context(case, index)
-    facts = facts_for(request, request.requesters[index])
+    facts = facts_for(request, request.requester(index), dataset.derived_facts)
     questions = []
     for theme in dataset.fairness.themes:
         value = facts.get(theme.fact) if theme.fact else None

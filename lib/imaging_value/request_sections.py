@@ -14,9 +14,9 @@ from typing import Any
 
 from . import views
 from .answers import fairness_entry, guidance_entry
-from .board import count, money, order_sentence
+from .board import count, count_word, money, order_sentence
 from .capability import View
-from .case import DEFAULT_TOTAL
+from .defaults import DEFAULT_TOTAL
 from .sections import agreement_results, render_section
 
 __all__ = ["agreement", "worth", "recommendation", "ranking", "lever_profiles", "stakeholder_views", "robustness",
@@ -154,7 +154,7 @@ def value_split(view: View) -> list:
     sites, results = case.split()
     curve = dataset.pooling
     intro = render_section("split", part="intro", site_count=request.sites.count, total=money(case.total),
-                           illustrative=case.total == DEFAULT_TOTAL, assumed=sites.assumed,
+                           illustrative=case.total == DEFAULT_TOTAL, assumed=sites.assumed, ways=count_word(len(results)),
                            curve={"kind": curve.kind, "exponent": f"{curve.exponent:g}", "scale": f"{curve.scale:g}",
                                   "rationale": curve.rationale})
     columns = ["site", "kind", "images", "curation effort", *results]
@@ -175,7 +175,8 @@ def fairness(view: View) -> str:
             "heading": view.label(index),
             "questions": [{"the report's open question": q["question"], "this framework's answer": q["answer"],
                            "source": q["source"]} for q in entry["questions"]],
-            "recommendations": [{**r, "css": _STATUS_CSS.get(r["status"], "")} for r in entry["recommendations"]]})
+            "recommendations": [{**r, "css": _STATUS_CSS.get(r["status"], "")} for r in entry["recommendations"]],
+            "count": count_word(len(entry["recommendations"]))})
     return render_section("fairness", blocks=blocks)
 
 
