@@ -7,7 +7,29 @@ Here, at the top of the repository, so that it covers both ``tests/`` and the no
 - the explorer app's browser tests, one server and one page (marked in their module).
 """
 
+import os
+import shutil
+import tempfile
+
 import pytest
+
+CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.datacache's folder of validated data
+
+
+def pytest_configure(config):
+    """One cache of validated data folders for the run (shared by its test processes, which inherit
+    the variable), never the user's own; removed at the end."""
+    if os.environ.get(CACHE_ENV) or hasattr(config, "workerinput"):
+        return
+    config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
+    os.environ[CACHE_ENV] = config._imaging_value_cache
+
+
+def pytest_unconfigure(config):
+    folder = getattr(config, "_imaging_value_cache", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(CACHE_ENV, None)
 
 
 @pytest.hookimpl(tryfirst=True)

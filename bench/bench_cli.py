@@ -7,7 +7,10 @@ load from other processes falls on all of them alike; the median is reported.
 `--baseline REF` also times the same commands on the library as it was at git REF
 (run from a temporary export of REF's lib/ and data/ with this interpreter).
 The commands run as a user's shell would, writing bytecode caches (PYTHONDONTWRITEBYTECODE
-unset): the warm-up run caches each module's compiled code, as a user's first run does.
+unset): the warm-up run caches each module's compiled code, as a user's first run does, and
+stores the validated data folder and request (imaging_value.datacache, in a fresh folder for
+this run), as a user's first run does. `rank`, no data cache: the same command with
+IMAGING_VALUE_CACHE=off, every record validated, as on the first run after a data file changes.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
 REPEATS = 7
 ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+CACHE_ENV = "IMAGING_VALUE_CACHE"
 TARGETS = {"rank": 2.0, "help": 1.2}
 
 
@@ -38,19 +42,20 @@ def commands(tree: Path | None) -> dict[str, list[str]]:
     return {"rank": cli + ["rank", "scenario-1", "--json"] + data, "help": cli + ["--help"]}
 
 
-def seconds(command: list[str]) -> float:
+def seconds(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=ENV, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=ROOT, env=ENV | env, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
-def measure(runs: dict[str, list[str]]) -> dict[str, float]:
+def measure(runs: dict[str, list[str]], envs: dict[str, dict[str, str]]) -> dict[str, float]:
     times: dict[str, list[float]] = {name: [] for name in runs}
     for name, command in runs.items():  # one warm-up each, so the file cache is warm for all alike
-        seconds(command)
+        seconds(command, envs.get(name, {}))
     for _ in range(REPEATS):
         for name, command in runs.items():
-            times[name].append(seconds(command))
+            times[name].append(seconds(command, envs.get(name, {})))
     return {name: statistics.median(values) for name, values in times.items()}
 
 
@@ -60,7 +65,10 @@ def main() -> None:
     args = parser.parse_args()
     runs = {"floor": [sys.executable, "-c", "import numpy, yaml, pydantic"]}
     runs.update({f"{name}": command for name, command in commands(None).items()})
+    runs["rank, no data cache"] = runs["rank"]
+    envs = {"rank, no data cache": {CACHE_ENV: "off"}}
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
+        ENV[CACHE_ENV] = str(Path(tmp) / "data-cache")
         if args.baseline:
             archive = subprocess.run(["git", "archive", args.baseline, "lib", "data"], cwd=ROOT, check=True,
                                      capture_output=True).stdout
@@ -68,7 +76,7 @@ def main() -> None:
             runs.update({f"{name} at {args.baseline}": command
                          for name, command in commands(Path(tmp)).items()})
         load = os.getloadavg()[0]
-        medians = measure(runs)
+        medians = measure(runs, envs)
     floor = medians["floor"]
     print(f"== command-line start-up, median of {REPEATS} (load average {load:.2f} at start)")
     print(f"import floor (numpy, yaml, pydantic): {floor * 1000:6.0f} ms")
@@ -77,7 +85,8 @@ def main() -> None:
             continue
         target = TARGETS.get(name)
         verdict = f"; target <= {target:g} x: {'met' if value <= target * floor else 'MISSED'}" if target else ""
-        label = {"rank": "imaging-value rank scenario-1 --json", "help": "imaging-value --help"}.get(name, name)
+        label = {"rank": "imaging-value rank scenario-1 --json", "help": "imaging-value --help",
+                 "rank, no data cache": "  the same rank, no data cache"}.get(name, name)
         print(f"{label:46} {value * 1000:6.0f} ms = {value / floor:4.2f} x floor{verdict}")
 
 

@@ -9,9 +9,10 @@ from pathlib import Path
 __all__ = ["write_atomic"]
 
 
-def write_atomic(path: str | Path, content: str | bytes, *, exclusive: bool = False) -> Path:
+def write_atomic(path: str | Path, content: str | bytes, *, exclusive: bool = False, mode: int = 0o644) -> Path:
     """Write to a temporary file beside ``path``, then rename it over ``path`` in one step.
 
+    ``mode``: the file's permissions (readable by all by default).
     ``exclusive``: never replace an existing ``path`` (raise :class:`FileExistsError`); the
     complete file appears in one step (a hard link), so two writers cannot overwrite each other.
     """
@@ -24,7 +25,7 @@ def write_atomic(path: str | Path, content: str | bytes, *, exclusive: bool = Fa
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
+        os.chmod(tmp, mode)
         if exclusive:
             os.link(tmp, path)
             os.unlink(tmp)

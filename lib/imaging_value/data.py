@@ -394,6 +394,13 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     root = Path(root) if root is not None else default_data_dir()[0]
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), "", "", "a data folder", "no such folder")])
+    from .datacache import cached, folder_key  # a folder validated before, unchanged since, is not validated again
+
+    dataset = cached("dataset", [folder_key(root)], Dataset, lambda: _validated_dataset(root))
+    return dataset if dataset.root == root else replace(dataset, root=root)
+
+
+def _validated_dataset(root: Path) -> Dataset:
     problems: list[Problem] = []
     projects = _read_csv(root / "projects.csv", Project, problems)
     levers = _yaml_list(root / "levers.yaml", "levers", Lever, problems)
@@ -656,6 +663,15 @@ def load_request(ref: str | Path, dataset: Dataset) -> Request:
 
 
 def _load_request_file(path: Path, dataset: Dataset | None) -> Request:
+    if dataset is None:
+        return _validated_request(path, dataset)
+    from .datacache import cached, file_key  # keyed by the file and by the folder it is checked against
+
+    return cached("request", [file_key(path), *sorted(f"{k}={v}" for k, v in dataset.digests.items())], Request,
+                  lambda: _validated_request(path, dataset))
+
+
+def _validated_request(path: Path, dataset: Dataset | None) -> Request:
     problems: list[Problem] = []
     name = _request_display_name(path, dataset)
     fields = ", ".join(Request.model_fields)

@@ -319,7 +319,8 @@ class Adjustment(Record):
             value = self.value
         else:
             value = float(self.value)
-        return Condition(fact=self.fact, op=self.op, value=value)
+        # built without validating again: this record's own check (below) is the condition's, on the same values
+        return Condition.model_construct(fact=self.fact, op=self.op, value=value)
 
     @model_validator(mode="after")
     def _numeric_ops_take_numbers(self) -> "Adjustment":

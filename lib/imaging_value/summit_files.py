@@ -28,7 +28,6 @@ from typing import Any, Sequence
 import yaml
 from pydantic import Field
 
-from .atomic import write_atomic
 from .data import _read_yaml, file_digest
 from .elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
 from .errors import DataValidationError, ParameterError, Problem
@@ -399,6 +398,8 @@ def save_answer_file(root: str | Path, summit: str, text: str, levers: Sequence[
     Nothing is written if the text is invalid. An existing file is never replaced unless
     ``replace`` is true, and never if it belongs to another group (its ``group`` differs).
     """
+    from .atomic import write_atomic  # only when saving (loading summits is on every command's path)
+
     if not isinstance(summit, str) or not IDENT.match(summit):
         raise ParameterError("summit", "a summit id (lower case, digits, - and _)", summit)
     data = yaml.safe_load(text)

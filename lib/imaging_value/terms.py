@@ -156,7 +156,7 @@ def with_assumed(request: Request, requester: Requester, assumed: Mapping[str, A
 
 def access_cost(dataset: Dataset, request: Request) -> CostBasis:
     """The cost of providing access to the request's data, priced from costs.csv by its curation."""
-    from .analysis import site_contributions
+    from .sites import site_contributions
 
     row = dataset.agreement.costs[request.curation]
     sites = site_contributions(dataset, request)
