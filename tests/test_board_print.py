@@ -155,46 +155,42 @@ PAGINATE = """([pageHeight]) => {
 
 
 @pytest.mark.parametrize("name", REPORTS)
-def test_at_print_media_no_chart_crosses_a_page(pack, name):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--no-first-run"])
-        try:
-            context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
-            page = context.new_page()
-            page.goto((pack / f"{name}.html").as_uri())
-            count = page.locator("div.plotly-graph-div").count()
-            page.wait_for_function("n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
-                                   arg=count, timeout=60_000)
-            SHOTS.mkdir(parents=True, exist_ok=True)
-            page.screenshot(path=str(SHOTS / f"{name}.png"))  # the first screen, as a board member opens it
-            first_chart = page.evaluate("() => document.querySelector('div.plotly-graph-div')"
-                                        ".getBoundingClientRect().top + window.scrollY")
-            if name.startswith("request-"):
-                decision = page.evaluate("() => document.querySelector('.iv-decision')"
-                                         ".getBoundingClientRect().top + window.scrollY")
-                assert decision < first_chart, "the decision comes before the first chart"
-            # the comparison table fits the page on screen
-            for table in page.locator("table.iv-wide").all():
-                assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
-            # as print_pdf lays it out: charts drawn in its window, then the page laid out at the printable width
-            page.set_viewport_size({"width": WINDOW[0], "height": WINDOW[1]})
-            page.reload()
-            page.wait_for_function("n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
-                                   arg=count, timeout=60_000)
-            page.set_viewport_size({"width": int(PAGE_WIDTH), "height": int(PAGE_HEIGHT)})
-            page.emulate_media(media="print")
-            page.wait_for_timeout(300)
-            result = page.evaluate(PAGINATE, [PAGE_HEIGHT])
-            assert len(result["boxes"]) == result["charts"] == count
-            for box in result["boxes"]:
-                assert box["bottom"] - box["top"] <= PAGE_HEIGHT, f"taller than a page: {box['title']}"
-                assert box["right"] <= PAGE_WIDTH + 1, f"cut at the right edge: {box['title']}"
-                assert int((box["top"] + 0.5) // PAGE_HEIGHT) == int((box["bottom"] - 0.5) // PAGE_HEIGHT), \
-                    f"crosses a page boundary: {box['title']}"
-            for table in page.locator("table.iv-wide").all():
-                assert table.evaluate("t => t.getBoundingClientRect().right") <= PAGE_WIDTH + 1
-        finally:
-            browser.close()
+def test_at_print_media_no_chart_crosses_a_page(pack, browser, name):
+    """Each report in a fresh offline context (nothing shared between reports but the browser process)."""
+    context = browser.new_context(offline=True, viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto((pack / f"{name}.html").as_uri())
+        count = page.locator("div.plotly-graph-div").count()
+        page.wait_for_function("n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
+                               arg=count, timeout=60_000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / f"{name}.png"))  # the first screen, as a board member opens it
+        first_chart = page.evaluate("() => document.querySelector('div.plotly-graph-div')"
+                                    ".getBoundingClientRect().top + window.scrollY")
+        if name.startswith("request-"):
+            decision = page.evaluate("() => document.querySelector('.iv-decision')"
+                                     ".getBoundingClientRect().top + window.scrollY")
+            assert decision < first_chart, "the decision comes before the first chart"
+        # the comparison table fits the page on screen
+        for table in page.locator("table.iv-wide").all():
+            assert table.evaluate("t => t.scrollWidth <= t.parentElement.clientWidth + 1")
+        # as print_pdf lays it out: charts drawn in its window, then the page laid out at the printable width
+        page.set_viewport_size({"width": WINDOW[0], "height": WINDOW[1]})
+        page.reload()
+        page.wait_for_function("n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
+                               arg=count, timeout=60_000)
+        page.set_viewport_size({"width": int(PAGE_WIDTH), "height": int(PAGE_HEIGHT)})
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
+        result = page.evaluate(PAGINATE, [PAGE_HEIGHT])
+        assert len(result["boxes"]) == result["charts"] == count
+        for box in result["boxes"]:
+            assert box["bottom"] - box["top"] <= PAGE_HEIGHT, f"taller than a page: {box['title']}"
+            assert box["right"] <= PAGE_WIDTH + 1, f"cut at the right edge: {box['title']}"
+            assert int((box["top"] + 0.5) // PAGE_HEIGHT) == int((box["bottom"] - 0.5) // PAGE_HEIGHT), \
+                f"crosses a page boundary: {box['title']}"
+        for table in page.locator("table.iv-wide").all():
+            assert table.evaluate("t => t.getBoundingClientRect().right") <= PAGE_WIDTH + 1
+    finally:
+        context.close()
