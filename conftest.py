@@ -3,8 +3,10 @@
 Here, at the top of the repository, so that it covers both ``tests/`` and the notebooks that
 ``pytest --nbval-lax`` runs. Kept together in one process (one ``xdist_group`` each):
 - each notebook's cells, which run in order in one kernel;
-- the tests of the rendered pack (the ``pack`` fixture), so it is rendered once;
-- the explorer app's browser tests, one server and one page (marked in their module).
+- the explorer app's browser tests, one server and one page (marked in their module);
+- the tests of the pack's PDFs (the ``pdfs`` fixture), so each report is printed once.
+The tests of the rendered pack are spread over the processes like any others: the first process
+to need the pack renders it while the others wait on a lock, then all read it (tests/conftest.py).
 """
 
 import os
@@ -38,5 +40,5 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.stem}"))
-        elif "pack" in getattr(item, "fixturenames", ()):
-            item.add_marker(pytest.mark.xdist_group("pack"))
+        elif "pdfs" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.xdist_group("pack-pdfs"))  # the pack printed once, by one process

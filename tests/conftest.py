@@ -3,8 +3,8 @@ the rendered pack and the browser.
 
 The suite runs in parallel (pytest-xdist; see the conftest.py at the top of the repository for
 which tests are kept in one process). Each module of browser tests starts one browser, shared by
-its tests. The pack's tests run in one process; should they ever run in several, a lock file still has
-the pack rendered once and shared.
+its tests. The pack's tests are spread over the test processes: a lock file has the pack rendered once,
+by the first process that needs it, and shared.
 """
 
 from __future__ import annotations

@@ -14,11 +14,13 @@ from pathlib import Path
 
 import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as every browser test
-from test_app_browser import free_port, pytestmark  # noqa: F401  (the same server set-up)
+from test_app_browser import free_port
 
 from imaging_value.app import NOTEBOOK, start, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
+# a server of its own, so a test process of its own (in parallel with the explorer's browser tests)
+pytestmark = [pytest.mark.xdist_group("explorer-app-limits"), pytest.mark.timeout(240)]
 REBOUND = "rebind.example"
 REBINDING_ARGS = [*CHROMIUM_ARGS, f"--host-resolver-rules=MAP {REBOUND} 127.0.0.1"]  # Chromium plays the DNS
 
