@@ -33,7 +33,8 @@ __all__ = ["RequestParams", "RequestRef", "resolve_request"]
 class RequestParams(BaseModel):
     """A request report's parameters, each checked as it is given: a bad one raises :class:`ParameterError`."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # defer_build: the validator is built when parameters are first checked, not by every command that imports this
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
     request: str = DEFAULT_REQUEST  # a request id in the data folder's requests/, or a path to a request file
     requester: int | None = None  # None: every requester; or a position from 0
