@@ -7,12 +7,16 @@ import json
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from imaging_value import DataValidationError, datacache, load_dataset, load_request
 from imaging_value import data as data_module
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture()
@@ -234,3 +238,21 @@ def test_a_changed_file_changes_the_cli_answer(cache, data_copy, cli):
     assert second.code == 0, second.err
     assert second.json()["weights"]["commercial"] == 1.0
     assert first["weights"]["commercial"] != 1.0
+
+
+def test_a_second_rank_builds_no_validator(tmp_path):
+    """With the folder and request cached, rank validates nothing: no pydantic validator is built, so
+    neither is pydantic's plugin scan (which reads every installed package's metadata)."""
+    probe = ("import sys, json\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
+             "from pydantic import BaseModel\n"
+             "from imaging_value import schema, terms_schema, params\n"
+             "built = sorted(name for module in (schema, terms_schema, params) for name, cls in vars(module).items()\n"
+             "               if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__pydantic_complete__)\n"
+             "print('\\n' + json.dumps([built, 'pydantic.plugin._loader' in sys.modules]))")
+    env = {**os.environ, datacache.CACHE_ENV: str(tmp_path / "cache")}
+    runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=120) for _ in range(2)]
+    assert all(run.returncode == 0 for run in runs), runs[-1].stderr
+    first, second = (json.loads(run.stdout.strip().splitlines()[-1]) for run in runs)
+    assert first[0] and first[1]  # the first run validates (and so builds validators)
+    assert second == [[], False]
