@@ -71,3 +71,13 @@ def test_rank_with_the_lever_switch_off_reads_no_valuation_model():
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []
+
+
+def test_help_loads_neither_numpy_nor_pydantic():
+    """--help lists every capability's sub-command without importing what the answers need."""
+    probe = ("import sys\nfrom imaging_value.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+             "print('\\n' + __import__('json').dumps(sorted({m.split('.')[0] for m in sys.modules} & "
+             "{'numpy', 'pydantic', 'yaml'})))")
+    out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert json.loads(out.stdout.strip().splitlines()[-1]) == []

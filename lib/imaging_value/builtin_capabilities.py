@@ -14,18 +14,26 @@ sub-commands from this module.
 from __future__ import annotations
 
 import argparse
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
-from . import answers, cli_text
+from . import cli_text
 from .capability import Capability, DataFile, Result, View, register
-from .case import Case
 from .defaults import DEFAULT_SAMPLES, DEFAULT_SCORE_UNCERTAINTY, DEFAULT_SEED
+
+if TYPE_CHECKING:
+    from .case import Case
 
 __all__ = ["BUILTIN"]
 
 
-def _result(name: str, make: Callable[[Case], dict]) -> Callable[[Case], Result]:
+def _result(name: str, make: str | Callable[[Case], dict]) -> Callable[[Case], Result]:
+    """``make``: a function, or the name of one in :mod:`imaging_value.answers` (imported when an answer is
+    computed, so listing the capabilities, as ``--help`` does, loads neither numpy nor pydantic)."""
     def compute(case: Case) -> Result:
+        if isinstance(make, str):
+            from . import answers
+
+            return Result(name, getattr(answers, make)(case))
         return Result(name, make(case))
 
     compute.__name__ = f"compute_{name}"
@@ -153,11 +161,11 @@ def _ranking_csv(dataset: Any, answer: dict) -> tuple[list[dict], list[str]]:
 # --- the built-in capabilities, in the report's order --------------------------------------------
 
 BUILTIN = (
-    Capability("portfolio", "The exemplar projects", _result("portfolio", answers.portfolio_answer), order=0,
+    Capability("portfolio", "The exemplar projects", _result("portfolio", "portfolio_answer"), order=0,
                scope="dataset", data_files=_files("projects.csv"), in_report=False, in_explorer=False,
                command="portfolio", help="the exemplar projects and their summary", options=(),
                text=cli_text.portfolio, export="portfolio", csv=_portfolio_csv),
-    Capability("agreement", "The agreement to sign", _result("agreement", answers.terms_answer), order=10,
+    Capability("agreement", "The agreement to sign", _result("agreement", "terms_answer"), order=10,
                weighted=True, data_files=_files("terms.yaml", "costs.csv", "term_rules.yaml",
                                                 "reconciliation.yaml", "guidance.yaml"),
                section=_section("agreement"), command="terms",
@@ -168,38 +176,38 @@ BUILTIN = (
                help="what each agreement is worth to the NHS: risk-adjusted NPV by Monte Carlo, fair terms, "
                     "the split among sites and broker",
                arguments=_value_arguments, case_options=_value_case, text=cli_text.value),
-    Capability("tree", "The decision tree's recommendation", _result("tree", answers.recommend_answer), order=30,
+    Capability("tree", "The decision tree's recommendation", _result("tree", "recommend_answer"), order=30,
                data_files=_files("decision_tree.yaml", "options.yaml"), section=_section("recommendation"),
                command="recommend", help="the decision tree's recommendation and its path, per requester",
                text=cli_text.recommend, export="recommendation", csv=_recommendation_csv),
-    Capability("ranking", "Options ranked by weighted value", _result("ranking", answers.rank_answer), order=40,
+    Capability("ranking", "Options ranked by weighted value", _result("ranking", "rank_answer"), order=40,
                weighted=True, data_files=_files("levers.yaml", "options.yaml", "base_scores.csv", "adjustments.csv",
                                                 "profiles.csv"),
                section=_section("ranking"), command="rank",
                help="options ranked by weighted score, with guidance flags, per requester",
                options=("requester", "weights"), text=cli_text.rank, export="ranking", csv=_ranking_csv),
-    Capability("scores", "Each option's lever profile", _result("scores", answers.scores_answer), order=50,
+    Capability("scores", "Each option's lever profile", _result("scores", "scores_answer"), order=50,
                data_files=_files("base_scores.csv", "adjustments.csv"), section=_section("lever_profiles")),
-    Capability("alignment", "Stakeholder views", _result("alignment", answers.alignment_answer), order=60,
+    Capability("alignment", "Stakeholder views", _result("alignment", "alignment_answer"), order=60,
                data_files=_files("profiles.csv"), section=_section("stakeholder_views"), command="alignment",
                help="rankings under every stakeholder profile, Kendall's tau, win:win option",
                text=cli_text.alignment),
-    Capability("acceptability", "How robust is the answer?", _result("acceptability", answers.acceptability_answer),
+    Capability("acceptability", "How robust is the answer?", _result("acceptability", "acceptability_answer"),
                order=70, data_files=_files("base_scores.csv"), section=_section("robustness"),
                command="acceptability", help="SMAA-2 rank acceptability, central weights and confidence",
                arguments=_acceptability_arguments, case_options=_acceptability_case, text=cli_text.acceptability),
     # weight stability is shown in the robustness section, beside rank acceptability
-    Capability("stability", "Weight stability", _result("stability", answers.stability_answer), order=75,
+    Capability("stability", "Weight stability", _result("stability", "stability_answer"), order=75,
                weighted=True, in_report=False, command="stability",
                help="how far each lever's weight can move before the winner changes",
                options=("requester", "weights"), text=cli_text.stability),
-    Capability("split", "Sharing the return among the sites", _result("split", answers.split_answer), order=80,
+    Capability("split", "Sharing the return among the sites", _result("split", "split_answer"), order=80,
                data_files=_files("site_defaults.csv", "pooling.yaml"), section=_section("value_split"),
                command="split", help="share a total among the request's sites", options=(),
                arguments=_split_arguments, case_options=_split_case, text=cli_text.split),
-    Capability("fairness", "Fairness questions", _result("fairness", answers.fairness_answer), order=90,
+    Capability("fairness", "Fairness questions", _result("fairness", "fairness_answer"), order=90,
                weighted=True, data_files=_files("fairness.yaml"), section=_section("fairness"), in_explorer=False),
-    Capability("guidance", "National guidance checks", _result("guidance", answers.guidance_answer), order=100,
+    Capability("guidance", "National guidance checks", _result("guidance", "guidance_answer"), order=100,
                weighted=True, data_files=_files("guidance.yaml"), section=_section("guidance_checks"),
                in_explorer=False),
 )
