@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from imaging_value import DataValidationError, load_dataset
-from imaging_value.capability import capabilities, unregister
+from imaging_value.capability import capabilities, register, unregister
 
 LABEL = "SME's R&D <b>limit</b>"
 
@@ -81,6 +81,20 @@ def toy(tmp_path, data_copy):
     yield data_copy
     unregister("toy")
     sys.modules.pop("toy_capability", None)
+
+
+def test_a_folder_cached_before_the_toy_was_registered_is_read_again_with_its_file(toy):
+    """The cache of validated folders never hides a registered capability's data file (or its checks)."""
+    toy_capability = sys.modules["toy_capability"].TOY
+    unregister("toy")
+    before = load_dataset(toy)  # validated and cached without the toy
+    assert "toy.yaml" not in before.extras
+    register(toy_capability)
+    after = load_dataset(toy)
+    assert after.data_file("toy.yaml").max_sites == 2
+    (toy / "toy.yaml").write_text("label: x\nmax_sites: many\nsource: s\n", encoding="utf-8")
+    with pytest.raises(DataValidationError, match="max_sites"):
+        load_dataset(toy)
 
 
 def test_the_toy_is_registered_in_its_order_and_reads_its_data_file(toy):

@@ -394,9 +394,13 @@ def load_dataset(root: str | Path | None = None) -> Dataset:
     root = Path(root) if root is not None else default_data_dir()[0]
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), "", "", "a data folder", "no such folder")])
+    from .capability import data_files
     from .datacache import cached, folder_key  # a folder validated before, unchanged since, is not validated again
 
-    dataset = cached("dataset", [folder_key(root)], Dataset, lambda: _validated_dataset(root))
+    # a data file registered by a capability beyond the core ones is validated by code the cache's key
+    # does not cover (a module anywhere): then the folder is validated every time
+    registered = None if any(not spec.core for _cap, spec in data_files()) else "core files only"
+    dataset = cached("dataset", [folder_key(root), registered], Dataset, lambda: _validated_dataset(root))
     return dataset if dataset.root == root else replace(dataset, root=root)
 
 
