@@ -24,7 +24,6 @@ from imaging_value import load_dataset, load_request
 from imaging_value.app import HOST, NOTEBOOK, start, stop, wait_until_serving
 from imaging_value.scoring import rank_options, score_options
 from imaging_value.tree import recommend
-from imaging_value.views import label_of
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN_REQUEST = "id: broken\ntitle: Broken\ntemporality: sometimes\n"
@@ -120,7 +119,7 @@ def set_slider(page, lever: str, value: float) -> None:
 
 def expected_labels(dataset, weights: dict[str, float] | None) -> list[str]:
     table = score_options(dataset, load_request("scenario-1", dataset), 0)
-    return [label_of(dataset, option) for option in rank_options(table, weights).order]
+    return [dataset.label(option) for option in rank_options(table, weights).order]
 
 
 def test_the_app_loads_with_the_default_request(browser_page, dataset):

@@ -16,7 +16,6 @@ from imaging_value.analysis import profile_weights
 from imaging_value.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from imaging_value.explore import ALL_ZERO_MESSAGE, FIGURES, Explorer, ExplorerApp, explore, sync_figure
 from imaging_value.scoring import rank_options, score_options
-from imaging_value.views import label_of
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN_REQUEST = """id: broken
@@ -81,8 +80,8 @@ def test_moving_a_slider_changes_the_ranking_as_the_data_says(explorer: Explorer
     assert explorer.current_ranking() == commercial
     assert commercial[0] != equal[0]
     # the chart shows it: the ranking figure lists options bottom-up, best last
-    assert explorer.figures["ranking"].data[0].y[-1] == label_of(dataset, commercial[0])
-    assert label_of(dataset, commercial[0]) in explorer.summary.value
+    assert explorer.figures["ranking"].data[0].y[-1] == dataset.label(commercial[0])
+    assert dataset.label(commercial[0]) in explorer.summary.value
 
 
 def test_the_profile_picker_moves_the_sliders(explorer: Explorer, dataset):

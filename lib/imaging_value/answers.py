@@ -185,8 +185,6 @@ def scores_answer(case: Case) -> dict:
 
 def fairness_context(case: Case, index: int) -> dict:
     """The values fairness.yaml's answers may name: the recommended option, the consensus, the win:win, ..."""
-    from .views import label_of
-
     dataset = case.dataset
     ranking, alignment = case.ranking(index), case.alignment(index)
     recs = case.recommendations(index)
@@ -198,7 +196,7 @@ def fairness_context(case: Case, index: int) -> dict:
     patients = alignment.rankings.get("patients_public", [])
     requester = case.request.requester(index)
     return {
-        "recommended": label_of(dataset, recommended),
+        "recommended": dataset.label(recommended),
         "recommended_id": recommended,
         "exclusivity_months": f"{sheet.exclusivity_months:g}",
         "embargo_months": f"{sheet.value('embargo_months', 0):g}",
@@ -207,11 +205,11 @@ def fairness_context(case: Case, index: int) -> dict:
         "staff": requester.staff,
         "profile_count": len(alignment.profiles),
         "agree_count": firsts.count(consensus),
-        "consensus": label_of(dataset, consensus),
-        "win_win": label_of(dataset, alignment.win_win),
+        "consensus": dataset.label(consensus),
+        "win_win": dataset.label(alignment.win_win),
         "worst_case": f"{alignment.worst_case[alignment.win_win]:.0%}",
-        "pareto": ", ".join(label_of(dataset, o) for o in alignment.pareto),
-        "patients_first": label_of(dataset, patients[0]) if patients else "(no such profile)",
+        "pareto": ", ".join(dataset.label(o) for o in alignment.pareto),
+        "patients_first": dataset.label(patients[0]) if patients else "(no such profile)",
         "patients_rank_of_recommended": (f"{patients.index(recommended) + 1} of {len(patients)}"
                                          if recommended in patients else "(no such profile)"),
     }

@@ -1239,22 +1239,22 @@ def _summary_html(dataset: Dataset, ranking: Ranking) -> str:
     context: dict[str, Any] = {"runner": None}
     if runner is not None:
         second = float(ranking.totals.loc[runner])
-        context = {"runner": views.label_of(dataset, runner), "runner_score": f"{second:.2f}",
+        context = {"runner": dataset.label(runner), "runner_score": f"{second:.2f}",
                    "gap": f"{score - second:.2f}"}
-    return render_section("explorer_summary", winner=winner, label=views.label_of(dataset, winner),
+    return render_section("explorer_summary", winner=winner, label=dataset.label(winner),
                           score=f"{score:.2f}", **context)
 
 
 def _adjustments_html(dataset: Dataset, case: Case) -> str:
     """The adjustments to the base scores that fired for the case's request and requester."""
-    rows = [{"id": r.id, "option": views.label_of(dataset, r.option), "lever": views.label_of(dataset, r.lever),
+    rows = [{"id": r.id, "option": dataset.label(r.option), "lever": dataset.label(r.lever),
              "delta": f"{r.delta:+g}", "rationale": r.rationale} for r in case.table.fired.itertuples()]
     return render_section("explorer_adjustments", rows=rows)
 
 
 def _path_html(dataset: Dataset, recommendations: list[Recommendation]) -> str:
     """Each outcome of the tree: the option, the values it assumed, and the steps with their rationales."""
-    outcomes = [{"label": views.label_of(dataset, rec.option),
+    outcomes = [{"label": dataset.label(rec.option),
                  "assumed": "; ".join(f"{k.replace('_', ' ')} = {' or '.join(v) if isinstance(v, list) else v}"
                                       for k, v in rec.assumed.items()),
                  "steps": rec.path} for rec in recommendations]

@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -421,7 +420,7 @@ class PortfolioReport:
     def recommendations(self) -> str:
         rows = []
         for name, recs in exemplar_recommendations(self.dataset).items():
-            outcomes = [f"{views.label_of(self.dataset, r.option)}"
+            outcomes = [f"{self.dataset.label(r.option)}"
                         + (f" (if {', '.join(f'{k}={v}' for k, v in r.assumed.items())})" if r.assumed else "")
                         for r in recs]
             project = next(p for p in self.dataset.projects if p.name == name)
@@ -474,7 +473,7 @@ class CompareReport:
             parts = []
             for index in range(len(request.requesters)):
                 signed = self.case(request).agreements(index)
-                options = list(dict.fromkeys(views.label_of(self.dataset, a.option) for a in signed))
+                options = list(dict.fromkeys(self.dataset.label(a.option) for a in signed))
                 who = f"requester {index + 1} ({request.requesters[index].label()})"
                 if len(options) > 1:
                     facts = join_words(list(dict.fromkeys(k.replace("_", " ") for a in signed for k in a.assumed)))
@@ -495,7 +494,7 @@ class CompareReport:
     def overview(self) -> str:
         profiles = profile_weights(self.dataset)
         profile_labels = {p.name: p.label for p in self.dataset.profiles}
-        label = partial(views.label_of, self.dataset)
+        label = self.dataset.label
         rows, firsts = [], []
         for request, index in self._rows():
             requester = request.requesters[index]
@@ -556,7 +555,7 @@ class CompareReport:
         for k, name in enumerate(names):
             w = np.array([profiles[name][lever] for lever in self.dataset.lever_ids])
             z = np.array([t.matrix @ w for t in tables])
-            fig.add_trace(go.Heatmap(z=z.round(2), x=[plotly_text(views.label_of(self.dataset, o))
+            fig.add_trace(go.Heatmap(z=z.round(2), x=[plotly_text(self.dataset.label(o))
                                                        for o in self.dataset.option_ids],
                                      y=[plotly_text(k_) for k_ in keys], zmin=0, zmax=10, colorscale="Blues",
                                      text=z.round(1), texttemplate="%{text}", visible=(k == 0),

@@ -82,10 +82,10 @@ def ranking(view: View) -> list:
     for index in view.requesters:
         ranked = case.ranking(index)
         items.append(views.ranking_figure(dataset, ranked, title=f"Options ranked: {view.label(index)}"))
-        order = order_sentence([(views.label_of(dataset, o), ranked.totals[o]) for o in ranked.order], top=99)
+        order = order_sentence([(dataset.label(o), ranked.totals[o]) for o in ranked.order], top=99)
         frame = ranked.frame().reset_index()
         columns = list(frame.columns)
-        rows = [{c: views.label_of(dataset, v) if c == "option" else v if c == "rank" else _number(v, 2)
+        rows = [{c: dataset.label(v) if c == "option" else v if c == "rank" else _number(v, 2)
                  for c, v in record.items()} for record in frame.to_dict("records")]
         items.append(render_section("ranking", part="requester", order=order, columns=columns, rows=rows))
     return items
@@ -98,7 +98,7 @@ def lever_profiles(view: View) -> list:
     for index in view.requesters:
         table = case.table(index)
         items.append(views.lever_profile_figure(dataset, table, title=f"Lever scores: {view.label(index)}"))
-        fired = [{"option": views.label_of(dataset, row.option), "lever": views.label_of(dataset, row.lever),
+        fired = [{"option": dataset.label(row.option), "lever": dataset.label(row.lever),
                   "change": f"{row.delta:+g}", "why": row.rationale, "source": "this framework's reading"}
                  for row in table.fired.itertuples()]
         if fired:
@@ -113,7 +113,7 @@ def stakeholder_views(view: View) -> list:
     dataset = case.dataset
     items: list[Any] = [render_section("alignment", part="intro")]
     profiles = profile_weights(dataset)
-    label = lambda option: views.label_of(dataset, option)  # noqa: E731
+    label = lambda option: dataset.label(option)  # noqa: E731
     for index in view.requesters:
         alignment = case.alignment(index)
         items.append(views.stakeholder_views_figure(dataset, case.table(index), profiles,
@@ -139,7 +139,7 @@ def robustness(view: View) -> list:
     for index in view.requesters:
         result = case.acceptability(index)
         items.append(views.acceptability_figure(dataset, result, title=f"Rank acceptability: {view.label(index)}"))
-        rows = [{"option": views.label_of(dataset, o), "first in (share)": _number(result.first_rank_share[o], 3),
+        rows = [{"option": dataset.label(o), "first in (share)": _number(result.first_rank_share[o], 3),
                  "central weights": "" if cw is None else ", ".join(f"{k} {v:.2f}" for k, v in cw.items()),
                  "confidence": "" if result.confidence[o] is None else _number(result.confidence[o], 3)}
                 for o, cw in result.central_weights.items()]
@@ -187,8 +187,8 @@ def guidance_checks(view: View) -> str:
         entry = guidance_entry(view.case, index)
         blocks.append({
             "heading": view.label(index),
-            "clean": ", ".join(views.label_of(dataset, o) for o in entry["clean"]) or "none",
-            "checks": [{"option": views.label_of(dataset, r["option"]), "status": r["status"],
+            "clean": ", ".join(dataset.label(o) for o in entry["clean"]) or "none",
+            "checks": [{"option": dataset.label(r["option"]), "status": r["status"],
                         "principle": r["principle"], "why": r["why"], "source": r["source"],
                         "css": "iv-flag" if r["status"] == "breaks" else "iv-ask"} for r in entry["checks"]]})
     return render_section("guidance", blocks=blocks)

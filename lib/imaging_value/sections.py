@@ -52,11 +52,11 @@ def agreement_results(dataset, agreements) -> list[dict[str, Any]]:
     results = []
     for a in agreements:
         results.append({
-            "option": a.option, "label": views.label_of(dataset, a.option),
+            "option": a.option, "label": dataset.label(a.option),
             "assumed": ", ".join(f"{k} = {v}" for k, v in a.assumed.items()),
-            "tree": views.label_of(dataset, a.tree_option),
-            "best": views.label_of(dataset, a.best_weighted),
-            "win_win": views.label_of(dataset, a.win_win), "why": a.why,
+            "tree": dataset.label(a.tree_option),
+            "best": dataset.label(a.best_weighted),
+            "win_win": dataset.label(a.win_win), "why": a.why,
             "why_source": rule_source(dataset, a),
             "terms": [{"term": t.term, "value": term_value(t.value, t.unit),
                        "unit": "" if t.unit == "text" else t.unit, "set_by": ", ".join(t.set_by),
@@ -65,6 +65,6 @@ def agreement_results(dataset, agreements) -> list[dict[str, Any]]:
             "compliance": [{"principle": c.principle, "status": c.status.replace("_", " "),
                             "css": css[c.status], "reason": c.reason, "source": c.source}
                            for c in a.compliance],
-            "dissent": [d.to_dict() | {"prefers": views.label_of(dataset, d.prefers)} for d in a.dissent],
+            "dissent": [d.to_dict() | {"prefers": dataset.label(d.prefers)} for d in a.dissent],
         })
     return results

@@ -43,7 +43,6 @@ __all__ = [
     "modality_figure",
     "partners_figure",
     "size_figure",
-    "label_of",
 ]
 
 RANK_COLOURS = ["#08519c", "#3182bd", "#6baed6", "#9ecae1", "#c6dbef", "#e6eef7", "#f3f3f3", "#fafafa"]
@@ -88,11 +87,6 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure
     return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=_merged(house, own), _validate=False)
 
 
-def label_of(dataset: Dataset, option_or_lever: str) -> str:
-    """:meth:`Dataset.label` (the charts' and reports' name for it)."""
-    return dataset.label(option_or_lever)
-
-
 def _esc(values: Sequence[str]) -> list[str]:
     """Category labels go into SVG text; escape them (once) so data cannot inject markup."""
     return [plotly_text(v) for v in values]
@@ -104,13 +98,13 @@ def _esc(values: Sequence[str]) -> list[str]:
 def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ranked by weighted value") -> go.Figure:
     """Stacked bars: each option's weighted value, split into its levers' contributions (best on top)."""
     order = list(reversed(ranking.order))
-    labels = _esc([label_of(dataset, o) for o in order])
+    labels = _esc([dataset.label(o) for o in order])
     fig = go.Figure()
     colours = dataset.lever_colours  # levers.yaml
     for lever in ranking.table.levers:
         fig.add_bar(y=labels, x=ranking.contributions.loc[order, lever].round(3).tolist(), orientation="h",
-                    name=plotly_text(label_of(dataset, lever)), marker_color=colours.get(lever),
-                    hovertemplate="%{y}: %{x:.2f}<extra>" + plotly_text(label_of(dataset, lever)) + "</extra>")
+                    name=plotly_text(dataset.label(lever)), marker_color=colours.get(lever),
+                    hovertemplate="%{y}: %{x:.2f}<extra>" + plotly_text(dataset.label(lever)) + "</extra>")
     totals = ranking.totals.loc[order].round(2).tolist()
     fig.add_scatter(y=labels, x=totals, mode="text", text=[f"{t:.2f}" for t in totals], textposition="middle right",
                     showlegend=False, hoverinfo="skip")
@@ -131,8 +125,8 @@ def lever_profile_figure(dataset: Dataset, table: ScoreTable,
     notes = table.rationale.loc[options, levers].to_numpy()
     hover = [[f"score {z[i, j]:g} (base {base[i, j]:g})<br>{plotly_text(str(notes[i, j]))}" for j in range(len(levers))]
              for i in range(len(options))]
-    fig = go.Figure(go.Heatmap(z=z, x=_esc([label_of(dataset, lv) for lv in levers]),
-                               y=_esc([label_of(dataset, o) for o in options]), zmin=0, zmax=10,
+    fig = go.Figure(go.Heatmap(z=z, x=_esc([dataset.label(lv) for lv in levers]),
+                               y=_esc([dataset.label(o) for o in options]), zmin=0, zmax=10,
                                colorscale="Blues", text=[[f"{v:g}" for v in row] for row in z],
                                texttemplate="%{text}", customdata=hover,
                                hovertemplate="%{y} / %{x}<br>%{customdata}<extra></extra>",
@@ -145,7 +139,7 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
                              title: str = "Option values under each stakeholder view") -> go.Figure:
     """One bar chart per stakeholder view, precomputed, with a dropdown to switch (works without a kernel)."""
     options = list(table.options)
-    labels = _esc([label_of(dataset, o) for o in options])
+    labels = _esc([dataset.label(o) for o in options])
     matrix = table.scores.loc[options, list(table.levers)].to_numpy()
     names = list(profiles)
     profile_labels = {p.name: p.label for p in dataset.profiles}
@@ -159,13 +153,13 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
         fig.add_bar(x=labels, y=np.round(values, 3).tolist(), marker_color=colours, visible=(k == 0),
                     name=plotly_text(profile_labels.get(name, name)), text=[f"{v:.2f}" for v in values],
                     textposition="outside", hovertemplate="%{x}: %{y:.2f}<extra></extra>")
-        weights_text = ", ".join(f"{plotly_text(label_of(dataset, lv))} {profiles[name][lv]:.0%}" for lv in table.levers)
+        weights_text = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[name][lv]:.0%}" for lv in table.levers)
         buttons.append(dict(label=plotly_text(profile_labels.get(name, name)), method="update",
                             args=[{"visible": [j == k for j in range(len(names))]},
                                   {"title.text": f"{plotly_text(title)}: {plotly_text(profile_labels.get(name, name))}"
                                                  f"<br><sup>{weights_text}</sup>"}]))
     first = names[0]
-    first_weights = ", ".join(f"{plotly_text(label_of(dataset, lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
+    first_weights = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
     fig.update_layout(
         title=dict(text=f"{plotly_text(title)}: {plotly_text(profile_labels.get(first, first))}"
                         f"<br><sup>{first_weights}</sup>"),
@@ -183,7 +177,7 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
 def acceptability_figure(dataset: Dataset, result: SmaaResult,
                          title: str = "How often each option takes each rank") -> go.Figure:
     options = list(result.options)
-    labels = _esc([label_of(dataset, o) for o in options])
+    labels = _esc([dataset.label(o) for o in options])
     fig = go.Figure()
     for r, column in enumerate(result.rank_acceptability.columns):
         fig.add_bar(y=labels, x=result.rank_acceptability[column].round(4).tolist(), orientation="h",
@@ -202,13 +196,13 @@ def stability_figure(dataset: Dataset, result: StabilityResult,
                      title: str | None = None) -> go.Figure:
     """For each lever, the range of its weight over which the winner stays first, and the current weight."""
     rows = result.table
-    levers = _esc([label_of(dataset, lv) for lv in rows["lever"]])
-    winner = label_of(dataset, result.winner)  # raw: _layout escapes the title once
+    levers = _esc([dataset.label(lv) for lv in rows["lever"]])
+    winner = dataset.label(result.winner)  # raw: _layout escapes the title once
     fig = go.Figure()
     fig.add_bar(y=levers, x=(rows["upper"] - rows["lower"]).round(4).tolist(), base=rows["lower"].round(4).tolist(),
                 orientation="h", marker_color="#9ecae1", name="winner stays first",
-                customdata=[[plotly_text(label_of(dataset, b)) if isinstance(b, str) else "no change",
-                             plotly_text(label_of(dataset, a)) if isinstance(a, str) else "no change"]
+                customdata=[[plotly_text(dataset.label(b)) if isinstance(b, str) else "no change",
+                             plotly_text(dataset.label(a)) if isinstance(a, str) else "no change"]
                             for b, a in zip(rows["taker_below"], rows["taker_above"])],
                 hovertemplate="%{y}: from %{base:.3f} to %{x:.3f} wide<br>below: %{customdata[0]}<br>"
                               "above: %{customdata[1]}<extra></extra>")
@@ -227,7 +221,7 @@ def alignment_figure(dataset: Dataset, result: AlignmentResult,
     ranks = result.rank_table.loc[options, list(result.profiles)].to_numpy()
     fig = go.Figure(go.Heatmap(
         z=ranks, x=_esc([profile_labels.get(p, p) for p in result.profiles]),
-        y=_esc([label_of(dataset, o) + (" (win:win)" if o == result.win_win else "") for o in options]),
+        y=_esc([dataset.label(o) + (" (win:win)" if o == result.win_win else "") for o in options]),
         colorscale="Blues_r", zmin=1, zmax=len(options), text=ranks, texttemplate="%{text}",
         hovertemplate="%{x}: %{y} ranks %{z}<extra></extra>", colorbar=dict(title="rank")))
     fig.update_yaxes(autorange="reversed")
@@ -286,7 +280,7 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
             child = f"{key}/{index}"
             if branch.option is not None:
                 positions[child] = (leaf_x[0], -(depth + 1))
-                labels[child] = label_of(dataset, branch.option)
+                labels[child] = dataset.label(branch.option)
                 kinds[child] = "option"
                 leaf_x[0] += 1
                 xs.append(positions[child][0])
