@@ -57,10 +57,15 @@ def _files(*names: str) -> tuple[DataFile, ...]:
 # --- command-line arguments and how they make the case -------------------------------------
 
 
+def add_seed_argument(p: argparse.ArgumentParser) -> None:
+    """``--seed``, defaulting to the one default seed (every seeded sub-command takes it the same way)."""
+    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
+
+
 def _acceptability_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help="weight samples (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
+    add_seed_argument(p)
     p.add_argument("--profile", type=str, default=None, metavar="NAME",
                    help="sample weights from a Dirichlet centred on this profile (default: uniform on the simplex)")
     p.add_argument("--concentration", type=float, default=None, metavar="C",
@@ -81,7 +86,7 @@ def _split_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--rule", default="all", metavar="RULE", help="equal, pro_rata, curation, shapley or all")
     p.add_argument("--samples", type=int, default=None, metavar="N",
                    help="permutations for sampled Shapley (default: pooling.yaml's samples)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
+    add_seed_argument(p)
 
 
 def _split_case(args: argparse.Namespace) -> dict[str, Any]:
@@ -94,7 +99,7 @@ def _split_case(args: argparse.Namespace) -> dict[str, Any]:
 def _value_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--draws", type=int, default=None, metavar="N",
                    help="Monte Carlo draws (default: valuation.yaml's draws)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
+    add_seed_argument(p)
     p.add_argument("--discount-rate", type=float, default=None, metavar="R",
                    help="annual discount rate, e.g. 0.035 (default: valuation.yaml's, the Green Book rate)")
     p.add_argument("--horizon", type=int, default=None, metavar="YEARS",

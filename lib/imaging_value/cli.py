@@ -145,6 +145,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
+    from .builtin_capabilities import add_seed_argument  # loaded by the registry above in any case
+
     _add_capabilities(sub)
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
     _add_data(p)
@@ -174,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("summit", metavar="SUMMIT-ID", help="a folder of summits/ in the data folder")
     p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
                    help="weight samples around the compromise (default: %(default)s)")
-    p.add_argument("--seed", type=int, default=DEFAULT_SEED, metavar="S", help="random seed (default: %(default)s)")
+    add_seed_argument(p)
     _add_data(p)
     p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
                                       "as JSON and CSV")
