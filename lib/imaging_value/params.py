@@ -106,10 +106,9 @@ class RequestParams(BaseModel):
 
     def requester_indices(self, request: "Request") -> tuple[int, ...]:
         """The positions of the requesters the report covers (the one asked for must exist in ``request``)."""
-        if self.requester is None:
-            return tuple(range(len(request.requesters)))
-        request.requester(self.requester)
-        return (self.requester,)
+        from .case import requester_indices  # the one rule (case imports the loader, which imports this module)
+
+        return tuple(requester_indices(request, self.requester))
 
     def notebook_parameters(self, **paths: str) -> dict[str, Any]:
         """The papermill parameters of the request notebook (``paths``: request and data_dir as the notebook
