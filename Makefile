@@ -77,11 +77,11 @@ bench-setup:
 
 # The explorer as a local web app (Voila on 127.0.0.1 only; PORT=8866, MAX_KERNELS=5 by default).
 app: $(STAMP)
-	$(BIN)/python -m imaging_value.app $(if $(PORT),--port $(PORT)) $(if $(MAX_KERNELS),--max-kernels $(MAX_KERNELS))
+	$(BIN)/python -m imaging_value.explore.app $(if $(PORT),--port $(PORT)) $(if $(MAX_KERNELS),--max-kernels $(MAX_KERNELS))
 
 # After changing the framework's answers on purpose: store the new checked summaries in the notebooks.
 notebook-outputs: $(STAMP)
-	$(BIN)/python -m imaging_value.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb
+	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb
 
 clean:
 	rm -rf $(VENV)

@@ -15,7 +15,7 @@ import tempfile
 
 import pytest
 
-CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.datacache's folder of validated data
+CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.model.datacache's folder of validated data
 
 
 def pytest_configure(config):

@@ -8,7 +8,7 @@ load from other processes falls on all of them alike; the median is reported.
 (run from a temporary export of REF's lib/ and data/ with this interpreter).
 The commands run as a user's shell would, writing bytecode caches (PYTHONDONTWRITEBYTECODE
 unset): the warm-up run caches each module's compiled code, as a user's first run does, and
-stores the validated data folder and request (imaging_value.datacache, in a fresh folder for
+stores the validated data folder and request (imaging_value.model.datacache, in a fresh folder for
 this run), as a user's first run does. `rank`, no data cache: the same command with
 IMAGING_VALUE_CACHE=off, every record validated, as on the first run after a data file changes.
 """

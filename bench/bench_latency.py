@@ -7,10 +7,10 @@ each figure); the CPU times beside them (a core's time actually spent) much less
 
 (a) in process: the synchronous update path (``Explorer.set_weights``: move the
     sliders, re-rank, weight stability, rebuild the ranking and stability figures
-    with ``imaging_value.views`` and copy them onto their FigureWidgets), median
+    with ``imaging_value.present.figures`` and copy them onto their FigureWidgets), median
     over many weight vectors; target <= 50 ms. The figure building is timed apart.
 (b) in the browser: Voila serving notebooks/00-explore.ipynb (through
-    ``imaging_value.app``, as ``make app`` does) in headless Chromium; a value is
+    ``imaging_value.explore.app``, as ``make app`` does) in headless Chromium; a value is
     typed into the Commercial slider's readout and the clock runs, in the page,
     from the Enter key to the moment the ranking chart's bars have changed
     (checked every animation frame); median over 20 moves; target <= 400 ms.
@@ -44,10 +44,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from imaging_value import views  # noqa: E402
-from imaging_value.analysis import stability  # noqa: E402
-from imaging_value.explore import DEFAULT_DEBOUNCE, Explorer  # noqa: E402
-from imaging_value.scoring import rank_options  # noqa: E402
+from imaging_value.present import figures as views  # noqa: E402
+from imaging_value.framework.analysis import stability  # noqa: E402
+from imaging_value.explore.explorer import DEFAULT_DEBOUNCE, Explorer  # noqa: E402
+from imaging_value.framework.scoring import rank_options  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples"
 CHROMIUM = Path("/usr/bin/chromium")
@@ -101,7 +101,7 @@ def in_process(moves: int) -> None:
           f"{load()}")
     print(f"   median {total:.1f} ms, p90 {sorted(update)[int(0.9 * len(update))] * 1000:.1f} ms  "
           f"({verdict(total, IN_PROCESS_TARGET_MS)})")
-    print(f"   of which building the two plotly figures in imaging_value.views: median {median_ms(build):.1f} ms")
+    print(f"   of which building the two plotly figures in imaging_value.present.figures: median {median_ms(build):.1f} ms")
 
 
 def facts_in_process(changes: int) -> None:
@@ -265,7 +265,7 @@ def sliders_in_browser(page, moves: int) -> None:
 def in_browser(moves: int, pause: float, sliders: bool) -> None:
     from playwright.sync_api import sync_playwright
 
-    from imaging_value.app import start, stop, wait_until_serving
+    from imaging_value.explore.app import start, stop, wait_until_serving
 
     port = free_port()
     print(f"== (b) in the browser: Voila on 127.0.0.1:{port}, headless Chromium"

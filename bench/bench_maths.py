@@ -13,10 +13,10 @@ from typing import Any
 
 import numpy as np
 
-from imaging_value.alignment import stakeholder_alignment
-from imaging_value.sharing import WorthCurve, split_value
-from imaging_value.smaa import smaa
-from imaging_value.stability import weight_stability
+from imaging_value.maths.alignment import stakeholder_alignment
+from imaging_value.maths.sharing import WorthCurve, split_value
+from imaging_value.maths.smaa import rank_acceptability
+from imaging_value.maths.stability import weight_stability
 
 
 def median_time(func: Callable[[], Any], repeats: int) -> tuple[float, Any]:
@@ -41,9 +41,9 @@ def main() -> None:
     scores = np.round(rng.uniform(0, 10, (6, 5)), 1)
     weights = rng.dirichlet(np.ones(5))
 
-    t, _ = median_time(lambda: smaa(scores, options, levers, n_samples=10_000), 50)
+    t, _ = median_time(lambda: rank_acceptability(scores, options, levers, n_samples=10_000), 50)
     report("SMAA-2, 6x5, 10,000 samples", t, 50)
-    t, _ = median_time(lambda: smaa(scores, options, levers, n_samples=10_000, score_uncertainty=1.0), 20)
+    t, _ = median_time(lambda: rank_acceptability(scores, options, levers, n_samples=10_000, score_uncertainty=1.0), 20)
     report("SMAA-2, 6x5, 10,000 samples, score uncertainty", t, 20)
     t, _ = median_time(lambda: weight_stability(scores, options, levers, weights), 200)
     report("weight stability, 6x5", t, 200)

@@ -51,8 +51,8 @@ def pack_seconds(out: Path, jobs: int) -> float:
 
 def button_seconds(out: Path) -> tuple[float, list[float]]:
     """The explorer's button path: the first report (kernel started), then three more on the warm kernel."""
-    from imaging_value.params import RequestParams
-    from imaging_value.render import render_request_report
+    from imaging_value.model.params import RequestParams
+    from imaging_value.render.pack import render_request_report
 
     data = ROOT / "data" / "samples"
     started = time.perf_counter()

@@ -18,10 +18,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_maths import median_time, report  # noqa: E402
 
-from imaging_value.data import load_dataset  # noqa: E402
-from imaging_value.elicit import aggregate_group  # noqa: E402
-from imaging_value.summit import grand_summit  # noqa: E402
-from imaging_value.summit_form import AHP_SCALE, SummitForm  # noqa: E402
+from imaging_value.model.data import load_dataset  # noqa: E402
+from imaging_value.maths.elicit import aggregate_group  # noqa: E402
+from imaging_value.framework.summit import grand_summit  # noqa: E402
+from imaging_value.explore.summit_form import AHP_SCALE, SummitForm  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVER_IDS = load_dataset(ROOT / "data" / "samples").lever_ids  # levers.yaml's levers

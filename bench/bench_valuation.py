@@ -19,9 +19,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_maths import median_time  # noqa: E402
 
 from imaging_value import load_dataset, load_request  # noqa: E402
-from imaging_value.appraisal import option_terms  # noqa: E402
-from imaging_value.assumptions import assumptions_for, contribution_share, load_assumptions  # noqa: E402
-from imaging_value.valuation import simulate, value_option  # noqa: E402
+from imaging_value.framework.appraisal import option_terms  # noqa: E402
+from imaging_value.model.assumptions import assumptions_for, contribution_share, load_assumptions  # noqa: E402
+from imaging_value.maths.valuation import simulate, value_option  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DRAWS = 100_000

@@ -21,8 +21,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_maths import main as maths_main, median_time  # noqa: E402
 
 from imaging_value import load_dataset, load_request  # noqa: E402
-from imaging_value.analysis import analyse  # noqa: E402
-from imaging_value.sharing import WorthCurve, split_value  # noqa: E402
+from imaging_value.framework.analysis import analyse  # noqa: E402
+from imaging_value.maths.sharing import WorthCurve, split_value  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -5,8 +5,8 @@ import pytest
 import yaml
 
 from imaging_value import DataValidationError, load_dataset, load_request
-from imaging_value.agreement import agreements
-from imaging_value.analysis import site_contributions
+from imaging_value.framework.agreement import agreements
+from imaging_value.framework.analysis import site_contributions
 
 
 def edit_yaml(path, change):

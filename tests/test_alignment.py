@@ -1,4 +1,4 @@
-"""Tests for imaging_value.alignment (stakeholder alignment)."""
+"""Tests for imaging_value.maths.alignment (stakeholder alignment)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
-from imaging_value.alignment import kendall_tau_b, stakeholder_alignment
-from imaging_value.errors import ParameterError
+from imaging_value.maths.alignment import kendall_tau_b, stakeholder_alignment
+from imaging_value.core.errors import ParameterError
 
 LEVERS = ["l1", "l2"]
 # A is best for "clinical" (all weight on l1), B for "research" (all weight on l2);

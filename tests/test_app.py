@@ -10,11 +10,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from imaging_value.app import (ASSETS, CULL_IDLE_TIMEOUT, LOOPBACK_NOTE, MAX_KERNELS, NOTEBOOK, PLOTLY_BUNDLE,
+from imaging_value.explore.app import (ASSETS, CULL_IDLE_TIMEOUT, LOOPBACK_NOTE, MAX_KERNELS, NOTEBOOK, PLOTLY_BUNDLE,
                                TEMPLATE, app_url, plotly_bundle_root, voila_command, voila_environment,
                                wait_until_serving)
-from imaging_value.app import main as app_main
-from imaging_value.explore import PLOTLY_BUNDLE_ENV
+from imaging_value.explore.app import main as app_main
+from imaging_value.explore.explorer import PLOTLY_BUNDLE_ENV
 
 
 def test_the_command_serves_the_explorer_on_loopback_with_culling():
@@ -48,7 +48,7 @@ def test_the_environment_points_voila_and_kernels_at_the_bundle(tmp_path: Path):
 
 def test_the_command_caps_kernels_and_binds_them_to_loopback():
     command = voila_command(8123, max_kernels=7)
-    assert command[1:3] == ["-m", "imaging_value.appserver"]
+    assert command[1:3] == ["-m", "imaging_value.explore.appserver"]
     assert "--ExplorerVoila.max_kernels=7" in command and "--KernelManager.ip=127.0.0.1" in command
     assert f"--ExplorerVoila.max_kernels={MAX_KERNELS}" in voila_command(8123)
 
@@ -63,7 +63,7 @@ def test_starting_the_app_says_once_that_kernels_listen_on_loopback_only(tmp_pat
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "imaging_value.app", "--port", str(port)],
+    process = subprocess.Popen([sys.executable, "-m", "imaging_value.explore.app", "--port", str(port)],
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
         wait_until_serving(port, timeout=60, process=process)

@@ -1,6 +1,6 @@
 """The local web app in a real browser: Voila serving notebooks/00-explore.ipynb, driven by Playwright.
 
-The server is started through ``imaging_value.app`` (the code path of ``make app``) on a
+The server is started through ``imaging_value.explore.app`` (the code path of ``make app``) on a
 free loopback port, serving a copy of the notebook beside a copy of the sample data
 (with one broken request added) and an empty reports folder, so the test writes
 nothing into the work tree except the screenshot ``reports/explore-app.png``.
@@ -21,9 +21,9 @@ from urllib.parse import urlparse
 import pytest
 
 from imaging_value import load_dataset, load_request
-from imaging_value.app import HOST, NOTEBOOK, start, stop, wait_until_serving
-from imaging_value.scoring import rank_options, score_options
-from imaging_value.tree import recommend
+from imaging_value.explore.app import HOST, NOTEBOOK, start, stop, wait_until_serving
+from imaging_value.framework.scoring import rank_options, score_options
+from imaging_value.framework.tree import recommend
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN_REQUEST = "id: broken\ntitle: Broken\ntemporality: sometimes\n"
@@ -53,7 +53,7 @@ def site(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def server(site: Path):
-    """Voila on a free loopback port, started and stopped (with its kernels) through imaging_value.app."""
+    """Voila on a free loopback port, started and stopped (with its kernels) through imaging_value.explore.app."""
     port = free_port()
     log_path = site / "voila.log"
     with open(log_path, "w", encoding="utf-8") as log:
@@ -407,7 +407,7 @@ def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site
     assert "Saved summits/browser-summit/clinicians.yaml" in page.inner_text(".iv-form-status")
     saved = site / "data" / "samples" / "summits" / "browser-summit" / "clinicians.yaml"
     from conftest import LEVER_IDS
-    from imaging_value.summit_files import read_answer_file
+    from imaging_value.model.summit_files import read_answer_file
 
     result = read_answer_file(saved, LEVER_IDS, site / "data" / "samples").result
     assert result.weights["social"] == pytest.approx(100 / 350) and result.participants == 1

@@ -1,6 +1,6 @@
 """The app under load, in a real browser: a cap on live kernels, and no other Host than loopback.
 
-Voila is started through ``imaging_value.app`` with room for two kernels (the spare
+Voila is started through ``imaging_value.explore.app`` with room for two kernels (the spare
 and one page). A second page is told the explorer is busy instead of getting a kernel.
 A page reached under another host name that resolves to 127.0.0.1 (what DNS
 rebinding does; Chromium's host-resolver rules play the DNS) is refused.
@@ -16,7 +16,7 @@ import pytest
 from conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as every browser test
 from test_app_browser import free_port
 
-from imaging_value.app import NOTEBOOK, start, stop, wait_until_serving
+from imaging_value.explore.app import NOTEBOOK, start, stop, wait_until_serving
 
 ROOT = Path(__file__).resolve().parents[1]
 # a server of its own, so a test process of its own (in parallel with the explorer's browser tests)

@@ -10,8 +10,8 @@ import nbformat
 import papermill
 import pytest
 
-from imaging_value import nbstore
-from imaging_value.atomic import write_atomic
+from imaging_value.render import nbstore
+from imaging_value.core.atomic import write_atomic
 
 
 def leftovers(folder: Path) -> list[str]:

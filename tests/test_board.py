@@ -5,8 +5,8 @@ import re
 import pytest
 from bs4 import BeautifulSoup
 
-from imaging_value.board import SOURCE_TAGS, count, money, order_sentence, source_tag, term_value, ties
-from imaging_value.report import request_report
+from imaging_value.core.wording import SOURCE_TAGS, count, money, order_sentence, source_tag, term_value, ties
+from imaging_value.reports.request import request_report
 
 DATA = "data/samples"
 TAGS = {t.tag for t in SOURCE_TAGS}
@@ -137,7 +137,7 @@ def test_chart_text_is_escaped_exactly_once(data_copy):
     options = data_copy / "options.yaml"
     options.write_text(options.read_text().replace("label: SME incubation", 'label: "SME <i>incubation</i> & Co"'))
     report = request_report("scenario-2", requester=0, data_dir=str(data_copy), samples=200)
-    from imaging_value import views
+    from imaging_value.present import figures as views
 
     once = "SME &lt;i&gt;incubation&lt;/i&gt; &amp; Co"
     stability = views.stability_figure(report.dataset, report.analyses[0].stability)

@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from conftest import ROOT, XSS_TITLE
 
 from imaging_value.cli import main
-from imaging_value.pdf import WINDOW, print_pdf
+from imaging_value.render.pdf import WINDOW, print_pdf
 
 CHROMIUM = "/usr/bin/chromium"
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,

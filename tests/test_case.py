@@ -3,7 +3,7 @@
 import pytest
 
 from imaging_value import load_dataset, load_request, rank_options, score_options
-from imaging_value.case import Case
+from imaging_value.engine.case import Case
 
 DATA = "data/samples"
 
@@ -16,7 +16,7 @@ def dataset():
 @pytest.fixture
 def counted(monkeypatch):
     """How often each requester is scored (score_options is what every answer starts from)."""
-    import imaging_value.scoring as scoring
+    import imaging_value.framework.scoring as scoring
 
     calls = []
     real = scoring.score_options
@@ -63,7 +63,7 @@ def test_a_bad_requester_or_view_is_a_parameter_error(dataset):
 
 
 def test_the_comparison_scores_every_requester_once(counted):
-    from imaging_value.report import compare_report
+    from imaging_value.reports.request import compare_report
 
     report = compare_report(DATA, profile="clinicians", seed=1)
     report.brief(), report.overview(), report.key_findings(), report.differences(), report.chart()
@@ -71,7 +71,7 @@ def test_the_comparison_scores_every_requester_once(counted):
 
 
 def test_the_request_report_scores_every_requester_once(counted):
-    from imaging_value.report import request_report
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-2", data_dir=DATA, samples=200, seed=1)
     report.decision(), report.key_findings(), report.ranking(), report.robustness(), report.fairness()

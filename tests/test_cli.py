@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from imaging_value import load_request
-from imaging_value.conditions import facts_for
+from imaging_value.model.conditions import facts_for
 
 REQUESTS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]
 
@@ -163,7 +163,7 @@ def test_export_writes_everything_and_nothing_on_bad_input(cli, tmp_path, data_c
 
 
 def test_dataset_digests_cover_every_file(dataset):
-    from imaging_value.data import DATA_FILES
+    from imaging_value.model.data import DATA_FILES
 
     summit_files = {f"summits/illustrative/{g}.yaml" for g in ("clinicians", "nhs_finance", "smes")}
     assert set(dataset.digests) == set(DATA_FILES) | summit_files

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from imaging_value.layout import DATA_ENV
+from imaging_value.core.layout import DATA_ENV
 
 COMMAND = Path(sys.executable).with_name("imaging-value")
 

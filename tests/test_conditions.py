@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from imaging_value import load_request
-from imaging_value.conditions import all_hold, facts_for, fill_reason, holds
-from imaging_value.schema import Condition
+from imaging_value.model.conditions import all_hold, facts_for, fill_reason, holds
+from imaging_value.model.schema import Condition
 
 FACTS = {
     "request.temporality": "retrospective",

@@ -13,8 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from imaging_value import DataValidationError, datacache, load_dataset, load_request
-from imaging_value import data as data_module
+from imaging_value import DataValidationError, load_dataset, load_request
+from imaging_value.model import datacache
+from imaging_value.model import data as data_module
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -245,7 +246,7 @@ def test_a_second_rank_builds_no_validator(tmp_path):
     neither is pydantic's plugin scan (which reads every installed package's metadata)."""
     probe = ("import sys, json\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
              "from pydantic import BaseModel\n"
-             "from imaging_value import schema, terms_schema, params\n"
+             "from imaging_value.model import schema, terms_schema, params\n"
              "built = sorted(name for module in (schema, terms_schema, params) for name, cls in vars(module).items()\n"
              "               if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__pydantic_complete__)\n"
              "print('\\n' + json.dumps([built, 'pydantic.plugin._loader' in sys.modules]))")

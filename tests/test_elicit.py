@@ -8,7 +8,7 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from imaging_value.elicit import (
+from imaging_value.maths.elicit import (
     RANDOM_INDEX,
     aggregate_group,
     ahp,
@@ -17,7 +17,7 @@ from imaging_value.elicit import (
     rank_order_centroid,
     swing_weights,
 )
-from imaging_value.errors import ParameterError
+from imaging_value.core.errors import ParameterError
 
 from conftest import LEVER_IDS
 

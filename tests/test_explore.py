@@ -12,10 +12,10 @@ import plotly.graph_objects as go
 import pytest
 
 from imaging_value import load_request, scan_requests
-from imaging_value.analysis import profile_weights
-from imaging_value.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from imaging_value.explore import ALL_ZERO_MESSAGE, FIGURES, Explorer, ExplorerApp, explore, sync_figure
-from imaging_value.scoring import rank_options, score_options
+from imaging_value.framework.analysis import profile_weights
+from imaging_value.core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from imaging_value.explore.explorer import ALL_ZERO_MESSAGE, FIGURES, Explorer, ExplorerApp, explore, sync_figure
+from imaging_value.framework.scoring import rank_options, score_options
 
 ROOT = Path(__file__).resolve().parents[1]
 BROKEN_REQUEST = """id: broken
@@ -225,7 +225,7 @@ class FakeReport:
 
 
 def test_the_render_button_calls_render_in_the_background(explorer: Explorer, monkeypatch):
-    import imaging_value.render as render
+    import imaging_value.render.pack as render
 
     calls = []
 
@@ -256,7 +256,7 @@ def test_the_render_button_calls_render_in_the_background(explorer: Explorer, mo
 
 
 def test_a_failing_render_shows_one_line_and_frees_the_button(explorer: Explorer, monkeypatch):
-    import imaging_value.render as render
+    import imaging_value.render.pack as render
 
     def failing(params, **kwargs):
         raise RuntimeError("papermill said no\nwith a second line")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from imaging_value.explore import Explorer
+from imaging_value.explore.explorer import Explorer
 
 
 def shown(explorer) -> tuple:
@@ -51,7 +51,7 @@ def test_a_control_prices_again(explorer):
 
 
 def test_the_apps_kernels_do_not_echo_the_pages_updates(tmp_path):
-    from imaging_value.app import voila_environment
+    from imaging_value.explore.app import voila_environment
 
     # each chart sends its drawn state back after every redraw; one page per kernel needs no echo of it
     assert voila_environment(tmp_path, {"JUPYTER_WIDGETS_ECHO": "1"})["JUPYTER_WIDGETS_ECHO"] == "0"

@@ -11,10 +11,10 @@ import pytest
 import yaml
 
 from imaging_value import load_dataset, load_request
-from imaging_value.agreement import agreements
-from imaging_value.explore import Explorer
-from imaging_value.scenario import facts_of, validate_facts
-from imaging_value.scoring import rank_options, score_options
+from imaging_value.framework.agreement import agreements
+from imaging_value.explore.explorer import Explorer
+from imaging_value.framework.scenario import facts_of, validate_facts
+from imaging_value.framework.scoring import rank_options, score_options
 
 ROOT = Path(__file__).resolve().parents[1]
 HOSTILE = '<img src=x onerror="alert(1)">'

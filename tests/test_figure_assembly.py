@@ -14,11 +14,12 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from imaging_value import views, worth
-from imaging_value.appraisal import tornado
-from imaging_value.explore import Explorer
-from imaging_value.safetext import plotly_text
-from imaging_value.valuation import npv_paths
+from imaging_value.present import figures as views
+from imaging_value.capabilities import worth
+from imaging_value.framework.appraisal import tornado
+from imaging_value.explore.explorer import Explorer
+from imaging_value.core.safetext import plotly_text
+from imaging_value.maths.valuation import npv_paths
 
 
 def validated_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from imaging_value import DataValidationError, load_dataset, load_request
-from imaging_value.errors import ParameterError
+from imaging_value.core.errors import ParameterError
 
 BOMB_LEVELS = "abcdefghi"
 
@@ -88,7 +88,7 @@ def test_modest_aliases_and_merge_keys_still_work(dataset, data_copy):
 
 @pytest.mark.timeout(20)
 def test_brief_never_walks_a_huge_value():
-    from imaging_value.safetext import brief
+    from imaging_value.core.safetext import brief
 
     row = ["x"] * 1000
     shared = [row] * 1000
@@ -215,10 +215,10 @@ def test_bad_placeholder_in_a_fairness_answer(data_copy):
 
 def test_fairness_placeholders_are_what_the_report_fills(dataset):
     """The list the validator accepts is exactly what the request report computes."""
-    from imaging_value.report import request_report
-    from imaging_value.schema import FAIRNESS_PLACEHOLDERS
+    from imaging_value.reports.request import request_report
+    from imaging_value.model.schema import FAIRNESS_PLACEHOLDERS
 
-    from imaging_value.answers import fairness_context
+    from imaging_value.capabilities.answers import fairness_context
 
     report = request_report("scenario-1", data_dir=str(dataset.root), samples=200)
     assert set(fairness_context(report.case, 0)) - {"recommended_id"} == set(FAIRNESS_PLACEHOLDERS)
@@ -387,8 +387,8 @@ def test_samples_have_an_upper_bound(cli, args):
 
 
 def test_samples_bound_in_the_report_and_the_pooling_file(data_copy):
-    from imaging_value.report import request_report
-    from imaging_value.smaa import check_samples
+    from imaging_value.reports.request import request_report
+    from imaging_value.maths.smaa import check_samples
 
     assert check_samples(1_000_000) == 1_000_000
     with pytest.raises(ParameterError, match="parameter 'samples': expected an integer from 1 to 1,000,000"):
@@ -437,7 +437,7 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     ("-4", "-4"), ("+3.5", "+3.5"), ("-1e5", "-1e5"), ("plain", "plain"), (-4, -4), (2.5, 2.5), (None, None),
 ])
 def test_spreadsheet_cell(value, cell):
-    from imaging_value.safetext import spreadsheet_cell
+    from imaging_value.core.safetext import spreadsheet_cell
 
     assert spreadsheet_cell(value) == cell
 
@@ -494,8 +494,8 @@ def exact_utilities(dataset, table, profile):
 def test_kendall_tau_matches_scipy_on_exact_utilities(dataset, rid):
     from scipy.stats import kendalltau
 
-    from imaging_value.analysis import alignment
-    from imaging_value.scoring import score_options
+    from imaging_value.framework.analysis import alignment
+    from imaging_value.framework.scoring import score_options
 
     request = load_request(rid, dataset)
     for index in range(len(request.requesters)):
@@ -520,7 +520,7 @@ def test_kendall_tau_scenario_three_broker(cli):
     ([[10, 10, 6, 8, 8], [2, 10, 0, 9, 7], [3, 3, 10, 2, 10]], "v", "below"),
 ])
 def test_a_tie_at_an_end_of_the_weight_range_is_not_a_takeover(scores, lever, side):
-    from imaging_value.stability import weight_stability
+    from imaging_value.maths.stability import weight_stability
 
     weights = [3 / 12, 2 / 12, 4 / 12, 1 / 12, 2 / 12]
     result = weight_stability(scores, ["a", "b", "c"], list("vwxyz"), weights)
@@ -534,9 +534,9 @@ def test_a_tie_at_an_end_of_the_weight_range_is_not_a_takeover(scores, lever, si
 def test_chart_text_is_escaped_once(dataset, data_copy):
     import json
 
-    from imaging_value import views
-    from imaging_value.analysis import analyse
-    from imaging_value.tree import recommend
+    from imaging_value.present import figures as views
+    from imaging_value.framework.analysis import analyse
+    from imaging_value.framework.tree import recommend
 
     label = 'Fish & "Chips" <b>bold</b>'
     edit(data_copy / "options.yaml", "label: Open research access", f"label: '{label}'")
@@ -556,8 +556,8 @@ def test_chart_text_is_escaped_once(dataset, data_copy):
 
 
 def test_stability_title_escapes_the_winner_once(dataset, data_copy):
-    from imaging_value import views
-    from imaging_value.analysis import analyse
+    from imaging_value.present import figures as views
+    from imaging_value.framework.analysis import analyse
 
     edit(data_copy / "options.yaml", "label: SME incubation", "label: 'R&D \"open\"'")
     data = load_dataset(data_copy)
@@ -592,7 +592,7 @@ def test_requester_option_says_what_it_counts_from(capsys):
 
 
 def test_report_parameters_number_the_requester_as_the_headings_do():
-    from imaging_value.report import request_report
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-2", requester=1, data_dir="data/samples", samples=200)
     assert report.parameters["requester"] == "Requester 2 only (parameter requester: 1)"

@@ -41,19 +41,18 @@ def test_analytics_still_load_what_they_need():
 
 def test_lazy_names_resolve_to_the_same_objects_as_their_modules():
     import imaging_value
-    import imaging_value.smaa as smaa_module_name  # the package attribute stays the function, as before
-    from imaging_value import scoring, smaa
+    from imaging_value.framework import scoring
+    from imaging_value.maths import smaa
 
     assert imaging_value.score_options is scoring.score_options
-    assert smaa is smaa_module_name and callable(smaa)
-    assert sys.modules["imaging_value.smaa"].smaa is smaa
+    assert imaging_value.rank_acceptability is smaa.rank_acceptability
     assert set(imaging_value.__all__) <= set(dir(imaging_value))
 
 
 def test_the_fast_yaml_loader_reads_every_sample_file_as_the_pure_python_one_does():
     import yaml
 
-    from imaging_value.yamlread import read_yaml_text
+    from imaging_value.core.yamlread import read_yaml_text
 
     files = sorted((ROOT / "data" / "samples").rglob("*.yaml"))
     assert files
@@ -67,7 +66,7 @@ def test_rank_with_the_lever_switch_off_reads_no_valuation_model():
     """valuation.yaml's switch is off in the samples: rank looks at the switch, not the whole valuation."""
     probe = ("import sys\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
              "print('\\n' + __import__('json').dumps(sorted(m for m in sys.modules if m in "
-             "('imaging_value.assumptions', 'imaging_value.valuation', 'imaging_value.appraisal'))))")
+             "('imaging_value.model.assumptions', 'imaging_value.maths.valuation', 'imaging_value.framework.appraisal'))))")
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

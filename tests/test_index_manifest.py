@@ -10,7 +10,7 @@ import json
 import re
 from pathlib import Path
 
-from imaging_value.render import Job, Outcome, write_index
+from imaging_value.render.pack import Job, Outcome, write_index
 
 
 def report_file(out: Path, name: str, title: str, kind: str) -> Path:

@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from imaging_value import load_dataset, load_request, score_options
-from imaging_value.assumptions import load_assumptions
-from imaging_value.appraisal import appraise_requester
-from imaging_value.lever_value import SEED, lever_comparison, value_scores
+from imaging_value.model.assumptions import load_assumptions
+from imaging_value.framework.appraisal import appraise_requester
+from imaging_value.framework.lever_value import SEED, lever_comparison, value_scores
 
 
 def test_value_scores_scale_across_options():
@@ -59,8 +59,8 @@ def test_switched_on_the_commercial_lever_follows_expected_value(samples, data_c
     (None, False),  # the switch left out: the file fails validation
 ])
 def test_the_quick_look_at_the_switch_agrees_with_validating_the_whole_file(data_copy, switch, on):
-    from imaging_value.errors import DataValidationError
-    from imaging_value.lever_value import switched_on
+    from imaging_value.core.errors import DataValidationError
+    from imaging_value.framework.lever_value import switched_on
 
     path = data_copy / "valuation.yaml"
     data = yaml.safe_load(path.read_text())
@@ -78,7 +78,7 @@ def test_the_quick_look_at_the_switch_agrees_with_validating_the_whole_file(data
 
 
 def test_a_switch_turned_on_in_a_file_that_fails_validation_leaves_the_judgement_table(data_copy):
-    from imaging_value.lever_value import switched_on
+    from imaging_value.framework.lever_value import switched_on
 
     path = data_copy / "valuation.yaml"
     data = yaml.safe_load(path.read_text())

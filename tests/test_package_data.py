@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from imaging_value import layout
+from imaging_value.core import layout
 from imaging_value.cli import main
-from imaging_value.errors import ImagingValueError
+from imaging_value.core.errors import ImagingValueError
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE_DIR = ROOT / "lib" / "imaging_value"
@@ -114,7 +114,7 @@ def test_ci_renders_from_the_installed_wheel_after_the_tests():
 
 
 def test_an_installed_package_names_the_notebooks_it_ships_in_plans_and_parameter_files(monkeypatch):
-    from imaging_value import render
+    from imaging_value.render import pack as render
 
     samples = ROOT / "data" / "samples"
     source = render.plan_answer(render.plan_jobs(samples, ["scenario-1"]), samples, "out", ["scenario-1"])

@@ -12,10 +12,10 @@ import pytest
 from imaging_value import (DataValidationError, ImagingValueError, ParameterError, RequestParams, RequestRef,
                            UnknownRequestError, load_request, resolve_request)
 from imaging_value.cli import build_parser
-from imaging_value.defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
-from imaging_value.errors import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, error_class, exit_code
-from imaging_value.report import request_report
-from imaging_value.scenario import RequestExistsError
+from imaging_value.core.defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
+from imaging_value.core.errors import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, error_class, exit_code
+from imaging_value.reports.request import request_report
+from imaging_value.framework.scenario import RequestExistsError
 
 ROOT = Path(__file__).resolve().parents[1]
 LIB = ROOT / "lib" / "imaging_value"
@@ -52,7 +52,7 @@ def test_every_notebook_and_command_samples_with_the_same_seed():
 
 
 def test_the_explorer_the_report_and_the_command_line_give_the_same_acceptability(dataset, cli):
-    from imaging_value.state import ExplorerState
+    from imaging_value.explore.state import ExplorerState
 
     state = ExplorerState(dataset)  # the explorer's defaults
     state.start_from("scenario-2", load_request("scenario-2", dataset))
@@ -159,7 +159,7 @@ def test_an_unknown_request_is_an_unknown_request_error_everywhere(dataset, cli)
 
 
 def test_an_unknown_request_in_a_pack_is_still_planned_and_its_notebook_names_it(dataset):
-    from imaging_value.render import plan_jobs
+    from imaging_value.render.pack import plan_jobs
 
     (job,) = plan_jobs(dataset.root, ["scenario-9"])
     assert job.name == "request-scenario-9" and job.parameters["request"] == "scenario-9"
@@ -203,7 +203,7 @@ def test_the_command_line_exits_by_class_with_one_line(cli, monkeypatch):
 
 
 def test_a_notebooks_error_is_judged_by_the_class_its_name_is(dataset):
-    from imaging_value.render import Job, _describe_failure
+    from imaging_value.render.pack import Job, _describe_failure
 
     class KernelSaid(Exception):  # what papermill raises: the kernel's error class by name only
         def __init__(self, ename: str):

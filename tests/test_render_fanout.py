@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from imaging_value.render import Job, Outcome, write_index
+from imaging_value.render.pack import Job, Outcome, write_index
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(600)

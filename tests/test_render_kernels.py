@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from imaging_value.kernels import KernelWorker, submit
+from imaging_value.render.kernels import KernelWorker, submit
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.timeout(300)
@@ -74,7 +74,7 @@ def test_a_kernel_is_shut_down_without_an_interrupt(tmp_path):
     """jupyter_client's shutdown interrupts first; a kernel busy with a message then logs
     "KeyboardInterrupt caught in kernel." after a good render. The kernel here records any
     SIGINT (ipykernel swaps its handler around every message, so the swap is patched too)."""
-    from imaging_value.kernels import WarmKernel
+    from imaging_value.render.kernels import WarmKernel
 
     kernel = WarmKernel(tmp_path)
     marker = tmp_path / "interrupted"
@@ -90,8 +90,8 @@ def test_a_kernel_is_shut_down_without_an_interrupt(tmp_path):
 
 def test_the_report_notebooks_leave_their_kernel_warm(tmp_path):
     """They import nothing the warm-up did not, so a kernel is reset after each, not replaced (which is slow)."""
-    from imaging_value.kernels import WarmKernel
-    from imaging_value.render import notebooks_dir, plan_jobs
+    from imaging_value.render.kernels import WarmKernel
+    from imaging_value.render.pack import notebooks_dir, plan_jobs
 
     kernel = WarmKernel(notebooks_dir())
     try:

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from imaging_value import ParameterError
-from imaging_value.report import compare_report, portfolio_report, request_report
+from imaging_value.reports.request import compare_report, portfolio_report, request_report
 
 DATA = "data/samples"
 

@@ -11,7 +11,7 @@ import yaml
 from conftest import XSS_TITLE
 
 from imaging_value.cli import main
-from imaging_value.render import notebooks_dir
+from imaging_value.render.pack import notebooks_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]

@@ -9,8 +9,8 @@ import pytest
 import yaml
 
 from imaging_value import load_dataset, load_request
-from imaging_value.errors import DataValidationError
-from imaging_value.scenario import (RequestExistsError, answers, facts_of, request_text, save_request,
+from imaging_value.core.errors import DataValidationError
+from imaging_value.framework.scenario import (RequestExistsError, answers, facts_of, request_text, save_request,
                                     validate_facts, what_changed)
 
 ROOT = Path(__file__).resolve().parents[1]

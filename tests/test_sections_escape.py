@@ -37,7 +37,7 @@ def _html(items) -> str:
 
 
 def test_the_stability_chart_shows_the_lever_as_typed(hostile):
-    from imaging_value.report import request_report
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-4", data_dir=str(hostile), samples=200)
     items = report.robustness()
@@ -52,7 +52,7 @@ def test_the_stability_chart_shows_the_lever_as_typed(hostile):
                                      "robustness", "value_split", "fairness", "guidance_checks", "agreement",
                                      "sections"])
 def test_report_sections_escape_data_once(hostile, section):
-    from imaging_value.report import request_report
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-4", data_dir=str(hostile), samples=200)
     shown = getattr(report, section)()
@@ -66,7 +66,7 @@ def test_report_sections_escape_data_once(hostile, section):
 
 
 def test_portfolio_and_comparison_tables_escape_once(data_copy):
-    from imaging_value.report import compare_report, portfolio_report
+    from imaging_value.reports.request import compare_report, portfolio_report
 
     edit(data_copy / "options.yaml", "label: SME incubation", f"label: '{OPTION}'")
     compare = compare_report(str(data_copy))
@@ -76,7 +76,7 @@ def test_portfolio_and_comparison_tables_escape_once(data_copy):
 
 
 def test_explorer_text_escapes_once(hostile, tmp_path):
-    from imaging_value.explore import Explorer
+    from imaging_value.explore.explorer import Explorer
 
     explorer = Explorer(hostile, out_dir=tmp_path / "reports", request="scenario-4", debounce=0, n_samples=200)
     texts = explorer.summary.value + explorer.path_html.value + "".join(

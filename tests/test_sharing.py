@@ -1,4 +1,4 @@
-"""Tests for imaging_value.sharing (value sharing among sites)."""
+"""Tests for imaging_value.maths.sharing (value sharing among sites)."""
 
 from __future__ import annotations
 
@@ -10,8 +10,8 @@ from decimal import Decimal
 import numpy as np
 import pytest
 
-from imaging_value.errors import ParameterError
-from imaging_value.sharing import (
+from imaging_value.core.errors import ParameterError
+from imaging_value.maths.sharing import (
     RULES,
     WorthCurve,
     largest_remainder,

@@ -1,4 +1,4 @@
-"""Tests for imaging_value.smaa (SMAA-2)."""
+"""Tests for imaging_value.maths.smaa (SMAA-2)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from imaging_value.errors import ParameterError
-from imaging_value.smaa import SmaaResult, smaa
+from imaging_value.core.errors import ParameterError
+from imaging_value.maths.smaa import SmaaResult, rank_acceptability
 
 OPTIONS = ["A", "B", "C"]
 LEVERS = ["l1", "l2"]
@@ -29,7 +29,7 @@ EXPECTED = np.array([[0.4, 0.1, 0.5], [0.4, 0.1, 0.5], [0.2, 0.8, 0.0]])
 
 @pytest.fixture(scope="module")
 def big() -> SmaaResult:
-    return smaa(SCORES, OPTIONS, LEVERS, n_samples=200_000, seed=7)
+    return rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=200_000, seed=7)
 
 
 def test_worked_example_rank_acceptabilities(big: SmaaResult) -> None:
@@ -46,7 +46,7 @@ def test_rows_and_columns_sum_to_one(big: SmaaResult) -> None:
     np.testing.assert_allclose(big.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
     np.testing.assert_allclose(big.rank_acceptability.sum(axis=0), 1.0, atol=1e-12)
     rng = np.random.default_rng(3)
-    other = smaa(rng.uniform(0, 10, (6, 5)), list("abcdef"), list("12345"), n_samples=5000,
+    other = rank_acceptability(rng.uniform(0, 10, (6, 5)), list("abcdef"), list("12345"), n_samples=5000,
                  score_uncertainty=1.5)
     np.testing.assert_allclose(other.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
     np.testing.assert_allclose(other.rank_acceptability.sum(axis=0), 1.0, atol=1e-12)
@@ -66,7 +66,7 @@ def test_central_weights_and_confidence(big: SmaaResult) -> None:
 
 def test_option_never_first_has_no_central_weights() -> None:
     scores = np.array([[8.0, 8.0], [2.0, 3.0], [9.0, 1.0]])  # B is dominated by A
-    result = smaa(scores, OPTIONS, LEVERS, n_samples=5000)
+    result = rank_acceptability(scores, OPTIONS, LEVERS, n_samples=5000)
     assert result.central_weights["B"] is None
     assert result.confidence["B"] is None
     assert result.rank_acceptability.loc["B", "rank 1"] == 0.0
@@ -75,7 +75,7 @@ def test_option_never_first_has_no_central_weights() -> None:
 
 
 def test_confidence_with_score_uncertainty() -> None:
-    result = smaa(SCORES, OPTIONS, LEVERS, n_samples=20_000, score_uncertainty=2.0, seed=1)
+    result = rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=20_000, score_uncertainty=2.0, seed=1)
     for option in OPTIONS:
         assert 0.0 < result.confidence[option] < 1.0
     # far from the others at its central weights, A keeps winning more often than C does
@@ -84,15 +84,15 @@ def test_confidence_with_score_uncertainty() -> None:
 
 def test_ties_broken_by_option_order() -> None:
     scores = np.array([[5.0, 5.0], [5.0, 5.0]])  # identical options
-    result = smaa(scores, ["first", "second"], LEVERS, n_samples=1000)
+    result = rank_acceptability(scores, ["first", "second"], LEVERS, n_samples=1000)
     assert result.rank_acceptability.loc["first", "rank 1"] == 1.0
     assert result.rank_acceptability.loc["second", "rank 2"] == 1.0
 
 
 def test_reproducible_with_seed_and_seeds_differ() -> None:
-    a = smaa(SCORES, OPTIONS, LEVERS, n_samples=2000, seed=42, score_uncertainty=1.0)
-    b = smaa(SCORES, OPTIONS, LEVERS, n_samples=2000, seed=42, score_uncertainty=1.0)
-    c = smaa(SCORES, OPTIONS, LEVERS, n_samples=2000, seed=43, score_uncertainty=1.0)
+    a = rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=2000, seed=42, score_uncertainty=1.0)
+    b = rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=2000, seed=42, score_uncertainty=1.0)
+    c = rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=2000, seed=43, score_uncertainty=1.0)
     pd.testing.assert_frame_equal(a.rank_acceptability, b.rank_acceptability)
     assert a.to_dict() == b.to_dict()
     assert not a.rank_acceptability.equals(c.rank_acceptability)
@@ -100,14 +100,14 @@ def test_reproducible_with_seed_and_seeds_differ() -> None:
 
 def test_dirichlet_centre_concentrates() -> None:
     # centred on equal weights with high concentration: w stays near 0.5, where C wins
-    result = smaa(SCORES, OPTIONS, LEVERS, n_samples=20_000, centre=[0.5, 0.5], concentration=500)
+    result = rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=20_000, centre=[0.5, 0.5], concentration=500)
     assert result.rank_acceptability.loc["C", "rank 1"] > 0.99
     # a profile on lever 1 only (zero component floored): A wins nearly always
-    result = smaa(SCORES, OPTIONS, LEVERS, n_samples=20_000, centre=[1.0, 0.0], concentration=1000)
+    result = rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=20_000, centre=[1.0, 0.0], concentration=1000)
     assert result.rank_acceptability.loc["A", "rank 1"] > 0.99
     assert result.dirichlet_alpha == pytest.approx((1000.0, 1e-3 * 1000 / 2))
     # default concentration is 50
-    assert smaa(SCORES, OPTIONS, LEVERS, n_samples=10, centre=[0.5, 0.5]).concentration == 50.0
+    assert rank_acceptability(SCORES, OPTIONS, LEVERS, n_samples=10, centre=[0.5, 0.5]).concentration == 50.0
 
 
 def test_to_dict_is_json_ready(big: SmaaResult) -> None:
@@ -120,7 +120,7 @@ def test_to_dict_is_json_ready(big: SmaaResult) -> None:
 
 def test_win_counts_add_up() -> None:
     rng = np.random.default_rng(0)
-    result = smaa(rng.uniform(0, 10, (6, 5)), list("abcdef"), list("12345"), n_samples=10_000)
+    result = rank_acceptability(rng.uniform(0, 10, (6, 5)), list("abcdef"), list("12345"), n_samples=10_000)
     assert result.n_samples == 10_000
     assert sum(result.win_counts.values()) == 10_000
 
@@ -141,17 +141,17 @@ def test_win_counts_add_up() -> None:
 )
 def test_bad_parameters(kwargs: dict, parameter: str) -> None:
     with pytest.raises(ParameterError, match=rf"parameter '{parameter}") as info:
-        smaa(SCORES, OPTIONS, LEVERS, **kwargs)
+        rank_acceptability(SCORES, OPTIONS, LEVERS, **kwargs)
     assert info.value.parameter.startswith(parameter)
     assert isinstance(info.value, ValueError)
 
 
 def test_bad_matrix() -> None:
     with pytest.raises(ParameterError, match=r"parameter 'scores'.*shape \(3, 2\)"):
-        smaa(SCORES[:2], OPTIONS, LEVERS)
+        rank_acceptability(SCORES[:2], OPTIONS, LEVERS)
     with pytest.raises(ParameterError, match=r"scores\['A', 'l1'\].*from 0 to 10"):
-        smaa(np.array([[11.0, 0.0], [0.0, 10.0], [6.0, 6.0]]), OPTIONS, LEVERS)
+        rank_acceptability(np.array([[11.0, 0.0], [0.0, 10.0], [6.0, 6.0]]), OPTIONS, LEVERS)
     with pytest.raises(ParameterError, match="parameter 'options'.*unique"):
-        smaa(SCORES, ["A", "A", "C"], LEVERS)
+        rank_acceptability(SCORES, ["A", "A", "C"], LEVERS)
     with pytest.raises(ParameterError, match="parameter 'levers'"):
-        smaa(SCORES, OPTIONS, [])
+        rank_acceptability(SCORES, OPTIONS, [])

@@ -1,4 +1,4 @@
-"""Tests for imaging_value.stability (exact weight-stability intervals)."""
+"""Tests for imaging_value.maths.stability (exact weight-stability intervals)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import json
 import numpy as np
 import pytest
 
-from imaging_value.errors import ParameterError
-from imaging_value.stability import weight_stability
+from imaging_value.core.errors import ParameterError
+from imaging_value.maths.stability import weight_stability
 
 OPTIONS = ["A", "B", "C"]
 LEVERS = ["l1", "l2"]

@@ -7,10 +7,10 @@ import numpy as np
 import pytest
 
 from imaging_value import DataValidationError, load_dataset
-from imaging_value.elicit import aggregate_group
-from imaging_value.scoring import rank_options, score_options
-from imaging_value.summit import compromise_weights, grand_summit, minimax_regret
-from imaging_value.summit_files import answer_yaml, read_answer_file, save_answer_file
+from imaging_value.maths.elicit import aggregate_group
+from imaging_value.framework.scoring import rank_options, score_options
+from imaging_value.framework.summit import compromise_weights, grand_summit, minimax_regret
+from imaging_value.model.summit_files import answer_yaml, read_answer_file, save_answer_file
 
 from conftest import LEVER_IDS, SAMPLES
 
@@ -198,7 +198,7 @@ def test_save_round_trips_and_never_overwrites_another_save(tmp_path):
     assert again.result.weights == pytest.approx(saved.result.weights)
     assert again.result.weights == pytest.approx(aggregate_group("nhs_finance", "points", answers, LEVER_IDS).weights)
     before = (tmp_path / "summits" / "s1" / "nhs_finance.yaml").read_bytes()
-    from imaging_value.errors import ParameterError
+    from imaging_value.core.errors import ParameterError
 
     with pytest.raises(ParameterError, match="already saved"):
         save_answer_file(tmp_path, "s1", answer_yaml("nhs_finance", "points", "2026-12-01", answers[:1]), LEVER_IDS)
@@ -213,8 +213,8 @@ def test_save_round_trips_and_never_overwrites_another_save(tmp_path):
 
 
 def test_summit_profile_in_the_request_report_and_the_explorer(samples):
-    from imaging_value.explore import Explorer
-    from imaging_value.report import request_report
+    from imaging_value.explore.explorer import Explorer
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-1", profile="illustrative/clinicians", data_dir=str(samples), samples=200)
     header = report.header()

@@ -7,9 +7,9 @@ from fractions import Fraction
 
 import pytest
 
-from imaging_value.elicit import ahp, ahp_matrix, swing_weights
-from imaging_value.summit_files import read_answer_file
-from imaging_value.summit_form import SummitForm
+from imaging_value.maths.elicit import ahp, ahp_matrix, swing_weights
+from imaging_value.model.summit_files import read_answer_file
+from imaging_value.explore.summit_form import SummitForm
 
 from conftest import LEVER_IDS, SAMPLES
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from imaging_value.errors import ParameterError
-from imaging_value.summit import grand_summit
-from imaging_value.summit_report import summit_report
+from imaging_value.core.errors import ParameterError
+from imaging_value.framework.summit import grand_summit
+from imaging_value.reports.summit import summit_report
 
 
 def test_summit_report_in_the_pack(pack, samples):
@@ -26,7 +26,7 @@ def test_summit_report_in_the_pack(pack, samples):
 def test_no_summit_folder_no_summit_report(data_copy):
     import shutil
 
-    from imaging_value.render import plan_jobs
+    from imaging_value.render.pack import plan_jobs
 
     assert [j.name for j in plan_jobs(data_copy, everything=True) if j.kind == "summit"] == ["summit-illustrative"]
     shutil.rmtree(data_copy / "summits")
@@ -43,8 +43,8 @@ def test_summit_report_parameters_are_checked(samples):
 
 
 def test_the_explorers_render_button_with_a_summit_profile(tmp_path, samples):
-    from imaging_value.params import RequestParams
-    from imaging_value.render import render_request_report
+    from imaging_value.model.params import RequestParams
+    from imaging_value.render.pack import render_request_report
 
     params = RequestParams(request="scenario-1", requester=0, profile="illustrative/smes", samples=200)
     rendered = render_request_report(params, data_dir=samples, out_dir=tmp_path)

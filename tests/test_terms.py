@@ -3,9 +3,9 @@
 import pytest
 
 from imaging_value import load_dataset, load_request
-from imaging_value.agreement import STATUSES, agreements
-from imaging_value.terms import term_sheet, term_sheets
-from imaging_value.terms_schema import SOURCES, TERM_UNITS, unit_of
+from imaging_value.framework.agreement import STATUSES, agreements
+from imaging_value.framework.terms import term_sheet, term_sheets
+from imaging_value.model.terms_schema import SOURCES, TERM_UNITS, unit_of
 
 REQUESTS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]
 
@@ -20,7 +20,7 @@ def every_agreement(dataset):
 
 def every_sheet(dataset):
     """Every option's sheet for every requester and every tree outcome (so assumed facts count too)."""
-    from imaging_value.tree import recommend
+    from imaging_value.framework.tree import recommend
 
     for rid in REQUESTS:
         request = load_request(rid, dataset)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from imaging_value import DataValidationError, load_dataset
-from imaging_value.capability import capabilities, register, unregister
+from imaging_value.engine.capability import capabilities, register, unregister
 
 LABEL = "SME's R&D <b>limit</b>"
 
@@ -22,8 +22,8 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from imaging_value.capability import Capability, DataFile, Result, register
-from imaging_value.errors import Problem
+from imaging_value.engine.capability import Capability, DataFile, Result, register
+from imaging_value.core.errors import Problem
 
 
 class Limit(BaseModel):
@@ -128,7 +128,7 @@ def test_the_toy_appears_in_the_export(toy, tmp_path):
 
 
 def test_the_toy_appears_in_the_request_report_escaped_once(toy):
-    from imaging_value.report import request_report
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-2", data_dir=str(toy), samples=200)
     html = [item for item in report.sections() if isinstance(item, str)]
@@ -144,7 +144,7 @@ def test_the_toy_appears_in_the_request_report_escaped_once(toy):
 
 
 def test_the_toy_appears_in_the_explorer_and_follows_the_facts(toy, tmp_path):
-    from imaging_value.explore import Explorer
+    from imaging_value.explore.explorer import Explorer
 
     explorer = Explorer(toy, out_dir=tmp_path / "reports", request="scenario-1", debounce=0, n_samples=200)
     panel = explorer.panels["toy"]
@@ -172,7 +172,7 @@ def test_the_toy_data_file_is_checked_by_the_loader(toy):
 
 def test_a_capability_cannot_take_another_ones_sub_command():
     from imaging_value import ParameterError
-    from imaging_value.capability import Capability, Result, capability, register
+    from imaging_value.engine.capability import Capability, Result, capability, register
 
     clash = Capability("not-rank", "Clash", lambda case: Result("not-rank", {}), order=1, command="rank")
     with pytest.raises(ParameterError, match="ranking has it"):

@@ -11,9 +11,9 @@ import numpy_financial as npf
 import pytest
 import yaml
 
-from imaging_value.assumptions import assumptions_for, contribution_share, load_assumptions
-from imaging_value.errors import DataValidationError, ParameterError
-from imaging_value.valuation import (Assumptions, Market, Stage, npv_paths, price, simulate, solve_fair, split_npv,
+from imaging_value.model.assumptions import assumptions_for, contribution_share, load_assumptions
+from imaging_value.core.errors import DataValidationError, ParameterError
+from imaging_value.maths.valuation import (Assumptions, Market, Stage, npv_paths, price, simulate, solve_fair, split_npv,
                                      value_option)
 
 RATE = 0.035

@@ -12,8 +12,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from imaging_value import valuation
-from imaging_value.valuation import npv_paths, price, simulate, solve_fair, value_created
+from imaging_value.maths import valuation
+from imaging_value.maths.valuation import npv_paths, price, simulate, solve_fair, value_created
 from test_valuation import H, OPTIONS, world
 
 

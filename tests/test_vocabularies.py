@@ -12,14 +12,14 @@ import pytest
 import yaml
 
 from imaging_value import DataValidationError, load_dataset, load_request
-from imaging_value.board import count_word
-from imaging_value.conditions import facts_for
-from imaging_value.data import load_levers
-from imaging_value.report import request_report
-from imaging_value.schema import FACT_VALUES, FACTS, NUMERIC_FACTS
-from imaging_value.scoring import rank_options, score_options
-from imaging_value.terms import option_facts, term_sheets
-from imaging_value.views import ranking_figure
+from imaging_value.core.wording import count_word
+from imaging_value.model.conditions import facts_for
+from imaging_value.model.data import load_levers
+from imaging_value.reports.request import request_report
+from imaging_value.model.schema import FACT_VALUES, FACTS, NUMERIC_FACTS
+from imaging_value.framework.scoring import rank_options, score_options
+from imaging_value.framework.terms import option_facts, term_sheets
+from imaging_value.present.figures import ranking_figure
 
 from test_validation import edit, problems
 

@@ -1,7 +1,7 @@
 """The ``imaging-value`` command line.
 
 Exit 0 on success; on an error one line on stderr beginning ``error:``, never a
-traceback, and the exit code its class gives (:func:`imaging_value.errors.exit_code`):
+traceback, and the exit code its class gives (:func:`imaging_value.core.errors.exit_code`):
 2 for bad input, 1 for work that failed, 130 when interrupted.
 """
 
@@ -14,11 +14,11 @@ import sys
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
-from .checks import parse_amount
-from .errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
-from .safetext import printable, printable_json
-from .layout import lock_digest, version_text
-from .defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from .core.checks import parse_amount
+from .core.errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
+from .core.safetext import printable, printable_json
+from .core.layout import lock_digest, version_text
+from .core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 
 # Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
 # nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
@@ -83,8 +83,8 @@ def _add_report_view(parser: argparse.ArgumentParser) -> None:
 
 def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     """--profile/--weights/--total/--seed as notebook parameters, checked before any notebook runs."""
-    from .answers import resolve_weights
-    from .scoring import parse_weights
+    from .capabilities.answers import resolve_weights
+    from .framework.scoring import parse_weights
 
     view: dict[str, Any] = {}
     weights = parse_weights(args.weights) if args.weights is not None else None
@@ -94,7 +94,7 @@ def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     if weights is not None:
         view["weights"] = dict(weights)
     if args.total is not None:
-        from .checks import check_total
+        from .core.checks import check_total
 
         view["total"] = check_total(parse_amount(args.total), shown=args.total)  # the notebook's own check
     if args.seed is not None:
@@ -111,7 +111,7 @@ def _print_pdfs(outcomes: Sequence[Any], pdf: bool) -> list[str]:
         if not pdf:
             outcome.html.with_suffix(".pdf").unlink(missing_ok=True)
             continue
-        from .pdf import print_pdf
+        from .render.pdf import print_pdf
 
         try:
             written = print_pdf(outcome.html)
@@ -123,7 +123,7 @@ def _print_pdfs(outcomes: Sequence[Any], pdf: bool) -> list[str]:
 
 def _add_capabilities(sub: Any) -> None:
     """A sub-command for every registered capability that has one, in the registry's order."""
-    from .capability import capabilities
+    from .engine.capability import capabilities
 
     for cap in capabilities():
         if cap.command is None:
@@ -145,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    from .builtin_capabilities import add_seed_argument  # loaded by the registry above in any case
+    from .capabilities.builtin import add_seed_argument  # loaded by the registry above in any case
 
     _add_capabilities(sub)
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
@@ -204,7 +204,7 @@ def _text_elicit(answer: dict) -> str:
 
 
 def _text_summit(answer: dict) -> str:
-    from .summit import COMPROMISE_RULE
+    from .framework.summit import COMPROMISE_RULE
 
     levers = list(answer["compromise_weights"])
     lines = [f"summit {answer['summit']}: {len(answer['groups'])} groups", f"  {'group':22} "
@@ -226,17 +226,17 @@ def _text_summit(answer: dict) -> str:
 
 
 def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
-    from .data import load_levers
-    from .summit_files import read_answer_file
+    from .model.data import load_levers
+    from .model.summit_files import read_answer_file
 
     levers = tuple(lever.id for lever in load_levers(args.data))
     return read_answer_file(args.file, levers, args.data).result.to_dict(), _text_elicit
 
 
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
-    from .summit import grand_summit
+    from .framework.summit import grand_summit
 
-    from .checks import check_samples
+    from .core.checks import check_samples
 
     check_samples(args.samples)
     return grand_summit(args.data, args.summit, seed=args.seed, samples=args.samples).to_dict(), _text_summit
@@ -250,8 +250,8 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return _elicit(args)
     if args.command == "summit":
         return _summit(args)
-    from .capability import command_capability
-    from .data import load_dataset
+    from .engine.capability import command_capability
+    from .model.data import load_dataset
 
     dataset = load_dataset(args.data)
     cap = command_capability(args.command)
@@ -259,7 +259,7 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         result = _case(cap, args, dataset).result(cap.name)
         return result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False))
     if args.command == "profiles":
-        from .answers import profiles_answer
+        from .capabilities.answers import profiles_answer
 
         return profiles_answer(dataset), _text_profiles
     if args.command == "export":
@@ -272,9 +272,9 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 def _case(cap: Any, args: argparse.Namespace, dataset: Any) -> Any:
     """The case a capability's sub-command asks about: the request, requester and view from its arguments."""
-    from .case import Case
-    from .data import load_request
-    from .scoring import parse_weights
+    from .engine.case import Case
+    from .model.data import load_request
+    from .framework.scoring import parse_weights
 
     request = load_request(args.request, dataset) if cap.scope == "request" else None
     options: dict[str, Any] = {"requester": getattr(args, "requester", None)}
@@ -290,9 +290,9 @@ def _report(args: argparse.Namespace) -> int:
     import shlex
     import signal
 
-    from .checks import check_count
-    from .data import load_dataset
-    from .render import plan_answer, plan_jobs, progress_to_stderr, render_pack
+    from .core.checks import check_count
+    from .model.data import load_dataset
+    from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
     if args.all and (args.requests or args.portfolio or args.compare or args.summits):
         raise ParameterError("REQUEST", "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
@@ -312,7 +312,7 @@ def _report(args: argparse.Namespace) -> int:
               else "\n".join(shlex.join(job["args"]) for job in plan["jobs"]))
         return 0
     if args.pdf:
-        from .pdf import find_chromium
+        from .render.pdf import find_chromium
 
         find_chromium()  # no chromium: say so before rendering anything
     # a scheduler's SIGTERM stops the run as Ctrl-C does: kernels killed, nothing written afterwards
@@ -323,7 +323,7 @@ def _report(args: argparse.Namespace) -> int:
     finally:
         signal.signal(signal.SIGTERM, previous)
     pdf_errors = _print_pdfs(outcomes, args.pdf)
-    from .render import write_index
+    from .render.pack import write_index
 
     # rebuilt after printing: the index links each PDF beside its HTML, and no stale one
     write_index(args.out, outcomes)
@@ -341,7 +341,7 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _index(args: argparse.Namespace) -> int:
-    from .render import write_index
+    from .render.pack import write_index
 
     if not args.out.is_dir():
         raise ParameterError("out", "an existing folder of reports", str(args.out))
@@ -353,7 +353,7 @@ def _index(args: argparse.Namespace) -> int:
 
 def _data_folder(given: Path | None) -> Path:
     """``--data`` as given, else the default folder, which must exist (the error says which one was tried)."""
-    from .layout import default_data_dir
+    from .core.layout import default_data_dir
 
     if given is not None:
         return given

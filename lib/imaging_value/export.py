@@ -8,11 +8,11 @@ import io
 import json
 from pathlib import Path
 
-from .capability import capabilities
-from .case import Case
-from .atomic import write_atomic
-from .data import Dataset, load_request
-from .safetext import spreadsheet_cell
+from .engine.capability import capabilities
+from .engine.case import Case
+from .core.atomic import write_atomic
+from .model.data import Dataset, load_request
+from .core.safetext import spreadsheet_cell
 
 __all__ = ["export_all"]
 

@@ -1,0 +1,622 @@
+"""What an agreement is worth to the NHS: risk-adjusted net present value by Monte Carlo.
+
+Pure maths over numpy arrays; no files.  Years count from signing (year 0) to the
+horizon H; a cash flow in year t is discounted by ``(1 + r)**-t``.
+
+:func:`simulate` draws the uncertain world once (which stages are reached and when, the
+product's net revenue each year, the company's value at exit); :func:`price` then prices
+any number of term mappings ``{term id: value}`` on the same draws (common random numbers,
+so options differ only by their terms).  Each mechanism's cash, per draw:
+
+* ``access_fee`` F: paid at signing, or, with ``access_fee_due`` ``first_revenue`` /
+  ``first_milestone``, in the year of the first sale / the first of the sheet's milestone
+  stages to be reached (never, if that stage is not reached within the horizon);
+* ``subscription`` S a year for ``subscription_years`` n, in advance (years 0..n-1);
+* ``milestone:<stage>`` M: in the stage's year, if it is reached;
+* ``royalty`` rho % of net revenue each year, cumulative payments capped at ``royalty_cap``;
+* ``profit_share`` pi % of profit (net revenue x profit margin);
+* ``equity`` e % x the company's value at exit x whether it exits, in the exit year;
+* ``golden_share``: no cash (listed as control);
+* ``in_kind:<service>``: its value at cost, in the in-kind year;
+* ``product_access_discount`` d % x the NHS's spend on the product (net revenue x NHS use
+  share) from NHS adoption, for ``product_access_months`` (the whole horizon if not given).
+
+The NHS's own cost of providing access is paid in its year.  Net cash = receipts - cost.
+With ``uncertain=False`` there is one "draw" in which every stage is reached with weight
+equal to its probability (product of the chain), every timing is its likely value and
+revenue is its median: the closed forms of rNPV (e.g. a milestone is worth
+``p * M / (1 + r)**t``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Mapping
+
+import numpy as np
+
+from ..core.errors import ParameterError
+from .sharing import largest_remainder
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = [
+    "Stage",
+    "Market",
+    "Assumptions",
+    "Draws",
+    "StageFlows",
+    "Priced",
+    "OptionValue",
+    "simulate",
+    "price",
+    "value_option",
+    "solve_fair",
+    "split_npv",
+    "breakeven_year",
+    "npv_paths",
+]
+
+MECHANISMS = ("access_fee", "subscription", "milestones", "royalty", "profit_share", "equity", "in_kind",
+              "product_access", "access_cost")
+FEE_DUE = ("signing", "first_revenue", "first_milestone")
+_UNIT = 2**32  # uniform integers in [0, 2**32) for stage draws
+NOTHING_TOLERANCE = 0.005  # GBP: a net present value at or below half a penny is "nothing beyond cost recovery"
+
+
+@dataclass(frozen=True)
+class Stage:
+    """A stage a payment can depend on: reached after ``after`` (None: signing) with ``probability``."""
+
+    id: str
+    after: str | None
+    probability: float
+    years: tuple[int, int, int]  # low, likely, high (years after the stage it follows)
+
+
+@dataclass(frozen=True)
+class Market:
+    """The product's net revenue and the company's value at exit, for one requester."""
+
+    revenue_median: float  # GBP a year at maturity; 0 for a requester that sells nothing
+    revenue_spread: float  # standard deviation of log revenue
+    ramp_years: int
+    profit_margin: float
+    nhs_use_share: float
+    exit_multiple_median: float
+    exit_multiple_spread: float
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    discount_rate: float
+    horizon: int
+    stages: tuple[Stage, ...]
+    market: Market
+    access_cost: float = 0.0  # GBP, the NHS's cost of providing access
+    access_cost_year: int = 0
+    in_kind_year: int = 1
+    first_revenue_stage: str = "first_sale"
+    adoption_stage: str = "nhs_adoption"
+    exit_stage: str = "exit"
+
+    def __post_init__(self) -> None:
+        if not (math.isfinite(self.discount_rate) and -1 < self.discount_rate):
+            raise ParameterError("discount_rate", "a finite number above -1", self.discount_rate)
+        if not (isinstance(self.horizon, int) and self.horizon >= 0):
+            raise ParameterError("horizon", "a whole number of years >= 0", self.horizon)
+        ids = [s.id for s in self.stages]
+        for stage in self.stages:
+            if stage.after is not None and stage.after not in ids:
+                raise ParameterError(f"stages.{stage.id}.after", "the id of another stage", stage.after)
+            if not 0 <= stage.probability <= 1:
+                raise ParameterError(f"stages.{stage.id}.probability", "a number from 0 to 1", stage.probability)
+        for name in ("first_revenue_stage", "adoption_stage", "exit_stage"):
+            if getattr(self, name) not in ids:
+                raise ParameterError(name, "the id of a stage", getattr(self, name))
+
+    def discount(self) -> np.ndarray:
+        return (1.0 + self.discount_rate) ** -np.arange(self.horizon + 1, dtype=float)
+
+
+@dataclass(frozen=True)
+class StageFlows:
+    """What a payment of 1 at a stage is worth, per draw and on average (precomputed once)."""
+
+    pv: np.ndarray  # (n,) weight x discount factor of the stage's year (0 beyond the horizon)
+    by_year: np.ndarray  # (H+1,) mean payment per year
+    before_sale: float  # mean payment made before the first sale (within the horizon)
+
+
+@dataclass(frozen=True)
+class Draws:
+    """One simulated world, shared by every option priced on it.
+
+    Revenue is kept compactly: ``peak`` (peak net revenue x whether the first sale happens)
+    and ``sale_col`` (the first sale's year, H + 1 beyond the horizon) index the table
+    ``ramp[s, t]`` (the share of peak revenue earned in year t after a first sale in year s),
+    so every revenue-linked cash flow is a gather and a ``bincount``, never a loop.
+    """
+
+    assumptions: Assumptions
+    n: int
+    seed: int | None
+    uncertain: bool
+    reached: Mapping[str, np.ndarray]  # stage -> weight per draw (0/1; a probability when not uncertain)
+    year: Mapping[str, np.ndarray]  # stage -> year per draw (may lie beyond the horizon)
+    stage: Mapping[str, StageFlows]  # stage -> a payment of 1 there
+    peak: np.ndarray  # (n,) peak net revenue x first-sale weight
+    sale_col: np.ndarray  # (n,) first-sale year, clipped to H + 1
+    ramp: np.ndarray  # (H+2, H+1)
+    exit_value: np.ndarray  # (n,) company value at exit (paid only if the exit stage is reached)
+    exit_flows: StageFlows  # the exit value paid at exit
+    discount: np.ndarray  # (H+1,)
+    revenue_pv: np.ndarray  # (n,) present value of net revenue
+    revenue_by_year: np.ndarray  # (H+1,) mean net revenue per year
+    before_sale: np.ndarray  # (H+1,) share of draws whose first sale comes after year t (or never)
+
+    @property
+    def years(self) -> int:
+        return self.assumptions.horizon + 1
+
+    @property
+    def revenue(self) -> np.ndarray:
+        """(n, H+1) net revenue per draw and year (built on demand)."""
+        return self.peak[:, None] * self.ramp[self.sale_col]
+
+    def column(self, stage: str) -> np.ndarray:
+        """The stage's year per draw, clipped to H + 1 (beyond the horizon)."""
+        return np.minimum(self.year[stage], self.assumptions.horizon + 1)
+
+
+def _ordered(stages: tuple[Stage, ...]) -> list[Stage]:
+    done: dict[str, Stage] = {}
+    pending = list(stages)
+    while pending:
+        progressed = [s for s in pending if s.after is None or s.after in done]
+        if not progressed:
+            raise ParameterError("stages", "stages without a loop of 'after'", ", ".join(s.id for s in pending))
+        for stage in progressed:
+            done[stage.id] = stage
+            pending.remove(stage)
+    return list(done.values())
+
+
+def _flows(amount: np.ndarray, col: np.ndarray, discount_ext: np.ndarray, sale_after: np.ndarray,
+           years: int) -> StageFlows:
+    """A payment of ``amount`` (per draw) in year ``col`` (H + 1: beyond the horizon)."""
+    n = amount.shape[0]
+    return StageFlows(pv=amount * discount_ext[col],
+                      by_year=np.bincount(col, weights=amount, minlength=years + 1)[:years] / n,
+                      before_sale=float(np.mean(amount * (col < sale_after) * (col < years))))
+
+
+def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
+    """P(round(T) <= k) for k = low..high, T triangular on [low, high] with mode ``likely``."""
+    if high == low:
+        return np.ones(1)
+    x = np.clip(np.arange(low, high + 1) + 0.5, low, high).astype(float)
+    cdf = np.where(x <= likely, (x - low) ** 2 / ((high - low) * max(likely - low, 1e-300)),
+                   1 - (high - x) ** 2 / ((high - low) * max(high - likely, 1e-300)))
+    cdf[-1] = 1.0
+    return cdf
+
+
+@dataclass(frozen=True)
+class _World:
+    """The random part of a simulation, which no horizon changes: stages reached and when, revenue, exit."""
+
+    n: int
+    seed: int | None
+    uncertain: bool
+    reached: dict[str, np.ndarray]
+    year: dict[str, np.ndarray]
+    peak: np.ndarray  # peak net revenue (before the first-sale weight)
+    multiple: np.ndarray  # exit multiple of peak revenue
+
+
+def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertain: bool) -> _World:
+    if not (isinstance(draws, (int, np.integer)) and not isinstance(draws, bool) and draws >= 1):
+        raise ParameterError("draws", "a whole number >= 1", draws)
+    a = assumptions
+    n = int(draws) if uncertain else 1
+    rng = np.random.default_rng(seed)
+    reached: dict[str, np.ndarray] = {}
+    year: dict[str, np.ndarray] = {}
+    hits: dict[str, np.ndarray] = {}  # stage -> reached, as booleans (uncertain draws)
+    for stage in _ordered(a.stages):
+        parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
+        low, likely, high = stage.years
+        if uncertain:
+            # 32-bit uniform integers: a probability p is u < p * 2**32 (exactly 0 or 1 at the ends)
+            u = rng.integers(0, _UNIT, size=(2, n), dtype=np.uint32)
+            if stage.probability >= 1:
+                hit = np.ones(n, dtype=bool)
+            else:
+                hit = u[0] < np.uint32(stage.probability * _UNIT)
+            hits[stage.id] = hits[stage.after] & hit if stage.after else hit
+            # the triangular delay rounded to whole years: P(k) = F(k + 1/2) - F(k - 1/2), drawn by inversion
+            delay = np.full(n, low, dtype=np.int32)
+            for edge in _triangular_cdf(low, likely, high)[:-1]:
+                delay += u[1] >= np.uint32(min(edge * _UNIT, _UNIT - 1))
+            reached[stage.id] = hits[stage.id].astype(float)
+        else:
+            delay = np.full(n, likely, dtype=np.int32)
+            parent_reached = reached[stage.after] if stage.after else np.ones(n)
+            reached[stage.id] = parent_reached * stage.probability
+        year[stage.id] = parent_year + delay
+    m = a.market
+    if uncertain:
+        z = rng.standard_normal((2, n))
+        peak = m.revenue_median * np.exp(m.revenue_spread * z[0])
+        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * z[1])
+    else:
+        peak = np.full(n, float(m.revenue_median))
+        multiple = np.full(n, float(m.exit_multiple_median))
+    return _World(n, seed, uncertain, reached, year, peak, multiple)
+
+
+def _over_horizon(a: Assumptions, world: _World) -> Draws:
+    """The world's draws seen up to ``a``'s horizon: every cash flow's year, discount and table."""
+    H, n, reached, year = a.horizon, world.n, world.reached, world.year
+    since = np.arange(H + 1)[None, :] - np.arange(H + 2)[:, None]  # years since a first sale in year s
+    ramp = np.clip((since + 1) / max(a.market.ramp_years, 1), 0.0, 1.0)
+    ramp[H + 1] = 0.0
+    sale_col = np.minimum(year[a.first_revenue_stage], H + 1)
+    earned = world.peak * reached[a.first_revenue_stage]
+    discount = a.discount()
+    discount_ext = np.append(discount, 0.0)
+    # the first sale's year for "before revenue": never (beyond the horizon) where it does not happen
+    sale_after = np.where(reached[a.first_revenue_stage] > 0, sale_col, H + 1)
+    stage = {s: _flows(reached[s], np.minimum(year[s], H + 1), discount_ext, sale_after, H + 1) for s in reached}
+    exit_value = world.peak * world.multiple
+    exit_flows = _flows(exit_value * reached[a.exit_stage], np.minimum(year[a.exit_stage], H + 1), discount_ext,
+                        sale_after, H + 1)
+    revenue_pv = earned * (ramp @ discount)[sale_col]
+    revenue_by_year = np.bincount(sale_col, weights=earned, minlength=H + 2) @ ramp / n
+    before_sale = np.bincount(sale_after, minlength=H + 2)[::-1].cumsum()[::-1][1:] / n  # P(sale year > t)
+    return Draws(a, n, world.seed, world.uncertain, reached, year, stage, earned, sale_col, ramp, exit_value,
+                 exit_flows, discount, revenue_pv, revenue_by_year, before_sale)
+
+
+def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *,
+             uncertain: bool = True) -> Draws:
+    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
+    return _over_horizon(assumptions, _draw_world(assumptions, draws, seed, uncertain))
+
+
+# --- pricing -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Priced:
+    """One term mapping priced on a set of draws."""
+
+    npv: np.ndarray  # (n,) net present value to the NHS per draw
+    receipts_by_year: np.ndarray  # (H+1,) mean net cash per year (receipts - NHS costs)
+    pv_by_mechanism: Mapping[str, float]  # mean present value of each mechanism (access_cost negative)
+    partner_cash_before_revenue: float  # mean cash the partner pays before its first revenue
+    control: tuple[str, ...]  # non-cash control rights (golden share)
+    discount: np.ndarray  # (H+1,) discount factors
+
+    @property
+    def mean(self) -> float:
+        """Expected NPV: exactly the discounted sum of the mean receipts per year."""
+        return float(self.discount @ self.receipts_by_year)
+
+
+def _number(terms: Mapping[str, object], key: str, default: float | None = None) -> float | None:
+    if key not in terms:
+        return default
+    value = terms[key]
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(float(value)) or float(value) < 0:
+        raise ParameterError(f"terms.{key}", "a finite number >= 0", value)
+    return float(value)
+
+
+def _fee_stage(d: Draws, due: object, events: list[str]) -> StageFlows | None:
+    """When a deferred access fee falls due; None: at signing."""
+    a = d.assumptions
+    if due not in FEE_DUE:
+        raise ParameterError("terms.access_fee_due", "one of " + ", ".join(FEE_DUE), due)
+    if due == "signing":
+        return None
+    if due == "first_revenue" or not events:
+        return d.stage[a.first_revenue_stage]
+    if len(events) == 1:
+        return d.stage[events[0]]
+    # the first of the sheet's milestone stages to be reached (its weight where not uncertain)
+    H = a.horizon
+    cols = np.stack([np.where(d.reached[e] > 0, d.column(e), H + 1) for e in events])
+    first = cols.argmin(axis=0)
+    rows = np.arange(d.n)
+    weight = np.stack([d.reached[e] for e in events])[first, rows]
+    sale_after = np.where(d.reached[a.first_revenue_stage] > 0, d.sale_col, H + 1)
+    return _flows(weight, cols[first, rows], np.append(d.discount, 0.0), sale_after, H + 1)
+
+
+def price(d: Draws, terms: Mapping[str, object]) -> Priced:
+    """Price a term mapping ``{term id: value}`` on the draws ``d``.
+
+    Percentages are in per cent (3 means 3%).  Terms that carry no cash (embargo,
+    exclusivity, IP, access route, consent to commercialise) are ignored; a golden share is
+    reported as control.  An unknown milestone or a bad value raises :class:`ParameterError`.
+    """
+    a = d.assumptions
+    H = a.horizon
+    pv: dict[str, np.ndarray | float] = {}  # per draw, or one number for the same in every draw
+    by_year: dict[str, np.ndarray] = {}
+    before_revenue = 0.0
+
+    def at(mechanism: str, amount: float, flows: StageFlows) -> float:
+        pv[mechanism] = pv.get(mechanism, 0.0) + amount * flows.pv
+        by_year[mechanism] = by_year.get(mechanism, 0.0) + amount * flows.by_year
+        return amount * flows.before_sale
+
+    def fixed(mechanism: str, cash: np.ndarray) -> None:  # the same cash per year in every draw
+        pv[mechanism] = pv.get(mechanism, 0.0) + float(cash @ d.discount)
+        by_year[mechanism] = by_year.get(mechanism, 0.0) + cash
+
+    def in_year(amount: float, year: int) -> np.ndarray:
+        cash = np.zeros(H + 1)
+        if year <= H:
+            cash[year] = amount
+        return cash
+
+    events = []
+    for key in sorted(k for k in terms if k.startswith("milestone:")):
+        event = key.split(":", 1)[1]
+        if event not in d.stage:
+            raise ParameterError(f"terms.{key}", "a milestone at a stage: " + ", ".join(sorted(d.stage)), event)
+        events.append(event)
+        before_revenue += at("milestones", _number(terms, key), d.stage[event])
+
+    fee = _number(terms, "access_fee")
+    if fee:
+        flows = _fee_stage(d, terms.get("access_fee_due", "signing"), events)
+        if flows is None:
+            fixed("access_fee", in_year(fee, 0))
+            before_revenue += fee * d.before_sale[0]
+        else:
+            before_revenue += at("access_fee", fee, flows)
+
+    sub = _number(terms, "subscription")
+    if sub:
+        years_paid = _number(terms, "subscription_years", float(H + 1))
+        cash = sub * np.clip(years_paid - np.arange(H + 1), 0.0, 1.0)  # in advance, part of a last year
+        fixed("subscription", cash)
+        before_revenue += float(cash @ d.before_sale)
+
+    rate = _number(terms, "royalty")
+    if rate:
+        cap = _number(terms, "royalty_cap")
+        pv["royalty"] = rate / 100 * d.revenue_pv
+        by_year["royalty"] = rate / 100 * d.revenue_by_year
+        if cap is not None:  # recompute the draws where the cap binds
+            cumulative = np.cumsum(d.ramp, axis=1)
+            x = rate / 100 * d.peak
+            binds = np.nonzero(x * cumulative[d.sale_col, H] > cap)[0]
+            if binds.size:
+                paid = np.minimum(x[binds, None] * cumulative[d.sale_col[binds]], cap)
+                cash = np.diff(paid, axis=1, prepend=0.0)
+                uncapped = x[binds, None] * d.ramp[d.sale_col[binds]]
+                royalty = np.array(pv["royalty"])
+                royalty[binds] = cash @ d.discount
+                pv["royalty"] = royalty
+                by_year["royalty"] = by_year["royalty"] + (cash - uncapped).sum(axis=0) / d.n
+
+    share = _number(terms, "profit_share")
+    if share:
+        f = share / 100 * a.market.profit_margin
+        pv["profit_share"] = f * d.revenue_pv
+        by_year["profit_share"] = f * d.revenue_by_year
+
+    stake = _number(terms, "equity")
+    if stake:
+        at("equity", stake / 100, d.exit_flows)
+
+    in_kind = sum(_number(terms, key) for key in terms if key.startswith("in_kind:"))
+    if in_kind:
+        fixed("in_kind", in_year(in_kind, a.in_kind_year))
+
+    discount = _number(terms, "product_access_discount")
+    if discount:
+        months = _number(terms, "product_access_months")
+        span = (H + 1) if months is None else months / 12
+        since = np.arange(H + 1)[None, :] - np.arange(H + 2)[:, None]  # years since adoption in year j
+        covered = np.clip(span - since, 0.0, 1.0) * (since >= 0)
+        covered[H + 1] = 0.0
+        # share of peak revenue saved in year t, by (first-sale year, adoption year): a small table
+        table = (d.ramp[:, None, :] * covered[None, :, :]).reshape((H + 2) ** 2, H + 1)
+        key = d.sale_col * (H + 2) + d.column(a.adoption_stage)
+        amount = discount / 100 * a.market.nhs_use_share * d.reached[a.adoption_stage] * d.peak
+        pv["product_access"] = amount * (table @ d.discount)[key]
+        by_year["product_access"] = np.bincount(key, weights=amount, minlength=(H + 2) ** 2) @ table / d.n
+
+    if a.access_cost:
+        fixed("access_cost", in_year(-a.access_cost, a.access_cost_year))
+
+    npv: np.ndarray | float = 0.0
+    receipts = np.zeros(H + 1)
+    for mechanism in pv:
+        npv = npv + pv[mechanism]
+        receipts = receipts + by_year[mechanism]
+    control = (f"golden share: {terms['golden_share']}",) if "golden_share" in terms else ()
+    return Priced(npv=np.broadcast_to(np.asarray(npv, dtype=float), (d.n,)), receipts_by_year=receipts,
+                  pv_by_mechanism={m: float(np.mean(pv[m])) for m in MECHANISMS if m in pv},
+                  partner_cash_before_revenue=float(before_revenue), control=control, discount=d.discount)
+
+
+# --- answers -----------------------------------------------------------------------------
+
+
+def breakeven_year(receipts_by_year: np.ndarray, discount: np.ndarray) -> int | None:
+    """First year from which the cumulative discounted mean net cash stays at or above zero."""
+    cumulative = np.cumsum(np.asarray(receipts_by_year) * discount)
+    if cumulative[-1] < -NOTHING_TOLERANCE:
+        return None
+    below = np.nonzero(cumulative < -NOTHING_TOLERANCE)[0]
+    return 0 if below.size == 0 else int(below[-1] + 1)
+
+
+@dataclass(frozen=True)
+class OptionValue:
+    """What one term sheet is worth to the NHS, with its intermediate tables."""
+
+    option: str
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    p_nothing: float
+    breakeven_year: int | None
+    receipts_by_year: tuple[float, ...]
+    partner_cash_before_revenue: float
+    value_created: float  # expected PV of the product's profit over the horizon
+    nhs_share: float | None  # mean NPV / value created (None when nothing is created)
+    contribution_share: float
+    control: tuple[str, ...]
+    mechanisms: pd.DataFrame  # mechanism, pv (mean present value)
+    npv: np.ndarray = field(repr=False)  # per draw
+
+
+def value_created(d: Draws) -> float:
+    return float(d.assumptions.market.profit_margin * d.revenue_pv.mean())
+
+
+def _quantiles(x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
+    """``np.quantile(x, qs)`` (linear interpolation) with one partial sort for all of them."""
+    pos = np.asarray(qs) * (x.size - 1)
+    lo = np.floor(pos).astype(np.int64)
+    hi = np.minimum(lo + 1, x.size - 1)
+    part = np.partition(x, np.unique(np.concatenate([lo, hi])))
+    return tuple(float(v) for v in part[lo] + (part[hi] - part[lo]) * (pos - lo))
+
+
+def value_option(d: Draws, option: str, terms: Mapping[str, object], contribution_share: float) -> OptionValue:
+    """Price ``terms`` and summarise: mean, P10/P50/P90, p(nothing), breakeven, share vs contribution."""
+    import pandas as pd  # here, not at the top: the command line ranks options without pandas
+
+    p = price(d, terms)
+    mean = p.mean
+    p10, p50, p90 = _quantiles(p.npv, (0.1, 0.5, 0.9))
+    created = value_created(d)
+    table = pd.DataFrame({"mechanism": list(p.pv_by_mechanism), "pv": list(p.pv_by_mechanism.values())})
+    return OptionValue(
+        option=option, mean=mean, p10=p10, p50=p50, p90=p90,
+        p_nothing=float(np.mean(p.npv <= NOTHING_TOLERANCE)),
+        breakeven_year=breakeven_year(p.receipts_by_year, d.discount),
+        receipts_by_year=tuple(float(x) for x in p.receipts_by_year),
+        partner_cash_before_revenue=p.partner_cash_before_revenue,
+        value_created=created, nhs_share=(mean / created) if created > 0 else None,
+        contribution_share=float(contribution_share), control=p.control, mechanisms=table, npv=p.npv,
+    )
+
+
+# the terms fair terms can be solved for, the unit their value is in, and an upper bound
+SOLVABLE = {"royalty": ("% of net revenue", 100.0), "access_fee": ("GBP", None), "equity": ("% stake", 100.0)}
+
+
+def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_share: float) -> float | None:
+    """The value of ``term`` that makes the expected NHS share equal ``contribution_share``, others fixed.
+
+    None where no value can (nothing is created, the term moves no money on these draws, or
+    the bound is not enough); 0 where the other terms alone already reach the share.
+    Expected NPV rises with each solvable term; it is linear in it except for a capped
+    royalty, which is solved within its bracket by :func:`_increasing_root`.
+    """
+    if term not in SOLVABLE:
+        raise ParameterError("term", "one of " + ", ".join(SOLVABLE), term)
+    created = value_created(d)
+    if created <= 0:
+        return None
+    target = contribution_share * created
+
+    def npv_at(x: float) -> float:
+        return price(d, {**terms, term: x}).mean
+
+    base = npv_at(0.0)
+    if base >= target:
+        return 0.0
+    bound = SOLVABLE[term][1]
+    probe = 1.0 if bound is not None else max(created, 1.0)
+    slope = (npv_at(probe) - base) / probe
+    if slope <= 0:
+        return None
+    x = (target - base) / slope
+    if term == "royalty" and "royalty_cap" in terms:
+        top = npv_at(bound)
+        if top < target:
+            return None
+        x = _increasing_root(lambda v: npv_at(v) - target, 0.0, base - target, bound, top - target)
+    if bound is not None and x > bound:
+        return None
+    return float(x)
+
+
+def _increasing_root(f, lo: float, f_lo: float, hi: float, f_hi: float, xtol: float = 1e-13) -> float:
+    """Where the increasing function ``f`` crosses 0 in [lo, hi] (``f_lo`` < 0 <= ``f_hi``), to ``xtol`` x hi.
+
+    The Illinois method (regula falsi that halves a stale end's value), with a bisection step
+    whenever a step does not at least halve the bracket: as sure as bisection, and about a
+    dozen evaluations of ``f`` where bisection takes sixty.
+    """
+    stale = 0  # -1: lo has stayed twice running, 1: hi has
+    while hi - lo > xtol * max(abs(hi), 1.0):
+        width = hi - lo
+        x = lo - f_lo * (hi - lo) / (f_hi - f_lo) if f_hi != f_lo else (lo + hi) / 2
+        if not lo < x < hi:
+            x = (lo + hi) / 2
+        fx = f(x)
+        if fx < 0:
+            lo, f_lo = x, fx
+            f_hi, stale = (f_hi / 2, 1) if stale == 1 else (f_hi, 1)
+        else:
+            hi, f_hi = x, fx
+            f_lo, stale = (f_lo / 2, -1) if stale == -1 else (f_lo, -1)
+        if hi - lo > width / 2:  # a slow step: bisect once
+            mid = (lo + hi) / 2
+            fm = f(mid)
+            if fm < 0:
+                lo, f_lo = mid, fm
+            else:
+                hi, f_hi = mid, fm
+            stale = 0
+        if f_hi == 0:
+            return hi
+    return (lo + hi) / 2
+
+
+def split_npv(total: float, broker: str, broker_share: float, sites: tuple[str, ...],
+              site_fractions: np.ndarray) -> list[tuple[str, float]]:
+    """The expected NPV shared among the sites and the broker, to the penny (empty when not positive).
+
+    The broker takes ``broker_share`` of the total (to the penny); the rest goes to the sites
+    in proportion to ``site_fractions`` (a sharing rule's shares of 1), by largest remainder.
+    """
+    total = round(float(total), 2)
+    if not total > 0:
+        return []
+    if not 0 <= broker_share <= 1:
+        raise ParameterError("broker_share", "a number from 0 to 1", broker_share)
+    fractions = np.asarray(site_fractions, dtype=float)
+    fractions = fractions / fractions.sum()
+    broker_amount = round(total * broker_share, 2)
+    rest = round(total - broker_amount, 2)
+    shares = largest_remainder(rest * fractions, rest) if rest > 0 else np.zeros(len(sites))
+    return [(site, float(s)) for site, s in zip(sites, shares)] + [(broker, broker_amount)]
+
+
+def npv_paths(assumptions: Assumptions, terms: Mapping[str, object], draws: int, seed: int | None) -> np.ndarray:
+    """(draws, H+1): each draw's NPV counting only the years up to t, for t = 0..H (for a fan chart).
+
+    The same seed draws the same world whatever the horizon (the draws do not depend on it),
+    so column t is the option priced with horizon t, and the last column is its NPV. The
+    world is drawn once and seen up to each horizon in turn.
+    """
+    world = _draw_world(assumptions, draws, seed, True)
+    return np.stack([price(_over_horizon(replace(assumptions, horizon=t), world), terms).npv
+                     for t in range(assumptions.horizon + 1)], axis=1)

@@ -1,0 +1,426 @@
+"""Summit answer files: ``summits/<summit-id>/<group>.yaml`` in the data folder.
+
+One file per stakeholder group and summit, written by hand or by the facilitator form::
+
+    group: clinicians
+    method: ahp                 # swing | rank | points | ahp
+    date: 2026-11-30
+    note: optional free text (e.g. "illustrative")
+    participants:               # one entry per participant (counted, never named)
+      - {clinical/social: 3, clinical/commercial: "5", social/commercial: "1/2", ...}
+
+Each file is validated like every data file: every problem is reported at once, naming the
+file, the participant and the field. A valid file becomes a :class:`SummitProfile`, named
+``<summit-id>/<group>`` (a profiles.csv name cannot hold a ``/``, so the two never clash), with
+its provenance: summit, method, date, participant count and the file's sha256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import yaml
+from pydantic import Field
+
+from .data import _read_yaml, file_digest
+from ..maths.elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
+from ..core.errors import DataValidationError, ParameterError, Problem
+from .schema import Profile
+
+__all__ = ["AnswerFile", "Provenance", "SummitProfile", "SUMMITS_DIR", "read_answer_file", "parse_answers",
+           "load_summit", "load_summit_profiles", "summit_ids", "answer_yaml", "save_answer_file"]
+
+SUMMITS_DIR = "summits"
+IDENT = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
+SCALE_MIN, SCALE_MAX = 1 / 9, 9.0  # Saaty's 1 to 9 scale and its reciprocals
+TOLERANCE = 1e-6
+RECIPROCAL_TOLERANCE = 0.01  # "1/3" against 0.33 when both directions of a pair are written
+TOP_KEYS = ("group", "method", "date", "note", "participants")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where a summit profile's weights come from."""
+
+    summit: str
+    group: str
+    method: str
+    date: str  # ISO date of the summit session
+    participants: int
+    file: str  # path inside the data folder, e.g. summits/2026-11/clinicians.yaml
+    sha256: str  # digest of the answer file's bytes
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    def sentence(self) -> str:
+        return (f"elicited at summit {self.summit} on {self.date} from {self.participants} participant"
+                f"{'s' if self.participants != 1 else ''} of {self.group} by {METHOD_SOURCES[self.method]}; "
+                f"{self.file} sha256 {self.sha256[:12]}")
+
+
+class SummitProfile(Profile):
+    """A stakeholder profile elicited at a summit: usable wherever a profiles.csv profile is."""
+
+    name: str = Field(pattern=r"^[a-z0-9][a-z0-9_\-]*/[a-z0-9][a-z0-9_\-]*$")
+    provenance: Provenance
+
+
+@dataclass(frozen=True)
+class AnswerFile:
+    """One validated answer file and the group's weights from it."""
+
+    summit: str
+    group: str
+    method: str
+    date: str
+    note: str
+    participants: tuple[Any, ...]  # normalised answers: dict for swing/points, list for rank, {(a, b): v} for ahp
+    result: GroupWeights
+    provenance: Provenance
+
+    def profile(self) -> SummitProfile:
+        weights = self.result.weights
+        return SummitProfile(name=f"{self.summit}/{self.group}", label=f"{self.group} (summit {self.summit}, "
+                             f"{self.method})", rationale=self.provenance.sentence(), provenance=self.provenance,
+                             weights=dict(weights))
+
+
+# --- values ----------------------------------------------------------------------------
+
+
+def _number(value: Any) -> float | None:
+    """A number, or a string holding one or a fraction "a/b"; None if it is neither."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        text = value.strip()
+        parts = text.split("/")
+        try:
+            if len(parts) == 1:
+                number = float(parts[0])
+            elif len(parts) == 2:
+                number = float(parts[0]) / float(parts[1])
+            else:
+                return None
+        except (ValueError, ZeroDivisionError):
+            return None
+        return number if math.isfinite(number) else None
+    return None
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+# --- participants ------------------------------------------------------------------------
+
+
+def _check_mapping_levers(answer: Any, levers: Sequence[str], file: str, where: str, what: str,
+                          problems: list[Problem]) -> dict[str, float] | None:
+    if not isinstance(answer, dict):
+        problems.append(Problem(file, where, "", f"a mapping of lever to {what}", _show(answer)))
+        return None
+    values: dict[str, float] = {}
+    for key in answer:
+        if key not in levers:
+            problems.append(Problem(file, where, str(key), "only the levers " + ", ".join(levers), "an unknown lever"))
+    for lever in levers:
+        if lever not in answer:
+            problems.append(Problem(file, where, lever, f"{what} for this lever", "nothing"))
+            continue
+        number = _number(answer[lever])
+        if number is None or number < 0 or number > 100:
+            problems.append(Problem(file, where, lever, f"{what} from 0 to 100", _show(answer[lever])))
+            continue
+        values[lever] = number
+    return values if len(values) == len(levers) and len(answer) == len(levers) else None
+
+
+def _swing(answer: Any, levers, file, where, problems) -> dict[str, float] | None:
+    values = _check_mapping_levers(answer, levers, file, where, "a swing rating", problems)
+    if values is None:
+        return None
+    top = max(values.values())
+    if abs(top - 100) > TOLERANCE:
+        best = max(values, key=values.get)
+        problems.append(Problem(file, where, best, "the largest swing rated 100 (the others against it)",
+                                f"the largest rated {top:g}"))
+        return None
+    return values
+
+
+def _points(answer: Any, levers, file, where, problems) -> dict[str, float] | None:
+    values = _check_mapping_levers(answer, levers, file, where, "points", problems)
+    if values is None:
+        return None
+    total = sum(values.values())
+    if abs(total - 100) > TOLERANCE:
+        problems.append(Problem(file, where, "points", "points that sum to 100", f"a sum of {total:g}"))
+        return None
+    return values
+
+
+def _rank(answer: Any, levers, file, where, problems) -> list[Any] | None:
+    if not isinstance(answer, list) or not answer:
+        problems.append(Problem(file, where, "", "a ranking: a list of levers, best first (a nested list is a tie)",
+                                _show(answer)))
+        return None
+    ranking: list[Any] = []
+    seen: list[str] = []
+    ok = True
+    for place, item in enumerate(answer, start=1):
+        group = item if isinstance(item, list) else [item]
+        if not group or not all(isinstance(x, str) for x in group):
+            problems.append(Problem(file, where, f"place {place}", "a lever id or a list of tied lever ids",
+                                    _show(item)))
+            ok = False
+            continue
+        for lever in group:
+            if lever not in levers:
+                problems.append(Problem(file, where, lever, "only the levers " + ", ".join(levers),
+                                        f"an unknown lever at place {place}"))
+                ok = False
+            elif lever in seen:
+                problems.append(Problem(file, where, lever, "each lever once in the ranking",
+                                        f"it again at place {place}"))
+                ok = False
+            seen.append(lever)
+        ranking.append(group[0] if not isinstance(item, list) else list(group))
+    for lever in levers:
+        if lever not in seen:
+            problems.append(Problem(file, where, lever, "every lever in the ranking", "it missing"))
+            ok = False
+    return ranking if ok else None
+
+
+def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], float] | None:
+    if not isinstance(answer, dict):
+        problems.append(Problem(file, where, "", 'a mapping of "a/b" to how many times a outweighs b',
+                                _show(answer)))
+        return None
+    judged: dict[frozenset, tuple[str, str, float]] = {}
+    mentioned: set[frozenset] = set()  # pairs written, valid or not (a bad value is not also "missing")
+    ok = True
+    for key, value in answer.items():
+        parts = str(key).split("/")
+        if len(parts) != 2 or any(p not in levers for p in parts) or parts[0] == parts[1]:
+            problems.append(Problem(file, where, str(key), '"a/b" with two different levers: ' + ", ".join(levers),
+                                    "an unknown comparison"))
+            ok = False
+            continue
+        a, b = parts
+        mentioned.add(frozenset(parts))
+        number = _number(value)
+        if number is None or number < SCALE_MIN - TOLERANCE or number > SCALE_MAX + TOLERANCE:
+            problems.append(Problem(file, where, str(key), "a judgement from 1/9 to 9 (Saaty's scale)",
+                                    _show(value)))
+            ok = False
+            continue
+        pair = frozenset((a, b))
+        if pair in judged:
+            pa, pb, pv = judged[pair]
+            if (pa, pb) == (a, b) or abs(pv * number - 1) > RECIPROCAL_TOLERANCE:
+                problems.append(Problem(file, where, str(key), f"the reciprocal of {pa}/{pb} = {pv:g}, i.e. "
+                                        f"{1 / pv:.3g}" if (pa, pb) != (a, b) else "each pair once",
+                                        _show(value)))
+                ok = False
+            continue
+        judged[pair] = (a, b, number)
+    for i, a in enumerate(levers):
+        for b in levers[i + 1:]:
+            if frozenset((a, b)) not in mentioned:
+                problems.append(Problem(file, where, f"{a}/{b}", f"a judgement of {a} against {b} (either way round)",
+                                        "nothing"))
+                ok = False
+    if not ok:
+        return None
+    return {(a, b): v for a, b, v in judged.values()}
+
+
+CHECKS = {"swing": _swing, "points": _points, "rank": _rank, "ahp": _ahp}
+
+
+# --- files -------------------------------------------------------------------------------
+
+
+def parse_answers(data: Any, levers: Sequence[str], *, file: str, summit: str, group_from_name: str | None,
+                  sha256: str) -> AnswerFile:
+    """Validate an answer file's parsed YAML; raise one :class:`DataValidationError` listing every problem."""
+    levers = tuple(levers)
+    problems: list[Problem] = []
+    if not isinstance(data, dict):
+        raise DataValidationError([Problem(file, "top level", "", "a mapping with group, method, date, participants",
+                                           _show(data))])
+    for key in data:
+        if key not in TOP_KEYS:
+            problems.append(Problem(file, "top level", str(key), "only the fields " + ", ".join(TOP_KEYS),
+                                    "an unknown field"))
+    group = data.get("group")
+    if not isinstance(group, str) or not IDENT.match(group):
+        problems.append(Problem(file, "top level", "group", "a group id (lower case, digits, - and _)", _show(group)))
+    elif group_from_name is not None and group != group_from_name:
+        problems.append(Problem(file, "top level", "group", f"the file's name, '{group_from_name}'", _show(group)))
+    method = data.get("method")
+    if method not in METHODS:
+        problems.append(Problem(file, "top level", "method", " | ".join(METHODS), _show(method)))
+    date = data.get("date")
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date)
+        except ValueError:
+            pass
+    if not isinstance(date, dt.date):
+        problems.append(Problem(file, "top level", "date", "a date, YYYY-MM-DD", _show(data.get("date"))))
+    note = data.get("note", "")
+    if not isinstance(note, str):
+        problems.append(Problem(file, "top level", "note", "text", _show(note)))
+    participants = data.get("participants")
+    answers: list[Any] = []
+    if not isinstance(participants, list) or not participants:
+        problems.append(Problem(file, "top level", "participants", "a list with one entry per participant",
+                                _show(participants)))
+    elif method in METHODS:
+        for number, answer in enumerate(participants, start=1):
+            checked = CHECKS[method](answer, levers, file, f"participant {number}", problems)
+            answers.append(checked)
+    if problems:  # none: group and method are ids and date is a date, as checked above
+        raise DataValidationError(problems)
+    result = aggregate_group(group, method, answers, levers)
+    provenance = Provenance(summit=summit, group=group, method=method, date=date.isoformat(),
+                            participants=len(answers), file=file, sha256=sha256)
+    return AnswerFile(summit, group, method, date.isoformat(), note, tuple(answers), result, provenance)
+
+
+def _display(path: Path, root: Path | None) -> str:
+    if root is not None:
+        try:
+            return str(path.resolve().relative_to(root.resolve()))
+        except ValueError:
+            pass
+    return str(path)
+
+
+def read_answer_file(path: str | Path, levers: Sequence[str], root: str | Path | None = None) -> AnswerFile:
+    """Read and validate one answer file (the summit id is its folder's name)."""
+    path = Path(path)
+    file = _display(path, Path(root) if root is not None else None)
+    problems: list[Problem] = []
+    data = _read_yaml(path, problems, display=file)
+    if problems:
+        raise DataValidationError(problems)
+    return parse_answers(data, levers, file=file, summit=path.parent.name, group_from_name=path.stem,
+                         sha256=file_digest(path))
+
+
+def summit_ids(root: str | Path) -> list[str]:
+    """The summits in a data folder: folders of ``summits/`` holding at least one answer file."""
+    base = Path(root) / SUMMITS_DIR
+    if not base.is_dir():
+        return []
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+
+
+def load_summit(root: str | Path, summit: str, levers: Sequence[str]) -> tuple[AnswerFile, ...]:
+    """Every group's answer file of one summit, validated; every problem in every file at once."""
+    folder = Path(root) / SUMMITS_DIR / summit
+    if not IDENT.match(summit) or not folder.is_dir() or not any(folder.glob("*.yaml")):
+        known = ", ".join(summit_ids(root)) or "none"
+        raise ParameterError("summit", f"a summit id in {Path(root) / SUMMITS_DIR} ({known})", summit)
+    files, problems = [], []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            files.append(read_answer_file(path, levers, root))
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise DataValidationError(problems)
+    return tuple(files)
+
+
+def load_summit_profiles(root: str | Path, levers: Sequence[str], problems: list[Problem]) -> list[SummitProfile]:
+    """Every summit's groups as profiles, for the data folder's loader (problems are collected, not raised)."""
+    profiles = []
+    for summit in summit_ids(root):
+        try:
+            profiles.extend(f.profile() for f in load_summit(root, summit, levers))
+        except DataValidationError as exc:
+            problems.extend(exc.problems)
+    base = Path(root) / SUMMITS_DIR
+    if base.is_dir():
+        for folder in sorted(p for p in base.iterdir() if p.is_dir() and not IDENT.match(p.name)):
+            problems.append(Problem(f"{SUMMITS_DIR}/{folder.name}", "", "", "a summit id (lower case, digits, - and _)",
+                                    repr(folder.name)))
+    return profiles
+
+
+# --- writing (the facilitator form) -------------------------------------------------------
+
+
+def answer_yaml(group: str, method: str, date: dt.date | str, participants: Sequence[Any], note: str = "") -> str:
+    """An answer file's text in the hand-written shape (AHP judgements as "a/b" keys)."""
+
+    def plain(answer: Any) -> Any:
+        if method == "ahp":
+            return {f"{a}/{b}": _judgement_text(v) for (a, b), v in answer.items()}
+        if isinstance(answer, dict):
+            return {k: (int(v) if float(v).is_integer() else float(v)) for k, v in answer.items()}
+        return [list(x) if isinstance(x, (list, tuple)) else x for x in answer]
+
+    document: dict[str, Any] = {"group": group, "method": method,
+                                "date": date.isoformat() if isinstance(date, dt.date) else str(date)}
+    if note:
+        document["note"] = note
+    document["participants"] = [plain(a) for a in participants]
+    return yaml.safe_dump(document, sort_keys=False, allow_unicode=True, default_flow_style=None, width=120)
+
+
+def _judgement_text(value: float) -> Any:
+    if value >= 1:
+        return int(value) if float(value).is_integer() else round(float(value), 6)
+    inverse = 1 / value
+    return f"1/{round(inverse)}" if abs(inverse - round(inverse)) < 1e-9 else round(float(value), 6)
+
+
+def save_answer_file(root: str | Path, summit: str, text: str, levers: Sequence[str], *,
+                     replace: bool = False) -> AnswerFile:
+    """Validate an answer file's text, then write ``summits/<summit>/<group>.yaml`` atomically.
+
+    Nothing is written if the text is invalid. An existing file is never replaced unless
+    ``replace`` is true, and never if it belongs to another group (its ``group`` differs).
+    """
+    from ..core.atomic import write_atomic  # only when saving (loading summits is on every command's path)
+
+    if not isinstance(summit, str) or not IDENT.match(summit):
+        raise ParameterError("summit", "a summit id (lower case, digits, - and _)", summit)
+    data = yaml.safe_load(text)
+    group = data.get("group") if isinstance(data, dict) else None
+    if not isinstance(group, str) or not IDENT.match(group):
+        raise ParameterError("group", "a group id (lower case, digits, - and _)", group)
+    path = Path(root) / SUMMITS_DIR / summit / f"{group}.yaml"
+    file = f"{SUMMITS_DIR}/{summit}/{group}.yaml"
+    raw = text.encode("utf-8")
+    answer = parse_answers(data, levers, file=file, summit=summit, group_from_name=group,
+                           sha256=hashlib.sha256(raw).hexdigest())
+    if replace and path.exists():
+        existing = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        if not isinstance(existing, dict) or existing.get("group") != group:
+            raise ParameterError("group", f"{file} to hold {group}'s answers before replacing it",
+                                 existing.get("group") if isinstance(existing, dict) else existing)
+        write_atomic(path, raw)
+    else:
+        try:
+            write_atomic(path, raw, exclusive=True)
+        except FileExistsError:
+            raise ParameterError("group", f"a group with no answers yet in summit {summit} (or tick replace)",
+                                 f"{group} already saved in {file}") from None
+    return answer
