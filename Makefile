@@ -15,7 +15,7 @@ JOBS ?=
 CHROMIUM := /usr/bin/chromium
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: report test bench bench-setup lock app notebook-outputs clean
+.PHONY: report test test-fast lint bench bench-setup lock app notebook-outputs clean
 
 # The lock's packages with their hashes checked, then the package itself (editable, nothing more).
 # uv is tried first; where it cannot be installed, pip does the same from the same lock.
@@ -53,8 +53,16 @@ report: $(STAMP) $(if $(PDF),$(CHROMIUM))
 
 # In parallel (pytest-xdist): one process per core by default; TEST_WORKERS=0 runs them in this one.
 # --dist loadgroup keeps each notebook's cells, and the browser tests, each in one process.
-test: $(STAMP) $(CHROMIUM)
+test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --nbval-lax tests notebooks
+
+# The structure and the style: the layers contract (imports inside functions included), ruff's lint and
+# format check, and mypy on the lower layers (core, maths, model). Part of `make test`.
+lint: $(STAMP)
+	$(BIN)/lint-imports --no-cache
+	$(BIN)/ruff check lib tests bench
+	$(BIN)/ruff format --check lib tests bench
+	$(BIN)/mypy
 
 # The package as a user installs it (CI runs this after the tests): a wheel built from a clean copy of
 # the tree, installed with the lock in a fresh environment in a temporary folder, renders one report.

@@ -36,16 +36,19 @@ def commands(tree: Path | None) -> dict[str, list[str]]:
     if tree is None:  # the installed console script, on this tree's data
         cli, data = [str(BIN / "imaging-value")], []
     else:  # another version's library, on its own data
-        cli = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree / 'lib')!r}); "
-                                     "from imaging_value.cli import main; sys.exit(main())"]
+        cli = [
+            sys.executable,
+            "-c",
+            f"import sys; sys.path.insert(0, {str(tree / 'lib')!r}); "
+            "from imaging_value.cli import main; sys.exit(main())",
+        ]
         data = ["--data", str(tree / "data" / "samples")]
     return {"rank": cli + ["rank", "scenario-1", "--json"] + data, "help": cli + ["--help"]}
 
 
 def seconds(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, cwd=ROOT, env=ENV | env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    subprocess.run(command, cwd=ROOT, env=ENV | env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
 
 
@@ -70,11 +73,11 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="bench-cli-") as tmp:
         ENV[CACHE_ENV] = str(Path(tmp) / "data-cache")
         if args.baseline:
-            archive = subprocess.run(["git", "archive", args.baseline, "lib", "data"], cwd=ROOT, check=True,
-                                     capture_output=True).stdout
+            archive = subprocess.run(
+                ["git", "archive", args.baseline, "lib", "data"], cwd=ROOT, check=True, capture_output=True
+            ).stdout
             subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
-            runs.update({f"{name} at {args.baseline}": command
-                         for name, command in commands(Path(tmp)).items()})
+            runs.update({f"{name} at {args.baseline}": command for name, command in commands(Path(tmp)).items()})
         load = os.getloadavg()[0]
         medians = measure(runs, envs)
     floor = medians["floor"]
@@ -85,8 +88,11 @@ def main() -> None:
             continue
         target = TARGETS.get(name)
         verdict = f"; target <= {target:g} x: {'met' if value <= target * floor else 'MISSED'}" if target else ""
-        label = {"rank": "imaging-value rank scenario-1 --json", "help": "imaging-value --help",
-                 "rank, no data cache": "  the same rank, no data cache"}.get(name, name)
+        label = {
+            "rank": "imaging-value rank scenario-1 --json",
+            "help": "imaging-value --help",
+            "rank, no data cache": "  the same rank, no data cache",
+        }.get(name, name)
         print(f"{label:46} {value * 1000:6.0f} ms = {value / floor:4.2f} x floor{verdict}")
 
 

@@ -44,15 +44,22 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from imaging_value.present import figures as views  # noqa: E402
-from imaging_value.framework.analysis import stability  # noqa: E402
 from imaging_value.explore.explorer import DEFAULT_DEBOUNCE, Explorer  # noqa: E402
+from imaging_value.framework.analysis import stability  # noqa: E402
 from imaging_value.framework.scoring import rank_options  # noqa: E402
+from imaging_value.present import figures as views  # noqa: E402
 
 SAMPLES = ROOT / "data" / "samples"
 CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 IN_PROCESS_TARGET_MS = 50
 BROWSER_TARGET_MS = 400
 PAUSE = 0.5  # seconds between a fact change drawn and the next change, as a person clicking would leave
@@ -66,8 +73,12 @@ def weight_vectors(levers: tuple[str, ...], count: int) -> list[dict[str, float]
     """Distinct weight vectors that walk the sliders around (deterministic)."""
     vectors = []
     for i in range(count):
-        vectors.append({lever: ((i * (j + 3)) % 11) / 10 + (0.1 if j == i % len(levers) else 0.0)
-                        for j, lever in enumerate(levers)})
+        vectors.append(
+            {
+                lever: ((i * (j + 3)) % 11) / 10 + (0.1 if j == i % len(levers) else 0.0)
+                for j, lever in enumerate(levers)
+            }
+        )
     return vectors
 
 
@@ -97,11 +108,14 @@ def in_process(moves: int) -> None:
         views.stability_figure(explorer.dataset, stability(table, ranking.weights))
         build.append(time.perf_counter() - started)
     total = median_ms(update)
-    print(f"== (a) in process: weight change -> ranking, stability, labels and summary updated ({moves} moves)"
-          f"{load()}")
-    print(f"   median {total:.1f} ms, p90 {sorted(update)[int(0.9 * len(update))] * 1000:.1f} ms  "
-          f"({verdict(total, IN_PROCESS_TARGET_MS)})")
-    print(f"   of which building the two plotly figures in imaging_value.present.figures: median {median_ms(build):.1f} ms")
+    print(f"== (a) in process: weight change -> ranking, stability, labels and summary updated ({moves} moves){load()}")
+    print(
+        f"   median {total:.1f} ms, p90 {sorted(update)[int(0.9 * len(update))] * 1000:.1f} ms  "
+        f"({verdict(total, IN_PROCESS_TARGET_MS)})"
+    )
+    print(
+        f"   of which building the two plotly figures in imaging_value.present.figures: median {median_ms(build):.1f} ms"
+    )
 
 
 def facts_in_process(changes: int) -> None:
@@ -116,10 +130,13 @@ def facts_in_process(changes: int) -> None:
         times.append(time.perf_counter() - started)
         cpu.append(time.process_time() - on_core)
     value = median_ms(times)
-    print(f"== (c) in process: a fact change (temporality) -> every dependent panel redrawn ({changes} changes)"
-          f"{load()}")
-    print(f"   median {value:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
-          f"CPU median {median_ms(cpu):.0f} ms")
+    print(
+        f"== (c) in process: a fact change (temporality) -> every dependent panel redrawn ({changes} changes){load()}"
+    )
+    print(
+        f"   median {value:.0f} ms, min {min(times) * 1000:.0f} ms, max {max(times) * 1000:.0f} ms; "
+        f"CPU median {median_ms(cpu):.0f} ms"
+    )
 
 
 def free_port() -> int:
@@ -227,21 +244,33 @@ def facts_in_browser(browser, url: str, changes: int, pause: float) -> None:
         to_all.append(last / 1000)
         page.wait_for_timeout(pause * 1000)
     print(f"== (d) in the browser: a fact change (Temporality), {changes} changes; no debounce on facts{load()}")
-    for what, latencies in (("the tree chart redrawn", to_tree),
-                            ("every answer drawn, the value panel included", to_all)):
+    for what, latencies in (
+        ("the tree chart redrawn", to_tree),
+        ("every answer drawn, the value panel included", to_all),
+    ):
         value = median_ms(latencies)
-        print(f"   -> {what}: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
-              f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)})")
+        print(
+            f"   -> {what}: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
+            f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)})"
+        )
     rest = [total - k - b for total, k, b in zip(to_all, kernel, browser)]
     print("   where the time goes (medians per change):")
-    print(f"     kernel, the coordinator's run (every panel recomputed and its edits sent): {median_ms(kernel):.0f} ms, "
-          f"of which on a core: {median_ms(kernel_cpu):.0f} ms")
-    print(f"     browser main thread busy (widget messages applied, charts redrawn): {median_ms(browser):.0f} ms, "
-          f"of which on a core: {median_ms(browser_cpu):.0f} ms")
-    print(f"     the change less the kernel's run and the page's busy time (messages, waiting; negative where the "
-          f"two overlap): {median_ms(rest):.0f} ms")
-    print(f"     websocket messages: {statistics.median(messages):.0f} "
-          f"({statistics.median(sizes) / 1024:.0f} KiB), both ways, from the change to every answer drawn")
+    print(
+        f"     kernel, the coordinator's run (every panel recomputed and its edits sent): {median_ms(kernel):.0f} ms, "
+        f"of which on a core: {median_ms(kernel_cpu):.0f} ms"
+    )
+    print(
+        f"     browser main thread busy (widget messages applied, charts redrawn): {median_ms(browser):.0f} ms, "
+        f"of which on a core: {median_ms(browser_cpu):.0f} ms"
+    )
+    print(
+        f"     the change less the kernel's run and the page's busy time (messages, waiting; negative where the "
+        f"two overlap): {median_ms(rest):.0f} ms"
+    )
+    print(
+        f"     websocket messages: {statistics.median(messages):.0f} "
+        f"({statistics.median(sizes) / 1024:.0f} KiB), both ways, from the change to every answer drawn"
+    )
 
 
 def sliders_in_browser(page, moves: int) -> None:
@@ -257,9 +286,11 @@ def sliders_in_browser(page, moves: int) -> None:
         handle = page.wait_for_function(CHANGED_JS, arg=before, polling="raf", timeout=30_000)
         latencies.append(handle.json_value() / 1000)
     value = median_ms(latencies)
-    print(f"   slider change -> ranking chart redrawn: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
-          f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)}; includes the "
-          f"{DEFAULT_DEBOUNCE * 1000:.0f} ms debounce)")
+    print(
+        f"   slider change -> ranking chart redrawn: median {value:.0f} ms, min {min(latencies) * 1000:.0f} ms, "
+        f"max {max(latencies) * 1000:.0f} ms  ({verdict(value, BROWSER_TARGET_MS)}; includes the "
+        f"{DEFAULT_DEBOUNCE * 1000:.0f} ms debounce)"
+    )
 
 
 def in_browser(moves: int, pause: float, sliders: bool) -> None:
@@ -268,8 +299,10 @@ def in_browser(moves: int, pause: float, sliders: bool) -> None:
     from imaging_value.explore.app import start, stop, wait_until_serving
 
     port = free_port()
-    print(f"== (b) in the browser: Voila on 127.0.0.1:{port}, headless Chromium"
-          + (f", {moves} slider moves{load()}" if sliders else ""))
+    print(
+        f"== (b) in the browser: Voila on 127.0.0.1:{port}, headless Chromium"
+        + (f", {moves} slider moves{load()}" if sliders else "")
+    )
     started = time.perf_counter()
     server = start(port, stdout=open(Path("/dev/null"), "w"), stderr=open(Path("/dev/null"), "w"))
     try:
@@ -291,11 +324,19 @@ def in_browser(moves: int, pause: float, sliders: bool) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--moves", type=int, default=20, help="slider moves and fact changes in the browser (default 20)")
-    parser.add_argument("--pause", type=float, default=PAUSE, help=f"seconds between one fact change drawn and the "
-                        f"next change (default {PAUSE:g})")
+    parser.add_argument(
+        "--moves", type=int, default=20, help="slider moves and fact changes in the browser (default 20)"
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=PAUSE,
+        help=f"seconds between one fact change drawn and the next change (default {PAUSE:g})",
+    )
     parser.add_argument("--skip-browser", action="store_true", help="only the in-process figures")
-    parser.add_argument("--facts-only", action="store_true", help="only the fact changes, in process and in the browser")
+    parser.add_argument(
+        "--facts-only", action="store_true", help="only the fact changes, in process and in the browser"
+    )
     args = parser.parse_args()
     if not args.facts_only:
         in_process(100)

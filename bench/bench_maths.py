@@ -60,12 +60,12 @@ def main() -> None:
     sites100 = [f"site{i}" for i in range(100)]
     images100 = np.round(rng.lognormal(6, 1, 100))
     total = 100_000
-    t, result = median_time(
-        lambda: split_value(total, sites100, images100, None, "shapley", curve=curve), 5
-    )
+    t, result = median_time(lambda: split_value(total, sites100, images100, None, "shapley", curve=curve), 5)
     max_se = float(result.table["stderr"].astype(float).max())
     report(
-        f"sampled Shapley, 100 sites, {result.samples:,} permutations", t, 5,
+        f"sampled Shapley, 100 sites, {result.samples:,} permutations",
+        t,
+        5,
         f"; max stderr {100 * max_se / total:.4f}% of total",
     )
 

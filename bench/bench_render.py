@@ -35,17 +35,23 @@ def floor_seconds(reports: int, work: Path) -> float:
     start = time.perf_counter()
     for index in range(reports):
         out = work / f"out-{index}.ipynb"
-        subprocess.run([str(BIN / "papermill"), str(notebook), str(out), "--no-progress-bar"], check=True,
-                       capture_output=True)
-        subprocess.run([str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], check=True,
-                       capture_output=True)
+        subprocess.run(
+            [str(BIN / "papermill"), str(notebook), str(out), "--no-progress-bar"], check=True, capture_output=True
+        )
+        subprocess.run(
+            [str(BIN / "jupyter"), "nbconvert", "--to", "html", "--no-input", str(out)], check=True, capture_output=True
+        )
     return time.perf_counter() - start
 
 
 def pack_seconds(out: Path, jobs: int) -> float:
     start = time.perf_counter()
-    subprocess.run([str(BIN / "imaging-value"), "report", "--all", "--out", str(out), "--jobs", str(jobs)],
-                   check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [str(BIN / "imaging-value"), "report", "--all", "--out", str(out), "--jobs", str(jobs)],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     return time.perf_counter() - start
 
 
@@ -60,7 +66,11 @@ def button_seconds(out: Path) -> tuple[float, list[float]]:
     render_request_report(first, data_dir=data, out_dir=out)
     cold = time.perf_counter() - started
     warm = []
-    for profile, weights in (("nhs_finance", None), (None, {"clinical": 2, "commercial": 1}), ("patients_public", None)):
+    for profile, weights in (
+        ("nhs_finance", None),
+        (None, {"clinical": 2, "commercial": 1}),
+        ("patients_public", None),
+    ):
         started = time.perf_counter()
         params = RequestParams(request="scenario-2", requester=1, profile=profile, weights=weights)
         render_request_report(params, data_dir=data, out_dir=out)
@@ -77,21 +87,29 @@ def main() -> None:
         reports = sorted((work / "pack").glob("*.html"))
         count = len([r for r in reports if r.name != "index.html"])
         floor = floor_seconds(count, work)
-        print(f"== render pack: {count} reports with --jobs 2 in {pack:.1f} s; naive floor (papermill + nbconvert "
-              f"on an empty notebook, {count} times, one after another) {floor:.1f} s")
+        print(
+            f"== render pack: {count} reports with --jobs 2 in {pack:.1f} s; naive floor (papermill + nbconvert "
+            f"on an empty notebook, {count} times, one after another) {floor:.1f} s"
+        )
         ratio = pack / floor
         print(f"   ratio {ratio:.2f} (target <= 0.30: {'met' if ratio <= 0.3 else 'MISSED'})")
         cold, warm = button_seconds(work / "button")
         median = statistics.median(warm)
-        print(f"== explorer's Render board report: first {cold:.1f} s (starts the kernel); then warm: "
-              + ", ".join(f"{w:.1f}" for w in warm) + f" s, median {median:.1f} s "
-              f"(target <= 3 s: {'met' if median <= 3 else 'MISSED'})")
+        print(
+            f"== explorer's Render board report: first {cold:.1f} s (starts the kernel); then warm: "
+            + ", ".join(f"{w:.1f}" for w in warm)
+            + f" s, median {median:.1f} s "
+            f"(target <= 3 s: {'met' if median <= 3 else 'MISSED'})"
+        )
         print(f"== HTML sizes (plotly.js embedded once: {js_size / 1e6:.2f} MB; target: at most 1 MB above it)")
         for report in reports:
             size = report.stat().st_size
             extra = (size - js_size) / 1e6
-            verdict = "" if report.name == "index.html" else f"; {extra:+.2f} MB over plotly.js " \
-                f"({'met' if extra <= 1.0 else 'MISSED'})"
+            verdict = (
+                ""
+                if report.name == "index.html"
+                else f"; {extra:+.2f} MB over plotly.js ({'met' if extra <= 1.0 else 'MISSED'})"
+            )
             print(f"   {report.name:32} {size / 1e6:6.2f} MB{verdict}")
 
 

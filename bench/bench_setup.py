@@ -25,10 +25,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGET = 0.6
-OLD_INSTALL = [["python3", "-m", "venv", ".venv"],
-               [".venv/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"]]
-OLD_REPORT = [[".venv/bin/imaging-value", "report", "--all", "--data", "data/samples", "--out", "reports"],
-              [".venv/bin/imaging-value", "export", "--data", "data/samples", "--out", "reports/data"]]
+OLD_INSTALL = [
+    ["python3", "-m", "venv", ".venv"],
+    [".venv/bin/python", "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "-e", ".[test]"],
+]
+OLD_REPORT = [
+    [".venv/bin/imaging-value", "report", "--all", "--data", "data/samples", "--out", "reports"],
+    [".venv/bin/imaging-value", "export", "--data", "data/samples", "--out", "reports/data"],
+]
 
 
 def timed(commands: list[list[str]], cwd: Path, env: dict[str, str]) -> float:
@@ -61,8 +65,10 @@ def way(work: Path, name: str, install: list[list[str]], report: list[list[str]]
     setup = timed(install, tree, env)
     render = timed(report, tree, env)
     reports = len(list((tree / "reports").glob("*.html")))
-    print(f"{name:>13}: install {setup:6.1f} s + report {render:5.1f} s = {setup + render:6.1f} s "
-          f"({reports} HTML files)", flush=True)
+    print(
+        f"{name:>13}: install {setup:6.1f} s + report {render:5.1f} s = {setup + render:6.1f} s ({reports} HTML files)",
+        flush=True,
+    )
     return setup, render
 
 
@@ -71,18 +77,28 @@ def main() -> None:
     parser.add_argument("--warm", action="store_true", help="use the usual package caches instead of empty ones")
     parser.add_argument("--pip-fallback", action="store_true", help="also time `make report INSTALLER=pip`")
     args = parser.parse_args()
-    print(f"== first `make report` on a clean clone of HEAD ({'warm' if args.warm else 'empty'} package caches; "
-          f"load average {os.getloadavg()[0]:.2f} at start)", flush=True)
+    print(
+        f"== first `make report` on a clean clone of HEAD ({'warm' if args.warm else 'empty'} package caches; "
+        f"load average {os.getloadavg()[0]:.2f} at start)",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="bench-setup-") as tmp:
         work = Path(tmp)
         old = sum(way(work, "old (pip)", OLD_INSTALL, OLD_REPORT, args.warm))
         new = sum(way(work, "new (uv)", [["make", ".venv/.installed-stamp"]], [["make", "report"]], args.warm))
         if args.pip_fallback:
-            way(work, "lock with pip", [["make", ".venv/.installed-stamp", "INSTALLER=pip"]],
-                [["make", "report", "INSTALLER=pip"]], args.warm)
+            way(
+                work,
+                "lock with pip",
+                [["make", ".venv/.installed-stamp", "INSTALLER=pip"]],
+                [["make", "report", "INSTALLER=pip"]],
+                args.warm,
+            )
     ratio = new / old
-    print(f"first make report: new {new:.1f} s / old {old:.1f} s = {ratio:.2f}; target <= {TARGET:g}: "
-          f"{'met' if ratio <= TARGET else 'MISSED'} (load average {os.getloadavg()[0]:.2f} at end)")
+    print(
+        f"first make report: new {new:.1f} s / old {old:.1f} s = {ratio:.2f}; target <= {TARGET:g}: "
+        f"{'met' if ratio <= TARGET else 'MISSED'} (load average {os.getloadavg()[0]:.2f} at end)"
+    )
 
 
 if __name__ == "__main__":

@@ -17,11 +17,10 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_maths import median_time, report  # noqa: E402
-
-from imaging_value.model.data import load_dataset  # noqa: E402
-from imaging_value.maths.elicit import aggregate_group  # noqa: E402
-from imaging_value.framework.summit import grand_summit  # noqa: E402
+from imaging_value.capabilities import load_dataset  # noqa: E402
 from imaging_value.explore.summit_form import AHP_SCALE, SummitForm  # noqa: E402
+from imaging_value.framework.summit import grand_summit  # noqa: E402
+from imaging_value.maths.elicit import aggregate_group  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 LEVER_IDS = load_dataset(ROOT / "data" / "samples").lever_ids  # levers.yaml's levers
@@ -35,16 +34,25 @@ def main() -> None:
     values = [Fraction(3), Fraction(1, 2)]
     flip = iter(range(10**9))
     seconds, _ = median_time(lambda: setattr(slider, "value", values[next(flip) % 2]), 50)
-    report("form: one AHP answer changed (panel refresh)", seconds, 50,
-           f"  target <= 50 ms: {'met' if seconds <= 0.05 else 'MISSED'}")
+    report(
+        "form: one AHP answer changed (panel refresh)",
+        seconds,
+        50,
+        f"  target <= 50 ms: {'met' if seconds <= 0.05 else 'MISSED'}",
+    )
     rng = np.random.default_rng(3)
     answers = []
     for _ in range(30):
-        answers.append({(a, b): float(AHP_SCALE[rng.integers(len(AHP_SCALE))])
-                        for i, a in enumerate(LEVER_IDS) for b in LEVER_IDS[i + 1:]})
+        answers.append(
+            {
+                (a, b): float(AHP_SCALE[rng.integers(len(AHP_SCALE))])
+                for i, a in enumerate(LEVER_IDS)
+                for b in LEVER_IDS[i + 1 :]
+            }
+        )
     seconds, _ = median_time(lambda: aggregate_group("g", "ahp", answers, LEVER_IDS), 20)
     report("one group from 30 AHP participants", seconds, 20)
-    seconds, result = median_time(lambda: grand_summit(ROOT / "data" / "samples", "illustrative"), 3)
+    seconds, result = median_time(lambda: grand_summit(load_dataset(ROOT / "data" / "samples"), "illustrative"), 3)
     report(f"sample grand summit ({len(result.requests)} request-requesters, SMAA 10,000)", seconds, 3)
 
 

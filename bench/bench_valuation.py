@@ -17,11 +17,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from bench_maths import median_time  # noqa: E402
-
 from imaging_value import load_dataset, load_request  # noqa: E402
 from imaging_value.framework.appraisal import option_terms  # noqa: E402
-from imaging_value.model.assumptions import assumptions_for, contribution_share, load_assumptions  # noqa: E402
 from imaging_value.maths.valuation import simulate, value_option  # noqa: E402
+from imaging_value.model.assumptions import assumptions_for, contribution_share, load_assumptions  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DRAWS = 100_000
@@ -49,9 +48,12 @@ def main() -> None:
         cpu.append(time.process_time() - start)
     ms, cpu_ms = seconds * 1e3, statistics.median(cpu) * 1e3
     load = os.getloadavg()[0] / (os.cpu_count() or 1)
-    print(f"== valuation: {DRAWS:,} draws x {len(values)} options x {a.horizon}-year horizon: {ms:.1f} ms median "
-          f"of 21 (target <= {TARGET_MS:g} ms: {'met' if ms <= TARGET_MS else 'MISSED'}); CPU time {cpu_ms:.1f} ms "
-          f"median (load average {load:.1f} per core: wall time above CPU time is waiting for a core)")
+    print(
+        f"== valuation: {DRAWS:,} draws x {len(values)} options x {a.horizon}-year horizon: {ms:.1f} ms median "
+        f"of 21 (target <= {TARGET_MS:g} ms: {'met' if ms <= TARGET_MS else 'MISSED'}); CPU time {cpu_ms:.1f} ms "
+        f"median (load average {load:.1f} per core: wall time above CPU time is waiting for a core)"
+    )
+
 
 if __name__ == "__main__":
     main()

@@ -24,11 +24,20 @@ from imaging_value.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "data" / "samples"
 # the sample data's levers, in levers.yaml's order (for tests of code that takes the levers as a parameter)
-LEVER_IDS = tuple(lever["id"] for lever in yaml.safe_load((SAMPLES / "levers.yaml").read_text(encoding="utf-8"))["levers"])
+LEVER_IDS = tuple(
+    lever["id"] for lever in yaml.safe_load((SAMPLES / "levers.yaml").read_text(encoding="utf-8"))["levers"]
+)
 XSS_TITLE = "<script>alert(1)</script>"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")
@@ -76,7 +85,8 @@ def _render_pack(root: Path) -> Path:
     text = (data / "requests" / "scenario-3.yaml").read_text()
     text = text.replace("id: scenario-3", "id: hostile").replace(
         'title: "Scenario three: one large academic hospital, a profit-generating UK SME, annotated PET/CT"',
-        f'title: "{XSS_TITLE}"')
+        f'title: "{XSS_TITLE}"',
+    )
     (data / "requests" / "hostile.yaml").write_text(text)
     out = root / "reports"
     code = main(["report", "--all", "--data", str(data), "--out", str(out), "--jobs", "2"])

@@ -5,8 +5,8 @@ import pytest
 import yaml
 
 from imaging_value import DataValidationError, load_dataset, load_request
-from imaging_value.framework.agreement import agreements
-from imaging_value.framework.analysis import site_contributions
+from imaging_value.engine.case import Case
+from imaging_value.framework.sites import site_contributions
 
 
 def edit_yaml(path, change):
@@ -20,14 +20,17 @@ def by_assumed(results):
 
 
 def test_the_trees_option_stands_when_compliant_and_in_the_pareto_set(dataset):
-    (agreement,) = agreements(dataset, load_request("scenario-2", dataset), 0)
-    assert (agreement.option, agreement.tree_option, agreement.rule) == ("sme_incubation", "sme_incubation",
-                                                                       "tree-option")
+    (agreement,) = Case(dataset, load_request("scenario-2", dataset)).agreements(0)
+    assert (agreement.option, agreement.tree_option, agreement.rule) == (
+        "sme_incubation",
+        "sme_incubation",
+        "tree-option",
+    )
     assert agreement.why.startswith("The decision tree's option, SME incubation, stands (tree-option)")
 
 
 def test_an_uncurable_departure_sets_the_trees_option_aside(dataset):
-    results = by_assumed(agreements(dataset, load_request("scenario-4", dataset), 1))
+    results = by_assumed(Case(dataset, load_request("scenario-4", dataset)).agreements(1))
     raw = results[(("curation", "raw"), ("temporality", "retrospective"))]
     assert raw.tree_option == "cost_recovery_access" and raw.option == "strategic_codevelopment"
     assert raw.rule == "best-compliant"
@@ -38,7 +41,7 @@ def test_an_uncurable_departure_sets_the_trees_option_aside(dataset):
 
 
 def test_an_option_outside_the_pareto_set_is_set_aside(dataset):
-    results = by_assumed(agreements(dataset, load_request("scenario-4", dataset), 1))
+    results = by_assumed(Case(dataset, load_request("scenario-4", dataset)).agreements(1))
     cleaned = results[(("curation", "cleaned"), ("temporality", "retrospective"))]
     assert cleaned.tree_option == "enterprise_licence" and cleaned.option == "strategic_codevelopment"
     assert "(outside-pareto)" in cleaned.why
@@ -49,19 +52,22 @@ def test_an_option_outside_the_pareto_set_is_set_aside(dataset):
 def test_the_rule_is_data_without_overrides_the_tree_always_stands(data_copy):
     edit_yaml(data_copy / "reconciliation.yaml", lambda spec: spec.update(overrides=[]))
     data = load_dataset(data_copy)
-    for agreement in agreements(data, load_request("scenario-4", data), 1):
+    for agreement in Case(data, load_request("scenario-4", data)).agreements(1):
         assert agreement.option == agreement.tree_option and agreement.rule == "tree-option"
-    raw = by_assumed(agreements(data, load_request("scenario-4", data), 1))[
-        (("curation", "raw"), ("temporality", "retrospective"))]
+    raw = by_assumed(Case(data, load_request("scenario-4", data)).agreements(1))[
+        (("curation", "raw"), ("temporality", "retrospective"))
+    ]
     assert "depart from NHS England (2023)" in raw.why and "a person must accept" in raw.why
     assert [c.status for c in raw.compliance if c.item == "nhse-proportionate-share"] == ["departs"]
 
 
 def test_rank_by_worst_case_picks_the_win_win_option(data_copy):
-    edit_yaml(data_copy / "reconciliation.yaml",
-              lambda spec: spec["replacement"].update(rank_by="worst_case", require=["compliant"]))
+    edit_yaml(
+        data_copy / "reconciliation.yaml",
+        lambda spec: spec["replacement"].update(rank_by="worst_case", require=["compliant"]),
+    )
     data = load_dataset(data_copy)
-    for agreement in agreements(data, load_request("scenario-4", data), 1):
+    for agreement in Case(data, load_request("scenario-4", data)).agreements(1):
         if agreement.rule == "best-compliant":
             assert agreement.option == agreement.win_win
             assert "best worst case across views" in agreement.why
@@ -69,8 +75,8 @@ def test_rank_by_worst_case_picks_the_win_win_option(data_copy):
 
 def test_the_best_weighted_option_follows_the_chosen_view(dataset):
     request = load_request("scenario-3", dataset)
-    equal = agreements(dataset, request, 0)[0]
-    smes = agreements(dataset, request, 0, profile="smes")[0]
+    equal = Case(dataset, request).agreements(0)[0]
+    smes = Case(dataset, request, profile="smes").agreements(0)[0]
     assert equal.best_weighted == "strategic_codevelopment"
     assert smes.best_weighted == "scale_up_licence"
     assert equal.option == smes.option == "scale_up_licence"  # the tree's option stands under either view
@@ -82,13 +88,13 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
     for rid in dataset.request_ids():
         request = load_request(rid, dataset)
         for index in range(len(request.requesters)):
-            for agreement in agreements(dataset, request, index):
+            for agreement in Case(dataset, request).agreements(index):
                 dissenters = {d.profile: d for d in agreement.dissent}
                 for d in agreement.dissent:
                     assert d.rank >= threshold and d.prefers != agreement.option and d.of == 6
                 seen += len(dissenters)
     assert seen > 0
-    scenario_one = agreements(dataset, load_request("scenario-1", dataset), 0)
+    scenario_one = Case(dataset, load_request("scenario-1", dataset)).agreements(0)
     cleaned = next(a for a in scenario_one if a.assumed.get("curation") == "cleaned")
     assert {d.profile for d in cleaned.dissent} >= {"clinicians", "academic_researchers"}
 
@@ -96,32 +102,64 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
 # --- validation of the agreement's data files ---------------------------------------------------
 
 
-@pytest.mark.parametrize("file, edit, message", [
-    ("terms.yaml", lambda s: s["templates"][0]["terms"][0].update(term="milestone:launch_party"),
-     "terms.yaml: templates[0] (open_research): field 'term': expected a milestone event or in-kind service"),
-    ("terms.yaml", lambda s: s["templates"][1]["terms"].__setitem__(3, {**s["templates"][1]["terms"][3], "value": 50}),
-     "field 'value': expected a value within [0.0, 10.0]; found 50"),
-    ("terms.yaml", lambda s: s["templates"][0]["terms"][0].update(term="bribe"),
-     "field 'term': expected a term id from the vocabulary"),
-    ("terms.yaml", lambda s: s["templates"][1]["terms"][1].update(value="tomorrow"),
-     "field 'value': expected one of signing, first_revenue, first_milestone for access_fee_due; found 'tomorrow'"),
-    ("terms.yaml", lambda s: s["templates"][0]["terms"][0].update(source="a blog"),
-     "field 'source': expected 'the report', 'DHSC 2019', 'NHS England 2023' or \"this framework's reading\""),
-    ("terms.yaml", lambda s: s["templates"].pop(),
-     "terms.yaml: templates: field 'option': expected a template for option 'strategic_codevelopment'; found none"),
-    ("term_rules.yaml", lambda s: s["rules"][4]["actions"][0].update(value=36),
-     "term_rules.yaml: rules[4] (no-exclusivity-raw-or-unstated): field 'exclusivity_months': expected a value "
-     "within sme_incubation's range [0.0, 24.0]"),
-    ("term_rules.yaml", lambda s: s["rules"][0]["actions"][0].update(do="double"),
-     "field 'do': expected 'set', 'ensure', 'replace' or 'remove'"),
-    ("term_rules.yaml", lambda s: s["rules"][0]["when"][0].update(fact="requester.mood"),
-     "field 'fact'"),
-    ("term_rules.yaml", lambda s: s["rules"][0]["when"][0].update(fact="option.mechanisms", value=["equity"]),
-     "term_rules.yaml: rules[0] (commercial-recovers-cost): field 'when': expected conditions on request.* or "
-     "requester.* facts"),
-    ("reconciliation.yaml", lambda s: s["overrides"][0].update(test="coin_toss"),
-     "field 'test': expected 'departs' or 'outside_pareto'"),
-])
+@pytest.mark.parametrize(
+    "file, edit, message",
+    [
+        (
+            "terms.yaml",
+            lambda s: s["templates"][0]["terms"][0].update(term="milestone:launch_party"),
+            "terms.yaml: templates[0] (open_research): field 'term': expected a milestone event or in-kind service",
+        ),
+        (
+            "terms.yaml",
+            lambda s: s["templates"][1]["terms"].__setitem__(3, {**s["templates"][1]["terms"][3], "value": 50}),
+            "field 'value': expected a value within [0.0, 10.0]; found 50",
+        ),
+        (
+            "terms.yaml",
+            lambda s: s["templates"][0]["terms"][0].update(term="bribe"),
+            "field 'term': expected a term id from the vocabulary",
+        ),
+        (
+            "terms.yaml",
+            lambda s: s["templates"][1]["terms"][1].update(value="tomorrow"),
+            "field 'value': expected one of signing, first_revenue, first_milestone for access_fee_due; found 'tomorrow'",
+        ),
+        (
+            "terms.yaml",
+            lambda s: s["templates"][0]["terms"][0].update(source="a blog"),
+            "field 'source': expected 'the report', 'DHSC 2019', 'NHS England 2023' or \"this framework's reading\"",
+        ),
+        (
+            "terms.yaml",
+            lambda s: s["templates"].pop(),
+            "terms.yaml: templates: field 'option': expected a template for option 'strategic_codevelopment'; found none",
+        ),
+        (
+            "term_rules.yaml",
+            lambda s: s["rules"][4]["actions"][0].update(value=36),
+            "term_rules.yaml: rules[4] (no-exclusivity-raw-or-unstated): field 'exclusivity_months': expected a value "
+            "within sme_incubation's range [0.0, 24.0]",
+        ),
+        (
+            "term_rules.yaml",
+            lambda s: s["rules"][0]["actions"][0].update(do="double"),
+            "field 'do': expected 'set', 'ensure', 'replace' or 'remove'",
+        ),
+        ("term_rules.yaml", lambda s: s["rules"][0]["when"][0].update(fact="requester.mood"), "field 'fact'"),
+        (
+            "term_rules.yaml",
+            lambda s: s["rules"][0]["when"][0].update(fact="option.mechanisms", value=["equity"]),
+            "term_rules.yaml: rules[0] (commercial-recovers-cost): field 'when': expected conditions on request.* or "
+            "requester.* facts",
+        ),
+        (
+            "reconciliation.yaml",
+            lambda s: s["overrides"][0].update(test="coin_toss"),
+            "field 'test': expected 'departs' or 'outside_pareto'",
+        ),
+    ],
+)
 def test_bad_agreement_data_names_file_place_and_field(data_copy, file, edit, message):
     edit_yaml(data_copy / file, edit)
     with pytest.raises(DataValidationError) as info:
@@ -137,8 +175,10 @@ def test_bad_cost_table_and_mismatched_exclusivity(data_copy, cli):
     result = cli("terms", "scenario-3", "--data", str(data_copy))
     assert result.code == 2 and result.err.count("\n") == 1
     assert "costs.csv: rows: field 'curation': expected a row for 'curated'; found none" in result.err
-    assert "options.yaml: option 'scale_up_licence': field 'exclusivity_months': expected 6, the " \
-           "exclusivity_months of its template in terms.yaml; found 9" in result.err
+    assert (
+        "options.yaml: option 'scale_up_licence': field 'exclusivity_months': expected 6, the "
+        "exclusivity_months of its template in terms.yaml; found 9" in result.err
+    )
 
 
 # --- data corrections -----------------------------------------------------------------------------

@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy.stats import kendalltau
 
-from imaging_value.maths.alignment import kendall_tau_b, stakeholder_alignment
 from imaging_value.core.errors import ParameterError
+from imaging_value.maths.alignment import kendall_tau_b, stakeholder_alignment
 
 LEVERS = ["l1", "l2"]
 # A is best for "clinical" (all weight on l1), B for "research" (all weight on l2);
@@ -88,8 +88,16 @@ def test_to_dict_shape() -> None:
     assert data["pareto"] == ["A", "B", "C"]
     assert data["rank_spread"] == {"A": 3, "B": 3, "C": 1, "D": 1}
     assert data["worst_case"]["C"] == pytest.approx(0.6)
-    assert set(data) == {"profiles", "rankings", "kendall_tau", "normalised", "worst_case",
-                         "win_win", "pareto", "rank_spread"}
+    assert set(data) == {
+        "profiles",
+        "rankings",
+        "kendall_tau",
+        "normalised",
+        "worst_case",
+        "win_win",
+        "pareto",
+        "rank_spread",
+    }
 
 
 def test_bad_input() -> None:

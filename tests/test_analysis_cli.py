@@ -31,8 +31,9 @@ def test_acceptability_is_reproducible_and_seed_sensitive(cli):
 def test_acceptability_around_a_profile_concentrates_on_its_winner(cli):
     ranked = cli("rank", "scenario-2", "--profile", "smes", "--requester", "0", "--json").json()
     winner = ranked["rankings"][0]["ranking"][0]["option"]
-    answer = cli("acceptability", "scenario-2", "--profile", "smes", "--concentration", "2000", "--requester", "0",
-                 "--json").json()
+    answer = cli(
+        "acceptability", "scenario-2", "--profile", "smes", "--concentration", "2000", "--requester", "0", "--json"
+    ).json()
     entry = answer["results"][0]
     assert entry["rank_acceptability"][entry["options"].index(winner)][0] > 0.95
     assert answer["concentration"] == 2000
@@ -55,10 +56,13 @@ def test_stability_bound_is_where_the_winner_changes(cli):
     # just past the upper bound the option named as taking over ranks first
     w = commercial["upper"] + 1e-6
     rest = (1 - w) / 4
-    weights = ",".join(f"{lever}={w if lever == 'commercial' else rest}"
-                       for lever in ("clinical", "social", "economic_development", "environmental", "commercial"))
-    assert cli("rank", "scenario-1", "--weights", weights, "--json").json()["rankings"][0]["ranking"][0]["option"] \
-        == taker
+    weights = ",".join(
+        f"{lever}={w if lever == 'commercial' else rest}"
+        for lever in ("clinical", "social", "economic_development", "environmental", "commercial")
+    )
+    assert (
+        cli("rank", "scenario-1", "--weights", weights, "--json").json()["rankings"][0]["ranking"][0]["option"] == taker
+    )
 
 
 @pytest.mark.parametrize("rid", REQUESTS)
@@ -91,13 +95,17 @@ def test_split_every_rule_adds_up_to_the_penny(cli, rid):
 def test_split_uses_the_requests_contributions(cli, data_copy):
     path = data_copy / "requests" / "scenario-4.yaml"
     text = path.read_text()
-    text = text[:text.index("  count: 7")] + """  count: 3
+    text = (
+        text[: text.index("  count: 7")]
+        + """  count: 3
   kinds: [academic, district_general]
   contributions:
     - {site: A, kind: academic, images: 6000}
     - {site: B, kind: district_general, images: 3000}
     - {site: C, kind: district_general, images: 0}
-""" + text[text.index("requesters:"):]
+"""
+        + text[text.index("requesters:") :]
+    )
     path.write_text(text)
     answer = cli("split", "scenario-4", "--total", "900", "--data", str(data_copy), "--json").json()
     assert answer["contributions_assumed"] is False
@@ -108,28 +116,42 @@ def test_split_uses_the_requests_contributions(cli, data_copy):
     assert shares["curation"] == {"A": 675.0, "B": 225.0, "C": 0.0}
     # Shapley with v(x) = sqrt(x): two players A (6000) and B (3000); C is a null player
     # phi_A = (sqrt(6000) + sqrt(9000) - sqrt(3000)) / 2, phi_B = (sqrt(3000) + sqrt(9000) - sqrt(6000)) / 2
-    a = (6000 ** 0.5 + 9000 ** 0.5 - 3000 ** 0.5) / 2
-    assert shares["shapley"]["A"] == pytest.approx(900 * a / 9000 ** 0.5, abs=0.01)
+    a = (6000**0.5 + 9000**0.5 - 3000**0.5) / 2
+    assert shares["shapley"]["A"] == pytest.approx(900 * a / 9000**0.5, abs=0.01)
     assert shares["shapley"]["C"] == 0.0
 
 
 def test_split_one_rule_and_sampled_above_twenty_sites(cli, data_copy):
     path = data_copy / "requests" / "scenario-2.yaml"
     path.write_text(path.read_text().replace("count: 20", "count: 30"))
-    answer = cli("split", "scenario-2", "--total", "1000", "--rule", "shapley", "--samples", "4000", "--data",
-                 str(data_copy), "--json").json()
+    answer = cli(
+        "split",
+        "scenario-2",
+        "--total",
+        "1000",
+        "--rule",
+        "shapley",
+        "--samples",
+        "4000",
+        "--data",
+        str(data_copy),
+        "--json",
+    ).json()
     assert list(answer["rules"]) == ["shapley"] and answer["methods"]["shapley"] == "sampled"
     assert all(s["stderr"] is not None and s["stderr"] < 5 for s in answer["rules"]["shapley"])
 
 
-@pytest.mark.parametrize("args, message", [
-    (["split", "scenario-2", "--total", "-5"], "parameter 'total'"),
-    (["split", "scenario-2", "--total", "10", "--rule", "lottery"], "parameter 'rule': expected one of equal"),
-    (["split", "scenario-2", "--total", "10", "--samples", "0"], "parameter 'samples'"),
-    (["acceptability", "scenario-2", "--samples", "0"], "parameter 'samples'"),
-    (["acceptability", "scenario-2", "--profile", "smes", "--concentration", "-1"], "concentration"),
-    (["split", "scenario-2"], "--total"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["split", "scenario-2", "--total", "-5"], "parameter 'total'"),
+        (["split", "scenario-2", "--total", "10", "--rule", "lottery"], "parameter 'rule': expected one of equal"),
+        (["split", "scenario-2", "--total", "10", "--samples", "0"], "parameter 'samples'"),
+        (["acceptability", "scenario-2", "--samples", "0"], "parameter 'samples'"),
+        (["acceptability", "scenario-2", "--profile", "smes", "--concentration", "-1"], "concentration"),
+        (["split", "scenario-2"], "--total"),
+    ],
+)
 def test_bad_analysis_arguments(cli, args, message):
     result = cli(*args)
     assert result.code == 2 and result.err.startswith("error: ") and result.err.count("\n") == 1
@@ -138,8 +160,11 @@ def test_bad_analysis_arguments(cli, args, message):
 
 def test_negative_contribution_is_a_data_error(cli, data_copy):
     path = data_copy / "requests" / "scenario-3.yaml"
-    path.write_text(path.read_text().replace("  kinds: [academic]", "  kinds: [academic]\n  contributions:\n"
-                                             "    - {site: A, kind: academic, images: -10}"))
+    path.write_text(
+        path.read_text().replace(
+            "  kinds: [academic]", "  kinds: [academic]\n  contributions:\n    - {site: A, kind: academic, images: -10}"
+        )
+    )
     result = cli("split", "scenario-3", "--total", "10", "--data", str(data_copy))
     assert result.code == 2
     assert "sites.contributions[0]: field 'images': expected greater than or equal to 0; found -10" in result.err
@@ -148,8 +173,7 @@ def test_negative_contribution_is_a_data_error(cli, data_copy):
 def test_score_uncertainty_makes_confidence_informative(cli):
     exact = cli("acceptability", "scenario-1", "--samples", "3000", "--json").json()["results"][0]
     assert {c for c in exact["confidence"].values() if c is not None} <= {0.0, 1.0}
-    fuzzy = cli("acceptability", "scenario-1", "--samples", "3000", "--score-uncertainty", "1.5",
-                "--json").json()
+    fuzzy = cli("acceptability", "scenario-1", "--samples", "3000", "--score-uncertainty", "1.5", "--json").json()
     assert fuzzy["score_uncertainty"] == 1.5
     confidence = [c for c in fuzzy["results"][0]["confidence"].values() if c is not None]
     assert any(0.0 < c < 1.0 for c in confidence)

@@ -10,9 +10,20 @@ import subprocess
 import sys
 from pathlib import Path
 
-from imaging_value.explore.app import (ASSETS, CULL_IDLE_TIMEOUT, LOOPBACK_NOTE, MAX_KERNELS, NOTEBOOK, PLOTLY_BUNDLE,
-                               TEMPLATE, app_url, plotly_bundle_root, voila_command, voila_environment,
-                               wait_until_serving)
+from imaging_value.explore.app import (
+    ASSETS,
+    CULL_IDLE_TIMEOUT,
+    LOOPBACK_NOTE,
+    MAX_KERNELS,
+    NOTEBOOK,
+    PLOTLY_BUNDLE,
+    TEMPLATE,
+    app_url,
+    plotly_bundle_root,
+    voila_command,
+    voila_environment,
+    wait_until_serving,
+)
 from imaging_value.explore.app import main as app_main
 from imaging_value.explore.explorer import PLOTLY_BUNDLE_ENV
 
@@ -63,8 +74,13 @@ def test_starting_the_app_says_once_that_kernels_listen_on_loopback_only(tmp_pat
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    process = subprocess.Popen([sys.executable, "-m", "imaging_value.explore.app", "--port", str(port)],
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "imaging_value.explore.app", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        start_new_session=True,
+    )
     try:
         wait_until_serving(port, timeout=60, process=process)
     finally:

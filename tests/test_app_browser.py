@@ -92,7 +92,8 @@ def ranking_on_page(page) -> list[str]:
     return page.eval_on_selector_all(
         ".iv-fig-ranking g.ytick text",
         "els => els.map(e => [e.getBoundingClientRect().top, e.textContent])"
-                  ".sort((a, b) => a[0] - b[0]).map(p => p[1])")
+        ".sort((a, b) => a[0] - b[0]).map(p => p[1])",
+    )
 
 
 def wait_for_ranking(page, labels: list[str]) -> None:
@@ -101,7 +102,9 @@ def wait_for_ranking(page, labels: list[str]) -> None:
         """want => { const t = [...document.querySelectorAll('.iv-fig-ranking g.ytick text')]
                       .map(e => [e.getBoundingClientRect().top, e.textContent])
                       .sort((a, b) => a[0] - b[0]).map(p => p[1]);
-                     return JSON.stringify(t) === JSON.stringify(want); }""", arg=labels)
+                     return JSON.stringify(t) === JSON.stringify(want); }""",
+        arg=labels,
+    )
 
 
 def weight_label(page, lever: str) -> str:
@@ -147,7 +150,8 @@ def test_moving_sliders_changes_the_shares_and_the_ranking(browser_page, dataset
     assert winner != "SME incubation"
     page.wait_for_function(
         "w => document.querySelector('.iv-summary b') && document.querySelector('.iv-summary b').innerText === w",
-        arg=winner)
+        arg=winner,
+    )
     # the whole order, top to bottom: a redraw arrives as messages, so wait for it to settle
     # on the expected order (times out, and fails, if it never does)
     wait_for_ranking(page, expected_labels(dataset, {"commercial": 1}))
@@ -156,8 +160,7 @@ def test_moving_sliders_changes_the_shares_and_the_ranking(browser_page, dataset
     set_slider(page, "clinical", 1)
     page.wait_for_function("() => document.querySelector('.iv-weight-clinical').innerText.includes('50%')")
     both = expected_labels(dataset, {"clinical": 1, "commercial": 1})
-    page.wait_for_function(
-        "w => document.querySelector('.iv-summary b').innerText === w", arg=both[0])
+    page.wait_for_function("w => document.querySelector('.iv-summary b').innerText === w", arg=both[0])
 
 
 def test_a_stakeholder_view_moves_the_sliders(browser_page, dataset):
@@ -166,8 +169,10 @@ def test_a_stakeholder_view_moves_the_sliders(browser_page, dataset):
     page.wait_for_function("() => document.querySelector('.iv-lever-social .widget-readout').innerText === '0.10'")
     page.wait_for_function("() => document.querySelector('.iv-weight-commercial').innerText.includes('50%')")
     assert weight_label(page, "commercial") == "Commercial 50%"
-    readouts = {lever: page.inner_text(f".iv-lever-{lever} .widget-readout").strip()
-                for lever in ("clinical", "social", "commercial")}
+    readouts = {
+        lever: page.inner_text(f".iv-lever-{lever} .widget-readout").strip()
+        for lever in ("clinical", "social", "commercial")
+    }
     assert readouts == {"clinical": "0.20", "social": "0.10", "commercial": "0.50"}
     weights = {p.name: p.raw_weights() for p in dataset.profiles}["nhs_finance"]
     winner = expected_labels(dataset, weights)[0]
@@ -189,8 +194,10 @@ def test_all_zero_weights_show_a_message(browser_page):
 def test_the_render_button_writes_the_board_report(browser_page, site):
     page = browser_page
     page.locator("button.iv-render").click()
-    page.wait_for_function("() => /Report written|failed|not available/.test("
-                           "document.querySelector('.iv-render-status').innerText)", timeout=180_000)
+    page.wait_for_function(
+        "() => /Report written|failed|not available/.test(document.querySelector('.iv-render-status').innerText)",
+        timeout=180_000,
+    )
     status = page.inner_text(".iv-render-status")
     match = re.search(r"Report written to (\S+\.html)", status)
     assert match, status
@@ -233,13 +240,19 @@ def wait_for_run(page, before: int) -> int:
     """Wait until the explorer has finished a recompute after ``before`` (its run count, kept in .iv-stamp)."""
     handle = page.wait_for_function(
         """n => { const s = document.querySelector('.iv-stamp span');
-                  const r = s ? Number(s.dataset.runs) : 0; return r > n ? r : 0; }""", arg=before, timeout=30_000)
+                  const r = s ? Number(s.dataset.runs) : 0; return r > n ? r : 0; }""",
+        arg=before,
+        timeout=30_000,
+    )
     return int(handle.json_value())
 
 
 def runs(page) -> int:
-    return int(page.evaluate("() => { const s = document.querySelector('.iv-stamp span'); "
-                             "return s ? Number(s.dataset.runs) : 0; }"))
+    return int(
+        page.evaluate(
+            "() => { const s = document.querySelector('.iv-stamp span'); return s ? Number(s.dataset.runs) : 0; }"
+        )
+    )
 
 
 def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site):
@@ -248,8 +261,20 @@ def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site
     page.wait_for_function("() => document.querySelector('.iv-fact-temporality select').value !== ''")
     assert page.locator(".iv-fact-temporality select").input_value() == "retrospective"
     labels = page.eval_on_selector_all(".iv-scenario .widget-label", "els => els.map(e => e.textContent.trim())")
-    for label in ("Title", "Temporality", "Curation", "Deidentification", "Data types", "Count", "Kinds", "Kind",
-                  "Profit stage", "Sector", "Staff", "Name"):
+    for label in (
+        "Title",
+        "Temporality",
+        "Curation",
+        "Deidentification",
+        "Data types",
+        "Count",
+        "Kinds",
+        "Kind",
+        "Profit stage",
+        "Sector",
+        "Staff",
+        "Name",
+    ):
         assert label in labels, (label, labels)
     assert "Is the data retrospective" in page.inner_text(".iv-path")
     before = runs(page)
@@ -257,8 +282,10 @@ def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site
     wait_for_run(page, before)
     page.wait_for_function("() => document.querySelector('.iv-path').innerText.includes('prospective')")
     path = page.inner_text(".iv-path")
-    assert "Is the data retrospective (it exists already) or prospective (collected for this request)? prospective" \
+    assert (
+        "Is the data retrospective (it exists already) or prospective (collected for this request)? prospective"
         in " ".join(path.split())
+    )
     page.wait_for_function("() => document.querySelector('.iv-changes li') !== null")
     assert "(was retrospective)" in page.inner_text(".iv-changes")
     (ROOT / "reports").mkdir(exist_ok=True)
@@ -266,14 +293,20 @@ def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site
 
     page.locator(".iv-save-id input").fill("scenario-1-prospective")
     page.locator("button.iv-save").click()
-    page.wait_for_function("() => /Saved as|Not saved|exists/.test(document.querySelector('.iv-save-status').innerText)")
+    page.wait_for_function(
+        "() => /Saved as|Not saved|exists/.test(document.querySelector('.iv-save-status').innerText)"
+    )
     assert "Saved as requests/scenario-1-prospective.yaml" in page.inner_text(".iv-save-status")
     saved = site / "data" / "samples" / "requests" / "scenario-1-prospective.yaml"
     assert saved.is_file()
     assert "temporality: prospective" in saved.read_text(encoding="utf-8")
     command = Path(sys.executable).with_name("imaging-value")
-    result = subprocess.run([str(command), "recommend", "scenario-1-prospective", "--data",
-                             str(site / "data" / "samples"), "--json"], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [str(command), "recommend", "scenario-1-prospective", "--data", str(site / "data" / "samples"), "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     answer = json.loads(result.stdout)
     dataset = load_dataset(site / "data" / "samples")
@@ -324,8 +357,14 @@ def test_idle_kernels_are_culled(site: Path, browser_page, browser):
     port = free_port()
     log_path = site / "voila-cull.log"
     with open(log_path, "w", encoding="utf-8") as log:
-        running = start(port, site / "notebooks" / NOTEBOOK.name, cull_idle_timeout=4, cull_interval=1,
-                        stdout=log, stderr=subprocess.STDOUT)
+        running = start(
+            port,
+            site / "notebooks" / NOTEBOOK.name,
+            cull_idle_timeout=4,
+            cull_interval=1,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             wait_until_serving(port, timeout=60, process=running.process)
 
@@ -334,8 +373,7 @@ def test_idle_kernels_are_culled(site: Path, browser_page, browser):
                 live = set()
                 for child in psutil.Process(running.process.pid).children(recursive=True):
                     try:
-                        if child.status() != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(
-                                child.cmdline()):
+                        if child.status() != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(child.cmdline()):
                             live.add(child.pid)
                     except psutil.Error:  # it ended while we looked
                         continue
@@ -380,8 +418,9 @@ def test_a_summit_group_is_a_stakeholder_view(browser_page, dataset):
     winner = expected_labels(dataset, weights)[0]
     page.wait_for_function("w => document.querySelector('.iv-summary b').innerText === w", arg=winner)
     share = round(100 * weights["commercial"] / sum(weights.values()))
-    page.wait_for_function("s => document.querySelector('.iv-weight-commercial').innerText.includes(s + '%')",
-                           arg=str(share))
+    page.wait_for_function(
+        "s => document.querySelector('.iv-weight-commercial').innerText.includes(s + '%')", arg=str(share)
+    )
 
 
 def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site):
@@ -394,8 +433,10 @@ def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site
     box.fill("100")
     box.press("Enter")
     # 100, 100 and three 50s: 28.6% and 14.3%
-    page.wait_for_function("() => { const t = document.querySelector('.iv-form-weights').innerText;"
-                           " return t.includes('28.6%') && t.includes('14.3%') && !t.includes('33.3%'); }")
+    page.wait_for_function(
+        "() => { const t = document.querySelector('.iv-form-weights').innerText;"
+        " return t.includes('28.6%') && t.includes('14.3%') && !t.includes('33.3%'); }"
+    )
     for name, value in (("summit", "browser-summit"), ("group", "clinicians")):
         field = page.locator(f".iv-form-{name} input")
         field.fill(value)

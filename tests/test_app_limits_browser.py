@@ -13,10 +13,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as every browser test
-from test_app_browser import free_port
 
+from conftest import CHROMIUM, CHROMIUM_ARGS  # the same browser set-up as every browser test
 from imaging_value.explore.app import NOTEBOOK, start, stop, wait_until_serving
+from test_app_browser import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
 # a server of its own, so a test process of its own (in parallel with the explorer's browser tests)

@@ -10,8 +10,8 @@ import nbformat
 import papermill
 import pytest
 
-from imaging_value.render import nbstore
 from imaging_value.core.atomic import write_atomic
+from imaging_value.render import nbstore
 
 
 def leftovers(folder: Path) -> list[str]:
@@ -24,7 +24,7 @@ def leftovers(folder: Path) -> list[str]:
 def test_writes_text_as_utf8_and_bytes_as_given(tmp_path):
     text = tmp_path / "deep" / "er" / "report.html"  # missing folders are made
     assert write_atomic(text, "£1,000 – Trust’s share\n") == text
-    assert text.read_bytes() == "£1,000 – Trust’s share\n".encode("utf-8")
+    assert text.read_bytes() == "£1,000 – Trust’s share\n".encode()
     blob = tmp_path / "blob.bin"
     write_atomic(str(blob), b"\x00\xff\x10")
     assert blob.read_bytes() == b"\x00\xff\x10"
@@ -50,9 +50,11 @@ def test_the_file_is_readable_by_others_whatever_the_umask(tmp_path):
 def test_the_temporary_file_is_beside_the_target_so_the_rename_is_one_step(tmp_path, monkeypatch):
     renames = []
     real_replace = os.replace
-    monkeypatch.setattr(os, "replace", lambda src, dst: (renames.append((Path(src), Path(dst))), real_replace(src, dst)))
+    monkeypatch.setattr(
+        os, "replace", lambda src, dst: (renames.append((Path(src), Path(dst))), real_replace(src, dst))
+    )
     write_atomic(tmp_path / "a.html", "x")
-    (src, dst), = renames
+    ((src, dst),) = renames
     assert src.parent == dst.parent == tmp_path and src.name.startswith(".a.html.") and src.suffix == ".part"
 
 
@@ -106,6 +108,7 @@ def notebook(tmp_path) -> Path:
 
 def fake_run(outputs_by_cell: dict[int, list], counts: dict[int, int], calls: list, ran_cells: int | None = None):
     """papermill.execute_notebook as it behaves: the notebook read and run in memory (cells up to ``ran_cells``)."""
+
     def execute_notebook(input_path, output_path, **kwargs):
         calls.append((input_path, output_path, kwargs.get("cwd")))
         ran = nbformat.read(input_path, as_version=4)
@@ -115,24 +118,38 @@ def fake_run(outputs_by_cell: dict[int, list], counts: dict[int, int], calls: li
                 cell.execution_count = counts[index]
         ran.cells = ran.cells[:ran_cells]
         return ran
+
     return execute_notebook
 
 
 def test_store_keeps_only_the_checked_cells_stdout(notebook, monkeypatch):
     calls: list = []
-    monkeypatch.setattr(papermill, "execute_notebook", fake_run(
-        {1: [nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {"data": []}})],
-         2: [stream("stdout", "winner: "), stream("stderr", "a warning\n"), stream("stdout", "sme_incubation\n")],
-         3: [stream("stdout", "other\n")]},
-        {1: 1, 2: 2, 3: 3}, calls))
+    monkeypatch.setattr(
+        papermill,
+        "execute_notebook",
+        fake_run(
+            {
+                1: [nbformat.v4.new_output("display_data", data={"application/vnd.plotly.v1+json": {"data": []}})],
+                2: [
+                    stream("stdout", "winner: "),
+                    stream("stderr", "a warning\n"),
+                    stream("stdout", "sme_incubation\n"),
+                ],
+                3: [stream("stdout", "other\n")],
+            },
+            {1: 1, 2: 2, 3: 3},
+            calls,
+        ),
+    )
     assert nbstore.store_check_outputs(notebook) == 2
     assert calls == [(str(notebook), None, str(notebook.parent))]  # run in its folder, nothing written by papermill
     stored = nbformat.read(notebook, as_version=4)
     nbformat.validate(stored)
     chart, summary, other = stored.cells[1:]
     assert chart.outputs == [] and chart.execution_count is None and "execution" not in chart.metadata
-    assert [(o.output_type, o.name, o.text) for o in summary.outputs] == [("stream", "stdout",
-                                                                          "winner: sme_incubation\n")]
+    assert [(o.output_type, o.name, o.text) for o in summary.outputs] == [
+        ("stream", "stdout", "winner: sme_incubation\n")
+    ]
     assert summary.execution_count == 2
     assert [o.text for o in other.outputs] == ["other\n"] and other.execution_count == 3
     assert stored.cells[0].source == "# A report"
@@ -140,8 +157,9 @@ def test_store_keeps_only_the_checked_cells_stdout(notebook, monkeypatch):
 
 def test_store_gives_a_checked_cell_that_did_not_run_an_empty_output(notebook, monkeypatch):
     # the executed copy lacks the last cell, as when the notebook was edited during the run
-    monkeypatch.setattr(papermill, "execute_notebook", fake_run({2: [stream("stdout", "x\n")]}, {2: 5}, [],
-                                                                ran_cells=3))
+    monkeypatch.setattr(
+        papermill, "execute_notebook", fake_run({2: [stream("stdout", "x\n")]}, {2: 5}, [], ran_cells=3)
+    )
     original = nbformat.read(notebook, as_version=4)
     assert nbstore.store_check_outputs(notebook) == 2
     last = nbformat.read(notebook, as_version=4).cells[3]

@@ -29,8 +29,10 @@ def test_make_bench_runs_every_script():
     run = set(re.findall(r"(?:python|PYTHON\)) bench/(\w+)\.py", makefile))  # make bench and make bench-setup
     assert run and run <= set(SCRIPTS)
     for name in set(SCRIPTS) - run:  # a helper module is imported by a script make bench runs
-        assert any(re.search(rf"^from {name} import", (BENCH / f"{other}.py").read_text(encoding="utf-8"), re.M)
-                   for other in run), f"bench/{name}.py is neither run by make bench nor used by a script it runs"
+        assert any(
+            re.search(rf"^from {name} import", (BENCH / f"{other}.py").read_text(encoding="utf-8"), re.M)
+            for other in run
+        ), f"bench/{name}.py is neither run by make bench nor used by a script it runs"
 
 
 @pytest.mark.parametrize("name", SCRIPTS)

@@ -42,8 +42,9 @@ def test_money_counts_and_terms_read_as_people_write_them():
 def test_ties_are_declared_never_broken_by_file_order():
     values = [("Scale-up licence", 6.6666), ("Strategic co-development", 6.6667), ("SME incubation", 6.2)]
     assert ties(values)[0] == (["Scale-up licence", "Strategic co-development"], 6.67)
-    assert order_sentence(values) == ("Scale-up licence and Strategic co-development tie at 6.67; "
-                                      "then SME incubation (6.20)")
+    assert order_sentence(values) == (
+        "Scale-up licence and Strategic co-development tie at 6.67; then SME incubation (6.20)"
+    )
     assert order_sentence([("A", 2.0), ("B", 1.0)]) == "A (2.00); then B (1.00)"
 
 
@@ -106,9 +107,16 @@ def test_requesters_that_differ_are_not_merged():
 
 
 def test_every_judgement_in_a_section_carries_a_source_tag(scenario_two):
-    html = "".join([scenario_two.decision(), scenario_two.agreement(), scenario_two.fairness(),
-                    scenario_two.guidance_checks(), *[i for i in scenario_two.recommendation() if isinstance(i, str)],
-                    *[i for i in scenario_two.value_split() if isinstance(i, str)]])
+    html = "".join(
+        [
+            scenario_two.decision(),
+            scenario_two.agreement(),
+            scenario_two.fairness(),
+            scenario_two.guidance_checks(),
+            *[i for i in scenario_two.recommendation() if isinstance(i, str)],
+            *[i for i in scenario_two.value_split() if isinstance(i, str)],
+        ]
+    )
     soup = BeautifulSoup(html, "html.parser")
     judgements = soup.select(".iv-j")
     assert len(judgements) > 50
@@ -119,7 +127,7 @@ def test_every_judgement_in_a_section_carries_a_source_tag(scenario_two):
     dataset = scenario_two.dataset
     texts = [g.principle for g in dataset.guidance] + [r.rationale for r in dataset.agreement.rules]
     for text in texts:
-        for hit in soup.find_all(string=lambda s: s and text in s):
+        for hit in soup.find_all(string=lambda s, text=text: s and text in s):
             assert hit.find_parent(class_="iv-j") is not None, text
 
 
@@ -148,12 +156,15 @@ def test_chart_text_is_escaped_exactly_once(data_copy):
     assert once in decision and "&amp;lt;" not in decision
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--profile", "nobody"], "parameter 'profile'"),
-    (["--total", "£250,000"], "write 250000"),
-    (["--total", "-1"], "parameter 'total'"),
-    (["--profile", "clinicians", "--weights", "clinical=1"], "not allowed with argument"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--profile", "nobody"], "parameter 'profile'"),
+        (["--total", "£250,000"], "write 250000"),
+        (["--total", "-1"], "parameter 'total'"),
+        (["--profile", "clinicians", "--weights", "clinical=1"], "not allowed with argument"),
+    ],
+)
 def test_report_view_flags_are_checked_before_any_notebook_runs(cli, tmp_path, args, message):
     result = cli("report", "scenario-3", "--out", str(tmp_path / "out"), *args)
     assert result.code == 2 and message in result.err and result.err.count("\n") == 1

@@ -15,15 +15,23 @@ import yaml
 from pypdf import PdfReader
 
 from conftest import ROOT, XSS_TITLE
-
 from imaging_value.cli import main
 from imaging_value.render.pdf import WINDOW, print_pdf
 
 CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
-                                reason="Debian's chromium is not installed (make test installs it)")
-REPORTS = ["portfolio", "compare", "request-scenario-1", "request-scenario-2", "request-scenario-3",
-           "request-scenario-4", "request-hostile"]
+pytestmark = pytest.mark.skipif(
+    not Path(CHROMIUM).exists() or shutil.which("chromium") is None,
+    reason="Debian's chromium is not installed (make test installs it)",
+)
+REPORTS = [
+    "portfolio",
+    "compare",
+    "request-scenario-1",
+    "request-scenario-2",
+    "request-scenario-3",
+    "request-scenario-4",
+    "request-hostile",
+]
 SHOTS = ROOT / "reports" / "screenshots"
 # A4 landscape less 12 mm margins (report.css), in CSS pixels (96 per inch)
 PAGE_WIDTH = (297 - 24) / 25.4 * 96
@@ -43,13 +51,35 @@ def pdfs(pack):
 
 def test_report_takes_the_view_and_prints_a_pdf(data_copy, tmp_path, capsys):
     text = (data_copy / "requests" / "scenario-3.yaml").read_text()
-    text = text.replace("id: scenario-3", "id: hostile").replace(
-        'title: "Scenario three: one large academic hospital, a profit-generating UK SME, annotated PET/CT"',
-        f'title: "{XSS_TITLE}"').replace("name: UK SME over 50 staff, profit-generating", f'name: "{HOSTILE_NAME}"')
+    text = (
+        text.replace("id: scenario-3", "id: hostile")
+        .replace(
+            'title: "Scenario three: one large academic hospital, a profit-generating UK SME, annotated PET/CT"',
+            f'title: "{XSS_TITLE}"',
+        )
+        .replace("name: UK SME over 50 staff, profit-generating", f'name: "{HOSTILE_NAME}"')
+    )
     (data_copy / "requests" / "hostile.yaml").write_text(text)
     out = tmp_path / "out"
-    code = main(["report", "hostile", "--data", str(data_copy), "--out", str(out), "--jobs", "1",
-                 "--profile", "clinicians", "--total", "250000", "--seed", "7", "--pdf"])
+    code = main(
+        [
+            "report",
+            "hostile",
+            "--data",
+            str(data_copy),
+            "--out",
+            str(out),
+            "--jobs",
+            "1",
+            "--profile",
+            "clinicians",
+            "--total",
+            "250000",
+            "--seed",
+            "7",
+            "--pdf",
+        ]
+    )
     assert code == 0, capsys.readouterr().err
     params = yaml.safe_load((out / "request-hostile.params.yaml").read_text())
     assert (params["profile"], params["total"], params["seed"]) == ("clinicians", 250000.0, 7)
@@ -101,9 +131,11 @@ def test_pdf_is_printed_with_the_network_off(tmp_path):
         urllib.request.urlopen(f"http://127.0.0.1:{port}/reachable", timeout=5).close()
         assert hits == ["/reachable"]  # the server answers: a fetch by the browser would be seen
         page = tmp_path / "page.html"
-        page.write_text(f'<!DOCTYPE html><html><body><h1>Offline</h1><img src="http://127.0.0.1:{port}/img.png">'
-                        f'<script src="http://localhost:{port}/script.js"></script>'
-                        f'<link rel="stylesheet" href="http://example.org/style.css"></body></html>')
+        page.write_text(
+            f'<!DOCTYPE html><html><body><h1>Offline</h1><img src="http://127.0.0.1:{port}/img.png">'
+            f'<script src="http://localhost:{port}/script.js"></script>'
+            f'<link rel="stylesheet" href="http://example.org/style.css"></body></html>'
+        )
         pdf = print_pdf(page)
     finally:
         server.shutdown()
@@ -162,15 +194,18 @@ def test_at_print_media_no_chart_crosses_a_page(pack, browser, name):
         page = context.new_page()
         page.goto((pack / f"{name}.html").as_uri())
         count = page.locator("div.plotly-graph-div").count()
-        page.wait_for_function("n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
-                               arg=count, timeout=60_000)
+        page.wait_for_function(
+            "n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n", arg=count, timeout=60_000
+        )
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / f"{name}.png"))  # the first screen, as a board member opens it
-        first_chart = page.evaluate("() => document.querySelector('div.plotly-graph-div')"
-                                    ".getBoundingClientRect().top + window.scrollY")
+        first_chart = page.evaluate(
+            "() => document.querySelector('div.plotly-graph-div').getBoundingClientRect().top + window.scrollY"
+        )
         if name.startswith("request-"):
-            decision = page.evaluate("() => document.querySelector('.iv-decision')"
-                                     ".getBoundingClientRect().top + window.scrollY")
+            decision = page.evaluate(
+                "() => document.querySelector('.iv-decision').getBoundingClientRect().top + window.scrollY"
+            )
             assert decision < first_chart, "the decision comes before the first chart"
         # the comparison table fits the page on screen
         for table in page.locator("table.iv-wide").all():
@@ -178,8 +213,9 @@ def test_at_print_media_no_chart_crosses_a_page(pack, browser, name):
         # as print_pdf lays it out: charts drawn in its window, then the page laid out at the printable width
         page.set_viewport_size({"width": WINDOW[0], "height": WINDOW[1]})
         page.reload()
-        page.wait_for_function("n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
-                               arg=count, timeout=60_000)
+        page.wait_for_function(
+            "n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n", arg=count, timeout=60_000
+        )
         page.set_viewport_size({"width": int(PAGE_WIDTH), "height": int(PAGE_HEIGHT)})
         page.emulate_media(media="print")
         page.wait_for_timeout(300)
@@ -188,8 +224,9 @@ def test_at_print_media_no_chart_crosses_a_page(pack, browser, name):
         for box in result["boxes"]:
             assert box["bottom"] - box["top"] <= PAGE_HEIGHT, f"taller than a page: {box['title']}"
             assert box["right"] <= PAGE_WIDTH + 1, f"cut at the right edge: {box['title']}"
-            assert int((box["top"] + 0.5) // PAGE_HEIGHT) == int((box["bottom"] - 0.5) // PAGE_HEIGHT), \
+            assert int((box["top"] + 0.5) // PAGE_HEIGHT) == int((box["bottom"] - 0.5) // PAGE_HEIGHT), (
                 f"crosses a page boundary: {box['title']}"
+            )
         for table in page.locator("table.iv-wide").all():
             assert table.evaluate("t => t.getBoundingClientRect().right") <= PAGE_WIDTH + 1
     finally:

@@ -15,8 +15,9 @@ def dataset():
 
 @pytest.fixture
 def counted(monkeypatch):
-    """How often each requester is scored (score_options is what every answer starts from)."""
-    import imaging_value.framework.scoring as scoring
+    """How often each requester is scored (the judgement table every answer starts from, as the score
+    table's module calls it)."""
+    import imaging_value.framework.lever_value as scoring
 
     calls = []
     real = scoring.score_options
@@ -57,9 +58,9 @@ def test_a_bad_requester_or_view_is_a_parameter_error(dataset):
 
     case = Case(dataset, load_request("scenario-1", dataset), 4)
     with pytest.raises(ParameterError, match="requester"):
-        case.requesters
+        _ = case.requesters
     with pytest.raises(ParameterError, match="profile"):
-        Case(dataset, None, profile="nobody").weights
+        _ = Case(dataset, None, profile="nobody").weights
 
 
 def test_the_comparison_scores_every_requester_once(counted):

@@ -41,8 +41,15 @@ def test_recommend_json(cli, rid, dataset):
     request = load_request(rid, dataset)
     nodes = {node.id: node for node in dataset.tree.nodes}
     for entry in answer["recommendations"]:
-        assert set(entry) == {"requester_index", "requester", "option", "mechanisms", "exclusivity_months", "path",
-                              "assumed"}
+        assert set(entry) == {
+            "requester_index",
+            "requester",
+            "option",
+            "mechanisms",
+            "exclusivity_months",
+            "path",
+            "assumed",
+        }
         assert set(entry["requester"]) == {"kind", "profit_stage", "sector", "name"}
         assert all(set(step) == {"question", "answer", "rationale"} for step in entry["path"])
         requester = request.requesters[entry["requester_index"]]
@@ -65,7 +72,10 @@ def test_recommend_json(cli, rid, dataset):
 def test_recommend_scenario_two_per_requester(cli):
     entries = cli("recommend", "scenario-2", "--json").json()["recommendations"]
     assert [(e["requester_index"], e["option"], e["assumed"]) for e in entries] == [
-        (0, "sme_incubation", {}), (1, "strategic_codevelopment", {}), (2, "strategic_codevelopment", {})]
+        (0, "sme_incubation", {}),
+        (1, "strategic_codevelopment", {}),
+        (2, "strategic_codevelopment", {}),
+    ]
     # the template's 12 months are cut to none by the term rule: the curation is unstated, so possibly raw
     assert entries[0]["exclusivity_months"] == 0
 
@@ -91,10 +101,18 @@ def test_rank_with_weights_and_profile(cli):
     answer = cli("rank", "scenario-3", "--weights", "clinical=1,commercial=1", "--json").json()
     assert answer["weights"]["clinical"] == 0.5 and answer["weights"]["social"] == 0.0
     assert answer["rankings"][0]["ranking"][0] == {
-        "option": "strategic_codevelopment", "score": 9.0,
-        "lever_scores": {"clinical": 9.0, "social": 7.0, "economic_development": 3.0, "environmental": 6.0,
-                         "commercial": 9.0},
-        "exclusivity_months": 0, "flags": []}
+        "option": "strategic_codevelopment",
+        "score": 9.0,
+        "lever_scores": {
+            "clinical": 9.0,
+            "social": 7.0,
+            "economic_development": 3.0,
+            "environmental": 6.0,
+            "commercial": 9.0,
+        },
+        "exclusivity_months": 0,
+        "flags": [],
+    }
     smes = cli("rank", "scenario-2", "--profile", "smes", "--requester", "0", "--json").json()
     assert len(smes["rankings"]) == 1
     assert smes["rankings"][0]["ranking"][0]["option"] == "sme_incubation"
@@ -112,15 +130,18 @@ def test_user_added_request_is_found(cli, data_copy):
     assert answer["request"] == "my-request"
 
 
-@pytest.mark.parametrize("args, message", [
-    (["rank", "scenario-1", "--weights", "clinical=0,commercial=0"], "at least one positive weight"),
-    (["rank", "scenario-1", "--weights", "clinical=-2,social=1"], "non-negative number for lever 'clinical'"),
-    (["rank", "scenario-1", "--weights", "clinical=1", "--profile", "smes"], "not allowed with argument --weights"),
-    (["rank", "scenario-1", "--profile", "nobody"], "parameter 'profile': expected one of equal, nhs_finance"),
-    (["recommend", "scenario-9"], "found 'scenario-9'"),
-    (["recommend", "scenario-1", "--requester", "3"], "parameter 'requester'"),
-    (["frobnicate"], "invalid choice: 'frobnicate'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["rank", "scenario-1", "--weights", "clinical=0,commercial=0"], "at least one positive weight"),
+        (["rank", "scenario-1", "--weights", "clinical=-2,social=1"], "non-negative number for lever 'clinical'"),
+        (["rank", "scenario-1", "--weights", "clinical=1", "--profile", "smes"], "not allowed with argument --weights"),
+        (["rank", "scenario-1", "--profile", "nobody"], "parameter 'profile': expected one of equal, nhs_finance"),
+        (["recommend", "scenario-9"], "found 'scenario-9'"),
+        (["recommend", "scenario-1", "--requester", "3"], "parameter 'requester'"),
+        (["frobnicate"], "invalid choice: 'frobnicate'"),
+    ],
+)
 def test_bad_arguments_are_one_line_errors(cli, args, message):
     result = cli(*args)
     assert result.code == 2 and result.out == ""
@@ -138,8 +159,9 @@ def test_bad_data_is_one_line_error(cli, data_copy):
 
 def test_installed_command_exits_2_without_traceback(tmp_path):
     script = Path(sys.executable).with_name("imaging-value")
-    proc = subprocess.run([str(script), "recommend", "scenario-1", "--data", str(tmp_path / "none")],
-                          capture_output=True, text=True)
+    proc = subprocess.run(
+        [str(script), "recommend", "scenario-1", "--data", str(tmp_path / "none")], capture_output=True, text=True
+    )
     assert proc.returncode == 2
     assert proc.stderr.startswith("error: ") and "Traceback" not in proc.stderr
     assert proc.stdout == ""
@@ -153,8 +175,10 @@ def test_export_writes_everything_and_nothing_on_bad_input(cli, tmp_path, data_c
     for rid in REQUESTS:
         for suffix in ("recommendation.json", "recommendation.csv", "ranking.json", "ranking.csv"):
             assert f"{rid}-{suffix}" in names
-    assert json.loads((out / "scenario-2-ranking.json").read_text())["rankings"][1]["ranking"][0]["option"] \
+    assert (
+        json.loads((out / "scenario-2-ranking.json").read_text())["rankings"][1]["ranking"][0]["option"]
         == "strategic_codevelopment"
+    )
     # a broken request file: the command fails and writes nothing
     (data_copy / "requests" / "scenario-4.yaml").write_text("id: [\n")
     fresh = tmp_path / "fresh"
@@ -166,5 +190,5 @@ def test_dataset_digests_cover_every_file(dataset):
     from imaging_value.model.data import DATA_FILES
 
     summit_files = {f"summits/illustrative/{g}.yaml" for g in ("clinicians", "nhs_finance", "smes")}
-    assert set(dataset.digests) == set(DATA_FILES) | summit_files
+    assert set(dataset.digests) == set(DATA_FILES) | summit_files | {"valuation.yaml"}
     assert len(DATA_FILES) == 16 and all(len(d) == 64 for d in dataset.digests.values())

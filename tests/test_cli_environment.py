@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +35,9 @@ def test_a_missing_default_data_folder_is_named_with_where_it_came_from(cli, tmp
 
 
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path):
-    process = subprocess.Popen([str(COMMAND), "rank", "scenario-2", "--json"], stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [str(COMMAND), "rank", "scenario-2", "--json"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+    )
     process.stdout.close()  # like `| head` that has read what it wanted, before the answer is printed
     err = process.stderr.read()
     assert process.wait(timeout=60) == 0

@@ -25,27 +25,40 @@ def cond(fact: str, op: str, value) -> Condition:
     return Condition(fact=fact, op=op, value=value)
 
 
-@pytest.mark.parametrize("condition, expected", [
-    (cond("requester.kind", "in", ["sme", "multinational"]), True),
-    (cond("requester.kind", "in", ["university", "charity"]), False),
-    (cond("requester.kind", "in", "sme"), True),  # one value, not a list
-    (cond("requester.kind", "not_in", ["university", "charity"]), True),
-    (cond("requester.kind", "not_in", ["sme"]), False),
-    (cond("requester.profit_stage", "eq", "pre_profit"), True),
-    (cond("requester.profit_stage", "eq", "profit_generating"), False),
-    (cond("requester.sector", "eq", "healthtech"), True),
-])
+@pytest.mark.parametrize(
+    "condition, expected",
+    [
+        (cond("requester.kind", "in", ["sme", "multinational"]), True),
+        (cond("requester.kind", "in", ["university", "charity"]), False),
+        (cond("requester.kind", "in", "sme"), True),  # one value, not a list
+        (cond("requester.kind", "not_in", ["university", "charity"]), True),
+        (cond("requester.kind", "not_in", ["sme"]), False),
+        (cond("requester.profit_stage", "eq", "pre_profit"), True),
+        (cond("requester.profit_stage", "eq", "profit_generating"), False),
+        (cond("requester.sector", "eq", "healthtech"), True),
+    ],
+)
 def test_membership_and_equality(condition, expected):
     assert holds(condition, FACTS) is expected
 
 
-@pytest.mark.parametrize("op, bound, expected", [
-    ("gt", 10, False), ("gt", 9, True),
-    ("ge", 10, True), ("ge", 11, False),
-    ("lt", 10, False), ("lt", 11, True),
-    ("le", 10, True), ("le", 9, False),
-    ("eq", 10, True), ("eq", 10.0, True), ("eq", "10", True), ("eq", 11, False),
-])
+@pytest.mark.parametrize(
+    "op, bound, expected",
+    [
+        ("gt", 10, False),
+        ("gt", 9, True),
+        ("ge", 10, True),
+        ("ge", 11, False),
+        ("lt", 10, False),
+        ("lt", 11, True),
+        ("le", 10, True),
+        ("le", 9, False),
+        ("eq", 10, True),
+        ("eq", 10.0, True),
+        ("eq", "10", True),
+        ("eq", 11, False),
+    ],
+)
 def test_number_operators_at_and_beside_the_bound(op, bound, expected):
     assert holds(cond("request.sites.count", op, bound), FACTS) is expected
 
@@ -62,12 +75,15 @@ def test_a_number_operator_on_a_fact_that_is_not_a_number_never_holds():
     assert not any(holds(cond("request.sites.count", op, 1), facts) for op in ("gt", "ge", "lt", "le"))
 
 
-@pytest.mark.parametrize("op, values, expected", [
-    ("has_any", ["access_fee", "subscription"], True),
-    ("has_any", ["subscription", "milestones"], False),
-    ("lacks_all", ["subscription", "milestones"], True),
-    ("lacks_all", ["milestones", "royalty"], False),
-])
+@pytest.mark.parametrize(
+    "op, values, expected",
+    [
+        ("has_any", ["access_fee", "subscription"], True),
+        ("has_any", ["subscription", "milestones"], False),
+        ("lacks_all", ["subscription", "milestones"], True),
+        ("lacks_all", ["milestones", "royalty"], False),
+    ],
+)
 def test_list_operators_on_the_mechanisms(op, values, expected):
     assert holds(cond("option.mechanisms", op, values), FACTS) is expected
 
@@ -78,9 +94,15 @@ def test_list_operators_on_an_option_with_no_mechanism():
     assert not holds(cond("option.mechanisms", "has_any", ["product_access", "in_kind"]), facts)
 
 
-@pytest.mark.parametrize("op, value", [
-    ("in", ["sme"]), ("eq", "sme"), ("has_any", ["sme"]), ("lacks_all", ["sme"]),
-])
+@pytest.mark.parametrize(
+    "op, value",
+    [
+        ("in", ["sme"]),
+        ("eq", "sme"),
+        ("has_any", ["sme"]),
+        ("lacks_all", ["sme"]),
+    ],
+)
 def test_a_missing_or_null_fact_satisfies_no_test(op, value):
     assert not holds(cond("requester.kind", op, value), {})
     assert not holds(cond("requester.kind", op, value), {"requester.kind": None})

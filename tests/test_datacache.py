@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from imaging_value import DataValidationError, load_dataset, load_request
-from imaging_value.model import datacache
 from imaging_value.model import data as data_module
+from imaging_value.model import datacache
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -33,9 +33,9 @@ def validations(monkeypatch) -> list[str]:
     calls: list[str] = []
     real_dataset, real_request = data_module._validated_dataset, data_module._validated_request
 
-    def dataset(root):
+    def dataset(root, files):
         calls.append("dataset")
-        return real_dataset(root)
+        return real_dataset(root, files)
 
     def request(path, ds):
         calls.append(f"request {path.stem}")
@@ -126,8 +126,13 @@ def test_a_request_is_checked_again_against_a_changed_data_folder(cache, data_co
 def test_a_corrupt_or_foreign_entry_falls_back_to_a_normal_load(cache, data_copy, validations):
     expected = load_dataset(data_copy)
     [entry] = _entries(cache, "dataset")
-    for bad in (b"", b"\x80\x05 not a pickle", entry.read_bytes()[:100],
-                pickle.dumps(("another key", expected)), pickle.dumps((entry.stem.split("-", 1)[1], "not a dataset"))):
+    for bad in (
+        b"",
+        b"\x80\x05 not a pickle",
+        entry.read_bytes()[:100],
+        pickle.dumps(("another key", expected)),
+        pickle.dumps((entry.stem.split("-", 1)[1], "not a dataset")),
+    ):
         entry.write_bytes(bad)
         assert load_dataset(data_copy) == expected
     assert validations == ["dataset"] * 6
@@ -244,15 +249,19 @@ def test_a_changed_file_changes_the_cli_answer(cache, data_copy, cli):
 def test_a_second_rank_builds_no_validator(tmp_path):
     """With the folder and request cached, rank validates nothing: no pydantic validator is built, so
     neither is pydantic's plugin scan (which reads every installed package's metadata)."""
-    probe = ("import sys, json\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
-             "from pydantic import BaseModel\n"
-             "from imaging_value.model import schema, terms_schema, params\n"
-             "built = sorted(name for module in (schema, terms_schema, params) for name, cls in vars(module).items()\n"
-             "               if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__pydantic_complete__)\n"
-             "print('\\n' + json.dumps([built, 'pydantic.plugin._loader' in sys.modules]))")
+    probe = (
+        "import sys, json\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
+        "from pydantic import BaseModel\n"
+        "from imaging_value.model import schema, terms_schema, params\n"
+        "built = sorted(name for module in (schema, terms_schema, params) for name, cls in vars(module).items()\n"
+        "               if isinstance(cls, type) and issubclass(cls, BaseModel) and cls.__pydantic_complete__)\n"
+        "print('\\n' + json.dumps([built, 'pydantic.plugin._loader' in sys.modules]))"
+    )
     env = {**os.environ, datacache.CACHE_ENV: str(tmp_path / "cache")}
-    runs = [subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True,
-                           timeout=120) for _ in range(2)]
+    runs = [
+        subprocess.run([sys.executable, "-c", probe], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        for _ in range(2)
+    ]
     assert all(run.returncode == 0 for run in runs), runs[-1].stderr
     first, second = (json.loads(run.stdout.strip().splitlines()[-1]) for run in runs)
     assert first[0] and first[1]  # the first run validates (and so builds validators)

@@ -51,9 +51,12 @@ def test_slug_follows_the_renderers():
 
 
 def test_no_tracked_file_refers_to_files_outside_the_repository():
-    found = [f"{path.relative_to(ROOT)}:{n}: {line.strip()[:120]}"
-             for path in tracked_text_files()
-             for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if OUTSIDE.search(line)]
+    found = [
+        f"{path.relative_to(ROOT)}:{n}: {line.strip()[:120]}"
+        for path in tracked_text_files()
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if OUTSIDE.search(line)
+    ]
     assert not found, "\n".join(found)
 
 
@@ -78,11 +81,22 @@ def test_relative_links_resolve_inside_the_repository_and_anchors_exist():
 
 def test_data_files_cite_sections_that_exist():
     headings = anchors(SPEC.read_text(encoding="utf-8"))
-    cited = {(path.name, anchor) for path in SAMPLES.glob("*.yaml")
-             for anchor in re.findall(r"docs/framework\.md#([\w-]+)", path.read_text(encoding="utf-8"))}
-    assert {name for name, _ in cited} >= {"levers.yaml", "options.yaml", "decision_tree.yaml", "fairness.yaml",
-                                           "pooling.yaml", "terms.yaml", "term_rules.yaml", "guidance.yaml",
-                                           "reconciliation.yaml"}
+    cited = {
+        (path.name, anchor)
+        for path in SAMPLES.glob("*.yaml")
+        for anchor in re.findall(r"docs/framework\.md#([\w-]+)", path.read_text(encoding="utf-8"))
+    }
+    assert {name for name, _ in cited} >= {
+        "levers.yaml",
+        "options.yaml",
+        "decision_tree.yaml",
+        "fairness.yaml",
+        "pooling.yaml",
+        "terms.yaml",
+        "term_rules.yaml",
+        "guidance.yaml",
+        "reconciliation.yaml",
+    }
     missing = sorted((name, anchor) for name, anchor in cited if anchor not in headings)
     assert not missing, f"data files cite sections docs/framework.md lacks: {missing}"
 
@@ -92,13 +106,16 @@ def _ids(file: str, key: str) -> list[str]:
     return [entry["id"] for entry in data[key]]
 
 
-@pytest.mark.parametrize("kind, file, key", [
-    ("lever", "levers.yaml", "levers"),
-    ("option", "options.yaml", "options"),
-    ("decision-tree node", "decision_tree.yaml", "nodes"),
-    ("term rule", "term_rules.yaml", "rules"),
-    ("guidance item", "guidance.yaml", "items"),
-])
+@pytest.mark.parametrize(
+    "kind, file, key",
+    [
+        ("lever", "levers.yaml", "levers"),
+        ("option", "options.yaml", "options"),
+        ("decision-tree node", "decision_tree.yaml", "nodes"),
+        ("term rule", "term_rules.yaml", "rules"),
+        ("guidance item", "guidance.yaml", "items"),
+    ],
+)
 def test_the_specification_names_every_id_in_the_data(kind, file, key):
     spec = SPEC.read_text(encoding="utf-8")
     ids = _ids(file, key)
@@ -109,6 +126,13 @@ def test_the_specification_names_every_id_in_the_data(kind, file, key):
 
 def test_the_specification_names_the_sources_it_attributes():
     spec = SPEC.read_text(encoding="utf-8")
-    for source in ("the report", "DHSC 2019", "NHS England 2023", "this framework's reading",
-                   "Lahdelma and Salminen 2001", "Shapley 1953", "Castro, Gómez and Tejada 2009"):
+    for source in (
+        "the report",
+        "DHSC 2019",
+        "NHS England 2023",
+        "this framework's reading",
+        "Lahdelma and Salminen 2001",
+        "Shapley 1953",
+        "Castro, Gómez and Tejada 2009",
+    ):
         assert source in spec, source

@@ -8,6 +8,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
+from conftest import LEVER_IDS
+from imaging_value.core.errors import ParameterError
 from imaging_value.maths.elicit import (
     RANDOM_INDEX,
     aggregate_group,
@@ -17,9 +19,6 @@ from imaging_value.maths.elicit import (
     rank_order_centroid,
     swing_weights,
 )
-from imaging_value.core.errors import ParameterError
-
-from conftest import LEVER_IDS
 
 # Saaty, T. L. (1990). "How to make a decision: The Analytic Hierarchy Process". European Journal of
 # Operational Research 48, 9-26: the house-buying example. Criteria: size of house, transportation,
@@ -35,8 +34,7 @@ HOUSE_CRITERIA = """
 3   5   1/6 7   5   5   1   1/2
 4   7   5   8   6   6   2   1
 """
-HOUSE_LABELS = ["size", "transportation", "neighbourhood", "age", "yard", "modern_facilities", "condition",
-                "financing"]
+HOUSE_LABELS = ["size", "transportation", "neighbourhood", "age", "yard", "modern_facilities", "condition", "financing"]
 HOUSE_PRIORITIES = [0.173, 0.054, 0.188, 0.018, 0.031, 0.036, 0.167, 0.333]
 # The same paper: the three houses A, B, C compared on size of house; published .754 .181 .065,
 # lambda_max 3.136, C.R. .117.
@@ -112,20 +110,28 @@ def test_random_index_is_saatys():
 
 def test_rank_order_centroid_for_five_levers():
     # Barron and Barrett (1996): w_k = (1/n) sum_{i=k..n} 1/i
-    weights = rank_order_centroid(["clinical", "social", "economic_development", "environmental", "commercial"],
-                                  LEVER_IDS)
-    expected = [(1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5) / 5, (1 / 2 + 1 / 3 + 1 / 4 + 1 / 5) / 5,
-                (1 / 3 + 1 / 4 + 1 / 5) / 5, (1 / 4 + 1 / 5) / 5, (1 / 5) / 5]
+    weights = rank_order_centroid(
+        ["clinical", "social", "economic_development", "environmental", "commercial"], LEVER_IDS
+    )
+    expected = [
+        (1 + 1 / 2 + 1 / 3 + 1 / 4 + 1 / 5) / 5,
+        (1 / 2 + 1 / 3 + 1 / 4 + 1 / 5) / 5,
+        (1 / 3 + 1 / 4 + 1 / 5) / 5,
+        (1 / 4 + 1 / 5) / 5,
+        (1 / 5) / 5,
+    ]
     assert [weights[lv] for lv in LEVER_IDS] == pytest.approx(expected)
     assert [round(x, 4) for x in expected] == [0.4567, 0.2567, 0.1567, 0.0900, 0.0400]  # the published table
     assert sum(weights.values()) == pytest.approx(1.0)
 
 
 def test_rank_order_centroid_ties_share_their_positions():
-    weights = rank_order_centroid(["clinical", ["social", "commercial"], "economic_development", "environmental"],
-                                  LEVER_IDS)
-    untied = rank_order_centroid(["clinical", "social", "commercial", "economic_development", "environmental"],
-                                 LEVER_IDS)
+    weights = rank_order_centroid(
+        ["clinical", ["social", "commercial"], "economic_development", "environmental"], LEVER_IDS
+    )
+    untied = rank_order_centroid(
+        ["clinical", "social", "commercial", "economic_development", "environmental"], LEVER_IDS
+    )
     share = (untied["social"] + untied["commercial"]) / 2
     assert weights["social"] == weights["commercial"] == pytest.approx(share)
     assert weights["clinical"] == pytest.approx(untied["clinical"])
@@ -136,30 +142,57 @@ def test_rank_order_centroid_ties_share_their_positions():
 
 
 def test_swing_and_points_normalise():
-    swing = swing_weights({"clinical": 100, "social": 60, "economic_development": 40, "environmental": 10,
-                           "commercial": 70}, LEVER_IDS)
+    swing = swing_weights(
+        {"clinical": 100, "social": 60, "economic_development": 40, "environmental": 10, "commercial": 70}, LEVER_IDS
+    )
     assert sum(swing.values()) == pytest.approx(1.0)
     assert swing["clinical"] == pytest.approx(100 / 280) and swing["environmental"] == pytest.approx(10 / 280)
-    points = point_weights({"clinical": 40, "social": 20, "economic_development": 20, "environmental": 5,
-                            "commercial": 15}, LEVER_IDS)
+    points = point_weights(
+        {"clinical": 40, "social": 20, "economic_development": 20, "environmental": 5, "commercial": 15}, LEVER_IDS
+    )
     assert sum(points.values()) == pytest.approx(1.0)
-    assert points == pytest.approx({"clinical": 0.4, "social": 0.2, "economic_development": 0.2,
-                                    "environmental": 0.05, "commercial": 0.15})
+    assert points == pytest.approx(
+        {"clinical": 0.4, "social": 0.2, "economic_development": 0.2, "environmental": 0.05, "commercial": 0.15}
+    )
 
 
 AHP_ANSWERS = [
-    {("clinical", "social"): 3, ("clinical", "economic_development"): 5, ("clinical", "environmental"): 7,
-     ("clinical", "commercial"): 5, ("social", "economic_development"): 2, ("social", "environmental"): 3,
-     ("social", "commercial"): 2, ("economic_development", "environmental"): 2,
-     ("economic_development", "commercial"): 1, ("environmental", "commercial"): 1 / 2},
-    {("clinical", "social"): 1 / 2, ("clinical", "economic_development"): 4, ("clinical", "environmental"): 6,
-     ("clinical", "commercial"): 4, ("social", "economic_development"): 2, ("social", "environmental"): 4,
-     ("social", "commercial"): 2, ("economic_development", "environmental"): 2,
-     ("commercial", "economic_development"): 1, ("commercial", "environmental"): 3},
-    {("clinical", "social"): 9, ("clinical", "economic_development"): 6, ("clinical", "environmental"): 5,
-     ("clinical", "commercial"): 3, ("social", "economic_development"): 1, ("social", "environmental"): 2,
-     ("social", "commercial"): 1 / 2, ("economic_development", "environmental"): 1,
-     ("economic_development", "commercial"): 1 / 3, ("environmental", "commercial"): 1 / 3},
+    {
+        ("clinical", "social"): 3,
+        ("clinical", "economic_development"): 5,
+        ("clinical", "environmental"): 7,
+        ("clinical", "commercial"): 5,
+        ("social", "economic_development"): 2,
+        ("social", "environmental"): 3,
+        ("social", "commercial"): 2,
+        ("economic_development", "environmental"): 2,
+        ("economic_development", "commercial"): 1,
+        ("environmental", "commercial"): 1 / 2,
+    },
+    {
+        ("clinical", "social"): 1 / 2,
+        ("clinical", "economic_development"): 4,
+        ("clinical", "environmental"): 6,
+        ("clinical", "commercial"): 4,
+        ("social", "economic_development"): 2,
+        ("social", "environmental"): 4,
+        ("social", "commercial"): 2,
+        ("economic_development", "environmental"): 2,
+        ("commercial", "economic_development"): 1,
+        ("commercial", "environmental"): 3,
+    },
+    {
+        ("clinical", "social"): 9,
+        ("clinical", "economic_development"): 6,
+        ("clinical", "environmental"): 5,
+        ("clinical", "commercial"): 3,
+        ("social", "economic_development"): 1,
+        ("social", "environmental"): 2,
+        ("social", "commercial"): 1 / 2,
+        ("economic_development", "environmental"): 1,
+        ("economic_development", "commercial"): 1 / 3,
+        ("environmental", "commercial"): 1 / 3,
+    },
 ]
 SWING_ANSWERS = [
     {"clinical": 100, "social": 20, "economic_development": 30, "environmental": 10, "commercial": 50},

@@ -12,9 +12,9 @@ import plotly.graph_objects as go
 import pytest
 
 from imaging_value import load_request, scan_requests
-from imaging_value.framework.analysis import profile_weights
 from imaging_value.core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from imaging_value.explore.explorer import ALL_ZERO_MESSAGE, FIGURES, Explorer, ExplorerApp, explore, sync_figure
+from imaging_value.framework.analysis import profile_weights
 from imaging_value.framework.scoring import rank_options, score_options
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -60,8 +60,10 @@ def test_a_new_explorer_shows_the_weight_shares_at_once(samples):
 
 
 def test_weight_labels_show_the_normalised_shares(explorer: Explorer):
-    assert all(f"{lever_label} 20%" in label_texts(explorer)[lever] for lever, lever_label in
-               ((lv.id, lv.label) for lv in explorer.dataset.levers))
+    assert all(
+        f"{lever_label} 20%" in label_texts(explorer)[lever]
+        for lever, lever_label in ((lv.id, lv.label) for lv in explorer.dataset.levers)
+    )
     explorer.set_weights({"clinical": 3, "commercial": 1})
     labels = label_texts(explorer)
     assert "Clinical 75%" in labels["clinical"]
@@ -162,20 +164,23 @@ def test_sync_figure_copies_traces_and_layout_onto_the_widget():
     assert [t.type for t in widget.data] == ["bar", "scatter"]
 
 
-
 def test_sync_figure_leaves_the_widget_equal_to_the_figure_and_independent_of_it():
     widget = go.FigureWidget()
-    figure = go.Figure(go.Bar(x=[1, 2], y=[3, 4], marker=dict(color=["red", "blue"])),
-                       layout=dict(title_text="one", xaxis=dict(range=[0, 3])))
+    figure = go.Figure(
+        go.Bar(x=[1, 2], y=[3, 4], marker=dict(color=["red", "blue"])),
+        layout=dict(title_text="one", xaxis=dict(range=[0, 3])),
+    )
     sync_figure(widget, go.Figure(go.Bar(x=[9], y=[9]), layout_title_text="zero"))
     sync_figure(widget, figure)
     bar = {k: v for k, v in figure.data[0].to_plotly_json().items() if k != "uid"}
     assert {k: v for k, v in widget.data[0].to_plotly_json().items() if k != "uid"} == {
-        k: list(v) if isinstance(v, tuple) else v for k, v in bar.items()}
+        k: list(v) if isinstance(v, tuple) else v for k, v in bar.items()
+    }
     assert widget.layout.to_plotly_json() == figure.layout.to_plotly_json()
     figure.data[0].marker.color = ["green", "green"]  # the figure changed afterwards: the widget is not
     figure.layout.xaxis.range = [5, 6]
     assert widget.data[0].marker.color == ("red", "blue") and widget.layout.xaxis.range == (0, 3)
+
 
 def test_rapid_slider_moves_collapse_into_few_recomputes(explorer: Explorer, dataset):
     start = explorer.recompute_count
@@ -240,8 +245,9 @@ def test_the_render_button_calls_render_in_the_background(explorer: Explorer, mo
     params, kwargs = calls[-1]
     assert params.request == "scenario-1"
     assert params.requester == 0 and params.profile == ""
-    assert params.weights == pytest.approx({"clinical": 0.5, "social": 0, "economic_development": 0,
-                                            "environmental": 0, "commercial": 0.5})
+    assert params.weights == pytest.approx(
+        {"clinical": 0.5, "social": 0, "economic_development": 0, "environmental": 0, "commercial": 0.5}
+    )
     # the pack's seed and samples: the board report gives the figures `make report` gives for these weights
     assert (params.seed, params.samples) == (DEFAULT_SEED, DEFAULT_SAMPLES) == (explorer.seed, explorer.n_samples)
     status = explorer.render_status.value

@@ -10,8 +10,10 @@ from imaging_value.explore.explorer import Explorer
 def shown(explorer) -> tuple:
     """The panel's text and its charts' traces (without plotly's random trace ids)."""
     worth = explorer.worth
-    charts = {name: repr([{k: v for k, v in trace.items() if k != "uid"} for trace in fig.to_plotly_json()["data"]])
-              for name, fig in worth.figures.items()}
+    charts = {
+        name: repr([{k: v for k, v in trace.items() if k != "uid"} for trace in fig.to_plotly_json()["data"]])
+        for name, fig in worth.figures.items()
+    }
     return worth.summary.value, charts
 
 
@@ -46,8 +48,9 @@ def test_a_control_prices_again(explorer):
     before = explorer.worth.value
     explorer.worth.royalty.value = explorer.worth.royalty.value + 1.0
     assert explorer.worth.value is not before
-    assert explorer.worth.value.terms[explorer.worth._option]["royalty"] == pytest.approx(before.terms[
-        explorer.worth._option]["royalty"] + 1.0)
+    assert explorer.worth.value.terms[explorer.worth._option]["royalty"] == pytest.approx(
+        before.terms[explorer.worth._option]["royalty"] + 1.0
+    )
 
 
 def test_the_apps_kernels_do_not_echo_the_pages_updates(tmp_path):

@@ -11,7 +11,7 @@ import pytest
 import yaml
 
 from imaging_value import load_dataset, load_request
-from imaging_value.framework.agreement import agreements
+from imaging_value.engine.case import Case
 from imaging_value.explore.explorer import Explorer
 from imaging_value.framework.scenario import facts_of, validate_facts
 from imaging_value.framework.scoring import rank_options, score_options
@@ -50,11 +50,17 @@ def term_row(page: str, term: str) -> tuple[str, str] | None:
 
 def test_each_fact_widget_is_labelled_as_the_request_file_spells_the_field(explorer: Explorer):
     s = explorer.scenario
-    labels = [w.description for w in (s.title, s.temporality, s.curation, s.deidentification, s.data_types,
-                                      s.count, s.kinds)]
+    labels = [
+        w.description for w in (s.title, s.temporality, s.curation, s.deidentification, s.data_types, s.count, s.kinds)
+    ]
     assert labels == ["Title", "Temporality", "Curation", "Deidentification", "Data types", "Count", "Kinds"]
     assert [s.requesters[0][k].description for k in ("kind", "profit_stage", "sector", "staff", "name")] == [
-        "Kind", "Profit stage", "Sector", "Staff", "Name"]
+        "Kind",
+        "Profit stage",
+        "Sector",
+        "Staff",
+        "Name",
+    ]
     assert "unstated" in s.temporality.options and "unstated" in s.curation.options
     assert "unstated" in [value for _label, value in s.deidentification.options]
     assert "unstated" in [value for _label, value in s.requesters[0]["profit_stage"].options]
@@ -72,7 +78,7 @@ def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say
     assert "(assumed)" not in path  # every fact the tree asks about is now stated
     dataset = explorer.dataset
     request = validate_facts(explorer.state.facts)
-    expected = agreements(dataset, request, 0)[0]
+    expected = Case(dataset, request).agreements(0)[0]
     panel = explorer.panels["agreement"].html.value
     assert f"<b>{html.escape(dataset.option(expected.option).label)}</b>" in panel
     assert expected.tree_option == "cost_recovery_access"
@@ -157,8 +163,12 @@ def test_sites_can_be_added_removed_and_edited(explorer: Explorer):
     sites = explorer.state.facts["sites"]
     assert sites["count"] == 2
     assert sites["contributions"][0]["site"] == "Trust A"
-    assert sites["contributions"][1] == {"site": "Site 2", "kind": "district_general", "images": 9000.0,
-                                         "curation_effort": 2.0}
+    assert sites["contributions"][1] == {
+        "site": "Site 2",
+        "kind": "district_general",
+        "images": 9000.0,
+        "curation_effort": 2.0,
+    }
     assert "2 sites, contributions as the request gives them" in explorer.split_message.value
     assert list(explorer.figures["split"].data[0].x) == ["Trust A", "Site 2"]
 
@@ -253,8 +263,13 @@ def test_hostile_text_in_a_title_or_site_name_is_escaped(explorer: Explorer):
     assert html.unescape(explorer.title.value) == f"<h2>{HOSTILE}</h2>"
     explorer.scenario.give_contributions.value = True
     explorer.scenario.contributions[0]["site"].value = HOSTILE
-    shown = [explorer.title.value, explorer.split_message.value, explorer.panels["changes"].html.value,
-             explorer.panels["agreement"].html.value, explorer.path_html.value]
+    shown = [
+        explorer.title.value,
+        explorer.split_message.value,
+        explorer.panels["changes"].html.value,
+        explorer.panels["agreement"].html.value,
+        explorer.path_html.value,
+    ]
     assert not any("<img" in text for text in shown)
     assert html.escape(HOSTILE, quote=False) in explorer.figures["split"].data[0].x  # escaped for SVG text
     explorer.saver.id.value = "hostile-scenario"

@@ -45,7 +45,16 @@ def test_each_control_moves_the_value_the_right_way(explorer):
     panel.scenario.value = "central"
 
 
-def test_a_broken_assumptions_file_is_said_not_raised(data_copy):
+def test_a_broken_assumptions_file_stops_the_explorer_naming_it(data_copy):
+    """valuation.yaml is part of the data folder: broken, it is named with every problem, never skipped."""
+    from imaging_value import DataValidationError
+
     (data_copy / "valuation.yaml").write_text("discount_rate: {value: -1}\n")
+    with pytest.raises(DataValidationError, match="valuation.yaml: discount_rate"):
+        Explorer(data_copy, request="scenario-3", debounce=0.0)
+
+
+def test_a_folder_without_assumptions_says_nothing_is_priced(data_copy):
+    (data_copy / "valuation.yaml").unlink()
     explorer = Explorer(data_copy, request="scenario-3", debounce=0.0)
-    assert "valuation.yaml" in explorer.worth.summary.value
+    assert "no valuation.yaml" in explorer.worth.summary.value

@@ -14,19 +14,25 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from imaging_value.present import figures as views
 from imaging_value.capabilities import worth
-from imaging_value.framework.appraisal import tornado
-from imaging_value.explore.explorer import Explorer
 from imaging_value.core.safetext import plotly_text
+from imaging_value.explore.explorer import Explorer
+from imaging_value.framework.appraisal import tornado
 from imaging_value.maths.valuation import npv_paths
+from imaging_value.present import figures as views
 
 
 def validated_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
     """The house layout set through plotly's validated ``update_layout``, in place (the reference)."""
-    fig.update_layout(title=dict(text=plotly_text(title), x=0, xanchor="left"), height=height, font=views.FONT,
-                      margin=dict(l=10, r=10, t=60, b=40), template=views.TEMPLATE,
-                      legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"), **extra)
+    fig.update_layout(
+        title=dict(text=plotly_text(title), x=0, xanchor="left"),
+        height=height,
+        font=views.FONT,
+        margin=dict(l=10, r=10, t=60, b=40),
+        template=views.TEMPLATE,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+        **extra,
+    )
     return fig
 
 

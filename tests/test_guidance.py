@@ -6,8 +6,10 @@ from imaging_value import check_guidance, flags_by_option, load_dataset, load_re
 
 
 def flag_items(dataset, rid, index):
-    return {option: [f.item for f in flags]
-            for option, flags in flags_by_option(check_guidance(dataset, load_request(rid, dataset), index)).items()}
+    return {
+        option: [f.item for f in flags]
+        for option, flags in flags_by_option(check_guidance(dataset, load_request(rid, dataset), index)).items()
+    }
 
 
 def without_rule(data_copy, rule_id):

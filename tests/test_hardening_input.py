@@ -80,7 +80,8 @@ def test_modest_aliases_and_merge_keys_still_work(dataset, data_copy):
         "data_types: [CT]\nsites:\n  count: 2\n  contributions:\n"
         "    - &trust {site: Trust A, kind: large_trust, images: 4000}\n"
         "    - {<<: *trust, site: Trust B}\n"
-        "requesters:\n  - &uni {kind: university, sector: research, staff: '1000'}\n")
+        "requesters:\n  - &uni {kind: university, sector: research, staff: '1000'}\n"
+    )
     request = load_request(path, dataset)
     assert [c.site for c in request.sites.contributions] == ["Trust A", "Trust B"]
     assert request.sites.contributions[1].images == 4000
@@ -110,8 +111,9 @@ def test_empty_request_names_the_file(cli, tmp_path, content):
     assert err.startswith("error: empty.yaml: ") and "is empty" in err
 
 
-@pytest.mark.parametrize("name", ["decision_tree.yaml", "guidance.yaml", "fairness.yaml", "options.yaml",
-                                  "levers.yaml", "pooling.yaml"])
+@pytest.mark.parametrize(
+    "name", ["decision_tree.yaml", "guidance.yaml", "fairness.yaml", "options.yaml", "levers.yaml", "pooling.yaml"]
+)
 @pytest.mark.parametrize("content", ["", "# nothing here yet\n"])
 def test_empty_data_file_names_the_file(cli, data_copy, name, content):
     (data_copy / name).write_text(content)
@@ -129,13 +131,24 @@ def test_duplicate_key_in_a_request(cli, data_copy):
     assert "each key once" in err
 
 
-@pytest.mark.parametrize("name, old, new, key", [
-    ("pooling.yaml", "exponent: 0.5", "exponent: 0.5\nexponent: 0.9", "exponent"),
-    ("decision_tree.yaml", "    fact: request.temporality\n", "    fact: request.temporality\n    fact: requester.kind\n",
-     "fact"),
-    ("options.yaml", "exclusivity_months: 12", "exclusivity_months: 12\n    exclusivity_months: 0",
-     "exclusivity_months"),
-])
+@pytest.mark.parametrize(
+    "name, old, new, key",
+    [
+        ("pooling.yaml", "exponent: 0.5", "exponent: 0.5\nexponent: 0.9", "exponent"),
+        (
+            "decision_tree.yaml",
+            "    fact: request.temporality\n",
+            "    fact: request.temporality\n    fact: requester.kind\n",
+            "fact",
+        ),
+        (
+            "options.yaml",
+            "exclusivity_months: 12",
+            "exclusivity_months: 12\n    exclusivity_months: 0",
+            "exclusivity_months",
+        ),
+    ],
+)
 def test_duplicate_keys_in_data_files(data_copy, name, old, new, key):
     problem = the_one_problem(data_copy, name, old, new)
     assert (problem.file, problem.field) == (name, key)
@@ -143,13 +156,17 @@ def test_duplicate_keys_in_data_files(data_copy, name, old, new, key):
 
 
 def test_misspelt_value_in_adjustments_csv(data_copy):
-    edit(data_copy / "adjustments.csv", "univ-no-fees,requester.kind,in,university;charity",
-         "univ-no-fees,requester.kind,in,universty;charity")
+    edit(
+        data_copy / "adjustments.csv",
+        "univ-no-fees,requester.kind,in,university;charity",
+        "univ-no-fees,requester.kind,in,universty;charity",
+    )
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)
     assert [str(p) for p in info.value.problems] == [
         "adjustments.csv: row 1 (line 2): field 'value': expected values of requester.kind: university, charity, "
-        "sme, multinational; found 'universty'"]
+        "sme, multinational; found 'universty'"
+    ]
 
 
 def test_misspelt_value_in_guidance_yaml(data_copy):
@@ -163,10 +180,16 @@ def test_misspelt_value_in_guidance_yaml(data_copy):
 
 
 def test_number_test_on_a_word_fact_in_guidance_yaml(data_copy):
-    edit(data_copy / "guidance.yaml", "- {fact: requester.kind, op: in, value: [university, charity]}",
-         "- {fact: requester.kind, op: gt, value: 1}")
-    with pytest.raises(DataValidationError, match=r"guidance.yaml: items\[5\] .*field 'op': expected in, not_in or "
-                                                  "eq: requester.kind is not a number; found 'gt'"):
+    edit(
+        data_copy / "guidance.yaml",
+        "- {fact: requester.kind, op: in, value: [university, charity]}",
+        "- {fact: requester.kind, op: gt, value: 1}",
+    )
+    with pytest.raises(
+        DataValidationError,
+        match=r"guidance.yaml: items\[5\] .*field 'op': expected in, not_in or "
+        "eq: requester.kind is not a number; found 'gt'",
+    ):
         load_dataset(data_copy)
 
 
@@ -174,64 +197,87 @@ def test_misspelt_value_in_decision_tree_yaml(data_copy):
     edit(data_copy / "decision_tree.yaml", "when: [university, charity]", "when: [universty, charity]")
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)
-    assert ("decision_tree.yaml: node 'retro_requester' branches[0]: field 'when': expected values of "
-            "requester.kind: university, charity, sme, multinational; found 'universty'") in map(str, info.value.problems)
+    assert (
+        "decision_tree.yaml: node 'retro_requester' branches[0]: field 'when': expected values of "
+        "requester.kind: university, charity, sme, multinational; found 'universty'"
+    ) in map(str, info.value.problems)
 
 
 def test_misspelt_value_in_fairness_yaml(data_copy):
     edit(data_copy / "fairness.yaml", "      - when: [sme]\n", "      - when: [smee]\n")
-    with pytest.raises(DataValidationError, match=r"fairness.yaml: themes\[2\]: field 'answers': expected when: "
-                                                  "values of requester.kind: .*found 'smee'"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"fairness.yaml: themes\[2\]: field 'answers': expected when: "
+        "values of requester.kind: .*found 'smee'",
+    ):
         load_dataset(data_copy)
 
 
-@pytest.mark.parametrize("placeholder, found", [
-    ("{request_curaton}", "{request_curaton}"),  # not a fact
-    ("{request_curation[0]}", "{request_curation[0]}"),  # indexing
-    ("{request_curation.upper}", "{request_curation.upper}"),  # attribute
-    ("{request_curation:>10}", "a format spec"),  # format spec
-    ("{request_curation!r}", "a format spec or conversion"),  # conversion
-    ("{0}", "{0}"),  # positional
-    ("{request_curation", "unbalanced braces"),
-])
+@pytest.mark.parametrize(
+    "placeholder, found",
+    [
+        ("{request_curaton}", "{request_curaton}"),  # not a fact
+        ("{request_curation[0]}", "{request_curation[0]}"),  # indexing
+        ("{request_curation.upper}", "{request_curation.upper}"),  # attribute
+        ("{request_curation:>10}", "a format spec"),  # format spec
+        ("{request_curation!r}", "a format spec or conversion"),  # conversion
+        ("{0}", "{0}"),  # positional
+        ("{request_curation", "unbalanced braces"),
+    ],
+)
 def test_bad_placeholder_in_a_guidance_reason(data_copy, placeholder, found):
-    edit(data_copy / "guidance.yaml", "over data whose curation is {request_curation}",
-         f"over data whose curation is {placeholder}")
+    edit(
+        data_copy / "guidance.yaml",
+        "over data whose curation is {request_curation}",
+        f"over data whose curation is {placeholder}",
+    )
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)
     (problem,) = info.value.problems
-    assert (problem.file, problem.location, problem.field) == ("guidance.yaml", "items[2] (dhsc-no-exclusive-raw)",
-                                                               "reason")
+    assert (problem.file, problem.location, problem.field) == (
+        "guidance.yaml",
+        "items[2] (dhsc-no-exclusive-raw)",
+        "reason",
+    )
     assert found in problem.found and "request_curation" in problem.expected
 
 
 def test_bad_placeholder_in_a_fairness_answer(data_copy):
     edit(data_copy / "fairness.yaml", "({outcomes})", "({outcomes[0]})")
-    with pytest.raises(DataValidationError, match=r"fairness.yaml: themes\[0\].answers\[2\]: field 'text': expected "
-                                                  r"\{name\} placeholders naming one of recommended, .*found "
-                                                  r"\{outcomes\[0\]\}"):
+    with pytest.raises(
+        DataValidationError,
+        match=r"fairness.yaml: themes\[0\].answers\[2\]: field 'text': expected "
+        r"\{name\} placeholders naming one of recommended, .*found "
+        r"\{outcomes\[0\]\}",
+    ):
         load_dataset(data_copy)
 
 
 def test_fairness_placeholders_are_what_the_report_fills(dataset):
     """The list the validator accepts is exactly what the request report computes."""
-    from imaging_value.reports.request import request_report
-    from imaging_value.model.schema import FAIRNESS_PLACEHOLDERS
-
     from imaging_value.capabilities.answers import fairness_context
+    from imaging_value.model.schema import FAIRNESS_PLACEHOLDERS
+    from imaging_value.reports.request import request_report
 
     report = request_report("scenario-1", data_dir=str(dataset.root), samples=200)
     assert set(fairness_context(report.case, 0)) - {"recommended_id"} == set(FAIRNESS_PLACEHOLDERS)
 
 
-@pytest.mark.parametrize("name, old, new, field", [
-    ("site_defaults.csv", "large_trust,5000,1.0", "large_trust,inf,1.0", "images"),
-    ("site_defaults.csv", "large_trust,5000,1.0", "large_trust,5000,Infinity", "curation_effort"),
-    ("profiles.csv", "equal,Equal weights,1,1,1,1,1", "equal,Equal weights,inf,1,1,1,1", "clinical"),
-    ("pooling.yaml", "scale: 10000", "scale: .inf", "scale"),
-    ("adjustments.csv", "many-sites-open,request.sites.count,ge,10,", "many-sites-open,request.sites.count,ge,inf,",
-     "value"),
-])
+@pytest.mark.parametrize(
+    "name, old, new, field",
+    [
+        ("site_defaults.csv", "large_trust,5000,1.0", "large_trust,inf,1.0", "images"),
+        ("site_defaults.csv", "large_trust,5000,1.0", "large_trust,5000,Infinity", "curation_effort"),
+        ("profiles.csv", "equal,Equal weights,1,1,1,1,1", "equal,Equal weights,inf,1,1,1,1", "clinical"),
+        ("pooling.yaml", "scale: 10000", "scale: .inf", "scale"),
+        (
+            "adjustments.csv",
+            "many-sites-open,request.sites.count,ge,10,",
+            "many-sites-open,request.sites.count,ge,inf,",
+            "value",
+        ),
+    ],
+)
 def test_infinite_numbers_in_data_files(data_copy, name, old, new, field):
     problem = the_one_problem(data_copy, name, old, new)
     assert (problem.file, problem.field) == (name, field)
@@ -239,16 +285,22 @@ def test_infinite_numbers_in_data_files(data_copy, name, old, new, field):
 
 
 def test_infinite_bound_in_a_guidance_condition(data_copy):
-    edit(data_copy / "guidance.yaml", "- {fact: option.exclusivity_months, op: gt, value: 0}",
-         "- {fact: option.exclusivity_months, op: gt, value: .inf}")
+    edit(
+        data_copy / "guidance.yaml",
+        "- {fact: option.exclusivity_months, op: gt, value: 0}",
+        "- {fact: option.exclusivity_months, op: gt, value: .inf}",
+    )
     with pytest.raises(DataValidationError, match=r"guidance.yaml: items\[2\] .*breaks_when\[0\]"):
         load_dataset(data_copy)
 
 
-@pytest.mark.parametrize("old, new, field", [
-    ("images: 4000", "images: .inf", "images"),
-    ("curation_effort: 2.0", "curation_effort: .inf", "curation_effort"),
-])
+@pytest.mark.parametrize(
+    "old, new, field",
+    [
+        ("images: 4000", "images: .inf", "images"),
+        ("curation_effort: 2.0", "curation_effort: .inf", "curation_effort"),
+    ],
+)
 def test_infinite_numbers_in_a_request(cli, data_copy, tmp_path, old, new, field):
     path = tmp_path / "inf.yaml"
     path.write_text(CONTRIBUTIONS_REQUEST.replace(old, new, 1))
@@ -290,10 +342,16 @@ def test_a_boolean_is_not_a_number_of_images(cli, data_copy, tmp_path):
 
 
 def test_an_empty_deidentification_list(cli, data_copy):
-    edit(data_copy / "requests" / "scenario-1.yaml", "deidentification: [anonymised, pseudonymised]", "deidentification: []")
+    edit(
+        data_copy / "requests" / "scenario-1.yaml",
+        "deidentification: [anonymised, pseudonymised]",
+        "deidentification: []",
+    )
     err = one_error(cli("recommend", "scenario-1", "--data", str(data_copy)))
-    assert "requests/scenario-1.yaml: field 'deidentification': expected a list of anonymised and/or " \
-           "pseudonymised such as [pseudonymised], or the word unstated; an empty list says nothing; found []" in err
+    assert (
+        "requests/scenario-1.yaml: field 'deidentification': expected a list of anonymised and/or "
+        "pseudonymised such as [pseudonymised], or the word unstated; an empty list says nothing; found []" in err
+    )
 
 
 def test_duplicate_kinds_in_site_defaults(data_copy):
@@ -302,20 +360,26 @@ def test_duplicate_kinds_in_site_defaults(data_copy):
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)
     assert [str(p) for p in info.value.problems] == [
-        "site_defaults.csv: kind 'academic': field 'kind': expected one row per site kind; found two rows"]
+        "site_defaults.csv: kind 'academic': field 'kind': expected one row per site kind; found two rows"
+    ]
 
 
 def test_unreachable_tree_node(data_copy):
     path = data_copy / "decision_tree.yaml"
-    path.write_text(path.read_text() + (
-        "  - id: orphan\n    question: Nobody asks this?\n    fact: requester.kind\n    branches:\n"
-        "      - when: [university, charity, sme, multinational]\n        option: open_research\n"
-        "        rationale: Never reached.\n"))
+    path.write_text(
+        path.read_text()
+        + (
+            "  - id: orphan\n    question: Nobody asks this?\n    fact: requester.kind\n    branches:\n"
+            "      - when: [university, charity, sme, multinational]\n        option: open_research\n"
+            "        rationale: Never reached.\n"
+        )
+    )
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)
     assert [str(p) for p in info.value.problems] == [
         "decision_tree.yaml: node 'orphan': field 'id': expected a node reached from the start ('temporality'); "
-        "found no branch leading to it"]
+        "found no branch leading to it"
+    ]
 
 
 # --- 4. numbers that overflow ---------------------------------------------------------------------
@@ -376,26 +440,30 @@ def test_profile_weights_past_the_range(data_copy):
     assert info.value.problems[0].expected == "less than or equal to 1000000"
 
 
-@pytest.mark.parametrize("args", [
-    ["acceptability", "scenario-1", "--samples", "1000001"],
-    ["acceptability", "scenario-1", "--samples", "100000000000"],
-    ["split", "scenario-2", "--total", "1000", "--rule", "shapley", "--samples", "1000001"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["acceptability", "scenario-1", "--samples", "1000001"],
+        ["acceptability", "scenario-1", "--samples", "100000000000"],
+        ["split", "scenario-2", "--total", "1000", "--rule", "shapley", "--samples", "1000001"],
+    ],
+)
 def test_samples_have_an_upper_bound(cli, args):
     err = one_error(cli(*args))
     assert "parameter 'samples': expected an integer from 1 to 1,000,000" in err
 
 
 def test_samples_bound_in_the_report_and_the_pooling_file(data_copy):
-    from imaging_value.reports.request import request_report
     from imaging_value.maths.smaa import check_samples
+    from imaging_value.reports.request import request_report
 
     assert check_samples(1_000_000) == 1_000_000
     with pytest.raises(ParameterError, match="parameter 'samples': expected an integer from 1 to 1,000,000"):
         request_report("scenario-1", data_dir=str(data_copy), samples=10**7)
     edit(data_copy / "pooling.yaml", "samples: 20000", "samples: 50000000")
-    with pytest.raises(DataValidationError, match="pooling.yaml: field 'samples': expected less than or equal to "
-                                                  "1000000"):
+    with pytest.raises(
+        DataValidationError, match="pooling.yaml: field 'samples': expected less than or equal to 1000000"
+    ):
         load_dataset(data_copy)
 
 
@@ -412,15 +480,18 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
 
     from imaging_value.export import export_all
 
-    edit(data_copy / "projects.csv", "Stroke and AI,", "=HYPERLINK(\"http://example.invalid\"),")
-    edit(data_copy / "guidance.yaml", "reason: takes no share of the commercial value",
-         "reason: +takes no share of the commercial value")
+    edit(data_copy / "projects.csv", "Stroke and AI,", '=HYPERLINK("http://example.invalid"),')
+    edit(
+        data_copy / "guidance.yaml",
+        "reason: takes no share of the commercial value",
+        "reason: +takes no share of the commercial value",
+    )
     out = tmp_path / "out"
     export_all(load_dataset(data_copy), out)
     with open(out / "portfolio.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     names = [row["name"] for row in rows]
-    assert "'=HYPERLINK(\"http://example.invalid\")" in names
+    assert '\'=HYPERLINK("http://example.invalid")' in names
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows for cell in row.values())
     sizes = {row["name"]: row["dataset_size"] for row in rows}
     assert sizes["UK Biobank"] if "UK Biobank" in sizes else True
@@ -432,17 +503,30 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     assert all(float(row["score"]) >= 0 for row in ranking)
 
 
-@pytest.mark.parametrize("value, cell", [
-    ("=1+2", "'=1+2"), ("+1+2", "'+1+2"), ("-1+cmd", "'-1+cmd"), ("@SUM(A1)", "'@SUM(A1)"), ("\tx", "'\tx"),
-    ("-4", "-4"), ("+3.5", "+3.5"), ("-1e5", "-1e5"), ("plain", "plain"), (-4, -4), (2.5, 2.5), (None, None),
-])
+@pytest.mark.parametrize(
+    "value, cell",
+    [
+        ("=1+2", "'=1+2"),
+        ("+1+2", "'+1+2"),
+        ("-1+cmd", "'-1+cmd"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("-4", "-4"),
+        ("+3.5", "+3.5"),
+        ("-1e5", "-1e5"),
+        ("plain", "plain"),
+        (-4, -4),
+        (2.5, 2.5),
+        (None, None),
+    ],
+)
 def test_spreadsheet_cell(value, cell):
     from imaging_value.core.safetext import spreadsheet_cell
 
     assert spreadsheet_cell(value) == cell
 
 
-ESCAPES = 'Trust \\e[31mRED\\e[0m \\x9b2J \\u202eevil'  # YAML double-quoted escapes: ESC, CSI (C1), RLO
+ESCAPES = "Trust \\e[31mRED\\e[0m \\x9b2J \\u202eevil"  # YAML double-quoted escapes: ESC, CSI (C1), RLO
 
 
 def test_control_characters_in_names_are_escaped_on_the_terminal(cli, data_copy, tmp_path):
@@ -465,11 +549,14 @@ def test_control_characters_in_an_error_line_are_escaped(cli, data_copy, tmp_pat
     assert "\x1b" not in err and "\\x1b[2Jevil" in err
 
 
-@pytest.mark.parametrize("name, secrets", [
-    ("pooling.yaml", ["power", "0.5", "square-root"]),
-    ("levers.yaml", ["Clinical", "question"]),
-    ("projects.csv", ["Stroke", "54,000"]),
-])
+@pytest.mark.parametrize(
+    "name, secrets",
+    [
+        ("pooling.yaml", ["power", "0.5", "square-root"]),
+        ("levers.yaml", ["Clinical", "question"]),
+        ("projects.csv", ["Stroke", "54,000"]),
+    ],
+)
 def test_a_file_that_is_not_a_request_says_so_without_its_values(cli, samples, name, secrets):
     err = one_error(cli("recommend", str(samples / name)))
     assert f"error: {name}: " in err and "this file is not a request" in err
@@ -486,15 +573,17 @@ def exact_utilities(dataset, table, profile):
 
     p = dataset.profile(profile).raw_weights()
     total = sum(Fraction(str(v)) for v in p.values())
-    return [sum(Fraction(str(table.scores.loc[o, lever])) * Fraction(str(p[lever])) / total
-                for lever in table.levers) for o in table.options]
+    return [
+        sum(Fraction(str(table.scores.loc[o, lever])) * Fraction(str(p[lever])) / total for lever in table.levers)
+        for o in table.options
+    ]
 
 
 @pytest.mark.parametrize("rid", ["scenario-1", "scenario-2", "scenario-3", "scenario-4"])
 def test_kendall_tau_matches_scipy_on_exact_utilities(dataset, rid):
     from scipy.stats import kendalltau
 
-    from imaging_value.framework.analysis import alignment
+    from imaging_value.framework.analysis import align_stakeholders as alignment
     from imaging_value.framework.scoring import score_options
 
     request = load_request(rid, dataset)
@@ -513,12 +602,15 @@ def test_kendall_tau_scenario_three_broker(cli):
     assert tau["equal"] == pytest.approx(0.9661, abs=5e-5)  # not 0.8667: three tied pairs are ties
 
 
-@pytest.mark.parametrize("scores, lever, side", [
-    # all weight on lever w: the winner and option c both score 10 there, a tie at t = 1
-    ([[6, 4, 9, 1, 7], [5, 10, 8, 9, 9], [0, 10, 1, 4, 2]], "w", "above"),
-    # no weight on lever v: the winner and option c both come to 68/9 on the others, a tie at t = 0
-    ([[10, 10, 6, 8, 8], [2, 10, 0, 9, 7], [3, 3, 10, 2, 10]], "v", "below"),
-])
+@pytest.mark.parametrize(
+    "scores, lever, side",
+    [
+        # all weight on lever w: the winner and option c both score 10 there, a tie at t = 1
+        ([[6, 4, 9, 1, 7], [5, 10, 8, 9, 9], [0, 10, 1, 4, 2]], "w", "above"),
+        # no weight on lever v: the winner and option c both come to 68/9 on the others, a tie at t = 0
+        ([[10, 10, 6, 8, 8], [2, 10, 0, 9, 7], [3, 3, 10, 2, 10]], "v", "below"),
+    ],
+)
 def test_a_tie_at_an_end_of_the_weight_range_is_not_a_takeover(scores, lever, side):
     from imaging_value.maths.stability import weight_stability
 
@@ -534,30 +626,33 @@ def test_a_tie_at_an_end_of_the_weight_range_is_not_a_takeover(scores, lever, si
 def test_chart_text_is_escaped_once(dataset, data_copy):
     import json
 
-    from imaging_value.present import figures as views
-    from imaging_value.framework.analysis import analyse
+    from imaging_value.engine.case import analyse
     from imaging_value.framework.tree import recommend
+    from imaging_value.present import figures as views
 
     label = 'Fish & "Chips" <b>bold</b>'
     edit(data_copy / "options.yaml", "label: Open research access", f"label: '{label}'")
     data = load_dataset(data_copy)
     request = load_request("scenario-4", data)
     analysis = analyse(data, request, 0, None, n_samples=200)
-    figures = [views.ranking_figure(data, analysis.ranking), views.lever_profile_figure(data, analysis.table),
-               views.acceptability_figure(data, analysis.acceptability),
-               views.stability_figure(data, analysis.stability, title=None),
-               views.alignment_figure(data, analysis.alignment),
-               views.tree_figure(data, recommend(data, request, 0))]
+    figures = [
+        views.ranking_figure(data, analysis.ranking),
+        views.lever_profile_figure(data, analysis.table),
+        views.acceptability_figure(data, analysis.acceptability),
+        views.stability_figure(data, analysis.stability, title=None),
+        views.alignment_figure(data, analysis.alignment),
+        views.tree_figure(data, recommend(data, request, 0)),
+    ]
     text = json.dumps([fig.to_plotly_json() for fig in figures], default=str)
-    assert "Fish &amp; \\\"Chips\\\" &lt;b&gt;bold&lt;/b&gt;" in text or "Fish &amp; \"Chips\"" in text
+    assert 'Fish &amp; \\"Chips\\" &lt;b&gt;bold&lt;/b&gt;' in text or 'Fish &amp; "Chips"' in text
     for twice in ("&quot;", "&amp;amp;", "&amp;quot;", "&amp;lt;", "&#x27;"):
         assert twice not in text
     assert "<b>bold" not in text
 
 
 def test_stability_title_escapes_the_winner_once(dataset, data_copy):
+    from imaging_value.engine.case import analyse
     from imaging_value.present import figures as views
-    from imaging_value.framework.analysis import analyse
 
     edit(data_copy / "options.yaml", "label: SME incubation", "label: 'R&D \"open\"'")
     data = load_dataset(data_copy)
@@ -600,18 +695,26 @@ def test_report_parameters_number_the_requester_as_the_headings_do():
 
 
 def test_deidentification_as_a_word_says_to_write_a_list(cli, data_copy):
-    edit(data_copy / "requests" / "scenario-1.yaml", "deidentification: [anonymised, pseudonymised]",
-         "deidentification: pseudonymised")
+    edit(
+        data_copy / "requests" / "scenario-1.yaml",
+        "deidentification: [anonymised, pseudonymised]",
+        "deidentification: pseudonymised",
+    )
     err = one_error(cli("recommend", "scenario-1", "--data", str(data_copy)))
-    assert "requests/scenario-1.yaml: field 'deidentification': expected a list of anonymised and/or " \
-           "pseudonymised such as [pseudonymised], or the word unstated (write [pseudonymised], in brackets); " \
-           "found 'pseudonymised'" in err
+    assert (
+        "requests/scenario-1.yaml: field 'deidentification': expected a list of anonymised and/or "
+        "pseudonymised such as [pseudonymised], or the word unstated (write [pseudonymised], in brackets); "
+        "found 'pseudonymised'" in err
+    )
     assert "tuple[" not in err and "literal[" not in err
 
 
 def test_deidentification_with_an_unknown_word(cli, data_copy):
-    edit(data_copy / "requests" / "scenario-1.yaml", "deidentification: [anonymised, pseudonymised]",
-         "deidentification: [anonymized]")
+    edit(
+        data_copy / "requests" / "scenario-1.yaml",
+        "deidentification: [anonymised, pseudonymised]",
+        "deidentification: [anonymized]",
+    )
     err = one_error(cli("recommend", "scenario-1", "--data", str(data_copy)))
     assert "field 'deidentification'" in err and "'anonymized' is not one of them" in err
     assert "tuple[" not in err and "literal[" not in err
@@ -621,15 +724,19 @@ def test_a_thousands_comma_inside_braces_says_how_to_write_the_number(cli, data_
     path = tmp_path / "comma.yaml"
     path.write_text(CONTRIBUTIONS_REQUEST.replace("images: 4000}", "images: 2,200}", 1))
     err = one_error(cli("split", str(path), "--total", "1000", "--data", str(data_copy)))
-    assert "comma.yaml: line 11: field '200': expected a field name (text) as every key; found the int 200 as a " \
-           "key (inside {...} a comma separates entries: write a number like 2,200 as 2200)" in err
+    assert (
+        "comma.yaml: line 11: field '200': expected a field name (text) as every key; found the int 200 as a "
+        "key (inside {...} a comma separates entries: write a number like 2,200 as 2200)" in err
+    )
     assert "Keys should be strings" not in err and "0[200]" not in err
 
 
 def test_a_currency_total_says_to_write_a_plain_number(cli):
     err = one_error(cli("split", "scenario-2", "--total", "£250,000"))
-    assert "parameter 'total': expected a plain number such as 250000 (write 250000, with no currency sign or " \
-           "thousands separators); found '£250,000'" in err
+    assert (
+        "parameter 'total': expected a plain number such as 250000 (write 250000, with no currency sign or "
+        "thousands separators); found '£250,000'" in err
+    )
     assert "invalid float value" not in err
 
 
@@ -637,8 +744,10 @@ def test_site_kinds_must_match_the_contributions(cli, data_copy, tmp_path):
     path = tmp_path / "kinds.yaml"
     path.write_text(CONTRIBUTIONS_REQUEST.replace("kind: academic, images: 9000", "kind: large_trust, images: 9000"))
     err = one_error(cli("split", str(path), "--total", "1000", "--data", str(data_copy)))
-    assert "kinds.yaml: sites: field 'kinds': expected only kinds that some site in contributions has " \
-           "(large_trust); found academic" in err
+    assert (
+        "kinds.yaml: sites: field 'kinds': expected only kinds that some site in contributions has "
+        "(large_trust); found academic" in err
+    )
     path.write_text(CONTRIBUTIONS_REQUEST.replace("kinds: [large_trust, academic]", "kinds: [large_trust]"))
     err = one_error(cli("split", str(path), "--total", "1000", "--data", str(data_copy)))
     assert "field 'kinds': expected every kind a site in contributions has; found no academic" in err

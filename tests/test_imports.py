@@ -13,8 +13,10 @@ HEAVY = ("pandas", "scipy", "plotly", "papermill", "nbconvert")
 
 def _loaded_after(code: str, packages: tuple[str, ...] = HEAVY) -> dict:
     """Run `code` in a fresh interpreter; which of these (by default the heavy) top-level packages did it import?"""
-    probe = (f"import sys\n{code}\n"
-             f"print('\\n' + __import__('json').dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(packages)!r})))")
+    probe = (
+        f"import sys\n{code}\n"
+        f"print('\\n' + __import__('json').dumps(sorted({{m.split('.')[0] for m in sys.modules}} & {set(packages)!r})))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     return json.loads(out.stdout.strip().splitlines()[-1])
@@ -63,10 +65,13 @@ def test_the_fast_yaml_loader_reads_every_sample_file_as_the_pure_python_one_doe
 
 
 def test_rank_with_the_lever_switch_off_reads_no_valuation_model():
-    """valuation.yaml's switch is off in the samples: rank looks at the switch, not the whole valuation."""
-    probe = ("import sys\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
-             "print('\\n' + __import__('json').dumps(sorted(m for m in sys.modules if m in "
-             "('imaging_value.model.assumptions', 'imaging_value.maths.valuation', 'imaging_value.framework.appraisal'))))")
+    """valuation.yaml's switch is off in the samples: rank reads the validated assumptions (part of the data
+    folder), never the valuation model that prices them."""
+    probe = (
+        "import sys\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
+        "print('\\n' + __import__('json').dumps(sorted(m for m in sys.modules if m in "
+        "('imaging_value.maths.valuation', 'imaging_value.framework.appraisal'))))"
+    )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout.strip().splitlines()[-1]) == []

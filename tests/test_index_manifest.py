@@ -17,8 +17,11 @@ def report_file(out: Path, name: str, title: str, kind: str) -> Path:
     """A stand-in for a rendered report, carrying its name, title and kind in its head as reports do."""
     meta = html.escape(json.dumps({"name": name, "title": title, "kind": kind, "rendered": "2026-01-01 00:00 UTC"}))
     path = out / f"{name}.html"
-    path.write_text(f"<!DOCTYPE html><html><head><meta name=\"imaging-value-report\" content=\"{meta}\">"
-                    f"</head><body>{html.escape(title)}</body></html>", encoding="utf-8")
+    path.write_text(
+        f'<!DOCTYPE html><html><head><meta name="imaging-value-report" content="{meta}">'
+        f"</head><body>{html.escape(title)}</body></html>",
+        encoding="utf-8",
+    )
     return path
 
 
@@ -35,8 +38,13 @@ def manifest(out: Path) -> dict:
 
 
 def test_a_later_run_keeps_the_earlier_runs_reports(tmp_path):
-    write_index(tmp_path, [rendered(tmp_path, "portfolio", "Portfolio", "portfolio"),
-                           rendered(tmp_path, "request-scenario-1", "Scenario one")])
+    write_index(
+        tmp_path,
+        [
+            rendered(tmp_path, "portfolio", "Portfolio", "portfolio"),
+            rendered(tmp_path, "request-scenario-1", "Scenario one"),
+        ],
+    )
     write_index(tmp_path, [rendered(tmp_path, "request-scenario-2", "Scenario two")])
     assert set(manifest(tmp_path)) == {"portfolio", "request-scenario-1", "request-scenario-2"}
     assert manifest(tmp_path)["request-scenario-1"]["title"] == "Scenario one"
@@ -51,8 +59,13 @@ def test_a_report_rendered_again_is_listed_once_with_its_new_title(tmp_path):
 
 
 def test_a_report_deleted_since_the_last_run_is_dropped(tmp_path):
-    write_index(tmp_path, [rendered(tmp_path, "request-scenario-1", "Scenario one"),
-                           rendered(tmp_path, "request-scenario-2", "Scenario two")])
+    write_index(
+        tmp_path,
+        [
+            rendered(tmp_path, "request-scenario-1", "Scenario one"),
+            rendered(tmp_path, "request-scenario-2", "Scenario two"),
+        ],
+    )
     (tmp_path / "request-scenario-1.html").unlink()
     write_index(tmp_path, [])
     assert set(manifest(tmp_path)) == {"request-scenario-2"}
@@ -60,9 +73,15 @@ def test_a_report_deleted_since_the_last_run_is_dropped(tmp_path):
 
 
 def test_reports_are_listed_portfolio_then_requests_then_the_comparison(tmp_path):
-    write_index(tmp_path, [rendered(tmp_path, "compare", "All requests", "compare"),
-                           rendered(tmp_path, "request-b", "B"), rendered(tmp_path, "request-a", "A"),
-                           rendered(tmp_path, "portfolio", "Portfolio", "portfolio")])
+    write_index(
+        tmp_path,
+        [
+            rendered(tmp_path, "compare", "All requests", "compare"),
+            rendered(tmp_path, "request-b", "B"),
+            rendered(tmp_path, "request-a", "A"),
+            rendered(tmp_path, "portfolio", "Portfolio", "portfolio"),
+        ],
+    )
     assert links(tmp_path) == ["portfolio.html", "request-a.html", "request-b.html", "compare.html"]
 
 
@@ -73,8 +92,11 @@ def test_a_damaged_manifest_is_rebuilt_not_fatal(tmp_path):
 
 
 def test_failures_of_this_run_are_named_and_titles_escaped(tmp_path):
-    failed = Outcome(Job("request", "request-bad", "Bad"), 0.5,
-                     error="02-request.ipynb (request-bad): cell 3: ParameterError: <found 'x'>")
+    failed = Outcome(
+        Job("request", "request-bad", "Bad"),
+        0.5,
+        error="02-request.ipynb (request-bad): cell 3: ParameterError: <found 'x'>",
+    )
     write_index(tmp_path, [rendered(tmp_path, "request-ok", "SME's R&D <b>trial</b>"), failed])
     page = (tmp_path / "index.html").read_text(encoding="utf-8")
     assert links(tmp_path) == ["request-ok.html"]

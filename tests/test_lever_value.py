@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from imaging_value import load_dataset, load_request, score_options
-from imaging_value.model.assumptions import load_assumptions
+from imaging_value import DataValidationError, load_dataset, load_request, score_options
 from imaging_value.framework.appraisal import appraise_requester
-from imaging_value.framework.lever_value import SEED, lever_comparison, value_scores
+from imaging_value.framework.lever_value import SEED, lever_comparison, score_table, switched_on, value_scores
+from imaging_value.model.assumptions import load_assumptions
 
 
 def test_value_scores_scale_across_options():
@@ -36,7 +36,8 @@ def test_switched_on_the_commercial_lever_follows_expected_value(samples, data_c
     dataset = load_dataset(data_copy)
     spec = load_assumptions(data_copy)
     request = load_request("scenario-3", dataset)
-    table = score_options(dataset, request, 0)
+    table = score_table(dataset, request, 0)
+    assert score_options(dataset, request, 0).scores["commercial"].to_dict() != table.scores["commercial"].to_dict()
     value = appraise_requester(dataset, spec, request, 0, seed=SEED, fair=False)
     expected = value_scores({v.option: v.mean for v in value.options})
     assert table.scores["commercial"].to_dict() == pytest.approx(expected)
@@ -51,38 +52,32 @@ def test_switched_on_the_commercial_lever_follows_expected_value(samples, data_c
     assert side["judgement"].to_dict() == pytest.approx(off.scores["commercial"].to_dict())
 
 
-@pytest.mark.parametrize("switch, on", [
-    ({"value": False}, False),
-    ({"value": True}, True),
-    ({"value": "yes"}, True),  # text the full validation reads as true: the quick look defers to it
-    ({"value": "maybe"}, False),  # not a boolean: the file fails validation, so the switch stays off
-    (None, False),  # the switch left out: the file fails validation
-])
-def test_the_quick_look_at_the_switch_agrees_with_validating_the_whole_file(data_copy, switch, on):
-    from imaging_value.core.errors import DataValidationError
-    from imaging_value.framework.lever_value import switched_on
-
+@pytest.mark.parametrize("switch, on", [({"value": False}, False), ({"value": True}, True)])
+def test_the_switch_is_read_from_the_validated_folder(data_copy, switch, on):
     path = data_copy / "valuation.yaml"
     data = yaml.safe_load(path.read_text())
+    data["commercial_lever_from_value"].update(switch)
+    path.write_text(yaml.safe_dump(data))
+    dataset = load_dataset(data_copy)
+    assert (switched_on(dataset) is not None) is on
+    fired = set(score_table(dataset, load_request("scenario-3", dataset), 0).fired["id"])
+    assert ("commercial-from-value" in fired) is on
+
+
+@pytest.mark.parametrize("switch", [{"value": "maybe"}, None])
+def test_a_switch_in_a_file_that_fails_validation_is_an_error_never_a_silent_off(data_copy, switch):
+    """An invalid valuation.yaml stops the load, naming the file and the key: the switch is never guessed."""
+    path = data_copy / "valuation.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["commercial_lever_from_value"]["value"] = True
     if switch is None:
         del data["commercial_lever_from_value"]
     else:
         data["commercial_lever_from_value"].update(switch)
     path.write_text(yaml.safe_dump(data))
-    try:
-        validated = load_assumptions(data_copy).commercial_lever_from_value.value
-    except DataValidationError:
-        validated = False
-    assert validated is on
-    assert (switched_on(data_copy) is not None) is on
-
-
-def test_a_switch_turned_on_in_a_file_that_fails_validation_leaves_the_judgement_table(data_copy):
-    from imaging_value.framework.lever_value import switched_on
-
-    path = data_copy / "valuation.yaml"
-    data = yaml.safe_load(path.read_text())
-    data["commercial_lever_from_value"]["value"] = True
-    data["draws"]["value"] = -1
-    path.write_text(yaml.safe_dump(data))
-    assert switched_on(data_copy) is None
+    with pytest.raises(DataValidationError) as caught:
+        load_dataset(data_copy)
+    assert any(
+        p.file == "valuation.yaml" and "commercial_lever_from_value" in f"{p.location} {p.field}"
+        for p in caught.value.problems
+    )

@@ -62,8 +62,10 @@ def test_lock_pins_every_declared_requirement_within_its_range():
 def test_lock_holds_no_direct_dependency_that_pyproject_dropped():
     declared = {canonicalize_name(r.name) for r in _declared()}
     direct = {name for name, entry in _locked().items() if "imaging-value (pyproject.toml)" in entry["via"]}
-    assert direct == declared, (f"only in {LOCK_FILE}: {sorted(direct - declared)}; "
-                                f"only in pyproject.toml: {sorted(declared - direct)}; {REMEDY}")
+    assert direct == declared, (
+        f"only in {LOCK_FILE}: {sorted(direct - declared)}; "
+        f"only in pyproject.toml: {sorted(declared - direct)}; {REMEDY}"
+    )
 
 
 def test_every_locked_package_is_exact_and_hashed():

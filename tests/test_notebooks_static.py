@@ -20,8 +20,11 @@ def test_no_def_or_class(path):
     for cell in nb.cells:
         if cell.cell_type == "code":
             tree = ast.parse(cell.source)
-            assert not [n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef,
-                                                                    ast.ClassDef, ast.Lambda))], cell.source
+            assert not [
+                n
+                for n in ast.walk(tree)
+                if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda))
+            ], cell.source
 
 
 @pytest.mark.parametrize("path", [p for p in NOTEBOOKS if p.name != "00-explore.ipynb"], ids=lambda p: p.name)

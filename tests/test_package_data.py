@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from imaging_value.core import layout
 from imaging_value.cli import main
+from imaging_value.core import layout
 from imaging_value.core.errors import ImagingValueError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,8 +43,11 @@ def wheel(dist) -> zipfile.ZipFile:
 
 def _shipped(folder: Path) -> dict[str, bytes]:
     """Every file under ``folder`` (links followed), by its name inside the wheel."""
-    return {f"imaging_value/{path.relative_to(PACKAGE_DIR).as_posix()}": path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file() and "__pycache__" not in path.parts}
+    return {
+        f"imaging_value/{path.relative_to(PACKAGE_DIR).as_posix()}": path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file() and "__pycache__" not in path.parts
+    }
 
 
 def test_the_wheel_carries_every_notebook_template_and_asset_as_in_the_tree(wheel):
@@ -63,8 +66,9 @@ def test_the_wheel_carries_every_notebook_template_and_asset_as_in_the_tree(whee
     modules = {f"imaging_value/{path.name}" for path in PACKAGE_DIR.glob("*.py")}
     assert modules <= names
     assert {name.split("/")[0] for name in names} == {"imaging_value", "imaging_value-0.1.0.dist-info"}
-    shipped_data = {name for name in names if name.startswith("imaging_value/")
-                    and not name.endswith(".py")} - set(expected)
+    shipped_data = {name for name in names if name.startswith("imaging_value/") and not name.endswith(".py")} - set(
+        expected
+    )
     assert not shipped_data, f"in the wheel but not in the tree's notebooks, templates or assets: {shipped_data}"
 
 

@@ -15,8 +15,16 @@ def test_public_api_is_listed_in_all():
     assert imaging_value.__all__, "no public API"
     for name in imaging_value.__all__:
         assert hasattr(imaging_value, name), name
-    for name in ("load_dataset", "load_request", "score_options", "rank_options", "recommend", "check_guidance",
-                 "DataValidationError", "ParameterError"):
+    for name in (
+        "load_dataset",
+        "load_request",
+        "score_options",
+        "rank_options",
+        "recommend",
+        "check_guidance",
+        "DataValidationError",
+        "ParameterError",
+    ):
         assert name in imaging_value.__all__
     assert issubclass(imaging_value.DataValidationError, ValueError)
     assert issubclass(imaging_value.ParameterError, imaging_value.ImagingValueError)
@@ -32,8 +40,10 @@ def test_environment_yml_matches_pyproject():
     env = yaml.safe_load((ROOT / "environment.yml").read_text())
     pip = next(d["pip"] for d in env["dependencies"] if isinstance(d, dict) and "pip" in d)
     declared, listed = _requirement_set(declared), _requirement_set(p for p in pip if p != "-e .")
-    assert declared == listed, (f"environment.yml's pip list differs from pyproject.toml: only in pyproject.toml: "
-                                f"{sorted(declared - listed)}; only in environment.yml: {sorted(listed - declared)}")
+    assert declared == listed, (
+        f"environment.yml's pip list differs from pyproject.toml: only in pyproject.toml: "
+        f"{sorted(declared - listed)}; only in environment.yml: {sorted(listed - declared)}"
+    )
 
 
 def test_readme_gives_the_two_commands():

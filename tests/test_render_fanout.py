@@ -27,8 +27,15 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     assert result.code == 0, result.err
     plan = result.json()
     names = [job["name"] for job in plan["jobs"]]
-    assert names == ["portfolio", "request-scenario-1", "request-scenario-2", "request-scenario-3",
-                     "request-scenario-4", "compare", "summit-illustrative"]
+    assert names == [
+        "portfolio",
+        "request-scenario-1",
+        "request-scenario-2",
+        "request-scenario-3",
+        "request-scenario-4",
+        "compare",
+        "summit-illustrative",
+    ]
     by_name = {job["name"]: job for job in plan["jobs"]}
     request = by_name["request-scenario-2"]
     assert request["notebook"] == "notebooks/02-request.ipynb" and request["cwd"] == "notebooks"
@@ -49,8 +56,23 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
 
 def test_the_plan_gives_every_job_the_view_so_a_fanned_out_job_renders_the_same(cli, data_copy, tmp_path):
     out = tmp_path / "o"
-    result = cli("report", "--all", "--plan", "--json", "--data", str(data_copy), "--out", str(out),
-                 "--weights", "clinical=3,commercial=1", "--total", "250000", "--seed", "7", "--pdf")
+    result = cli(
+        "report",
+        "--all",
+        "--plan",
+        "--json",
+        "--data",
+        str(data_copy),
+        "--out",
+        str(out),
+        "--weights",
+        "clinical=3,commercial=1",
+        "--total",
+        "250000",
+        "--seed",
+        "7",
+        "--pdf",
+    )
     assert result.code == 0, result.err
     by_name = {job["name"]: job for job in result.json()["jobs"]}
     request = by_name["request-scenario-2"]
@@ -59,9 +81,19 @@ def test_the_plan_gives_every_job_the_view_so_a_fanned_out_job_renders_the_same(
     assert by_name["compare"]["parameters"]["seed"] == 7 and by_name["summit-illustrative"]["parameters"]["seed"] == 7
     view = ["--weights", "clinical=3.0,commercial=1.0", "--total", "250000.0", "--seed", "7", "--pdf"]
     assert request["args"] == ["report", "scenario-2", "--data", str(data_copy), "--out", str(out), *view]
-    assert all(job["args"][-len(view):] == view for job in by_name.values())
-    profiled = cli("report", "scenario-2", "--plan", "--json", "--data", str(data_copy), "--out", str(out),
-                   "--profile", "clinicians")
+    assert all(job["args"][-len(view) :] == view for job in by_name.values())
+    profiled = cli(
+        "report",
+        "scenario-2",
+        "--plan",
+        "--json",
+        "--data",
+        str(data_copy),
+        "--out",
+        str(out),
+        "--profile",
+        "clinicians",
+    )
     job = profiled.json()["jobs"][0]
     assert job["parameters"]["profile"] == "clinicians" and job["args"][-2:] == ["--profile", "clinicians"]
     # the job's own command line plans the same parameters: what a scheduler runs is what the pack would render
@@ -90,12 +122,26 @@ def test_the_readme_fan_out_with_xargs_gives_the_whole_pack(tmp_path):
     assert "xargs -P 2" in block
     out = tmp_path / "reports"
     script = block.replace("--out reports", f"--out {out}").replace(".venv/bin/", f"{Path(sys.executable).parent}/")
-    done = subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=ROOT, capture_output=True, text=True,
-                          timeout=540)
+    done = subprocess.run(
+        ["bash", "-e", "-o", "pipefail", "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=540
+    )
     assert done.returncode == 0, done.stderr[-3000:]
-    plan = json.loads(subprocess.run([str(Path(sys.executable).with_name("imaging-value")), "report", "--all",
-                                      "--plan", "--json", "--out", str(out)], capture_output=True, text=True,
-                                     check=True).stdout)
+    plan = json.loads(
+        subprocess.run(
+            [
+                str(Path(sys.executable).with_name("imaging-value")),
+                "report",
+                "--all",
+                "--plan",
+                "--json",
+                "--out",
+                str(out),
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+    )
     outputs = {job["output"] for job in plan["jobs"]}
     assert {p.name for p in out.glob("*.html")} == outputs | {"index.html"}
     assert index_links(out) == outputs
@@ -138,7 +184,9 @@ def test_the_index_command_rebuilds_from_the_reports_on_disk(cli, tmp_path):
     out.mkdir()
     fake_report(out, "request-a")
     fake_report(out, "request-b")
-    (out / "manifest.json").write_text('{"request-gone": {"title": "x", "kind": "request", "file": "request-gone.html"}}')
+    (out / "manifest.json").write_text(
+        '{"request-gone": {"title": "x", "kind": "request", "file": "request-gone.html"}}'
+    )
     (out / "notes.html").write_text("<p>not a report</p>")
     result = cli("index", "--out", str(out))
     assert result.code == 0 and "2 reports listed" in result.out

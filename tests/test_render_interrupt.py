@@ -32,9 +32,14 @@ class Run:
         self.tmpdir = tmp_path / "tmpdir"
         self.tmpdir.mkdir()
         env = {**os.environ, "TMPDIR": str(self.tmpdir)}
-        self.process = subprocess.Popen([str(COMMAND), "report", *args, "--out", str(self.out)], env=env,
-                                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        start_new_session=True)
+        self.process = subprocess.Popen(
+            [str(COMMAND), "report", *args, "--out", str(self.out)],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            start_new_session=True,
+        )
         self.lines: list[str] = []
         self._reader = threading.Thread(target=self._read, daemon=True)
         self._reader.start()
@@ -122,6 +127,8 @@ def test_a_parallel_render_says_only_what_it_did(tmp_path):
     assert run.finish(timeout=240) == 0, run.lines
     # progress lines only: no "[IPKernelApp] ERROR | KeyboardInterrupt caught in kernel." from kernels shut down
     assert len(run.lines) == 2, run.lines
-    assert all(re.fullmatch(r"\[[12]/2\] request-scenario-[13]: wrote request-scenario-[13]\.html \(\d+\.\d s\)", line)
-               for line in run.lines), run.lines
+    assert all(
+        re.fullmatch(r"\[[12]/2\] request-scenario-[13]: wrote request-scenario-[13]\.html \(\d+\.\d s\)", line)
+        for line in run.lines
+    ), run.lines
     assert not list(run.tmpdir.iterdir()), "kernel connection files were left in the temporary folder"

@@ -23,12 +23,14 @@ def notebook(path, *sources):
     return path
 
 
-PROBE = ("import json, os, plotly.io as pio, numpy as np\n"
-         "print(json.dumps({'leaked': 'leaked' in dir(), 'np_alias': 'np' in dir() and np is not None,\n"
-         "                  'template': pio.templates.default, 'renderer': pio.renderers.default,\n"
-         "                  'env': 'IV_LEAK' in os.environ, 'cwd': os.getcwd(), 'pid': os.getpid(),\n"
-         "                  'precision': np.get_printoptions()['precision'],\n"
-         "                  'sigint': str(__import__('signal').getsignal(__import__('signal').SIGINT))}))")
+PROBE = (
+    "import json, os, plotly.io as pio, numpy as np\n"
+    "print(json.dumps({'leaked': 'leaked' in dir(), 'np_alias': 'np' in dir() and np is not None,\n"
+    "                  'template': pio.templates.default, 'renderer': pio.renderers.default,\n"
+    "                  'env': 'IV_LEAK' in os.environ, 'cwd': os.getcwd(), 'pid': os.getpid(),\n"
+    "                  'precision': np.get_printoptions()['precision'],\n"
+    "                  'sigint': str(__import__('signal').getsignal(__import__('signal').SIGINT))}))"
+)
 
 
 def probe(executed) -> dict:
@@ -44,12 +46,15 @@ def worker(tmp_path):
 
 
 def test_a_name_or_setting_from_one_notebook_is_not_visible_to_the_next(tmp_path, worker):
-    first = notebook(tmp_path / "first.ipynb", PROBE,
-                     "leaked = 42\nimport os, plotly.io as pio, numpy as np\n"
-                     "pio.templates.default = 'plotly_dark'\npio.renderers.default = 'json'\n"
-                     "os.environ['IV_LEAK'] = '1'\nnp.set_printoptions(precision=2)\nos.chdir('/')\n"
-                     "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)",
-                     PROBE)
+    first = notebook(
+        tmp_path / "first.ipynb",
+        PROBE,
+        "leaked = 42\nimport os, plotly.io as pio, numpy as np\n"
+        "pio.templates.default = 'plotly_dark'\npio.renderers.default = 'json'\n"
+        "os.environ['IV_LEAK'] = '1'\nnp.set_printoptions(precision=2)\nos.chdir('/')\n"
+        "import signal\nsignal.signal(signal.SIGINT, signal.SIG_IGN)",
+        PROBE,
+    )
     second = notebook(tmp_path / "second.ipynb", PROBE)
     run_first = submit(worker, lambda kernel: kernel.run(first, {})).result()
     before, after = probe(nbformat.from_dict({"cells": [run_first.cells[0]]})), probe(run_first)
@@ -58,8 +63,9 @@ def test_a_name_or_setting_from_one_notebook_is_not_visible_to_the_next(tmp_path
     clean = probe(run_second)
     assert clean["pid"] == before["pid"], "the second notebook must run on the same (warm) kernel"
     assert not clean["leaked"]
-    assert {k: clean[k] for k in ("template", "renderer", "env", "cwd", "precision", "sigint")} == \
-        {k: before[k] for k in ("template", "renderer", "env", "cwd", "precision", "sigint")}
+    assert {k: clean[k] for k in ("template", "renderer", "env", "cwd", "precision", "sigint")} == {
+        k: before[k] for k in ("template", "renderer", "env", "cwd", "precision", "sigint")
+    }
     assert [cell.execution_count for cell in run_second.cells] == [1], "the execution count starts again"
 
 
@@ -78,10 +84,12 @@ def test_a_kernel_is_shut_down_without_an_interrupt(tmp_path):
 
     kernel = WarmKernel(tmp_path)
     marker = tmp_path / "interrupted"
-    kernel._execute("import signal, ipykernel.kernelbase as kb\n"
-                    f"def _mark(*_):\n    open({str(marker)!r}, 'w').close()\n"
-                    "kb.signal = lambda sig, handler: signal.signal(sig, _mark if sig == signal.SIGINT else handler)\n"
-                    "signal.signal(signal.SIGINT, _mark)")
+    kernel._execute(
+        "import signal, ipykernel.kernelbase as kb\n"
+        f"def _mark(*_):\n    open({str(marker)!r}, 'w').close()\n"
+        "kb.signal = lambda sig, handler: signal.signal(sig, _mark if sig == signal.SIGINT else handler)\n"
+        "signal.signal(signal.SIGINT, _mark)"
+    )
     kernel.shutdown()
     time.sleep(0.5)
     assert not marker.exists()

@@ -16,8 +16,16 @@ def page(browser):
     context.close()
 
 
-REPORTS = ["portfolio", "compare", "request-scenario-1", "request-scenario-2", "request-scenario-3",
-           "request-scenario-4", "request-hostile", "summit-illustrative"]
+REPORTS = [
+    "portfolio",
+    "compare",
+    "request-scenario-1",
+    "request-scenario-2",
+    "request-scenario-3",
+    "request-scenario-4",
+    "request-hostile",
+    "summit-illustrative",
+]
 
 
 @pytest.mark.parametrize("name", REPORTS)
@@ -29,9 +37,12 @@ def test_charts_draw_offline_and_no_code_shows(pack, page, name):
     count = charts.count()
     assert count >= 1
     page.wait_for_function(
-        "n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n", arg=count, timeout=30_000)
-    drawn = page.evaluate("() => Array.from(document.querySelectorAll('div.plotly-graph-div'))"
-                          ".filter(d => d.querySelector('svg.main-svg')).length")
+        "n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n", arg=count, timeout=30_000
+    )
+    drawn = page.evaluate(
+        "() => Array.from(document.querySelectorAll('div.plotly-graph-div'))"
+        ".filter(d => d.querySelector('svg.main-svg')).length"
+    )
     assert drawn == count, f"{drawn} of {count} charts drew"
     assert errors == []
     assert all(url.startswith("file://") or url.startswith("data:") for url in page.requests), page.requests

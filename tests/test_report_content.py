@@ -15,18 +15,21 @@ def scenario_two():
     return request_report("scenario-2", data_dir=DATA, samples=2000, seed=1)
 
 
-@pytest.mark.parametrize("kwargs, message", [
-    ({"request": "scenario-9"}, "parameter 'request': expected a request id"),
-    ({"requester": 5}, "parameter 'requester': expected a position from 0 to 0"),
-    ({"requester": "first"}, "parameter 'requester'"),
-    ({"profile": "nobody"}, "parameter 'profile': expected one of equal, nhs_finance"),
-    ({"weights": {"clinical": -1}}, "parameter 'weights': expected a non-negative number for lever 'clinical'"),
-    ({"weights": {"clinical": 0}}, "parameter 'weights': expected at least one positive weight"),
-    ({"profile": "smes", "weights": {"clinical": 1}}, "parameter 'weights'"),
-    ({"samples": 0}, "parameter 'samples'"),
-    ({"total": -5.0}, "parameter 'total'"),
-    ({"seed": 1.5}, "parameter 'seed'"),
-])
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"request": "scenario-9"}, "parameter 'request': expected a request id"),
+        ({"requester": 5}, "parameter 'requester': expected a position from 0 to 0"),
+        ({"requester": "first"}, "parameter 'requester'"),
+        ({"profile": "nobody"}, "parameter 'profile': expected one of equal, nhs_finance"),
+        ({"weights": {"clinical": -1}}, "parameter 'weights': expected a non-negative number for lever 'clinical'"),
+        ({"weights": {"clinical": 0}}, "parameter 'weights': expected at least one positive weight"),
+        ({"profile": "smes", "weights": {"clinical": 1}}, "parameter 'weights'"),
+        ({"samples": 0}, "parameter 'samples'"),
+        ({"total": -5.0}, "parameter 'total'"),
+        ({"seed": 1.5}, "parameter 'seed'"),
+    ],
+)
 def test_bad_parameters_name_the_parameter(kwargs, message):
     args = {"request": "scenario-3", "data_dir": DATA, **kwargs}
     with pytest.raises(ParameterError) as info:
@@ -46,6 +49,7 @@ def test_fairness_answers_follow_the_request(scenario_two):
     assert "Collecting this data costs the NHS new effort" in page  # prospective
     assert "A pre-profit company (&lt;50 staff) cannot yet pay full value" in page  # SME, escaped
     assert "A multinational can pay full value now" in page
+
     # each requester's recommended option: the first recommendation is met (not "not met"), transparency is to confirm
     def statuses(recommendation: str) -> list[str]:
         return re.findall(rf"<td>{re.escape(recommendation)}</td>\s*<td[^>]*>([^<]*)</td>", page)
@@ -86,8 +90,10 @@ def test_portfolio_and_compare():
     assert "337,392 images of known size" in portfolio.key_findings()
     assert "Predict Meso" in portfolio.findings()
     comparison = compare_report(DATA)
-    assert "scenario-4 requester 2 (multinational): cost_recovery_access / enterprise_licence / " \
-           "strategic_codevelopment" in comparison.key_findings()
+    assert (
+        "scenario-4 requester 2 (multinational): cost_recovery_access / enterprise_licence / "
+        "strategic_codevelopment" in comparison.key_findings()
+    )
     assert "multi-incubate" in comparison.differences()
     chart = comparison.chart()
     assert len(chart.data) == len(portfolio.dataset.profiles)
@@ -117,7 +123,8 @@ def test_agreement_section_shows_the_term_sheet_per_requester(scenario_two):
 
 def test_agreement_section_escapes_data(data_copy):
     path = data_copy / "requests" / "scenario-3.yaml"
-    path.write_text(path.read_text().replace("name: UK SME over 50 staff, profit-generating",
-                                             'name: "<script>x</script> & Co"'))
+    path.write_text(
+        path.read_text().replace("name: UK SME over 50 staff, profit-generating", 'name: "<script>x</script> & Co"')
+    )
     page = request_report(str(path), data_dir=str(data_copy), samples=200).agreement()
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in page

@@ -9,7 +9,6 @@ import pytest
 import yaml
 
 from conftest import XSS_TITLE
-
 from imaging_value.cli import main
 from imaging_value.render.pack import notebooks_dir
 
@@ -23,8 +22,14 @@ def html_of(pack, name):
 
 def test_pack_has_every_report_and_an_index(pack):
     names = {p.name for p in pack.glob("*.html")}
-    assert names == {"index.html", "portfolio.html", "compare.html", "request-hostile.html",
-                     *(f"request-{s}.html" for s in SCENARIOS), "summit-illustrative.html"}
+    assert names == {
+        "index.html",
+        "portfolio.html",
+        "compare.html",
+        "request-hostile.html",
+        *(f"request-{s}.html" for s in SCENARIOS),
+        "summit-illustrative.html",
+    }
     index = html_of(pack, "index")
     for name in names - {"index.html"}:
         assert f'href="{name}"' in index
@@ -32,8 +37,9 @@ def test_pack_has_every_report_and_an_index(pack):
     assert XSS_TITLE not in index
 
 
-@pytest.mark.parametrize("name", ["portfolio", "compare", "request-hostile", *(f"request-{s}" for s in SCENARIOS),
-                                  "summit-illustrative"])
+@pytest.mark.parametrize(
+    "name", ["portfolio", "compare", "request-hostile", *(f"request-{s}" for s in SCENARIOS), "summit-illustrative"]
+)
 def test_reports_are_self_contained_and_show_no_code(pack, name):
     page = html_of(pack, name)
     assert not re.search(r"<script[^>]+src=", page), "a script is fetched from elsewhere"
@@ -42,18 +48,34 @@ def test_reports_are_self_contained_and_show_no_code(pack, name):
     assert "Plotly.newPlot" in page
     for code in ("rp.show(", "import imaging_value", "request_report(", "use_offline_charts"):
         assert code not in page
-    for leak in ("Traceback", "class=\"jp-InputArea-editor", "class=\"highlight", "class=\"jp-InputPrompt", str(ROOT), "/tmp/",
-                 "site-packages"):
+    for leak in (
+        "Traceback",
+        'class="jp-InputArea-editor',
+        'class="highlight',
+        'class="jp-InputPrompt',
+        str(ROOT),
+        "/tmp/",
+        "site-packages",
+    ):
         assert leak not in page, leak
     assert "Parameters" in page and "Input files (sha256)" in page and "imaging-value" in page
 
 
 def test_request_report_header_and_sections(pack):
     page = html_of(pack, "request-scenario-2")
-    for text in ("Request report: Scenario two", "The decision tree", "Options ranked by weighted value",
-                 "Stakeholder views", "How robust is the answer?", "Sharing the return among the 20 sites",
-                 "Fairness questions", "National guidance checks", "decision_tree.yaml", "requests/scenario-2.yaml",
-                 "seed"):
+    for text in (
+        "Request report: Scenario two",
+        "The decision tree",
+        "Options ranked by weighted value",
+        "Stakeholder views",
+        "How robust is the answer?",
+        "Sharing the return among the 20 sites",
+        "Fairness questions",
+        "National guidance checks",
+        "decision_tree.yaml",
+        "requests/scenario-2.yaml",
+        "seed",
+    ):
         assert text in page, text
     assert '"updatemenus"' in page  # the stakeholder-view menu works without a kernel
 
@@ -69,9 +91,21 @@ def test_parameters_file_reproduces_the_report_with_papermill_alone(pack, tmp_pa
     values = yaml.safe_load(params.read_text())
     assert values["request"] == "scenario-3" and values["requester"] is None
     out = tmp_path / "again.ipynb"
-    subprocess.run([str(Path(sys.executable).with_name("papermill")), str(notebooks_dir() / "02-request.ipynb"),
-                    str(out), "-f", str(params), "--cwd", str(notebooks_dir()), "--no-progress-bar"],
-                   check=True, capture_output=True, cwd=ROOT)
+    subprocess.run(
+        [
+            str(Path(sys.executable).with_name("papermill")),
+            str(notebooks_dir() / "02-request.ipynb"),
+            str(out),
+            "-f",
+            str(params),
+            "--cwd",
+            str(notebooks_dir()),
+            "--no-progress-bar",
+        ],
+        check=True,
+        capture_output=True,
+        cwd=ROOT,
+    )
     import nbformat
 
     nb = nbformat.read(out, as_version=4)
@@ -85,10 +119,13 @@ def test_bad_parameter_is_relayed_and_other_reports_still_render(tmp_path, capsy
     code = main(["report", "scenario-3", "no-such-request", "--out", str(out), "--jobs", "2"])
     err = capsys.readouterr().err
     assert code == 2
-    line = next(l for l in err.splitlines() if l.startswith("error: "))
-    assert re.fullmatch(r"error: 02-request\.ipynb \(request-no-such-request\): cell \d+: UnknownRequestError: "
-                        r"parameter 'request': expected a request id \(scenario-1, .*\) or a path to a request "
-                        r"file; found 'no-such-request'", line), line
+    line = next(row for row in err.splitlines() if row.startswith("error: "))
+    assert re.fullmatch(
+        r"error: 02-request\.ipynb \(request-no-such-request\): cell \d+: UnknownRequestError: "
+        r"parameter 'request': expected a request id \(scenario-1, .*\) or a path to a request "
+        r"file; found 'no-such-request'",
+        line,
+    ), line
     assert (out / "request-scenario-3.html").exists()
     assert not (out / "request-no-such-request.html").exists()
     assert "no-such-request" in (out / "index.html").read_text()
@@ -105,9 +142,14 @@ def test_a_failed_render_keeps_the_previous_good_report(tmp_path, monkeypatch, c
     def execute_notebook(input_path, output_path, **kwargs):
         runs.append(kwargs["parameters"]["request"])
         if len(runs) == 2:
-            raise PapermillExecutionError(2, 3, "check_parameters(...)", "DataValidationError",
-                                          "scenario-4.yaml: requesters[0]: field 'kind': expected ...; found 'startup'",
-                                          [])
+            raise PapermillExecutionError(
+                2,
+                3,
+                "check_parameters(...)",
+                "DataValidationError",
+                "scenario-4.yaml: requesters[0]: field 'kind': expected ...; found 'startup'",
+                [],
+            )
         notebook = nbformat.read(input_path, as_version=4)
         notebook.cells.append(nbformat.v4.new_markdown_cell("the good report"))
         return notebook
@@ -127,11 +169,14 @@ def test_a_failed_render_keeps_the_previous_good_report(tmp_path, monkeypatch, c
     assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
-@pytest.mark.parametrize("args, message", [
-    ([], "one or more request ids, or --all"),
-    (["scenario-1", "--all"], "either request ids or --all"),
-    (["scenario-1", "--jobs", "0"], "parameter 'jobs'"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ([], "one or more request ids, or --all"),
+        (["scenario-1", "--all"], "either request ids or --all"),
+        (["scenario-1", "--jobs", "0"], "parameter 'jobs'"),
+    ],
+)
 def test_report_arguments(cli, args, message):
     result = cli("report", *args)
     assert result.code == 2 and message in result.err

@@ -10,15 +10,22 @@ import yaml
 
 from imaging_value import load_dataset, load_request
 from imaging_value.core.errors import DataValidationError
-from imaging_value.framework.scenario import (RequestExistsError, answers, facts_of, request_text, save_request,
-                                    validate_facts, what_changed)
+from imaging_value.engine.case import Case
+from imaging_value.framework.scenario import (
+    RequestExistsError,
+    facts_of,
+    request_text,
+    save_request,
+    validate_facts,
+    what_changed,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 def readme_example() -> str:
     text = (ROOT / "README.md").read_text(encoding="utf-8")
-    section = text[text.index("## Writing a request"):]
+    section = text[text.index("## Writing a request") :]
     return re.search(r"```yaml\n(.*?)```", section, re.S).group(1)
 
 
@@ -112,7 +119,7 @@ def test_invalid_facts_name_every_field_and_nothing_is_written(data_copy: Path):
 def test_what_changed_names_the_branch_rules_adjustments_and_guidance(dataset):
     saved = load_request("scenario-3", dataset)  # curated data, a profit-generating SME
     raw = validate_facts(facts_of(saved) | {"curation": "raw"})
-    sentences = what_changed(dataset, answers(dataset, saved), answers(dataset, raw))
+    sentences = what_changed(dataset, Case(dataset, saved).scenario_answers(0), Case(dataset, raw).scenario_answers(0))
     text = "\n".join(sentences)
     assert "\u201cIs the data raw, cleaned or expert-curated?\u201d with raw (was curated)" in text
     assert "Term rule no-exclusivity-raw-or-unstated now fires" in text
@@ -120,18 +127,25 @@ def test_what_changed_names_the_branch_rules_adjustments_and_guidance(dataset):
     assert "Adjustment curated-underpriced (Cost-recovery access licence, commercial -2) no longer applies" in text
     assert any(s.startswith("The decision tree now recommends Cost-recovery access licence") for s in sentences)
     assert all(s.endswith(".") for s in sentences)
-    assert what_changed(dataset, answers(dataset, saved), answers(dataset, saved)) == []
+    assert (
+        what_changed(dataset, Case(dataset, saved).scenario_answers(0), Case(dataset, saved).scenario_answers(0)) == []
+    )
 
 
 def test_what_changed_reports_guidance_that_flips(dataset):
     saved = load_request("scenario-1", dataset)
     university = facts_of(saved)
     university["requesters"] = [{"kind": "university", "sector": "unstated", "staff": "unstated"}]
-    sentences = what_changed(dataset, answers(dataset, saved), answers(dataset, validate_facts(university)))
+    sentences = what_changed(
+        dataset, Case(dataset, saved).scenario_answers(0), Case(dataset, validate_facts(university)).scenario_answers(0)
+    )
     assert any(s.startswith("The decision tree now recommends Open research access") for s in sentences)
     assert any("Term rule non-commercial-consent-to-commercialise now fires" in s for s in sentences)
-    flipped = [s for s in sentences if "(was " in s and ("is now" in s or "now does not apply" in s)
-               and ("DHSC" in s or "NHS England" in s)]
+    flipped = [
+        s
+        for s in sentences
+        if "(was " in s and ("is now" in s or "now does not apply" in s) and ("DHSC" in s or "NHS England" in s)
+    ]
     assert flipped, sentences
 
 
@@ -140,6 +154,9 @@ def test_a_new_requester_has_nothing_to_compare_with(dataset):
     two = facts_of(saved)
     two["requesters"].append({"kind": "charity", "sector": "unstated", "staff": "unstated"})
     scenario = validate_facts(two)
-    sentences = what_changed(dataset, answers(dataset, saved, 1), answers(dataset, scenario, 1), 1)
-    assert sentences == ["Requester 2 is new: the saved request has 1 requester, so there is nothing to compare "
-                         "it with."]
+    sentences = what_changed(
+        dataset, Case(dataset, saved).scenario_answers(1), Case(dataset, scenario).scenario_answers(1), 1
+    )
+    assert sentences == [
+        "Requester 2 is new: the saved request has 1 requester, so there is nothing to compare it with."
+    ]

@@ -13,8 +13,16 @@ def test_scenario_three_scores_by_hand(dataset):
     # Scenario three: one academic site, a profit-generating SME, curated data, temporality unstated.
     table = score_options(dataset, load_request("scenario-3", dataset), 0)
     fired = set(table.fired["id"])
-    assert fired == {"profit-noembargo", "profit-defer", "curated-underpriced", "curated-royalty",
-                     "curated-royalty-sme", "curated-codev", "sme-codev", "one-site-codev"}
+    assert fired == {
+        "profit-noembargo",
+        "profit-defer",
+        "curated-underpriced",
+        "curated-royalty",
+        "curated-royalty-sme",
+        "curated-codev",
+        "sme-codev",
+        "one-site-codev",
+    }
     # strategic_codevelopment base 8,6,5,6,9; +1 clinical (curated), +1 social (one site), -2 econ (SME)
     assert table.scores.loc["strategic_codevelopment"].tolist() == [9, 7, 3, 6, 9]
     # scale_up_licence base 6,5,7,5,7; +1 commercial (curated)
@@ -64,22 +72,36 @@ def test_ties_keep_the_options_file_order(dataset):
     table = score_options(dataset, load_request("scenario-3", dataset), 0)
     ranking = rank_options(table, {"environmental": 1})
     # environmental scores: every option 5 except strategic 6, so the rest tie and keep file order
-    assert ranking.order == ("strategic_codevelopment", "open_research", "sme_incubation", "cost_recovery_access",
-                             "scale_up_licence", "enterprise_licence")
+    assert ranking.order == (
+        "strategic_codevelopment",
+        "open_research",
+        "sme_incubation",
+        "cost_recovery_access",
+        "scale_up_licence",
+        "enterprise_licence",
+    )
 
 
 def test_weights_normalise():
     assert normalise_weights({"clinical": 3, "commercial": 1}, LEVERS) == {
-        "clinical": 0.75, "social": 0.0, "economic_development": 0.0, "environmental": 0.0, "commercial": 0.25}
+        "clinical": 0.75,
+        "social": 0.0,
+        "economic_development": 0.0,
+        "environmental": 0.0,
+        "commercial": 0.25,
+    }
     assert math.isclose(sum(normalise_weights(None, LEVERS).values()), 1.0)
 
 
-@pytest.mark.parametrize("weights, message", [
-    ({"clinical": 0, "commercial": 0}, "at least one positive weight"),
-    ({"clinical": -1, "commercial": 2}, "non-negative number for lever 'clinical'"),
-    ({"clinical": float("nan")}, "non-negative number for lever 'clinical'"),
-    ({"clinicl": 1}, "lever names from clinical"),
-])
+@pytest.mark.parametrize(
+    "weights, message",
+    [
+        ({"clinical": 0, "commercial": 0}, "at least one positive weight"),
+        ({"clinical": -1, "commercial": 2}, "non-negative number for lever 'clinical'"),
+        ({"clinical": float("nan")}, "non-negative number for lever 'clinical'"),
+        ({"clinicl": 1}, "lever names from clinical"),
+    ],
+)
 def test_bad_weights_are_errors(weights, message):
     with pytest.raises(ParameterError, match="weights") as info:
         normalise_weights(weights, LEVERS)

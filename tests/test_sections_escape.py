@@ -4,7 +4,6 @@ escaped exactly once, in the HTML and in the charts (the stability chart's label
 from __future__ import annotations
 
 import json
-
 from pathlib import Path
 
 import pytest
@@ -23,7 +22,7 @@ OPTION = 'Fish & "Chips" <b>bold</b>'
 
 @pytest.fixture()
 def hostile(data_copy):
-    edit(data_copy / "levers.yaml", "label: Social", f"label: \"{LEVER}\"")
+    edit(data_copy / "levers.yaml", "label: Social", f'label: "{LEVER}"')
     edit(data_copy / "options.yaml", "label: SME incubation", f"label: '{OPTION}'")
     return data_copy
 
@@ -48,9 +47,22 @@ def test_the_stability_chart_shows_the_lever_as_typed(hostile):
         assert twice not in text
 
 
-@pytest.mark.parametrize("section", ["summary", "recommendation", "ranking", "lever_profiles", "stakeholder_views",
-                                     "robustness", "value_split", "fairness", "guidance_checks", "agreement",
-                                     "sections"])
+@pytest.mark.parametrize(
+    "section",
+    [
+        "summary",
+        "recommendation",
+        "ranking",
+        "lever_profiles",
+        "stakeholder_views",
+        "robustness",
+        "value_split",
+        "fairness",
+        "guidance_checks",
+        "agreement",
+        "sections",
+    ],
+)
 def test_report_sections_escape_data_once(hostile, section):
     from imaging_value.reports.request import request_report
 
@@ -61,8 +73,10 @@ def test_report_sections_escape_data_once(hostile, section):
     for twice in ("&amp;amp;", "&amp;#39;", "&amp;quot;", "&amp;lt;"):
         assert twice not in page
     if section in ("recommendation", "ranking", "robustness", "guidance_checks", "sections"):
-        assert "Fish &amp; &#34;Chips&#34; &lt;b&gt;bold&lt;/b&gt;" in page or \
-            "Fish &amp; &quot;Chips&quot; &lt;b&gt;bold&lt;/b&gt;" in page
+        assert (
+            "Fish &amp; &#34;Chips&#34; &lt;b&gt;bold&lt;/b&gt;" in page
+            or "Fish &amp; &quot;Chips&quot; &lt;b&gt;bold&lt;/b&gt;" in page
+        )
 
 
 def test_portfolio_and_comparison_tables_escape_once(data_copy):
@@ -79,8 +93,11 @@ def test_explorer_text_escapes_once(hostile, tmp_path):
     from imaging_value.explore.explorer import Explorer
 
     explorer = Explorer(hostile, out_dir=tmp_path / "reports", request="scenario-4", debounce=0, n_samples=200)
-    texts = explorer.summary.value + explorer.path_html.value + "".join(
-        label.value for label in explorer.weight_labels.values())
+    texts = (
+        explorer.summary.value
+        + explorer.path_html.value
+        + "".join(label.value for label in explorer.weight_labels.values())
+    )
     assert "SME&#39;s R&amp;D" in texts or "SME&#x27;s R&amp;D" in texts
     assert "Fish &amp; &#34;Chips&#34; &lt;b&gt;bold&lt;/b&gt;" in texts
     assert "<b>bold</b>" not in texts and "&amp;amp;" not in texts

@@ -94,7 +94,9 @@ def test_closed_form_rules() -> None:
     assert cur.method == "closed form"
     assert cur.shares == {"a": 33.34, "b": 33.33, "c": 33.33}
     assert cur.to_dict() == {
-        "rule": "curation", "total": 100.0, "method": "closed form",
+        "rule": "curation",
+        "total": 100.0,
+        "method": "closed form",
         "shares": [{"site": s, "share": v, "stderr": None} for s, v in cur.shares.items()],
     }
 
@@ -119,8 +121,9 @@ def test_symmetry_null_player_monotonicity(rule: str) -> None:
 
 
 def test_shapley_sampled_null_and_symmetry() -> None:
-    result = split_value(500, ["a", "b", "z"], [3.0, 3.0, 0.0], None, "shapley", curve=SQRT,
-                         method="sampled", samples=2000)
+    result = split_value(
+        500, ["a", "b", "z"], [3.0, 3.0, 0.0], None, "shapley", curve=SQRT, method="sampled", samples=2000
+    )
     assert result.method == "sampled"
     assert result.table["raw_share"][2] == 0.0 and result.table["stderr"][2] == 0.0
     assert decimal_sum(result.table["share"]) == Decimal("500.0")
@@ -133,8 +136,9 @@ def test_exact_vs_sampled_twelve_sites() -> None:
     sites = [f"site{i}" for i in range(12)]
     for curve in CURVES:
         exact = split_value(10_000, sites, images, None, "shapley", curve=curve, method="exact")
-        sampled = split_value(10_000, sites, images, None, "shapley", curve=curve, method="sampled",
-                              samples=20_000, seed=5)
+        sampled = split_value(
+            10_000, sites, images, None, "shapley", curve=curve, method="sampled", samples=20_000, seed=5
+        )
         assert exact.method == "exact" and sampled.method == "sampled"
         assert all(s is None for s in exact.table["stderr"])
         se = sampled.table["stderr"].astype(float).to_numpy()
@@ -149,8 +153,9 @@ def test_exact_vs_sampled_twelve_sites() -> None:
 def test_auto_uses_sampling_above_twenty_sites() -> None:
     rng = np.random.default_rng(2)
     n = 30
-    result = split_value(3000, [f"s{i}" for i in range(n)], rng.uniform(1, 50, n), None, "shapley",
-                         curve=SQRT, samples=4000)
+    result = split_value(
+        3000, [f"s{i}" for i in range(n)], rng.uniform(1, 50, n), None, "shapley", curve=SQRT, samples=4000
+    )
     assert result.method == "sampled" and result.samples == 4000
     assert result.seed == 0
     assert decimal_sum(result.table["share"]) == Decimal("3000.0")
@@ -215,7 +220,9 @@ def test_bad_input() -> None:
         split_value(-5, sites, images, None, "equal")
     with pytest.raises(ParameterError, match=r"parameter 'total'.*at most 2 decimal places"):
         split_value(10.005, sites, images, None, "equal")
-    with pytest.raises(ParameterError, match=r"parameter 'rule'.*'equal', 'pro_rata', 'curation', 'shapley'.*'lottery'"):
+    with pytest.raises(
+        ParameterError, match=r"parameter 'rule'.*'equal', 'pro_rata', 'curation', 'shapley'.*'lottery'"
+    ):
         split_value(10, sites, images, None, "lottery")
     with pytest.raises(ParameterError, match=r"parameter 'samples'.*>= 1.*found 0"):
         split_value(10, sites, images, None, "shapley", curve=SQRT, samples=0)

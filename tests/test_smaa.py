@@ -46,8 +46,9 @@ def test_rows_and_columns_sum_to_one(big: SmaaResult) -> None:
     np.testing.assert_allclose(big.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
     np.testing.assert_allclose(big.rank_acceptability.sum(axis=0), 1.0, atol=1e-12)
     rng = np.random.default_rng(3)
-    other = rank_acceptability(rng.uniform(0, 10, (6, 5)), list("abcdef"), list("12345"), n_samples=5000,
-                 score_uncertainty=1.5)
+    other = rank_acceptability(
+        rng.uniform(0, 10, (6, 5)), list("abcdef"), list("12345"), n_samples=5000, score_uncertainty=1.5
+    )
     np.testing.assert_allclose(other.rank_acceptability.sum(axis=1), 1.0, atol=1e-12)
     np.testing.assert_allclose(other.rank_acceptability.sum(axis=0), 1.0, atol=1e-12)
 
@@ -114,8 +115,16 @@ def test_to_dict_is_json_ready(big: SmaaResult) -> None:
     data = big.to_dict()
     json.dumps(data, allow_nan=False)
     assert data["rank_acceptability"]["C"]["rank 3"] == 0.0
-    assert set(data) >= {"options", "levers", "n_samples", "seed", "rank_acceptability",
-                         "central_weights", "confidence", "first_rank_share"}
+    assert set(data) >= {
+        "options",
+        "levers",
+        "n_samples",
+        "seed",
+        "rank_acceptability",
+        "central_weights",
+        "confidence",
+        "first_rank_share",
+    }
 
 
 def test_win_counts_add_up() -> None:

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
+from conftest import LEVER_IDS, SAMPLES
 from imaging_value import DataValidationError, load_dataset
-from imaging_value.maths.elicit import aggregate_group
 from imaging_value.framework.scoring import rank_options, score_options
 from imaging_value.framework.summit import compromise_weights, grand_summit, minimax_regret
+from imaging_value.maths.elicit import aggregate_group
 from imaging_value.model.summit_files import answer_yaml, read_answer_file, save_answer_file
-
-from conftest import LEVER_IDS, SAMPLES
 
 SUMMIT = "illustrative"
 
@@ -52,8 +50,7 @@ def test_minimax_regret_ties_go_to_the_compromise_value():
 def test_compromise_is_equal_weight_per_group_by_default():
     groups = {"a": {"x": 0.8, "y": 0.2}, "b": {"x": 0.2, "y": 0.8}, "c": {"x": 0.5, "y": 0.5}}
     assert compromise_weights(groups, ["x", "y"]) == pytest.approx({"x": 0.5, "y": 0.5})
-    assert compromise_weights(groups, ["x", "y"], {"a": 2, "b": 1, "c": 1}) == pytest.approx({"x": 0.575,
-                                                                                            "y": 0.425})
+    assert compromise_weights(groups, ["x", "y"], {"a": 2, "b": 1, "c": 1}) == pytest.approx({"x": 0.575, "y": 0.425})
 
 
 # --- the sample summit ---------------------------------------------------------------------
@@ -61,12 +58,11 @@ def test_compromise_is_equal_weight_per_group_by_default():
 
 @pytest.fixture(scope="module")
 def summit(samples):
-    return grand_summit(samples, SUMMIT, samples=2000)
+    return grand_summit(load_dataset(samples), SUMMIT, samples=2000)
 
 
 def test_sample_summit_three_groups_three_methods_labelled_illustrative(summit):
-    assert {g.group: g.method for g in summit.groups} == {"clinicians": "ahp", "nhs_finance": "swing",
-                                                           "smes": "rank"}
+    assert {g.group: g.method for g in summit.groups} == {"clinicians": "ahp", "nhs_finance": "swing", "smes": "rank"}
     assert all("llustrative" in note for note in summit.notes.values())
 
 
@@ -116,8 +112,12 @@ def test_cli_elicit_and_summit_shapes(cli):
     assert set(answer) == {"group", "method", "participants", "weights", "spread", "consistency_ratio", "warnings"}
     assert answer["method"] == "ahp" and 0 <= answer["consistency_ratio"] < 0.1
     assert sum(answer["weights"].values()) == pytest.approx(1.0)
-    assert cli("elicit", str(SAMPLES / "summits" / "illustrative" / "nhs_finance.yaml"), "--json").json()[
-        "consistency_ratio"] is None
+    assert (
+        cli("elicit", str(SAMPLES / "summits" / "illustrative" / "nhs_finance.yaml"), "--json").json()[
+            "consistency_ratio"
+        ]
+        is None
+    )
     result = cli("summit", SUMMIT, "--samples", "500", "--json")
     assert result.code == 0
     assert [g["group"] for g in result.json()["groups"]] == ["clinicians", "nhs_finance", "smes"]
@@ -131,27 +131,39 @@ def test_cli_elicit_and_summit_shapes(cli):
 
 
 def test_answer_file_problems_name_file_participant_and_field(data_copy, cli):
-    write(data_copy, "clinicians.yaml", """group: clinicians
+    write(
+        data_copy,
+        "clinicians.yaml",
+        """group: clinicians
 method: ahp
 date: 2026-11-30
 participants:
   - {clinical/social: 3, social/clinical: "1/2", clinical/economic_development: 5, clinical/environmental: 7,
      clinical/commercial: 5, social/economic_development: 2, social/environmental: 3, social/commercial: 2,
      economic_development/environmental: 2, economic_development/commercial: 1, environmental/commercial: 12}
-""")
-    write(data_copy, "smes.yaml", """group: smes
+""",
+    )
+    write(
+        data_copy,
+        "smes.yaml",
+        """group: smes
 method: rank
 date: 2026-11-30
 participants:
   - [economic_development, commercial, clinical, social, environmental]
   - [economic_development, [clinical, commercial], social]
-""")
-    write(data_copy, "nhs_finance.yaml", """group: nhs_finance
+""",
+    )
+    write(
+        data_copy,
+        "nhs_finance.yaml",
+        """group: nhs_finance
 method: points
 date: 2026-11-30
 participants:
   - {clinical: 40, social: 20, economic_development: 20, environmental: 5, commercial: 10}
-""")
+""",
+    )
     with pytest.raises(DataValidationError) as info:
         load_dataset(data_copy)
     assert [str(p) for p in info.value.problems] == [
@@ -171,12 +183,16 @@ participants:
 
 
 def test_swing_needs_its_largest_swing_at_100_and_the_group_to_match_the_file(tmp_path):
-    path = write(tmp_path, "clinicians.yaml", """group: smes
+    path = write(
+        tmp_path,
+        "clinicians.yaml",
+        """group: smes
 method: swing
 date: 2026-11-30
 participants:
   - {clinical: 90, social: 20, economic_development: 20, environmental: 5}
-""")
+""",
+    )
     with pytest.raises(DataValidationError) as info:
         read_answer_file(path, LEVER_IDS, tmp_path)
     assert [str(p) for p in info.value.problems] == [
@@ -190,8 +206,10 @@ participants:
 
 
 def test_save_round_trips_and_never_overwrites_another_save(tmp_path):
-    answers = [{"clinical": 30, "social": 10, "economic_development": 30, "environmental": 10, "commercial": 20},
-               {"clinical": 50, "social": 10, "economic_development": 10, "environmental": 10, "commercial": 20}]
+    answers = [
+        {"clinical": 30, "social": 10, "economic_development": 30, "environmental": 10, "commercial": 20},
+        {"clinical": 50, "social": 10, "economic_development": 10, "environmental": 10, "commercial": 20},
+    ]
     text = answer_yaml("nhs_finance", "points", "2026-11-30", answers, note="test")
     saved = save_answer_file(tmp_path, "s1", text, LEVER_IDS)
     again = read_answer_file(tmp_path / "summits" / "s1" / "nhs_finance.yaml", LEVER_IDS, tmp_path)
@@ -207,8 +225,9 @@ def test_save_round_trips_and_never_overwrites_another_save(tmp_path):
     with pytest.raises(DataValidationError):
         save_answer_file(tmp_path, "s1", bad, LEVER_IDS)
     assert sorted(p.name for p in (tmp_path / "summits" / "s1").iterdir()) == ["nhs_finance.yaml"]
-    replaced = save_answer_file(tmp_path, "s1", answer_yaml("nhs_finance", "points", "2026-12-01", answers[:1]),
-                                LEVER_IDS, replace=True)
+    replaced = save_answer_file(
+        tmp_path, "s1", answer_yaml("nhs_finance", "points", "2026-12-01", answers[:1]), LEVER_IDS, replace=True
+    )
     assert replaced.provenance.participants == 1
 
 
@@ -224,5 +243,5 @@ def test_summit_profile_in_the_request_report_and_the_explorer(samples):
     explorer = Explorer(samples, n_samples=200, debounce=0)
     explorer.choose_profile("illustrative/nhs_finance")
     shown = explorer.weights()
-    expected = grand_summit(samples, SUMMIT, samples=10).groups[1].weights
+    expected = grand_summit(load_dataset(samples), SUMMIT, samples=10).groups[1].weights
     assert shown == pytest.approx(expected, abs=0.01)  # the sliders hold two decimals

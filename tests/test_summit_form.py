@@ -7,11 +7,10 @@ from fractions import Fraction
 
 import pytest
 
+from conftest import LEVER_IDS, SAMPLES
+from imaging_value.explore.summit_form import SummitForm
 from imaging_value.maths.elicit import ahp, ahp_matrix, swing_weights
 from imaging_value.model.summit_files import read_answer_file
-from imaging_value.explore.summit_form import SummitForm
-
-from conftest import LEVER_IDS, SAMPLES
 
 
 @pytest.fixture(autouse=True)
@@ -49,13 +48,26 @@ def test_ahp_panel_shows_the_consistency_ratio(tmp_path):
     assert expected.consistency_ratio > 0.1 and "most inconsistent comparison" in form.weights_html.value
 
 
-@pytest.mark.parametrize("method,answers", [
-    ("swing", [{"clinical": 100, "social": 60, "economic_development": 40, "environmental": 10, "commercial": 70},
-               {"clinical": 30, "social": 100, "economic_development": 40, "environmental": 20, "commercial": 70}]),
-    ("points", [{"clinical": 40, "social": 20, "economic_development": 20, "environmental": 5, "commercial": 15}]),
-    ("rank", [{"clinical": 1, "social": 2, "economic_development": 2, "environmental": 4, "commercial": 5},
-              {"clinical": 2, "social": 1, "economic_development": 3, "environmental": 5, "commercial": 4}]),
-])
+@pytest.mark.parametrize(
+    "method,answers",
+    [
+        (
+            "swing",
+            [
+                {"clinical": 100, "social": 60, "economic_development": 40, "environmental": 10, "commercial": 70},
+                {"clinical": 30, "social": 100, "economic_development": 40, "environmental": 20, "commercial": 70},
+            ],
+        ),
+        ("points", [{"clinical": 40, "social": 20, "economic_development": 20, "environmental": 5, "commercial": 15}]),
+        (
+            "rank",
+            [
+                {"clinical": 1, "social": 2, "economic_development": 2, "environmental": 4, "commercial": 5},
+                {"clinical": 2, "social": 1, "economic_development": 3, "environmental": 5, "commercial": 4},
+            ],
+        ),
+    ],
+)
 def test_form_saves_a_file_that_elicit_reads_back(tmp_path, cli, method, answers):
     form = SummitForm(tmp_path)
     form.summit.value, form.group.value = "s1", "clinicians"
@@ -69,7 +81,7 @@ def test_form_saves_a_file_that_elicit_reads_back(tmp_path, cli, method, answers
     assert result.code == 0
     assert result.json()["weights"] == pytest.approx(shown.weights)
     assert result.json()["participants"] == len(answers) and result.json()["method"] == method
-    for lever, weight in shown.weights.items():  # the form showed the same group weights before saving
+    for _lever, weight in shown.weights.items():  # the form showed the same group weights before saving
         assert f"{weight:.1%}" in form.recorded_html.value
 
 

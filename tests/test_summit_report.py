@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from imaging_value import load_dataset
 from imaging_value.core.errors import ParameterError
 from imaging_value.framework.summit import grand_summit
 from imaging_value.reports.summit import summit_report
@@ -11,10 +12,20 @@ from imaging_value.reports.summit import summit_report
 
 def test_summit_report_in_the_pack(pack, samples):
     page = (pack / "summit-illustrative.html").read_text(encoding="utf-8")
-    result = grand_summit(pack.parent / "data", "illustrative", samples=10)  # the samples plus a hostile request
-    for text in ("Grand summit: illustrative", "Each group's weights", "Where the groups disagree",
-                 "minimax-regret", "How firm is the compromise?", "each group weighing the same",
-                 "summits/illustrative/clinicians.yaml", "Illustrative answers", "seed"):
+    result = grand_summit(
+        load_dataset(pack.parent / "data"), "illustrative", samples=10
+    )  # the samples plus a hostile request
+    for text in (
+        "Grand summit: illustrative",
+        "Each group's weights",
+        "Where the groups disagree",
+        "minimax-regret",
+        "How firm is the compromise?",
+        "each group weighing the same",
+        "summits/illustrative/clinicians.yaml",
+        "Illustrative answers",
+        "seed",
+    ):
         assert text in page, text
     for lever, weight in result.compromise_weights.items():
         assert f"{weight:.3f}" in page, lever

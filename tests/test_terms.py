@@ -3,7 +3,8 @@
 import pytest
 
 from imaging_value import load_dataset, load_request
-from imaging_value.framework.agreement import STATUSES, agreements
+from imaging_value.engine.case import Case
+from imaging_value.framework.agreement import STATUSES
 from imaging_value.framework.terms import term_sheet, term_sheets
 from imaging_value.model.terms_schema import SOURCES, TERM_UNITS, unit_of
 
@@ -14,7 +15,7 @@ def every_agreement(dataset):
     for rid in REQUESTS:
         request = load_request(rid, dataset)
         for index in range(len(request.requesters)):
-            for agreement in agreements(dataset, request, index):
+            for agreement in Case(dataset, request).agreements(index):
                 yield request, agreement
 
 
@@ -32,8 +33,9 @@ def every_sheet(dataset):
 
 
 def facts(request, index, sheet):
-    requester = request.requesters[index].model_copy(update={k: v for k, v in sheet.assumed.items()
-                                                             if k in ("kind", "profit_stage")})
+    requester = request.requesters[index].model_copy(
+        update={k: v for k, v in sheet.assumed.items() if k in ("kind", "profit_stage")}
+    )
     curation = sheet.assumed.get("curation", request.curation)
     return requester, curation
 
@@ -98,10 +100,14 @@ def test_every_commercial_requester_recovers_the_cost_of_access(dataset):
 
 def test_every_non_commercial_requester_carries_consent_to_commercialise(dataset, data_copy):
     path = data_copy / "requests" / "scenario-2.yaml"
-    path.write_text(path.read_text().replace("  - kind: sme\n    profit_stage: pre_profit\n",
-                                             "  - kind: university\n    profit_stage: null\n")
-                    .replace("  - kind: multinational\n    profit_stage: unstated  # the report does not say\n"
-                             "    sector: healthtech\n", "  - kind: charity\n    sector: healthtech\n"))
+    path.write_text(
+        path.read_text()
+        .replace("  - kind: sme\n    profit_stage: pre_profit\n", "  - kind: university\n    profit_stage: null\n")
+        .replace(
+            "  - kind: multinational\n    profit_stage: unstated  # the report does not say\n    sector: healthtech\n",
+            "  - kind: charity\n    sector: healthtech\n",
+        )
+    )
     data = load_dataset(data_copy)
     request = load_request("scenario-2", data)
     assert [r.kind for r in request.requesters] == ["university", "charity", "multinational"]
@@ -109,12 +115,12 @@ def test_every_non_commercial_requester_carries_consent_to_commercialise(dataset
         for sheet in term_sheets(data, request, index).values():
             assert sheet.value("consent_to_commercialise", "").startswith("required"), sheet.option
             assert sheet.get("access_fee") is None and sheet.get("subscription") is None, sheet.option
-        (agreement,) = agreements(data, request, index)
+        (agreement,) = Case(data, request).agreements(index)
         assert agreement.option == "open_research" and agreement.rule == "tree-option"
 
 
 def test_every_term_has_a_unit_rationale_and_source(dataset):
-    for request, index, sheet in every_sheet(dataset):
+    for _request, _index, sheet in every_sheet(dataset):
         assert sheet.terms
         for term in sheet.terms:
             assert term.unit == unit_of(term.term) and term.unit in TERM_UNITS.values()
@@ -169,8 +175,11 @@ def test_recommend_takes_exclusivity_from_the_compliant_terms(cli):
     assert {e["exclusivity_months"] for e in entries} == {6}  # curated data: the SME keeps its window
     entries = cli("recommend", "scenario-1", "--json").json()["recommendations"]  # curation unstated
     assert [(e["option"], e["assumed"].get("curation"), e["exclusivity_months"]) for e in entries] == [
-        ("sme_incubation", None, 0), ("cost_recovery_access", "raw", 0), ("scale_up_licence", "cleaned", 6),
-        ("scale_up_licence", "curated", 6)]
+        ("sme_incubation", None, 0),
+        ("cost_recovery_access", "raw", 0),
+        ("scale_up_licence", "cleaned", 6),
+        ("scale_up_licence", "curated", 6),
+    ]
 
 
 @pytest.mark.parametrize("rid", REQUESTS)
@@ -179,8 +188,19 @@ def test_terms_command_answers_in_the_documented_shape(cli, rid, dataset):
     assert set(answer) == {"request", "results"} and answer["request"] == rid
     assert answer["results"]
     for result in answer["results"]:
-        assert set(result) == {"requester_index", "requester", "assumed", "option", "tree_option", "best_weighted",
-                               "win_win", "why", "terms", "compliance", "dissent"}
+        assert set(result) == {
+            "requester_index",
+            "requester",
+            "assumed",
+            "option",
+            "tree_option",
+            "best_weighted",
+            "win_win",
+            "why",
+            "terms",
+            "compliance",
+            "dissent",
+        }
         assert all(set(t) == {"term", "value", "unit", "set_by", "rationale", "source"} for t in result["terms"])
         assert all(set(c) == {"principle", "source", "status", "reason"} for c in result["compliance"])
         assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm"}
@@ -202,9 +222,11 @@ def test_terms_command_answers_in_the_documented_shape(cli, rid, dataset):
 def test_terms_command_one_result_per_tree_branch(cli):
     answer = cli("terms", "scenario-1", "--json").json()
     assert [r["assumed"] for r in answer["results"]] == [
-        {"profit_stage": "pre_profit"}, {"profit_stage": "profit_generating", "curation": "raw"},
+        {"profit_stage": "pre_profit"},
+        {"profit_stage": "profit_generating", "curation": "raw"},
         {"profit_stage": "profit_generating", "curation": "cleaned"},
-        {"profit_stage": "profit_generating", "curation": "curated"}]
+        {"profit_stage": "profit_generating", "curation": "curated"},
+    ]
     recommended = cli("recommend", "scenario-1", "--json").json()["recommendations"]
     assert [r["tree_option"] for r in answer["results"]] == [r["option"] for r in recommended]
 
@@ -223,14 +245,20 @@ def test_export_writes_the_term_sheets(cli, tmp_path):
     import json
 
     answer = json.loads((tmp_path / "scenario-2-terms.json").read_text())
-    assert [r["option"] for r in answer["results"]] == ["sme_incubation", "strategic_codevelopment",
-                                                        "strategic_codevelopment"]
+    assert [r["option"] for r in answer["results"]] == [
+        "sme_incubation",
+        "strategic_codevelopment",
+        "strategic_codevelopment",
+    ]
     csv_text = (tmp_path / "scenario-2-terms.csv").read_text()
-    assert csv_text.splitlines()[0] == "requester_index,requester_kind,assumed,option,term,value,unit,set_by," \
-                                       "source,rationale"
-    assert "0,sme,,sme_incubation,exclusivity_months,0,months,template;no-exclusivity-raw-or-unstated,DHSC 2019," \
-           in csv_text
-
+    assert (
+        csv_text.splitlines()[0] == "requester_index,requester_kind,assumed,option,term,value,unit,set_by,"
+        "source,rationale"
+    )
+    assert (
+        "0,sme,,sme_incubation,exclusivity_months,0,months,template;no-exclusivity-raw-or-unstated,DHSC 2019,"
+        in csv_text
+    )
 
 
 def test_rule_actions_set_ensure_replace_and_remove(data_copy):
@@ -240,21 +268,27 @@ def test_rule_actions_set_ensure_replace_and_remove(data_copy):
 
     path = data_copy / "term_rules.yaml"
     spec = yaml.safe_load(path.read_text())
-    spec["rules"].append({
-        "id": "test-actions", "when": [{"fact": "requester.kind", "op": "eq", "value": "multinational"}],
-        "actions": [{"do": "set", "term": "royalty", "value": 1},  # present: changed
-                    {"do": "set", "term": "in_kind:reader_study", "value": 5000},  # absent: added
-                    {"do": "ensure", "term": "product_access_months", "value": 12},  # present: kept
-                    {"do": "replace", "term": "profit_share", "value": 5},  # absent from enterprise: not added
-                    {"do": "remove", "term": "milestone:nhs_adoption"}],
-        "rationale": "A test rule.", "source": "this framework's reading"})
+    spec["rules"].append(
+        {
+            "id": "test-actions",
+            "when": [{"fact": "requester.kind", "op": "eq", "value": "multinational"}],
+            "actions": [
+                {"do": "set", "term": "royalty", "value": 1},  # present: changed
+                {"do": "set", "term": "in_kind:reader_study", "value": 5000},  # absent: added
+                {"do": "ensure", "term": "product_access_months", "value": 12},  # present: kept
+                {"do": "replace", "term": "profit_share", "value": 5},  # absent from enterprise: not added
+                {"do": "remove", "term": "milestone:nhs_adoption"},
+            ],
+            "rationale": "A test rule.",
+            "source": "this framework's reading",
+        }
+    )
     path.write_text(yaml.safe_dump(spec, sort_keys=False))
     data = load_dataset(data_copy)
     sheet = term_sheets(data, load_request("scenario-2", data), 1)["enterprise_licence"]
     assert sheet.get("royalty").value == 1 and sheet.get("royalty").set_by == ("template", "test-actions")
     assert sheet.get("in_kind:reader_study").set_by == ("test-actions",)
-    assert sheet.get("product_access_months").value == 60 and sheet.get("product_access_months").set_by == (
-        "template",)
+    assert sheet.get("product_access_months").value == 60 and sheet.get("product_access_months").set_by == ("template",)
     assert sheet.get("profit_share") is None
     assert ("milestone:nhs_adoption", "test-actions") in sheet.removed
     assert sheet.fired[-1] == "test-actions"

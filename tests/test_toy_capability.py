@@ -6,12 +6,11 @@ from __future__ import annotations
 import importlib.util
 import json
 import sys
-from pathlib import Path
 
 import pytest
 
 from imaging_value import DataValidationError, load_dataset
-from imaging_value.engine.capability import capabilities, register, unregister
+from imaging_value.capabilities import capabilities, register, unregister
 
 LABEL = "SME's R&D <b>limit</b>"
 
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
 
-from imaging_value.engine.capability import Capability, DataFile, Result, register
+from imaging_value.capabilities import Capability, DataFile, Result, register
 from imaging_value.core.errors import Problem
 
 
@@ -72,8 +71,9 @@ def toy(tmp_path, data_copy):
     folder.mkdir()
     (folder / "toy_capability.py").write_text(MODULE, encoding="utf-8")
     (folder / "toy.html.j2").write_text(TEMPLATE, encoding="utf-8")
-    (data_copy / "toy.yaml").write_text(f'label: "{LABEL}"\nmax_sites: 2\nsource: this framework\'s reading\n',
-                                        encoding="utf-8")
+    (data_copy / "toy.yaml").write_text(
+        f'label: "{LABEL}"\nmax_sites: 2\nsource: this framework\'s reading\n', encoding="utf-8"
+    )
     spec = importlib.util.spec_from_file_location("toy_capability", folder / "toy_capability.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["toy_capability"] = module
@@ -172,7 +172,7 @@ def test_the_toy_data_file_is_checked_by_the_loader(toy):
 
 def test_a_capability_cannot_take_another_ones_sub_command():
     from imaging_value import ParameterError
-    from imaging_value.engine.capability import Capability, Result, capability, register
+    from imaging_value.capabilities import Capability, Result, capability, register
 
     clash = Capability("not-rank", "Clash", lambda case: Result("not-rank", {}), order=1, command="rank")
     with pytest.raises(ParameterError, match="ranking has it"):

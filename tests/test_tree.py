@@ -4,20 +4,30 @@ from imaging_value import load_request, recommend
 
 
 def outcomes(dataset, rid, index):
-    return [(r.option, r.assumed, [s.answer for s in r.path])
-            for r in recommend(dataset, load_request(rid, dataset), index)]
+    return [
+        (r.option, r.assumed, [s.answer for s in r.path]) for r in recommend(dataset, load_request(rid, dataset), index)
+    ]
 
 
 def test_scenario_one_branches_on_what_the_report_leaves_unstated(dataset):
     # retrospective, an SME whose profit stage and data curation the report does not give
     assert outcomes(dataset, "scenario-1", 0) == [
         ("sme_incubation", {"profit_stage": "pre_profit"}, ["retrospective", "sme", "pre_profit"]),
-        ("cost_recovery_access", {"profit_stage": "profit_generating", "curation": "raw"},
-         ["retrospective", "sme", "profit_generating", "raw"]),
-        ("scale_up_licence", {"profit_stage": "profit_generating", "curation": "cleaned"},
-         ["retrospective", "sme", "profit_generating", "cleaned"]),
-        ("scale_up_licence", {"profit_stage": "profit_generating", "curation": "curated"},
-         ["retrospective", "sme", "profit_generating", "curated"]),
+        (
+            "cost_recovery_access",
+            {"profit_stage": "profit_generating", "curation": "raw"},
+            ["retrospective", "sme", "profit_generating", "raw"],
+        ),
+        (
+            "scale_up_licence",
+            {"profit_stage": "profit_generating", "curation": "cleaned"},
+            ["retrospective", "sme", "profit_generating", "cleaned"],
+        ),
+        (
+            "scale_up_licence",
+            {"profit_stage": "profit_generating", "curation": "curated"},
+            ["retrospective", "sme", "profit_generating", "curated"],
+        ),
     ]
 
 
@@ -29,8 +39,11 @@ def test_scenario_two_prospective_one_answer_per_requester(dataset):
 
 def test_scenario_three_same_answer_either_way(dataset):
     assert outcomes(dataset, "scenario-3", 0) == [
-        ("scale_up_licence", {"temporality": "retrospective"},
-         ["retrospective", "sme", "profit_generating", "curated"]),
+        (
+            "scale_up_licence",
+            {"temporality": "retrospective"},
+            ["retrospective", "sme", "profit_generating", "curated"],
+        ),
         ("scale_up_licence", {"temporality": "prospective"}, ["prospective", "sme", "profit_generating"]),
     ]
 
@@ -38,12 +51,21 @@ def test_scenario_three_same_answer_either_way(dataset):
 def test_scenario_four(dataset):
     assert [o[0] for o in outcomes(dataset, "scenario-4", 0)] == ["sme_incubation", "sme_incubation"]
     assert outcomes(dataset, "scenario-4", 1) == [
-        ("cost_recovery_access", {"temporality": "retrospective", "curation": "raw"},
-         ["retrospective", "multinational", "raw"]),
-        ("enterprise_licence", {"temporality": "retrospective", "curation": "cleaned"},
-         ["retrospective", "multinational", "cleaned"]),
-        ("enterprise_licence", {"temporality": "retrospective", "curation": "curated"},
-         ["retrospective", "multinational", "curated"]),
+        (
+            "cost_recovery_access",
+            {"temporality": "retrospective", "curation": "raw"},
+            ["retrospective", "multinational", "raw"],
+        ),
+        (
+            "enterprise_licence",
+            {"temporality": "retrospective", "curation": "cleaned"},
+            ["retrospective", "multinational", "cleaned"],
+        ),
+        (
+            "enterprise_licence",
+            {"temporality": "retrospective", "curation": "curated"},
+            ["retrospective", "multinational", "curated"],
+        ),
         ("strategic_codevelopment", {"temporality": "prospective"}, ["prospective", "multinational"]),
     ]
 
@@ -57,7 +79,10 @@ def test_each_step_carries_its_rules_rationale(dataset):
 
 def test_a_university_gets_open_research(dataset, data_copy):
     path = data_copy / "requests" / "uni.yaml"
-    path.write_text((data_copy / "requests" / "scenario-2.yaml").read_text()
-                    .replace("id: scenario-2", "id: uni")
-                    .replace("kind: sme\n    profit_stage: pre_profit", "kind: university\n    profit_stage: null"))
+    path.write_text(
+        (data_copy / "requests" / "scenario-2.yaml")
+        .read_text()
+        .replace("id: scenario-2", "id: uni")
+        .replace("kind: sme\n    profit_stage: pre_profit", "kind: university\n    profit_stage: null")
+    )
     assert outcomes(dataset, path, 0) == [("open_research", {}, ["prospective", "university"])]

@@ -39,7 +39,8 @@ def test_site_count_zero(data_copy):
     with pytest.raises(DataValidationError) as info:
         load_request("scenario-2", load_dataset(data_copy))
     assert problems(info) == [
-        "requests/scenario-2.yaml: sites: field 'count': expected greater than or equal to 1; found 0"]
+        "requests/scenario-2.yaml: sites: field 'count': expected greater than or equal to 1; found 0"
+    ]
 
 
 def test_malformed_yaml(data_copy):
@@ -100,8 +101,10 @@ def test_misspelt_key_is_an_error(data_copy):
     edit(data_copy / "requests" / "scenario-4.yaml", "curation: unstated", "curration: unstated")
     with pytest.raises(DataValidationError) as info:
         load_request("scenario-4", load_dataset(data_copy))
-    assert "requests/scenario-4.yaml: field 'curation': expected a value (this field is required); found nothing" \
+    assert (
+        "requests/scenario-4.yaml: field 'curation': expected a value (this field is required); found nothing"
         in problems(info)
+    )
     assert any("field 'curration': expected no such field" in p for p in problems(info))
 
 
@@ -134,19 +137,34 @@ def test_tree_references_are_checked(data_copy):
 
 def test_tree_must_answer_every_value(data_copy):
     # the whole branch goes (leaving its rationale behind would be a duplicate key, a different error)
-    edit(data_copy / "decision_tree.yaml", "      - when: [cleaned]\n        option: scale_up_licence\n"
-         "        rationale: Cleaning adds value that milestones and a modest royalty recognise.\n", "")
-    with pytest.raises(DataValidationError, match="node 'retro_curation_sme': field 'branches': expected a branch "
-                                                  "for every value of request.curation; found none for cleaned"):
+    edit(
+        data_copy / "decision_tree.yaml",
+        "      - when: [cleaned]\n        option: scale_up_licence\n"
+        "        rationale: Cleaning adds value that milestones and a modest royalty recognise.\n",
+        "",
+    )
+    with pytest.raises(
+        DataValidationError,
+        match="node 'retro_curation_sme': field 'branches': expected a branch "
+        "for every value of request.curation; found none for cleaned",
+    ):
         load_dataset(data_copy)
 
 
 def test_missing_base_score(data_copy):
     path = data_copy / "base_scores.csv"
-    path.write_text("".join(line for line in path.read_text().splitlines(keepends=True)
-                            if not line.startswith("enterprise_licence,social,")))
-    with pytest.raises(DataValidationError, match="base_scores.csv: option 'enterprise_licence': field 'social': "
-                                                  "expected a base score for every option and lever; found no row"):
+    path.write_text(
+        "".join(
+            line
+            for line in path.read_text().splitlines(keepends=True)
+            if not line.startswith("enterprise_licence,social,")
+        )
+    )
+    with pytest.raises(
+        DataValidationError,
+        match="base_scores.csv: option 'enterprise_licence': field 'social': "
+        "expected a base score for every option and lever; found no row",
+    ):
         load_dataset(data_copy)
 
 
@@ -157,8 +175,10 @@ def test_missing_data_folder(tmp_path):
 
 def test_an_empty_size_needs_its_reason(data_copy):
     edit(data_copy / "projects.csv", "Stroke and AI,CT,,N/A", "Stroke and AI,CT,,")
-    with pytest.raises(DataValidationError, match="row 16 .*field 'dataset_size_note': expected TBC or N/A where "
-                                                  "dataset_size is empty; found empty"):
+    with pytest.raises(
+        DataValidationError,
+        match="row 16 .*field 'dataset_size_note': expected TBC or N/A where dataset_size is empty; found empty",
+    ):
         load_dataset(data_copy)
 
 

@@ -11,10 +11,19 @@ import numpy_financial as npf
 import pytest
 import yaml
 
-from imaging_value.model.assumptions import assumptions_for, contribution_share, load_assumptions
 from imaging_value.core.errors import DataValidationError, ParameterError
-from imaging_value.maths.valuation import (Assumptions, Market, Stage, npv_paths, price, simulate, solve_fair, split_npv,
-                                     value_option)
+from imaging_value.maths.valuation import (
+    Assumptions,
+    Market,
+    Stage,
+    npv_paths,
+    price,
+    simulate,
+    solve_fair,
+    split_npv,
+    value_option,
+)
+from imaging_value.model.assumptions import assumptions_for, contribution_share, load_assumptions
 
 RATE = 0.035
 H = 10
@@ -24,22 +33,56 @@ STAGES = (
     Stage("nhs_adoption", "first_sale", 0.4, (1, 2, 4)),
     Stage("exit", "first_sale", 0.3, (2, 4, 6)),
 )
-MARKET = Market(revenue_median=1_500_000, revenue_spread=1.0, ramp_years=3, profit_margin=0.2, nhs_use_share=0.5,
-                exit_multiple_median=4.0, exit_multiple_spread=0.5)
+MARKET = Market(
+    revenue_median=1_500_000,
+    revenue_spread=1.0,
+    ramp_years=3,
+    profit_margin=0.2,
+    nhs_use_share=0.5,
+    exit_multiple_median=4.0,
+    exit_multiple_spread=0.5,
+)
 OPTIONS = {
     "fee": {"access_fee": 50_000},
-    "incubation": {"access_fee": 50_000, "access_fee_due": "first_revenue", "equity": 2, "royalty": 2,
-                   "royalty_cap": 500_000, "in_kind:validation_study": 30_000, "product_access_discount": 30,
-                   "product_access_months": 60},
-    "scale_up": {"access_fee": 50_000, "milestone:regulatory_clearance": 100_000, "milestone:first_sale": 200_000,
-                 "royalty": 3, "product_access_discount": 10, "product_access_months": 24},
-    "enterprise": {"access_fee": 50_000, "subscription": 30_000, "subscription_years": 5,
-                   "milestone:nhs_adoption": 100_000, "royalty": 2},
-    "codevelopment": {"milestone:first_sale": 100_000, "royalty": 2, "profit_share": 10,
-                      "golden_share": "change of control", "in_kind:reader_study": 30_000,
-                      "product_access_discount": 15},
-    "deferred": {"access_fee": 50_000, "access_fee_due": "first_milestone", "milestone:first_sale": 100_000,
-                 "milestone:regulatory_clearance": 50_000},
+    "incubation": {
+        "access_fee": 50_000,
+        "access_fee_due": "first_revenue",
+        "equity": 2,
+        "royalty": 2,
+        "royalty_cap": 500_000,
+        "in_kind:validation_study": 30_000,
+        "product_access_discount": 30,
+        "product_access_months": 60,
+    },
+    "scale_up": {
+        "access_fee": 50_000,
+        "milestone:regulatory_clearance": 100_000,
+        "milestone:first_sale": 200_000,
+        "royalty": 3,
+        "product_access_discount": 10,
+        "product_access_months": 24,
+    },
+    "enterprise": {
+        "access_fee": 50_000,
+        "subscription": 30_000,
+        "subscription_years": 5,
+        "milestone:nhs_adoption": 100_000,
+        "royalty": 2,
+    },
+    "codevelopment": {
+        "milestone:first_sale": 100_000,
+        "royalty": 2,
+        "profit_share": 10,
+        "golden_share": "change of control",
+        "in_kind:reader_study": 30_000,
+        "product_access_discount": 15,
+    },
+    "deferred": {
+        "access_fee": 50_000,
+        "access_fee_due": "first_milestone",
+        "milestone:first_sale": 100_000,
+        "milestone:regulatory_clearance": 50_000,
+    },
 }
 
 
@@ -189,9 +232,16 @@ def test_bad_terms_are_named():
 # --- fair terms and the split ----------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name,term", [("incubation", "royalty"), ("enterprise", "royalty"),
-                                       ("scale_up", "access_fee"), ("incubation", "equity"),
-                                       ("codevelopment", "royalty")])
+@pytest.mark.parametrize(
+    "name,term",
+    [
+        ("incubation", "royalty"),
+        ("enterprise", "royalty"),
+        ("scale_up", "access_fee"),
+        ("incubation", "equity"),
+        ("codevelopment", "royalty"),
+    ],
+)
 def test_fair_terms_give_the_contribution_share_when_priced_again(name, term):
     d = simulate(world(cost=30_000), 20_000, seed=4)
     share = 0.35
@@ -257,8 +307,9 @@ def _broken(data_copy: Path, edit) -> DataValidationError:
 
 def test_a_negative_rate_is_an_error_naming_file_key_and_field(data_copy):
     err = _broken(data_copy, lambda d: d["discount_rate"].update(value=-0.01))
-    assert any(p.file == "valuation.yaml" and p.location == "discount_rate" and p.field == "value"
-               for p in err.problems), err
+    assert any(
+        p.file == "valuation.yaml" and p.location == "discount_rate" and p.field == "value" for p in err.problems
+    ), err
 
 
 def test_a_probability_outside_0_1_is_an_error(data_copy):
@@ -282,6 +333,7 @@ def test_every_problem_is_reported_at_once(data_copy):
         d["discount_rate"]["value"] = -1
         d["stages"][0]["probability"] = -0.5
         d["stages"][3]["after"] = "nowhere"
+
     err = _broken(data_copy, edit)
     assert len(err.problems) >= 2  # pydantic stops before cross-checks, so the missing stage waits for a fix
 

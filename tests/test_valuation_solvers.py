@@ -14,7 +14,7 @@ import pytest
 
 from imaging_value.maths import valuation
 from imaging_value.maths.valuation import npv_paths, price, simulate, solve_fair, value_created
-from test_valuation import H, OPTIONS, world
+from test_valuation import OPTIONS, H, world
 
 
 @pytest.mark.parametrize("name", ["incubation", "scale_up", "enterprise", "codevelopment"])
@@ -43,9 +43,16 @@ def bisection(d, terms, share):
     return (lo + hi) / 2
 
 
-@pytest.mark.parametrize("name,cap,share", [("fee", 300_000, 0.1), ("incubation", 1_000_000, 0.35),
-                                            ("enterprise", 300_000, 0.2), ("codevelopment", 300_000, 0.35),
-                                            ("deferred", 1_000_000, 0.35)])
+@pytest.mark.parametrize(
+    "name,cap,share",
+    [
+        ("fee", 300_000, 0.1),
+        ("incubation", 1_000_000, 0.35),
+        ("enterprise", 300_000, 0.2),
+        ("codevelopment", 300_000, 0.35),
+        ("deferred", 1_000_000, 0.35),
+    ],
+)
 def test_a_capped_royalty_is_solved_as_bisection_solves_it(name, cap, share, monkeypatch):
     d = simulate(world(cost=30_000), 20_000, seed=4)
     terms = {**OPTIONS[name], "royalty_cap": cap}

@@ -8,8 +8,18 @@ import pytest
 import yaml
 
 REQUESTS = ("scenario-1", "scenario-2", "scenario-3", "scenario-4")
-OPTION_KEYS = {"option", "npv", "p_nothing", "breakeven_year", "receipts_by_year", "partner_cash_before_revenue",
-               "nhs_share", "contribution_share", "fair_terms", "split"}
+OPTION_KEYS = {
+    "option",
+    "npv",
+    "p_nothing",
+    "breakeven_year",
+    "receipts_by_year",
+    "partner_cash_before_revenue",
+    "nhs_share",
+    "contribution_share",
+    "fair_terms",
+    "split",
+}
 
 
 @pytest.mark.parametrize("rid", REQUESTS)
@@ -18,8 +28,13 @@ def test_value_answers_every_sample_request_in_the_issue_shape(cli, dataset, rid
     assert result.code == 0 and result.err == ""
     answer = result.json()
     assert set(answer) == {"request", "draws", "seed", "discount_rate", "horizon", "results"}
-    assert (answer["request"], answer["draws"], answer["seed"], answer["discount_rate"], answer["horizon"]) == \
-        (rid, 4000, 0, 0.035, 10)
+    assert (answer["request"], answer["draws"], answer["seed"], answer["discount_rate"], answer["horizon"]) == (
+        rid,
+        4000,
+        0,
+        0.035,
+        10,
+    )
     for entry in answer["results"]:
         assert set(entry) == {"requester_index", "requester", "options"}
         assert [o["option"] for o in entry["options"]] == list(dataset.option_ids)
@@ -29,7 +44,7 @@ def test_value_answers_every_sample_request_in_the_issue_shape(cli, dataset, rid
             assert 0 <= o["p_nothing"] <= 1
             receipts = o["receipts_by_year"]
             assert len(receipts) == answer["horizon"] + 1
-            discounted = sum(x / 1.035 ** t for t, x in enumerate(receipts))
+            discounted = sum(x / 1.035**t for t, x in enumerate(receipts))
             assert o["npv"]["mean"] == pytest.approx(discounted, rel=1e-12, abs=1e-6)
             total = sum(Decimal(str(s["share"])) for s in o["split"])
             if round(o["npv"]["mean"], 2) > 0:
@@ -60,30 +75,36 @@ def test_value_text_output(cli):
     assert result.code == 0 and "fair royalty" in result.out and "contribution share 35.0%" in result.out
 
 
-@pytest.mark.parametrize("flags,named", [
-    (("--draws", "0"), "draws"),
-    (("--horizon", "0"), "horizon"),
-    (("--discount-rate", "nan"), "discount-rate"),
-    (("--discount-rate", "inf"), "discount-rate"),
-    (("--discount-rate", "-0.1"), "discount-rate"),
-    (("--draws", "many"), "--draws"),
-    (("--draws", "2000000"), "draws"),
-    (("--horizon", "101"), "horizon"),
-    (("--discount-rate", "1.5"), "discount-rate"),
-    (("--requester", "9"), "requester"),
-])
+@pytest.mark.parametrize(
+    "flags,named",
+    [
+        (("--draws", "0"), "draws"),
+        (("--horizon", "0"), "horizon"),
+        (("--discount-rate", "nan"), "discount-rate"),
+        (("--discount-rate", "inf"), "discount-rate"),
+        (("--discount-rate", "-0.1"), "discount-rate"),
+        (("--draws", "many"), "--draws"),
+        (("--draws", "2000000"), "draws"),
+        (("--horizon", "101"), "horizon"),
+        (("--discount-rate", "1.5"), "discount-rate"),
+        (("--requester", "9"), "requester"),
+    ],
+)
 def test_bad_flags_exit_2_with_one_error_line(cli, flags, named):
     result = cli("value", "scenario-3", *flags, "--json")
     assert result.code == 2 and result.out == ""
     assert result.err.startswith("error: ") and result.err.count("\n") == 1 and named in result.err
 
 
-@pytest.mark.parametrize("edit,named", [
-    (lambda d: d["discount_rate"].update(value=-0.02), "discount_rate"),
-    (lambda d: d["stages"][0].update(probability=1.5), "probability"),
-    (lambda d: d["stages"][1].update(after="launch"), "after"),
-    (lambda d: d["draws"].update(value=float("inf")), "draws"),
-])
+@pytest.mark.parametrize(
+    "edit,named",
+    [
+        (lambda d: d["discount_rate"].update(value=-0.02), "discount_rate"),
+        (lambda d: d["stages"][0].update(probability=1.5), "probability"),
+        (lambda d: d["stages"][1].update(after="launch"), "after"),
+        (lambda d: d["draws"].update(value=float("inf")), "draws"),
+    ],
+)
 def test_bad_assumptions_exit_2_naming_file_and_field(cli, data_copy, edit, named):
     path = data_copy / "valuation.yaml"
     data = yaml.safe_load(path.read_text())

@@ -13,14 +13,13 @@ import yaml
 
 from imaging_value import DataValidationError, load_dataset, load_request
 from imaging_value.core.wording import count_word
-from imaging_value.model.conditions import facts_for
-from imaging_value.model.data import load_levers
-from imaging_value.reports.request import request_report
-from imaging_value.model.schema import FACT_VALUES, FACTS, NUMERIC_FACTS
 from imaging_value.framework.scoring import rank_options, score_options
 from imaging_value.framework.terms import option_facts, term_sheets
+from imaging_value.model.conditions import facts_for
+from imaging_value.model.data import load_levers
+from imaging_value.model.schema import FACT_VALUES, FACTS, NUMERIC_FACTS
 from imaging_value.present.figures import ranking_figure
-
+from imaging_value.reports.request import request_report
 from test_validation import edit, problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,12 +38,16 @@ def load_problems(folder: Path) -> list[str]:
 def add_lever(folder: Path, lever: str = "workforce", colour: str = "#2a9d8f") -> None:
     """levers.yaml, a column of profiles.csv and a base score per option: the data change a new lever takes."""
     levers = folder / "levers.yaml"
-    levers.write_text(levers.read_text(encoding="utf-8") + f"""  - id: {lever}
+    levers.write_text(
+        levers.read_text(encoding="utf-8")
+        + f"""  - id: {lever}
     label: NHS workforce
     colour: "{colour}"
     question: Will the agreement build the NHS's own skills in imaging AI?
     source: this framework's reading (a lever added to test that levers are data)
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     rows = list(csv.DictReader(io.StringIO((folder / "profiles.csv").read_text(encoding="utf-8"))))
     header = list(rows[0])
     header.insert(header.index("rationale"), lever)
@@ -77,7 +80,7 @@ def test_a_sixth_lever_is_a_data_change_only(data_copy, dataset):
     ranking = rank_options(table, weights)
     # weighing the new lever alone ranks the options it scores 10 above those it scores 0
     tens = [o for i, o in enumerate(six.option_ids) if i % 2]
-    assert set(ranking.order[:len(tens)]) == set(tens)
+    assert set(ranking.order[: len(tens)]) == set(tens)
     figure = ranking_figure(six, ranking)
     bars = {trace.name: trace.marker.color for trace in figure.data if trace.type == "bar"}
     assert bars["NHS workforce"] == "#2a9d8f" and len(bars) == 6
@@ -91,8 +94,11 @@ def test_a_sixth_lever_is_a_data_change_only(data_copy, dataset):
 
 
 def test_profile_columns_are_checked_against_levers_yaml(data_copy):
-    edit(data_copy / "profiles.csv", "name,label,clinical,social,economic_development,environmental,commercial,",
-         "name,label,clinical,social,economic_developmnt,environmental,commercial,")
+    edit(
+        data_copy / "profiles.csv",
+        "name,label,clinical,social,economic_development,environmental,commercial,",
+        "name,label,clinical,social,economic_developmnt,environmental,commercial,",
+    )
     levers = "clinical, social, economic_development, environmental, commercial"
     assert load_problems(data_copy) == [
         "profiles.csv: header: field 'economic_development': expected a column named 'economic_development' (one "
@@ -108,13 +114,17 @@ def test_a_profile_weight_names_its_row_and_column(data_copy):
     edit(data_copy / "profiles.csv", "clinicians,Clinicians,5,2,1,1,1", "clinicians,Clinicians,5,2,lots,1,1")
     assert load_problems(data_copy) == [
         "profiles.csv: row 3 (line 4): field 'economic_development': expected a valid number, "
-        "unable to parse string as a number; found 'lots'"]
+        "unable to parse string as a number; found 'lots'"
+    ]
 
 
 def test_scores_and_adjustments_name_levers_of_levers_yaml(data_copy):
     edit(data_copy / "base_scores.csv", "open_research,social,8,", "open_research,socal,8,")
-    edit(data_copy / "adjustments.csv", "university;charity,enterprise_licence,commercial,-4",
-         "university;charity,enterprise_licence,comercial,-4")
+    edit(
+        data_copy / "adjustments.csv",
+        "university;charity,enterprise_licence,commercial,-4",
+        "university;charity,enterprise_licence,comercial,-4",
+    )
     levers = "clinical, social, economic_development, environmental, commercial"
     assert load_problems(data_copy) == [
         f"base_scores.csv: row 2: field 'lever': expected a lever id from levers.yaml: {levers}; found 'socal'",
@@ -130,8 +140,10 @@ def test_a_lever_colour_is_a_hex_colour(data_copy, colour):
     edit(data_copy / "levers.yaml", 'colour: "#e07b39"', f'colour: "{colour}"')
     with pytest.raises(DataValidationError) as info:
         load_levers(data_copy)
-    assert problems(info) == [f"levers.yaml: levers[1] (social): field 'colour': expected a hex colour such as "
-                              f"#1b6ca8 (# and six hex digits); found '{colour}'"]
+    assert problems(info) == [
+        f"levers.yaml: levers[1] (social): field 'colour': expected a hex colour such as "
+        f"#1b6ca8 (# and six hex digits); found '{colour}'"
+    ]
 
 
 # --- one registry of facts -------------------------------------------------------------------------
@@ -173,8 +185,11 @@ def test_maturity_follows_the_rules_of_facts_yaml(dataset, data_copy):
     before = [facts_for(request, r, dataset.derived_facts)["requester.maturity"] for r in request.requesters]
     assert before == ["pre_profit", "large", "large"]
     # a reading where a multinational's maturity is its profit stage, as an SME's is: an edit of facts.yaml
-    edit(data_copy / "facts.yaml", "value: [multinational]}", "value: [multinational]}\n"
-         "          - {fact: requester.profit_stage, op: in, value: [profit_generating]}")
+    edit(
+        data_copy / "facts.yaml",
+        "value: [multinational]}",
+        "value: [multinational]}\n          - {fact: requester.profit_stage, op: in, value: [profit_generating]}",
+    )
     changed = load_dataset(data_copy)
     after = [facts_for(request, r, changed.derived_facts)["requester.maturity"] for r in request.requesters]
     assert after == ["pre_profit", "non_commercial", "non_commercial"]  # unstated stage: no rule but the last
@@ -182,21 +197,36 @@ def test_maturity_follows_the_rules_of_facts_yaml(dataset, data_copy):
     assert rule.rationale and rule.source == "this framework's reading"
 
 
-@pytest.mark.parametrize("old, new, expected", [
-    ("      - value: large\n", "      - value: huge\n",
-     "facts.yaml: derived[0]: field 'rules[0].value': expected values of requester.maturity: large, pre_profit, "
-     "profit_generating, unstated, non_commercial; found 'huge'"),
-    ("      - value: non_commercial\n", "      - value: non_commercial\n        when:\n"
-                                        "          - {fact: requester.kind, op: in, value: [university]}\n",
-     "facts.yaml: derived[0]: field 'rules': expected a last rule with no conditions (so every case has a value); "
-     "found 1 condition(s) on the last rule"),
-    ("{fact: requester.kind, op: in, value: [multinational]}", "{fact: requester.maturity, op: in, value: [large]}",
-     "facts.yaml: derived[0]: field 'rules[0].when': expected conditions on the request's or requester's own facts "
-     "(not an option's, nor a derived fact); found requester.maturity"),
-    ("  - fact: requester.maturity\n", "  - fact: requester.sector\n",
-     "facts.yaml: derived[0]: field 'fact': expected a fact worked out by rules: requester.maturity; "
-     "found 'requester.sector'"),
-])
+@pytest.mark.parametrize(
+    "old, new, expected",
+    [
+        (
+            "      - value: large\n",
+            "      - value: huge\n",
+            "facts.yaml: derived[0]: field 'rules[0].value': expected values of requester.maturity: large, pre_profit, "
+            "profit_generating, unstated, non_commercial; found 'huge'",
+        ),
+        (
+            "      - value: non_commercial\n",
+            "      - value: non_commercial\n        when:\n"
+            "          - {fact: requester.kind, op: in, value: [university]}\n",
+            "facts.yaml: derived[0]: field 'rules': expected a last rule with no conditions (so every case has a value); "
+            "found 1 condition(s) on the last rule",
+        ),
+        (
+            "{fact: requester.kind, op: in, value: [multinational]}",
+            "{fact: requester.maturity, op: in, value: [large]}",
+            "facts.yaml: derived[0]: field 'rules[0].when': expected conditions on the request's or requester's own facts "
+            "(not an option's, nor a derived fact); found requester.maturity",
+        ),
+        (
+            "  - fact: requester.maturity\n",
+            "  - fact: requester.sector\n",
+            "facts.yaml: derived[0]: field 'fact': expected a fact worked out by rules: requester.maturity; "
+            "found 'requester.sector'",
+        ),
+    ],
+)
 def test_facts_yaml_problems_are_named(data_copy, old, new, expected):
     edit(data_copy / "facts.yaml", old, new)
     assert expected in load_problems(data_copy)
@@ -205,25 +235,28 @@ def test_facts_yaml_problems_are_named(data_copy, old, new, expected):
 def test_a_derived_fact_without_rules_is_named(data_copy):
     (data_copy / "facts.yaml").write_text("derived: []\n", encoding="utf-8")
     assert load_problems(data_copy) == [
-        "facts.yaml: derived: field 'fact': expected an entry for requester.maturity; found none"]
+        "facts.yaml: derived: field 'fact': expected an entry for requester.maturity; found none"
+    ]
 
 
 # --- counts in report text come from the data --------------------------------------------------------
 
 
 def test_count_word():
-    assert [count_word(n) for n in (0, 1, 4, 5, 12, 13, 1200)] == ["no", "one", "four", "five", "twelve", "13",
-                                                                    "1,200"]
+    assert [count_word(n) for n in (0, 1, 4, 5, 12, 13, 1200)] == ["no", "one", "four", "five", "twelve", "13", "1,200"]
 
 
 def test_the_fairness_section_counts_the_recommendations_of_fairness_yaml(data_copy):
-    assert "<h4>The four fairness recommendations</h4>" in request_report(
-        "scenario-1", data_dir=str(data_copy), samples=100).fairness()
+    assert (
+        "<h4>The four fairness recommendations</h4>"
+        in request_report("scenario-1", data_dir=str(data_copy), samples=100).fairness()
+    )
     text = (data_copy / "fairness.yaml").read_text(encoding="utf-8")
     head, _, recs = text.partition("recommendations:\n")
     entries = recs.split("\n  - ")
-    (data_copy / "fairness.yaml").write_text(head + "recommendations:\n" + "\n  - ".join(entries[:-1]) + "\n",
-                                             encoding="utf-8")
+    (data_copy / "fairness.yaml").write_text(
+        head + "recommendations:\n" + "\n  - ".join(entries[:-1]) + "\n", encoding="utf-8"
+    )
     section = request_report("scenario-1", data_dir=str(data_copy), samples=100).fairness()
     assert "<h4>The three fairness recommendations</h4>" in section and "four" not in section.split("<h4>")[1][:40]
 
@@ -256,7 +289,9 @@ def test_a_lever_removed_is_a_data_change_and_the_value_switch_names_it(data_cop
     path = data_copy / "valuation.yaml"
     edit(path, "commercial_lever_from_value:\n  value: false", "commercial_lever_from_value:\n  value: true")
     with pytest.raises(DataValidationError) as info:
-        score_options(four, request, 0)
-    assert problems(info) == ["valuation.yaml: commercial_lever_from_value: field 'value': expected false, or a "
-                              "lever 'commercial' in levers.yaml to score from value; found true, and levers.yaml "
-                              "has no such lever"]
+        load_dataset(data_copy)
+    assert problems(info) == [
+        "valuation.yaml: commercial_lever_from_value: field 'value': expected false, or a "
+        "lever 'commercial' in levers.yaml to score from value; found true, and levers.yaml "
+        "has no such lever"
+    ]

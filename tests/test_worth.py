@@ -8,9 +8,9 @@ import yaml
 
 import imaging_value.reports.request as rp
 from imaging_value import load_dataset, load_request
+from imaging_value.core.errors import DataValidationError
 from imaging_value.framework.appraisal import appraise_requester, tornado
 from imaging_value.model.assumptions import load_assumptions
-from imaging_value.core.errors import DataValidationError
 
 XSS = "<script>alert(1)</script>"
 

@@ -21,7 +21,7 @@ from typing import Any
 _EXPORTS: dict[str, str] = {
     "Dataset": "model.data",
     "RequestEntry": "model.data",
-    "load_dataset": "model.data",
+    "load_dataset": "capabilities",
     "load_levers": "model.data",
     "DerivedFact": "model.fact_rules",
     "FactRule": "model.fact_rules",
@@ -60,7 +60,7 @@ _EXPORTS: dict[str, str] = {
     "data_quality_findings": "framework.portfolio",
     "exemplar_recommendations": "framework.portfolio",
     "Analysis": "framework.analysis",
-    "analyse": "framework.analysis",
+    "analyse": "engine.case",
     "SmaaResult": "maths.smaa",
     "rank_acceptability": "maths.smaa",
     "StabilityResult": "maths.stability",
@@ -73,8 +73,8 @@ _EXPORTS: dict[str, str] = {
     "split_all": "maths.sharing",
     "SiteContributions": "framework.sites",
     "site_contributions": "framework.sites",
-    "split": "framework.analysis",
-    "worth_curve": "framework.analysis",
+    "split_among_sites": "framework.site_split",
+    "worth_curve": "framework.site_split",
     "Term": "framework.terms",
     "TermSheet": "framework.terms",
     "term_sheet": "framework.terms",
@@ -97,9 +97,9 @@ _EXPORTS: dict[str, str] = {
     "validate_facts": "framework.scenario",
     "what_changed": "framework.scenario",
     "Case": "engine.case",
-    "Capability": "engine.capability",
-    "DataFile": "engine.capability",
-    "capabilities": "engine.capability",
+    "Capability": "capabilities",
+    "DataFile": "capabilities",
+    "capabilities": "capabilities",
     "AhpResult": "maths.elicit",
     "GroupWeights": "maths.elicit",
     "swing_weights": "maths.elicit",
@@ -126,7 +126,7 @@ _EXPORTS: dict[str, str] = {
     "print_pdf": "render.pdf",
 }
 
-__all__ = ["__version__", *_EXPORTS]
+__all__ = ["__version__", *_EXPORTS]  # noqa: PLE0604  (the names are the mapping's keys, all strings)
 
 
 def _package_version() -> str:

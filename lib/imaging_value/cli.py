@@ -11,14 +11,15 @@ import argparse
 import json
 import os
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .core.checks import parse_amount
-from .core.errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
-from .core.safetext import printable, printable_json
-from .core.layout import lock_digest, version_text
 from .core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from .core.errors import EXIT_FAILED, EXIT_INPUT, DataValidationError, ImagingValueError, ParameterError, exit_code
+from .core.layout import lock_digest, version_text
+from .core.safetext import printable, printable_json
 
 # Everything else (pydantic, numpy, and the heavy pandas, scipy, plotly, papermill and
 # nbconvert) is imported inside the commands that need it, so `--help` and `rank` start quickly.
@@ -52,39 +53,61 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _add_data(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--data", type=Path, default=None, metavar="DIR",
-                        help="data folder with the same layout as data/samples (default: $IMAGING_VALUE_DATA, "
-                             "else data/samples of the project imaging-value was installed from)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help="data folder with the same layout as data/samples (default: $IMAGING_VALUE_DATA, "
+        "else data/samples of the project imaging-value was installed from)",
+    )
     parser.add_argument("--json", action="store_true", help="print JSON instead of text")
 
 
 def _add_requester(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--requester", type=int, default=None, metavar="I",
-                        help="only the requester at position I, counted from 0 as requester_index in the JSON "
-                             "(the text's 'requester 1' is --requester 0); default: every requester")
+    parser.add_argument(
+        "--requester",
+        type=int,
+        default=None,
+        metavar="I",
+        help="only the requester at position I, counted from 0 as requester_index in the JSON "
+        "(the text's 'requester 1' is --requester 0); default: every requester",
+    )
 
 
 def _add_weights(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--weights", type=str, default=None, metavar="LEVER=W,...",
-                       help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0)")
+    group.add_argument(
+        "--weights",
+        type=str,
+        default=None,
+        metavar="LEVER=W,...",
+        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0)",
+    )
     group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
 
 
 def _add_report_view(parser: argparse.ArgumentParser) -> None:
     """The view a report pack takes (recorded in each request's .params.yaml and shown in its header)."""
     _add_weights(parser)
-    parser.add_argument("--total", type=str, default=None, metavar="AMOUNT",
-                        help="total shared among the sites, in GBP (default: an illustrative 1,000,000)")
+    parser.add_argument(
+        "--total",
+        type=str,
+        default=None,
+        metavar="AMOUNT",
+        help="total shared among the sites, in GBP (default: an illustrative 1,000,000)",
+    )
     parser.add_argument("--seed", type=int, default=None, metavar="S", help=f"random seed (default: {DEFAULT_SEED})")
-    parser.add_argument("--pdf", action="store_true",
-                        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)")
+    parser.add_argument(
+        "--pdf",
+        action="store_true",
+        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)",
+    )
 
 
 def _report_view(args: argparse.Namespace, dataset: Any) -> dict[str, Any]:
     """--profile/--weights/--total/--seed as notebook parameters, checked before any notebook runs."""
-    from .capabilities.answers import resolve_weights
-    from .framework.scoring import parse_weights
+    from .framework.scoring import parse_weights, resolve_weights
 
     view: dict[str, Any] = {}
     weights = parse_weights(args.weights) if args.weights is not None else None
@@ -123,7 +146,7 @@ def _print_pdfs(outcomes: Sequence[Any], pdf: bool) -> list[str]:
 
 def _add_capabilities(sub: Any) -> None:
     """A sub-command for every registered capability that has one, in the registry's order."""
-    from .engine.capability import capabilities
+    from .capabilities import capabilities
 
     for cap in capabilities():
         if cap.command is None:
@@ -152,18 +175,35 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
     p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
-    p.add_argument("--all", action="store_true",
-                   help="the whole pack: portfolio, every request in the data folder, and the comparison")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="the whole pack: portfolio, every request in the data folder, and the comparison",
+    )
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
-    p.add_argument("--jobs", type=int, default=None, metavar="N",
-                   help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)")
+    p.add_argument(
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)",
+    )
     p.add_argument("--portfolio", action="store_true", help="the portfolio report (one job of the pack)")
     p.add_argument("--compare", action="store_true", help="the comparison of all requests (one job of the pack)")
-    p.add_argument("--summit", action="append", default=[], metavar="SUMMIT-ID", dest="summits",
-                   help="a grand-summit report (one job of the pack; may be given more than once)")
-    p.add_argument("--plan", action="store_true",
-                   help="print the jobs instead of running them: one line of arguments per job (for xargs), "
-                        "or with --json their notebooks, papermill parameters and output names")
+    p.add_argument(
+        "--summit",
+        action="append",
+        default=[],
+        metavar="SUMMIT-ID",
+        dest="summits",
+        help="a grand-summit report (one job of the pack; may be given more than once)",
+    )
+    p.add_argument(
+        "--plan",
+        action="store_true",
+        help="print the jobs instead of running them: one line of arguments per job (for xargs), "
+        "or with --json their notebooks, papermill parameters and output names",
+    )
     _add_report_view(p)
     _add_data(p)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
@@ -171,15 +211,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("elicit", help="one group's weights from a summit answer file, with spread and consistency")
     p.add_argument("file", type=Path, metavar="FILE", help="an answer file, summits/<summit-id>/<group>.yaml")
     _add_data(p)
-    p = sub.add_parser("summit", help="the grand summit: every group's weights, disagreement, first choices, "
-                                      "compromise and minimax-regret option per request")
+    p = sub.add_parser(
+        "summit",
+        help="the grand summit: every group's weights, disagreement, first choices, "
+        "compromise and minimax-regret option per request",
+    )
     p.add_argument("summit", metavar="SUMMIT-ID", help="a folder of summits/ in the data folder")
-    p.add_argument("--samples", type=int, default=DEFAULT_SAMPLES, metavar="N",
-                   help="weight samples around the compromise (default: %(default)s)")
+    p.add_argument(
+        "--samples",
+        type=int,
+        default=DEFAULT_SAMPLES,
+        metavar="N",
+        help="weight samples around the compromise (default: %(default)s)",
+    )
     add_seed_argument(p)
     _add_data(p)
-    p = sub.add_parser("export", help="write the portfolio and every request's recommendation and ranking "
-                                      "as JSON and CSV")
+    p = sub.add_parser(
+        "export", help="write the portfolio and every request's recommendation and ranking as JSON and CSV"
+    )
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
     _add_data(p)
     return parser
@@ -207,21 +256,33 @@ def _text_summit(answer: dict) -> str:
     from .framework.summit import COMPROMISE_RULE
 
     levers = list(answer["compromise_weights"])
-    lines = [f"summit {answer['summit']}: {len(answer['groups'])} groups", f"  {'group':22} "
-             + " ".join(f"{lv[:10]:>10}" for lv in levers) + "  method (participants, CR)"]
+    lines = [
+        f"summit {answer['summit']}: {len(answer['groups'])} groups",
+        f"  {'group':22} " + " ".join(f"{lv[:10]:>10}" for lv in levers) + "  method (participants, CR)",
+    ]
     for g in answer["groups"]:
         cr = "" if g["consistency_ratio"] is None else f", CR {g['consistency_ratio']:.3f}"
-        lines.append(f"  {g['group']:22} " + " ".join(f"{g['weights'][lv]:10.3f}" for lv in levers)
-                     + f"  {g['method']} ({g['participants']}{cr})")
-    lines.append(f"  {'compromise':22} " + " ".join(f"{answer['compromise_weights'][lv]:10.3f}" for lv in levers)
-                 + f"  ({COMPROMISE_RULE})")
-    lines.append(f"  {'disagreement':22} " + " ".join(
-        f"{answer['disagreement'][lv]['max'] - answer['disagreement'][lv]['min']:10.3f}" for lv in levers)
-        + "  (max - min)")
+        lines.append(
+            f"  {g['group']:22} "
+            + " ".join(f"{g['weights'][lv]:10.3f}" for lv in levers)
+            + f"  {g['method']} ({g['participants']}{cr})"
+        )
+    lines.append(
+        f"  {'compromise':22} "
+        + " ".join(f"{answer['compromise_weights'][lv]:10.3f}" for lv in levers)
+        + f"  ({COMPROMISE_RULE})"
+    )
+    lines.append(
+        f"  {'disagreement':22} "
+        + " ".join(f"{answer['disagreement'][lv]['max'] - answer['disagreement'][lv]['min']:10.3f}" for lv in levers)
+        + "  (max - min)"
+    )
     for r in answer["requests"]:
         firsts = ", ".join(f"{g} {o}" for g, o in r["first_choice"].items())
-        lines.append(f"{r['request']} requester {r['requester_index'] + 1}: minimax regret {r['minimax_regret']}; "
-                     f"first choices: {firsts}")
+        lines.append(
+            f"{r['request']} requester {r['requester_index'] + 1}: minimax regret {r['minimax_regret']}; "
+            f"first choices: {firsts}"
+        )
     return "\n".join(lines)
 
 
@@ -234,12 +295,14 @@ def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .core.checks import check_samples
     from .framework.summit import grand_summit
 
-    from .core.checks import check_samples
-
     check_samples(args.samples)
-    return grand_summit(args.data, args.summit, seed=args.seed, samples=args.samples).to_dict(), _text_summit
+    return grand_summit(
+        load_dataset(args.data), args.summit, seed=args.seed, samples=args.samples
+    ).to_dict(), _text_summit
 
 
 # --- commands ------------------------------------------------------------------------
@@ -250,8 +313,7 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
         return _elicit(args)
     if args.command == "summit":
         return _summit(args)
-    from .engine.capability import command_capability
-    from .model.data import load_dataset
+    from .capabilities import command_capability, load_dataset
 
     dataset = load_dataset(args.data)
     cap = command_capability(args.command)
@@ -273,8 +335,8 @@ def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 def _case(cap: Any, args: argparse.Namespace, dataset: Any) -> Any:
     """The case a capability's sub-command asks about: the request, requester and view from its arguments."""
     from .engine.case import Case
-    from .model.data import load_request
     from .framework.scoring import parse_weights
+    from .model.data import load_request
 
     request = load_request(args.request, dataset) if cap.scope == "request" else None
     options: dict[str, Any] = {"requester": getattr(args, "requester", None)}
@@ -290,13 +352,16 @@ def _report(args: argparse.Namespace) -> int:
     import shlex
     import signal
 
+    from .capabilities import load_dataset
     from .core.checks import check_count
-    from .model.data import load_dataset
     from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
     if args.all and (args.requests or args.portfolio or args.compare or args.summits):
-        raise ParameterError("REQUEST", "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
-                             " ".join(args.requests) or "--portfolio/--compare/--summit")
+        raise ParameterError(
+            "REQUEST",
+            "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
+            " ".join(args.requests) or "--portfolio/--compare/--summit",
+        )
     if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
     if args.jobs is not None:
@@ -305,11 +370,21 @@ def _report(args: argparse.Namespace) -> int:
     view = _report_view(args, dataset)
     if args.plan:
         refs = dataset.request_ids() if args.all else args.requests
-        jobs = plan_jobs(args.data, args.requests, args.all, portfolio=args.portfolio, compare=args.compare,
-                         summits=args.summits, view=view)
+        jobs = plan_jobs(
+            args.data,
+            args.requests,
+            args.all,
+            portfolio=args.portfolio,
+            compare=args.compare,
+            summits=args.summits,
+            view=view,
+        )
         plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
-        print(json.dumps(plan, indent=2, ensure_ascii=False) if args.json
-              else "\n".join(shlex.join(job["args"]) for job in plan["jobs"]))
+        print(
+            json.dumps(plan, indent=2, ensure_ascii=False)
+            if args.json
+            else "\n".join(shlex.join(job["args"]) for job in plan["jobs"])
+        )
         return 0
     if args.pdf:
         from .render.pdf import find_chromium
@@ -318,8 +393,18 @@ def _report(args: argparse.Namespace) -> int:
     # a scheduler's SIGTERM stops the run as Ctrl-C does: kernels killed, nothing written afterwards
     previous = signal.signal(signal.SIGTERM, _interrupt)
     try:
-        outcomes = render_pack(args.data, args.out, args.requests, args.all, args.jobs, progress_to_stderr,
-                               portfolio=args.portfolio, compare=args.compare, summits=args.summits, view=view)
+        outcomes = render_pack(
+            args.data,
+            args.out,
+            args.requests,
+            args.all,
+            args.jobs,
+            progress_to_stderr,
+            portfolio=args.portfolio,
+            compare=args.compare,
+            summits=args.summits,
+            view=view,
+        )
     finally:
         signal.signal(signal.SIGTERM, previous)
     pdf_errors = _print_pdfs(outcomes, args.pdf)
@@ -401,8 +486,11 @@ def _main(argv: Sequence[str] | None) -> int:
         print("error: interrupted", file=sys.stderr)
         return exit_code(exc)
     # names come from data files: no control character reaches the terminal as itself
-    print(printable_json(json.dumps(answer, indent=2, ensure_ascii=False)) if args.json
-          else printable(text(answer), keep_newlines=True))
+    print(
+        printable_json(json.dumps(answer, indent=2, ensure_ascii=False))
+        if args.json
+        else printable(text(answer), keep_newlines=True)
+    )
     sys.stdout.flush()
     return 0
 

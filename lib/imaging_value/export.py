@@ -8,11 +8,11 @@ import io
 import json
 from pathlib import Path
 
-from .engine.capability import capabilities
-from .engine.case import Case
+from .capabilities import capabilities
 from .core.atomic import write_atomic
-from .model.data import Dataset, load_request
 from .core.safetext import spreadsheet_cell
+from .engine.case import Case
+from .model.data import Dataset, load_request
 
 __all__ = ["export_all"]
 

@@ -1,3 +1,38 @@
 """The built-in capabilities, one module each: its answer, its section, its command-line text, its
 export and its explorer panel, registered in the order the request report shows them.
+
+Importing this package registers them; the registry itself is :mod:`imaging_value.engine.capability`,
+whose names are re-exported here for everything above (the command line, the export, the reports, the
+explorer). Nothing heavy is imported until an answer is computed.
 """
+
+from __future__ import annotations
+
+from ..engine.capability import (
+    Capability,
+    DataFile,
+    Result,
+    View,
+    capabilities,
+    capability,
+    command_capability,
+    data_files,
+    load_dataset,
+    register,
+    unregister,
+)
+from . import builtin  # noqa: F401  (registers the built-in capabilities)
+
+__all__ = [
+    "Capability",
+    "DataFile",
+    "Result",
+    "View",
+    "capabilities",
+    "capability",
+    "command_capability",
+    "data_files",
+    "load_dataset",
+    "register",
+    "unregister",
+]

@@ -9,19 +9,32 @@ identical are shown once, with the reason.
 from __future__ import annotations
 
 import re
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from ..framework.agreement import Agreement
-from ..core.wording import source_tag, join_words, money, order_sentence, requester_groups, term_label, term_value
-from ..model.data import Dataset
 from ..core.defaults import DEFAULT_TOTAL
+from ..core.wording import join_words, money, order_sentence, requester_groups, source_tag, term_label, term_value
+from ..framework.agreement import Agreement
+from ..model.data import Dataset
 from ..model.schema import Request
 
-__all__ = ["answer_fingerprint", "identical_requesters", "same_answer_sentence", "decision_context", "rule_source",
-           "DEFAULT_TOTAL", "short_principle"]
+__all__ = [
+    "answer_fingerprint",
+    "identical_requesters",
+    "same_answer_sentence",
+    "decision_context",
+    "rule_source",
+    "DEFAULT_TOTAL",
+    "short_principle",
+]
 
-_FACT_WORDS = {"profit_stage": "profit stage", "curation": "curation", "temporality": "temporality",
-               "kind": "requester kind", "deidentification": "de-identification"}
+_FACT_WORDS = {
+    "profit_stage": "profit stage",
+    "curation": "curation",
+    "temporality": "temporality",
+    "kind": "requester kind",
+    "deidentification": "de-identification",
+}
 
 
 def _words(value: Any) -> str:
@@ -33,15 +46,24 @@ def _words(value: Any) -> str:
 def answer_fingerprint(agreements: Sequence[Agreement], matrix: Any) -> tuple:
     """What a requester's answer is made of: every agreement (option, facts assumed, terms, compliance) and the
     score table. Two requesters with equal fingerprints get the same answer."""
-    return (tuple((a.option, tuple(sorted((k, str(v)) for k, v in a.assumed.items())),
-                   tuple((t.term, str(t.value)) for t in a.sheet.terms),
-                   tuple((c.item, c.status) for c in a.compliance),
-                   tuple(d.profile for d in a.dissent)) for a in agreements),
-            tuple(round(float(x), 9) for x in matrix.ravel()))
+    return (
+        tuple(
+            (
+                a.option,
+                tuple(sorted((k, str(v)) for k, v in a.assumed.items())),
+                tuple((t.term, str(t.value)) for t in a.sheet.terms),
+                tuple((c.item, c.status) for c in a.compliance),
+                tuple(d.profile for d in a.dissent),
+            )
+            for a in agreements
+        ),
+        tuple(round(float(x), 9) for x in matrix.ravel()),
+    )
 
 
-def identical_requesters(indices: Sequence[int], agreements: Mapping[int, Sequence[Agreement]],
-                         matrices: Mapping[int, Any]) -> dict[int, tuple[int, ...]]:
+def identical_requesters(
+    indices: Sequence[int], agreements: Mapping[int, Sequence[Agreement]], matrices: Mapping[int, Any]
+) -> dict[int, tuple[int, ...]]:
     """{first requester: every requester with the identical answer}."""
     return requester_groups(indices, {i: answer_fingerprint(agreements[i], matrices[i]) for i in indices})
 
@@ -59,12 +81,16 @@ def same_answer_sentence(request: Request, members: Sequence[int]) -> str:
     first = people[0]
     shared = [f"{first.kind.replace('_', ' ')}"]
     shared.append(f"profit stage {_words(first.profit_stage)}" if first.profit_stage else "no profit stage")
-    differ = [name for name, get in (("name", lambda q: q.name), ("sector", lambda q: q.sector),
-                                     ("staff", lambda q: q.staff))
-              if len({get(q) for q in people}) > 1]
-    return (f"{_people(members)} get the same answer because they are the same kind of requester "
-            f"({', '.join(shared)}) asking for the same data, and no score, rule or term here depends on "
-            f"what sets them apart ({join_words(differ) or 'nothing'}); they are reported once.")
+    differ = [
+        name
+        for name, get in (("name", lambda q: q.name), ("sector", lambda q: q.sector), ("staff", lambda q: q.staff))
+        if len({get(q) for q in people}) > 1
+    ]
+    return (
+        f"{_people(members)} get the same answer because they are the same kind of requester "
+        f"({', '.join(shared)}) asking for the same data, and no score, rule or term here depends on "
+        f"what sets them apart ({join_words(differ) or 'nothing'}); they are reported once."
+    )
 
 
 def short_principle(principle: str, source: str) -> str:
@@ -76,8 +102,7 @@ def short_principle(principle: str, source: str) -> str:
 
 
 def _condition(assumed: Mapping[str, Any]) -> str:
-    return "If " + join_words([f"{_FACT_WORDS.get(k, k.replace('_', ' '))} is {_words(v)}"
-                               for k, v in assumed.items()])
+    return "If " + join_words([f"{_FACT_WORDS.get(k, k.replace('_', ' '))} is {_words(v)}" for k, v in assumed.items()])
 
 
 def _plain_why(dataset: Dataset, agreement: Agreement) -> str:
@@ -109,20 +134,30 @@ def _labels(dataset: Dataset) -> dict[str, str]:
 
 def _outcome(dataset: Dataset, agreement: Agreement, multiple: bool) -> dict[str, Any]:
     labels = _labels(dataset)
-    terms = [{"label": term_label(t.term, labels), "value": term_value(t.value, t.unit), "source": t.source}
-             for t in agreement.sheet.terms]
+    terms = [
+        {"label": term_label(t.term, labels), "value": term_value(t.value, t.unit), "source": t.source}
+        for t in agreement.sheet.terms
+    ]
     meets = [c for c in agreement.compliance if c.status == "meets"]
-    departs = [{"principle": short_principle(c.principle, c.source), "reason": c.reason, "source": c.source}
-               for c in agreement.compliance if c.status == "departs"]
+    departs = [
+        {"principle": short_principle(c.principle, c.source), "reason": c.reason, "source": c.source}
+        for c in agreement.compliance
+        if c.status == "departs"
+    ]
     confirm = [c for c in agreement.compliance if c.status == "to_confirm"]
-    sentence = (f"meets {len(meets)} of the {len(agreement.compliance)} national principles checked"
-                + (f"; departs from {len(departs)} (below), which the board must accept" if departs else "")
-                + (f"; {len(confirm)} to confirm before signing (below)" if confirm else "") + ".")
+    sentence = (
+        f"meets {len(meets)} of the {len(agreement.compliance)} national principles checked"
+        + (f"; departs from {len(departs)} (below), which the board must accept" if departs else "")
+        + (f"; {len(confirm)} to confirm before signing (below)" if confirm else "")
+        + "."
+    )
     return {
         "condition": _condition(agreement.assumed) if multiple and agreement.assumed else "",
         "label": dataset.option(agreement.option).label,
-        "why": _plain_why(dataset, agreement), "why_source": rule_source(dataset, agreement),
-        "terms": terms, "compliance_sentence": sentence,
+        "why": _plain_why(dataset, agreement),
+        "why_source": rule_source(dataset, agreement),
+        "terms": terms,
+        "compliance_sentence": sentence,
         "compliance_sources": list(dict.fromkeys(c.source.split(",")[0] for c in agreement.compliance)),
         "departs": departs,
     }
@@ -132,8 +167,16 @@ def _merged(outcomes: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Outcomes that sign the same terms are shown once, their conditions joined with 'or'."""
     merged: list[dict[str, Any]] = []
     for outcome in outcomes:
-        same = next((m for m in merged if m["label"] == outcome["label"] and m["terms"] == outcome["terms"]
-                     and m["departs"] == outcome["departs"]), None)
+        same = next(
+            (
+                m
+                for m in merged
+                if m["label"] == outcome["label"]
+                and m["terms"] == outcome["terms"]
+                and m["departs"] == outcome["departs"]
+            ),
+            None,
+        )
         if same is None:
             merged.append(dict(outcome))
         elif outcome["condition"]:
@@ -149,14 +192,27 @@ def _matrix(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     rows = []
     for label in labels:
         cells = [next((t for t in o["terms"] if t["label"] == label), None) for o in outcomes]
-        rows.append({"label": label, "values": [c["value"] if c else "" for c in cells],
-                     "sources": list(dict.fromkeys(c["source"] for c in cells if c))})
+        rows.append(
+            {
+                "label": label,
+                "values": [c["value"] if c else "" for c in cells],
+                "sources": list(dict.fromkeys(c["source"] for c in cells if c)),
+            }
+        )
     return {"columns": [f"{o['condition']}: {o['label']}" for o in outcomes], "rows": rows}
 
 
-def decision_context(dataset: Dataset, request: Request, groups: Mapping[int, Sequence[int]],
-                     agreements: Mapping[int, Sequence[Agreement]], analyses: Mapping[int, Any],
-                     view: str, total: float, sites_assumed: bool, profile_given: bool) -> dict[str, Any]:
+def decision_context(
+    dataset: Dataset,
+    request: Request,
+    groups: Mapping[int, Sequence[int]],
+    agreements: Mapping[int, Sequence[Agreement]],
+    analyses: Mapping[int, Any],
+    view: str,
+    total: float,
+    sites_assumed: bool,
+    profile_given: bool,
+) -> dict[str, Any]:
     """Everything ``decision.html.j2`` shows, per group of requesters with identical answers."""
     out = []
     for first, members in groups.items():
@@ -165,31 +221,56 @@ def decision_context(dataset: Dataset, request: Request, groups: Mapping[int, Se
         multiple = len(results) > 1
         requester = request.requester(first)
         title = f"{_people(members)}: " + "; ".join(request.requester(i).label() for i in members)
-        unstated = join_words(list(dict.fromkeys(
-            _FACT_WORDS.get(k, k.replace("_", " ")) for a in results for k in a.assumed)))
+        unstated = join_words(
+            list(dict.fromkeys(_FACT_WORDS.get(k, k.replace("_", " ")) for a in results for k in a.assumed))
+        )
         confirm: list[dict[str, str]] = []
         if multiple:
-            confirm.append({"text": f"The {unstated}: the agreement to sign changes with it (one answer per value "
-                                    f"above).", "source": ""})
+            confirm.append(
+                {
+                    "text": f"The {unstated}: the agreement to sign changes with it (one answer per value above).",
+                    "source": "",
+                }
+            )
         for a in results:
             for c in a.compliance:
                 if c.status == "to_confirm":
                     text = f"{short_principle(c.principle, c.source)}: {c.reason}" if c.reason else c.principle
                     if all(item["text"] != text for item in confirm):
                         confirm.append({"text": text, "source": c.source})
-        if any(t.term == "access_fee" for a in results for t in a.sheet.terms) and \
-                any(a.sheet.cost.items_assumed for a in results):
-            confirm.append({"text": "The number of images per site: the access fee assumes typical collections by "
-                                    "site kind (site_defaults.csv).", "source": "this framework's reading"})
+        if any(t.term == "access_fee" for a in results for t in a.sheet.terms) and any(
+            a.sheet.cost.items_assumed for a in results
+        ):
+            confirm.append(
+                {
+                    "text": "The number of images per site: the access fee assumes typical collections by "
+                    "site kind (site_defaults.csv).",
+                    "source": "this framework's reading",
+                }
+            )
         if sites_assumed:
-            confirm.append({"text": "Each site's images and curation effort: the split among sites assumes them by "
-                                    "site kind.", "source": "this framework's reading"})
+            confirm.append(
+                {
+                    "text": "Each site's images and curation effort: the split among sites assumes them by site kind.",
+                    "source": "this framework's reading",
+                }
+            )
         if float(total) == DEFAULT_TOTAL:
-            confirm.append({"text": f"The total to share among sites: {money(total)} is an illustrative default, "
-                                    f"not a figure from the request.", "source": ""})
+            confirm.append(
+                {
+                    "text": f"The total to share among sites: {money(total)} is an illustrative default, "
+                    f"not a figure from the request.",
+                    "source": "",
+                }
+            )
         if not profile_given:
-            confirm.append({"text": "Whose view ranks the options: no stakeholder profile or weights were given, so "
-                                    "every lever weighs the same (the default).", "source": ""})
+            confirm.append(
+                {
+                    "text": "Whose view ranks the options: no stakeholder profile or weights were given, so "
+                    "every lever weighs the same (the default).",
+                    "source": "",
+                }
+            )
         dissent = {}
         for a in results:
             for d in a.dissent:
@@ -198,9 +279,14 @@ def decision_context(dataset: Dataset, request: Request, groups: Mapping[int, Se
             alike: dict[tuple, list[str]] = {}
             for name, key in dissent.items():
                 alike.setdefault(key, []).append(name)
-            disagree = "; ".join(f"{join_words(names)} rank{'s' if len(names) == 1 else ''} the agreement "
-                                 f"{rank} of {of} and would choose {prefers}"
-                                 for (rank, of, prefers), names in alike.items()) + "."
+            disagree = (
+                "; ".join(
+                    f"{join_words(names)} rank{'s' if len(names) == 1 else ''} the agreement "
+                    f"{rank} of {of} and would choose {prefers}"
+                    for (rank, of, prefers), names in alike.items()
+                )
+                + "."
+            )
         else:
             disagree = "No stakeholder view ranks the agreement in its bottom half."
         alignment = analysis.alignment
@@ -208,21 +294,44 @@ def decision_context(dataset: Dataset, request: Request, groups: Mapping[int, Se
         if spread:
             ranks = alignment.rank_table
             contested = [o for o, s in alignment.disagreement.items() if s == spread]
-            disagree += " They disagree most about " + join_words([
-                f"{dataset.option(o).label} (ranked {int(ranks.loc[o].min())} to {int(ranks.loc[o].max())})"
-                for o in contested]) + "."
+            disagree += (
+                " They disagree most about "
+                + join_words(
+                    [
+                        f"{dataset.option(o).label} (ranked {int(ranks.loc[o].min())} to {int(ranks.loc[o].max())})"
+                        for o in contested
+                    ]
+                )
+                + "."
+            )
         totals = analysis.ranking.totals
         order = order_sentence([(dataset.option(o).label, totals[o]) for o in analysis.ranking.order])
         outcomes = _merged([_outcome(dataset, a, multiple) for a in results])
-        out.append({"title": title, "matrix": _matrix(outcomes) if len(outcomes) > 1 else None,
-                    "guidance": list(dict.fromkeys((o["label"], o["compliance_sentence"], tuple(o["compliance_sources"]))
-                                                   for o in outcomes)), "same": same_answer_sentence(request, members),
-                    "outcomes": outcomes, "unstated": unstated,
-                    "confirm": confirm, "disagree": disagree, "disagree_source": "this framework's reading",
-                    "view": view, "order": order, "order_source": "this framework's reading",
-                    "kind": requester.kind})
+        out.append(
+            {
+                "title": title,
+                "matrix": _matrix(outcomes) if len(outcomes) > 1 else None,
+                "guidance": list(
+                    dict.fromkeys(
+                        (o["label"], o["compliance_sentence"], tuple(o["compliance_sources"])) for o in outcomes
+                    )
+                ),
+                "same": same_answer_sentence(request, members),
+                "outcomes": outcomes,
+                "unstated": unstated,
+                "confirm": confirm,
+                "disagree": disagree,
+                "disagree_source": "this framework's reading",
+                "view": view,
+                "order": order,
+                "order_source": "this framework's reading",
+                "kind": requester.kind,
+            }
+        )
     intro = ""
     if len(groups) > 1 or any(len(m) > 1 for m in groups.values()):
-        intro = (f"{sum(len(m) for m in groups.values())} requesters; {len(groups)} distinct answer"
-                 f"{'s' if len(groups) != 1 else ''} below, one per page when printed.")
+        intro = (
+            f"{sum(len(m) for m in groups.values())} requesters; {len(groups)} distinct answer"
+            f"{'s' if len(groups) != 1 else ''} below, one per page when printed."
+        )
     return {"groups": out, "intro": intro}

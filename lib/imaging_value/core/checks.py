@@ -17,8 +17,17 @@ from typing import Any
 from .errors import ParameterError
 from .limits import MAX_DISCOUNT_RATE, MAX_HORIZON, MAX_SAMPLES, MAX_TOTAL
 
-__all__ = ["TOTAL_RANGE", "check_type", "check_count", "check_samples", "check_seed", "check_real", "check_total",
-           "check_flags", "parse_amount"]
+__all__ = [
+    "TOTAL_RANGE",
+    "check_type",
+    "check_count",
+    "check_samples",
+    "check_seed",
+    "check_real",
+    "check_total",
+    "check_flags",
+    "parse_amount",
+]
 
 TOTAL_RANGE = f"a finite number >= 0, at most {MAX_TOTAL:,.0f}"
 
@@ -33,8 +42,7 @@ def check_type(parameter: str, value: Any, kinds: tuple[type, ...], expected: st
 def check_count(value: Any, parameter: str, minimum: int = 1, maximum: int | None = None) -> int:
     """Validate an integer >= ``minimum`` (and <= ``maximum`` where given; bools rejected)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
-        raise ParameterError(parameter, f"an integer >= {minimum}" + (f" and <= {maximum:,}" if maximum else ""),
-                             value)
+        raise ParameterError(parameter, f"an integer >= {minimum}" + (f" and <= {maximum:,}" if maximum else ""), value)
     if maximum is not None and value > maximum:
         raise ParameterError(parameter, f"an integer from {minimum} to {maximum:,}", value)
     return int(value)
@@ -65,8 +73,12 @@ def check_real(value: Any, parameter: str, *, positive: bool = False, maximum: f
 
 def check_total(total: Any, shown: Any = None) -> float:
     """An amount to share among sites: a finite number from 0 to ``MAX_TOTAL`` (``shown``: the value as typed)."""
-    if isinstance(total, bool) or not isinstance(total, numbers.Real) or not math.isfinite(total) \
-            or not 0 <= total <= MAX_TOTAL:
+    if (
+        isinstance(total, bool)
+        or not isinstance(total, numbers.Real)
+        or not math.isfinite(total)
+        or not 0 <= total <= MAX_TOTAL
+    ):
         raise ParameterError("total", TOTAL_RANGE, total if shown is None else shown)
     return float(total)
 
@@ -74,14 +86,19 @@ def check_total(total: Any, shown: Any = None) -> float:
 def check_flags(draws: Any = None, horizon: Any = None, discount_rate: Any = None) -> None:
     """The valuation's options: whole draws and horizon within their documented ranges, a finite rate."""
     for name, value, most in (("draws", draws, MAX_SAMPLES), ("horizon", horizon, MAX_HORIZON)):
-        if value is not None and (isinstance(value, bool) or not isinstance(value, numbers.Integral)
-                                  or not 1 <= value <= most):
+        if value is not None and (
+            isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= most
+        ):
             raise ParameterError(name, f"a whole number from 1 to {most:,}", value)
-    if discount_rate is not None and (isinstance(discount_rate, bool) or not isinstance(discount_rate, numbers.Real)
-                                      or not math.isfinite(discount_rate)
-                                      or not 0 <= discount_rate <= MAX_DISCOUNT_RATE):
-        raise ParameterError("discount-rate", f"a finite number from 0 to {MAX_DISCOUNT_RATE:g} (e.g. 0.035)",
-                             discount_rate)
+    if discount_rate is not None and (
+        isinstance(discount_rate, bool)
+        or not isinstance(discount_rate, numbers.Real)
+        or not math.isfinite(discount_rate)
+        or not 0 <= discount_rate <= MAX_DISCOUNT_RATE
+    ):
+        raise ParameterError(
+            "discount-rate", f"a finite number from 0 to {MAX_DISCOUNT_RATE:g} (e.g. 0.035)", discount_rate
+        )
 
 
 def parse_amount(text: str) -> float:

@@ -8,8 +8,14 @@ before it loads anything else.
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_SEED", "DEFAULT_SAMPLES", "DEFAULT_TOTAL", "DEFAULT_SCORE_UNCERTAINTY", "DEFAULT_REQUEST",
-           "DEFAULT_DATA_DIR"]
+__all__ = [
+    "DEFAULT_SEED",
+    "DEFAULT_SAMPLES",
+    "DEFAULT_TOTAL",
+    "DEFAULT_SCORE_UNCERTAINTY",
+    "DEFAULT_REQUEST",
+    "DEFAULT_DATA_DIR",
+]
 
 DEFAULT_SEED = 20210401  # random seed of every sampled analysis (rank acceptability, sampled Shapley, valuation draws)
 DEFAULT_SAMPLES = 10_000  # weight vectors sampled for rank acceptability

@@ -11,13 +11,24 @@ not be read), 130 for an interrupt, 1 for anything else that failed.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 from .safetext import brief
 
-__all__ = ["ImagingValueError", "Problem", "DataValidationError", "ParameterError", "UnknownRequestError",
-           "INPUT_ERRORS", "EXIT_FAILED", "EXIT_INPUT", "EXIT_INTERRUPTED", "exit_code", "error_class"]
+__all__ = [
+    "ImagingValueError",
+    "Problem",
+    "DataValidationError",
+    "ParameterError",
+    "UnknownRequestError",
+    "INPUT_ERRORS",
+    "EXIT_FAILED",
+    "EXIT_INPUT",
+    "EXIT_INTERRUPTED",
+    "exit_code",
+    "error_class",
+]
 
 EXIT_FAILED = 1  # the work failed (a notebook, chromium, ...), the input was fine
 EXIT_INPUT = 2  # a bad parameter or input file: fix the input and run again
@@ -74,8 +85,9 @@ class UnknownRequestError(ParameterError):
     def __init__(self, ref: object, known: Sequence[str]):
         self.ref = ref
         self.known = tuple(known)
-        super().__init__("request", f"a request id ({', '.join(self.known) or 'none'}) or a path to a request file",
-                         ref)
+        super().__init__(
+            "request", f"a request id ({', '.join(self.known) or 'none'}) or a path to a request file", ref
+        )
 
 
 INPUT_ERRORS: tuple[type[ImagingValueError], ...] = (ParameterError, DataValidationError)

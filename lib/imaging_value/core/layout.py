@@ -24,8 +24,17 @@ import hashlib
 import os
 from pathlib import Path
 
-__all__ = ["DATA_ENV", "LOCK_FILE", "VALUATION_FILE", "PACKAGE", "package_path", "project_root", "default_data_dir",
-           "lock_digest", "version_text"]
+__all__ = [
+    "DATA_ENV",
+    "LOCK_FILE",
+    "VALUATION_FILE",
+    "PACKAGE",
+    "package_path",
+    "project_root",
+    "default_data_dir",
+    "lock_digest",
+    "version_text",
+]
 
 PACKAGE = "imaging_value"
 DATA_ENV = "IMAGING_VALUE_DATA"
@@ -48,8 +57,9 @@ def package_path(*parts: str, package: str = PACKAGE) -> Path:
 
     root = files(package)
     if not isinstance(root, Path):  # e.g. imported from a zip file: papermill needs real files and folders
-        raise ImagingValueError(f"the {package} package is not installed as files on disk ({root}); "
-                                "install it with pip or uv")
+        raise ImagingValueError(
+            f"the {package} package is not installed as files on disk ({root}); install it with pip or uv"
+        )
     path = root.joinpath(*parts).resolve()  # in a source tree, notebooks/ is a link to the top-level folder
     if not path.exists():
         raise ImagingValueError(f"{'/'.join(parts)} is missing from the {package} package at {root}; reinstall it")
@@ -76,10 +86,15 @@ def default_data_dir() -> tuple[Path, str]:
     if root is None:
         from .errors import ParameterError
 
-        raise ParameterError("data", f"a data folder, given with --data DIR or in ${DATA_ENV} (an installed "
-                                     f"{PACKAGE} package carries no data)", "neither was given")
-    return (root / "data" / "samples",
-            f"data/samples of the project imaging-value was installed from; set {DATA_ENV} to use another")
+        raise ParameterError(
+            "data",
+            f"a data folder, given with --data DIR or in ${DATA_ENV} (an installed {PACKAGE} package carries no data)",
+            "neither was given",
+        )
+    return (
+        root / "data" / "samples",
+        f"data/samples of the project imaging-value was installed from; set {DATA_ENV} to use another",
+    )
 
 
 def lock_digest(path: str | Path | None = None) -> str | None:

@@ -6,8 +6,17 @@ overflows a float or loses a penny, and that no typo runs for hours.
 
 from __future__ import annotations
 
-__all__ = ["MAX_IMAGES", "MAX_CURATION_EFFORT", "MAX_WEIGHT", "MAX_SCALE", "MAX_SAMPLES", "MAX_TOTAL",
-           "MAX_CONCENTRATION", "MAX_HORIZON", "MAX_DISCOUNT_RATE"]
+__all__ = [
+    "MAX_IMAGES",
+    "MAX_CURATION_EFFORT",
+    "MAX_WEIGHT",
+    "MAX_SCALE",
+    "MAX_SAMPLES",
+    "MAX_TOTAL",
+    "MAX_CONCENTRATION",
+    "MAX_HORIZON",
+    "MAX_DISCOUNT_RATE",
+]
 
 MAX_IMAGES = 1e12  # images one site contributes (10,000 sites of this many still sum exactly enough)
 MAX_CURATION_EFFORT = 1_000.0  # a site's curation-effort multiplier

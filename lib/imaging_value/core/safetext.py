@@ -19,7 +19,6 @@ __all__ = ["brief", "printable", "printable_json", "spreadsheet_cell", "plotly_t
 BRIEF_LIMIT = 80  # characters of a found value an error message shows
 
 
-
 def _repr(limit: int) -> reprlib.Repr:
     bounded = reprlib.Repr()
     bounded.maxstring = bounded.maxother = limit

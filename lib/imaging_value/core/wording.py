@@ -10,11 +10,26 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
-__all__ = ["SourceTag", "SOURCE_TAGS", "source_tag", "money", "count", "count_word", "number", "term_value",
-           "term_label", "ties", "order_sentence", "join_words", "requester_groups", "unit_text"]
+__all__ = [
+    "SourceTag",
+    "SOURCE_TAGS",
+    "source_tag",
+    "money",
+    "count",
+    "count_word",
+    "number",
+    "term_value",
+    "term_label",
+    "ties",
+    "order_sentence",
+    "join_words",
+    "requester_groups",
+    "unit_text",
+]
 
 
 @dataclass(frozen=True)
@@ -28,14 +43,28 @@ class SourceTag:
 
 
 SOURCE_TAGS = (
-    SourceTag("Report", "the report", "the value framework report this workbook implements (including what it quotes)",
-              True),
-    SourceTag("DHSC 2019", "DHSC 2019", "national guidance: DHSC (2019), Creating the right framework to realise the "
-              "benefits for patients and the NHS where data underpins innovation", True),
-    SourceTag("NHSE 2023", "NHS England 2023", "national guidance: NHS England (2023), value sharing framework for "
-              "NHS data partnerships", True),
-    SourceTag("Our reading", "this framework's reading", "this framework's own choice or assumption: not evidence; "
-              "the consortium may change it in the data files", False),
+    SourceTag(
+        "Report", "the report", "the value framework report this workbook implements (including what it quotes)", True
+    ),
+    SourceTag(
+        "DHSC 2019",
+        "DHSC 2019",
+        "national guidance: DHSC (2019), Creating the right framework to realise the "
+        "benefits for patients and the NHS where data underpins innovation",
+        True,
+    ),
+    SourceTag(
+        "NHSE 2023",
+        "NHS England 2023",
+        "national guidance: NHS England (2023), value sharing framework for NHS data partnerships",
+        True,
+    ),
+    SourceTag(
+        "Our reading",
+        "this framework's reading",
+        "this framework's own choice or assumption: not evidence; the consortium may change it in the data files",
+        False,
+    ),
 )
 
 # what a data file's source text starts with -> the tag (the report quotes Foundations of Fairness)
@@ -90,17 +119,32 @@ def number(value: float, digits: int = 2) -> str:
 
 _UNITS = {"GBP/year": "a year", "years": "years", "months": "months", "%": "%"}
 _TERM_LABELS = {
-    "access_fee": "Access fee (cost recovery)", "access_fee_due": "Access fee due", "subscription": "Subscription",
-    "subscription_years": "Subscription term", "royalty": "Royalty on net revenue", "royalty_cap": "Royalty cap",
-    "profit_share": "Share of profit", "equity": "Equity stake", "golden_share": "Golden share",
-    "product_access_discount": "NHS discount on the product", "product_access_months": "NHS discount for",
-    "embargo_months": "Embargo on publishing or sharing results", "exclusivity_months": "Exclusivity",
-    "exclusivity_field": "Exclusivity field of use", "ip_background": "Background IP",
-    "ip_foreground": "Foreground IP", "consent_to_commercialise": "Consent to commercialise",
+    "access_fee": "Access fee (cost recovery)",
+    "access_fee_due": "Access fee due",
+    "subscription": "Subscription",
+    "subscription_years": "Subscription term",
+    "royalty": "Royalty on net revenue",
+    "royalty_cap": "Royalty cap",
+    "profit_share": "Share of profit",
+    "equity": "Equity stake",
+    "golden_share": "Golden share",
+    "product_access_discount": "NHS discount on the product",
+    "product_access_months": "NHS discount for",
+    "embargo_months": "Embargo on publishing or sharing results",
+    "exclusivity_months": "Exclusivity",
+    "exclusivity_field": "Exclusivity field of use",
+    "ip_background": "Background IP",
+    "ip_foreground": "Foreground IP",
+    "consent_to_commercialise": "Consent to commercialise",
     "access_route": "Access route",
 }
-_VALUE_WORDS = {"signing": "at signing", "first_revenue": "at first revenue", "first_milestone": "at the first milestone",
-                "secure_data_environment": "secure data environment", "cost_recovery": "cost recovery"}
+_VALUE_WORDS = {
+    "signing": "at signing",
+    "first_revenue": "at first revenue",
+    "first_milestone": "at the first milestone",
+    "secure_data_environment": "secure data environment",
+    "cost_recovery": "cost recovery",
+}
 
 
 def term_label(term: str, labels: Mapping[str, str] | None = None) -> str:

@@ -63,15 +63,27 @@ class _Loader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
             line = key_node.start_mark.line + 1
             key = self.construct_object(key_node, deep=True)
             if not isinstance(key, str):
-                hint = (" (inside {...} a comma separates entries: write a number like 2,200 as 2200)"
-                        if isinstance(key, (int, float)) and not isinstance(key, bool) else "")
-                self.issues.append(YamlIssue(line, brief(key), "a field name (text) as every key",
-                                             f"the {type(key).__name__} {brief(key)} as a key{hint}"))
+                hint = (
+                    " (inside {...} a comma separates entries: write a number like 2,200 as 2200)"
+                    if isinstance(key, (int, float)) and not isinstance(key, bool)
+                    else ""
+                )
+                self.issues.append(
+                    YamlIssue(
+                        line,
+                        brief(key),
+                        "a field name (text) as every key",
+                        f"the {type(key).__name__} {brief(key)} as a key{hint}",
+                    )
+                )
                 continue  # left out: it may not even be hashable
             kept.append((key_node, value_node))
             if key in first_line:
-                self.issues.append(YamlIssue(line, key, "each key once in a mapping",
-                                             f"'{key}' again (first on line {first_line[key]})"))
+                self.issues.append(
+                    YamlIssue(
+                        line, key, "each key once in a mapping", f"'{key}' again (first on line {first_line[key]})"
+                    )
+                )
             else:
                 first_line[key] = line
         if len(kept) != len(node.value):
@@ -130,14 +142,27 @@ def read_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
             return EMPTY, []
         # counting stops early past this bound (distinct nodes never outnumber the characters);
         # without a '*' the text holds no alias (nor merge of one), so nothing can expand or loop
-        expanded, distinct, cyclic = (_expanded_size(node, len(text) + ALIAS_EXPANSION_LIMIT) if "*" in text
-                                      else (0, 0, False))
+        expanded, distinct, cyclic = (
+            _expanded_size(node, len(text) + ALIAS_EXPANSION_LIMIT) if "*" in text else (0, 0, False)
+        )
         if cyclic:
-            return None, [YamlIssue(0, "", "aliases (*name) that refer to an earlier value",
-                                    "an alias inside the value it refers to (a loop)")]
+            return None, [
+                YamlIssue(
+                    0,
+                    "",
+                    "aliases (*name) that refer to an earlier value",
+                    "an alias inside the value it refers to (a loop)",
+                )
+            ]
         if expanded - distinct > ALIAS_EXPANSION_LIMIT:
-            return None, [YamlIssue(0, "", f"aliases and merge keys adding at most {ALIAS_EXPANSION_LIMIT:,} values",
-                                    f"aliases expanding to more than {ALIAS_EXPANSION_LIMIT:,} extra values")]
+            return None, [
+                YamlIssue(
+                    0,
+                    "",
+                    f"aliases and merge keys adding at most {ALIAS_EXPANSION_LIMIT:,} values",
+                    f"aliases expanding to more than {ALIAS_EXPANSION_LIMIT:,} extra values",
+                )
+            ]
         try:
             data = loader.construct_document(node)
         except RecursionError:
@@ -147,4 +172,3 @@ def read_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
         return data, []
     finally:
         loader.dispose()
-

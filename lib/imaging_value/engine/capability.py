@@ -14,9 +14,9 @@ A capability is one question the workbook answers for a :class:`~imaging_value.e
 
 The request report, the command line (sub-commands and ``--json``), the export and the
 explorer's panels iterate over :func:`capabilities`, which lists them by ``order``
-(then name). The built-in capabilities (:mod:`imaging_value.capabilities.builtin`) are
-registered on first use; another is added with :func:`register`, which is all a new
-capability needs beyond its module, its data file and its template.
+(then name). Importing :mod:`imaging_value.capabilities` registers the built-in ones; another
+is added with :func:`register`, which is all a new capability needs beyond its module, its data
+file and its template. The registry is filled from above: nothing here imports a capability.
 
 Nothing heavy is imported here: the command line lists the sub-commands from this registry.
 """
@@ -24,38 +24,30 @@ Nothing heavy is imported here: the command line lists the sub-commands from thi
 from __future__ import annotations
 
 import copy
-from importlib import import_module
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..model.datafile import DataFile
 
 if TYPE_CHECKING:  # pragma: no cover - types only
-    from .case import Case
     from ..model.data import Dataset
-    from ..core.errors import Problem
+    from .case import Case
 
-__all__ = ["Capability", "DataFile", "Result", "View", "register", "unregister", "capabilities", "capability",
-           "command_capability", "data_files"]
-
-
-@dataclass(frozen=True)
-class DataFile:
-    """A data file a capability needs: its schema, and cross-checks against the rest of the folder.
-
-    ``model`` (a pydantic model) validates a YAML file's mapping, or with ``key`` each item of the
-    list under that key, or each row of a CSV file. ``check(dataset, value)`` returns the
-    :class:`~imaging_value.core.errors.Problem` s the file has against the other files. ``core`` files
-    are read by the loader's own code (:func:`imaging_value.model.data.load_dataset`), and listed here so
-    that each capability states what it reads; the loader reads every other file into
-    ``Dataset.extras`` (see :meth:`imaging_value.model.data.Dataset.data_file`).
-    """
-
-    name: str
-    model: Any = None
-    key: str | None = None
-    check: Callable[["Dataset", Any], "list[Problem]"] | None = None
-    core: bool = False
-    content: str = ""  # what the file holds, for the error when it is missing
+__all__ = [
+    "Capability",
+    "DataFile",
+    "Result",
+    "View",
+    "register",
+    "unregister",
+    "capabilities",
+    "capability",
+    "command_capability",
+    "data_files",
+    "load_dataset",
+]
 
 
 @dataclass(frozen=True)
@@ -75,7 +67,7 @@ class Result:
 class View:
     """What a presentation shows from: the case, the requesters to show (in order) and their headings."""
 
-    case: "Case"
+    case: Case
     requesters: tuple[int, ...]
     label: Callable[[int], str]
 
@@ -84,7 +76,7 @@ class View:
 class Capability:
     name: str
     title: str
-    compute: Callable[["Case"], Result]
+    compute: Callable[[Case], Result]
     order: int
     scope: str = "request"  # "request": a case has a request; "dataset": the data folder's own answers
     weighted: bool = False  # True: the answer depends on the weights
@@ -107,7 +99,7 @@ class Capability:
     text: Callable[[dict], str] | None = None  # the answer as terminal text (default: JSON)
     # export
     export: str | None = None  # file stem
-    csv: Callable[["Dataset", dict], tuple[list[dict], list[str]]] | None = None  # rows and columns
+    csv: Callable[[Dataset, dict], tuple[list[dict], list[str]]] | None = None  # rows and columns
 
     def present(self, view: View) -> list[Any]:
         """The capability's part of a report or panel: HTML from its template, then its figures."""
@@ -127,14 +119,6 @@ class Capability:
 
 
 _REGISTRY: dict[str, Capability] = {}
-_BUILTINS_LOADED = False
-
-
-def _load_builtins() -> None:
-    global _BUILTINS_LOADED
-    if not _BUILTINS_LOADED:
-        _BUILTINS_LOADED = True
-        import_module("imaging_value.capabilities.builtin")  # registers the built-in capabilities
 
 
 def register(cap: Capability) -> Capability:
@@ -143,7 +127,6 @@ def register(cap: Capability) -> Capability:
 
     if cap.scope not in ("request", "dataset"):
         raise ParameterError("scope", "request or dataset", cap.scope)
-    _load_builtins()
     clash = command_capability(cap.command) if cap.command else None
     if clash is not None and clash.name != cap.name:
         raise ParameterError("command", f"a sub-command no other capability has ({clash.name} has it)", cap.command)
@@ -157,7 +140,6 @@ def unregister(name: str) -> None:
 
 def capabilities(scope: str | None = None) -> tuple[Capability, ...]:
     """The registered capabilities in their stated order (``order``, then name); of one scope if given."""
-    _load_builtins()
     ordered = sorted(_REGISTRY.values(), key=lambda c: (c.order, c.name))
     return tuple(c for c in ordered if scope is None or c.scope == scope)
 
@@ -165,7 +147,6 @@ def capabilities(scope: str | None = None) -> tuple[Capability, ...]:
 def capability(name: str) -> Capability:
     from ..core.errors import ParameterError
 
-    _load_builtins()
     if name not in _REGISTRY:
         raise ParameterError("capability", "one of " + ", ".join(c.name for c in capabilities()), name)
     return _REGISTRY[name]
@@ -179,3 +160,11 @@ def command_capability(command: str) -> Capability | None:
 def data_files() -> tuple[tuple[Capability, DataFile], ...]:
     """Every data file the capabilities declare, with the capability that needs it."""
     return tuple((c, f) for c in capabilities() for f in c.data_files)
+
+
+def load_dataset(root: str | Path | None = None) -> Dataset:
+    """The data folder, validated with every registered capability's data files (one error lists every
+    problem); see :func:`imaging_value.model.data.load_data_folder`."""
+    from ..model.data import load_data_folder
+
+    return load_data_folder(root, [spec for _cap, spec in data_files()])

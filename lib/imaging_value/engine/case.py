@@ -5,47 +5,44 @@ notebooks and the explorer) builds a :class:`Case` and reads its answers from it
 Each answer is computed once, when first asked for, and kept: a request report
 that shows the ranking in three sections scores each requester once.
 
-The answers that do not depend on the weights (scores, the decision tree, the
-guidance checks, term sheets, uniform rank acceptability, stakeholder
-alignment, the split) are kept in a store that :meth:`Case.with_weights`
-shares, so a new view recomputes only the weighted answers (ranking, weight
-stability, the agreement to sign). ``result(name)`` is a registered
-capability's result (:mod:`imaging_value.engine.capability`), computed once per case
-and view.
+Each answer says whether it depends on the weights (:data:`WEIGHTED`; a registered
+capability says so with its ``weighted`` flag). The answers that do not are kept in a
+store that :meth:`Case.with_weights` shares, so a new view recomputes only the
+weighted ones (ranking, weight stability, the agreement to sign, ...).
 
 Nothing heavy is imported here: ``rank --json`` never loads pandas.
 """
 
 from __future__ import annotations
 
-from typing import Any, Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from ..model.data import Dataset
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
-from ..core.errors import ParameterError
+from ..model.data import Dataset
 from ..model.schema import Request
 
-__all__ = ["Case", "DEFAULT_SAMPLES", "DEFAULT_TOTAL", "resolve_weights", "requester_indices"]
+if TYPE_CHECKING:
+    from ..framework.agreement import Agreement
+    from ..framework.analysis import Analysis
+    from ..framework.guidance import GuidanceCheck
+    from ..framework.scenario import Answers
+    from ..framework.scoring import Ranking, ScoreTable
+    from ..framework.sites import SiteContributions
+    from ..framework.terms import TermSheet
+    from ..framework.tree import Recommendation
+    from ..maths.alignment import AlignmentResult
+    from ..maths.sharing import SplitResult
+    from ..maths.smaa import SmaaResult
+    from ..maths.stability import StabilityResult
+    from .capability import Result
 
+__all__ = ["Case", "analyse", "WEIGHTED"]
 
-def requester_indices(request: Request, requester: int | None) -> list[int]:
-    """All requesters of a request, or just the one asked for (validated)."""
-    if requester is None:
-        return list(range(len(request.requesters)))
-    request.requester(requester)
-    return [requester]
+T = TypeVar("T")
 
-
-def resolve_weights(dataset: Dataset, weights: Mapping[str, float] | None = None,
-                    profile: str | None = None) -> dict[str, float]:
-    """Normalised weights from explicit weights, a stakeholder profile, or (neither) equal weights."""
-    from ..framework.scoring import normalise_weights
-
-    if weights is not None and profile is not None:
-        raise ParameterError("weights", "either weights or a profile, not both", "both")
-    if profile is not None:
-        return normalise_weights(dataset.profile(profile).raw_weights(), dataset.lever_ids)
-    return normalise_weights(weights, dataset.lever_ids)
+# the Case's own answers that depend on the weights (a capability's result follows its ``weighted`` flag)
+WEIGHTED = frozenset({"ranking", "stability", "agreements", "centred_acceptability"})
 
 
 class Case:
@@ -58,17 +55,27 @@ class Case:
     ``rule``, Monte Carlo ``draws``), read with :meth:`setting`.
     """
 
-    def __init__(self, dataset: Dataset, request: Request | None = None, requester: int | None = None, *,
-                 weights: Mapping[str, float] | None = None, profile: str | None = None, seed: int = DEFAULT_SEED,
-                 samples: int = DEFAULT_SAMPLES, total: float = DEFAULT_TOTAL,
-                 settings: Mapping[str, Any] | None = None, _store: dict | None = None):
+    def __init__(
+        self,
+        dataset: Dataset,
+        request: Request | None = None,
+        requester: int | None = None,
+        *,
+        weights: Mapping[str, float] | None = None,
+        profile: str | None = None,
+        seed: int = DEFAULT_SEED,
+        samples: int = DEFAULT_SAMPLES,
+        total: float = DEFAULT_TOTAL,
+        settings: Mapping[str, Any] | None = None,
+        _shared: dict[Hashable, Any] | None = None,
+    ):
         self.dataset, self.request, self.requester = dataset, request, requester
         self.raw_weights = None if weights is None else dict(weights)
         self.profile = profile
         self.seed, self.samples, self.total = seed, samples, total
         self.settings = dict(settings or {})
-        self._store: dict = {} if _store is None else _store  # answers that do not depend on the weights
-        self._weighted: dict = {}  # answers under this case's weights
+        self._shared: dict[Hashable, Any] = {} if _shared is None else _shared  # answers the weights do not change
+        self._weighted: dict[Hashable, Any] = {}  # answers under this case's weights
         self._weights: dict[str, float] | None = None
 
     # --- the view -------------------------------------------------------------------
@@ -78,127 +85,213 @@ class Case:
         """The requesters this case covers (validated)."""
         if self.request is None:
             return ()
-        return self._once(self._store, ("requesters", self.requester),
-                          lambda: tuple(requester_indices(self.request, self.requester)))
+        request = self.request
+        return self._answer("requesters", (self.requester,), lambda: request.requester_indices(self.requester))
 
     @property
     def weights(self) -> dict[str, float]:
         """The normalised weights of the view (a bad weight or unknown profile is a ParameterError)."""
         if self._weights is None:
+            from ..framework.scoring import resolve_weights
+
             self._weights = resolve_weights(self.dataset, self.raw_weights, self.profile)
         return self._weights
 
     def setting(self, name: str, default: Any = None) -> Any:
+        """A capability's own option (None or ``default`` when not set)."""
         return self.settings.get(name, default)
 
-    def with_weights(self, weights: Mapping[str, float] | None = None, profile: str | None = None) -> "Case":
+    def with_weights(self, weights: Mapping[str, float] | None = None, profile: str | None = None) -> Case:
         """The same case under another view; the answers that do not depend on the weights are shared."""
-        return Case(self.dataset, self.request, self.requester, weights=weights, profile=profile, seed=self.seed,
-                    samples=self.samples, total=self.total, settings=self.settings, _store=self._store)
+        return Case(
+            self.dataset,
+            self.request,
+            self.requester,
+            weights=weights,
+            profile=profile,
+            seed=self.seed,
+            samples=self.samples,
+            total=self.total,
+            settings=self.settings,
+            _shared=self._shared,
+        )
 
-    @staticmethod
-    def _once(store: dict, key: Any, make: Callable[[], Any]) -> Any:
-        if key not in store:
-            store[key] = make()
-        return store[key]
+    def _answer(self, name: str, key: tuple[Hashable, ...], make: Callable[[], T], weighted: bool | None = None) -> T:
+        """The answer ``name`` for ``key``, made once: kept with the view's answers when it depends on the
+        weights (``weighted``, by default whether ``name`` is in :data:`WEIGHTED`), else shared."""
+        store = self._weighted if (name in WEIGHTED if weighted is None else weighted) else self._shared
+        full = (name, *key)
+        if full not in store:
+            store[full] = make()
+        return store[full]
+
+    def _request(self) -> Request:
+        if self.request is None:
+            from ..core.errors import ParameterError
+
+            raise ParameterError("request", "a request (this case is the data folder's own)", None)
+        return self.request
 
     # --- answers that do not depend on the weights ----------------------------------
 
-    def table(self, index: int):
-        """The requester's score table (base scores plus the adjustments that fired)."""
-        from ..framework.scoring import score_options
+    def table(self, index: int) -> ScoreTable:
+        """The requester's score table (base scores, the adjustments that fired, and the value lever if on)."""
+        from ..framework.lever_value import score_table
 
-        return self._once(self._store, ("table", index), lambda: score_options(self.dataset, self.request, index))
+        return self._answer("table", (index,), lambda: score_table(self.dataset, self._request(), index))
 
-    def recommendations(self, index: int):
+    def recommendations(self, index: int) -> list[Recommendation]:
         """The decision tree's outcomes for the requester (one per assumed answer to an unstated fact)."""
         from ..framework.tree import recommend
 
-        return self._once(self._store, ("tree", index), lambda: recommend(self.dataset, self.request, index))
+        return self._answer("tree", (index,), lambda: recommend(self.dataset, self._request(), index))
 
-    def guidance(self, index: int):
+    def guidance(self, index: int) -> list[GuidanceCheck]:
         """Every option checked against the national guidance, for the requester."""
         from ..framework.guidance import check_guidance
 
-        return self._once(self._store, ("guidance", index),
-                          lambda: check_guidance(self.dataset, self.request, index))
+        return self._answer("guidance", (index,), lambda: check_guidance(self.dataset, self._request(), index))
 
-    def term_sheets(self, index: int):
+    def term_sheets(self, index: int) -> dict[str, TermSheet]:
         """Each option's terms for the requester, after the term rules."""
         from ..framework.terms import term_sheets
 
-        return self._once(self._store, ("terms", index), lambda: term_sheets(self.dataset, self.request, index))
+        return self._answer("terms", (index,), lambda: term_sheets(self.dataset, self._request(), index))
 
-    def term_sheet(self, index: int, option: str, assumed: Mapping[str, Any]):
+    def term_sheet(self, index: int, option: str, assumed: Mapping[str, Any]) -> TermSheet:
         """One option's terms under the values a decision-tree outcome assumed."""
         from ..framework.terms import term_sheet
 
-        key = ("term_sheet", index, option, tuple(sorted((k, str(v)) for k, v in assumed.items())))
-        return self._once(self._store, key, lambda: term_sheet(self.dataset, self.request, index, option, assumed))
+        key = (index, option, tuple(sorted((k, str(v)) for k, v in assumed.items())))
+        return self._answer(
+            "term_sheet", key, lambda: term_sheet(self.dataset, self._request(), index, option, assumed)
+        )
 
-    def acceptability(self, index: int):
+    def acceptability(self, index: int) -> SmaaResult:
         """SMAA-2 rank acceptability: uniform weights, or (``centred`` setting) a Dirichlet around the view."""
-        from ..framework.analysis import acceptability
         from ..core.checks import check_samples
+        from ..framework.analysis import acceptability
 
         check_samples(self.samples)
         centred = bool(self.setting("centred"))
-        key = ("acceptability", index, self.samples, self.seed, centred, self.setting("concentration"),
-               self.setting("score_uncertainty", 0.0))
-        store = self._weighted if centred else self._store
-        return self._once(store, key, lambda: acceptability(
-            self.table(index), n_samples=self.samples, seed=self.seed,
-            centre=self.weights if centred else None, concentration=self.setting("concentration"),
-            score_uncertainty=self.setting("score_uncertainty", 0.0)))
+        key = (
+            index,
+            self.samples,
+            self.seed,
+            centred,
+            self.setting("concentration"),
+            self.setting("score_uncertainty", 0.0),
+        )
+        return self._answer(
+            "centred_acceptability" if centred else "acceptability",
+            key,
+            lambda: acceptability(
+                self.table(index),
+                n_samples=self.samples,
+                seed=self.seed,
+                centre=self.weights if centred else None,
+                concentration=self.setting("concentration"),
+                score_uncertainty=self.setting("score_uncertainty", 0.0),
+            ),
+        )
 
-    def alignment(self, index: int):
+    def alignment(self, index: int) -> AlignmentResult:
         """Rankings under every stakeholder profile, Kendall's tau and the win:win option."""
-        from ..framework.analysis import alignment
+        from ..framework.analysis import align_stakeholders
 
-        return self._once(self._store, ("alignment", index), lambda: alignment(self.dataset, self.table(index)))
+        return self._answer("alignment", (index,), lambda: align_stakeholders(self.dataset, self.table(index)))
 
-    def split(self, total: float | None = None, rule: str = "all", samples: int | None = None):
+    def split(
+        self, total: float | None = None, rule: str = "all", samples: int | None = None
+    ) -> tuple[SiteContributions, dict[str, SplitResult]]:
         """(site contributions, {rule: SplitResult}) for the total (default: the case's)."""
-        from ..framework.analysis import split
+        from ..framework.site_split import split_among_sites
 
         total = self.total if total is None else total
-        return self._once(self._store, ("split", total, rule, samples),
-                          lambda: split(self.dataset, self.request, total, rule, samples=samples, seed=self.seed))
+        return self._answer(
+            "split",
+            (total, rule, samples),
+            lambda: split_among_sites(self.dataset, self._request(), total, rule, samples=samples, seed=self.seed),
+        )
 
     # --- answers under the weights ----------------------------------------------------
 
-    def ranking(self, index: int):
+    def ranking(self, index: int) -> Ranking:
+        """The options ranked by weighted value under the view's weights."""
         from ..framework.scoring import rank_options
 
-        return self._once(self._weighted, ("ranking", index), lambda: rank_options(self.table(index), self.weights))
+        return self._answer("ranking", (index,), lambda: rank_options(self.table(index), self.weights))
 
-    def stability(self, index: int):
+    def stability(self, index: int) -> StabilityResult:
+        """How far each lever's weight can move before the winner changes, around the view's weights."""
         from ..framework.analysis import stability
 
-        return self._once(self._weighted, ("stability", index),
-                          lambda: stability(self.table(index), self.ranking(index).weights))
+        return self._answer("stability", (index,), lambda: stability(self.table(index), self.ranking(index).weights))
 
-    def agreements(self, index: int):
+    def agreements(self, index: int) -> list[Agreement]:
         """The agreement to sign, one per decision-tree outcome, under the view's weights."""
         from ..framework.agreement import agreements
 
-        return self._once(self._weighted, ("agreements", index),
-                          lambda: agreements(self.dataset, self.request, index, self.weights,
-                                             ranking=self.ranking(index), aligned=self.alignment(index),
-                                             outcomes=self.recommendations(index)))
+        return self._answer(
+            "agreements",
+            (index,),
+            lambda: agreements(
+                self.dataset,
+                self._request(),
+                index,
+                self.ranking(index),
+                self.alignment(index),
+                self.recommendations(index),
+            ),
+        )
 
-    def analysis(self, index: int):
+    def analysis(self, index: int) -> Analysis:
         """Scores, ranking, rank acceptability, weight stability and alignment as one record."""
         from ..framework.analysis import Analysis
 
-        return Analysis(self.table(index), self.ranking(index), self.acceptability(index), self.stability(index),
-                        self.alignment(index))
+        return Analysis(
+            self.table(index),
+            self.ranking(index),
+            self.acceptability(index),
+            self.stability(index),
+            self.alignment(index),
+        )
+
+    def scenario_answers(self, index: int) -> Answers:
+        """What "what changed" compares for the requester (nothing, for a requester the request lacks)."""
+        from ..framework.scenario import answers, no_answers
+
+        request = self._request()
+        if index >= len(request.requesters):
+            return no_answers(request)
+        return answers(
+            request,
+            self.recommendations(index),
+            self.table(index),
+            self.agreements(index),
+            self.term_sheets(index),
+            self.guidance(index),
+        )
 
     # --- registered capabilities ------------------------------------------------------
 
-    def result(self, name: str):
-        """The registered capability's result for this case (computed once)."""
+    def result(self, name: str) -> Result:
+        """The registered capability's result for this case (computed once; kept per view when the capability
+        declares that it depends on the weights)."""
         from .capability import capability
 
         cap = capability(name)
-        return self._once(self._weighted, ("result", name), lambda: cap.compute(self))
+        return self._answer(f"result:{name}", (), lambda: cap.compute(self), weighted=cap.weighted)
+
+
+def analyse(
+    dataset: Dataset,
+    request: Request,
+    requester_index: int = 0,
+    weights: Mapping[str, float] | None = None,
+    *,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+) -> Analysis:
+    """The full recompute for one requester: scores, ranking, SMAA, weight stability and stakeholder alignment."""
+    return Case(dataset, request, weights=weights, seed=seed, samples=n_samples).analysis(requester_index)

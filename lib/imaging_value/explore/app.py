@@ -41,20 +41,37 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Mapping, Sequence
 
 import psutil
 
-from .explorer import PLOTLY_BUNDLE_ENV
-from ..render.kernels import KERNEL_ARGUMENTS
 from ..core.layout import package_path
+from ..render.kernels import KERNEL_ARGUMENTS
+from .explorer import PLOTLY_BUNDLE_ENV
 
-__all__ = ["HOST", "DEFAULT_PORT", "MAX_KERNELS", "LOOPBACK_NOTE", "CULL_IDLE_TIMEOUT", "CULL_INTERVAL", "TEMPLATE",
-           "ASSETS", "NOTEBOOK",
-           "PLOTLY_BUNDLE", "Server", "app_url", "voila_command", "voila_environment", "plotly_bundle_root", "start",
-           "wait_until_serving", "stop", "main"]
+__all__ = [
+    "HOST",
+    "DEFAULT_PORT",
+    "MAX_KERNELS",
+    "LOOPBACK_NOTE",
+    "CULL_IDLE_TIMEOUT",
+    "CULL_INTERVAL",
+    "TEMPLATE",
+    "ASSETS",
+    "NOTEBOOK",
+    "PLOTLY_BUNDLE",
+    "Server",
+    "app_url",
+    "voila_command",
+    "voila_environment",
+    "plotly_bundle_root",
+    "start",
+    "wait_until_serving",
+    "stop",
+    "main",
+]
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
@@ -64,8 +81,9 @@ CULL_INTERVAL = 60  # seconds between checks for idle kernels
 TEMPLATE = "imaging-value"
 ASSETS = package_path("voila_assets")  # a Jupyter data folder holding voila/templates/
 NOTEBOOK = package_path("notebooks", "00-explore.ipynb")
-LOOPBACK_NOTE = ("Its Python kernels talk to it over TCP on 127.0.0.1 only: unencrypted, but unreachable from "
-                 "other machines.")
+LOOPBACK_NOTE = (
+    "Its Python kernels talk to it over TCP on 127.0.0.1 only: unencrypted, but unreachable from other machines."
+)
 # plotly's widget bundle, as served under Voila's base URL from the template's static folder
 PLOTLY_BUNDLE = f"templates/{TEMPLATE}/static/plotly-widgetbundle.js"
 
@@ -75,12 +93,20 @@ def app_url(port: int) -> str:
     return f"http://{HOST}:{port}/"
 
 
-def voila_command(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *,
-                  cull_idle_timeout: int = CULL_IDLE_TIMEOUT, cull_interval: int = CULL_INTERVAL,
-                  max_kernels: int = MAX_KERNELS) -> list[str]:
+def voila_command(
+    port: int = DEFAULT_PORT,
+    notebook: str | Path = NOTEBOOK,
+    *,
+    cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
+    cull_interval: int = CULL_INTERVAL,
+    max_kernels: int = MAX_KERNELS,
+) -> list[str]:
     """The Voila command line: loopback address, port, template, kernel cap and culling, one pre-heated kernel."""
     return [
-        sys.executable, "-m", "imaging_value.explore.appserver", str(notebook),
+        sys.executable,
+        "-m",
+        "imaging_value.explore.appserver",
+        str(notebook),
         "--no-browser",
         f"--Voila.ip={HOST}",
         f"--Voila.port={int(port)}",
@@ -110,10 +136,17 @@ def plotly_bundle_root(parent: str | Path | None = None) -> Path:
     # the kernels' spec, first on JUPYTER_PATH: this Python, logging errors only (see the module's note)
     spec = root / "kernels" / "python3" / "kernel.json"
     spec.parent.mkdir(parents=True)
-    spec.write_text(json.dumps({"argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}",
-                                         *KERNEL_ARGUMENTS],
-                                "display_name": "Python 3 (ipykernel)", "language": "python",
-                                "metadata": {"debugger": False}}), encoding="utf-8")
+    spec.write_text(
+        json.dumps(
+            {
+                "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}", *KERNEL_ARGUMENTS],
+                "display_name": "Python 3 (ipykernel)",
+                "language": "python",
+                "metadata": {"debugger": False},
+            }
+        ),
+        encoding="utf-8",
+    )
     return root
 
 
@@ -147,15 +180,22 @@ class Server:
         return app_url(self.port)
 
 
-def start(port: int = DEFAULT_PORT, notebook: str | Path = NOTEBOOK, *, cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
-          cull_interval: int = CULL_INTERVAL, max_kernels: int = MAX_KERNELS, **popen_kwargs) -> Server:
+def start(
+    port: int = DEFAULT_PORT,
+    notebook: str | Path = NOTEBOOK,
+    *,
+    cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
+    cull_interval: int = CULL_INTERVAL,
+    max_kernels: int = MAX_KERNELS,
+    **popen_kwargs,
+) -> Server:
     """Start Voila in its own process group (so :func:`stop` can end it and its kernels)."""
     bundle_root = plotly_bundle_root()
-    command = voila_command(port, notebook, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval,
-                            max_kernels=max_kernels)
+    command = voila_command(
+        port, notebook, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, max_kernels=max_kernels
+    )
     try:
-        process = subprocess.Popen(command, env=voila_environment(bundle_root), start_new_session=True,
-                                   **popen_kwargs)
+        process = subprocess.Popen(command, env=voila_environment(bundle_root), start_new_session=True, **popen_kwargs)
     except BaseException:
         shutil.rmtree(bundle_root, ignore_errors=True)
         raise
@@ -209,13 +249,20 @@ def stop(server: Server, timeout: float = 15.0) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m imaging_value.explore.app",
-                                     description="Serve the explorer as a local web app (Voila, loopback only).")
+    parser = argparse.ArgumentParser(
+        prog="python -m imaging_value.explore.app",
+        description="Serve the explorer as a local web app (Voila, loopback only).",
+    )
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on {HOST} (default {DEFAULT_PORT})")
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK, help="the notebook to serve (default: 00-explore)")
-    parser.add_argument("--max-kernels", type=int, default=MAX_KERNELS, metavar="N",
-                        help=f"most kernels alive at once, the spare one included (default {MAX_KERNELS}: four open "
-                             "pages); a page past the limit is told the explorer is busy")
+    parser.add_argument(
+        "--max-kernels",
+        type=int,
+        default=MAX_KERNELS,
+        metavar="N",
+        help=f"most kernels alive at once, the spare one included (default {MAX_KERNELS}: four open "
+        "pages); a page past the limit is told the explorer is busy",
+    )
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
         print(f"error: no notebook {args.notebook.name} (expected notebooks/00-explore.ipynb)", file=sys.stderr)
@@ -223,8 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.max_kernels < 2:
         print("error: --max-kernels must be at least 2 (one open page and the spare kernel)", file=sys.stderr)
         return 2
-    print(f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; at most {args.max_kernels - 1} open page(s) at once; "
-          f"idle kernels are shut down after {CULL_IDLE_TIMEOUT // 60} minutes)\n{LOOPBACK_NOTE}", flush=True)
+    print(
+        f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; at most {args.max_kernels - 1} open page(s) at once; "
+        f"idle kernels are shut down after {CULL_IDLE_TIMEOUT // 60} minutes)\n{LOOPBACK_NOTE}",
+        flush=True,
+    )
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))  # so the cleanup below runs
     server = start(args.port, args.notebook, max_kernels=args.max_kernels)
     try:

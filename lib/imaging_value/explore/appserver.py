@@ -24,13 +24,14 @@ from traitlets import Integer
 from voila.app import Voila
 from voila.tornado.handler import TornadoVoilaHandler
 
-from .app import CULL_IDLE_TIMEOUT, MAX_KERNELS
 from ..core.layout import package_path
+from .app import CULL_IDLE_TIMEOUT, MAX_KERNELS
 
 __all__ = ["ExplorerVoila", "CappedVoilaHandler", "main"]
 
-BUSY = jinja2.Environment(loader=jinja2.FileSystemLoader(package_path("templates", "app")),
-                          autoescape=True).get_template("busy.html.j2")
+BUSY = jinja2.Environment(
+    loader=jinja2.FileSystemLoader(package_path("templates", "app")), autoescape=True
+).get_template("busy.html.j2")
 
 
 class CappedVoilaHandler(TornadoVoilaHandler):
@@ -54,8 +55,9 @@ class ExplorerVoila(Voila):
     """Voila with loopback-only ``Host`` headers, a cap on live kernels and the served notebook trusted."""
 
     name = "voila"  # keep Voila's configuration names and files
-    max_kernels = Integer(MAX_KERNELS, config=True,
-                          help="Most kernels alive at once, the pre-heated one included; 0 for no cap.")
+    max_kernels = Integer(
+        MAX_KERNELS, config=True, help="Most kernels alive at once, the pre-heated one included; 0 for no cap."
+    )
 
     def init_settings(self):
         self.config.NotebookNotary.db_file = ":memory:"
@@ -71,8 +73,10 @@ class ExplorerVoila(Voila):
         return settings
 
     def init_handlers(self):
-        return [(pattern, CappedVoilaHandler if handler is TornadoVoilaHandler else handler, *rest)
-                for pattern, handler, *rest in super().init_handlers()]
+        return [
+            (pattern, CappedVoilaHandler if handler is TornadoVoilaHandler else handler, *rest)
+            for pattern, handler, *rest in super().init_handlers()
+        ]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -28,31 +28,44 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 import plotly.graph_objects as go
 
-from ..present import figures as views
-from ..framework.analysis import profile_weights, site_contributions
-from ..engine.capability import Capability, View, capabilities
-from ..model.data import Dataset, RequestEntry, load_dataset, scan_requests
-from .worth_panel import WorthPanel
-from ..core.errors import DataValidationError, ImagingValueError, ParameterError
-from .live import PLOTLY_BUNDLE_ENV, Debouncer, new_figure_widget, sync_figure
+from ..capabilities import Capability, View, capabilities, load_dataset
+from ..capabilities.sections import agreement_results
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
-from ..model.params import RequestParams
+from ..core.errors import DataValidationError, ImagingValueError, ParameterError
+from ..framework.analysis import profile_weights
 from ..framework.scenario import RequestExistsError, problem_key, save_request
-from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, REQUESTER_KINDS, SITE_KINDS, UNSTATED
 from ..framework.scoring import Ranking
-from ..present.templates import agreement_results, render_section
-from .state import Case, ExplorerState, WeightedCase
+from ..framework.sites import site_contributions
 from ..framework.tree import Recommendation
+from ..model.data import Dataset, RequestEntry, scan_requests
+from ..model.params import RequestParams
+from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, REQUESTER_KINDS, SITE_KINDS, UNSTATED
+from ..present import figures as views
+from ..present.templates import render_section
+from .live import PLOTLY_BUNDLE_ENV, Debouncer, new_figure_widget, sync_figure
+from .state import Case, ExplorerState, WeightedCase
+from .worth_panel import WorthPanel
 
-__all__ = ["Explorer", "ExplorerApp", "Coordinator", "Debouncer", "explore", "sync_figure", "new_figure_widget",
-           "FIGURES", "ALL_ZERO_MESSAGE", "PLOTLY_BUNDLE_ENV"]
+__all__ = [
+    "Explorer",
+    "ExplorerApp",
+    "Coordinator",
+    "Debouncer",
+    "explore",
+    "sync_figure",
+    "new_figure_widget",
+    "FIGURES",
+    "ALL_ZERO_MESSAGE",
+    "PLOTLY_BUNDLE_ENV",
+]
 
 FIGURES = ("ranking", "stability", "tree", "lever_profile", "acceptability", "alignment", "split")
 ALL_ZERO_MESSAGE = "All lever weights are 0: move a slider above 0 to rank the options."
@@ -65,7 +78,7 @@ RED = "#a4161a"
 class ExplorerApp(widgets.VBox):
     """The app's top-level widget; ``.explorer`` is the :class:`Explorer` behind it."""
 
-    def __init__(self, explorer: "Explorer", **kwargs: Any):
+    def __init__(self, explorer: Explorer, **kwargs: Any):
         super().__init__(**kwargs)
         self.explorer = explorer
 
@@ -92,8 +105,13 @@ def _text(kind: str, text: str, colour: str = "inherit") -> str:
 
 
 def _status(text: str, *, error: bool = False, colour: str | None = None, css: str = "") -> str:
-    return render_section("explorer_status", text=text, css=css, bold=error and colour is None,
-                          colour=colour or (RED if error else "inherit"))
+    return render_section(
+        "explorer_status",
+        text=text,
+        css=css,
+        bold=error and colour is None,
+        colour=colour or (RED if error else "inherit"),
+    )
 
 
 @contextmanager
@@ -113,8 +131,7 @@ def _figure_box(figure: go.FigureWidget, name: str) -> widgets.Box:
 
 
 def _section(heading: str, *children: widgets.Widget) -> widgets.VBox:
-    return widgets.VBox([widgets.HTML(_text("heading", heading)), *children],
-                        layout=widgets.Layout(width="100%"))
+    return widgets.VBox([widgets.HTML(_text("heading", heading)), *children], layout=widgets.Layout(width="100%"))
 
 
 # --- panels ------------------------------------------------------------------------------
@@ -154,9 +171,10 @@ class RankingPanel(Panel):
         self.summary.add_class("iv-summary")
         self.ranking: Ranking | None = None
         self.count = 0
-        self.box = widgets.VBox([self.summary, _section("Options ranked under these weights",
-                                                        _figure_box(figure, "ranking"))],
-                                layout=widgets.Layout(flex="1 1 600px", min_width="480px"))
+        self.box = widgets.VBox(
+            [self.summary, _section("Options ranked under these weights", _figure_box(figure, "ranking"))],
+            layout=widgets.Layout(flex="1 1 600px", min_width="480px"),
+        )
 
     def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
         return _table_key(case), _weights_key(weighted)
@@ -197,8 +215,9 @@ class HtmlPanel(Panel):
         self.make = make
         self.html = widgets.HTML()
         self.html.add_class(css)
-        self.box = (_section(heading, self.html) if heading else
-                    widgets.VBox([self.html], layout=widgets.Layout(width="100%")))
+        self.box = (
+            _section(heading, self.html) if heading else widgets.VBox([self.html], layout=widgets.Layout(width="100%"))
+        )
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
         if weighted is None:  # every weight 0: the coordinator shows why instead
@@ -215,9 +234,16 @@ class FigurePanel(Panel):
 
     depends = frozenset({FACTS, REQUESTER})
 
-    def __init__(self, figure: go.FigureWidget, name: str, heading: str, draw: Callable[[Case], go.Figure],
-                 key: Callable[[Case], Any] = _table_key, note: Callable[[Case], str] | None = None,
-                 note_class: str = ""):
+    def __init__(
+        self,
+        figure: go.FigureWidget,
+        name: str,
+        heading: str,
+        draw: Callable[[Case], go.Figure],
+        key: Callable[[Case], Any] = _table_key,
+        note: Callable[[Case], str] | None = None,
+        note_class: str = "",
+    ):
         self.figure, self.draw, self.key, self.make_note = figure, draw, key, note
         self.note = widgets.HTML()
         if note_class:
@@ -260,17 +286,22 @@ class CapabilityPanel(Panel):
 class WorthPanelSlot(Panel):
     """What the recommended agreement is worth to the NHS (the valuation's own panel, fed by the coordinator)."""
 
-    depends = frozenset({FACTS, REQUESTER})
+    depends = frozenset({FACTS, REQUESTER, WEIGHTS})
+    weighted = True
 
     def __init__(self, worth: Any):
         self.worth = worth
         self.box = _section("What it is worth to the NHS (risk-adjusted NPV)", worth.box)
 
     def inputs(self, case: Case, weighted: WeightedCase | None) -> Any:
-        return case.request.model_dump_json(exclude={"id", "title"}), case.requester_index
+        first = None if weighted is None else weighted.agreements[0]  # the agreement the panel prices
+        signed = None if first is None else (first.option, repr(sorted(first.assumed.items())))
+        return case.request.model_dump_json(exclude={"id", "title"}), case.requester_index, signed
 
     def update(self, case: Case, weighted: WeightedCase | None) -> None:
-        self.worth.show(case.request, case.requester_index)
+        if weighted is None:  # every weight 0: the coordinator shows why instead
+            return
+        self.worth.show(case.request, case.requester_index, weighted.agreements)
 
 
 class SplitPanel(Panel):
@@ -278,9 +309,15 @@ class SplitPanel(Panel):
 
     def __init__(self, figure: go.FigureWidget, total: float):
         self.figure = figure
-        self.total = widgets.BoundedFloatText(value=total, min=0.0, max=1e12, step=1000.0,
-                                              description="Total to share", style={"description_width": "110px"},
-                                              layout=widgets.Layout(width="300px"))
+        self.total = widgets.BoundedFloatText(
+            value=total,
+            min=0.0,
+            max=1e12,
+            step=1000.0,
+            description="Total to share",
+            style={"description_width": "110px"},
+            layout=widgets.Layout(width="300px"),
+        )
         self.total.add_class("iv-split-total")
         self.message = widgets.HTML()
         self.message.add_class("iv-split-message")
@@ -295,9 +332,12 @@ class SplitPanel(Panel):
         except ImagingValueError as exc:
             self.message.value = _status(_error_text(exc), colour=RED)
             return
-        note = (f"{len(sites.sites)} sites. Images and curation effort per site are assumed from "
-                "site_defaults.csv by kind: the request gives no contributions." if sites.assumed
-                else f"{len(sites.sites)} sites, contributions as the request gives them.")
+        note = (
+            f"{len(sites.sites)} sites. Images and curation effort per site are assumed from "
+            "site_defaults.csv by kind: the request gives no contributions."
+            if sites.assumed
+            else f"{len(sites.sites)} sites, contributions as the request gives them."
+        )
         self.message.value = _status(f"{note} Every rule's shares add up to the total.")
         sync_figure(self.figure, views.split_figure(results))
 
@@ -311,25 +351,43 @@ class WeightsPanel:
         self.labels: dict[str, widgets.HTML] = {}
         for lever in dataset.levers:
             slider = widgets.FloatSlider(
-                value=1.0 / len(dataset.levers), min=0.0, max=1.0, step=0.01, readout_format=".2f",
-                continuous_update=False, description=lever.label, tooltip=lever.question,
-                style={"description_width": "150px"}, layout=widgets.Layout(width="400px"))
+                value=1.0 / len(dataset.levers),
+                min=0.0,
+                max=1.0,
+                step=0.01,
+                readout_format=".2f",
+                continuous_update=False,
+                description=lever.label,
+                tooltip=lever.question,
+                style={"description_width": "150px"},
+                layout=widgets.Layout(width="400px"),
+            )
             slider.add_class(f"iv-lever-{lever.id}")
             label = widgets.HTML(layout=widgets.Layout(width="190px"))
             label.add_class(f"iv-weight-{lever.id}")
             self.sliders[lever.id] = slider
             self.labels[lever.id] = label
         self.profile_picker = widgets.Dropdown(
-            options=[("Custom weights", CUSTOM)] + [(p.label, p.name) for p in dataset.profiles + dataset.summit_profiles],
-            value=CUSTOM, description="Stakeholder view", style={"description_width": "150px"},
-            layout=widgets.Layout(width="400px"))
+            options=[("Custom weights", CUSTOM)]
+            + [(p.label, p.name) for p in dataset.profiles + dataset.summit_profiles],
+            value=CUSTOM,
+            description="Stakeholder view",
+            style={"description_width": "150px"},
+            layout=widgets.Layout(width="400px"),
+        )
         self.profile_picker.add_class("iv-profile-picker")
         self.reset_button = widgets.Button(description="Equal weights", tooltip="Reset every lever to the same weight")
         self.reset_button.add_class("iv-reset")
         rows = [widgets.HBox([self.sliders[lv], self.labels[lv]]) for lv in self.sliders]
-        self.box = widgets.VBox([widgets.HTML("<b>Lever weights</b> (normalised share beside each)"), *rows,
-                                 self.profile_picker, self.reset_button],
-                                layout=widgets.Layout(width="620px", min_width="620px"))
+        self.box = widgets.VBox(
+            [
+                widgets.HTML("<b>Lever weights</b> (normalised share beside each)"),
+                *rows,
+                self.profile_picker,
+                self.reset_button,
+            ],
+            layout=widgets.Layout(width="620px", min_width="620px"),
+        )
 
     def raw(self) -> dict[str, float]:
         return {lever: float(slider.value) for lever, slider in self.sliders.items()}
@@ -383,17 +441,27 @@ class ScenarioPanel:
         self.title = self._text("Title", "title", width="520px")
         self.temporality = self._dropdown("Temporality", "temporality", _TEMPORALITY)
         self.curation = self._dropdown("Curation", "curation", _CURATION)
-        self.deidentification = self._dropdown("Deidentification", "deidentification",
-                                               [(self._deid_label(v), v) for v in _DEIDENTIFICATION])
-        self.data_types = self._text("Data types", "data_types", width="520px",
-                                     placeholder="comma-separated, e.g. CT, clinical records")
-        self.count = widgets.BoundedIntText(value=1, min=0, max=100_000, description="Count", style=_LABEL_STYLE,
-                                            layout=widgets.Layout(width="240px"))
+        self.deidentification = self._dropdown(
+            "Deidentification", "deidentification", [(self._deid_label(v), v) for v in _DEIDENTIFICATION]
+        )
+        self.data_types = self._text(
+            "Data types", "data_types", width="520px", placeholder="comma-separated, e.g. CT, clinical records"
+        )
+        self.count = widgets.BoundedIntText(
+            value=1, min=0, max=100_000, description="Count", style=_LABEL_STYLE, layout=widgets.Layout(width="240px")
+        )
         self._watch(self.count, "sites.count")
-        self.kinds = self._text("Kinds", "sites.kinds", width="520px",
-                                placeholder="comma-separated: " + ", ".join(SITE_KINDS) + "; empty if unstated")
-        self.give_contributions = widgets.Checkbox(description="Contributions: each site's images and curation effort",
-                                                   indent=False, layout=widgets.Layout(width="520px"))
+        self.kinds = self._text(
+            "Kinds",
+            "sites.kinds",
+            width="520px",
+            placeholder="comma-separated: " + ", ".join(SITE_KINDS) + "; empty if unstated",
+        )
+        self.give_contributions = widgets.Checkbox(
+            description="Contributions: each site's images and curation effort",
+            indent=False,
+            layout=widgets.Layout(width="520px"),
+        )
         self.give_contributions.add_class("iv-fact-contributions")
         self.give_contributions.observe(self._on_give_contributions, names="value")
         self.contribution_rows = widgets.VBox()
@@ -409,17 +477,27 @@ class ScenarioPanel:
         self.default_contributions: Callable[[int], list[dict[str, Any]]] = lambda count: []
         self.general = widgets.HTML()
         self.general.add_class("iv-scenario-problems")
-        self.box = widgets.VBox([
-            widgets.HTML("<b>Scenario</b>: the request's facts (<i>unstated</i> where the request does not say)"),
-            *self._with_error(self.title, "title"), *self._with_error(self.temporality, "temporality"),
-            *self._with_error(self.curation, "curation"), *self._with_error(self.deidentification, "deidentification"),
-            *self._with_error(self.data_types, "data_types"),
-            widgets.HTML("<b>Sites</b>"), *self._with_error(self.count, "sites.count"),
-            *self._with_error(self.kinds, "sites.kinds"),
-            *self._with_error(self.give_contributions, "sites.contributions"),
-            self.contribution_rows, self.add_site,
-            widgets.HTML("<b>Requesters</b>"), self.requester_rows, self.add_requester, self.general,
-        ], layout=widgets.Layout(flex="1 1 560px", min_width="560px"))
+        self.box = widgets.VBox(
+            [
+                widgets.HTML("<b>Scenario</b>: the request's facts (<i>unstated</i> where the request does not say)"),
+                *self._with_error(self.title, "title"),
+                *self._with_error(self.temporality, "temporality"),
+                *self._with_error(self.curation, "curation"),
+                *self._with_error(self.deidentification, "deidentification"),
+                *self._with_error(self.data_types, "data_types"),
+                widgets.HTML("<b>Sites</b>"),
+                *self._with_error(self.count, "sites.count"),
+                *self._with_error(self.kinds, "sites.kinds"),
+                *self._with_error(self.give_contributions, "sites.contributions"),
+                self.contribution_rows,
+                self.add_site,
+                widgets.HTML("<b>Requesters</b>"),
+                self.requester_rows,
+                self.add_requester,
+                self.general,
+            ],
+            layout=widgets.Layout(flex="1 1 560px", min_width="560px"),
+        )
         self.box.add_class("iv-scenario")
 
     # --- building widgets ------------------------------------------------------------
@@ -432,17 +510,37 @@ class ScenarioPanel:
         widget.add_class("iv-fact-" + key.replace(".", "-").replace("[", "-").replace("]", "").replace("_", "-"))
         widget.observe(self._changed, names="value")
 
-    def _text(self, label: str, key: str, *, width: str = "360px", placeholder: str = "",
-              style: Mapping[str, str] = _LABEL_STYLE) -> widgets.Text:
-        widget = widgets.Text(description=label, placeholder=placeholder, continuous_update=False, style=dict(style),
-                              layout=widgets.Layout(width=width))
+    def _text(
+        self,
+        label: str,
+        key: str,
+        *,
+        width: str = "360px",
+        placeholder: str = "",
+        style: Mapping[str, str] = _LABEL_STYLE,
+    ) -> widgets.Text:
+        widget = widgets.Text(
+            description=label,
+            placeholder=placeholder,
+            continuous_update=False,
+            style=dict(style),
+            layout=widgets.Layout(width=width),
+        )
         self._watch(widget, key)
         return widget
 
-    def _dropdown(self, label: str, key: str, options: Sequence[Any], *, width: str = "360px",
-                  style: Mapping[str, str] = _LABEL_STYLE) -> widgets.Dropdown:
-        widget = widgets.Dropdown(description=label, options=list(options), style=dict(style),
-                                  layout=widgets.Layout(width=width))
+    def _dropdown(
+        self,
+        label: str,
+        key: str,
+        options: Sequence[Any],
+        *,
+        width: str = "360px",
+        style: Mapping[str, str] = _LABEL_STYLE,
+    ) -> widgets.Dropdown:
+        widget = widgets.Dropdown(
+            description=label, options=list(options), style=dict(style), layout=widgets.Layout(width=width)
+        )
         self._watch(widget, key)
         return widget
 
@@ -460,10 +558,17 @@ class ScenarioPanel:
         style = {"description_width": "60px"}
         row = {
             "site": self._text("Site", f"{key}.site", width="230px", style=style),
-            "kind": self._dropdown("Kind", f"{key}.kind", SITE_KINDS, width="210px", style={"description_width": "40px"}),
+            "kind": self._dropdown(
+                "Kind", f"{key}.kind", SITE_KINDS, width="210px", style={"description_width": "40px"}
+            ),
             "images": self._text("Images", f"{key}.images", width="170px", style=style),
-            "curation_effort": self._text("Curation effort", f"{key}.curation_effort", width="190px",
-                                          placeholder="by kind", style={"description_width": "100px"}),
+            "curation_effort": self._text(
+                "Curation effort",
+                f"{key}.curation_effort",
+                width="190px",
+                placeholder="by kind",
+                style={"description_width": "100px"},
+            ),
         }
         row["site"].value = str(entry.get("site", ""))
         row["kind"].value = entry.get("kind", SITE_KINDS[0])
@@ -481,9 +586,13 @@ class ScenarioPanel:
         style = {"description_width": "90px"}
         row = {
             "kind": self._dropdown("Kind", f"{key}.kind", REQUESTER_KINDS, width="230px", style=style),
-            "profit_stage": self._dropdown("Profit stage", f"{key}.profit_stage",
-                                           [(stage, stage) for stage in _PROFIT_STAGES or ()]
-                                           + [(_NOT_A_COMPANY, None)], width="280px", style=style),
+            "profit_stage": self._dropdown(
+                "Profit stage",
+                f"{key}.profit_stage",
+                [(stage, stage) for stage in _PROFIT_STAGES or ()] + [(_NOT_A_COMPANY, None)],
+                width="280px",
+                style=style,
+            ),
             "sector": self._text("Sector", f"{key}.sector", width="230px", style=style),
             "staff": self._text("Staff", f"{key}.staff", width="230px", style=style),
             "name": self._text("Name", f"{key}.name", width="470px", style=style),
@@ -504,8 +613,13 @@ class ScenarioPanel:
         for i, row in enumerate(self.contributions):
             key = f"sites.contributions[{i}]"
             errors = [self._error(f"{key}.{name}") for name in ("site", "kind", "images", "curation_effort")]
-            children += [widgets.HBox([row["site"], row["kind"], row["images"], row["curation_effort"], row["remove"]],
-                                      layout=widgets.Layout(flex_flow="row wrap")), *errors]
+            children += [
+                widgets.HBox(
+                    [row["site"], row["kind"], row["images"], row["curation_effort"], row["remove"]],
+                    layout=widgets.Layout(flex_flow="row wrap"),
+                ),
+                *errors,
+            ]
         self.contribution_rows.children = children
         _hide(self.add_site, not self.contributions)
         children = []
@@ -513,9 +627,13 @@ class ScenarioPanel:
             key = f"requesters[{i}]"
             errors = [self._error(f"{key}.{name}") for name in ("kind", "profit_stage", "sector", "staff", "name")]
             row["remove"].disabled = len(self.requesters) < 2
-            children += [widgets.HTML(f"<i>Requester {i + 1}</i>"),
-                         widgets.HBox([row["kind"], row["profit_stage"]]), widgets.HBox([row["sector"], row["staff"]]),
-                         widgets.HBox([row["name"], row["remove"]]), *errors]
+            children += [
+                widgets.HTML(f"<i>Requester {i + 1}</i>"),
+                widgets.HBox([row["kind"], row["profit_stage"]]),
+                widgets.HBox([row["sector"], row["staff"]]),
+                widgets.HBox([row["name"], row["remove"]]),
+                *errors,
+            ]
         self.requester_rows.children = children
 
     # --- reading and showing facts ---------------------------------------------------
@@ -551,24 +669,38 @@ class ScenarioPanel:
         if self.give_contributions.value:
             sites["contributions"] = []
             for row in self.contributions:
-                entry: dict[str, Any] = {"site": row["site"].value.strip(), "kind": row["kind"].value,
-                                         "images": _number(row["images"].value)}
+                entry: dict[str, Any] = {
+                    "site": row["site"].value.strip(),
+                    "kind": row["kind"].value,
+                    "images": _number(row["images"].value),
+                }
                 effort = _number(row["curation_effort"].value)
                 if effort is not None:
                     entry["curation_effort"] = effort
                 sites["contributions"].append(entry)
         requesters = []
         for row in self.requesters:
-            entry = {"kind": row["kind"].value, "profit_stage": row["profit_stage"].value,
-                     "sector": row["sector"].value.strip() or UNSTATED, "staff": row["staff"].value.strip() or UNSTATED}
+            entry = {
+                "kind": row["kind"].value,
+                "profit_stage": row["profit_stage"].value,
+                "sector": row["sector"].value.strip() or UNSTATED,
+                "staff": row["staff"].value.strip() or UNSTATED,
+            }
             if entry["profit_stage"] is None:
                 del entry["profit_stage"]
             if row["name"].value.strip():
                 entry["name"] = row["name"].value.strip()
             requesters.append(entry)
-        return {"id": self.id, "title": self.title.value.strip(), "temporality": self.temporality.value,
-                "curation": self.curation.value, "deidentification": deid if isinstance(deid, str) else list(deid),
-                "data_types": _words(self.data_types.value), "sites": sites, "requesters": requesters}
+        return {
+            "id": self.id,
+            "title": self.title.value.strip(),
+            "temporality": self.temporality.value,
+            "curation": self.curation.value,
+            "deidentification": deid if isinstance(deid, str) else list(deid),
+            "data_types": _words(self.data_types.value),
+            "sites": sites,
+            "requesters": requesters,
+        }
 
     def show_problems(self, problems: Sequence[Any]) -> None:
         """Each problem beside the widget of its field (the nearest enclosing one); the rest below."""
@@ -578,8 +710,14 @@ class ScenarioPanel:
         unplaced = []
         for problem in problems:
             key = problem_key(problem)
-            target = next((k for k in sorted(self.errors, key=len, reverse=True)
-                           if key == k or key.startswith((k + ".", k + "["))), None)
+            target = next(
+                (
+                    k
+                    for k in sorted(self.errors, key=len, reverse=True)
+                    if key == k or key.startswith((k + ".", k + "["))
+                ),
+                None,
+            )
             text = f"expected {problem.expected}; found {problem.found}"
             if target is None:
                 unplaced.append(f"{key or 'request'}: {text}")
@@ -603,8 +741,10 @@ class ScenarioPanel:
             return
         with self._quietly():
             if change["new"]:
-                self.contributions = [self._contribution_row(i, c)
-                                      for i, c in enumerate(self.default_contributions(int(self.count.value)))]
+                self.contributions = [
+                    self._contribution_row(i, c)
+                    for i, c in enumerate(self.default_contributions(int(self.count.value)))
+                ]
             else:
                 self.contributions = []
             self._lay_out_rows()
@@ -616,8 +756,9 @@ class ScenarioPanel:
             n = len(self.contributions)
             kind = self.contributions[-1]["kind"].value if self.contributions else SITE_KINDS[0]
             images = self.contributions[-1]["images"].value if self.contributions else "0"
-            self.contributions.append(self._contribution_row(n, {"site": f"Site {n + 1}", "kind": kind,
-                                                                 "images": _number(images) or 0}))
+            self.contributions.append(
+                self._contribution_row(n, {"site": f"Site {n + 1}", "kind": kind, "images": _number(images) or 0})
+            )
             self.count.value = len(self.contributions)
             self._lay_out_rows()
         self._changed()
@@ -645,10 +786,19 @@ class ScenarioPanel:
     def _reshow(self, facts: Mapping[str, Any]) -> None:
         """Rebuild the rows for facts with a row more or fewer, keeping every other edit."""
         contributions = facts["sites"].get("contributions")
-        shown = {**facts, "sites": {**facts["sites"], "contributions": [
-            {k: v for k, v in c.items() if not isinstance(v, str) or k in ("site", "kind")} | (
-                {"images": 0} if isinstance(c.get("images"), str) or c.get("images") is None else {})
-            for c in contributions] if contributions is not None else None}}
+        shown = {
+            **facts,
+            "sites": {
+                **facts["sites"],
+                "contributions": [
+                    {k: v for k, v in c.items() if not isinstance(v, str) or k in ("site", "kind")}
+                    | ({"images": 0} if isinstance(c.get("images"), str) or c.get("images") is None else {})
+                    for c in contributions
+                ]
+                if contributions is not None
+                else None,
+            },
+        }
         self.show(shown)
         self._changed()
 
@@ -665,13 +815,21 @@ class SavePanel:
     """*Save as request*: the scenario written as a request file under a new id, after confirmation to overwrite."""
 
     def __init__(self, on_save: Callable[[bool], None]):
-        self.id = widgets.Text(description="Request id", placeholder="e.g. scenario-1-curated", continuous_update=True,
-                               style={"description_width": "90px"}, layout=widgets.Layout(width="320px"))
+        self.id = widgets.Text(
+            description="Request id",
+            placeholder="e.g. scenario-1-curated",
+            continuous_update=True,
+            style={"description_width": "90px"},
+            layout=widgets.Layout(width="320px"),
+        )
         self.id.add_class("iv-save-id")
-        self.button = widgets.Button(description="Save as request", button_style="primary",
-                                     layout=widgets.Layout(width="160px"))
+        self.button = widgets.Button(
+            description="Save as request", button_style="primary", layout=widgets.Layout(width="160px")
+        )
         self.button.add_class("iv-save")
-        self.confirm = widgets.Button(description="Overwrite", button_style="danger", layout=widgets.Layout(width="110px"))
+        self.confirm = widgets.Button(
+            description="Overwrite", button_style="danger", layout=widgets.Layout(width="110px")
+        )
         self.confirm.add_class("iv-save-confirm")
         _hide(self.confirm, True)
         self.status = widgets.HTML()
@@ -697,8 +855,13 @@ class Coordinator:
     does not redraw the tree). ``counts`` says how often each panel was updated.
     """
 
-    def __init__(self, state: ExplorerState, panels: Mapping[str, Panel],
-                 on_invalid: Callable[[BaseException], None], on_valid: Callable[[bool], None]):
+    def __init__(
+        self,
+        state: ExplorerState,
+        panels: Mapping[str, Panel],
+        on_invalid: Callable[[BaseException], None],
+        on_valid: Callable[[bool], None],
+    ):
         self.state, self.panels = state, dict(panels)
         self.on_invalid, self.on_valid = on_invalid, on_valid
         self.counts = {name: 0 for name in self.panels}
@@ -766,9 +929,18 @@ class Explorer:
     ``recompute_count`` counts ranking recomputes (for the debounce).
     """
 
-    def __init__(self, data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "../reports",
-                 request: str | None = None, debounce: float = DEFAULT_DEBOUNCE, n_samples: int = DEFAULT_SAMPLES,
-                 seed: int = DEFAULT_SEED, total: float = DEFAULT_TOTAL, clock: Any = None):
+    def __init__(
+        self,
+        data_dir: str | Path = "../data/samples",
+        *,
+        out_dir: str | Path = "../reports",
+        request: str | None = None,
+        debounce: float = DEFAULT_DEBOUNCE,
+        n_samples: int = DEFAULT_SAMPLES,
+        seed: int = DEFAULT_SEED,
+        total: float = DEFAULT_TOTAL,
+        clock: Any = None,
+    ):
         self.data_dir = Path(data_dir)
         self.out_dir = Path(out_dir)
         self.n_samples = n_samples
@@ -794,11 +966,15 @@ class Explorer:
     def _build(self, total: float) -> None:
         dataset = self.dataset
         self.request_picker = widgets.Dropdown(
-            options=self._request_options(), description="Request", style={"description_width": "70px"},
-            layout=widgets.Layout(width="340px"))
+            options=self._request_options(),
+            description="Request",
+            style={"description_width": "70px"},
+            layout=widgets.Layout(width="340px"),
+        )
         self.request_picker.add_class("iv-request-picker")
-        self.requester_picker = widgets.Dropdown(description="Requester", style={"description_width": "80px"},
-                                                 layout=widgets.Layout(width="480px"))
+        self.requester_picker = widgets.Dropdown(
+            description="Requester", style={"description_width": "80px"}, layout=widgets.Layout(width="480px")
+        )
         self.requester_picker.add_class("iv-requester-picker")
         self.title = widgets.HTML()
         self.message = widgets.HTML()
@@ -815,29 +991,59 @@ class Explorer:
         builders: dict[str, Callable[[], Panel]] = {
             "ranking": lambda: RankingPanel(dataset, f["ranking"]),
             "stability": lambda: StabilityPanel(dataset, f["stability"]),
-            "tree": lambda: FigurePanel(f["tree"], "tree", "Decision tree: the recommended option and the path to it",
-                                lambda case: views.tree_figure(dataset, case.recommendations),
-                                key=lambda case: case.recommendations,
-                                note=lambda case: _path_html(dataset, case.recommendations), note_class="iv-path"),
-            "agreement": lambda: HtmlPanel("iv-agreement", None, lambda case, weighted: render_section(
-                "agreement", blocks=[{"title": case.request.requesters[case.requester_index].label(),
-                                      "results": agreement_results(dataset, weighted.agreements)}])),
-            "scores": lambda: FigurePanel(f["lever_profile"], "lever_profile", "Each option's score on each lever",
-                                  lambda case: views.lever_profile_figure(dataset, case.table),
-                                  key=lambda case: (_table_key(case), tuple(case.table.fired["id"])),
-                                  note=lambda case: _adjustments_html(dataset, case), note_class="iv-adjustments"),
-            "acceptability": lambda: FigurePanel(f["acceptability"], "acceptability",
-                                         "Robustness: rank acceptability over sampled weight vectors (uniform)",
-                                         lambda case: views.acceptability_figure(dataset, case.acceptability)),
-            "alignment": lambda: FigurePanel(f["alignment"], "alignment", "Stakeholder views: rank of each option",
-                                     lambda case: views.alignment_figure(dataset, case.alignment)),
+            "tree": lambda: FigurePanel(
+                f["tree"],
+                "tree",
+                "Decision tree: the recommended option and the path to it",
+                lambda case: views.tree_figure(dataset, case.recommendations),
+                key=lambda case: case.recommendations,
+                note=lambda case: _path_html(dataset, case.recommendations),
+                note_class="iv-path",
+            ),
+            "agreement": lambda: HtmlPanel(
+                "iv-agreement",
+                None,
+                lambda case, weighted: render_section(
+                    "agreement",
+                    blocks=[
+                        {
+                            "title": case.request.requesters[case.requester_index].label(),
+                            "results": agreement_results(dataset, weighted.agreements),
+                        }
+                    ],
+                ),
+            ),
+            "scores": lambda: FigurePanel(
+                f["lever_profile"],
+                "lever_profile",
+                "Each option's score on each lever",
+                lambda case: views.lever_profile_figure(dataset, case.table),
+                key=lambda case: (_table_key(case), tuple(case.table.fired["id"])),
+                note=lambda case: _adjustments_html(dataset, case),
+                note_class="iv-adjustments",
+            ),
+            "acceptability": lambda: FigurePanel(
+                f["acceptability"],
+                "acceptability",
+                "Robustness: rank acceptability over sampled weight vectors (uniform)",
+                lambda case: views.acceptability_figure(dataset, case.acceptability),
+            ),
+            "alignment": lambda: FigurePanel(
+                f["alignment"],
+                "alignment",
+                "Stakeholder views: rank of each option",
+                lambda case: views.alignment_figure(dataset, case.alignment),
+            ),
             "split": lambda: SplitPanel(f["split"], total),
-            "worth": lambda: WorthPanelSlot(WorthPanel(dataset, self.data_dir, new_figure_widget, sync_figure,
-                                                       seed=self.seed)),
+            "worth": lambda: WorthPanelSlot(
+                WorthPanel(dataset, self.data_dir, new_figure_widget, sync_figure, seed=self.seed)
+            ),
         }
         self.panels: dict[str, Panel] = {
             cap.name: builders[cap.name]() if cap.name in builders else CapabilityPanel(cap)
-            for cap in capabilities("request") if cap.in_explorer}
+            for cap in capabilities("request")
+            if cap.in_explorer
+        }
         self.panels["changes"] = HtmlPanel("iv-changes", "What changed", self._changes_html)
         self.coordinator = Coordinator(self.state, self.panels, self._show_invalid_facts, self._show_valid)
         self.worth = self.panels["worth"].worth  # type: ignore[attr-defined]
@@ -847,8 +1053,9 @@ class Explorer:
         ranking, tree, split_panel = self.panels["ranking"], self.panels["tree"], self.panels["split"]
         self.summary, self.path_html = ranking.summary, tree.note  # type: ignore[attr-defined]
         self.split_total, self.split_message = split_panel.total, split_panel.message  # type: ignore[attr-defined]
-        self.render_button = widgets.Button(description="Render board report", button_style="primary",
-                                            layout=widgets.Layout(width="220px"))
+        self.render_button = widgets.Button(
+            description="Render board report", button_style="primary", layout=widgets.Layout(width="220px")
+        )
         self.render_button.add_class("iv-render")
         self.render_status = widgets.HTML()
         self.render_status.add_class("iv-render-status")
@@ -868,18 +1075,36 @@ class Explorer:
         self.controls_box = self.weights_panel.box
         self.weighted_box = p["ranking"].box
         self.stability_box = p["stability"].box
-        self.scenario_box = widgets.VBox([self.scenario.box, self.saver.box, p["changes"].box],
-                                         layout=widgets.Layout(flex="1 1 560px", min_width="560px"))
-        self.request_box = widgets.VBox([
-            *(panel.box for name, panel in p.items() if name not in ("ranking", "stability", "changes")),
-            _section("Board report", widgets.HBox([self.render_button, self.render_status])),
-        ], layout=widgets.Layout(width="100%"))
+        self.scenario_box = widgets.VBox(
+            [self.scenario.box, self.saver.box, p["changes"].box],
+            layout=widgets.Layout(flex="1 1 560px", min_width="560px"),
+        )
+        self.request_box = widgets.VBox(
+            [
+                *(panel.box for name, panel in p.items() if name not in ("ranking", "stability", "changes")),
+                _section("Board report", widgets.HBox([self.render_button, self.render_status])),
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         header = widgets.HBox([self.request_picker, self.requester_picker], layout=widgets.Layout(flex_flow="row wrap"))
-        top = widgets.HBox([self.controls_box, self.scenario_box],
-                           layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"))
-        app = ExplorerApp(self, children=[self.title, header, self.message, top, self.weighted_box,
-                                          self.stability_box, self.request_box, self.stamp],
-                          layout=widgets.Layout(width="100%"))
+        top = widgets.HBox(
+            [self.controls_box, self.scenario_box],
+            layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start", width="100%"),
+        )
+        app = ExplorerApp(
+            self,
+            children=[
+                self.title,
+                header,
+                self.message,
+                top,
+                self.weighted_box,
+                self.stability_box,
+                self.request_box,
+                self.stamp,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         app.add_class("iv-explorer")
         return app
 
@@ -931,8 +1156,10 @@ class Explorer:
         except ImagingValueError:
             return []
         sites = site_contributions(self.dataset, request)
-        return [{"site": f"Site {i + 1}", "kind": kind, "images": images}
-                for i, (kind, images) in enumerate(zip(sites.kinds, sites.images))][:max(count, 1)]
+        return [
+            {"site": f"Site {i + 1}", "kind": kind, "images": images}
+            for i, (kind, images) in enumerate(zip(sites.kinds, sites.images))
+        ][: max(count, 1)]
 
     # --- event handlers --------------------------------------------------------------
 
@@ -967,8 +1194,12 @@ class Explorer:
     def _changes_html(self, case: Case, weighted: WeightedCase) -> str:
         """What changed against the saved request the scenario started from, as a few sentences."""
         modified = self.state.modified
-        return render_section("explorer_changes", saved=self.state.saved_id, modified=modified,
-                              sentences=weighted.changes if modified else [])
+        return render_section(
+            "explorer_changes",
+            saved=self.state.saved_id,
+            modified=modified,
+            sentences=weighted.changes if modified else [],
+        )
 
     def _stamp(self, runs: int) -> None:
         ms, cpu = self.coordinator.seconds * 1000, self.coordinator.cpu_seconds * 1000
@@ -1086,16 +1317,27 @@ class Explorer:
             text = f"No request files in {self.dataset.requests_dir.name}/ of the data folder."
         else:
             text = f"This request file cannot be used: {_error_text(error)}"
-        self._withdraw((self.requester_picker, self.controls_box, self.scenario_box, self.weighted_box,
-                        self.stability_box, self.request_box), text)
+        self._withdraw(
+            (
+                self.requester_picker,
+                self.controls_box,
+                self.scenario_box,
+                self.weighted_box,
+                self.stability_box,
+                self.request_box,
+            ),
+            text,
+        )
 
     def _show_invalid_facts(self, error: BaseException) -> None:
         """The scenario's facts do not make a valid request: say which, beside each widget, and hide the answers."""
         self.panels["ranking"].ranking = None  # type: ignore[attr-defined]
         problems = error.problems if isinstance(error, DataValidationError) else []
         self.scenario.show_problems(problems)
-        self._withdraw((self.weighted_box, self.stability_box, self.request_box, self.panels["changes"].box),
-                       f"The scenario's facts do not make a valid request: {_error_text(error)}")
+        self._withdraw(
+            (self.weighted_box, self.stability_box, self.request_box, self.panels["changes"].box),
+            f"The scenario's facts do not make a valid request: {_error_text(error)}",
+        )
 
     def _show_valid(self, weighted: bool) -> None:
         self.scenario.show_problems([])
@@ -1130,20 +1372,30 @@ class Explorer:
             self.saver.said("Not saved: type a request id first (lower case, digits, - and _).", error=True)
             return None
         facts = self.scenario.facts()
-        header = (f"Saved from the explorer, starting from request {self.state.saved_id}."
-                  if self.state.saved_id else "Saved from the explorer.")
+        header = (
+            f"Saved from the explorer, starting from request {self.state.saved_id}."
+            if self.state.saved_id
+            else "Saved from the explorer."
+        )
         try:
             path = save_request(self.dataset, facts, rid, overwrite=overwrite, header=header)
         except RequestExistsError as exc:
-            self.saver.said(f"requests/{exc.path.name} exists in the data folder: press Overwrite to replace it, "
-                            "or type another id.", error=True, confirm=True)
+            self.saver.said(
+                f"requests/{exc.path.name} exists in the data folder: press Overwrite to replace it, "
+                "or type another id.",
+                error=True,
+                confirm=True,
+            )
             return None
         except DataValidationError as exc:
             problems = [p for p in exc.problems if p.field != "id"]
             self.scenario.show_problems(problems)
             id_problems = [p for p in exc.problems if p.field == "id"]
-            reason = (f"the request id {rid!r} is not valid: expected {id_problems[0].expected}" if id_problems
-                      else "some facts are not valid (shown beside each)")
+            reason = (
+                f"the request id {rid!r} is not valid: expected {id_problems[0].expected}"
+                if id_problems
+                else "some facts are not valid (shown beside each)"
+            )
             self.saver.said(f"Not saved: {reason}. Nothing was written.", error=True)
             return None
         except (ImagingValueError, OSError) as exc:
@@ -1171,15 +1423,24 @@ class Explorer:
         if entry is None or entry.request is None:
             raise ParameterError("request", "a valid request", self.request_picker.value)
         if self.state.modified:
-            raise ParameterError("request", "the scenario saved as a request first (Save as request)",
-                                 "facts changed since the request was loaded")
+            raise ParameterError(
+                "request",
+                "the scenario saved as a request first (Save as request)",
+                "facts changed since the request was loaded",
+            )
         profile = self.profile_picker.value or None
         weights = None if profile else self.weights()
         if profile is None and weights is None:
             raise ParameterError("weights", "at least one positive weight", "all weights 0")
-        params = RequestParams(request=entry.id, requester=self.requester_index, profile=profile,
-                                     weights=weights, seed=self.seed, samples=self.n_samples,
-                                     total=float(self.split_total.value))
+        params = RequestParams(
+            request=entry.id,
+            requester=self.requester_index,
+            profile=profile,
+            weights=weights,
+            seed=self.seed,
+            samples=self.n_samples,
+            total=float(self.split_total.value),
+        )
         return {"params": params, "data_dir": self.data_dir, "out_dir": self.out_dir}
 
     def render_report(self) -> threading.Thread | None:
@@ -1193,8 +1454,9 @@ class Explorer:
             return None
         self.render_button.disabled = True
         self._render_said(f"Rendering the report for {parameters['params'].request}…")
-        self.render_thread = threading.Thread(target=self._render_worker, args=(parameters,),
-                                              name="imaging-value-render", daemon=True)
+        self.render_thread = threading.Thread(
+            target=self._render_worker, args=(parameters,), name="imaging-value-render", daemon=True
+        )
         self.render_thread.start()
         return self.render_thread
 
@@ -1239,38 +1501,61 @@ def _summary_html(dataset: Dataset, ranking: Ranking) -> str:
     context: dict[str, Any] = {"runner": None}
     if runner is not None:
         second = float(ranking.totals.loc[runner])
-        context = {"runner": dataset.label(runner), "runner_score": f"{second:.2f}",
-                   "gap": f"{score - second:.2f}"}
-    return render_section("explorer_summary", winner=winner, label=dataset.label(winner),
-                          score=f"{score:.2f}", **context)
+        context = {"runner": dataset.label(runner), "runner_score": f"{second:.2f}", "gap": f"{score - second:.2f}"}
+    return render_section(
+        "explorer_summary", winner=winner, label=dataset.label(winner), score=f"{score:.2f}", **context
+    )
 
 
 def _adjustments_html(dataset: Dataset, case: Case) -> str:
     """The adjustments to the base scores that fired for the case's request and requester."""
-    rows = [{"id": r.id, "option": dataset.label(r.option), "lever": dataset.label(r.lever),
-             "delta": f"{r.delta:+g}", "rationale": r.rationale} for r in case.table.fired.itertuples()]
+    rows = [
+        {
+            "id": r.id,
+            "option": dataset.label(r.option),
+            "lever": dataset.label(r.lever),
+            "delta": f"{r.delta:+g}",
+            "rationale": r.rationale,
+        }
+        for r in case.table.fired.itertuples()
+    ]
     return render_section("explorer_adjustments", rows=rows)
 
 
 def _path_html(dataset: Dataset, recommendations: list[Recommendation]) -> str:
     """Each outcome of the tree: the option, the values it assumed, and the steps with their rationales."""
-    outcomes = [{"label": dataset.label(rec.option),
-                 "assumed": "; ".join(f"{k.replace('_', ' ')} = {' or '.join(v) if isinstance(v, list) else v}"
-                                      for k, v in rec.assumed.items()),
-                 "steps": rec.path} for rec in recommendations]
+    outcomes = [
+        {
+            "label": dataset.label(rec.option),
+            "assumed": "; ".join(
+                f"{k.replace('_', ' ')} = {' or '.join(v) if isinstance(v, list) else v}"
+                for k, v in rec.assumed.items()
+            ),
+            "steps": rec.path,
+        }
+        for rec in recommendations
+    ]
     return render_section("explorer_path", outcomes=outcomes)
 
 
-def explore(data_dir: str | Path = "../data/samples", *, out_dir: str | Path = "../reports",
-            request: str | None = None, debounce: float = DEFAULT_DEBOUNCE, n_samples: int = DEFAULT_SAMPLES,
-            seed: int = DEFAULT_SEED, total: float = DEFAULT_TOTAL) -> widgets.Widget:
+def explore(
+    data_dir: str | Path = "../data/samples",
+    *,
+    out_dir: str | Path = "../reports",
+    request: str | None = None,
+    debounce: float = DEFAULT_DEBOUNCE,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    total: float = DEFAULT_TOTAL,
+) -> widgets.Widget:
     """The explorer app for a data folder (paths relative to the notebook); its ``.explorer`` is the state.
 
     A data folder that fails validation gives a widget that says why, instead of raising.
     """
     try:
-        explorer = Explorer(data_dir, out_dir=out_dir, request=request, debounce=debounce, n_samples=n_samples,
-                            seed=seed, total=total)
+        explorer = Explorer(
+            data_dir, out_dir=out_dir, request=request, debounce=debounce, n_samples=n_samples, seed=seed, total=total
+        )
     except DataValidationError as exc:
         message = widgets.HTML(_text("unusable", exc.one_line()))
         message.add_class("iv-message")

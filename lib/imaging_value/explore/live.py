@@ -17,7 +17,8 @@ import functools
 import json
 import os
 import threading
-from typing import Any, Callable, Mapping, Protocol
+from collections.abc import Callable, Mapping
+from typing import Any, Protocol
 
 import numpy as np
 import plotly.graph_objects as go
@@ -84,7 +85,8 @@ def sync_figure(widget: go.FigureWidget, figure: go.Figure) -> None:
     """
     new_traces = figure.data
     same_shape = len(widget.data) == len(new_traces) and all(
-        old.type == new.type for old, new in zip(widget.data, new_traces))
+        old.type == new.type for old, new in zip(widget.data, new_traces)
+    )
     with widget.batch_update():
         if same_shape:
             for old, new in zip(widget.data, new_traces):
@@ -125,7 +127,7 @@ def new_figure_widget() -> go.FigureWidget:
     return _figure_widget_class(os.environ.get(PLOTLY_BUNDLE_ENV, ""))()
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _figure_widget_class(bundle: str) -> type[go.FigureWidget]:
     if not bundle:
         return go.FigureWidget
@@ -134,9 +136,15 @@ def _figure_widget_class(bundle: str) -> type[go.FigureWidget]:
         f"const bundle = await import(new URL({json.dumps(bundle)}, base).href);\n"
         "export default bundle.default;\n"
     )
-    return type("FigureWidget", (go.FigureWidget,), {
-        "__module__": "imaging_value.explore.explorer", "_esm": stub,
-        "__doc__": "A plotly FigureWidget whose front-end code is imported from the Voila server."})
+    return type(
+        "FigureWidget",
+        (go.FigureWidget,),
+        {
+            "__module__": "imaging_value.explore.explorer",
+            "_esm": stub,
+            "__doc__": "A plotly FigureWidget whose front-end code is imported from the Voila server.",
+        },
+    )
 
 
 # --- debouncing ----------------------------------------------------------------------

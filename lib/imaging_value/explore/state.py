@@ -11,16 +11,17 @@ from __future__ import annotations
 
 import copy
 import json
+from collections.abc import Mapping
 from functools import cached_property
-from typing import Any, Mapping
+from typing import Any
 
-from ..engine.case import Case as GeneralCase
-from ..model.data import Dataset
-from ..core.errors import ParameterError
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from ..framework.scenario import Answers, answers, facts_of, validate_facts, what_changed
-from ..model.schema import Request
+from ..core.errors import ParameterError
+from ..engine.case import Case as GeneralCase
+from ..framework.scenario import Answers, facts_of, validate_facts, what_changed
 from ..framework.scoring import normalise_weights
+from ..model.data import Dataset
+from ..model.schema import Request
 
 __all__ = ["ExplorerState", "Case", "WeightedCase"]
 
@@ -29,8 +30,17 @@ class Case:
     """The answers for one valid request (the scenario) and one requester: a thin use of the general
     :class:`imaging_value.engine.case.Case` (``general``), which computes each answer lazily, once."""
 
-    def __init__(self, dataset: Dataset, request: Request, requester_index: int, *, saved: Request | None,
-                 n_samples: int, seed: int, saved_answers: dict[str, Answers] | None = None):
+    def __init__(
+        self,
+        dataset: Dataset,
+        request: Request,
+        requester_index: int,
+        *,
+        saved: Request | None,
+        n_samples: int,
+        seed: int,
+        saved_answers: dict[str, Answers] | None = None,
+    ):
         self.dataset, self.request, self.requester_index = dataset, request, requester_index
         self.saved, self.n_samples, self.seed = saved, n_samples, seed
         self.general = GeneralCase(dataset, request, requester_index, seed=seed, samples=n_samples)
@@ -64,10 +74,11 @@ class Case:
             return None
         key = json.dumps([self.requester_index, sorted(weights.items())])
         if key not in self._saved_answers:
-            self._saved_answers[key] = answers(self.dataset, self.saved, self.requester_index, weights)
+            saved = GeneralCase(self.dataset, self.saved, seed=self.seed, samples=self.n_samples, weights=weights)
+            self._saved_answers[key] = saved.scenario_answers(self.requester_index)
         return self._saved_answers[key]
 
-    def weighted(self, weights: Mapping[str, float]) -> "WeightedCase":
+    def weighted(self, weights: Mapping[str, float]) -> WeightedCase:
         key = json.dumps(sorted(weights.items()))
         if key not in self._weighted:
             self._weighted = {key: WeightedCase(self, dict(weights))}  # keep the latest only
@@ -100,8 +111,7 @@ class WeightedCase:
         before = case.saved_answers(self.weights)
         if before is None:
             return []
-        after = answers(case.dataset, case.request, case.requester_index, self.weights,
-                        recommendations=case.recommendations, table=case.table, agreements=self.agreements)
+        after = self.general.scenario_answers(case.requester_index)
         return what_changed(case.dataset, before, after, case.requester_index)
 
 
@@ -167,7 +177,14 @@ class ExplorerState:
         if self._case is None or key != self._case_key:
             request = validate_facts(self.facts)
             request.requester(self.requester_index)  # a requester the scenario does not have stops here
-            self._case = Case(self.dataset, request, self.requester_index, saved=self.saved,
-                              n_samples=self.n_samples, seed=self.seed, saved_answers=self._saved_answers)
+            self._case = Case(
+                self.dataset,
+                request,
+                self.requester_index,
+                saved=self.saved,
+                n_samples=self.n_samples,
+                seed=self.seed,
+                saved_answers=self._saved_answers,
+            )
             self._case_key = key
         return self._case

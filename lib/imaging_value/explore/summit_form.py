@@ -19,8 +19,8 @@ from typing import Any
 
 import ipywidgets as widgets
 
-from ..maths.elicit import CR_THRESHOLD, METHOD_SOURCES, METHODS, aggregate_group, ahp, ahp_matrix, participant_weights
 from ..core.errors import DataValidationError, ImagingValueError
+from ..maths.elicit import CR_THRESHOLD, METHOD_SOURCES, METHODS, aggregate_group, ahp, ahp_matrix, participant_weights
 from ..model.summit_files import answer_yaml, save_answer_file
 
 __all__ = ["SummitForm", "summit_form", "AHP_SCALE"]
@@ -56,24 +56,32 @@ class SummitForm:
         self.summit = widgets.Text(description="Summit id", placeholder="e.g. 2026-12-leeds", style=field)
         self.group = widgets.Text(description="Group", placeholder="e.g. clinicians", style=field)
         self.date = widgets.DatePicker(description="Date", value=dt.date.today(), style=field)
-        self.note = widgets.Text(description="Note", placeholder="optional", style=field,
-                                 layout=widgets.Layout(width="480px"))
+        self.note = widgets.Text(
+            description="Note", placeholder="optional", style=field, layout=widgets.Layout(width="480px")
+        )
         for name, widget in (("summit", self.summit), ("group", self.group)):
             widget.add_class(f"iv-form-{name}")
         self.swing = {lv: self._number(lv, 100 if i == 0 else 50, "swing") for i, lv in enumerate(self.levers)}
-        self.points = {lv: self._number(lv, 100 // len(self.levers) + (100 % len(self.levers) if i == 0 else 0),
-                                        "points") for i, lv in enumerate(self.levers)}
+        self.points = {
+            lv: self._number(lv, 100 // len(self.levers) + (100 % len(self.levers) if i == 0 else 0), "points")
+            for i, lv in enumerate(self.levers)
+        }
         places = [(str(k), k) for k in range(1, len(self.levers) + 1)]
-        self.places = {lv: widgets.Dropdown(options=places, value=i + 1, description=lv,
-                                            style={"description_width": "170px"})
-                       for i, lv in enumerate(self.levers)}
+        self.places = {
+            lv: widgets.Dropdown(options=places, value=i + 1, description=lv, style={"description_width": "170px"})
+            for i, lv in enumerate(self.levers)
+        }
         self.pairs = {}
         for i, a in enumerate(self.levers):
-            for b in self.levers[i + 1:]:
+            for b in self.levers[i + 1 :]:
                 self.pairs[(a, b)] = widgets.SelectionSlider(
-                    options=[(_scale_label(a, b, v), v) for v in AHP_SCALE], value=Fraction(1),
-                    description=f"{a} vs {b}", style={"description_width": "300px"},
-                    layout=widgets.Layout(width="640px"), continuous_update=True)
+                    options=[(_scale_label(a, b, v), v) for v in AHP_SCALE],
+                    value=Fraction(1),
+                    description=f"{a} vs {b}",
+                    style={"description_width": "300px"},
+                    layout=widgets.Layout(width="640px"),
+                    continuous_update=True,
+                )
         self.tabs = widgets.Tab(children=[self._panel(m) for m in METHODS])
         for index, method in enumerate(METHODS):
             self.tabs.set_title(index, TAB_TITLES[method])
@@ -96,30 +104,46 @@ class SummitForm:
         self.add_button.on_click(lambda _: self.add_participant())
         self.clear_button.on_click(lambda _: self.clear())
         self.save_button.on_click(lambda _: self.save())
-        self.app = widgets.VBox([
-            widgets.HTML("<h2>Summit: elicit a group's weights</h2><p>One participant at a time: enter their "
-                         "answers, <i>Add this participant</i>, repeat; then <i>Save answer file</i>. Participants "
-                         "are counted, never named.</p>"),
-            widgets.HBox([self.summit, self.group, self.date]), self.note, self.tabs,
-            self.weights_html, widgets.HBox([self.add_button, self.clear_button]), self.recorded_html,
-            widgets.HBox([self.save_button, self.replace]), self.status])
+        self.app = widgets.VBox(
+            [
+                widgets.HTML(
+                    "<h2>Summit: elicit a group's weights</h2><p>One participant at a time: enter their "
+                    "answers, <i>Add this participant</i>, repeat; then <i>Save answer file</i>. Participants "
+                    "are counted, never named.</p>"
+                ),
+                widgets.HBox([self.summit, self.group, self.date]),
+                self.note,
+                self.tabs,
+                self.weights_html,
+                widgets.HBox([self.add_button, self.clear_button]),
+                self.recorded_html,
+                widgets.HBox([self.save_button, self.replace]),
+                self.status,
+            ]
+        )
         self.app.add_class("iv-summit-form")
         self._refresh()
 
     # --- widgets -------------------------------------------------------------------------
 
     def _number(self, lever: str, value: int, method: str) -> widgets.BoundedIntText:
-        widget = widgets.BoundedIntText(value=value, min=0, max=100, description=lever,
-                                        style={"description_width": "170px"}, layout=widgets.Layout(width="280px"))
+        widget = widgets.BoundedIntText(
+            value=value,
+            min=0,
+            max=100,
+            description=lever,
+            style={"description_width": "170px"},
+            layout=widgets.Layout(width="280px"),
+        )
         widget.add_class(f"iv-form-{method}-{lever}")
         return widget
 
     def _panel(self, method: str) -> widgets.VBox:
         intro = {
             "swing": "Each lever's swing from its worst to its best level, rated against the most important "
-                     "swing at 100 (SMART).",
+            "swing at 100 (SMART).",
             "rank": "Each lever's place, 1 = most important; give two levers the same place for a tie "
-                    "(rank-order centroid, SMARTER).",
+            "(rank-order centroid, SMARTER).",
             "points": "Spread 100 points across the levers.",
             "ahp": "For each pair, which lever matters more and how many times (Saaty's 1 to 9 scale).",
         }[method]
@@ -170,11 +194,14 @@ class SummitForm:
         if self.method == "ahp":
             result = ahp(ahp_matrix(answer, self.levers), self.levers)
             flag = "iv-ok" if result.consistency_ratio <= CR_THRESHOLD else "iv-ask"
-            extra = (f'<p class="{flag} iv-form-cr">consistency ratio {result.consistency_ratio:.3f}</p>'
-                     + "".join(f'<p class="iv-ask">{html.escape(w)}</p>' for w in result.warnings))
+            extra = f'<p class="{flag} iv-form-cr">consistency ratio {result.consistency_ratio:.3f}</p>' + "".join(
+                f'<p class="iv-ask">{html.escape(w)}</p>' for w in result.warnings
+            )
         warning = f'<p class="iv-ask">{html.escape(problem)}</p>' if problem else ""
-        self.weights_html.value = (f"<p>This participant's weights ({html.escape(METHOD_SOURCES[self.method])}):</p>"
-                                   f"<table><tr>{cells}</tr></table>{extra}{warning}")
+        self.weights_html.value = (
+            f"<p>This participant's weights ({html.escape(METHOD_SOURCES[self.method])}):</p>"
+            f"<table><tr>{cells}</tr></table>{extra}{warning}"
+        )
         self._show_recorded()
 
     def _show_recorded(self) -> None:
@@ -183,11 +210,15 @@ class SummitForm:
             self.recorded_html.value = "<p>No participants added for this method yet.</p>"
             return
         group = aggregate_group(self.group.value or "group", self.method, answers, self.levers)
-        cells = "".join(f"<td>{html.escape(lv)}</td><td><b>{w:.1%}</b> &plusmn; {group.spread[lv]:.1%}</td>"
-                        for lv, w in group.weights.items())
+        cells = "".join(
+            f"<td>{html.escape(lv)}</td><td><b>{w:.1%}</b> &plusmn; {group.spread[lv]:.1%}</td>"
+            for lv, w in group.weights.items()
+        )
         cr = "" if group.consistency_ratio is None else f"; consistency ratio {group.consistency_ratio:.3f}"
-        self.recorded_html.value = (f"<p>The group's weights from {group.participants} participant"
-                                    f"{'s' if group.participants != 1 else ''}{cr}:</p><table><tr>{cells}</tr></table>")
+        self.recorded_html.value = (
+            f"<p>The group's weights from {group.participants} participant"
+            f"{'s' if group.participants != 1 else ''}{cr}:</p><table><tr>{cells}</tr></table>"
+        )
 
     # --- actions -------------------------------------------------------------------------
 
@@ -210,8 +241,13 @@ class SummitForm:
 
     def yaml_text(self) -> str:
         """The answer file the form would save."""
-        return answer_yaml(self.group.value.strip(), self.method, self.date.value or dt.date.today(),
-                           self.recorded[self.method], note=self.note.value.strip())
+        return answer_yaml(
+            self.group.value.strip(),
+            self.method,
+            self.date.value or dt.date.today(),
+            self.recorded[self.method],
+            note=self.note.value.strip(),
+        )
 
     def save(self) -> Path | None:
         """Validate and write the answer file; the outcome (path or the error) is shown in ``status``."""
@@ -219,8 +255,9 @@ class SummitForm:
             self.status.value = '<p class="iv-flag">Not saved: add at least one participant first.</p>'
             return None
         try:
-            saved = save_answer_file(self.data_dir, self.summit.value.strip(), self.yaml_text(), self.levers,
-                                     replace=self.replace.value)
+            saved = save_answer_file(
+                self.data_dir, self.summit.value.strip(), self.yaml_text(), self.levers, replace=self.replace.value
+            )
         except DataValidationError as exc:
             self.status.value = f'<p class="iv-flag">Not saved: {html.escape(exc.one_line())}</p>'
             return None
@@ -228,9 +265,11 @@ class SummitForm:
             self.status.value = f'<p class="iv-flag">Not saved: {html.escape(str(exc))}</p>'
             return None
         path = self.data_dir / saved.provenance.file
-        self.status.value = (f'<p class="iv-ok">Saved {html.escape(saved.provenance.file)}: {saved.group}, '
-                             f"{saved.provenance.participants} participant(s); its profile is "
-                             f"<code>{html.escape(saved.summit)}/{html.escape(saved.group)}</code>.</p>")
+        self.status.value = (
+            f'<p class="iv-ok">Saved {html.escape(saved.provenance.file)}: {saved.group}, '
+            f"{saved.provenance.participants} participant(s); its profile is "
+            f"<code>{html.escape(saved.summit)}/{html.escape(saved.group)}</code>.</p>"
+        )
         return path
 
 

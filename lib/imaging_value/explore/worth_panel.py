@@ -13,18 +13,20 @@ the term sheets, assumptions and contribution share priced are those last drawn
 from __future__ import annotations
 
 import html
-from typing import Any, Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import ipywidgets as widgets
 
-from ..framework.appraisal import appraise_requester, pricing_inputs
-from ..model.assumptions import ValuationSpec, load_assumptions
-from ..model.data import Dataset
+from ..capabilities.worth import fan_figure, gbp, npv_box_figure, share_figure
 from ..core.defaults import DEFAULT_SEED
 from ..core.errors import ImagingValueError
-from ..model.schema import Request
+from ..framework.agreement import Agreement
+from ..framework.appraisal import appraise_requester, pricing_inputs
 from ..maths.valuation import npv_paths, solve_fair
-from ..capabilities.worth import gbp, fan_figure, npv_box_figure, share_figure
+from ..model.assumptions import ValuationSpec
+from ..model.data import Dataset
+from ..model.schema import Request
 
 __all__ = ["WorthPanel", "WORTH_FIGURES"]
 
@@ -41,30 +43,49 @@ class WorthPanel:
     ``value`` (the last :class:`~imaging_value.framework.appraisal.RequesterValue`).
     """
 
-    def __init__(self, dataset: Dataset, data_dir: Any, new_widget: Callable[[], Any],
-                 sync: Callable[[Any, Any], None], seed: int = DEFAULT_SEED):
+    def __init__(
+        self,
+        dataset: Dataset,
+        data_dir: Any,
+        new_widget: Callable[[], Any],
+        sync: Callable[[Any, Any], None],
+        seed: int = DEFAULT_SEED,
+    ):
         self.dataset = dataset
         self.seed = seed
         self._sync = sync
-        self.spec: ValuationSpec | None = None
-        self.error = ""
-        try:
-            self.spec = load_assumptions(data_dir)
-        except ImagingValueError as exc:
-            self.error = str(exc).replace("\n", " ")
+        self.spec: ValuationSpec | None = dataset.valuation
+        self.error = "" if self.spec is not None else "This data folder has no valuation.yaml: nothing is priced."
         spec = self.spec
         self.rate = widgets.BoundedFloatText(
-            value=100 * spec.discount_rate.value if spec else 3.5, min=0.0, max=30.0, step=0.5,
-            description="Discount rate %", style={"description_width": "120px"}, layout=widgets.Layout(width="230px"))
+            value=100 * spec.discount_rate.value if spec else 3.5,
+            min=0.0,
+            max=30.0,
+            step=0.5,
+            description="Discount rate %",
+            style={"description_width": "120px"},
+            layout=widgets.Layout(width="230px"),
+        )
         self.rate.add_class("iv-worth-rate")
         self.scenario = widgets.Dropdown(
             options=[(f"{s.id} (x{s.factor:g})", s.id) for s in spec.revenue_scenarios] if spec else [],
-            value="central" if spec else None, description="Revenue", style={"description_width": "70px"},
-            layout=widgets.Layout(width="230px"))
+            value="central" if spec else None,
+            description="Revenue",
+            style={"description_width": "70px"},
+            layout=widgets.Layout(width="230px"),
+        )
         self.scenario.add_class("iv-worth-scenario")
-        self.royalty = widgets.FloatSlider(value=0.0, min=0.0, max=20.0, step=0.1, readout_format=".1f",
-                                           continuous_update=False, description="Royalty %",
-                                           style={"description_width": "80px"}, layout=widgets.Layout(width="360px"))
+        self.royalty = widgets.FloatSlider(
+            value=0.0,
+            min=0.0,
+            max=20.0,
+            step=0.1,
+            readout_format=".1f",
+            continuous_update=False,
+            description="Royalty %",
+            style={"description_width": "80px"},
+            layout=widgets.Layout(width="360px"),
+        )
         self.royalty.add_class("iv-worth-royalty")
         self.summary = widgets.HTML()
         self.summary.add_class("iv-worth-summary")
@@ -74,9 +95,14 @@ class WorthPanel:
             box = widgets.Box([self.figures[name]], layout=widgets.Layout(width="100%"))
             box.add_class(f"iv-fig-{name}")
             boxes.append(box)
-        self.box = widgets.VBox([widgets.HBox([self.rate, self.scenario, self.royalty],
-                                              layout=widgets.Layout(flex_flow="row wrap")),
-                                 self.summary, *boxes], layout=widgets.Layout(width="100%"))
+        self.box = widgets.VBox(
+            [
+                widgets.HBox([self.rate, self.scenario, self.royalty], layout=widgets.Layout(flex_flow="row wrap")),
+                self.summary,
+                *boxes,
+            ],
+            layout=widgets.Layout(width="100%"),
+        )
         self._request: Request | None = None
         self._index = 0
         self._option = ""
@@ -87,14 +113,12 @@ class WorthPanel:
         for control in (self.rate, self.scenario, self.royalty):
             control.observe(self._on_control, names="value")
 
-    def show(self, request: Request, index: int) -> None:
-        """A new request or requester: its recommended agreement, then price."""
+    def show(self, request: Request, index: int, agreements: Sequence[Agreement]) -> None:
+        """A new request, requester or agreement to sign: price the first outcome's agreement."""
         if self.spec is None:
             self.summary.value = f'<span style="color:#a4161a">{html.escape(self.error)}</span>'
             return
-        from ..framework.agreement import agreements
-
-        first = agreements(self.dataset, request, index)[0]
+        first = agreements[0]
         self._request, self._index = request, index
         self._option, self._assumed = first.option, dict(first.assumed)
         current = first.sheet.value("royalty", 0.0)
@@ -114,15 +138,28 @@ class WorthPanel:
         if self.spec is None or self._request is None:  # no valuation model, or no request shown yet
             return
         option = self._option
-        arguments = dict(assumed=self._assumed, discount_rate=self.rate.value / 100, scenario=self.scenario.value,
-                         term_overrides={option: {"royalty": self.royalty.value}})
+        arguments = dict(
+            assumed=self._assumed,
+            discount_rate=self.rate.value / 100,
+            scenario=self.scenario.value,
+            term_overrides={option: {"royalty": self.royalty.value}},
+        )
         try:
             inputs = pricing_inputs(self.dataset, self.spec, self._request, self._index, **arguments)
             drawn = (option, inputs.key())
             if drawn == self._drawn:  # e.g. a fact the valuation does not read: the same values, drawn already
                 return
-            value = appraise_requester(self.dataset, self.spec, self._request, self._index, seed=self.seed,
-                                       fair=False, shares=False, inputs=inputs, **arguments)
+            value = appraise_requester(
+                self.dataset,
+                self.spec,
+                self._request,
+                self._index,
+                seed=self.seed,
+                fair=False,
+                shares=False,
+                inputs=inputs,
+                **arguments,
+            )
         except ImagingValueError as exc:
             self._drawn = None
             self.summary.value = f'<span style="color:#a4161a">{html.escape(str(exc))}</span>'
@@ -139,9 +176,9 @@ class WorthPanel:
             f"<p><b>{html.escape(label)}</b> (recommended) with a royalty of {self.royalty.value:.1f}%: expected "
             f"NHS value {gbp(priced.mean)} (P10 {gbp(priced.p10)}, P90 {gbp(priced.p90)}); NHS share "
             f"{share} against a contribution share of {value.contribution_share:.1%}; fair royalty with the other "
-            f"terms fixed: {fair_text}. {value.draws.n:,} draws, seed {self.seed}.</p>")
+            f"terms fixed: {fair_text}. {value.draws.n:,} draws, seed {self.seed}.</p>"
+        )
         paths = npv_paths(value.assumptions, terms, min(value.draws.n, FAN_DRAWS), self.seed)
         self._sync(self.figures["worth_box"], npv_box_figure(self.dataset, value, "NPV to the NHS by option"))
         self._sync(self.figures["worth_fan"], fan_figure(paths, f"{label} over the years"))
-        self._sync(self.figures["worth_share"], share_figure(self.dataset, value,
-                                                             "NHS share of the value created"))
+        self._sync(self.figures["worth_share"], share_figure(self.dataset, value, "NHS share of the value created"))

@@ -11,19 +11,26 @@ option. The dissent (stakeholder views that rank the choice low) is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..maths.alignment import AlignmentResult
-from .analysis import alignment
-from ..engine.case import resolve_weights
 from ..model.data import Dataset
-from .guidance import GuidanceCheck, check_guidance
 from ..model.schema import Request
-from .scoring import Ranking, rank_options, score_options
+from .guidance import GuidanceCheck, check_guidance
+from .scoring import Ranking
 from .terms import TermSheet, term_sheets
-from .tree import recommend
+from .tree import Recommendation
 
-__all__ = ["PrincipleStatus", "Dissent", "Candidate", "Agreement", "compliance", "agreements", "STATUSES"]
+__all__ = [
+    "PrincipleStatus",
+    "Dissent",
+    "Candidate",
+    "Agreement",
+    "compliance",
+    "agreements",
+    "principle_names",
+    "STATUSES",
+]
 
 STATUSES = ("meets", "departs", "to_confirm")
 _STATUS = {"meets": "meets", "not applicable": "meets", "breaks": "departs", "to confirm": "to_confirm"}
@@ -52,8 +59,11 @@ def compliance(dataset: Dataset, checks: list[GuidanceCheck], option: str) -> tu
         if check.option != option:
             continue
         reason = check.reason if check.status != "not applicable" else "does not apply to this request and requester"
-        statuses.append(PrincipleStatus(check.item, check.principle, check.source, _STATUS[check.status], reason,
-                                        check.item not in manual))
+        statuses.append(
+            PrincipleStatus(
+                check.item, check.principle, check.source, _STATUS[check.status], reason, check.item not in manual
+            )
+        )
     return tuple(statuses)
 
 
@@ -68,8 +78,7 @@ class Dissent:
     prefers: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"profile": self.profile, "label": self.label, "rank": self.rank, "of": self.of,
-                "prefers": self.prefers}
+        return {"profile": self.profile, "label": self.label, "rank": self.rank, "of": self.of, "prefers": self.prefers}
 
 
 @dataclass(frozen=True)
@@ -87,8 +96,13 @@ class Candidate:
         return not self.departs
 
     def to_dict(self) -> dict[str, Any]:
-        return {"option": self.option, "weighted_value": self.weighted_value, "worst_case": self.worst_case,
-                "in_pareto": self.in_pareto, "departs": list(self.departs)}
+        return {
+            "option": self.option,
+            "weighted_value": self.weighted_value,
+            "worst_case": self.worst_case,
+            "in_pareto": self.in_pareto,
+            "departs": list(self.departs),
+        }
 
 
 @dataclass(frozen=True)
@@ -130,54 +144,77 @@ def _label(dataset: Dataset, option: str) -> str:
     return dataset.option(option).label
 
 
-def _names(dataset: Dataset, items: list[str]) -> str:
-    principles = {g.id: g.principle.split(":", 1)[0] if g.principle.startswith("Principle") else g.principle
-                  for g in dataset.guidance}
+def principle_names(dataset: Dataset, items: list[str]) -> str:
+    """Guidance items named as a reader knows them: 'DHSC 2019 Principle 2; NHS England 2023 ...'."""
+    principles = {
+        g.id: g.principle.split(":", 1)[0] if g.principle.startswith("Principle") else g.principle
+        for g in dataset.guidance
+    }
     sources = {g.id: g.source.split(",", 1)[0] for g in dataset.guidance}
     return "; ".join(f"{sources[i]} {principles[i].rstrip('.')}" for i in items)
 
 
-def agreements(dataset: Dataset, request: Request, requester_index: int = 0,
-               weights: Mapping[str, float] | None = None, profile: str | None = None, *,
-               ranking: Ranking | None = None, aligned: AlignmentResult | None = None,
-               outcomes: list | None = None) -> list[Agreement]:
+def agreements(
+    dataset: Dataset,
+    request: Request,
+    requester_index: int,
+    ranking: Ranking,
+    aligned: AlignmentResult,
+    outcomes: list[Recommendation],
+) -> list[Agreement]:
     """The recommended agreement for one requester: one per decision-tree outcome.
 
-    ``weights`` or ``profile`` chooses the view for "best by weighted value" (neither: equal weights).
-    A :class:`~imaging_value.engine.case.Case` passes the ranking (under those weights), the alignment and the
-    tree's outcomes it has already computed.
+    ``ranking`` (under the view's weights) decides "best by weighted value", ``aligned`` the win:win and
+    the dissent, ``outcomes`` are the decision tree's; :meth:`imaging_value.engine.case.Case.agreements`
+    passes its own.
     """
     requester = request.requester(requester_index)
-    if ranking is None or aligned is None:
-        normalised = resolve_weights(dataset, weights, profile)
-        table = score_options(dataset, request, requester_index)
-        ranking = rank_options(table, normalised)
-        aligned = alignment(dataset, table)
     spec = dataset.agreement.reconciliation
     labels = {p.name: p.label for p in dataset.profiles}
     results = []
-    for outcome in (recommend(dataset, request, requester_index) if outcomes is None else outcomes):
+    for outcome in outcomes:
         sheets = term_sheets(dataset, request, requester_index, outcome.assumed)
         checks = check_guidance(dataset, request, requester_index, outcome.assumed)
         statuses = {o: compliance(dataset, checks, o) for o in dataset.option_ids}
-        candidates = {o: Candidate(o, float(ranking.totals[o]), aligned.worst_case[o], o in aligned.pareto,
-                                   tuple(s.item for s in statuses[o] if s.status == "departs"))
-                      for o in dataset.option_ids}
+        candidates = {
+            o: Candidate(
+                o,
+                float(ranking.totals[o]),
+                aligned.worst_case[o],
+                o in aligned.pareto,
+                tuple(s.item for s in statuses[o] if s.status == "departs"),
+            )
+            for o in dataset.option_ids
+        }
         tree = outcome.option
-        fired = next((ov for ov in spec.overrides
-                      if ov.test == "departs" and not candidates[tree].compliant
-                      or ov.test == "outside_pareto" and not candidates[tree].in_pareto), None)
+        fired = next(
+            (
+                ov
+                for ov in spec.overrides
+                if ov.test == "departs"
+                and not candidates[tree].compliant
+                or ov.test == "outside_pareto"
+                and not candidates[tree].in_pareto
+            ),
+            None,
+        )
         if fired is None:
             chosen, rule = tree, spec.default.id
-            why = (f"The decision tree's option, {_label(dataset, tree)}, stands ({spec.default.id}): "
-                   + ("its terms meet every automatic national principle after the term rules"
-                      if candidates[tree].compliant else
-                      f"no other option qualifies either; its terms depart from {_names(dataset, list(candidates[tree].departs))}, which a person must accept")
-                   + (" and no other option beats it under every stakeholder view." if candidates[tree].in_pareto
-                      else "."))
+            why = (
+                f"The decision tree's option, {_label(dataset, tree)}, stands ({spec.default.id}): "
+                + (
+                    "its terms meet every automatic national principle after the term rules"
+                    if candidates[tree].compliant
+                    else f"no other option qualifies either; its terms depart from {principle_names(dataset, list(candidates[tree].departs))}, which a person must accept"
+                )
+                + (" and no other option beats it under every stakeholder view." if candidates[tree].in_pareto else ".")
+            )
         else:
-            order = list(ranking.order) if spec.replacement.rank_by == "weighted_value" else \
-                sorted(dataset.option_ids, key=lambda o: -candidates[o].worst_case)
+            order = (
+                list(ranking.order)
+                if spec.replacement.rank_by == "weighted_value"
+                else sorted(dataset.option_ids, key=lambda o: -candidates[o].worst_case)
+            )
             required = list(spec.replacement.require)
             while True:
                 pool = [o for o in order if all(getattr(candidates[o], r) for r in required)]
@@ -186,32 +223,63 @@ def agreements(dataset: Dataset, request: Request, requester_index: int = 0,
                 required.pop()
             chosen, rule = pool[0], spec.replacement.id
             if fired.test == "departs":
-                reason = (f"its terms depart from {_names(dataset, list(candidates[tree].departs))} even after "
-                          f"the term rules")
+                reason = (
+                    f"its terms depart from {principle_names(dataset, list(candidates[tree].departs))} even after "
+                    f"the term rules"
+                )
             else:
-                beaters = [_label(dataset, o) for o in dataset.option_ids
-                           if (aligned.utility_table.loc[o] >= aligned.utility_table.loc[tree]).all()
-                           and (aligned.utility_table.loc[o] > aligned.utility_table.loc[tree]).any()]
+                beaters = [
+                    _label(dataset, o)
+                    for o in dataset.option_ids
+                    if (aligned.utility_table.loc[o] >= aligned.utility_table.loc[tree]).all()
+                    and (aligned.utility_table.loc[o] > aligned.utility_table.loc[tree]).any()
+                ]
                 reason = f"{', '.join(beaters)} is better under every stakeholder view"
             measure = "weighted value" if spec.replacement.rank_by == "weighted_value" else "worst case across views"
-            needs = {"compliant": "meet every automatic national principle",
-                     "in_pareto": "no other option beats under every view"}
-            why = (f"The decision tree's option, {_label(dataset, tree)}, is set aside ({fired.id}): {reason}. "
-                   f"{_label(dataset, chosen)} has the best {measure} among the options that "
-                   + (" and ".join(needs[r] for r in required) if required else "remain") + f" ({rule}).")
+            needs = {
+                "compliant": "meet every automatic national principle",
+                "in_pareto": "no other option beats under every view",
+            }
+            why = (
+                f"The decision tree's option, {_label(dataset, tree)}, is set aside ({fired.id}): {reason}. "
+                f"{_label(dataset, chosen)} has the best {measure} among the options that "
+                + (" and ".join(needs[r] for r in required) if required else "remain")
+                + f" ({rule})."
+            )
             if not candidates[chosen].compliant:
-                why += (f" Its terms still depart from {_names(dataset, list(candidates[chosen].departs))}, "
-                        f"which a person must accept.")
+                why += (
+                    f" Its terms still depart from {principle_names(dataset, list(candidates[chosen].departs))}, "
+                    f"which a person must accept."
+                )
         if outcome.assumed:
-            facts = ", ".join(f"{k} = {v if isinstance(v, str) else ' or '.join(v)}"
-                              for k, v in outcome.assumed.items())
+            facts = ", ".join(
+                f"{k} = {v if isinstance(v, str) else ' or '.join(v)}" for k, v in outcome.assumed.items()
+            )
             why += f" This answer assumes {facts}: confirm before signing."
         of = len(dataset.option_ids)
         dissent = tuple(
-            Dissent(name, labels.get(name, name), int(aligned.rank_table.loc[chosen, name]), of,
-                    aligned.rankings[name][0])
-            for name in aligned.profiles if int(aligned.rank_table.loc[chosen, name]) >= spec.dissent.rank_at_or_below)
-        results.append(Agreement(request.id, requester_index, requester.summary(), dict(outcome.assumed), chosen, tree,
-                                 ranking.winner, aligned.win_win, rule, why, sheets[chosen], statuses[chosen],
-                                 dissent, tuple(candidates.values())))
+            Dissent(
+                name, labels.get(name, name), int(aligned.rank_table.loc[chosen, name]), of, aligned.rankings[name][0]
+            )
+            for name in aligned.profiles
+            if int(aligned.rank_table.loc[chosen, name]) >= spec.dissent.rank_at_or_below
+        )
+        results.append(
+            Agreement(
+                request.id,
+                requester_index,
+                requester.summary(),
+                dict(outcome.assumed),
+                chosen,
+                tree,
+                ranking.winner,
+                aligned.win_win,
+                rule,
+                why,
+                sheets[chosen],
+                statuses[chosen],
+                dissent,
+                tuple(candidates.values()),
+            )
+        )
     return results

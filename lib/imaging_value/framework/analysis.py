@@ -1,28 +1,31 @@
-"""Robustness, stakeholder alignment and value sharing for a request, from the data folder.
+"""Robustness and stakeholder alignment for a request, from the data folder.
 
-This module connects the data (options, scores, profiles, site defaults, the
-pooling curve) to the pure maths in :mod:`smaa`, :mod:`stability`,
-:mod:`alignment` and :mod:`sharing`.
+This module connects the data (scores and profiles) to the pure maths in
+:mod:`~imaging_value.maths.smaa`, :mod:`~imaging_value.maths.stability` and
+:mod:`~imaging_value.maths.alignment`; the split among sites is :mod:`.site_split`.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
-from ..maths.alignment import AlignmentResult, stakeholder_alignment
-from ..model.data import Dataset
-from ..core.errors import ParameterError
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from ..model.schema import Request
-from .scoring import Ranking, ScoreTable, normalise_weights, rank_options, score_options
-from ..maths.sharing import RULES, SplitResult, WorthCurve, split_value
-from .sites import SiteContributions, site_contributions
+from ..maths.alignment import AlignmentResult, stakeholder_alignment
 from ..maths.smaa import DEFAULT_CONCENTRATION, SmaaResult, rank_acceptability
 from ..maths.stability import StabilityResult, weight_stability
+from ..model.data import Dataset
+from .scoring import Ranking, ScoreTable, normalise_weights
 
-__all__ = ["SiteContributions", "site_contributions", "worth_curve", "acceptability", "stability", "alignment",
-           "split", "Analysis", "analyse", "profile_weights", "DEFAULT_SAMPLES", "DEFAULT_CONCENTRATION"]
+__all__ = [
+    "acceptability",
+    "stability",
+    "align_stakeholders",
+    "Analysis",
+    "profile_weights",
+    "DEFAULT_SAMPLES",
+    "DEFAULT_CONCENTRATION",
+]
 
 
 def profile_weights(dataset: Dataset, *, summits: bool = False) -> dict[str, dict[str, float]]:
@@ -32,9 +35,15 @@ def profile_weights(dataset: Dataset, *, summits: bool = False) -> dict[str, dic
     return {p.name: normalise_weights(p.raw_weights(), dataset.lever_ids) for p in profiles}
 
 
-def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: int = DEFAULT_SEED,
-                  centre: Mapping[str, float] | None = None, concentration: float | None = None,
-                  score_uncertainty: float = 0.0) -> SmaaResult:
+def acceptability(
+    table: ScoreTable,
+    *,
+    n_samples: int = DEFAULT_SAMPLES,
+    seed: int = DEFAULT_SEED,
+    centre: Mapping[str, float] | None = None,
+    concentration: float | None = None,
+    score_uncertainty: float = 0.0,
+) -> SmaaResult:
     """SMAA-2 on one requester's score table; weights uniform, or Dirichlet around ``centre``.
 
     ``score_uncertainty`` u > 0 also draws every score uniformly within +-u points (clipped to 0..10),
@@ -43,15 +52,25 @@ def acceptability(table: ScoreTable, *, n_samples: int = DEFAULT_SAMPLES, seed: 
     vector = None if centre is None else [centre[lever] for lever in table.levers]
     if centre is not None and concentration is None:
         concentration = DEFAULT_CONCENTRATION
-    return rank_acceptability(table.matrix, table.options, table.levers, n_samples=n_samples, seed=seed, centre=vector,
-                concentration=concentration, score_uncertainty=score_uncertainty)
+    return rank_acceptability(
+        table.matrix,
+        table.options,
+        table.levers,
+        n_samples=n_samples,
+        seed=seed,
+        centre=vector,
+        concentration=concentration,
+        score_uncertainty=score_uncertainty,
+    )
 
 
 def stability(table: ScoreTable, weights: Mapping[str, float]) -> StabilityResult:
+    """How far each lever's weight can move before the winner changes, on one requester's score table."""
     return weight_stability(table.matrix, table.options, table.levers, [weights[lever] for lever in table.levers])
 
 
-def alignment(dataset: Dataset, table: ScoreTable) -> AlignmentResult:
+def align_stakeholders(dataset: Dataset, table: ScoreTable) -> AlignmentResult:
+    """The ranking under every stakeholder profile, Kendall's tau between them and the win:win option."""
     profiles = {name: [w[lever] for lever in table.levers] for name, w in profile_weights(dataset).items()}
     return stakeholder_alignment(table.matrix, table.options, table.levers, profiles)
 
@@ -65,39 +84,3 @@ class Analysis:
     acceptability: SmaaResult
     stability: StabilityResult
     alignment: AlignmentResult
-
-
-def analyse(dataset: Dataset, request: Request, requester_index: int = 0,
-            weights: Mapping[str, float] | None = None, *, n_samples: int = DEFAULT_SAMPLES,
-            seed: int = DEFAULT_SEED) -> Analysis:
-    """The full recompute: scores, ranking, SMAA, weight stability and stakeholder alignment."""
-    table = score_options(dataset, request, requester_index)
-    ranking = rank_options(table, weights)
-    return Analysis(table, ranking, acceptability(table, n_samples=n_samples, seed=seed),
-                    stability(table, ranking.weights), alignment(dataset, table))
-
-
-# --- value sharing -------------------------------------------------------------------
-
-
-def worth_curve(dataset: Dataset) -> WorthCurve:
-    spec = dataset.pooling
-    if spec.kind == "power":
-        return WorthCurve.power(spec.exponent)
-    if spec.kind == "log":
-        return WorthCurve.log(spec.scale)
-    return WorthCurve.saturating(spec.scale)
-
-
-def split(dataset: Dataset, request: Request, total: float, rule: str = "all", *, samples: int | None = None,
-          seed: int = DEFAULT_SEED) -> tuple[SiteContributions, dict[str, SplitResult]]:
-    """Split ``total`` among the request's sites by one rule or all of them."""
-    if rule != "all" and rule not in RULES:
-        raise ParameterError("rule", "one of " + ", ".join(RULES) + " or all", rule)
-    sites = site_contributions(dataset, request)
-    rules = RULES if rule == "all" else (rule,)
-    curve = worth_curve(dataset)
-    n = dataset.pooling.samples if samples is None else samples
-    results = {r: split_value(total, sites.sites, sites.images, sites.effort, r, curve=curve, samples=n, seed=seed)
-               for r in rules}
-    return sites, results

@@ -1,35 +1,66 @@
 """What each agreement is worth for a request: term sheets priced with the valuation's assumptions.
 
-Connects the data folder (term sheets from :mod:`terms`, the recommended agreement from
-:mod:`agreement`, ``valuation.yaml`` from :mod:`assumptions`, the sites and sharing rule
-from :mod:`analysis`) to the pure engine in :mod:`valuation`, and builds the ``value``
-command's answer.
+Connects the data folder (term sheets from :mod:`.terms`, ``valuation.yaml`` from
+:mod:`~imaging_value.model.assumptions`, the sites and sharing rule from :mod:`.site_split`)
+to the pure engine in :mod:`~imaging_value.maths.valuation`, and builds the ``value``
+command's answer. The agreement to sign is given (:func:`recommended_values`), never worked out here.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
 
-from .analysis import split
-from ..model.assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
-from ..model.data import Dataset
 from ..core.checks import check_flags
 from ..core.defaults import DEFAULT_SEED
+from ..model.assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
+from ..model.data import Dataset
 from ..model.schema import Request
-from .terms import with_assumed, term_sheets
-from ..maths.valuation import (SOLVABLE, Assumptions, Draws, OptionValue, price, simulate, solve_fair, split_npv,
-                        value_option)
+from .site_split import split_among_sites
+from .terms import term_sheets, with_assumed
 
-__all__ = ["RequesterValue", "Outcome", "PricingInputs", "pricing_inputs", "appraise", "appraise_requester",
-           "recommended_values", "option_terms", "site_fractions", "tornado", "value_answer", "check_flags"]
+if TYPE_CHECKING:
+    from .agreement import Agreement
+
+from ..maths.valuation import (
+    SOLVABLE,
+    Assumptions,
+    Draws,
+    OptionValue,
+    price,
+    simulate,
+    solve_fair,
+    split_npv,
+    value_option,
+)
+
+__all__ = [
+    "RequesterValue",
+    "Outcome",
+    "PricingInputs",
+    "pricing_inputs",
+    "appraise",
+    "appraise_requester",
+    "recommended_values",
+    "option_terms",
+    "site_fractions",
+    "tornado",
+    "value_answer",
+    "check_flags",
+]
 
 
-def option_terms(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int,
-                 assumed: Mapping[str, Any] | None = None) -> tuple[dict[str, dict[str, Any]], float]:
+def option_terms(
+    dataset: Dataset,
+    spec: ValuationSpec,
+    request: Request,
+    requester_index: int,
+    assumed: Mapping[str, Any] | None = None,
+) -> tuple[dict[str, dict[str, Any]], float]:
     """Every option's terms ``{option: {term id: value}}`` and the NHS's cost of access (GBP)."""
     sheets = term_sheets(dataset, request, requester_index, assumed)
     cost = next(iter(sheets.values())).cost.amount
@@ -38,7 +69,7 @@ def option_terms(dataset: Dataset, spec: ValuationSpec, request: Request, reques
 
 def site_fractions(dataset: Dataset, spec: ValuationSpec, request: Request) -> tuple[tuple[str, ...], np.ndarray]:
     """The sites and each one's share of 1 under the valuation's sharing rule."""
-    sites, results = split(dataset, request, 1.0, spec.site_rule.value)
+    sites, results = split_among_sites(dataset, request, 1.0, spec.site_rule.value)
     table = results[spec.site_rule.value].table
     return tuple(sites.sites), table["raw_share"].to_numpy(dtype=float)
 
@@ -65,12 +96,24 @@ class RequesterValue:
 
     def summary(self) -> pd.DataFrame:
         """One row per option: the answers a board reads."""
-        return pd.DataFrame([{
-            "option": v.option, "mean": v.mean, "p10": v.p10, "p50": v.p50, "p90": v.p90, "p_nothing": v.p_nothing,
-            "breakeven_year": v.breakeven_year, "partner_cash_before_revenue": v.partner_cash_before_revenue,
-            "nhs_share": v.nhs_share, "contribution_share": v.contribution_share,
-            "fair_royalty": (self.fair_terms[v.option].get("royalty") or {}).get("fair"),
-        } for v in self.options])
+        return pd.DataFrame(
+            [
+                {
+                    "option": v.option,
+                    "mean": v.mean,
+                    "p10": v.p10,
+                    "p50": v.p50,
+                    "p90": v.p90,
+                    "p_nothing": v.p_nothing,
+                    "breakeven_year": v.breakeven_year,
+                    "partner_cash_before_revenue": v.partner_cash_before_revenue,
+                    "nhs_share": v.nhs_share,
+                    "contribution_share": v.contribution_share,
+                    "fair_royalty": (self.fair_terms[v.option].get("royalty") or {}).get("fair"),
+                }
+                for v in self.options
+            ]
+        )
 
 
 def _fair(d: Draws, terms: Mapping[str, Any], share: float, can_exit: bool) -> dict[str, dict[str, Any]]:
@@ -107,31 +150,58 @@ class PricingInputs:
         return self.terms, self.assumptions, self.share
 
 
-def pricing_inputs(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, *,
-                   assumed: Mapping[str, Any] | None = None, discount_rate: float | None = None,
-                   horizon: int | None = None, scenario: str = "central",
-                   term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
-                   overrides: Mapping[str, float] | None = None) -> PricingInputs:
+def pricing_inputs(
+    dataset: Dataset,
+    spec: ValuationSpec,
+    request: Request,
+    requester_index: int,
+    *,
+    assumed: Mapping[str, Any] | None = None,
+    discount_rate: float | None = None,
+    horizon: int | None = None,
+    scenario: str = "central",
+    term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    overrides: Mapping[str, float] | None = None,
+) -> PricingInputs:
     """The term sheets, assumptions and contribution share :func:`appraise_requester` prices (no draws)."""
     requester = request.requester(requester_index)
     shown_request, shown_requester = with_assumed(request, requester, assumed)
     terms, cost = option_terms(dataset, spec, request, requester_index, assumed)
     for option, changes in (term_overrides or {}).items():
         terms[option] = {**terms[option], **changes}
-    a = assumptions_for(spec, shown_requester, access_cost=cost, discount_rate=discount_rate, horizon=horizon,
-                        scenario=scenario, overrides=overrides)
-    return PricingInputs(requester, shown_request, shown_requester, terms, cost, a,
-                         contribution_share(spec, shown_request))
+    a = assumptions_for(
+        spec,
+        shown_requester,
+        access_cost=cost,
+        discount_rate=discount_rate,
+        horizon=horizon,
+        scenario=scenario,
+        overrides=overrides,
+    )
+    return PricingInputs(
+        requester, shown_request, shown_requester, terms, cost, a, contribution_share(spec, shown_request)
+    )
 
 
-def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, *,
-                       assumed: Mapping[str, Any] | None = None, draws: int | None = None,
-                       seed: int | None = DEFAULT_SEED, discount_rate: float | None = None,
-                       horizon: int | None = None, scenario: str = "central",
-                       term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
-                       fractions: tuple[tuple[str, ...], np.ndarray] | None = None,
-                       overrides: Mapping[str, float] | None = None, fair: bool = True,
-                       shares: bool = True, inputs: PricingInputs | None = None) -> RequesterValue:
+def appraise_requester(
+    dataset: Dataset,
+    spec: ValuationSpec,
+    request: Request,
+    requester_index: int,
+    *,
+    assumed: Mapping[str, Any] | None = None,
+    draws: int | None = None,
+    seed: int | None = DEFAULT_SEED,
+    discount_rate: float | None = None,
+    horizon: int | None = None,
+    scenario: str = "central",
+    term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
+    fractions: tuple[tuple[str, ...], np.ndarray] | None = None,
+    overrides: Mapping[str, float] | None = None,
+    fair: bool = True,
+    shares: bool = True,
+    inputs: PricingInputs | None = None,
+) -> RequesterValue:
     """Price every option's term sheet for one requester (under the decision tree's ``assumed`` facts, if any).
 
     ``term_overrides`` replaces terms per option (``{option: {term: value}}``, e.g. a royalty
@@ -141,9 +211,18 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
     """
     check_flags(draws, horizon, discount_rate)
     if inputs is None:
-        inputs = pricing_inputs(dataset, spec, request, requester_index, assumed=assumed,
-                                discount_rate=discount_rate, horizon=horizon, scenario=scenario,
-                                term_overrides=term_overrides, overrides=overrides)
+        inputs = pricing_inputs(
+            dataset,
+            spec,
+            request,
+            requester_index,
+            assumed=assumed,
+            discount_rate=discount_rate,
+            horizon=horizon,
+            scenario=scenario,
+            term_overrides=term_overrides,
+            overrides=overrides,
+        )
     a, terms, share, shown_request = inputs.assumptions, inputs.terms, inputs.share, inputs.shown_request
     d = simulate(a, spec.draws.value if draws is None else int(draws), seed)
     values = tuple(value_option(d, option, option_terms_, share) for option, option_terms_ in terms.items())
@@ -154,12 +233,25 @@ def appraise_requester(dataset: Dataset, spec: ValuationSpec, request: Request, 
         sites, parts = fractions if fractions is not None else site_fractions(dataset, spec, shown_request)
         splits = {v.option: split_npv(v.mean, spec.broker.name, spec.broker.share, sites, parts) for v in values}
     row = revenue_row(spec, inputs.shown_requester)
-    return RequesterValue(requester_index, inputs.requester.summary(), dict(assumed or {}), a,
-                          row.id if row else None, inputs.cost, share, values, terms, fair_terms, splits, d)
+    return RequesterValue(
+        requester_index,
+        inputs.requester.summary(),
+        dict(assumed or {}),
+        a,
+        row.id if row else None,
+        inputs.cost,
+        share,
+        values,
+        terms,
+        fair_terms,
+        splits,
+        d,
+    )
 
 
-def appraise(dataset: Dataset, spec: ValuationSpec, request: Request, requester: int | None = None,
-             **kwargs: Any) -> list[RequesterValue]:
+def appraise(
+    dataset: Dataset, spec: ValuationSpec, request: Request, requester: int | None = None, **kwargs: Any
+) -> list[RequesterValue]:
     """Every requester (or the one at position ``requester``), with the request's stated facts."""
     indices = range(len(request.requesters)) if requester is None else [requester]
     if requester is not None:
@@ -186,19 +278,37 @@ class Outcome:
         return (self.value.fair_terms[self.option].get("royalty") or {}).get("fair")
 
 
-def recommended_values(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int,
-                       **kwargs: Any) -> list[Outcome]:
-    """The recommended agreement (agreement.py's reconciliation) for each tree outcome, priced."""
-    from .agreement import agreements
+def recommended_values(
+    dataset: Dataset,
+    spec: ValuationSpec,
+    request: Request,
+    requester_index: int,
+    agreements: Sequence[Agreement],
+    **kwargs: Any,
+) -> list[Outcome]:
+    """Each agreement to sign (one per tree outcome, :func:`~.agreement.agreements`), priced."""
+    return [
+        Outcome(
+            requester_index,
+            dict(a.assumed),
+            a.option,
+            appraise_requester(dataset, spec, request, requester_index, assumed=a.assumed, **kwargs),
+        )
+        for a in agreements
+    ]
 
-    return [Outcome(requester_index, dict(a.assumed), a.option,
-                    appraise_requester(dataset, spec, request, requester_index, assumed=a.assumed, **kwargs))
-            for a in agreements(dataset, request, requester_index)]
 
-
-def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int, option: str, *,
-            assumed: Mapping[str, Any] | None = None, draws: int = 20_000,
-            seed: int | None = DEFAULT_SEED) -> pd.DataFrame:
+def tornado(
+    dataset: Dataset,
+    spec: ValuationSpec,
+    request: Request,
+    requester_index: int,
+    option: str,
+    *,
+    assumed: Mapping[str, Any] | None = None,
+    draws: int = 20_000,
+    seed: int | None = DEFAULT_SEED,
+) -> pd.DataFrame:
     """Expected NHS value of ``option`` with each assumption moved to the ends of its range, the rest central.
 
     Columns: assumption, low_input, high_input, low (value at the low input), high, base, swing;
@@ -216,19 +326,38 @@ def tornado(dataset: Dataset, spec: ValuationSpec, request: Request, requester_i
     lo, hi = spec.discount_rate.range
     rows.append(("discount rate", f"{lo:.1%}", f"{hi:.1%}", mean(discount_rate=lo), mean(discount_rate=hi)))
     scenarios = sorted(spec.revenue_scenarios, key=lambda s: s.factor)
-    rows.append(("net revenue", f"{scenarios[0].id} (x{scenarios[0].factor:g})",
-                 f"{scenarios[-1].id} (x{scenarios[-1].factor:g})",
-                 mean(scenario=scenarios[0].id), mean(scenario=scenarios[-1].id)))
+    rows.append(
+        (
+            "net revenue",
+            f"{scenarios[0].id} (x{scenarios[0].factor:g})",
+            f"{scenarios[-1].id} (x{scenarios[-1].factor:g})",
+            mean(scenario=scenarios[0].id),
+            mean(scenario=scenarios[-1].id),
+        )
+    )
     for stage in spec.stages:
         if stage.probability_by_kind.get(shown_requester.kind, stage.probability) <= 0 or stage.probability <= 0:
             continue
         lo_p, hi_p = stage.range
-        rows.append((f"p({stage.id.replace('_', ' ')})", f"{lo_p:.0%}", f"{hi_p:.0%}",
-                     mean(overrides={f"probability:{stage.id}": lo_p / stage.probability}),
-                     mean(overrides={f"probability:{stage.id}": hi_p / stage.probability})))
+        rows.append(
+            (
+                f"p({stage.id.replace('_', ' ')})",
+                f"{lo_p:.0%}",
+                f"{hi_p:.0%}",
+                mean(overrides={f"probability:{stage.id}": lo_p / stage.probability}),
+                mean(overrides={f"probability:{stage.id}": hi_p / stage.probability}),
+            )
+        )
     lo_c, hi_c = spec.access_cost.range_factor
-    rows.append(("cost of access", f"x{lo_c:g}", f"x{hi_c:g}", mean(overrides={"access_cost": lo_c}),
-                 mean(overrides={"access_cost": hi_c})))
+    rows.append(
+        (
+            "cost of access",
+            f"x{lo_c:g}",
+            f"x{hi_c:g}",
+            mean(overrides={"access_cost": lo_c}),
+            mean(overrides={"access_cost": hi_c}),
+        )
+    )
     table = pd.DataFrame(rows, columns=["assumption", "low_input", "high_input", "low", "high"])
     table["base"] = mean()
     table["swing"] = (table["high"] - table["low"]).abs()
@@ -252,19 +381,30 @@ def _option_answer(rv: RequesterValue, v: OptionValue) -> dict[str, Any]:
         "partner_cash_before_revenue": v.partner_cash_before_revenue,
         "nhs_share": _num(v.nhs_share),
         "contribution_share": v.contribution_share,
-        "fair_terms": {term: {key: (_num(x) if key in ("fair", "without_cap") else x) for key, x in f.items()}
-                       for term, f in rv.fair_terms.get(v.option, {}).items()},
+        "fair_terms": {
+            term: {key: (_num(x) if key in ("fair", "without_cap") else x) for key, x in f.items()}
+            for term, f in rv.fair_terms.get(v.option, {}).items()
+        },
         "split": [{"site": site, "share": share} for site, share in rv.split[v.option]],
     }
 
 
-def value_answer(dataset: Dataset, spec: ValuationSpec, request: Request, requester: int | None = None, *,
-                 draws: int | None = None, seed: int = DEFAULT_SEED, discount_rate: float | None = None,
-                 horizon: int | None = None) -> dict[str, Any]:
+def value_answer(
+    dataset: Dataset,
+    spec: ValuationSpec,
+    request: Request,
+    requester: int | None = None,
+    *,
+    draws: int | None = None,
+    seed: int = DEFAULT_SEED,
+    discount_rate: float | None = None,
+    horizon: int | None = None,
+) -> dict[str, Any]:
     """The ``value`` command's answer (the issue's JSON shape)."""
     check_flags(draws, horizon, discount_rate)
-    values = appraise(dataset, spec, request, requester, draws=draws, seed=seed, discount_rate=discount_rate,
-                      horizon=horizon)
+    values = appraise(
+        dataset, spec, request, requester, draws=draws, seed=seed, discount_rate=discount_rate, horizon=horizon
+    )
     first = values[0].assumptions
     return {
         "request": request.id,
@@ -272,6 +412,12 @@ def value_answer(dataset: Dataset, spec: ValuationSpec, request: Request, reques
         "seed": seed,
         "discount_rate": first.discount_rate,
         "horizon": first.horizon,
-        "results": [{"requester_index": rv.requester_index, "requester": rv.requester,
-                     "options": [_option_answer(rv, v) for v in rv.options]} for rv in values],
+        "results": [
+            {
+                "requester_index": rv.requester_index,
+                "requester": rv.requester,
+                "options": [_option_answer(rv, v) for v in rv.options],
+            }
+            for rv in values
+        ],
     }

@@ -6,9 +6,9 @@ so the decision tree's answer and the guidance table cannot disagree silently.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-
-from typing import Any, Mapping
+from typing import Any
 
 from ..model.conditions import all_hold, facts_for, fill_reason
 from ..model.data import Dataset
@@ -53,8 +53,9 @@ def evaluate_item(item: GuidanceItem, facts: Mapping[str, Any]) -> tuple[str, st
     return "meets", ""
 
 
-def check_guidance(dataset: Dataset, request: Request, requester_index: int = 0,
-                   assumed: Mapping[str, Any] | None = None) -> list[GuidanceCheck]:
+def check_guidance(
+    dataset: Dataset, request: Request, requester_index: int = 0, assumed: Mapping[str, Any] | None = None
+) -> list[GuidanceCheck]:
     """Every checklist item against every option's term sheet (after the term rules), in file order.
 
     ``assumed``: a decision-tree outcome's assumed answers to unstated facts, as in :func:`terms.term_sheets`.

@@ -9,64 +9,41 @@ valuation's default draws and seed 0. The report shows both scores side by side.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from ..core.errors import DataValidationError, Problem
 from ..core.layout import VALUATION_FILE
-from ..core.yamlread import read_yaml_text
+from ..model.assumptions import VALUE_LEVER
+from ..model.data import Dataset
+from ..model.schema import Request
+from .scoring import ScoreTable, frozen_array, score_options
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from ..model.assumptions import ValuationSpec
 
-__all__ = ["value_scores", "apply_value_lever", "lever_comparison", "switched_on", "LEVER", "SEED"]
+__all__ = ["value_scores", "apply_value_lever", "lever_comparison", "switched_on", "score_table", "LEVER", "SEED"]
 
-LEVER = "commercial"
+LEVER = VALUE_LEVER
 SEED = 0
 
 
-def _plainly_off(path: Path) -> bool:
-    """True when the file's switch is certainly not on, read without validating the whole file: the
-    switch's ``value`` is ``false`` or the switch is absent (the full file would then fail validation,
-    which leaves the switch off too). Anything else, including text pydantic might read as true, is
-    left to :func:`_spec`'s full validation."""
-    try:
-        data, issues = read_yaml_text(path.read_text(encoding="utf-8"))
-    except Exception:  # unreadable or malformed: the full load decides (and then the switch is off)
-        return False
-    if issues or not isinstance(data, dict):
-        return False
-    switch = data.get("commercial_lever_from_value")
-    return switch is None or (isinstance(switch, dict) and switch.get("value") is False)
-
-
-@lru_cache(maxsize=8)
-def _spec(path: str, _mtime_ns: int) -> ValuationSpec | None:
-    if _plainly_off(Path(path)):
-        return None  # off: the rest of the file is validated where it is used (the value command, the report)
-    from ..model.assumptions import load_assumptions
-
-    try:
-        return load_assumptions(Path(path).parent)
-    except DataValidationError:
-        return None  # the value command and the report name the problems; scoring keeps the judgement table
-
-
-def switched_on(root: Path) -> ValuationSpec | None:
-    """The assumptions when the switch is on (None: off, no file, or a file that fails validation)."""
-    path = Path(root) / VALUATION_FILE
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        return None
-    spec = _spec(str(path), mtime)
+def switched_on(dataset: Dataset) -> ValuationSpec | None:
+    """The valuation's assumptions when its switch is on (None: off, or a folder without valuation.yaml)."""
+    spec = dataset.valuation
     return spec if spec is not None and spec.commercial_lever_from_value.value else None
+
+
+def score_table(dataset: Dataset, request: Request, requester_index: int) -> ScoreTable:
+    """One requester's score table as every answer reads it: the judgement table (base scores and the
+    adjustments that fire) with, when valuation.yaml's switch is on, the commercial lever from value."""
+    table = score_options(dataset, request, requester_index)
+    spec = switched_on(dataset)
+    return table if spec is None else apply_value_lever(dataset, request, requester_index, table, spec)
 
 
 def value_scores(means: dict[str, float]) -> dict[str, float]:
@@ -78,18 +55,24 @@ def value_scores(means: dict[str, float]) -> dict[str, float]:
     return {option: float(10 * (m - low) / (high - low)) for option, m in means.items()}
 
 
-def apply_value_lever(dataset, request, requester_index: int, table, spec: ValuationSpec):
+def apply_value_lever(
+    dataset: Dataset, request: Request, requester_index: int, table: ScoreTable, spec: ValuationSpec
+) -> ScoreTable:
     """The score table with the commercial lever from expected NHS value; the change listed among the adjustments."""
-    from dataclasses import replace
-
-    from .appraisal import appraise_requester
-
-    from .scoring import frozen_array
+    from .appraisal import appraise_requester  # the valuation's pandas and scipy, only when the switch is on
 
     if LEVER not in table.levers:  # the switch names the lever it scores; levers.yaml must still have it
-        raise DataValidationError([Problem(VALUATION_FILE, "commercial_lever_from_value", "value",
-                                           f"false, or a lever '{LEVER}' in levers.yaml to score from value",
-                                           "true, and levers.yaml has no such lever")])
+        raise DataValidationError(
+            [
+                Problem(
+                    VALUATION_FILE,
+                    "commercial_lever_from_value",
+                    "value",
+                    f"false, or a lever '{LEVER}' in levers.yaml to score from value",
+                    "true, and levers.yaml has no such lever",
+                )
+            ]
+        )
     value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False, shares=False)
     scores = value_scores({v.option: v.mean for v in value.options})
     new = np.array(table.score_values, dtype=float)
@@ -99,25 +82,36 @@ def apply_value_lever(dataset, request, requester_index: int, table, spec: Valua
         row = table.options.index(option)
         delta = score - float(new[row, lever])
         new[row, lever] = score
-        rows.append({"id": "commercial-from-value", "option": option, "lever": LEVER, "delta": delta,
-                     "rationale": "Commercial lever scored from expected NHS value (valuation.yaml switch)."})
+        rows.append(
+            {
+                "id": "commercial-from-value",
+                "option": option,
+                "lever": LEVER,
+                "delta": delta,
+                "rationale": "Commercial lever scored from expected NHS value (valuation.yaml switch).",
+            }
+        )
     return replace(table, score_values=frozen_array(new), fired_rows=table.fired_rows + tuple(rows))
 
 
-def lever_comparison(dataset, spec: ValuationSpec, request, requester_index: int) -> pd.DataFrame:
+def lever_comparison(dataset: Dataset, spec: ValuationSpec, request: Request, requester_index: int) -> pd.DataFrame:
     """Both commercial scores side by side: option, judgement (base table and adjustments), from_value, in_use."""
     import pandas as pd
 
     from .appraisal import appraise_requester
-    from .scoring import score_options
 
-    table = score_options(dataset, request, requester_index)
-    on = switched_on(dataset.root) is not None
+    table = score_table(dataset, request, requester_index)
+    on = switched_on(dataset) is not None
     current = table.scores[LEVER]
     swapped = table.fired[table.fired["id"] == "commercial-from-value"].set_index("option")["delta"] if on else None
     judgement = current - swapped.reindex(current.index) if on else current
     value = appraise_requester(dataset, spec, request, requester_index, seed=SEED, fair=False, shares=False)
     from_value = value_scores({v.option: v.mean for v in value.options})
-    return pd.DataFrame({"option": list(current.index), "judgement": judgement.to_numpy(dtype=float),
-                         "from_value": [from_value[o] for o in current.index],
-                         "in_use": "from value" if on else "judgement"})
+    return pd.DataFrame(
+        {
+            "option": list(current.index),
+            "judgement": judgement.to_numpy(dtype=float),
+            "from_value": [from_value[o] for o in current.index],
+            "in_use": "from value" if on else "judgement",
+        }
+    )

@@ -8,8 +8,7 @@ from ..model.data import Dataset
 from ..model.schema import MODALITIES, Project, Request, Requester, Sites
 from .tree import Recommendation, recommend
 
-__all__ = ["Finding", "portfolio_summary", "data_quality_findings", "exemplar_request",
-           "exemplar_recommendations"]
+__all__ = ["Finding", "portfolio_summary", "data_quality_findings", "exemplar_request", "exemplar_recommendations"]
 
 
 @dataclass(frozen=True)
@@ -51,17 +50,37 @@ def data_quality_findings(dataset: Dataset) -> list[Finding]:
         table_size = f"{p.dataset_size:,}" if p.dataset_size is not None else p.dataset_size_note
         appendix = _number(p.appendix_size)
         if (f"{appendix:,}" if appendix is not None else p.appendix_size) != table_size:
-            findings.append(Finding(p.name, "dataset_size", table_size, p.appendix_size,
-                                    f"the table gives the size as {table_size} but the appendix as {p.appendix_size}"
-                                    + ("; kept as unknown, not zero" if p.dataset_size is None else "")))
+            findings.append(
+                Finding(
+                    p.name,
+                    "dataset_size",
+                    table_size,
+                    p.appendix_size,
+                    f"the table gives the size as {table_size} but the appendix as {p.appendix_size}"
+                    + ("; kept as unknown, not zero" if p.dataset_size is None else ""),
+                )
+            )
         if set(p.text_modalities) and set(p.text_modalities) != set(p.modalities):
-            findings.append(Finding(p.name, "modalities", ", ".join(p.modalities), ", ".join(p.text_modalities),
-                                    f"listed as {', '.join(p.modalities)} but its description speaks of "
-                                    f"{', '.join(p.text_modalities)} data"))
+            findings.append(
+                Finding(
+                    p.name,
+                    "modalities",
+                    ", ".join(p.modalities),
+                    ", ".join(p.text_modalities),
+                    f"listed as {', '.join(p.modalities)} but its description speaks of "
+                    f"{', '.join(p.text_modalities)} data",
+                )
+            )
         if p.text_patients is not None and p.text_patients != p.dataset_size:
-            findings.append(Finding(p.name, "dataset_size", table_size, f"{p.text_patients:,} patients",
-                                    f"its description speaks of {p.text_patients:,} patients while the size is "
-                                    f"{table_size} images"))
+            findings.append(
+                Finding(
+                    p.name,
+                    "dataset_size",
+                    table_size,
+                    f"{p.text_patients:,} patients",
+                    f"its description speaks of {p.text_patients:,} patients while the size is {table_size} images",
+                )
+            )
     return findings
 
 
@@ -75,8 +94,15 @@ def exemplar_request(project: Project) -> Request:
         deidentification="unstated",
         data_types=tuple(project.modalities),
         sites=Sites(count=project.nhs_partners),
-        requesters=(Requester(kind=project.requester_kind, profit_stage=project.requester_profit_stage,
-                              sector="unstated", staff="unstated", name=project.company or None),),
+        requesters=(
+            Requester(
+                kind=project.requester_kind,
+                profit_stage=project.requester_profit_stage,
+                sector="unstated",
+                staff="unstated",
+                name=project.company or None,
+            ),
+        ),
     )
 
 

@@ -12,20 +12,37 @@ says, in a few sentences, which answers differ from the saved request's and why.
 from __future__ import annotations
 
 import copy
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
 from ..core.atomic import write_atomic
-from ..model.data import Dataset, _load_request_file, _problems_from, _request_display_name
 from ..core.errors import DataValidationError, ParameterError, Problem
+from ..model.data import Dataset, load_request_file, request_display_name
+from ..model.files import problems_from
 from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, SITE_KINDS, UNSTATED, Request
+from .agreement import Agreement, principle_names
+from .guidance import GuidanceCheck
+from .scoring import ScoreTable
+from .terms import TermSheet
+from .tree import Recommendation
 
-__all__ = ["facts_of", "validate_facts", "request_text", "save_request", "what_changed", "answers", "Answers",
-           "RequestExistsError",
-           "problem_key", "COMMENTS"]
+__all__ = [
+    "facts_of",
+    "validate_facts",
+    "request_text",
+    "save_request",
+    "what_changed",
+    "answers",
+    "no_answers",
+    "Answers",
+    "RequestExistsError",
+    "problem_key",
+    "COMMENTS",
+]
 
 # The README's request example, comment for comment (key path -> comment; continuation lines after "\n").
 COMMENTS: dict[str, str] = {
@@ -35,14 +52,14 @@ COMMENTS: dict[str, str] = {
     "deidentification": f"a non-empty list of {', '.join(DEIDENTIFICATIONS)}; or the word {UNSTATED}",
     "sites.count": "a whole number from 1 to 10,000 (not true/false)",
     "sites.kinds": f"any of {', '.join(SITE_KINDS)}; one per site\n"
-                   "(as many as count) when each site's kind is known; with\n"
-                   "contributions, only kinds the contributing sites have",
+    "(as many as count) when each site's kind is known; with\n"
+    "contributions, only kinds the contributing sites have",
     "sites.contributions": "optional: one entry per site (for sharing value among sites)",
     "sites.contributions.first": "images 0 to 1e12; no thousands commas",
     "requesters": "one or more; each is evaluated on its own",
     "requesters.kind": " | ".join(FACT_VALUES["requester.kind"] or ()),
     "requesters.profit_stage": " | ".join(FACT_VALUES["requester.profit_stage"] or ())
-                               + f" ({', '.join(COMMERCIAL_KINDS)}); null otherwise",
+    + f" ({', '.join(COMMERCIAL_KINDS)}); null otherwise",
     "requesters.sector": "optional free text, e.g. healthtech, pharma, diagnostics (default unstated)",
     "requesters.staff": "optional free text staff band (default unstated)",
     "requesters.name": "optional",
@@ -63,8 +80,9 @@ class RequestExistsError(ParameterError):
 def facts_of(request: Request) -> dict[str, Any]:
     """A request as the plain mapping a request file holds (fields left at their defaults are left out)."""
     facts = request.model_dump(mode="json", exclude_none=True)
-    facts["deidentification"] = (request.deidentification if isinstance(request.deidentification, str)
-                                 else list(request.deidentification))
+    facts["deidentification"] = (
+        request.deidentification if isinstance(request.deidentification, str) else list(request.deidentification)
+    )
     return facts
 
 
@@ -80,7 +98,7 @@ def validate_facts(facts: Mapping[str, Any], name: str = "scenario") -> Request:
     try:
         return Request.model_validate(dict(facts))
     except ValidationError as exc:
-        raise DataValidationError(_problems_from(exc, name, "")) from None
+        raise DataValidationError(problems_from(exc, name, "")) from None
 
 
 def _scalar(value: Any) -> str:
@@ -138,8 +156,9 @@ def request_text(facts: Mapping[str, Any], *, header: str = "") -> str:
     return "\n".join(lines) + "\n"
 
 
-def save_request(dataset: Dataset, facts: Mapping[str, Any], rid: str, *, overwrite: bool = False,
-                 header: str = "") -> Path:
+def save_request(
+    dataset: Dataset, facts: Mapping[str, Any], rid: str, *, overwrite: bool = False, header: str = ""
+) -> Path:
     """Write the facts as ``requests/<rid>.yaml`` in the data folder and return its path.
 
     The id is checked (the pattern request ids follow), the facts are validated and
@@ -152,17 +171,18 @@ def save_request(dataset: Dataset, facts: Mapping[str, Any], rid: str, *, overwr
     chosen = copy.deepcopy(dict(facts))
     chosen["id"] = rid
     path = dataset.requests_dir / f"{rid}.yaml"
-    name = _request_display_name(path, dataset)
+    name = request_display_name(path, dataset)
     request = validate_facts(chosen, name)  # a bad id is reported as the id field's problem
     text = request_text(facts_of(request), header=header)
     reread = Request.model_validate(yaml.safe_load(text))
     if reread != request:  # the writer must round-trip; a difference is a bug, never a silent change
-        raise DataValidationError([Problem(name, "", "", "the saved text to read back as the scenario",
-                                           "a different request")])
+        raise DataValidationError(
+            [Problem(name, "", "", "the saved text to read back as the scenario", "a different request")]
+        )
     if path.exists() and not overwrite:
         raise RequestExistsError(rid, path)
     write_atomic(path, text)
-    _load_request_file(path, dataset)  # as the workbook will read it
+    load_request_file(path, dataset)  # as the workbook will read it
     return path
 
 
@@ -193,26 +213,29 @@ class Answers:
     guidance: dict[tuple[str, str], str]  # (item, option) -> status
 
 
-def answers(dataset: Dataset, request: Request, requester_index: int = 0,
-            weights: Mapping[str, float] | None = None, *, recommendations=None, table=None,
-            agreements=None) -> Answers:
-    """What :func:`what_changed` compares; pieces already computed can be passed in."""
-    from .agreement import agreements as agreements_for
-    from .guidance import check_guidance
-    from .scoring import score_options
-    from .terms import term_sheets
-    from .tree import recommend
-
-    if requester_index >= len(request.requesters):
-        return Answers(len(request.requesters), (), frozenset(), frozenset(), frozenset(), {})
-    recommendations = recommend(dataset, request, requester_index) if recommendations is None else recommendations
-    table = score_options(dataset, request, requester_index) if table is None else table
-    agreements = agreements_for(dataset, request, requester_index, weights) if agreements is None else agreements
+def answers(
+    request: Request,
+    recommendations: Sequence[Recommendation],
+    table: ScoreTable,
+    agreements: Sequence[Agreement],
+    sheets: Mapping[str, TermSheet],
+    guidance: Sequence[GuidanceCheck],
+) -> Answers:
+    """What :func:`what_changed` compares, from one requester's answers
+    (:meth:`imaging_value.engine.case.Case.scenario_answers` passes its own)."""
     return Answers(
-        len(request.requesters), tuple(recommendations),
-        frozenset(rule for sheet in term_sheets(dataset, request, requester_index).values() for rule in sheet.fired),
-        frozenset(table.fired["id"]), frozenset(a.option for a in agreements),
-        {(c.item, c.option): c.status for c in check_guidance(dataset, request, requester_index)})
+        len(request.requesters),
+        tuple(recommendations),
+        frozenset(rule for sheet in sheets.values() for rule in sheet.fired),
+        frozenset(table.fired["id"]),
+        frozenset(a.option for a in agreements),
+        {(c.item, c.option): c.status for c in guidance},
+    )
+
+
+def no_answers(request: Request) -> Answers:
+    """The answers for a requester the request does not have: nothing to compare."""
+    return Answers(len(request.requesters), (), frozenset(), frozenset(), frozenset(), {})
 
 
 def what_changed(dataset: Dataset, before: Answers, after: Answers, requester_index: int = 0) -> list[str]:
@@ -222,26 +245,32 @@ def what_changed(dataset: Dataset, before: Answers, after: Answers, requester_in
     rules and score adjustments that fire, the agreement to sign, and every national
     principle's status for every option. Empty when nothing differs.
     """
-    from .agreement import _names
 
     if requester_index >= before.requesters:
-        return [f"Requester {requester_index + 1} is new: the saved request has "
-                f"{before.requesters} requester{'s' if before.requesters != 1 else ''}, "
-                "so there is nothing to compare it with."]
+        return [
+            f"Requester {requester_index + 1} is new: the saved request has "
+            f"{before.requesters} requester{'s' if before.requesters != 1 else ''}, "
+            "so there is nothing to compare it with."
+        ]
     label = {o.id: o.label for o in dataset.options}
     sentences: list[str] = []
 
-    (old_answers, old_options), (new_answers, new_options) = (_tree_answers(a.recommendations)
-                                                              for a in (before, after))
+    (old_answers, old_options), (new_answers, new_options) = (_tree_answers(a.recommendations) for a in (before, after))
     for node in dict.fromkeys([*old_answers, *new_answers]):
         question = (new_answers.get(node) or old_answers[node])[0]
         was, now = old_answers.get(node, ("", set()))[1], new_answers.get(node, ("", set()))[1]
         if was != now:
-            sentences.append(f"The decision tree now answers \u201c{question}\u201d with {_either(now)} "
-                             f"(was {_either(was)}).")
+            sentences.append(
+                f"The decision tree now answers \u201c{question}\u201d with {_either(now)} (was {_either(was)})."
+            )
     if old_options != new_options:
-        sentences.append("The decision tree now recommends " + _either({label[o] for o in new_options})
-                         + " (was " + _either({label[o] for o in old_options}) + ").")
+        sentences.append(
+            "The decision tree now recommends "
+            + _either({label[o] for o in new_options})
+            + " (was "
+            + _either({label[o] for o in old_options})
+            + ")."
+        )
 
     for rule in dataset.agreement.rules:
         if (rule.id in after.rules_fired) != (rule.id in before.rules_fired):
@@ -251,21 +280,33 @@ def what_changed(dataset: Dataset, before: Answers, after: Answers, requester_in
     for adj in dataset.adjustments:
         if (adj.id in after.adjustments) != (adj.id in before.adjustments):
             verb = "now applies" if adj.id in after.adjustments else "no longer applies"
-            sentences.append(f"Adjustment {adj.id} ({label[adj.option]}, {adj.lever} {adj.delta:+g}) {verb}: "
-                             f"{adj.rationale}")
+            sentences.append(
+                f"Adjustment {adj.id} ({label[adj.option]}, {adj.lever} {adj.delta:+g}) {verb}: {adj.rationale}"
+            )
 
     if before.agreement != after.agreement:
-        sentences.append("The agreement to sign is now " + _either({label[o] for o in after.agreement})
-                         + " (was " + _either({label[o] for o in before.agreement}) + ").")
+        sentences.append(
+            "The agreement to sign is now "
+            + _either({label[o] for o in after.agreement})
+            + " (was "
+            + _either({label[o] for o in before.agreement})
+            + ")."
+        )
 
     flips: dict[tuple[str, str, str], list[str]] = {}
     for (item, option), status in after.guidance.items():
         was = before.guidance.get((item, option))
         if was is not None and was != status:
             flips.setdefault((item, was, status), []).append(label[option])
-    verbs = {"meets": "is now met by", "breaks": "is now broken by", "not applicable": "now does not apply to",
-             "to confirm": "is now to confirm for"}
+    verbs = {
+        "meets": "is now met by",
+        "breaks": "is now broken by",
+        "not applicable": "now does not apply to",
+        "to confirm": "is now to confirm for",
+    }
     for (item, was, now), options in flips.items():
-        sentences.append(f"{_names(dataset, [item])} {verbs.get(now, 'is now ' + now + ' for')} "
-                         f"{', '.join(options)} (was {was}).")
+        sentences.append(
+            f"{principle_names(dataset, [item])} {verbs.get(now, 'is now ' + now + ' for')} "
+            f"{', '.join(options)} (was {was})."
+        )
     return sentences

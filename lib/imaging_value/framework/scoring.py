@@ -9,26 +9,35 @@ lever's weighted contribution.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from ..model.conditions import facts_for, holds
-from ..model.data import Dataset
 from ..core.errors import ParameterError
 from ..core.limits import MAX_WEIGHT
 from ..maths.arrays import SCORE_MAX, SCORE_MIN, comparable  # the 0..10 score range, stated once
+from ..model.conditions import facts_for, holds
+from ..model.data import Dataset
 from ..model.schema import Request, Requester
 
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["ScoreTable", "Ranking", "score_options", "normalise_weights", "rank_options", "parse_weights"]
+__all__ = [
+    "resolve_weights",
+    "ScoreTable",
+    "Ranking",
+    "score_options",
+    "normalise_weights",
+    "rank_options",
+    "parse_weights",
+]
 
 
-def _frame(values: np.ndarray, options: tuple[str, ...], levers: tuple[str, ...]) -> "pd.DataFrame":
+def _frame(values: np.ndarray, options: tuple[str, ...], levers: tuple[str, ...]) -> pd.DataFrame:
     import pandas as pd
 
     return pd.DataFrame(values, index=pd.Index(options, name="option"), columns=pd.Index(levers, name="lever"))
@@ -68,21 +77,21 @@ class ScoreTable:
         return float(self.score_values[self.options.index(option), self.levers.index(lever)])
 
     @cached_property
-    def base(self) -> "pd.DataFrame":
+    def base(self) -> pd.DataFrame:
         return _frame(self.base_values, self.options, self.levers)
 
     @cached_property
-    def fired(self) -> "pd.DataFrame":
+    def fired(self) -> pd.DataFrame:
         import pandas as pd
 
         return pd.DataFrame(list(self.fired_rows), columns=["id", "option", "lever", "delta", "rationale"])
 
     @cached_property
-    def scores(self) -> "pd.DataFrame":
+    def scores(self) -> pd.DataFrame:
         return _frame(self.score_values, self.options, self.levers)
 
     @cached_property
-    def rationale(self) -> "pd.DataFrame":
+    def rationale(self) -> pd.DataFrame:
         return _frame(self.notes, self.options, self.levers)
 
 
@@ -106,13 +115,18 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
     values = base_values.copy()
     for fired_row in fired_rows:
         values[row[fired_row["option"]], col[fired_row["lever"]]] += fired_row["delta"]
-    table = ScoreTable(request.id, requester_index, requester, tuple(options), tuple(levers),
-                       frozen_array(base_values), fired_rows, frozen_array(np.clip(values, SCORE_MIN, SCORE_MAX)),
-                       frozen_array(notes))
-    from .lever_value import apply_value_lever, switched_on  # optional, off by default (valuation.yaml)
-
-    spec = switched_on(dataset.root)
-    return table if spec is None else apply_value_lever(dataset, request, requester_index, table, spec)
+    table = ScoreTable(
+        request.id,
+        requester_index,
+        requester,
+        tuple(options),
+        tuple(levers),
+        frozen_array(base_values),
+        fired_rows,
+        frozen_array(np.clip(values, SCORE_MIN, SCORE_MAX)),
+        frozen_array(notes),
+    )
+    return table
 
 
 def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ...]) -> dict[str, float]:
@@ -133,13 +147,28 @@ def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ..
         except (TypeError, ValueError):
             raise ParameterError("weights", f"a number for lever '{lever}'", raw) from None
         if not math.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
-            raise ParameterError("weights", f"a non-negative number for lever '{lever}', at most "
-                                            f"{MAX_WEIGHT:,.0f} (only the ratios between weights matter)", raw)
+            raise ParameterError(
+                "weights",
+                f"a non-negative number for lever '{lever}', at most "
+                f"{MAX_WEIGHT:,.0f} (only the ratios between weights matter)",
+                raw,
+            )
         values[lever] = value
     if not any(values.values()):
         raise ParameterError("weights", "at least one positive weight", "all weights 0")
     total = sum(values.values())
     return {lever: value / total for lever, value in values.items()}
+
+
+def resolve_weights(
+    dataset: Dataset, weights: Mapping[str, float] | None = None, profile: str | None = None
+) -> dict[str, float]:
+    """Normalised weights from explicit weights, a stakeholder profile, or (neither) equal weights."""
+    if weights is not None and profile is not None:
+        raise ParameterError("weights", "either weights or a profile, not both", "both")
+    if profile is not None:
+        return normalise_weights(dataset.profile(profile).raw_weights(), dataset.lever_ids)
+    return normalise_weights(weights, dataset.lever_ids)
 
 
 def parse_weights(text: str) -> dict[str, float]:
@@ -180,17 +209,17 @@ class Ranking:
         return float(self.total_values[self.table.options.index(option)])
 
     @cached_property
-    def contributions(self) -> "pd.DataFrame":
+    def contributions(self) -> pd.DataFrame:
         """options x levers: score x weight."""
         w = np.array([self.weights[lever] for lever in self.table.levers])
         return _frame(self.table.score_values * w, self.table.options, self.table.levers)
 
     @cached_property
-    def totals(self) -> "pd.Series":
+    def totals(self) -> pd.Series:
         """option -> weighted score."""
         return self.contributions.sum(axis=1)
 
-    def frame(self) -> "pd.DataFrame":
+    def frame(self) -> pd.DataFrame:
         """One row per option, best first: rank, score and lever scores."""
         frame = self.table.scores.loc[list(self.order)].copy()
         frame.insert(0, "score", self.totals.loc[list(self.order)])

@@ -33,8 +33,10 @@ def site_contributions(dataset: Dataset, request: Request) -> SiteContributions:
             sites=tuple(c.site for c in contributions),
             kinds=tuple(c.kind for c in contributions),
             images=tuple(c.images for c in contributions),
-            effort=tuple(c.curation_effort if c.curation_effort is not None else defaults[c.kind].curation_effort
-                         for c in contributions),
+            effort=tuple(
+                c.curation_effort if c.curation_effort is not None else defaults[c.kind].curation_effort
+                for c in contributions
+            ),
             assumed=False,
         )
     # no contributions given: the stated kinds in turn (or every kind, where none is stated)

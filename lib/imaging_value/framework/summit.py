@@ -19,20 +19,28 @@ For one summit (``summits/<summit-id>/`` in the data folder) and every valid req
 
 from __future__ import annotations
 
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Any, Hashable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
-from ..maths.elicit import GroupWeights
+from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from ..core.errors import ParameterError
 from ..maths.arrays import check_ids, check_scores, check_vector
+from ..maths.elicit import GroupWeights
 from ..maths.smaa import SmaaResult, rank_acceptability
-from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from ..model.data import Dataset
 
-__all__ = ["Regret", "RequestSummit", "SummitResult", "minimax_regret", "compromise_weights", "grand_summit",
-           "COMPROMISE_RULE"]
+__all__ = [
+    "Regret",
+    "RequestSummit",
+    "SummitResult",
+    "minimax_regret",
+    "compromise_weights",
+    "grand_summit",
+    "COMPROMISE_RULE",
+]
 
 COMPROMISE_RULE = "the mean of the groups' weights, each group weighing the same"
 
@@ -49,14 +57,25 @@ class Regret:
     choice: Hashable
 
     def to_dict(self) -> dict[str, Any]:
-        return {"options": list(self.options), "groups": list(self.groups),
-                "regret": {str(o): {g: float(self.regret[i, j]) for j, g in enumerate(self.groups)}
-                           for i, o in enumerate(self.options)},
-                "max_regret": {str(o): v for o, v in self.max_regret.items()}, "choice": self.choice}
+        return {
+            "options": list(self.options),
+            "groups": list(self.groups),
+            "regret": {
+                str(o): {g: float(self.regret[i, j]) for j, g in enumerate(self.groups)}
+                for i, o in enumerate(self.options)
+            },
+            "max_regret": {str(o): v for o, v in self.max_regret.items()},
+            "choice": self.choice,
+        }
 
 
-def minimax_regret(scores: Any, options: Sequence[Hashable], levers: Sequence[Hashable],
-                   group_weights: Mapping[str, Any], tie_weights: Any = None) -> Regret:
+def minimax_regret(
+    scores: Any,
+    options: Sequence[Hashable],
+    levers: Sequence[Hashable],
+    group_weights: Mapping[str, Any],
+    tie_weights: Any = None,
+) -> Regret:
     """The option with the least maximum regret across groups (see the module docstring).
 
     ``scores``: options x levers; ``group_weights``: group -> weight vector (lever order or mapping);
@@ -76,8 +95,14 @@ def minimax_regret(scores: Any, options: Sequence[Hashable], levers: Sequence[Ha
     tie_value = s @ tie
     # least maximum regret; then highest value under the tie weights; then the options' order
     best = min(range(len(option_ids)), key=lambda i: (worst[i], -round(float(tie_value[i]), 9), i))
-    return Regret(option_ids, groups, values, regret,
-                  {o: float(x) for o, x in zip(option_ids, regret.max(axis=1))}, option_ids[best])
+    return Regret(
+        option_ids,
+        groups,
+        values,
+        regret,
+        {o: float(x) for o, x in zip(option_ids, regret.max(axis=1))},
+        option_ids[best],
+    )
 
 
 def _vector(weights: Any, levers: tuple[Hashable, ...], parameter: str) -> np.ndarray:
@@ -92,17 +117,18 @@ def _vector(weights: Any, levers: tuple[Hashable, ...], parameter: str) -> np.nd
     return array / array.sum()
 
 
-def compromise_weights(groups: Mapping[str, Mapping[str, float]], levers: Sequence[str],
-                       group_weights: Mapping[str, float] | None = None) -> dict[str, float]:
+def compromise_weights(
+    groups: Mapping[str, Mapping[str, float]], levers: Sequence[str], group_weights: Mapping[str, float] | None = None
+) -> dict[str, float]:
     """Aggregate weights across groups: the weighted mean of their normalised weights (equal by default)."""
     names = tuple(groups)
     if not names:
         raise ParameterError("groups", "at least one group's weights", groups)
     share = {g: 1.0 for g in names} if group_weights is None else dict(group_weights)
-    if set(share) != set(names) or any(not np.isfinite(v) or v < 0 for v in share.values()) \
-            or sum(share.values()) <= 0:
-        raise ParameterError("group_weights", "a weight of at least 0 for each group: " + ", ".join(names),
-                             group_weights)
+    if set(share) != set(names) or any(not np.isfinite(v) or v < 0 for v in share.values()) or sum(share.values()) <= 0:
+        raise ParameterError(
+            "group_weights", "a weight of at least 0 for each group: " + ", ".join(names), group_weights
+        )
     total = sum(share.values())
     vectors = {g: _vector(groups[g], tuple(levers), f"groups[{g!r}]") for g in names}
     mean = sum(share[g] / total * vectors[g] for g in names)
@@ -128,8 +154,12 @@ class RequestSummit:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``summit --json`` entry for this request and requester."""
-        return {"request": self.request, "requester_index": self.requester_index,
-                "first_choice": dict(self.first_choice), "minimax_regret": self.minimax_regret}
+        return {
+            "request": self.request,
+            "requester_index": self.requester_index,
+            "first_choice": dict(self.first_choice),
+            "minimax_regret": self.minimax_regret,
+        }
 
 
 @dataclass(frozen=True)
@@ -156,30 +186,45 @@ class SummitResult:
         if len(set(self.group_shares.values())) <= 1:
             return COMPROMISE_RULE
         return "the weighted mean of the groups' weights, with group shares " + ", ".join(
-            f"{g} {s:.2f}" for g, s in self.group_shares.items())
+            f"{g} {s:.2f}" for g, s in self.group_shares.items()
+        )
 
     def to_dict(self) -> dict[str, Any]:
         """The ``summit --json`` answer."""
         return {
             "summit": self.summit,
-            "groups": [{"group": g.group, "method": g.method, "participants": g.participants,
-                        "weights": dict(g.weights), "consistency_ratio": g.consistency_ratio} for g in self.groups],
+            "groups": [
+                {
+                    "group": g.group,
+                    "method": g.method,
+                    "participants": g.participants,
+                    "weights": dict(g.weights),
+                    "consistency_ratio": g.consistency_ratio,
+                }
+                for g in self.groups
+            ],
             "compromise_weights": dict(self.compromise_weights),
             "disagreement": {lever: {"min": d["min"], "max": d["max"]} for lever, d in self.disagreement.items()},
             "requests": [r.to_dict() for r in self.requests],
         }
 
 
-def grand_summit(data_dir: str | Path, summit: str, *, seed: int = DEFAULT_SEED, samples: int = DEFAULT_SAMPLES,
-                 concentration: float | None = None,
-                 group_weights: Mapping[str, float] | None = None) -> SummitResult:
+def grand_summit(
+    dataset: Dataset,
+    summit: str,
+    *,
+    seed: int = DEFAULT_SEED,
+    samples: int = DEFAULT_SAMPLES,
+    concentration: float | None = None,
+    group_weights: Mapping[str, float] | None = None,
+) -> SummitResult:
     """Every group of ``summit`` and every valid request of the data folder (see the module docstring)."""
-    from .analysis import DEFAULT_CONCENTRATION
-    from ..model.data import load_dataset, scan_requests
-    from .scoring import rank_options, score_options
+    from ..model.data import scan_requests
     from ..model.summit_files import load_summit
+    from .analysis import DEFAULT_CONCENTRATION
+    from .lever_value import score_table
+    from .scoring import rank_options
 
-    dataset = load_dataset(data_dir)
     files = load_summit(dataset.root, summit, dataset.lever_ids)
     levers = dataset.lever_ids
     groups = tuple(f.result for f in files)
@@ -188,8 +233,10 @@ def grand_summit(data_dir: str | Path, summit: str, *, seed: int = DEFAULT_SEED,
     compromise = compromise_weights(by_group, levers, shares)
     total = sum(shares.values())
     table = np.array([[g.weights[lever] for lever in levers] for g in groups])
-    disagreement = {lever: {"min": float(table[:, j].min()), "max": float(table[:, j].max()),
-                            "sd": float(table[:, j].std())} for j, lever in enumerate(levers)}
+    disagreement = {
+        lever: {"min": float(table[:, j].min()), "max": float(table[:, j].max()), "sd": float(table[:, j].std())}
+        for j, lever in enumerate(levers)
+    }
     conc = DEFAULT_CONCENTRATION if concentration is None else float(concentration)
     entries, skipped = [], []
     for entry in scan_requests(dataset):
@@ -198,20 +245,49 @@ def grand_summit(data_dir: str | Path, summit: str, *, seed: int = DEFAULT_SEED,
             continue
         request = entry.request
         for index, requester in enumerate(request.requesters):
-            scores = score_options(dataset, request, index)
+            scores = score_table(dataset, request, index)
             first = {g: rank_options(scores, w).winner for g, w in by_group.items()}
-            regret = minimax_regret(scores.matrix, scores.options, levers,
-                                    {g: [w[lever] for lever in levers] for g, w in by_group.items()},
-                                    [compromise[lever] for lever in levers])
-            sampled = rank_acceptability(scores.matrix, scores.options, levers, n_samples=samples, seed=seed,
-                           centre=[compromise[lever] for lever in levers], concentration=conc)
-            entries.append(RequestSummit(request.id, request.title, index, requester.label(), first, regret, sampled,
-                                         rank_options(scores, compromise).winner))
+            regret = minimax_regret(
+                scores.matrix,
+                scores.options,
+                levers,
+                {g: [w[lever] for lever in levers] for g, w in by_group.items()},
+                [compromise[lever] for lever in levers],
+            )
+            sampled = rank_acceptability(
+                scores.matrix,
+                scores.options,
+                levers,
+                n_samples=samples,
+                seed=seed,
+                centre=[compromise[lever] for lever in levers],
+                concentration=conc,
+            )
+            entries.append(
+                RequestSummit(
+                    request.id,
+                    request.title,
+                    index,
+                    requester.label(),
+                    first,
+                    regret,
+                    sampled,
+                    rank_options(scores, compromise).winner,
+                )
+            )
     return SummitResult(
-        summit=summit, levers=levers, groups=groups,
+        summit=summit,
+        levers=levers,
+        groups=groups,
         profile_names={f.group: f"{summit}/{f.group}" for f in files},
         provenance={f.group: f.provenance.to_dict() for f in files},
         notes={f.group: f.note for f in files},
         group_shares={g: s / total for g, s in shares.items()},
-        compromise_weights=compromise, disagreement=disagreement, requests=tuple(entries),
-        skipped_requests=tuple(skipped), seed=seed, samples=samples, concentration=conc)
+        compromise_weights=compromise,
+        disagreement=disagreement,
+        requests=tuple(entries),
+        skipped_requests=tuple(skipped),
+        seed=seed,
+        samples=samples,
+        concentration=conc,
+    )

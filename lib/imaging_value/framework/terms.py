@@ -18,17 +18,28 @@ assumed value (e.g. ``{"profit_stage": "pre_profit"}``).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
+from ..core.errors import ParameterError
 from ..model.conditions import all_hold, facts_for
 from ..model.data import Dataset
-from ..core.errors import ParameterError
 from ..model.schema import TREE_FACTS, Request, Requester
 from ..model.terms_schema import COST_RECOVERY, TermRule, TermSpec, TermValue, unit_of
 
-__all__ = ["Term", "CostBasis", "TermSheet", "term_sheets", "term_sheet", "access_cost", "with_assumed",
-           "option_facts", "MECHANISM_OF_TERM", "TEMPLATE"]
+__all__ = [
+    "Term",
+    "CostBasis",
+    "TermSheet",
+    "term_sheets",
+    "term_sheet",
+    "access_cost",
+    "with_assumed",
+    "option_facts",
+    "MECHANISM_OF_TERM",
+    "TEMPLATE",
+]
 
 TEMPLATE = "template"  # set_by entry of a value that comes from the option's template in terms.yaml
 
@@ -63,8 +74,14 @@ class Term:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"term": self.term, "value": self.value, "unit": self.unit, "set_by": list(self.set_by),
-                "rationale": self.rationale, "source": self.source}
+        return {
+            "term": self.term,
+            "value": self.value,
+            "unit": self.unit,
+            "set_by": list(self.set_by),
+            "rationale": self.rationale,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -82,16 +99,25 @@ class CostBasis:
     source: str
 
     def explain(self) -> str:
-        text = (f"GBP {self.per_site:,.0f} x {self.sites} site{'s' if self.sites != 1 else ''} + "
-                f"GBP {self.per_1000_items:,.0f} x {self.items / 1000:,.1f} thousand items"
-                f"{' (assumed by site kind)' if self.items_assumed else ''} at curation '{self.curation}' (costs.csv)")
+        text = (
+            f"GBP {self.per_site:,.0f} x {self.sites} site{'s' if self.sites != 1 else ''} + "
+            f"GBP {self.per_1000_items:,.0f} x {self.items / 1000:,.1f} thousand items"
+            f"{' (assumed by site kind)' if self.items_assumed else ''} at curation '{self.curation}' (costs.csv)"
+        )
         return text + (f": {self.rationale}" if self.curation == "unstated" else "")
 
     def to_dict(self) -> dict[str, Any]:
-        return {"curation": self.curation, "sites": self.sites, "items": self.items,
-                "items_assumed": self.items_assumed, "per_site": self.per_site,
-                "per_1000_items": self.per_1000_items, "amount": self.amount, "rationale": self.rationale,
-                "source": self.source}
+        return {
+            "curation": self.curation,
+            "sites": self.sites,
+            "items": self.items,
+            "items_assumed": self.items_assumed,
+            "per_site": self.per_site,
+            "per_1000_items": self.per_1000_items,
+            "amount": self.amount,
+            "rationale": self.rationale,
+            "source": self.source,
+        }
 
 
 @dataclass(frozen=True)
@@ -133,21 +159,29 @@ class TermSheet:
         return tuple(m for m in dict.fromkeys(MECHANISM_OF_TERM.values()) if m in present)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"request": self.request_id, "requester_index": self.requester_index, "option": self.option,
-                "assumed": dict(self.assumed), "terms": [t.to_dict() for t in self.terms],
-                "cost": self.cost.to_dict(), "rules_fired": list(self.fired),
-                "removed": [{"term": term, "rule": rule} for term, rule in self.removed]}
+        return {
+            "request": self.request_id,
+            "requester_index": self.requester_index,
+            "option": self.option,
+            "assumed": dict(self.assumed),
+            "terms": [t.to_dict() for t in self.terms],
+            "cost": self.cost.to_dict(),
+            "rules_fired": list(self.fired),
+            "removed": [{"term": term, "rule": rule} for term, rule in self.removed],
+        }
 
 
-def with_assumed(request: Request, requester: Requester, assumed: Mapping[str, Any] | None
-                 ) -> tuple[Request, Requester]:
+def with_assumed(
+    request: Request, requester: Requester, assumed: Mapping[str, Any] | None
+) -> tuple[Request, Requester]:
     """The request and requester with the decision tree's assumed answers filled in (list answers stay unstated)."""
     if not assumed:
         return request, requester
     unknown = [k for k in assumed if k not in _REQUEST_FIELDS + _REQUESTER_FIELDS]
     if unknown:
-        raise ParameterError("assumed", "fields among " + ", ".join(_REQUEST_FIELDS + _REQUESTER_FIELDS),
-                             ", ".join(unknown))
+        raise ParameterError(
+            "assumed", "fields among " + ", ".join(_REQUEST_FIELDS + _REQUESTER_FIELDS), ", ".join(unknown)
+        )
     single = {k: v for k, v in assumed.items() if isinstance(v, str)}
     request = request.model_copy(update={k: v for k, v in single.items() if k in _REQUEST_FIELDS})
     requester = requester.model_copy(update={k: v for k, v in single.items() if k in _REQUESTER_FIELDS})
@@ -162,8 +196,17 @@ def access_cost(dataset: Dataset, request: Request) -> CostBasis:
     sites = site_contributions(dataset, request)
     items = float(sum(sites.images))
     amount = round(row.per_site * request.sites.count + row.per_1000_items * items / 1000.0)
-    return CostBasis(request.curation, request.sites.count, items, sites.assumed, row.per_site, row.per_1000_items,
-                     float(amount), row.rationale, row.source)
+    return CostBasis(
+        request.curation,
+        request.sites.count,
+        items,
+        sites.assumed,
+        row.per_site,
+        row.per_1000_items,
+        float(amount),
+        row.rationale,
+        row.source,
+    )
 
 
 def _resolve(term: str, value: TermValue, cost: CostBasis) -> TermValue:
@@ -178,12 +221,19 @@ def _why(term: str, value: TermValue | None, rationale: str, cost: CostBasis) ->
     return text if text.endswith(".") else text + "."
 
 
-def _apply(specs: tuple[TermSpec, ...], rules: tuple[TermRule, ...], facts: Mapping[str, Any],
-           cost: CostBasis) -> tuple[list[Term], list[str], list[tuple[str, str]]]:
+def _apply(
+    specs: tuple[TermSpec, ...], rules: tuple[TermRule, ...], facts: Mapping[str, Any], cost: CostBasis
+) -> tuple[list[Term], list[str], list[tuple[str, str]]]:
     terms: dict[str, Term] = {}
     for spec in specs:
-        terms[spec.term] = Term(spec.term, _resolve(spec.term, spec.value, cost), unit_of(spec.term) or "",
-                                (TEMPLATE,), _why(spec.term, spec.value, spec.rationale, cost), spec.source)
+        terms[spec.term] = Term(
+            spec.term,
+            _resolve(spec.term, spec.value, cost),
+            unit_of(spec.term) or "",
+            (TEMPLATE,),
+            _why(spec.term, spec.value, spec.rationale, cost),
+            spec.source,
+        )
     fired: list[str] = []
     removed: list[tuple[str, str]] = []
     for rule in rules:
@@ -203,21 +253,29 @@ def _apply(specs: tuple[TermSpec, ...], rules: tuple[TermRule, ...], facts: Mapp
             if present is not None and present.value == value:
                 continue
             set_by = (present.set_by if present is not None else ()) + (rule.id,)
-            terms[action.term] = Term(action.term, value, unit_of(action.term) or "", set_by,
-                                      _why(action.term, action.value, rule.rationale, cost), rule.source)
+            terms[action.term] = Term(
+                action.term,
+                value,
+                unit_of(action.term) or "",
+                set_by,
+                _why(action.term, action.value, rule.rationale, cost),
+                rule.source,
+            )
     return list(terms.values()), fired, removed
 
 
-def term_sheet(dataset: Dataset, request: Request, requester_index: int, option_id: str,
-               assumed: Mapping[str, Any] | None = None) -> TermSheet:
+def term_sheet(
+    dataset: Dataset, request: Request, requester_index: int, option_id: str, assumed: Mapping[str, Any] | None = None
+) -> TermSheet:
     """One option's term sheet for one requester (see :func:`term_sheets`)."""
     if option_id not in dataset.agreement.templates:
         raise ParameterError("option", "one of " + ", ".join(dataset.option_ids), option_id)
     return term_sheets(dataset, request, requester_index, assumed)[option_id]
 
 
-def term_sheets(dataset: Dataset, request: Request, requester_index: int = 0,
-                assumed: Mapping[str, Any] | None = None) -> dict[str, TermSheet]:
+def term_sheets(
+    dataset: Dataset, request: Request, requester_index: int = 0, assumed: Mapping[str, Any] | None = None
+) -> dict[str, TermSheet]:
     """Every option's term sheet for one (request, requester): ``{option id: TermSheet}``, in options.yaml order.
 
     Each sheet is the option's template from ``terms.yaml`` after every rule of
@@ -234,12 +292,23 @@ def term_sheets(dataset: Dataset, request: Request, requester_index: int = 0,
     sheets = {}
     for option_id in dataset.option_ids:
         terms, fired, removed = _apply(dataset.agreement.templates[option_id], dataset.agreement.rules, facts, cost)
-        sheets[option_id] = TermSheet(request.id, requester_index, option_id, tuple(terms), cost, tuple(fired),
-                                      tuple(removed), dict(assumed or {}))
+        sheets[option_id] = TermSheet(
+            request.id,
+            requester_index,
+            option_id,
+            tuple(terms),
+            cost,
+            tuple(fired),
+            tuple(removed),
+            dict(assumed or {}),
+        )
     return sheets
 
 
 def option_facts(sheet: TermSheet) -> dict[str, Any]:
     """The option facts guidance items test, read from a term sheet (after the rules)."""
-    return {"option.mechanisms": sheet.mechanisms(), "option.exclusivity_months": sheet.exclusivity_months,
-            "option.access_route": sheet.value("access_route")}
+    return {
+        "option.mechanisms": sheet.mechanisms(),
+        "option.exclusivity_months": sheet.exclusivity_months,
+        "option.access_route": sheet.value("access_route"),
+    }

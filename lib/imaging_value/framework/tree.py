@@ -64,9 +64,14 @@ def recommend(dataset: Dataset, request: Request, requester_index: int = 0) -> l
         for branch in branches:
             guessed = actual == UNSTATED or actual is None
             answer = branch.when[0] if len(branch.when) == 1 else list(branch.when)
-            step = Step(node.id, node.question, node.fact,
-                        actual if not guessed else (answer if isinstance(answer, str) else " or ".join(answer)),
-                        branch.rationale, assumed=guessed)
+            step = Step(
+                node.id,
+                node.question,
+                node.fact,
+                actual if not guessed else (answer if isinstance(answer, str) else " or ".join(answer)),
+                branch.rationale,
+                assumed=guessed,
+            )
             now = dict(assumed)
             if guessed:
                 now[_field_name(node.fact)] = answer

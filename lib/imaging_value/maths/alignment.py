@@ -60,12 +60,8 @@ class AlignmentResult:
         return {
             "profiles": list(self.profiles),
             "rankings": {p: list(r) for p, r in self.rankings.items()},
-            "kendall_tau": {
-                p: {q: plain(self.kendall_tau.loc[p, q]) for q in self.profiles} for p in self.profiles
-            },
-            "normalised": {
-                p: {o: float(self.normalised.loc[o, p]) for o in self.options} for p in self.profiles
-            },
+            "kendall_tau": {p: {q: plain(self.kendall_tau.loc[p, q]) for q in self.profiles} for p in self.profiles},
+            "normalised": {p: {o: float(self.normalised.loc[o, p]) for o in self.options} for p in self.profiles},
             "worst_case": {o: float(x) for o, x in self.worst_case.items()},
             "win_win": self.win_win,
             "pareto": list(self.pareto),

@@ -8,21 +8,29 @@ what was expected and what was found.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
-from typing import Any, Hashable
+from collections.abc import Hashable, Iterable, Mapping
+from typing import Any
 
 import numpy as np
 
 from ..core.errors import ParameterError
 
-__all__ = ["SCORE_MIN", "SCORE_MAX", "WEIGHT_SUM_TOLERANCE", "TIE_DECIMALS", "check_ids", "check_scores",
-           "check_vector", "check_weight_vector", "comparable", "plain"]
+__all__ = [
+    "SCORE_MIN",
+    "SCORE_MAX",
+    "WEIGHT_SUM_TOLERANCE",
+    "TIE_DECIMALS",
+    "check_ids",
+    "check_scores",
+    "check_vector",
+    "check_weight_vector",
+    "comparable",
+    "plain",
+]
 
 SCORE_MIN = 0.0
 SCORE_MAX = 10.0
 WEIGHT_SUM_TOLERANCE = 1e-6
-
-
 
 
 def check_ids(values: Iterable[Hashable], parameter: str) -> tuple[Hashable, ...]:
@@ -34,9 +42,7 @@ def check_ids(values: Iterable[Hashable], parameter: str) -> tuple[Hashable, ...
         if isinstance(value, np.generic):
             value = value.item()
         if isinstance(value, bool) or not isinstance(value, (str, int)) or value == "":
-            raise ParameterError(
-                f"{parameter}[{position}]", "a non-empty string or an integer id", value
-            )
+            raise ParameterError(f"{parameter}[{position}]", "a non-empty string or an integer id", value)
         ids.append(value)
     if not ids:
         raise ParameterError(parameter, "at least one id", [])
@@ -51,9 +57,7 @@ def check_ids(values: Iterable[Hashable], parameter: str) -> tuple[Hashable, ...
     return tuple(ids)
 
 
-def check_scores(
-    scores: Any, options: tuple[Hashable, ...], levers: tuple[Hashable, ...]
-) -> np.ndarray:
+def check_scores(scores: Any, options: tuple[Hashable, ...], levers: tuple[Hashable, ...]) -> np.ndarray:
     """Validate an options x levers score matrix with finite values in [0, 10]."""
     m, k = len(options), len(levers)
     try:
@@ -61,9 +65,7 @@ def check_scores(
     except (TypeError, ValueError):
         raise ParameterError("scores", f"a numeric array of shape ({m}, {k})", type(scores).__name__) from None
     if array.shape != (m, k):
-        raise ParameterError(
-            "scores", f"an array of shape ({m}, {k}) (options x levers)", f"shape {array.shape}"
-        )
+        raise ParameterError("scores", f"an array of shape ({m}, {k}) (options x levers)", f"shape {array.shape}")
     bad = ~np.isfinite(array) | (array < SCORE_MIN) | (array > SCORE_MAX)
     if bad.any():
         i, j = (int(x) for x in np.argwhere(bad)[0])
@@ -75,8 +77,16 @@ def check_scores(
     return array
 
 
-def check_vector(values: Any, ids: tuple[Hashable, ...], parameter: str, *, unit: str, noun: str = "number",
-                 positive: bool = False, maximum: float | None = None) -> np.ndarray:
+def check_vector(
+    values: Any,
+    ids: tuple[Hashable, ...],
+    parameter: str,
+    *,
+    unit: str,
+    noun: str = "number",
+    positive: bool = False,
+    maximum: float | None = None,
+) -> np.ndarray:
     """One finite ``noun`` per id (``unit`` names what an id is: lever, site), each >= 0 (> 0 if ``positive``)
     and <= ``maximum`` where given; an error names the offending id."""
     n = len(ids)
@@ -98,9 +108,7 @@ def check_vector(values: Any, ids: tuple[Hashable, ...], parameter: str, *, unit
     return array
 
 
-def check_weight_vector(
-    weights: Any, levers: tuple[Hashable, ...], parameter: str
-) -> np.ndarray:
+def check_weight_vector(weights: Any, levers: tuple[Hashable, ...], parameter: str) -> np.ndarray:
     """Validate a weight vector: a sequence (lever order) or a mapping lever -> weight;
     finite, non-negative, summing to 1 within ``WEIGHT_SUM_TOLERANCE``.  Returned as given
     (not renormalised)."""

@@ -30,8 +30,9 @@ these functions only raise :class:`ParameterError` for shapes they cannot work w
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -113,7 +114,7 @@ def rank_order_centroid(ranking: Sequence[str | Sequence[str]], levers: Sequence
     weights: dict[str, float] = {}
     position = 0
     for group in groups:
-        share = sum(centroid[position:position + len(group)]) / len(group)
+        share = sum(centroid[position : position + len(group)]) / len(group)
         for lever in group:
             weights[lever] = share
         position += len(group)
@@ -203,9 +204,11 @@ def ahp(matrix: Any, levers: Sequence[str]) -> AhpResult:
     pair = (ids[i], ids[j])
     warnings: tuple[str, ...] = ()
     if cr > CR_THRESHOLD:
-        warnings = (f"consistency ratio {cr:.3f} is above {CR_THRESHOLD} (Saaty): the judgements are accepted, but "
-                    f"the most inconsistent comparison is {ids[i]}/{ids[j]}, judged {_fraction(a[i, j])} where the "
-                    f"weights imply {w[i] / w[j]:.2f}",)
+        warnings = (
+            f"consistency ratio {cr:.3f} is above {CR_THRESHOLD} (Saaty): the judgements are accepted, but "
+            f"the most inconsistent comparison is {ids[i]}/{ids[j]}, judged {_fraction(a[i, j])} where the "
+            f"weights imply {w[i] / w[j]:.2f}",
+        )
     return AhpResult(
         levers=ids,
         matrix=tuple(tuple(float(x) for x in row) for row in a),
@@ -259,9 +262,15 @@ class GroupWeights:
 
     def to_dict(self) -> dict[str, Any]:
         """The ``elicit --json`` answer."""
-        return {"group": self.group, "method": self.method, "participants": self.participants,
-                "weights": dict(self.weights), "spread": dict(self.spread),
-                "consistency_ratio": self.consistency_ratio, "warnings": list(self.warnings)}
+        return {
+            "group": self.group,
+            "method": self.method,
+            "participants": self.participants,
+            "weights": dict(self.weights),
+            "spread": dict(self.spread),
+            "consistency_ratio": self.consistency_ratio,
+            "warnings": list(self.warnings),
+        }
 
 
 def aggregate_group(group: str, method: str, answers: Sequence[Any], levers: Sequence[str]) -> GroupWeights:
@@ -292,7 +301,15 @@ def aggregate_group(group: str, method: str, answers: Sequence[Any], levers: Seq
     else:
         mean = table.mean(axis=0)
         weights = {lever: float(x) for lever, x in zip(ids, mean / mean.sum())}
-    return GroupWeights(group=group, method=method, participants=len(answers), levers=ids, weights=weights,
-                        spread=spread, individual=individual,
-                        consistency_ratio=None if result is None else result.consistency_ratio, ahp=result,
-                        warnings=tuple(warnings))
+    return GroupWeights(
+        group=group,
+        method=method,
+        participants=len(answers),
+        levers=ids,
+        weights=weights,
+        spread=spread,
+        individual=individual,
+        consistency_ratio=None if result is None else result.consistency_ratio,
+        ahp=result,
+        warnings=tuple(warnings),
+    )

@@ -39,9 +39,9 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..core.checks import TOTAL_RANGE, check_count, check_samples, check_seed
 from ..core.errors import ParameterError
 from ..core.limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_TOTAL
-from ..core.checks import TOTAL_RANGE, check_count, check_samples, check_seed
 from .arrays import check_ids, check_vector, plain
 
 if TYPE_CHECKING:
@@ -326,8 +326,11 @@ def split_value(
     total_float, _ = _check_total(total, decimals)
     site_ids = check_ids(sites, "sites")
     x = check_vector(images, site_ids, "images", unit="site", maximum=MAX_IMAGES)
-    e = (np.ones(len(site_ids)) if effort is None
-         else check_vector(effort, site_ids, "effort", unit="site", positive=True, maximum=MAX_CURATION_EFFORT))
+    e = (
+        np.ones(len(site_ids))
+        if effort is None
+        else check_vector(effort, site_ids, "effort", unit="site", positive=True, maximum=MAX_CURATION_EFFORT)
+    )
     samples = check_samples(samples)
     seed = check_seed(seed)
     if curve is not None and not isinstance(curve, WorthCurve):
@@ -349,7 +352,9 @@ def split_value(
         if curve is None:
             raise ParameterError("curve", "a WorthCurve (required for rule 'shapley')", None)
         if method == "exact" and n > MAX_EXACT_SITES:
-            raise ParameterError("method", f"'exact' only for at most {MAX_EXACT_SITES} sites", f"'exact' with {n} sites")
+            raise ParameterError(
+                "method", f"'exact' only for at most {MAX_EXACT_SITES} sites", f"'exact' with {n} sites"
+            )
         used = "exact" if method == "exact" or (method == "auto" and n <= MAX_EXACT_SITES) else "sampled"
         worth_total = float(curve(x.sum()))
         if used == "exact":
@@ -401,8 +406,16 @@ def split_all(
     site_list = list(sites) if not isinstance(sites, (str, bytes)) else sites
     return {
         rule: split_value(
-            total, site_list, images, effort, rule,
-            curve=curve, samples=samples, seed=seed, decimals=decimals, method=method,
+            total,
+            site_list,
+            images,
+            effort,
+            rule,
+            curve=curve,
+            samples=samples,
+            seed=seed,
+            decimals=decimals,
+            method=method,
         )
         for rule in RULES
     }

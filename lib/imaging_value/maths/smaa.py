@@ -22,18 +22,16 @@ The input checks it shares with the other maths modules are in :mod:`.arrays`.
 
 from __future__ import annotations
 
-import math
-import numbers
-from collections.abc import Iterable, Mapping
+from collections.abc import Hashable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Hashable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..core.checks import check_count, check_real, check_samples, check_seed
+from ..core.checks import check_real, check_samples, check_seed
 from ..core.errors import ParameterError
-from .arrays import SCORE_MAX, SCORE_MIN, check_ids, check_scores, check_weight_vector, plain
 from ..core.limits import MAX_CONCENTRATION
+from .arrays import SCORE_MAX, SCORE_MIN, check_ids, check_scores, check_weight_vector, plain
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -87,8 +85,7 @@ class SmaaResult:
             "score_uncertainty": self.score_uncertainty,
             "dirichlet_alpha": list(self.dirichlet_alpha),
             "rank_acceptability": {
-                option: {col: plain(v) for col, v in row.items()}
-                for option, row in self.rank_acceptability.iterrows()
+                option: {col: plain(v) for col, v in row.items()} for option, row in self.rank_acceptability.iterrows()
             },
             "win_counts": dict(self.win_counts),
             "central_weights": {
@@ -155,8 +152,10 @@ def rank_acceptability(
     else:
         centre_vec = check_weight_vector(centre, lever_ids, "centre")
         centre_vec = centre_vec / centre_vec.sum()
-        conc = DEFAULT_CONCENTRATION if concentration is None else check_real(
-            concentration, "concentration", positive=True, maximum=MAX_CONCENTRATION
+        conc = (
+            DEFAULT_CONCENTRATION
+            if concentration is None
+            else check_real(concentration, "concentration", positive=True, maximum=MAX_CONCENTRATION)
         )
         alpha = np.maximum(conc * centre_vec, DIRICHLET_FLOOR * conc / k)
 

@@ -176,9 +176,9 @@ def weight_stability(
             }
         )
 
-    table = pd.DataFrame(
-        rows, columns=["lever", "weight", "lower", "upper", "taker_below", "taker_above"]
-    ).astype({"taker_below": object, "taker_above": object})
+    table = pd.DataFrame(rows, columns=["lever", "weight", "lower", "upper", "taker_below", "taker_above"]).astype(
+        {"taker_below": object, "taker_above": object}
+    )
     return StabilityResult(
         winner=option_ids[b],
         weights={lever: float(x) for lever, x in zip(lever_ids, w)},

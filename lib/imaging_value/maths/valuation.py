@@ -31,8 +31,9 @@ revenue is its median: the closed forms of rNPV (e.g. a milestone is worth
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING, Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -59,8 +60,17 @@ __all__ = [
     "npv_paths",
 ]
 
-MECHANISMS = ("access_fee", "subscription", "milestones", "royalty", "profit_share", "equity", "in_kind",
-              "product_access", "access_cost")
+MECHANISMS = (
+    "access_fee",
+    "subscription",
+    "milestones",
+    "royalty",
+    "profit_share",
+    "equity",
+    "in_kind",
+    "product_access",
+    "access_cost",
+)
 FEE_DUE = ("signing", "first_revenue", "first_milestone")
 _UNIT = 2**32  # uniform integers in [0, 2**32) for stage draws
 NOTHING_TOLERANCE = 0.005  # GBP: a net present value at or below half a penny is "nothing beyond cost recovery"
@@ -184,13 +194,16 @@ def _ordered(stages: tuple[Stage, ...]) -> list[Stage]:
     return list(done.values())
 
 
-def _flows(amount: np.ndarray, col: np.ndarray, discount_ext: np.ndarray, sale_after: np.ndarray,
-           years: int) -> StageFlows:
+def _flows(
+    amount: np.ndarray, col: np.ndarray, discount_ext: np.ndarray, sale_after: np.ndarray, years: int
+) -> StageFlows:
     """A payment of ``amount`` (per draw) in year ``col`` (H + 1: beyond the horizon)."""
     n = amount.shape[0]
-    return StageFlows(pv=amount * discount_ext[col],
-                      by_year=np.bincount(col, weights=amount, minlength=years + 1)[:years] / n,
-                      before_sale=float(np.mean(amount * (col < sale_after) * (col < years))))
+    return StageFlows(
+        pv=amount * discount_ext[col],
+        by_year=np.bincount(col, weights=amount, minlength=years + 1)[:years] / n,
+        before_sale=float(np.mean(amount * (col < sale_after) * (col < years))),
+    )
 
 
 def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
@@ -198,8 +211,11 @@ def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
     if high == low:
         return np.ones(1)
     x = np.clip(np.arange(low, high + 1) + 0.5, low, high).astype(float)
-    cdf = np.where(x <= likely, (x - low) ** 2 / ((high - low) * max(likely - low, 1e-300)),
-                   1 - (high - x) ** 2 / ((high - low) * max(high - likely, 1e-300)))
+    cdf = np.where(
+        x <= likely,
+        (x - low) ** 2 / ((high - low) * max(likely - low, 1e-300)),
+        1 - (high - x) ** 2 / ((high - low) * max(high - likely, 1e-300)),
+    )
     cdf[-1] = 1.0
     return cdf
 
@@ -272,17 +288,33 @@ def _over_horizon(a: Assumptions, world: _World) -> Draws:
     sale_after = np.where(reached[a.first_revenue_stage] > 0, sale_col, H + 1)
     stage = {s: _flows(reached[s], np.minimum(year[s], H + 1), discount_ext, sale_after, H + 1) for s in reached}
     exit_value = world.peak * world.multiple
-    exit_flows = _flows(exit_value * reached[a.exit_stage], np.minimum(year[a.exit_stage], H + 1), discount_ext,
-                        sale_after, H + 1)
+    exit_flows = _flows(
+        exit_value * reached[a.exit_stage], np.minimum(year[a.exit_stage], H + 1), discount_ext, sale_after, H + 1
+    )
     revenue_pv = earned * (ramp @ discount)[sale_col]
     revenue_by_year = np.bincount(sale_col, weights=earned, minlength=H + 2) @ ramp / n
     before_sale = np.bincount(sale_after, minlength=H + 2)[::-1].cumsum()[::-1][1:] / n  # P(sale year > t)
-    return Draws(a, n, world.seed, world.uncertain, reached, year, stage, earned, sale_col, ramp, exit_value,
-                 exit_flows, discount, revenue_pv, revenue_by_year, before_sale)
+    return Draws(
+        a,
+        n,
+        world.seed,
+        world.uncertain,
+        reached,
+        year,
+        stage,
+        earned,
+        sale_col,
+        ramp,
+        exit_value,
+        exit_flows,
+        discount,
+        revenue_pv,
+        revenue_by_year,
+        before_sale,
+    )
 
 
-def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *,
-             uncertain: bool = True) -> Draws:
+def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *, uncertain: bool = True) -> Draws:
     """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
     return _over_horizon(assumptions, _draw_world(assumptions, draws, seed, uncertain))
 
@@ -311,8 +343,12 @@ def _number(terms: Mapping[str, object], key: str, default: float | None = None)
     if key not in terms:
         return default
     value = terms[key]
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
-            or not math.isfinite(float(value)) or float(value) < 0:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float, np.integer, np.floating))
+        or not math.isfinite(float(value))
+        or float(value) < 0
+    ):
         raise ParameterError(f"terms.{key}", "a finite number >= 0", value)
     return float(value)
 
@@ -445,9 +481,14 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
         npv = npv + pv[mechanism]
         receipts = receipts + by_year[mechanism]
     control = (f"golden share: {terms['golden_share']}",) if "golden_share" in terms else ()
-    return Priced(npv=np.broadcast_to(np.asarray(npv, dtype=float), (d.n,)), receipts_by_year=receipts,
-                  pv_by_mechanism={m: float(np.mean(pv[m])) for m in MECHANISMS if m in pv},
-                  partner_cash_before_revenue=float(before_revenue), control=control, discount=d.discount)
+    return Priced(
+        npv=np.broadcast_to(np.asarray(npv, dtype=float), (d.n,)),
+        receipts_by_year=receipts,
+        pv_by_mechanism={m: float(np.mean(pv[m])) for m in MECHANISMS if m in pv},
+        partner_cash_before_revenue=float(before_revenue),
+        control=control,
+        discount=d.discount,
+    )
 
 
 # --- answers -----------------------------------------------------------------------------
@@ -506,13 +547,21 @@ def value_option(d: Draws, option: str, terms: Mapping[str, object], contributio
     created = value_created(d)
     table = pd.DataFrame({"mechanism": list(p.pv_by_mechanism), "pv": list(p.pv_by_mechanism.values())})
     return OptionValue(
-        option=option, mean=mean, p10=p10, p50=p50, p90=p90,
+        option=option,
+        mean=mean,
+        p10=p10,
+        p50=p50,
+        p90=p90,
         p_nothing=float(np.mean(p.npv <= NOTHING_TOLERANCE)),
         breakeven_year=breakeven_year(p.receipts_by_year, d.discount),
         receipts_by_year=tuple(float(x) for x in p.receipts_by_year),
         partner_cash_before_revenue=p.partner_cash_before_revenue,
-        value_created=created, nhs_share=(mean / created) if created > 0 else None,
-        contribution_share=float(contribution_share), control=p.control, mechanisms=table, npv=p.npv,
+        value_created=created,
+        nhs_share=(mean / created) if created > 0 else None,
+        contribution_share=float(contribution_share),
+        control=p.control,
+        mechanisms=table,
+        npv=p.npv,
     )
 
 
@@ -590,8 +639,9 @@ def _increasing_root(f, lo: float, f_lo: float, hi: float, f_hi: float, xtol: fl
     return (lo + hi) / 2
 
 
-def split_npv(total: float, broker: str, broker_share: float, sites: tuple[str, ...],
-              site_fractions: np.ndarray) -> list[tuple[str, float]]:
+def split_npv(
+    total: float, broker: str, broker_share: float, sites: tuple[str, ...], site_fractions: np.ndarray
+) -> list[tuple[str, float]]:
     """The expected NPV shared among the sites and the broker, to the penny (empty when not positive).
 
     The broker takes ``broker_share`` of the total (to the penny); the rest goes to the sites
@@ -618,5 +668,10 @@ def npv_paths(assumptions: Assumptions, terms: Mapping[str, object], draws: int,
     world is drawn once and seen up to each horizon in turn.
     """
     world = _draw_world(assumptions, draws, seed, True)
-    return np.stack([price(_over_horizon(replace(assumptions, horizon=t), world), terms).npv
-                     for t in range(assumptions.horizon + 1)], axis=1)
+    return np.stack(
+        [
+            price(_over_horizon(replace(assumptions, horizon=t), world), terms).npv
+            for t in range(assumptions.horizon + 1)
+        ],
+        axis=1,
+    )

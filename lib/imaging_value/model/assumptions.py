@@ -10,23 +10,34 @@ outside 0..1, a stage that follows a missing stage, a number that is not finite.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Literal, Mapping
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import ConfigDict, Field, model_validator
 
-from .data import _read_yaml, _validate
 from ..core.errors import DataValidationError, ParameterError, Problem
 from ..core.layout import VALUATION_FILE
 from ..core.limits import MAX_HORIZON, MAX_SAMPLES
-from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, Record, Request, Requester, duplicated, rule_error
 from ..maths.sharing import RULES
-from ..maths.valuation import Assumptions, Market, Stage
+from .files import read_yaml, validate_record
+from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, Record, Request, Requester, duplicated, rule_error
 
-__all__ = ["ValuationSpec", "load_assumptions", "assumptions_for", "contribution_share", "revenue_row",
-           "FILE_NAME"]
+if TYPE_CHECKING:
+    from ..maths.valuation import Assumptions
+
+__all__ = [
+    "ValuationSpec",
+    "load_assumptions",
+    "read_valuation",
+    "assumptions_for",
+    "contribution_share",
+    "revenue_row",
+    "FILE_NAME",
+]
 
 FILE_NAME = VALUATION_FILE
+VALUE_LEVER = "commercial"  # the lever commercial_lever_from_value scores from expected NHS value
 
 Text = Annotated[str, Field(min_length=1)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
@@ -57,7 +68,7 @@ class Rate(Sourced):
     range: tuple[Share, Share]
 
     @model_validator(mode="after")
-    def _in_range(self) -> "Rate":
+    def _in_range(self) -> Rate:
         _check_range(self.value, self.range, "range")
         return self
 
@@ -103,9 +114,9 @@ class Years(Finite):
     high: int = Field(ge=0, le=100)
 
     @model_validator(mode="after")
-    def _ordered(self) -> "Years":
+    def _ordered(self) -> Years:
         if not self.low <= self.likely <= self.high:
-            raise rule_error("likely", f"low <= likely <= high", f"{self.low}, {self.likely}, {self.high}")
+            raise rule_error("likely", "low <= likely <= high", f"{self.low}, {self.likely}, {self.high}")
         return self
 
 
@@ -118,7 +129,7 @@ class StageSpec(Sourced):
     range: tuple[Share, Share]
 
     @model_validator(mode="after")
-    def _in_range(self) -> "StageSpec":
+    def _in_range(self) -> StageSpec:
         _check_range(self.probability, self.range, "range")
         return self
 
@@ -129,7 +140,7 @@ class AccessCost(Sourced):
     range_factor: tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]]
 
     @model_validator(mode="after")
-    def _in_range(self) -> "AccessCost":
+    def _in_range(self) -> AccessCost:
         _check_range(1.0, self.range_factor, "range_factor")
         return self
 
@@ -141,15 +152,21 @@ class Component(Sourced):
     nhs_by_curation: dict[CurationLevel, Share] | None = None
 
     @model_validator(mode="after")
-    def _one_share(self) -> "Component":
+    def _one_share(self) -> Component:
         if (self.nhs is None) == (self.nhs_by_curation is None):
-            raise rule_error("nhs/nhs_by_curation", "exactly one of 'nhs' or 'nhs_by_curation'",
-                             "both" if self.nhs is not None else "neither")
+            raise rule_error(
+                "nhs/nhs_by_curation",
+                "exactly one of 'nhs' or 'nhs_by_curation'",
+                "both" if self.nhs is not None else "neither",
+            )
         if self.nhs_by_curation is not None:
             missing = [c for c in ("raw", "cleaned", "curated", "unstated") if c not in self.nhs_by_curation]
             if missing:
-                raise rule_error("nhs_by_curation", "a share for raw, cleaned, curated and unstated",
-                                 "none for " + ", ".join(missing))
+                raise rule_error(
+                    "nhs_by_curation",
+                    "a share for raw, cleaned, curated and unstated",
+                    "none for " + ", ".join(missing),
+                )
         return self
 
     def share(self, curation: str) -> float:
@@ -194,15 +211,25 @@ def _cross_check(spec: ValuationSpec) -> list[Problem]:
     """References between keys: stages that follow stages, unique ids, the named stages."""
     problems = []
     ids = spec.stage_ids()
-    for key, values in (("stages", ids), ("revenue", [r.id for r in spec.revenue]),
-                        ("revenue_scenarios", [s.id for s in spec.revenue_scenarios]),
-                        ("contribution", [c.id for c in spec.contribution])):
+    for key, values in (
+        ("stages", ids),
+        ("revenue", [r.id for r in spec.revenue]),
+        ("revenue_scenarios", [s.id for s in spec.revenue_scenarios]),
+        ("contribution", [c.id for c in spec.contribution]),
+    ):
         for dupe in duplicated(values):
             problems.append(Problem(FILE_NAME, f"{key} ({dupe})", "id", "each id once", "a duplicate"))
     for index, stage in enumerate(spec.stages):
         if stage.after is not None and stage.after not in ids:
-            problems.append(Problem(FILE_NAME, f"stages[{index}] ({stage.id})", "after",
-                                    "the id of another stage: " + ", ".join(ids), repr(stage.after)))
+            problems.append(
+                Problem(
+                    FILE_NAME,
+                    f"stages[{index}] ({stage.id})",
+                    "after",
+                    "the id of another stage: " + ", ".join(ids),
+                    repr(stage.after),
+                )
+            )
     by_id = {s.id: s for s in spec.stages}
     for stage in spec.stages:  # loops of 'after'
         seen = [stage.id]
@@ -211,36 +238,67 @@ def _cross_check(spec: ValuationSpec) -> list[Problem]:
             seen.append(step)
             step = by_id[step].after
         if step is not None and step == stage.id:
-            problems.append(Problem(FILE_NAME, f"stages ({stage.id})", "after", "stages without a loop",
-                                    "a loop " + " -> ".join(seen + [step])))
+            problems.append(
+                Problem(
+                    FILE_NAME,
+                    f"stages ({stage.id})",
+                    "after",
+                    "stages without a loop",
+                    "a loop " + " -> ".join(seen + [step]),
+                )
+            )
     for key in ("first_revenue_stage", "adoption_stage", "exit_stage"):
         if getattr(spec, key) not in ids:
-            problems.append(Problem(FILE_NAME, "top level", key, "the id of a stage: " + ", ".join(ids),
-                                    repr(getattr(spec, key))))
+            problems.append(
+                Problem(FILE_NAME, "top level", key, "the id of a stage: " + ", ".join(ids), repr(getattr(spec, key)))
+            )
     if "central" not in [s.id for s in spec.revenue_scenarios]:
         problems.append(Problem(FILE_NAME, "revenue_scenarios", "id", "a scenario 'central'", "none"))
     if sum(c.weight for c in spec.contribution) <= 0:
         problems.append(Problem(FILE_NAME, "contribution", "weight", "at least one positive weight", "all 0"))
     if not 1 <= spec.horizon.value <= MAX_HORIZON:
-        problems.append(Problem(FILE_NAME, "horizon", "value", f"a whole number of years from 1 to {MAX_HORIZON}",
-                                str(spec.horizon.value)))
+        problems.append(
+            Problem(
+                FILE_NAME,
+                "horizon",
+                "value",
+                f"a whole number of years from 1 to {MAX_HORIZON}",
+                str(spec.horizon.value),
+            )
+        )
     if spec.draws.value < 1:
         problems.append(Problem(FILE_NAME, "draws", "value", "a whole number >= 1", "0"))
     return problems
 
 
-def load_assumptions(root: str | Path) -> ValuationSpec:
-    """Read and validate ``valuation.yaml`` in a data folder; one error lists every problem."""
-    problems: list[Problem] = []
-    data = _read_yaml(Path(root) / FILE_NAME, problems)
+def read_valuation(root: str | Path, problems: list[Problem]) -> ValuationSpec | None:
+    """``valuation.yaml`` of a data folder, validated, or None: when the folder has no such file (a folder
+    made before the valuation), or with its problems recorded."""
+    path = Path(root) / FILE_NAME
+    if not path.exists():
+        return None
+    data = read_yaml(path, problems)
     spec = None
     if data is not None:
         if not isinstance(data, dict):
             problems.append(Problem(FILE_NAME, "top level", "", "a mapping of assumptions", type(data).__name__))
         else:
-            spec = _validate(ValuationSpec, data, FILE_NAME, "", problems)
+            spec = validate_record(ValuationSpec, data, FILE_NAME, "", problems)
     if spec is not None:
-        problems.extend(_cross_check(spec))
+        more = _cross_check(spec)
+        problems.extend(more)
+        if more:
+            return None
+    return spec
+
+
+def load_assumptions(root: str | Path) -> ValuationSpec:
+    """Read and validate ``valuation.yaml`` in a data folder on its own; one error lists every problem
+    (a missing file too). A loaded :class:`~imaging_value.model.data.Dataset` holds it as ``valuation``."""
+    problems: list[Problem] = []
+    if not (Path(root) / FILE_NAME).exists():
+        raise DataValidationError([Problem(FILE_NAME, "", "", "the file to exist in the data folder", "no such file")])
+    spec = read_valuation(root, problems)
     if problems or spec is None:
         raise DataValidationError(problems)
     return spec
@@ -282,15 +340,24 @@ def _finite(value: float, name: str, *, minimum: float = 0.0) -> float:
     return float(value)
 
 
-def assumptions_for(spec: ValuationSpec, requester: Requester, *, access_cost: float = 0.0,
-                    discount_rate: float | None = None, horizon: int | None = None, scenario: str = "central",
-                    overrides: Mapping[str, float] | None = None) -> Assumptions:
+def assumptions_for(
+    spec: ValuationSpec,
+    requester: Requester,
+    *,
+    access_cost: float = 0.0,
+    discount_rate: float | None = None,
+    horizon: int | None = None,
+    scenario: str = "central",
+    overrides: Mapping[str, float] | None = None,
+) -> Assumptions:
     """The model inputs for one requester: its revenue row, its stage probabilities, the given cost.
 
     ``overrides`` move one assumption for the tornado chart: ``revenue`` (a factor on the
     median), ``probability:<stage>``, ``profit_margin``, ``nhs_use_share``, ``exit_multiple``
     (factors), ``access_cost`` (a factor).
     """
+    from ..maths.valuation import Assumptions, Market, Stage  # the model's inputs: only when a valuation runs
+
     overrides = dict(overrides or {})
     rate = spec.discount_rate.value if discount_rate is None else _finite(discount_rate, "discount_rate")
     years = spec.horizon.value if horizon is None else horizon
@@ -306,12 +373,25 @@ def assumptions_for(spec: ValuationSpec, requester: Requester, *, access_cost: f
     if row is None:
         market = Market(0.0, 0.0, 1, 0.0, 0.0, 1.0, 0.0)
     else:
-        market = Market(row.median * factor, row.spread, row.ramp_years,
-                        min(1.0, row.profit_margin * overrides.get("profit_margin", 1.0)),
-                        min(1.0, row.nhs_use_share * overrides.get("nhs_use_share", 1.0)),
-                        row.exit_multiple.median * overrides.get("exit_multiple", 1.0), row.exit_multiple.spread)
+        market = Market(
+            row.median * factor,
+            row.spread,
+            row.ramp_years,
+            min(1.0, row.profit_margin * overrides.get("profit_margin", 1.0)),
+            min(1.0, row.nhs_use_share * overrides.get("nhs_use_share", 1.0)),
+            row.exit_multiple.median * overrides.get("exit_multiple", 1.0),
+            row.exit_multiple.spread,
+        )
     cost = _finite(access_cost, "access_cost") * overrides.get("access_cost", 1.0)
-    return Assumptions(discount_rate=rate, horizon=years, stages=tuple(stages), market=market, access_cost=cost,
-                       access_cost_year=spec.access_cost.year, in_kind_year=spec.in_kind_year.value,
-                       first_revenue_stage=spec.first_revenue_stage, adoption_stage=spec.adoption_stage,
-                       exit_stage=spec.exit_stage)
+    return Assumptions(
+        discount_rate=rate,
+        horizon=years,
+        stages=tuple(stages),
+        market=market,
+        access_cost=cost,
+        access_cost_year=spec.access_cost.year,
+        in_kind_year=spec.in_kind_year.value,
+        first_revenue_stage=spec.first_revenue_stage,
+        adoption_stage=spec.adoption_stage,
+        exit_stage=spec.exit_stage,
+    )

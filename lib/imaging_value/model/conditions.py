@@ -7,7 +7,8 @@ same way, so they share this module.
 from __future__ import annotations
 
 import typing
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ParameterError
 from .schema import FACTS, Condition, Request, Requester
@@ -24,7 +25,7 @@ def _field(subject: object, path: str) -> Any:
     return " and ".join(subject) if isinstance(subject, tuple) else subject
 
 
-def facts_for(request: Request, requester: Requester, derived: Sequence["DerivedFact"]) -> dict[str, Any]:
+def facts_for(request: Request, requester: Requester, derived: Sequence[DerivedFact]) -> dict[str, Any]:
     """The facts of a request and requester that conditions can test, keyed by their dotted names.
 
     Every request and requester fact of the registry (:data:`imaging_value.model.schema.FACTS`): those read
@@ -33,8 +34,11 @@ def facts_for(request: Request, requester: Requester, derived: Sequence["Derived
     sheet: :func:`imaging_value.framework.terms.option_facts`.
     """
     subjects = {"request": request, "requester": requester}
-    facts: dict[str, Any] = {name: _field(subjects[fact.subject], name.split(".", 1)[1])
-                             for name, fact in FACTS.items() if fact.read == "field"}
+    facts: dict[str, Any] = {
+        name: _field(subjects[fact.subject], name.split(".", 1)[1])
+        for name, fact in FACTS.items()
+        if fact.read == "field"
+    }
     for entry in derived:
         facts[entry.fact] = next(rule.value for rule in entry.rules if all_hold(rule.when, facts))
     return facts

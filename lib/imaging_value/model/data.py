@@ -5,9 +5,9 @@ A data folder has this layout (see ``data/samples/README.md``)::
     projects.csv  levers.yaml  facts.yaml  options.yaml  base_scores.csv  adjustments.csv
     profiles.csv  decision_tree.yaml  guidance.yaml  site_defaults.csv
     pooling.yaml  fairness.yaml  terms.yaml  costs.csv  term_rules.yaml
-    reconciliation.yaml  requests/<id>.yaml
+    reconciliation.yaml  valuation.yaml  requests/<id>.yaml  summits/<id>/<group>.yaml
 
-:func:`load_dataset` either returns a complete :class:`Dataset` or raises one
+:func:`load_data_folder` either returns a complete :class:`Dataset` or raises one
 :class:`DataValidationError` listing every problem in every file; nothing is
 ever partly loaded.
 """
@@ -15,22 +15,25 @@ ever partly loaded.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
-import typing
+import os
+import sys
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ValidationError
-
-from ..core.errors import DataValidationError, Problem
-from ..core.safetext import brief, printable
-from ..core.layout import default_data_dir
+from ..core.errors import DataValidationError, ParameterError, Problem
+from ..core.layout import VALUATION_FILE, default_data_dir
+from ..core.safetext import brief
+from .assumptions import VALUE_LEVER, ValuationSpec, read_valuation
+from .datafile import DataFile
+from .fact_rules import FACTS_FILE, DerivedFact, load_derived_facts
+from .files import file_digest, read_csv, read_yaml, shape_of, validate_record, yaml_list
 from .params import resolve_request
 from .schema import (
     FACT_VALUES,
+    SITE_KINDS,
     TREE_FACTS,
     UNSTATED,
     Adjustment,
@@ -44,164 +47,33 @@ from .schema import (
     Profile,
     Project,
     Request,
-    SITE_KINDS,
     SiteDefault,
     duplicated,
 )
-from .fact_rules import FACTS_FILE, DerivedFact, load_derived_facts
 from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
-from ..core.yamlread import EMPTY, read_yaml_text
 
-__all__ = ["Dataset", "load_dataset", "load_levers", "load_request", "scan_requests", "RequestEntry"]
+if TYPE_CHECKING:
+    from .summit_files import SummitProfile
 
-M = TypeVar("M", bound=BaseModel)
+__all__ = [
+    "Dataset",
+    "DataFile",
+    "DATA_FILES",
+    "load_data_folder",
+    "load_levers",
+    "load_request",
+    "scan_requests",
+    "RequestEntry",
+    "TREE_DOMAINS",
+    "load_request_file",
+    "request_display_name",
+]
 
 
 # the values a decision-tree node branches on: a fact's vocabulary less "unstated" (which follows every branch)
 TREE_DOMAINS: dict[str, tuple[str, ...]] = {
     fact: tuple(v for v in FACT_VALUES[fact] or () if v != UNSTATED) for fact in TREE_FACTS
 }
-
-
-# --- turning pydantic's errors into our problems ---------------------------------------
-
-
-def _describe_expected(error: dict[str, Any]) -> str:
-    msg = str(error.get("msg", "a valid value"))
-    for prefix in ("Input should be ", "Value error, "):
-        if msg.startswith(prefix):
-            msg = msg[len(prefix):]
-    if error.get("type") == "missing":
-        return "a value (this field is required)"
-    if error.get("type") == "extra_forbidden":
-        return "no such field (check the spelling)"
-    return msg
-
-
-def _describe_found(error: dict[str, Any]) -> str:
-    if error.get("type") == "missing":
-        return "nothing"
-    value = error.get("input")
-    if isinstance(value, dict):
-        return "a record with " + _shape(value) if value else "an empty record"
-    return brief(value)
-
-
-def _problems_from(exc: ValidationError, file: str, location: str) -> list[Problem]:
-    problems = []
-    errors = exc.errors()
-    # a list whose items failed is also reported "too short" by pydantic: keep only the item errors
-    failed_inside = {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"]))}
-    for error in errors:
-        if error.get("type") == "too_short" and tuple(error.get("loc", ())) in failed_inside:
-            continue
-        ctx = error.get("ctx") or {}
-        loc = [str(part) for part in error.get("loc", ())]
-        if error.get("type") == "rule":
-            loc = loc + [ctx["field"]]
-        # pydantic reports a model-level check with an empty location
-        field_name = loc[-1] if loc else ""
-        path = location
-        inner = loc[:-1]
-        if inner:
-            nested = ""
-            for part in inner:
-                nested += f"[{part}]" if part.isdigit() else (f".{part}" if nested else part)
-            path = f"{location} {nested}".strip() if location else nested
-        if field_name.isdigit() and inner:
-            field_name = f"{inner[-1]}[{field_name}]"
-        if error.get("type") == "rule":
-            expected, found = ctx["expected"], ctx["found"]
-        else:
-            expected, found = _describe_expected(error), _describe_found(error)
-        problems.append(Problem(file=file, location=path, field=field_name, expected=expected, found=found))
-    return problems
-
-
-def _validate(model: type[M], data: Any, file: str, location: str, problems: list[Problem]) -> M | None:
-    try:
-        return model.model_validate(data)
-    except ValidationError as exc:
-        problems.extend(_problems_from(exc, file, location))
-        return None
-
-
-# --- reading files -------------------------------------------------------------------
-
-
-def _optional(annotation: Any) -> bool:
-    return type(None) in typing.get_args(annotation) or annotation is type(None)
-
-
-def _is_tuple(annotation: Any) -> bool:
-    for candidate in (annotation, *typing.get_args(annotation)):
-        if typing.get_origin(candidate) is tuple:
-            return True
-    return False
-
-
-def _csv_cell(model: type[BaseModel], column: str, text: str) -> Any:
-    info = model.model_fields.get(column)
-    if info is None:
-        return text
-    annotation = info.annotation
-    if _is_tuple(annotation):
-        return [part.strip() for part in text.split(";") if part.strip()]
-    if text.strip() == "" and _optional(annotation):
-        return None
-    return text
-
-
-def _read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        problems.append(Problem(name, "", "", "the file to exist in the data folder", "no such file"))
-    except UnicodeDecodeError as exc:
-        problems.append(Problem(name, f"byte {exc.start}", "", "UTF-8 text", "bytes that are not UTF-8"))
-    return None
-
-
-def _read_csv(path: Path, model: type[M], problems: list[Problem], columns: list[str] | None = None,
-              shape: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-              column_note: Callable[[str], str] = lambda column: "") -> list[M] | None:
-    """Every row of a CSV file as a record of ``model``; ``columns``: the header expected (default: the
-    model's fields), ``shape``: a row's cells into the model's fields, ``column_note``: why a column is
-    expected (named in a missing or extra column's problem)."""
-    name = path.name
-    raw = _read_text(path, name, problems)
-    if raw is None:
-        return None
-    reader = csv.DictReader(io.StringIO(raw))
-    header = reader.fieldnames or []
-    required = columns if columns is not None else list(model.model_fields)
-    missing = [c for c in required if c not in header]
-    unknown = [c for c in header if c not in required]
-    for column in missing:
-        problems.append(
-            Problem(name, "header", column, f"a column named '{column}'{column_note(column)}",
-                    "columns " + ", ".join(header) if header else "no header")
-        )
-    for column in unknown:
-        problems.append(Problem(name, "header", column, "only the columns " + ", ".join(required)
-                                + column_note(column), f"an extra column '{column}'"))
-    if missing or unknown:
-        return None
-    records: list[M] = []
-    ok = True
-    for number, row in enumerate(reader, start=1):
-        where = f"row {number} (line {reader.line_num})"
-        if None in row:
-            problems.append(Problem(name, where, "", f"{len(header)} cells", f"{len(header) + len(row[None])} cells"))
-            ok = False
-            continue
-        data = {column: _csv_cell(model, column, (row.get(column) or "")) for column in header}
-        record = _validate(model, shape(data) if shape else data, name, where, problems)
-        if record is None:
-            ok = False
-        else:
-            records.append(record)
-    return records if ok else None
 
 
 PROFILE_COLUMNS = ("name", "label", "rationale")  # profiles.csv's columns besides one per lever
@@ -226,69 +98,10 @@ def _read_profiles(path: Path, lever_ids: tuple[str, ...] | None, problems: list
         return "" if column in PROFILE_COLUMNS else f" (one column per lever of levers.yaml: {', '.join(levers)})"
 
     before = len(problems)
-    profiles = _read_csv(path, Profile, problems, ["name", "label", *levers, "rationale"], shape, note)
+    profiles = read_csv(path, Profile, problems, ["name", "label", *levers, "rationale"], shape, note)
     # a lever's weight is a column of the row: name the row and the column, as for any other cell
     problems[before:] = [replace(p, location=p.location.removesuffix(" weights")) for p in problems[before:]]
     return profiles
-
-
-def _read_yaml(path: Path, problems: list[Problem], display: str | None = None,
-               content: str = "YAML content") -> Any:
-    """The YAML file's data, or None with the problems recorded (``content`` names what an empty
-    file should have held)."""
-    name = display or path.name
-    text = _read_text(path, name, problems)
-    if text is None:
-        return None
-    try:
-        data, issues = read_yaml_text(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(name, where, "", "well-formed YAML", f"a syntax error ({brief(what, 120)})"))
-        return None
-    problems.extend(Problem(name, issue.location, issue.key, issue.expected, issue.found) for issue in issues)
-    if data is EMPTY:
-        problems.append(Problem(name, "", "", content, "nothing: the file is empty (or holds only comments)"))
-        return None
-    return data
-
-
-def _shape(data: Any) -> str:
-    """What a YAML value is, in words, without its contents."""
-    if isinstance(data, dict):
-        keys = [brief(k, 40) if not isinstance(k, str) else printable(k[:40]) for k in list(data)[:8]]
-        return "keys " + ", ".join(keys) + (", ..." if len(data) > 8 else "") if data else "an empty mapping"
-    return {str: "text", list: "a list", int: "a number", float: "a number", bool: "true or false"}.get(
-        type(data), type(data).__name__)
-
-
-def _yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) -> list[M] | None:
-    data = _read_yaml(path, problems, content=f"a mapping with a list under '{key}'")
-    if data is None:
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get(key), list):
-        problems.append(Problem(path.name, "top level", key, f"a mapping with a list under '{key}'", _shape(data)))
-        return None
-    records: list[M] = []
-    ok = True
-    for index, item in enumerate(data[key]):
-        ident = item.get("id") if isinstance(item, dict) else None
-        where = f"{key}[{index}]" + (f" ({ident})" if ident else "")
-        record = _validate(model, item, path.name, where, problems)
-        if record is None:
-            ok = False
-        else:
-            records.append(record)
-    return records if ok else None
-
-
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-# --- the dataset ---------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -314,25 +127,28 @@ class Dataset:
     summit_profiles: tuple[Profile, ...] = ()
     # the files registered capabilities declare beyond the core ones, validated: file name -> content
     extras: dict[str, Any] = field(default_factory=dict)
+    # the valuation's assumptions (valuation.yaml), validated; None for a folder without the file
+    valuation: ValuationSpec | None = None
 
     def data_file(self, name: str) -> Any:
         """A registered capability's data file, as its schema validated it."""
         if name not in self.extras:
-            from ..core.errors import ParameterError
-
             raise ParameterError("data file", "one of " + (", ".join(self.extras) or "(none registered)"), name)
         return self.extras[name]
 
     @property
     def lever_ids(self) -> tuple[str, ...]:
+        """The levers' ids, in levers.yaml's order."""
         return tuple(lever.id for lever in self.levers)
 
     @property
     def lever_colours(self) -> dict[str, str]:
+        """Each lever's colour in the charts."""
         return {lever.id: lever.colour for lever in self.levers}
 
     @property
     def option_ids(self) -> tuple[str, ...]:
+        """The options' ids, in options.yaml's order."""
         return tuple(option.id for option in self.options)
 
     def label(self, option_or_lever: str) -> str:
@@ -343,6 +159,7 @@ class Dataset:
         return option_or_lever
 
     def option(self, option_id: str) -> Option:
+        """The option of that id (KeyError for an unknown id)."""
         for option in self.options:
             if option.id == option_id:
                 return option
@@ -353,13 +170,13 @@ class Dataset:
         for profile in self.profiles + self.summit_profiles:
             if profile.name == name:
                 return profile
-        from ..core.errors import ParameterError
-
-        raise ParameterError("profile", "one of " + ", ".join(p.name for p in self.profiles + self.summit_profiles),
-                             name)
+        raise ParameterError(
+            "profile", "one of " + ", ".join(p.name for p in self.profiles + self.summit_profiles), name
+        )
 
     @property
     def requests_dir(self) -> Path:
+        """The folder of the data folder's request files."""
         return self.root / "requests"
 
     def request_ids(self) -> list[str]:
@@ -386,63 +203,134 @@ DATA_FILES = (
 )
 
 
-def load_dataset(root: str | Path | None = None) -> Dataset:
+def load_data_folder(root: str | Path | None = None, files: Sequence[DataFile] = ()) -> Dataset:
     """Load and validate every file of a data folder; raise one error listing every problem.
 
-    With no folder: ``$IMAGING_VALUE_DATA``, else the samples of the project this package runs from.
+    ``files``: the data files beyond the core ones the folder must also hold (the capabilities' own,
+    which :func:`imaging_value.engine.capability.load_dataset` passes from the registry); core files
+    among them are read anyway. With no folder: ``$IMAGING_VALUE_DATA``, else the samples of the
+    project this package runs from. A folder validated before, unchanged since and read with the same
+    declared files (the same code validating them) is not validated again (:mod:`.datacache`).
     """
     root = Path(root) if root is not None else default_data_dir()[0]
     if not root.is_dir():
         raise DataValidationError([Problem(str(root), "", "", "a data folder", "no such folder")])
-    from ..engine.capability import data_files
-    from .datacache import cached, folder_key  # a folder validated before, unchanged since, is not validated again
+    from .datacache import cached, folder_key
 
-    # a data file registered by a capability beyond the core ones is validated by code the cache's key
-    # does not cover (a module anywhere): then the folder is validated every time
-    registered = None if any(not spec.core for _cap, spec in data_files()) else "core files only"
-    dataset = cached("dataset", [folder_key(root), registered], Dataset, lambda: _validated_dataset(root))
+    extra: list[DataFile] = []
+    for spec in files:
+        if not spec.core and all(spec.name != known.name for known in extra):
+            extra.append(spec)
+    declared = [_declared_key(spec) for spec in extra]
+    dataset = cached("dataset", [folder_key(root), *declared], Dataset, lambda: _validated_dataset(root, extra))
     return dataset if dataset.root == root else replace(dataset, root=root)
 
 
-def _validated_dataset(root: Path) -> Dataset:
+def _code_key(obj: Any) -> str | None:
+    """What identifies the code of a schema or check: its module, name, and its source file's size and
+    modification time; None when the module has no file on disk (then nothing is cached)."""
+    if obj is None:
+        return "none"
+    module = sys.modules.get(getattr(obj, "__module__", "") or "")
+    path = getattr(module, "__file__", None)
+    if path is None:
+        return None
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return f"{obj.__module__}.{getattr(obj, '__qualname__', type(obj).__qualname__)}:{info.st_size}:{info.st_mtime_ns}"
+
+
+def _declared_key(spec: DataFile) -> str | None:
+    """One declared file in the cache's key: its name, how it is read, and the code that validates it."""
+    model, check = _code_key(spec.model), _code_key(spec.check)
+    if model is None or check is None:
+        return None
+    return f"file={spec.name}|key={spec.key}|model={model}|check={check}|content={spec.content}"
+
+
+def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
     problems: list[Problem] = []
-    projects = _read_csv(root / "projects.csv", Project, problems)
-    levers = _yaml_list(root / "levers.yaml", "levers", Lever, problems)
-    options = _yaml_list(root / "options.yaml", "options", Option, problems)
-    base_scores = _read_csv(root / "base_scores.csv", BaseScore, problems)
-    adjustments = _read_csv(root / "adjustments.csv", Adjustment, problems)
+    projects = read_csv(root / "projects.csv", Project, problems)
+    levers = yaml_list(root / "levers.yaml", "levers", Lever, problems)
+    options = yaml_list(root / "options.yaml", "options", Option, problems)
+    base_scores = read_csv(root / "base_scores.csv", BaseScore, problems)
+    adjustments = read_csv(root / "adjustments.csv", Adjustment, problems)
     lever_ids = None if levers is None else tuple(lever.id for lever in levers)
     profiles = _read_profiles(root / "profiles.csv", lever_ids, problems)
-    tree_data = _read_yaml(root / "decision_tree.yaml", problems, content="the decision tree (start and nodes)")
-    tree = None if tree_data is None else _validate(DecisionTreeSpec, tree_data, "decision_tree.yaml", "", problems)
-    guidance = _yaml_list(root / "guidance.yaml", "items", GuidanceItem, problems)
-    site_defaults = _read_csv(root / "site_defaults.csv", SiteDefault, problems)
-    pooling_data = _read_yaml(root / "pooling.yaml", problems, content="the pooling curve (kind, exponent, scale, "
-                                                                        "rationale, samples)")
-    pooling = None if pooling_data is None else _validate(PoolingSpec, pooling_data, "pooling.yaml", "", problems)
+    tree_data = read_yaml(root / "decision_tree.yaml", problems, content="the decision tree (start and nodes)")
+    tree = (
+        None if tree_data is None else validate_record(DecisionTreeSpec, tree_data, "decision_tree.yaml", "", problems)
+    )
+    guidance = yaml_list(root / "guidance.yaml", "items", GuidanceItem, problems)
+    site_defaults = read_csv(root / "site_defaults.csv", SiteDefault, problems)
+    pooling_data = read_yaml(
+        root / "pooling.yaml", problems, content="the pooling curve (kind, exponent, scale, rationale, samples)"
+    )
+    pooling = None if pooling_data is None else validate_record(PoolingSpec, pooling_data, "pooling.yaml", "", problems)
 
-    fairness_data = _read_yaml(root / "fairness.yaml", problems, content="the fairness themes and recommendations")
-    fairness = None if fairness_data is None else _validate(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
-    agreement = load_agreement(root, problems, options, read_yaml=_read_yaml, read_list=_yaml_list,
-                               read_csv=_read_csv, validate=_validate)
-    derived_facts = load_derived_facts(root, problems, read_list=_yaml_list)
+    fairness_data = read_yaml(root / "fairness.yaml", problems, content="the fairness themes and recommendations")
+    fairness = (
+        None if fairness_data is None else validate_record(FairnessSpec, fairness_data, "fairness.yaml", "", problems)
+    )
+    agreement = load_agreement(
+        root, problems, options, read_yaml=read_yaml, read_list=yaml_list, read_csv=read_csv, validate=validate_record
+    )
+    derived_facts = load_derived_facts(root, problems, read_list=yaml_list)
     summit_profiles = _summit_profiles(root, lever_ids, problems)
-    extras = _capability_files(root, problems)
-    _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance,
-                 site_defaults)
+    extras = _declared_files(root, extra, problems)
+    valuation = read_valuation(root, problems)
+    _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance, site_defaults)
+    if (
+        valuation is not None
+        and valuation.commercial_lever_from_value.value
+        and lever_ids is not None
+        and VALUE_LEVER not in lever_ids
+    ):
+        problems.append(
+            Problem(
+                VALUATION_FILE,
+                "commercial_lever_from_value",
+                "value",
+                f"false, or a lever '{VALUE_LEVER}' in levers.yaml to score from value",
+                "true, and levers.yaml has no such lever",
+            )
+        )
     if fairness is not None and guidance is not None:
         known = [g.id for g in guidance]
         for index, rec in enumerate(fairness.recommendations):
             if rec.guidance is not None and rec.guidance not in known:
-                problems.append(Problem("fairness.yaml", f"recommendations[{index}] ({rec.id})", "guidance",
-                                        "an item id from guidance.yaml", repr(rec.guidance)))
-    read = {"projects.csv": projects, "levers.yaml": levers, "options.yaml": options, "base_scores.csv": base_scores,
-            "adjustments.csv": adjustments, "profiles.csv": profiles, "decision_tree.yaml": tree,
-            "guidance.yaml": guidance, "site_defaults.csv": site_defaults, "pooling.yaml": pooling,
-            "fairness.yaml": fairness, "the agreement files": agreement, "facts.yaml": derived_facts}
+                problems.append(
+                    Problem(
+                        "fairness.yaml",
+                        f"recommendations[{index}] ({rec.id})",
+                        "guidance",
+                        "an item id from guidance.yaml",
+                        repr(rec.guidance),
+                    )
+                )
+    read = {
+        "projects.csv": projects,
+        "levers.yaml": levers,
+        "options.yaml": options,
+        "base_scores.csv": base_scores,
+        "adjustments.csv": adjustments,
+        "profiles.csv": profiles,
+        "decision_tree.yaml": tree,
+        "guidance.yaml": guidance,
+        "site_defaults.csv": site_defaults,
+        "pooling.yaml": pooling,
+        "fairness.yaml": fairness,
+        "the agreement files": agreement,
+        "facts.yaml": derived_facts,
+    }
     if not problems:  # a reader that returns nothing records why; should one ever not, the file is still named
-        problems = [Problem(name, "", "", "a file that loads", "nothing loaded")
-                    for name, value in read.items() if value is None]
+        problems = [
+            Problem(name, "", "", "a file that loads", "nothing loaded")
+            for name, value in read.items()
+            if value is None
+        ]
     if problems:
         raise DataValidationError(problems)
     dataset = Dataset(
@@ -460,43 +348,42 @@ def _validated_dataset(root: Path) -> Dataset:
         fairness=fairness,
         agreement=agreement,
         derived_facts=derived_facts,
-        digests={name: _digest(root / name) for name in (*DATA_FILES, *extras)}
+        digests={name: file_digest(root / name) for name in (*DATA_FILES, *extras)}
+        | ({VALUATION_FILE: file_digest(root / VALUATION_FILE)} if valuation is not None else {})
         | {p.provenance.file: p.provenance.sha256 for p in summit_profiles},
         summit_profiles=tuple(summit_profiles),
         extras=extras,
+        valuation=valuation,
     )
-    _check_capability_files(dataset)
+    _check_declared_files(dataset, extra)
     return dataset
 
 
-def _capability_files(root: Path, problems: list[Problem]) -> dict[str, Any]:
-    """The files registered capabilities declare (beyond the core ones), each validated by its schema."""
-    from ..engine.capability import data_files
-
+def _declared_files(root: Path, extra: Sequence[DataFile], problems: list[Problem]) -> dict[str, Any]:
+    """The declared files beyond the core ones, each validated by its schema."""
     extras: dict[str, Any] = {}
-    for _cap, spec in data_files():
-        if spec.core or spec.name in extras:
-            continue
+    for spec in extra:
         path = root / spec.name
         if spec.name.endswith(".csv"):
-            value: Any = _read_csv(path, spec.model, problems)
+            value: Any = read_csv(path, spec.model, problems)
         elif spec.key is not None:
-            value = _yaml_list(path, spec.key, spec.model, problems)
+            value = yaml_list(path, spec.key, spec.model, problems)
         else:
-            data = _read_yaml(path, problems, content=spec.content or "YAML content")
-            value = data if data is None or spec.model is None else _validate(spec.model, data, spec.name, "",
-                                                                              problems)
+            data = read_yaml(path, problems, content=spec.content or "YAML content")
+            value = (
+                data
+                if data is None or spec.model is None
+                else validate_record(spec.model, data, spec.name, "", problems)
+            )
         extras[spec.name] = value
     return extras
 
 
-def _check_capability_files(dataset: Dataset) -> None:
-    """Each capability's cross-checks of its files against the rest of the folder; one error lists them all."""
-    from ..engine.capability import data_files
-
+def _check_declared_files(dataset: Dataset, extra: Sequence[DataFile]) -> None:
+    """Each declared file's cross-checks against the rest of the folder; one error lists them all."""
     problems: list[Problem] = []
-    for _cap, spec in data_files():
-        if not spec.core and spec.check is not None:
+    for spec in extra:
+        if spec.check is not None:
             problems.extend(spec.check(dataset, dataset.extras[spec.name]))
     if problems:
         raise DataValidationError(problems)
@@ -507,7 +394,7 @@ def load_levers(root: str | Path | None = None) -> tuple[Lever, ...]:
     such as reading one summit answer file); raises :class:`DataValidationError` naming every problem."""
     root = Path(root) if root is not None else default_data_dir()[0]
     problems: list[Problem] = []
-    levers = _yaml_list(root / "levers.yaml", "levers", Lever, problems)
+    levers = yaml_list(root / "levers.yaml", "levers", Lever, problems)
     if levers is not None:
         _cross_check(problems, None, levers, None, None, None, None, None, None, None)
     if problems or levers is None:
@@ -515,7 +402,7 @@ def load_levers(root: str | Path | None = None) -> tuple[Lever, ...]:
     return tuple(levers)
 
 
-def _summit_profiles(root: Path, lever_ids: tuple[str, ...] | None, problems: list[Problem]) -> list:
+def _summit_profiles(root: Path, lever_ids: tuple[str, ...] | None, problems: list[Problem]) -> list[SummitProfile]:
     """The groups of every summit in ``summits/`` as profiles, their answer files validated (against the
     levers of levers.yaml; not read where levers.yaml did not load)."""
     from .summit_files import load_summit_profiles
@@ -523,8 +410,18 @@ def _summit_profiles(root: Path, lever_ids: tuple[str, ...] | None, problems: li
     return [] if lever_ids is None else load_summit_profiles(root, lever_ids, problems)
 
 
-def _cross_check(problems: list[Problem], projects, levers, options, base_scores, adjustments, profiles, tree,
-                 guidance, site_defaults) -> None:
+def _cross_check(
+    problems: list[Problem],
+    projects,
+    levers,
+    options,
+    base_scores,
+    adjustments,
+    profiles,
+    tree,
+    guidance,
+    site_defaults,
+) -> None:
     """Checks that span records or files: unique ids, references that resolve, complete tables."""
     if projects is not None:
         for name in duplicated(p.name for p in projects):
@@ -543,31 +440,61 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
         cells = [(s.option, s.lever) for s in base_scores]
         for index, (oid, lever) in enumerate(cells, start=1):
             if oid not in option_ids:
-                problems.append(Problem("base_scores.csv", f"row {index}", "option",
-                                        "an option id from options.yaml", repr(oid)))
+                problems.append(
+                    Problem("base_scores.csv", f"row {index}", "option", "an option id from options.yaml", repr(oid))
+                )
             if lever_ids is not None and lever not in lever_ids:
-                problems.append(Problem("base_scores.csv", f"row {index}", "lever",
-                                        "a lever id from levers.yaml: " + ", ".join(lever_ids), repr(lever)))
-        for key in duplicated(f"{o}|{l}" for o, l in cells):
+                problems.append(
+                    Problem(
+                        "base_scores.csv",
+                        f"row {index}",
+                        "lever",
+                        "a lever id from levers.yaml: " + ", ".join(lever_ids),
+                        repr(lever),
+                    )
+                )
+        for key in duplicated(f"{o}|{lever}" for o, lever in cells):
             oid, lever = key.split("|")
-            problems.append(Problem("base_scores.csv", f"option '{oid}'", lever, "one score per option and lever",
-                                    "two rows"))
+            problems.append(
+                Problem("base_scores.csv", f"option '{oid}'", lever, "one score per option and lever", "two rows")
+            )
         present = set(cells)
         for oid in option_ids:
             for lever in lever_ids or ():
                 if (oid, lever) not in present:
-                    problems.append(Problem("base_scores.csv", f"option '{oid}'", lever,
-                                            "a base score for every option and lever", "no row"))
+                    problems.append(
+                        Problem(
+                            "base_scores.csv",
+                            f"option '{oid}'",
+                            lever,
+                            "a base score for every option and lever",
+                            "no row",
+                        )
+                    )
     if adjustments is not None:
         for aid in duplicated(a.id for a in adjustments):
             problems.append(Problem("adjustments.csv", f"adjustment '{aid}'", "id", "unique ids", "a duplicate"))
         for index, adj in enumerate(adjustments, start=1):
             if option_ids is not None and adj.option not in option_ids:
-                problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "option",
-                                        "an option id from options.yaml", repr(adj.option)))
+                problems.append(
+                    Problem(
+                        "adjustments.csv",
+                        f"row {index} ({adj.id})",
+                        "option",
+                        "an option id from options.yaml",
+                        repr(adj.option),
+                    )
+                )
             if lever_ids is not None and adj.lever not in lever_ids:
-                problems.append(Problem("adjustments.csv", f"row {index} ({adj.id})", "lever",
-                                        "a lever id from levers.yaml: " + ", ".join(lever_ids), repr(adj.lever)))
+                problems.append(
+                    Problem(
+                        "adjustments.csv",
+                        f"row {index} ({adj.id})",
+                        "lever",
+                        "a lever id from levers.yaml: " + ", ".join(lever_ids),
+                        repr(adj.lever),
+                    )
+                )
     if profiles is not None:
         for name in duplicated(p.name for p in profiles):
             problems.append(Problem("profiles.csv", f"profile '{name}'", "name", "unique profile names", "a duplicate"))
@@ -579,8 +506,7 @@ def _cross_check(problems: list[Problem], projects, levers, options, base_scores
     if site_defaults is not None:
         kinds = [s.kind for s in site_defaults]
         for kind in duplicated(kinds):
-            problems.append(Problem("site_defaults.csv", f"kind '{kind}'", "kind", "one row per site kind",
-                                    "two rows"))
+            problems.append(Problem("site_defaults.csv", f"kind '{kind}'", "kind", "one row per site kind", "two rows"))
         for kind in SITE_KINDS:
             if kind not in kinds:
                 problems.append(Problem("site_defaults.csv", "rows", "kind", f"a row for '{kind}'", "none"))
@@ -600,11 +526,11 @@ def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: 
             where = f"node '{node.id}' branches[{index}]"
             for value in branch.when:
                 if value not in domain:
-                    problems.append(Problem(file, where, "when", f"values of {node.fact}: " + ", ".join(domain),
-                                            repr(value)))
+                    problems.append(
+                        Problem(file, where, "when", f"values of {node.fact}: " + ", ".join(domain), repr(value))
+                    )
                 elif value in covered:
-                    problems.append(Problem(file, where, "when", "each value in one branch only",
-                                            f"{value!r} again"))
+                    problems.append(Problem(file, where, "when", "each value in one branch only", f"{value!r} again"))
                 covered.append(value)
             if branch.next is not None and branch.next not in node_ids:
                 problems.append(Problem(file, where, "next", "the id of a node", repr(branch.next)))
@@ -612,15 +538,23 @@ def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: 
                 problems.append(Problem(file, where, "option", "an option id from options.yaml", repr(branch.option)))
         absent = [v for v in domain if v not in covered]
         if absent:
-            problems.append(Problem(file, f"node '{node.id}'", "branches", "a branch for every value of " + node.fact,
-                                    "none for " + ", ".join(absent)))
+            problems.append(
+                Problem(
+                    file,
+                    f"node '{node.id}'",
+                    "branches",
+                    "a branch for every value of " + node.fact,
+                    "none for " + ", ".join(absent),
+                )
+            )
     # cycles: walk from every node
     by_id = {n.id: n for n in tree.nodes}
 
     def visit(nid: str, trail: tuple[str, ...]) -> None:
         if nid in trail:
-            problems.append(Problem(file, f"node '{nid}'", "next", "a tree without loops",
-                                    "a loop " + " -> ".join(trail + (nid,))))
+            problems.append(
+                Problem(file, f"node '{nid}'", "next", "a tree without loops", "a loop " + " -> ".join(trail + (nid,)))
+            )
             return
         node = by_id.get(nid)
         if node is None:
@@ -641,14 +575,22 @@ def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: 
                     frontier.append(branch.next)
         for nid in node_ids:
             if nid not in reached:
-                problems.append(Problem(file, f"node '{nid}'", "id", f"a node reached from the start ('{tree.start}')",
-                                        "no branch leading to it"))
+                problems.append(
+                    Problem(
+                        file,
+                        f"node '{nid}'",
+                        "id",
+                        f"a node reached from the start ('{tree.start}')",
+                        "no branch leading to it",
+                    )
+                )
 
 
 # --- requests ------------------------------------------------------------------------
 
 
-def _request_display_name(path: Path, dataset: Dataset | None) -> str:
+def request_display_name(path: Path, dataset: Dataset | None) -> str:
+    """How a request file is named in errors and reports: relative to the data folder, else its file name."""
     if dataset is not None:
         try:
             return str(path.resolve().relative_to(dataset.root.resolve()))
@@ -663,36 +605,56 @@ def load_request(ref: str | Path, dataset: Dataset) -> Request:
     Raises :class:`UnknownRequestError` for a reference that is neither, :class:`DataValidationError`
     for a request file that is not valid.
     """
-    return _load_request_file(resolve_request(ref, dataset).path, dataset)
+    return load_request_file(resolve_request(ref, dataset).path, dataset)
 
 
-def _load_request_file(path: Path, dataset: Dataset | None) -> Request:
+def load_request_file(path: Path, dataset: Dataset | None) -> Request:
+    """The request file at ``path``, validated (against ``dataset``'s folder when given; cached by content)."""
     if dataset is None:
         return _validated_request(path, dataset)
     from .datacache import cached, file_key  # keyed by the file and by the folder it is checked against
 
-    return cached("request", [file_key(path), *sorted(f"{k}={v}" for k, v in dataset.digests.items())], Request,
-                  lambda: _validated_request(path, dataset))
+    return cached(
+        "request",
+        [file_key(path), *sorted(f"{k}={v}" for k, v in dataset.digests.items())],
+        Request,
+        lambda: _validated_request(path, dataset),
+    )
 
 
 def _validated_request(path: Path, dataset: Dataset | None) -> Request:
     problems: list[Problem] = []
-    name = _request_display_name(path, dataset)
+    name = request_display_name(path, dataset)
     fields = ", ".join(Request.model_fields)
-    data = _read_yaml(path, problems, display=name, content=f"a request ({fields})")
+    data = read_yaml(path, problems, display=name, content=f"a request ({fields})")
     if data is None and path.suffix not in (".yaml", ".yml") and not any(p.field for p in problems):
         # not YAML at all (a CSV, a notebook, ...): say what it is not, without quoting it
-        raise DataValidationError([Problem(name, "", "", f"a request file: YAML with the fields {fields}",
-                                           f"a {path.suffix or 'extensionless'} file that is not YAML; "
-                                           "this file is not a request")])
+        raise DataValidationError(
+            [
+                Problem(
+                    name,
+                    "",
+                    "",
+                    f"a request file: YAML with the fields {fields}",
+                    f"a {path.suffix or 'extensionless'} file that is not YAML; this file is not a request",
+                )
+            ]
+        )
     request = None
     if data is not None:
         if not isinstance(data, dict) or not set(data) & set(Request.model_fields):
             # some other file given as a request: say so, and show its shape, never its values
-            problems.append(Problem(name, "top level", "", f"a request: a mapping with the fields {fields}",
-                                    f"{_shape(data)}; this file is not a request"))
+            problems.append(
+                Problem(
+                    name,
+                    "top level",
+                    "",
+                    f"a request: a mapping with the fields {fields}",
+                    f"{shape_of(data)}; this file is not a request",
+                )
+            )
         else:
-            request = _validate(Request, data, name, "", problems)
+            request = validate_record(Request, data, name, "", problems)
             if request is not None and path.parent.name == "requests" and request.id != path.stem:
                 problems.append(Problem(name, "", "id", f"the file's name, '{path.stem}'", brief(request.id)))
     if problems or request is None:
@@ -716,12 +678,7 @@ def scan_requests(dataset: Dataset) -> list[RequestEntry]:
     for rid in dataset.request_ids():
         path = dataset.requests_dir / f"{rid}.yaml"
         try:
-            entries.append(RequestEntry(rid, path, _load_request_file(path, dataset), None))
+            entries.append(RequestEntry(rid, path, load_request_file(path, dataset), None))
         except DataValidationError as exc:
             entries.append(RequestEntry(rid, path, None, exc))
     return entries
-
-
-def file_digest(path: str | Path) -> str:
-    """sha256 of a file's bytes (for report headers)."""
-    return _digest(Path(path))

@@ -29,8 +29,9 @@ import os
 import pickle
 import stat
 import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Callable, Iterable, TypeVar
+from typing import TypeVar
 
 __all__ = ["CACHE_ENV", "cache_dir", "cached", "code_key", "entry_key", "file_key", "folder_key"]
 

@@ -7,8 +7,9 @@ with no conditions so that every case gets one. :func:`imaging_value.model.condi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from pydantic import Field, model_validator
 
@@ -37,26 +38,36 @@ class DerivedFact(Record):
     rules: tuple[FactRule, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _complete_and_in_vocabulary(self) -> "DerivedFact":
+    def _complete_and_in_vocabulary(self) -> DerivedFact:
         if self.fact not in DERIVED_FACTS:
             raise rule_error("fact", "a fact worked out by rules: " + ", ".join(DERIVED_FACTS), repr(self.fact))
         for index, rule in enumerate(self.rules):
             problem = condition_problem(self.fact, "eq", rule.value)
             if problem is not None:
-                raise rule_error(f"rules[{index}].value", "values of " + self.fact + ": "
-                                 + ", ".join(FACTS[self.fact].values or ()), repr(rule.value))
+                raise rule_error(
+                    f"rules[{index}].value",
+                    "values of " + self.fact + ": " + ", ".join(FACTS[self.fact].values or ()),
+                    repr(rule.value),
+                )
             for condition in rule.when:
                 if FACTS[condition.fact].subject == "option" or condition.fact in DERIVED_FACTS:
-                    raise rule_error(f"rules[{index}].when", "conditions on the request's or requester's own "
-                                     "facts (not an option's, nor a derived fact)", condition.fact)
+                    raise rule_error(
+                        f"rules[{index}].when",
+                        "conditions on the request's or requester's own facts (not an option's, nor a derived fact)",
+                        condition.fact,
+                    )
         if self.rules[-1].when:
-            raise rule_error("rules", "a last rule with no conditions (so every case has a value)",
-                             f"{len(self.rules[-1].when)} condition(s) on the last rule")
+            raise rule_error(
+                "rules",
+                "a last rule with no conditions (so every case has a value)",
+                f"{len(self.rules[-1].when)} condition(s) on the last rule",
+            )
         return self
 
 
-def load_derived_facts(root: Path, problems: list[Problem], *, read_list: Callable[..., Any]
-                       ) -> tuple[DerivedFact, ...] | None:
+def load_derived_facts(
+    root: Path, problems: list[Problem], *, read_list: Callable[..., Any]
+) -> tuple[DerivedFact, ...] | None:
     """The derived facts of ``facts.yaml``: exactly one entry for each derived fact of the registry."""
     derived = read_list(root / FACTS_FILE, "derived", DerivedFact, problems)
     if derived is None:
@@ -65,8 +76,7 @@ def load_derived_facts(root: Path, problems: list[Problem], *, read_list: Callab
     ok = True
     for index, fact in enumerate(named):
         if fact in named[:index]:
-            problems.append(Problem(FACTS_FILE, f"derived[{index}]", "fact", "each derived fact once",
-                                    f"{fact} again"))
+            problems.append(Problem(FACTS_FILE, f"derived[{index}]", "fact", "each derived fact once", f"{fact} again"))
             ok = False
     for fact in DERIVED_FACTS:
         if fact not in named:

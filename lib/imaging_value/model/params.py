@@ -13,9 +13,10 @@ is a path to a request file or the id of a file in the data folder's ``requests/
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Mapping
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
@@ -60,13 +61,16 @@ class RequestParams(BaseModel):
     @field_validator("requester", mode="before")
     @classmethod
     def _requester(cls, value: Any) -> Any:
-        return None if value is None else check_type("requester", value, (int,),
-                                                     "None (every requester) or a whole number")
+        return (
+            None
+            if value is None
+            else check_type("requester", value, (int,), "None (every requester) or a whole number")
+        )
 
     @field_validator("profile", mode="before")
     @classmethod
     def _profile(cls, value: Any) -> Any:
-        return "" if value is None else check_type("profile", value, (str,), "a profile name or \"\"")
+        return "" if value is None else check_type("profile", value, (str,), 'a profile name or ""')
 
     @field_validator("weights", mode="before")
     @classmethod
@@ -99,16 +103,14 @@ class RequestParams(BaseModel):
         return os.fspath(check_type("data_dir", value, (str, os.PathLike), "a path to a data folder"))
 
     @model_validator(mode="after")
-    def _profile_or_weights(self) -> "RequestParams":
+    def _profile_or_weights(self) -> RequestParams:
         if self.profile and self.weights:
             raise ParameterError("weights", "{} when a profile is given (one or the other)", self.weights)
         return self
 
-    def requester_indices(self, request: "Request") -> tuple[int, ...]:
+    def requester_indices(self, request: Request) -> tuple[int, ...]:
         """The positions of the requesters the report covers (the one asked for must exist in ``request``)."""
-        from ..engine.case import requester_indices  # the one rule (case imports the loader, which imports this module)
-
-        return tuple(requester_indices(request, self.requester))
+        return request.requester_indices(self.requester)
 
     def notebook_parameters(self, **paths: str) -> dict[str, Any]:
         """The papermill parameters of the request notebook (``paths``: request and data_dir as the notebook
@@ -125,8 +127,7 @@ def _parameter_error(exc: ValidationError, values: Mapping[str, Any]) -> Paramet
     error = exc.errors()[0]
     name = str(error["loc"][0]) if error.get("loc") else "parameters"  # the parameter, not a place inside it
     if error.get("type") == "extra_forbidden":
-        return ParameterError(name, "one of the parameters " + ", ".join(RequestParams.model_fields),
-                              values.get(name))
+        return ParameterError(name, "one of the parameters " + ", ".join(RequestParams.model_fields), values.get(name))
     expected = str(error.get("msg", "")).removeprefix("Input should be ").strip() or "a valid value"
     return ParameterError(name, expected, values.get(name, error.get("input")))
 
@@ -148,7 +149,7 @@ class RequestRef:
         return self.id if self.id is not None else self.path.name
 
 
-def resolve_request(ref: str | os.PathLike, dataset: "Dataset") -> RequestRef:
+def resolve_request(ref: str | os.PathLike, dataset: Dataset) -> RequestRef:
     """A request reference: a path to a request file (a ``.yaml``/``.yml`` name, or a file that exists), else
     an id in the data folder's ``requests/``; :class:`UnknownRequestError` when it is neither."""
     text = os.fspath(ref)

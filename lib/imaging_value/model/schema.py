@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 import string
 import typing
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Annotated, Any, Iterable, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from ..core.wording import count_word
 from ..core.errors import ParameterError
 from ..core.limits import MAX_CURATION_EFFORT, MAX_IMAGES, MAX_SAMPLES, MAX_SCALE, MAX_WEIGHT
 from ..core.safetext import brief
+from ..core.wording import count_word
 
 MECHANISMS = (
     "product_access",
@@ -76,20 +77,25 @@ class Fact:
 
 # The one registry of facts: conditions, adjustments, the decision tree, fairness themes, guidance
 # reasons, the scenario's widgets and facts.yaml all take their fact names and vocabularies from here.
-FACTS: dict[str, Fact] = {fact.name: fact for fact in (
-    Fact("request.temporality", typing.get_args(Temporality), branches=True),
-    Fact("request.curation", typing.get_args(Curation), branches=True),
-    Fact("request.sites.count", (), number=True),
-    Fact("request.deidentification", (*DEIDENTIFICATIONS, "anonymised and pseudonymised",
-                                      "pseudonymised and anonymised", UNSTATED)),
-    Fact("requester.kind", REQUESTER_KINDS, branches=True),
-    Fact("requester.profit_stage", typing.get_args(ProfitStage), branches=True),
-    Fact("requester.sector", None),
-    Fact("requester.maturity", MATURITIES, read="rule"),
-    Fact("option.mechanisms", MECHANISMS, read="terms"),
-    Fact("option.exclusivity_months", (), read="terms", number=True),
-    Fact("option.access_route", ACCESS_ROUTES, read="terms"),
-)}
+FACTS: dict[str, Fact] = {
+    fact.name: fact
+    for fact in (
+        Fact("request.temporality", typing.get_args(Temporality), branches=True),
+        Fact("request.curation", typing.get_args(Curation), branches=True),
+        Fact("request.sites.count", (), number=True),
+        Fact(
+            "request.deidentification",
+            (*DEIDENTIFICATIONS, "anonymised and pseudonymised", "pseudonymised and anonymised", UNSTATED),
+        ),
+        Fact("requester.kind", REQUESTER_KINDS, branches=True),
+        Fact("requester.profit_stage", typing.get_args(ProfitStage), branches=True),
+        Fact("requester.sector", None),
+        Fact("requester.maturity", MATURITIES, read="rule"),
+        Fact("option.mechanisms", MECHANISMS, read="terms"),
+        Fact("option.exclusivity_months", (), read="terms", number=True),
+        Fact("option.access_route", ACCESS_ROUTES, read="terms"),
+    )
+}
 # The values each fact that is not a number may take (None: free text). Facts with numbers are listed apart.
 FACT_VALUES: dict[str, tuple[str, ...] | None] = {f.name: f.values for f in FACTS.values() if not f.number}
 NUMERIC_FACTS = tuple(f.name for f in FACTS.values() if f.number)
@@ -108,9 +114,21 @@ ThemeFact = Literal[THEME_FACTS]  # type: ignore[valid-type]
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
 GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in FACTS)
-FAIRNESS_PLACEHOLDERS = ("recommended", "exclusivity_months", "embargo_months", "outcomes", "staff", "profile_count", "agree_count",
-                         "consensus", "win_win", "worst_case", "pareto", "patients_first",
-                         "patients_rank_of_recommended")
+FAIRNESS_PLACEHOLDERS = (
+    "recommended",
+    "exclusivity_months",
+    "embargo_months",
+    "outcomes",
+    "staff",
+    "profile_count",
+    "agree_count",
+    "consensus",
+    "win_win",
+    "worst_case",
+    "pareto",
+    "patients_first",
+    "patients_rank_of_recommended",
+)
 
 
 def duplicated(values: Iterable[str]) -> list[str]:
@@ -126,8 +144,11 @@ def duplicated(values: Iterable[str]) -> list[str]:
 
 def rule_error(field: str, expected: str, found: object) -> PydanticCustomError:
     """A cross-field rule broken: names the field, what was expected and what was found."""
-    return PydanticCustomError("rule", "{field}: expected {expected}; found {found}",
-                               {"field": field, "expected": expected, "found": str(found)})
+    return PydanticCustomError(
+        "rule",
+        "{field}: expected {expected}; found {found}",
+        {"field": field, "expected": expected, "found": str(found)},
+    )
 
 
 def condition_problem(fact: str, op: str, value: object) -> PydanticCustomError | None:
@@ -142,8 +163,12 @@ def condition_problem(fact: str, op: str, value: object) -> PydanticCustomError 
                     number = float(item)
                 except ValueError:
                     return rule_error("value", f"a number: {fact} is a number", repr(item))
-            if isinstance(number, bool) or not isinstance(number, (int, float)) or number != number \
-                    or number in (float("inf"), float("-inf")):
+            if (
+                isinstance(number, bool)
+                or not isinstance(number, (int, float))
+                or number != number
+                or number in (float("inf"), float("-inf"))
+            ):
                 return rule_error("value", f"a finite number: {fact} is a number", repr(item))
         return None
     if op in NUMERIC_OPS:
@@ -186,8 +211,9 @@ class Record(BaseModel):
 
     # defer_build: a model's validator is built the first time it validates, so a command pays only
     # for the records it reads (the rules are the same whenever it is built)
-    model_config = ConfigDict(frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False,
-                              defer_build=True)
+    model_config = ConfigDict(
+        frozen=True, extra="forbid", str_strip_whitespace=True, allow_inf_nan=False, defer_build=True
+    )
 
     @field_validator("*", mode="before")
     @classmethod
@@ -196,8 +222,11 @@ class Record(BaseModel):
             types = _flat_types(cls.model_fields[info.field_name].annotation)
             if bool not in types and any(t in (int, float) for t in types):
                 if str in types:
-                    raise PydanticCustomError("not_boolean", "a number or text, not true or false (in YAML, quote "
-                                                             "'yes', 'no', 'true' or 'false' to mean the word)")
+                    raise PydanticCustomError(
+                        "not_boolean",
+                        "a number or text, not true or false (in YAML, quote "
+                        "'yes', 'no', 'true' or 'false' to mean the word)",
+                    )
                 raise PydanticCustomError("not_boolean", "a number, not true or false")
         return value
 
@@ -222,7 +251,7 @@ class Project(Record):
     requester_assumed: bool  # true: the requester kind is our assumption, not the report's
 
     @model_validator(mode="after")
-    def _size_known_or_explained(self) -> "Project":
+    def _size_known_or_explained(self) -> Project:
         if self.dataset_size is None and not self.dataset_size_note:
             raise rule_error("dataset_size_note", "TBC or N/A where dataset_size is empty", "empty")
         if self.dataset_size is not None and self.dataset_size_note:
@@ -233,8 +262,7 @@ class Project(Record):
 
 def _check_profit_stage(kind: str, stage: str | None) -> None:
     if kind in COMMERCIAL_KINDS and stage is None:
-        raise rule_error("profit_stage", f"pre_profit, profit_generating or unstated for a {kind} requester",
-                         "nothing")
+        raise rule_error("profit_stage", f"pre_profit, profit_generating or unstated for a {kind} requester", "nothing")
     if kind not in COMMERCIAL_KINDS and stage is not None:
         raise rule_error("profit_stage", f"null (empty) for a {kind} requester", repr(stage))
 
@@ -293,7 +321,7 @@ class Condition(Record):
     value: str | float | int | tuple[str, ...]
 
     @model_validator(mode="after")
-    def _value_in_vocabulary(self) -> "Condition":
+    def _value_in_vocabulary(self) -> Condition:
         problem = condition_problem(self.fact, self.op, self.value)
         if problem is not None:
             raise problem
@@ -323,14 +351,15 @@ class Adjustment(Record):
         return Condition.model_construct(fact=self.fact, op=self.op, value=value)
 
     @model_validator(mode="after")
-    def _numeric_ops_take_numbers(self) -> "Adjustment":
+    def _numeric_ops_take_numbers(self) -> Adjustment:
         if self.op in NUMERIC_OPS:
             try:
                 float(self.value)
             except ValueError:
                 raise rule_error("value", f"a number for op {self.op!r}", repr(self.value)) from None
-        values = tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op in ("in", "not_in") \
-            else self.value
+        values = (
+            tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op in ("in", "not_in") else self.value
+        )
         problem = condition_problem(self.fact, self.op, values)
         if problem is not None:
             raise problem
@@ -347,7 +376,7 @@ class Profile(Record):
     rationale: Text
 
     @model_validator(mode="after")
-    def _not_all_zero(self) -> "Profile":
+    def _not_all_zero(self) -> Profile:
         if sum(self.weights.values()) <= 0:
             raise rule_error("weights", "at least one positive lever weight", f"all {count_word(len(self.weights))} 0")
         return self
@@ -366,10 +395,13 @@ class Branch(Record):
     rationale: Text
 
     @model_validator(mode="after")
-    def _one_target(self) -> "Branch":
+    def _one_target(self) -> Branch:
         if (self.next is None) == (self.option is None):
-            raise rule_error("next/option", "exactly one of 'next' (a node) or 'option' (an agreement option)",
-                             "both" if self.next is not None else "neither")
+            raise rule_error(
+                "next/option",
+                "exactly one of 'next' (a node) or 'option' (an agreement option)",
+                "both" if self.next is not None else "neither",
+            )
         return self
 
 
@@ -398,7 +430,7 @@ class GuidanceItem(Record):
     reason: Text
 
     @model_validator(mode="after")
-    def _automatic_has_test(self) -> "GuidanceItem":
+    def _automatic_has_test(self) -> GuidanceItem:
         if self.check == "automatic" and not self.breaks_when:
             raise rule_error("breaks_when", "at least one condition for an automatic check", "none")
         problem = placeholder_problem(self.reason, GUIDANCE_PLACEHOLDERS, "reason")
@@ -415,7 +447,7 @@ class FairnessAnswer(Record):
     text: Text
 
     @model_validator(mode="after")
-    def _known_placeholders(self) -> "FairnessAnswer":
+    def _known_placeholders(self) -> FairnessAnswer:
         problem = placeholder_problem(self.text, FAIRNESS_PLACEHOLDERS, "text")
         if problem is not None:
             raise problem
@@ -429,15 +461,18 @@ class FairnessTheme(Record):
     answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
-    def _answers_for_values_of_the_fact(self) -> "FairnessTheme":
+    def _answers_for_values_of_the_fact(self) -> FairnessTheme:
         for answer in self.answers:
             if answer.when is not None and self.fact is None:
                 raise rule_error("answers", "no 'when' in answers of a theme without a fact", ", ".join(answer.when))
             for value in answer.when or ():
                 problem = condition_problem(self.fact, "in", value)  # type: ignore[arg-type]
                 if problem is not None:
-                    raise rule_error("answers", "when: values of " + str(self.fact) + ": "
-                                     + ", ".join(FACT_VALUES[self.fact] or ()), repr(value))  # type: ignore[index]
+                    raise rule_error(
+                        "answers",
+                        "when: values of " + str(self.fact) + ": " + ", ".join(FACT_VALUES[self.fact] or ()),
+                        repr(value),
+                    )  # type: ignore[index]
         return self
 
 
@@ -449,10 +484,13 @@ class FairnessRecommendation(Record):
     statement: Text | None = None  # or answered by this statement
 
     @model_validator(mode="after")
-    def _one_answer(self) -> "FairnessRecommendation":
+    def _one_answer(self) -> FairnessRecommendation:
         if (self.guidance is None) == (self.statement is None):
-            raise rule_error("guidance/statement", "exactly one of 'guidance' (a checklist item id) or 'statement'",
-                             "both" if self.guidance is not None else "neither")
+            raise rule_error(
+                "guidance/statement",
+                "exactly one of 'guidance' (a checklist item id) or 'statement'",
+                "both" if self.guidance is not None else "neither",
+            )
         problem = placeholder_problem(self.statement or "", FAIRNESS_PLACEHOLDERS, "statement")
         if problem is not None:
             raise problem
@@ -493,7 +531,7 @@ class Requester(Record):
     name: str | None = None
 
     @model_validator(mode="after")
-    def _profit_stage_by_kind(self) -> "Requester":
+    def _profit_stage_by_kind(self) -> Requester:
         _check_profit_stage(self.kind, self.profit_stage)
         return self
 
@@ -524,11 +562,14 @@ class Sites(Record):
     contributions: tuple[Contribution, ...] | None = None
 
     @model_validator(mode="after")
-    def _contributions_match(self) -> "Sites":
+    def _contributions_match(self) -> Sites:
         if self.contributions is not None:
             if len(self.contributions) != self.count:
-                raise rule_error("contributions", f"one entry per site ({self.count}, the count)",
-                                 f"{len(self.contributions)} entries")
+                raise rule_error(
+                    "contributions",
+                    f"one entry per site ({self.count}, the count)",
+                    f"{len(self.contributions)} entries",
+                )
             dupes = duplicated(c.site for c in self.contributions)
             if dupes:
                 raise rule_error("contributions", "each site named once", "twice: " + ", ".join(dupes))
@@ -536,8 +577,11 @@ class Sites(Record):
                 given = {c.kind for c in self.contributions}
                 absent = [kind for kind in self.kinds if kind not in given]
                 if absent:
-                    raise rule_error("kinds", "only kinds that some site in contributions has ("
-                                     + ", ".join(sorted(given)) + ")", ", ".join(absent))
+                    raise rule_error(
+                        "kinds",
+                        "only kinds that some site in contributions has (" + ", ".join(sorted(given)) + ")",
+                        ", ".join(absent),
+                    )
                 missing = sorted(given - set(self.kinds))
                 if missing:
                     raise rule_error("kinds", "every kind a site in contributions has", "no " + ", ".join(missing))
@@ -582,9 +626,19 @@ class Request(Record):
             return UNSTATED
         return " and ".join(self.deidentification)
 
+    def requester_indices(self, requester: int | None = None) -> tuple[int, ...]:
+        """Every requester's position, or just the one asked for (which must exist: see :meth:`requester`)."""
+        if requester is None:
+            return tuple(range(len(self.requesters)))
+        self.requester(requester)
+        return (requester,)
+
     def requester(self, index: int) -> Requester:
         """The requester at ``index``, counted from 0; :class:`ParameterError` naming the positions there are."""
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < len(self.requesters):
-            raise ParameterError("requester", f"a position from 0 to {len(self.requesters) - 1} "
-                                              f"(the requesters of {self.id}, counted from 0)", index)
+            raise ParameterError(
+                "requester",
+                f"a position from 0 to {len(self.requesters) - 1} (the requesters of {self.id}, counted from 0)",
+                index,
+            )
         return self.requesters[index]

@@ -21,20 +21,32 @@ import datetime as dt
 import hashlib
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 import yaml
 from pydantic import Field
 
-from .data import _read_yaml, file_digest
-from ..maths.elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
 from ..core.errors import DataValidationError, ParameterError, Problem
+from ..maths.elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
+from .files import file_digest, read_yaml
 from .schema import Profile
 
-__all__ = ["AnswerFile", "Provenance", "SummitProfile", "SUMMITS_DIR", "read_answer_file", "parse_answers",
-           "load_summit", "load_summit_profiles", "summit_ids", "answer_yaml", "save_answer_file"]
+__all__ = [
+    "AnswerFile",
+    "Provenance",
+    "SummitProfile",
+    "SUMMITS_DIR",
+    "read_answer_file",
+    "parse_answers",
+    "load_summit",
+    "load_summit_profiles",
+    "summit_ids",
+    "answer_yaml",
+    "save_answer_file",
+]
 
 SUMMITS_DIR = "summits"
 IDENT = re.compile(r"^[a-z0-9][a-z0-9_\-]*$")
@@ -60,9 +72,11 @@ class Provenance:
         return dict(self.__dict__)
 
     def sentence(self) -> str:
-        return (f"elicited at summit {self.summit} on {self.date} from {self.participants} participant"
-                f"{'s' if self.participants != 1 else ''} of {self.group} by {METHOD_SOURCES[self.method]}; "
-                f"{self.file} sha256 {self.sha256[:12]}")
+        return (
+            f"elicited at summit {self.summit} on {self.date} from {self.participants} participant"
+            f"{'s' if self.participants != 1 else ''} of {self.group} by {METHOD_SOURCES[self.method]}; "
+            f"{self.file} sha256 {self.sha256[:12]}"
+        )
 
 
 class SummitProfile(Profile):
@@ -87,9 +101,13 @@ class AnswerFile:
 
     def profile(self) -> SummitProfile:
         weights = self.result.weights
-        return SummitProfile(name=f"{self.summit}/{self.group}", label=f"{self.group} (summit {self.summit}, "
-                             f"{self.method})", rationale=self.provenance.sentence(), provenance=self.provenance,
-                             weights=dict(weights))
+        return SummitProfile(
+            name=f"{self.summit}/{self.group}",
+            label=f"{self.group} (summit {self.summit}, {self.method})",
+            rationale=self.provenance.sentence(),
+            provenance=self.provenance,
+            weights=dict(weights),
+        )
 
 
 # --- values ----------------------------------------------------------------------------
@@ -125,8 +143,9 @@ def _show(value: Any) -> str:
 # --- participants ------------------------------------------------------------------------
 
 
-def _check_mapping_levers(answer: Any, levers: Sequence[str], file: str, where: str, what: str,
-                          problems: list[Problem]) -> dict[str, float] | None:
+def _check_mapping_levers(
+    answer: Any, levers: Sequence[str], file: str, where: str, what: str, problems: list[Problem]
+) -> dict[str, float] | None:
     if not isinstance(answer, dict):
         problems.append(Problem(file, where, "", f"a mapping of lever to {what}", _show(answer)))
         return None
@@ -153,8 +172,11 @@ def _swing(answer: Any, levers, file, where, problems) -> dict[str, float] | Non
     top = max(values.values())
     if abs(top - 100) > TOLERANCE:
         best = max(values, key=values.get)
-        problems.append(Problem(file, where, best, "the largest swing rated 100 (the others against it)",
-                                f"the largest rated {top:g}"))
+        problems.append(
+            Problem(
+                file, where, best, "the largest swing rated 100 (the others against it)", f"the largest rated {top:g}"
+            )
+        )
         return None
     return values
 
@@ -172,8 +194,9 @@ def _points(answer: Any, levers, file, where, problems) -> dict[str, float] | No
 
 def _rank(answer: Any, levers, file, where, problems) -> list[Any] | None:
     if not isinstance(answer, list) or not answer:
-        problems.append(Problem(file, where, "", "a ranking: a list of levers, best first (a nested list is a tie)",
-                                _show(answer)))
+        problems.append(
+            Problem(file, where, "", "a ranking: a list of levers, best first (a nested list is a tie)", _show(answer))
+        )
         return None
     ranking: list[Any] = []
     seen: list[str] = []
@@ -181,18 +204,23 @@ def _rank(answer: Any, levers, file, where, problems) -> list[Any] | None:
     for place, item in enumerate(answer, start=1):
         group = item if isinstance(item, list) else [item]
         if not group or not all(isinstance(x, str) for x in group):
-            problems.append(Problem(file, where, f"place {place}", "a lever id or a list of tied lever ids",
-                                    _show(item)))
+            problems.append(
+                Problem(file, where, f"place {place}", "a lever id or a list of tied lever ids", _show(item))
+            )
             ok = False
             continue
         for lever in group:
             if lever not in levers:
-                problems.append(Problem(file, where, lever, "only the levers " + ", ".join(levers),
-                                        f"an unknown lever at place {place}"))
+                problems.append(
+                    Problem(
+                        file, where, lever, "only the levers " + ", ".join(levers), f"an unknown lever at place {place}"
+                    )
+                )
                 ok = False
             elif lever in seen:
-                problems.append(Problem(file, where, lever, "each lever once in the ranking",
-                                        f"it again at place {place}"))
+                problems.append(
+                    Problem(file, where, lever, "each lever once in the ranking", f"it again at place {place}")
+                )
                 ok = False
             seen.append(lever)
         ranking.append(group[0] if not isinstance(item, list) else list(group))
@@ -205,8 +233,7 @@ def _rank(answer: Any, levers, file, where, problems) -> list[Any] | None:
 
 def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], float] | None:
     if not isinstance(answer, dict):
-        problems.append(Problem(file, where, "", 'a mapping of "a/b" to how many times a outweighs b',
-                                _show(answer)))
+        problems.append(Problem(file, where, "", 'a mapping of "a/b" to how many times a outweighs b', _show(answer)))
         return None
     judged: dict[frozenset, tuple[str, str, float]] = {}
     mentioned: set[frozenset] = set()  # pairs written, valid or not (a bad value is not also "missing")
@@ -214,33 +241,48 @@ def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], fl
     for key, value in answer.items():
         parts = str(key).split("/")
         if len(parts) != 2 or any(p not in levers for p in parts) or parts[0] == parts[1]:
-            problems.append(Problem(file, where, str(key), '"a/b" with two different levers: ' + ", ".join(levers),
-                                    "an unknown comparison"))
+            problems.append(
+                Problem(
+                    file,
+                    where,
+                    str(key),
+                    '"a/b" with two different levers: ' + ", ".join(levers),
+                    "an unknown comparison",
+                )
+            )
             ok = False
             continue
         a, b = parts
         mentioned.add(frozenset(parts))
         number = _number(value)
         if number is None or number < SCALE_MIN - TOLERANCE or number > SCALE_MAX + TOLERANCE:
-            problems.append(Problem(file, where, str(key), "a judgement from 1/9 to 9 (Saaty's scale)",
-                                    _show(value)))
+            problems.append(Problem(file, where, str(key), "a judgement from 1/9 to 9 (Saaty's scale)", _show(value)))
             ok = False
             continue
         pair = frozenset((a, b))
         if pair in judged:
             pa, pb, pv = judged[pair]
             if (pa, pb) == (a, b) or abs(pv * number - 1) > RECIPROCAL_TOLERANCE:
-                problems.append(Problem(file, where, str(key), f"the reciprocal of {pa}/{pb} = {pv:g}, i.e. "
-                                        f"{1 / pv:.3g}" if (pa, pb) != (a, b) else "each pair once",
-                                        _show(value)))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        str(key),
+                        f"the reciprocal of {pa}/{pb} = {pv:g}, i.e. {1 / pv:.3g}"
+                        if (pa, pb) != (a, b)
+                        else "each pair once",
+                        _show(value),
+                    )
+                )
                 ok = False
             continue
         judged[pair] = (a, b, number)
     for i, a in enumerate(levers):
-        for b in levers[i + 1:]:
+        for b in levers[i + 1 :]:
             if frozenset((a, b)) not in mentioned:
-                problems.append(Problem(file, where, f"{a}/{b}", f"a judgement of {a} against {b} (either way round)",
-                                        "nothing"))
+                problems.append(
+                    Problem(file, where, f"{a}/{b}", f"a judgement of {a} against {b} (either way round)", "nothing")
+                )
                 ok = False
     if not ok:
         return None
@@ -253,18 +295,21 @@ CHECKS = {"swing": _swing, "points": _points, "rank": _rank, "ahp": _ahp}
 # --- files -------------------------------------------------------------------------------
 
 
-def parse_answers(data: Any, levers: Sequence[str], *, file: str, summit: str, group_from_name: str | None,
-                  sha256: str) -> AnswerFile:
+def parse_answers(
+    data: Any, levers: Sequence[str], *, file: str, summit: str, group_from_name: str | None, sha256: str
+) -> AnswerFile:
     """Validate an answer file's parsed YAML; raise one :class:`DataValidationError` listing every problem."""
     levers = tuple(levers)
     problems: list[Problem] = []
     if not isinstance(data, dict):
-        raise DataValidationError([Problem(file, "top level", "", "a mapping with group, method, date, participants",
-                                           _show(data))])
+        raise DataValidationError(
+            [Problem(file, "top level", "", "a mapping with group, method, date, participants", _show(data))]
+        )
     for key in data:
         if key not in TOP_KEYS:
-            problems.append(Problem(file, "top level", str(key), "only the fields " + ", ".join(TOP_KEYS),
-                                    "an unknown field"))
+            problems.append(
+                Problem(file, "top level", str(key), "only the fields " + ", ".join(TOP_KEYS), "an unknown field")
+            )
     group = data.get("group")
     if not isinstance(group, str) or not IDENT.match(group):
         problems.append(Problem(file, "top level", "group", "a group id (lower case, digits, - and _)", _show(group)))
@@ -287,8 +332,9 @@ def parse_answers(data: Any, levers: Sequence[str], *, file: str, summit: str, g
     participants = data.get("participants")
     answers: list[Any] = []
     if not isinstance(participants, list) or not participants:
-        problems.append(Problem(file, "top level", "participants", "a list with one entry per participant",
-                                _show(participants)))
+        problems.append(
+            Problem(file, "top level", "participants", "a list with one entry per participant", _show(participants))
+        )
     elif method in METHODS:
         for number, answer in enumerate(participants, start=1):
             checked = CHECKS[method](answer, levers, file, f"participant {number}", problems)
@@ -296,8 +342,15 @@ def parse_answers(data: Any, levers: Sequence[str], *, file: str, summit: str, g
     if problems:  # none: group and method are ids and date is a date, as checked above
         raise DataValidationError(problems)
     result = aggregate_group(group, method, answers, levers)
-    provenance = Provenance(summit=summit, group=group, method=method, date=date.isoformat(),
-                            participants=len(answers), file=file, sha256=sha256)
+    provenance = Provenance(
+        summit=summit,
+        group=group,
+        method=method,
+        date=date.isoformat(),
+        participants=len(answers),
+        file=file,
+        sha256=sha256,
+    )
     return AnswerFile(summit, group, method, date.isoformat(), note, tuple(answers), result, provenance)
 
 
@@ -315,11 +368,12 @@ def read_answer_file(path: str | Path, levers: Sequence[str], root: str | Path |
     path = Path(path)
     file = _display(path, Path(root) if root is not None else None)
     problems: list[Problem] = []
-    data = _read_yaml(path, problems, display=file)
+    data = read_yaml(path, problems, display=file)
     if problems:
         raise DataValidationError(problems)
-    return parse_answers(data, levers, file=file, summit=path.parent.name, group_from_name=path.stem,
-                         sha256=file_digest(path))
+    return parse_answers(
+        data, levers, file=file, summit=path.parent.name, group_from_name=path.stem, sha256=file_digest(path)
+    )
 
 
 def summit_ids(root: str | Path) -> list[str]:
@@ -358,8 +412,15 @@ def load_summit_profiles(root: str | Path, levers: Sequence[str], problems: list
     base = Path(root) / SUMMITS_DIR
     if base.is_dir():
         for folder in sorted(p for p in base.iterdir() if p.is_dir() and not IDENT.match(p.name)):
-            problems.append(Problem(f"{SUMMITS_DIR}/{folder.name}", "", "", "a summit id (lower case, digits, - and _)",
-                                    repr(folder.name)))
+            problems.append(
+                Problem(
+                    f"{SUMMITS_DIR}/{folder.name}",
+                    "",
+                    "",
+                    "a summit id (lower case, digits, - and _)",
+                    repr(folder.name),
+                )
+            )
     return profiles
 
 
@@ -376,8 +437,11 @@ def answer_yaml(group: str, method: str, date: dt.date | str, participants: Sequ
             return {k: (int(v) if float(v).is_integer() else float(v)) for k, v in answer.items()}
         return [list(x) if isinstance(x, (list, tuple)) else x for x in answer]
 
-    document: dict[str, Any] = {"group": group, "method": method,
-                                "date": date.isoformat() if isinstance(date, dt.date) else str(date)}
+    document: dict[str, Any] = {
+        "group": group,
+        "method": method,
+        "date": date.isoformat() if isinstance(date, dt.date) else str(date),
+    }
     if note:
         document["note"] = note
     document["participants"] = [plain(a) for a in participants]
@@ -391,8 +455,9 @@ def _judgement_text(value: float) -> Any:
     return f"1/{round(inverse)}" if abs(inverse - round(inverse)) < 1e-9 else round(float(value), 6)
 
 
-def save_answer_file(root: str | Path, summit: str, text: str, levers: Sequence[str], *,
-                     replace: bool = False) -> AnswerFile:
+def save_answer_file(
+    root: str | Path, summit: str, text: str, levers: Sequence[str], *, replace: bool = False
+) -> AnswerFile:
     """Validate an answer file's text, then write ``summits/<summit>/<group>.yaml`` atomically.
 
     Nothing is written if the text is invalid. An existing file is never replaced unless
@@ -409,18 +474,25 @@ def save_answer_file(root: str | Path, summit: str, text: str, levers: Sequence[
     path = Path(root) / SUMMITS_DIR / summit / f"{group}.yaml"
     file = f"{SUMMITS_DIR}/{summit}/{group}.yaml"
     raw = text.encode("utf-8")
-    answer = parse_answers(data, levers, file=file, summit=summit, group_from_name=group,
-                           sha256=hashlib.sha256(raw).hexdigest())
+    answer = parse_answers(
+        data, levers, file=file, summit=summit, group_from_name=group, sha256=hashlib.sha256(raw).hexdigest()
+    )
     if replace and path.exists():
         existing = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
         if not isinstance(existing, dict) or existing.get("group") != group:
-            raise ParameterError("group", f"{file} to hold {group}'s answers before replacing it",
-                                 existing.get("group") if isinstance(existing, dict) else existing)
+            raise ParameterError(
+                "group",
+                f"{file} to hold {group}'s answers before replacing it",
+                existing.get("group") if isinstance(existing, dict) else existing,
+            )
         write_atomic(path, raw)
     else:
         try:
             write_atomic(path, raw, exclusive=True)
         except FileExistsError:
-            raise ParameterError("group", f"a group with no answers yet in summit {summit} (or tick replace)",
-                                 f"{group} already saved in {file}") from None
+            raise ParameterError(
+                "group",
+                f"a group with no answers yet in summit {summit} (or tick replace)",
+                f"{group} already saved in {file}",
+            ) from None
     return answer

@@ -8,18 +8,32 @@ against each other, adding every problem to the loader's list.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from pydantic import Field, model_validator
 
 from ..core.errors import Problem
 from .schema import ACCESS_ROUTES, FACTS, Condition, Identifier, Option, Record, Text, duplicated, rule_error
 
-__all__ = ["TERM_UNITS", "TEXT_CHOICES", "SOURCES", "COST_RECOVERY", "AgreementData", "TermSpec", "TermTemplate",
-           "CostRow", "TermRule", "TermAction", "ReconciliationSpec", "unit_of", "load_agreement",
-           "AGREEMENT_FILES"]
+__all__ = [
+    "TERM_UNITS",
+    "TEXT_CHOICES",
+    "SOURCES",
+    "COST_RECOVERY",
+    "AgreementData",
+    "TermSpec",
+    "TermTemplate",
+    "CostRow",
+    "TermRule",
+    "TermAction",
+    "ReconciliationSpec",
+    "unit_of",
+    "load_agreement",
+    "AGREEMENT_FILES",
+]
 
 AGREEMENT_FILES = ("terms.yaml", "costs.csv", "term_rules.yaml", "reconciliation.yaml")
 
@@ -84,8 +98,9 @@ def _value_problem(term: str, value: TermValue) -> str | None:
 
 def _check_term(term: str, value: TermValue) -> None:
     if unit_of(term) is None or term in ("milestone", "in_kind"):
-        raise rule_error("term", "a term id from the vocabulary (access_fee, royalty, milestone:<event>, ...)",
-                         repr(term))
+        raise rule_error(
+            "term", "a term id from the vocabulary (access_fee, royalty, milestone:<event>, ...)", repr(term)
+        )
     problem = _value_problem(term, value)
     if problem:
         raise rule_error("value", problem, repr(value))
@@ -102,7 +117,7 @@ class TermSpec(Record):
     source: Source
 
     @model_validator(mode="after")
-    def _valid(self) -> "TermSpec":
+    def _valid(self) -> TermSpec:
         _check_term(self.term, self.value)
         if (self.min is not None or self.max is not None) and unit_of(self.term) == "text":
             raise rule_error("min/max", f"no range for the text term {self.term}", f"{self.min}..{self.max}")
@@ -154,7 +169,7 @@ class TermAction(Record):
     value: TermValue | None = None
 
     @model_validator(mode="after")
-    def _valid(self) -> "TermAction":
+    def _valid(self) -> TermAction:
         if self.do == "remove":
             if self.value is not None:
                 raise rule_error("value", "no value for remove", repr(self.value))
@@ -175,11 +190,15 @@ class TermRule(Record):
     source: Source
 
     @model_validator(mode="after")
-    def _request_facts_only(self) -> "TermRule":
+    def _request_facts_only(self) -> TermRule:
         for condition in self.when:
             if FACTS[condition.fact].subject == "option":
-                raise rule_error("when", "conditions on request.* or requester.* facts (a rule makes the option's "
-                                 "terms, so it cannot test them)", condition.fact)
+                raise rule_error(
+                    "when",
+                    "conditions on request.* or requester.* facts (a rule makes the option's "
+                    "terms, so it cannot test them)",
+                    condition.fact,
+                )
         return self
 
 
@@ -226,8 +245,16 @@ class AgreementData:
 Reader = Callable[..., Any]
 
 
-def load_agreement(root: Path, problems: list[Problem], options: list[Option] | None, *, read_yaml: Reader,
-                   read_list: Reader, read_csv: Reader, validate: Reader) -> AgreementData | None:
+def load_agreement(
+    root: Path,
+    problems: list[Problem],
+    options: list[Option] | None,
+    *,
+    read_yaml: Reader,
+    read_list: Reader,
+    read_csv: Reader,
+    validate: Reader,
+) -> AgreementData | None:
     """Read and cross-check the agreement's files (readers are the loader's, so errors look the same)."""
     option_ids = [o.id for o in options] if options is not None else None
     raw = read_yaml(root / "terms.yaml", problems)
@@ -292,12 +319,23 @@ def _cross_check_terms(terms: TermsFile, option_ids: list[str] | None, problems:
             problems.append(Problem(file, where, "term", "each term once", f"{term!r} twice"))
         for spec in template.terms:
             if not _known_suffix(spec.term, terms):
-                problems.append(Problem(file, where, "term", "a milestone event or in-kind service declared in "
-                                        "terms.yaml", repr(spec.term)))
-        if "access_fee" in [t.term for t in template.terms] and \
-                "access_fee_due" not in [t.term for t in template.terms]:
-            problems.append(Problem(file, where, "access_fee_due", "when the fee is due, wherever there is a fee",
-                                    "no access_fee_due"))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        "term",
+                        "a milestone event or in-kind service declared in terms.yaml",
+                        repr(spec.term),
+                    )
+                )
+        if "access_fee" in [t.term for t in template.terms] and "access_fee_due" not in [
+            t.term for t in template.terms
+        ]:
+            problems.append(
+                Problem(
+                    file, where, "access_fee_due", "when the fee is due, wherever there is a fee", "no access_fee_due"
+                )
+            )
     if option_ids is not None:
         for oid in option_ids:
             if oid not in [t.option for t in terms.templates]:
@@ -313,9 +351,15 @@ def _check_exclusivity(terms: TermsFile, options: list[Option], problems: list[P
             continue
         value = next((t.value for t in template.terms if t.term == "exclusivity_months"), 0)
         if value != option.exclusivity_months:
-            problems.append(Problem("options.yaml", f"option '{option.id}'", "exclusivity_months",
-                                    f"{value}, the exclusivity_months of its template in terms.yaml",
-                                    repr(option.exclusivity_months)))
+            problems.append(
+                Problem(
+                    "options.yaml",
+                    f"option '{option.id}'",
+                    "exclusivity_months",
+                    f"{value}, the exclusivity_months of its template in terms.yaml",
+                    repr(option.exclusivity_months),
+                )
+            )
 
 
 def _cross_check_rules(rules: list[TermRule], terms: TermsFile | None, problems: list[Problem]) -> None:
@@ -332,12 +376,25 @@ def _cross_check_rules(rules: list[TermRule], terms: TermsFile | None, problems:
         where = f"rules[{index}] ({rule.id})"
         for action in rule.actions:
             if not _known_suffix(action.term, terms):
-                problems.append(Problem(file, where, "term", "a milestone event or in-kind service declared in "
-                                        "terms.yaml", repr(action.term)))
+                problems.append(
+                    Problem(
+                        file,
+                        where,
+                        "term",
+                        "a milestone event or in-kind service declared in terms.yaml",
+                        repr(action.term),
+                    )
+                )
             if not isinstance(action.value, (int, float)) or isinstance(action.value, bool):
                 continue
             for option, low, high in ranges.get(action.term, []):
                 if low is not None and action.value < low or high is not None and action.value > high:
-                    problems.append(Problem(file, where, action.term,
-                                            f"a value within {option}'s range [{low}, {high}] in terms.yaml",
-                                            repr(action.value)))
+                    problems.append(
+                        Problem(
+                            file,
+                            where,
+                            action.term,
+                            f"a value within {option}'s range [{low}, {high}] in terms.yaml",
+                            repr(action.value),
+                        )
+                    )

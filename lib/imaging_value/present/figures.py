@@ -14,21 +14,21 @@ from __future__ import annotations
 import copy
 import functools
 import math
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from ..maths.alignment import AlignmentResult
-from ..model.data import Dataset
-from ..framework.portfolio import portfolio_summary
 from ..core.safetext import plotly_text
+from ..framework.portfolio import portfolio_summary
 from ..framework.scoring import Ranking, ScoreTable
+from ..framework.tree import Recommendation
+from ..maths.alignment import AlignmentResult
 from ..maths.sharing import SplitResult
 from ..maths.smaa import SmaaResult
 from ..maths.stability import StabilityResult
-from ..framework.tree import Recommendation
+from ..model.data import Dataset
 
 __all__ = [
     "ranking_figure",
@@ -55,8 +55,12 @@ TEMPLATE = go.layout.Template(layout=pio.templates["plotly_white"].layout)
 @functools.lru_cache(maxsize=1)
 def _house_layout() -> dict:
     """The layout every figure shares (template, font, margins, legend), validated once, as plotly's JSON."""
-    return go.Layout(font=FONT, margin=dict(l=10, r=10, t=60, b=40), template=TEMPLATE,
-                     legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right")).to_plotly_json()
+    return go.Layout(
+        font=FONT,
+        margin=dict(l=10, r=10, t=60, b=40),
+        template=TEMPLATE,
+        legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
+    ).to_plotly_json()
 
 
 def _merged(base: dict, over: Mapping) -> dict:
@@ -80,8 +84,10 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure
     """
     if extra:
         fig.update_layout(**extra)
-    house = _merged(copy.deepcopy(_house_layout()),
-                    {"title": {"text": plotly_text(title), "x": 0, "xanchor": "left"}, "height": height})
+    house = _merged(
+        copy.deepcopy(_house_layout()),
+        {"title": {"text": plotly_text(title), "x": 0, "xanchor": "left"}, "height": height},
+    )
     own = fig.layout.to_plotly_json()
     own.pop("template", None)  # plotly's default, given to every new figure: the house template replaces it
     return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=_merged(house, own), _validate=False)
@@ -102,12 +108,24 @@ def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ran
     fig = go.Figure()
     colours = dataset.lever_colours  # levers.yaml
     for lever in ranking.table.levers:
-        fig.add_bar(y=labels, x=ranking.contributions.loc[order, lever].round(3).tolist(), orientation="h",
-                    name=plotly_text(dataset.label(lever)), marker_color=colours.get(lever),
-                    hovertemplate="%{y}: %{x:.2f}<extra>" + plotly_text(dataset.label(lever)) + "</extra>")
+        fig.add_bar(
+            y=labels,
+            x=ranking.contributions.loc[order, lever].round(3).tolist(),
+            orientation="h",
+            name=plotly_text(dataset.label(lever)),
+            marker_color=colours.get(lever),
+            hovertemplate="%{y}: %{x:.2f}<extra>" + plotly_text(dataset.label(lever)) + "</extra>",
+        )
     totals = ranking.totals.loc[order].round(2).tolist()
-    fig.add_scatter(y=labels, x=totals, mode="text", text=[f"{t:.2f}" for t in totals], textposition="middle right",
-                    showlegend=False, hoverinfo="skip")
+    fig.add_scatter(
+        y=labels,
+        x=totals,
+        mode="text",
+        text=[f"{t:.2f}" for t in totals],
+        textposition="middle right",
+        showlegend=False,
+        hoverinfo="skip",
+    )
     fig.update_xaxes(title="weighted value (0 to 10)", range=[0, 10.8])
     # The order is the layout's, not the traces' first appearance: a redraw that updates
     # the traces and the layout in separate steps never shows a stale order.
@@ -115,28 +133,44 @@ def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ran
     return _layout(fig, title, barmode="stack")
 
 
-def lever_profile_figure(dataset: Dataset, table: ScoreTable,
-                         title: str = "Each option's score on each lever") -> go.Figure:
+def lever_profile_figure(
+    dataset: Dataset, table: ScoreTable, title: str = "Each option's score on each lever"
+) -> go.Figure:
     """Heatmap of scores (0 to 10) with the values written in, hover showing base score and rationale."""
     options = list(table.options)
     levers = list(table.levers)
     z = table.scores.loc[options, levers].to_numpy()
     base = table.base.loc[options, levers].to_numpy()
     notes = table.rationale.loc[options, levers].to_numpy()
-    hover = [[f"score {z[i, j]:g} (base {base[i, j]:g})<br>{plotly_text(str(notes[i, j]))}" for j in range(len(levers))]
-             for i in range(len(options))]
-    fig = go.Figure(go.Heatmap(z=z, x=_esc([dataset.label(lv) for lv in levers]),
-                               y=_esc([dataset.label(o) for o in options]), zmin=0, zmax=10,
-                               colorscale="Blues", text=[[f"{v:g}" for v in row] for row in z],
-                               texttemplate="%{text}", customdata=hover,
-                               hovertemplate="%{y} / %{x}<br>%{customdata}<extra></extra>",
-                               colorbar=dict(title="score")))
+    hover = [
+        [f"score {z[i, j]:g} (base {base[i, j]:g})<br>{plotly_text(str(notes[i, j]))}" for j in range(len(levers))]
+        for i in range(len(options))
+    ]
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=_esc([dataset.label(lv) for lv in levers]),
+            y=_esc([dataset.label(o) for o in options]),
+            zmin=0,
+            zmax=10,
+            colorscale="Blues",
+            text=[[f"{v:g}" for v in row] for row in z],
+            texttemplate="%{text}",
+            customdata=hover,
+            hovertemplate="%{y} / %{x}<br>%{customdata}<extra></extra>",
+            colorbar=dict(title="score"),
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=360)
 
 
-def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapping[str, Mapping[str, float]],
-                             title: str = "Option values under each stakeholder view") -> go.Figure:
+def stakeholder_views_figure(
+    dataset: Dataset,
+    table: ScoreTable,
+    profiles: Mapping[str, Mapping[str, float]],
+    title: str = "Option values under each stakeholder view",
+) -> go.Figure:
     """One bar chart per stakeholder view, precomputed, with a dropdown to switch (works without a kernel)."""
     options = list(table.options)
     labels = _esc([dataset.label(o) for o in options])
@@ -150,21 +184,39 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
         values = matrix @ w
         best = int(np.argmax(np.round(values, 9)))
         colours = ["#1b6ca8" if i == best else "#9ecae1" for i in range(len(options))]
-        fig.add_bar(x=labels, y=np.round(values, 3).tolist(), marker_color=colours, visible=(k == 0),
-                    name=plotly_text(profile_labels.get(name, name)), text=[f"{v:.2f}" for v in values],
-                    textposition="outside", hovertemplate="%{x}: %{y:.2f}<extra></extra>")
+        fig.add_bar(
+            x=labels,
+            y=np.round(values, 3).tolist(),
+            marker_color=colours,
+            visible=(k == 0),
+            name=plotly_text(profile_labels.get(name, name)),
+            text=[f"{v:.2f}" for v in values],
+            textposition="outside",
+            hovertemplate="%{x}: %{y:.2f}<extra></extra>",
+        )
         weights_text = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[name][lv]:.0%}" for lv in table.levers)
-        buttons.append(dict(label=plotly_text(profile_labels.get(name, name)), method="update",
-                            args=[{"visible": [j == k for j in range(len(names))]},
-                                  {"title.text": f"{plotly_text(title)}: {plotly_text(profile_labels.get(name, name))}"
-                                                 f"<br><sup>{weights_text}</sup>"}]))
+        buttons.append(
+            dict(
+                label=plotly_text(profile_labels.get(name, name)),
+                method="update",
+                args=[
+                    {"visible": [j == k for j in range(len(names))]},
+                    {
+                        "title.text": f"{plotly_text(title)}: {plotly_text(profile_labels.get(name, name))}"
+                        f"<br><sup>{weights_text}</sup>"
+                    },
+                ],
+            )
+        )
     first = names[0]
     first_weights = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
     fig.update_layout(
-        title=dict(text=f"{plotly_text(title)}: {plotly_text(profile_labels.get(first, first))}"
-                        f"<br><sup>{first_weights}</sup>"),
-        updatemenus=[dict(type="dropdown", buttons=buttons, x=1, xanchor="right", y=1.22, yanchor="top",
-                          showactive=True)],
+        title=dict(
+            text=f"{plotly_text(title)}: {plotly_text(profile_labels.get(first, first))}<br><sup>{first_weights}</sup>"
+        ),
+        updatemenus=[
+            dict(type="dropdown", buttons=buttons, x=1, xanchor="right", y=1.22, yanchor="top", showactive=True)
+        ],
         margin=dict(l=10, r=10, t=110, b=40),
     )
     fig.update_yaxes(title="weighted value (0 to 10)", range=[0, 10.8])
@@ -174,85 +226,145 @@ def stakeholder_views_figure(dataset: Dataset, table: ScoreTable, profiles: Mapp
 # --- robustness and alignment --------------------------------------------------------
 
 
-def acceptability_figure(dataset: Dataset, result: SmaaResult,
-                         title: str = "How often each option takes each rank") -> go.Figure:
+def acceptability_figure(
+    dataset: Dataset, result: SmaaResult, title: str = "How often each option takes each rank"
+) -> go.Figure:
     options = list(result.options)
     labels = _esc([dataset.label(o) for o in options])
     fig = go.Figure()
     for r, column in enumerate(result.rank_acceptability.columns):
-        fig.add_bar(y=labels, x=result.rank_acceptability[column].round(4).tolist(), orientation="h",
-                    name=f"rank {r + 1}", marker_color=RANK_COLOURS[min(r, len(RANK_COLOURS) - 1)],
-                    marker_line=dict(color="#ffffff", width=0.5), texttemplate="%{x:.0%}", textposition="inside",
-                    insidetextanchor="middle", textfont=dict(size=10),
-                    hovertemplate="%{y}: rank " + str(r + 1) + " in %{x:.1%} of samples<extra></extra>")
-    fig.update_xaxes(title=f"share of {result.n_samples:,} sampled weight vectors (seed {result.seed})",
-                     tickformat=".0%", range=[0, 1])
+        fig.add_bar(
+            y=labels,
+            x=result.rank_acceptability[column].round(4).tolist(),
+            orientation="h",
+            name=f"rank {r + 1}",
+            marker_color=RANK_COLOURS[min(r, len(RANK_COLOURS) - 1)],
+            marker_line=dict(color="#ffffff", width=0.5),
+            texttemplate="%{x:.0%}",
+            textposition="inside",
+            insidetextanchor="middle",
+            textfont=dict(size=10),
+            hovertemplate="%{y}: rank " + str(r + 1) + " in %{x:.1%} of samples<extra></extra>",
+        )
+    fig.update_xaxes(
+        title=f"share of {result.n_samples:,} sampled weight vectors (seed {result.seed})",
+        tickformat=".0%",
+        range=[0, 1],
+    )
     fig.update_yaxes(autorange="reversed")
     # a share too small to label inside its segment is left to the hover, never drawn over its neighbour
     return _layout(fig, title, barmode="stack", uniformtext=dict(minsize=8, mode="hide"))
 
 
-def stability_figure(dataset: Dataset, result: StabilityResult,
-                     title: str | None = None) -> go.Figure:
+def stability_figure(dataset: Dataset, result: StabilityResult, title: str | None = None) -> go.Figure:
     """For each lever, the range of its weight over which the winner stays first, and the current weight."""
     rows = result.table
     levers = _esc([dataset.label(lv) for lv in rows["lever"]])
     winner = dataset.label(result.winner)  # raw: _layout escapes the title once
     fig = go.Figure()
-    fig.add_bar(y=levers, x=(rows["upper"] - rows["lower"]).round(4).tolist(), base=rows["lower"].round(4).tolist(),
-                orientation="h", marker_color="#9ecae1", name="winner stays first",
-                customdata=[[plotly_text(dataset.label(b)) if isinstance(b, str) else "no change",
-                             plotly_text(dataset.label(a)) if isinstance(a, str) else "no change"]
-                            for b, a in zip(rows["taker_below"], rows["taker_above"])],
-                hovertemplate="%{y}: from %{base:.3f} to %{x:.3f} wide<br>below: %{customdata[0]}<br>"
-                              "above: %{customdata[1]}<extra></extra>")
-    fig.add_scatter(y=levers, x=rows["weight"].round(4).tolist(), mode="markers", name="current weight",
-                    marker=dict(color="#08306b", size=11, symbol="diamond"),
-                    hovertemplate="%{y}: weight %{x:.3f}<extra></extra>")
+    fig.add_bar(
+        y=levers,
+        x=(rows["upper"] - rows["lower"]).round(4).tolist(),
+        base=rows["lower"].round(4).tolist(),
+        orientation="h",
+        marker_color="#9ecae1",
+        name="winner stays first",
+        customdata=[
+            [
+                plotly_text(dataset.label(b)) if isinstance(b, str) else "no change",
+                plotly_text(dataset.label(a)) if isinstance(a, str) else "no change",
+            ]
+            for b, a in zip(rows["taker_below"], rows["taker_above"])
+        ],
+        hovertemplate="%{y}: from %{base:.3f} to %{x:.3f} wide<br>below: %{customdata[0]}<br>"
+        "above: %{customdata[1]}<extra></extra>",
+    )
+    fig.add_scatter(
+        y=levers,
+        x=rows["weight"].round(4).tolist(),
+        mode="markers",
+        name="current weight",
+        marker=dict(color="#08306b", size=11, symbol="diamond"),
+        hovertemplate="%{y}: weight %{x:.3f}<extra></extra>",
+    )
     fig.update_xaxes(title="lever weight (others rescaled in proportion)", range=[0, 1], tickformat=".0%")
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title or f"How far each weight can move before {winner} loses first place")
 
 
-def alignment_figure(dataset: Dataset, result: AlignmentResult,
-                     title: str = "Rank of each option under each stakeholder view") -> go.Figure:
+def alignment_figure(
+    dataset: Dataset, result: AlignmentResult, title: str = "Rank of each option under each stakeholder view"
+) -> go.Figure:
     options = list(result.options)
     profile_labels = {p.name: p.label for p in dataset.profiles}
     ranks = result.rank_table.loc[options, list(result.profiles)].to_numpy()
-    fig = go.Figure(go.Heatmap(
-        z=ranks, x=_esc([profile_labels.get(p, p) for p in result.profiles]),
-        y=_esc([dataset.label(o) + (" (win:win)" if o == result.win_win else "") for o in options]),
-        colorscale="Blues_r", zmin=1, zmax=len(options), text=ranks, texttemplate="%{text}",
-        hovertemplate="%{x}: %{y} ranks %{z}<extra></extra>", colorbar=dict(title="rank")))
+    fig = go.Figure(
+        go.Heatmap(
+            z=ranks,
+            x=_esc([profile_labels.get(p, p) for p in result.profiles]),
+            y=_esc([dataset.label(o) + (" (win:win)" if o == result.win_win else "") for o in options]),
+            colorscale="Blues_r",
+            zmin=1,
+            zmax=len(options),
+            text=ranks,
+            texttemplate="%{text}",
+            hovertemplate="%{x}: %{y} ranks %{z}<extra></extra>",
+            colorbar=dict(title="rank"),
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=380)
 
 
-def tau_figure(dataset: Dataset, result: AlignmentResult,
-               title: str = "Agreement between stakeholder views (Kendall's tau)") -> go.Figure:
+def tau_figure(
+    dataset: Dataset, result: AlignmentResult, title: str = "Agreement between stakeholder views (Kendall's tau)"
+) -> go.Figure:
     profile_labels = _esc([{p.name: p.label for p in dataset.profiles}.get(p, p) for p in result.profiles])
     tau = result.kendall_tau.to_numpy(dtype=float)
     text = [["" if math.isnan(v) else f"{v:.2f}" for v in row] for row in tau]
-    fig = go.Figure(go.Heatmap(z=np.nan_to_num(tau, nan=0.0), x=profile_labels, y=profile_labels, zmin=-1, zmax=1,
-                               colorscale="RdBu", text=text, texttemplate="%{text}",
-                               hovertemplate="%{y} vs %{x}: %{text}<extra></extra>", colorbar=dict(title="tau")))
+    fig = go.Figure(
+        go.Heatmap(
+            z=np.nan_to_num(tau, nan=0.0),
+            x=profile_labels,
+            y=profile_labels,
+            zmin=-1,
+            zmax=1,
+            colorscale="RdBu",
+            text=text,
+            texttemplate="%{text}",
+            hovertemplate="%{y} vs %{x}: %{text}<extra></extra>",
+            colorbar=dict(title="tau"),
+        )
+    )
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, title, height=420)
 
 
 def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the return among sites") -> go.Figure:
     fig = go.Figure()
-    rule_labels = {"equal": "Equal", "pro_rata": "Pro rata to images", "curation": "Pro rata x curation effort",
-                   "shapley": "Shapley value"}
+    rule_labels = {
+        "equal": "Equal",
+        "pro_rata": "Pro rata to images",
+        "curation": "Pro rata x curation effort",
+        "shapley": "Shapley value",
+    }
     for rule, result in results.items():
         table = result.table
         error = None
         if table["stderr"].notna().any():
             error = dict(type="data", array=table["stderr"].astype(float).fillna(0).tolist(), visible=True)
-        fig.add_bar(x=_esc(table["site"].astype(str).tolist()), y=table["share"].tolist(), error_y=error,
-                    name=rule_labels.get(rule, rule), hovertemplate="%{x}: £%{y:,.2f}<extra>" + rule + "</extra>",
-                    texttemplate="£%{y:,.0f}", textposition="inside", textangle=-90, insidetextanchor="end",
-                    textfont=dict(size=9))
+        fig.add_bar(
+            x=_esc(table["site"].astype(str).tolist()),
+            y=table["share"].tolist(),
+            error_y=error,
+            name=rule_labels.get(rule, rule),
+            hovertemplate="%{x}: £%{y:,.2f}<extra>" + rule + "</extra>",
+            texttemplate="£%{y:,.0f}",
+            textposition="inside",
+            textangle=-90,
+            insidetextanchor="end",
+            textfont=dict(size=9),
+        )
     fig.update_yaxes(title="share of the total (£)", tickprefix="£", tickformat=",.0f")
     # an amount that does not fit inside its bar is hidden, never drawn over its neighbour (the table has it)
     return _layout(fig, title, height=420, barmode="group", uniformtext=dict(minsize=8, mode="hide"))
@@ -261,8 +373,9 @@ def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the r
 # --- the decision tree ---------------------------------------------------------------
 
 
-def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
-                title: str = "The decision tree and the path taken") -> go.Figure:
+def tree_figure(
+    dataset: Dataset, recommendations: Sequence[Recommendation], title: str = "The decision tree and the path taken"
+) -> go.Figure:
     """The whole tree laid out top-down; the branches this request followed drawn bold (dashed where assumed)."""
     nodes = {n.id: n for n in dataset.tree.nodes}
     positions: dict[str, tuple[float, float]] = {}
@@ -312,27 +425,54 @@ def tree_figure(dataset: Dataset, recommendations: Sequence[Recommendation],
         (x0, y0), (x1, y1) = positions[parent], positions[child]
         on = (parent, child) in followed
         assumed = followed.get((parent, child), False)
-        traces.append(dict(type="scatter", x=[x0, x1], y=[y0, y1], mode="lines", hoverinfo="skip", showlegend=False,
-                           line=dict(color="#c23b3b" if on else "#c8c8c8", width=4 if on else 1.2,
-                                     dash="dash" if assumed else "solid")))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[x0, x1],
+                y=[y0, y1],
+                mode="lines",
+                hoverinfo="skip",
+                showlegend=False,
+                line=dict(
+                    color="#c23b3b" if on else "#c8c8c8", width=4 if on else 1.2, dash="dash" if assumed else "solid"
+                ),
+            )
+        )
         # the label sits near the child end of its edge, wrapped: siblings' labels spread out as their
         # children do, so they never overlap one another at the parent
-        annotations.append(dict(x=x0 + 0.7 * (x1 - x0), y=y0 + 0.7 * (y1 - y0),
-                                text=_wrap(text.replace("_", " ").replace(" / ", ", "), 12), showarrow=False,
-                                font=dict(size=9, color="#c23b3b" if on else "#888888"),
-                                bgcolor="rgba(255,255,255,0.85)"))
+        annotations.append(
+            dict(
+                x=x0 + 0.7 * (x1 - x0),
+                y=y0 + 0.7 * (y1 - y0),
+                text=_wrap(text.replace("_", " ").replace(" / ", ", "), 12),
+                showarrow=False,
+                font=dict(size=9, color="#c23b3b" if on else "#888888"),
+                bgcolor="rgba(255,255,255,0.85)",
+            )
+        )
     on_path = {child for _, child in followed} | {"root"}
     for kind, symbol, colour in (("question", "circle", "#1b6ca8"), ("option", "square", "#3a9e5c")):
         keys = [k for k in positions if kinds.get(k) == kind]
-        traces.append(dict(
-            type="scatter", x=[positions[k][0] for k in keys], y=[positions[k][1] for k in keys],
-            mode="markers+text",
-            marker=dict(symbol=symbol, size=[16 if k in on_path else 10 for k in keys],
-                        color=[colour if k in on_path else "#d9d9d9" for k in keys], line=dict(color=colour, width=1)),
-            text=[_wrap(labels[k], 12) if kind == "option" else "" for k in keys],
-            textposition="bottom center", textfont=dict(size=9),
-            hovertext=[plotly_text(labels[k]) for k in keys], hoverinfo="text",
-            name="question" if kind == "question" else "agreement option"))
+        traces.append(
+            dict(
+                type="scatter",
+                x=[positions[k][0] for k in keys],
+                y=[positions[k][1] for k in keys],
+                mode="markers+text",
+                marker=dict(
+                    symbol=symbol,
+                    size=[16 if k in on_path else 10 for k in keys],
+                    color=[colour if k in on_path else "#d9d9d9" for k in keys],
+                    line=dict(color=colour, width=1),
+                ),
+                text=[_wrap(labels[k], 12) if kind == "option" else "" for k in keys],
+                textposition="bottom center",
+                textfont=dict(size=9),
+                hovertext=[plotly_text(labels[k]) for k in keys],
+                hoverinfo="text",
+                name="question" if kind == "question" else "agreement option",
+            )
+        )
     fig = go.Figure(data=traces, layout=dict(annotations=annotations))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[min(y for _, y in positions.values()) - 0.9, 0.4])
@@ -357,9 +497,17 @@ def _wrap(text: str, width: int) -> str:
 def modality_figure(dataset: Dataset, title: str = "Images by modality (known sizes)") -> go.Figure:
     by_modality = portfolio_summary(dataset)["images_by_modality"]
     names = sorted(by_modality, key=by_modality.get, reverse=True)
-    fig = go.Figure(go.Bar(x=_esc(names), y=[by_modality[m] for m in names], marker_color="#1b6ca8",
-                           text=[f"{by_modality[m]:,}" for m in names], textposition="outside", cliponaxis=False,
-                           hovertemplate="%{x}: %{y:,} images<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=_esc(names),
+            y=[by_modality[m] for m in names],
+            marker_color="#1b6ca8",
+            text=[f"{by_modality[m]:,}" for m in names],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:,} images<extra></extra>",
+        )
+    )
     # headroom above the tallest bar, so its amount is never clipped
     fig.update_yaxes(title="images", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15])
     return _layout(fig, title, height=360)
@@ -367,9 +515,18 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
 
 def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -> go.Figure:
     projects = sorted(dataset.projects, key=lambda p: p.nhs_partners)
-    fig = go.Figure(go.Bar(y=_esc([p.name for p in projects]), x=[p.nhs_partners for p in projects], orientation="h",
-                           marker_color="#3a9e5c", text=[p.nhs_partners for p in projects], textposition="outside",
-                           cliponaxis=False, hovertemplate="%{y}: %{x} partners<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            y=_esc([p.name for p in projects]),
+            x=[p.nhs_partners for p in projects],
+            orientation="h",
+            marker_color="#3a9e5c",
+            text=[p.nhs_partners for p in projects],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x} partners<extra></extra>",
+        )
+    )
     fig.update_xaxes(title="NHS partners", range=[0, max((p.nhs_partners for p in projects), default=1) * 1.12])
     return _layout(fig, title, height=560)
 
@@ -377,14 +534,26 @@ def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -
 def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale)") -> go.Figure:
     known = sorted((p for p in dataset.projects if p.dataset_size is not None), key=lambda p: p.dataset_size)
     unknown = [p for p in dataset.projects if p.dataset_size is None]
-    fig = go.Figure(go.Scatter(
-        x=[p.dataset_size for p in known], y=_esc([p.name for p in known]), mode="markers",
-        marker=dict(size=11, color="#1b6ca8"), name="known size",
-        hovertemplate="%{y}: %{x:,} images<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=[p.dataset_size for p in known],
+            y=_esc([p.name for p in known]),
+            mode="markers",
+            marker=dict(size=11, color="#1b6ca8"),
+            name="known size",
+            hovertemplate="%{y}: %{x:,} images<extra></extra>",
+        )
+    )
     if unknown:
         fig.add_scatter(x=[None] * len(unknown), y=_esc([p.name for p in unknown]), mode="markers", showlegend=False)
         for p in unknown:
-            fig.add_annotation(x=2, y=plotly_text(p.name), text=f"size unknown ({plotly_text(p.dataset_size_note)})",
-                               showarrow=False, xanchor="left", font=dict(color="#c23b3b"))
+            fig.add_annotation(
+                x=2,
+                y=plotly_text(p.name),
+                text=f"size unknown ({plotly_text(p.dataset_size_note)})",
+                showarrow=False,
+                xanchor="left",
+                font=dict(color="#c23b3b"),
+            )
     fig.update_xaxes(type="log", title="images (log scale)", range=[1.8, 5.4])
     return _layout(fig, title, height=560)

@@ -34,9 +34,10 @@ import sys
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable, Mapping
 from concurrent.futures import Future
 from pathlib import Path
-from typing import Any, Callable, Mapping, TypeVar
+from typing import Any, TypeVar
 
 __all__ = ["KernelError", "WarmKernel", "KernelWorker", "submit", "snapshot_state", "reset_state", "KERNEL_ARGUMENTS"]
 
@@ -65,21 +66,29 @@ def snapshot_state() -> None:
     import signal as signals
     import warnings
 
+    import jinja2  # noqa: F401  (the report sections' templates, imported on first use)
     import numpy as np
     import pandas as pd
     import plotly.io as pio
     import plotly.io._base_renderers  # noqa: F401  (the notebooks' chart renderer builds on it)
 
-    import jinja2  # noqa: F401  (the report sections' templates, imported on first use)
-
     import imaging_value.reports.request  # noqa: F401  (everything a report notebook imports)
 
     _STATE.update(
-        cwd=os.getcwd(), environ=dict(os.environ), path=list(sys.path), warnings=list(warnings.filters),
-        numpy_err=np.geterr(), numpy_print=np.get_printoptions(), random=random.getstate(),
-        numpy_random=np.random.get_state(), renderer=pio.renderers.default, template=pio.templates.default,
+        cwd=os.getcwd(),
+        environ=dict(os.environ),
+        path=list(sys.path),
+        warnings=list(warnings.filters),
+        numpy_err=np.geterr(),
+        numpy_print=np.get_printoptions(),
+        random=random.getstate(),
+        numpy_random=np.random.get_state(),
+        renderer=pio.renderers.default,
+        template=pio.templates.default,
         sigint=signals.getsignal(signals.SIGINT),
-        packages={name.partition(".")[0] for name in sys.modules}, pandas=_pandas_options(pd))
+        packages={name.partition(".")[0] for name in sys.modules},
+        pandas=_pandas_options(pd),
+    )
     # what the warm-up loaded stays for good: later collections (IPython's reset runs one) skip it
     import gc as _gc
 
@@ -150,8 +159,9 @@ class WarmKernel:
         self.pid: int | None = None
         try:
             given = self.km.kernel_spec.argv if self.km.kernel_spec is not None else []
-            extra = [arg for arg in KERNEL_ARGUMENTS if arg.partition("=")[0] not in
-                     {g.partition("=")[0] for g in given}]  # the app's kernel spec already has them
+            extra = [
+                arg for arg in KERNEL_ARGUMENTS if arg.partition("=")[0] not in {g.partition("=")[0] for g in given}
+            ]  # the app's kernel spec already has them
             _run_sync(self.km.start_kernel)(cwd=str(cwd), extra_arguments=extra)
             self.pid = self.km.provisioner.pid if self.km.provisioner is not None else None
             self.kc = self.km.client()
@@ -171,8 +181,9 @@ class WarmKernel:
             if message["header"]["msg_type"] == "stream":
                 printed.append(message["content"]["text"])
 
-        reply = _run_sync(self.kc.execute_interactive)(code, store_history=False, allow_stdin=False,
-                                                       timeout=START_TIMEOUT, output_hook=collect)
+        reply = _run_sync(self.kc.execute_interactive)(
+            code, store_history=False, allow_stdin=False, timeout=START_TIMEOUT, output_hook=collect
+        )
         content = reply["content"]
         if content["status"] != "ok":
             raise KernelError(f"{content.get('ename', 'error')}: {content.get('evalue', '')}")
@@ -184,8 +195,16 @@ class WarmKernel:
 
         _register_engine()
         return papermill.execute_notebook(
-            str(notebook), None, parameters=dict(parameters), engine_name=ENGINE, kernel_name="python3",
-            progress_bar=False, log_output=False, request_save_on_cell_execute=False, warm_kernel=self)
+            str(notebook),
+            None,
+            parameters=dict(parameters),
+            engine_name=ENGINE,
+            kernel_name="python3",
+            progress_bar=False,
+            log_output=False,
+            request_save_on_cell_execute=False,
+            warm_kernel=self,
+        )
 
     def reset(self) -> bool:
         """Reset the kernel in place; False if it cannot be made clean (dead, or new packages imported)."""
@@ -195,8 +214,8 @@ class WarmKernel:
             printed = self._execute(_RESET)
         except Exception:
             return False
-        line = next((l for l in printed.splitlines() if l.startswith(_RESET_MARK)), None)
-        return line is not None and json.loads(line[len(_RESET_MARK):]) == []
+        line = next((row for row in printed.splitlines() if row.startswith(_RESET_MARK)), None)
+        return line is not None and json.loads(line[len(_RESET_MARK) :]) == []
 
     def shutdown(self) -> None:
         """Ask the kernel to exit (no interrupt first, so it logs nothing); kill it if it does not."""
@@ -238,16 +257,33 @@ def _register_engine() -> None:
 
         class WarmKernelEngine(NBClientEngine):
             @classmethod
-            def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                         stderr_file=None, start_timeout=60, execution_timeout=None,
-                                         warm_kernel: WarmKernel | None = None, **kwargs):
+            def execute_managed_notebook(
+                cls,
+                nb_man,
+                kernel_name,
+                log_output=False,
+                stdout_file=None,
+                stderr_file=None,
+                start_timeout=60,
+                execution_timeout=None,
+                warm_kernel: WarmKernel | None = None,
+                **kwargs,
+            ):
                 if warm_kernel is None:
                     raise TypeError(f"the {ENGINE} engine runs a notebook on a started kernel: give warm_kernel")
                 kwargs = remove_args(["input_path", "timeout", "startup_timeout"], **kwargs)
-                client = PapermillNotebookClient(nb_man, km=warm_kernel.km, timeout=execution_timeout,
-                                                 startup_timeout=start_timeout, kernel_name=kernel_name,
-                                                 log=logger, log_output=log_output, stdout_file=stdout_file,
-                                                 stderr_file=stderr_file, **kwargs)
+                client = PapermillNotebookClient(
+                    nb_man,
+                    km=warm_kernel.km,
+                    timeout=execution_timeout,
+                    startup_timeout=start_timeout,
+                    kernel_name=kernel_name,
+                    log=logger,
+                    log_output=log_output,
+                    stdout_file=stdout_file,
+                    stderr_file=stderr_file,
+                    **kwargs,
+                )
                 client.kc = warm_kernel.kc
                 return client.execute()
 
@@ -262,8 +298,14 @@ class KernelWorker:
     queue stops the worker (and shuts its kernel down).
     """
 
-    def __init__(self, cwd: str | Path, tasks: "queue.Queue[tuple[Callable[[WarmKernel], Any], Future] | None]",
-                 *, name: str = "imaging-value-kernel", warm: bool = True):
+    def __init__(
+        self,
+        cwd: str | Path,
+        tasks: queue.Queue[tuple[Callable[[WarmKernel], Any], Future] | None],
+        *,
+        name: str = "imaging-value-kernel",
+        warm: bool = True,
+    ):
         self.cwd = Path(cwd)
         self.tasks = tasks
         self._kernel: WarmKernel | None = None
@@ -325,7 +367,7 @@ class KernelWorker:
             kernel.kill()
 
 
-def submit(tasks: "queue.Queue", function: Callable[[WarmKernel], T]) -> "Future[T]":
+def submit(tasks: queue.Queue, function: Callable[[WarmKernel], T]) -> Future[T]:
     """Queue ``function`` for the next free worker; its future holds the result."""
     future: Future = Future()
     tasks.put((function, future))

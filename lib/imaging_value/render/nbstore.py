@@ -23,9 +23,15 @@ def store_check_outputs(path: str | Path) -> int:
     import papermill
 
     path = Path(path)
-    executed = papermill.execute_notebook(str(path), None, cwd=str(path.parent), kernel_name="python3",
-                                          progress_bar=False, request_save_on_cell_execute=False,
-                                          extra_arguments=["--IPKernelApp.log_level=ERROR"])
+    executed = papermill.execute_notebook(
+        str(path),
+        None,
+        cwd=str(path.parent),
+        kernel_name="python3",
+        progress_bar=False,
+        request_save_on_cell_execute=False,
+        extra_arguments=["--IPKernelApp.log_level=ERROR"],
+    )
     by_id = {cell.get("id"): cell for cell in executed.cells}
     notebook = nbformat.read(path, as_version=4)
     kept = 0
@@ -37,8 +43,11 @@ def store_check_outputs(path: str | Path) -> int:
         cell.metadata.pop("execution", None)
         if cell.source.lstrip().startswith(CHECK_MARK):
             ran = by_id.get(cell.get("id"))
-            outputs = [o for o in (ran.outputs if ran else []) if o.get("output_type") == "stream"
-                       and o.get("name") == "stdout"]
+            outputs = [
+                o
+                for o in (ran.outputs if ran else [])
+                if o.get("output_type") == "stream" and o.get("name") == "stdout"
+            ]
             cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text="".join(o["text"] for o in outputs))]
             cell.execution_count = ran.execution_count if ran else 1  # nbval checks only cells that ran
             kept += 1

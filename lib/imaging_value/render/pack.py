@@ -23,27 +23,46 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterator, Mapping, Sequence
+from typing import Any
 
 import yaml
 
+from ..capabilities import load_dataset
 from ..core.atomic import write_atomic
-from ..model.data import Dataset, load_dataset
-from ..core.layout import package_path, project_root
-from ..core.errors import INPUT_ERRORS, ImagingValueError, error_class
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from ..core.errors import INPUT_ERRORS, ImagingValueError, error_class
+from ..core.layout import package_path, project_root
+from ..model.data import Dataset
 from ..model.params import RequestParams, resolve_request
 
-__all__ = ["Job", "Outcome", "RenderedReport", "WriteGuard", "plan_jobs", "plan_answer", "render_jobs",
-           "write_index", "scan_reports", "render_pack", "render_request_report", "notebooks_dir", "NOTEBOOKS"]
+__all__ = [
+    "Job",
+    "Outcome",
+    "RenderedReport",
+    "WriteGuard",
+    "plan_jobs",
+    "plan_answer",
+    "render_jobs",
+    "write_index",
+    "scan_reports",
+    "render_pack",
+    "render_request_report",
+    "notebooks_dir",
+    "NOTEBOOKS",
+]
 
-NOTEBOOKS = {"portfolio": "01-portfolio.ipynb", "request": "02-request.ipynb", "compare": "03-compare.ipynb",
-             "summit": "04-summit.ipynb"}
+NOTEBOOKS = {
+    "portfolio": "01-portfolio.ipynb",
+    "request": "02-request.ipynb",
+    "compare": "03-compare.ipynb",
+    "summit": "04-summit.ipynb",
+}
 KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
@@ -148,9 +167,17 @@ def _request_label(ref: str, dataset: Dataset) -> tuple[str, str]:
     return request.id, request.title
 
 
-def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
-              seed: int = DEFAULT_SEED, *, portfolio: bool = False, compare: bool = False,
-              summits: Sequence[str] = (), view: Mapping[str, Any] | None = None) -> list[Job]:
+def plan_jobs(
+    data_dir: str | Path,
+    requests: Sequence[str] = (),
+    everything: bool = False,
+    seed: int = DEFAULT_SEED,
+    *,
+    portfolio: bool = False,
+    compare: bool = False,
+    summits: Sequence[str] = (),
+    view: Mapping[str, Any] | None = None,
+) -> list[Job]:
     """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
 
     ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
@@ -168,11 +195,23 @@ def plan_jobs(data_dir: str | Path, requests: Sequence[str] = (), everything: bo
         jobs.append(Job("portfolio", "portfolio", "Portfolio: the exemplar projects", {"data_dir": data_param}))
     for ref in refs:
         stem, title = _request_label(ref, dataset)
-        jobs.append(Job("request", f"request-{stem}", title, params.notebook_parameters(
-            request=_request_param(ref, dataset, nb_dir), data_dir=data_param)))
+        jobs.append(
+            Job(
+                "request",
+                f"request-{stem}",
+                title,
+                params.notebook_parameters(request=_request_param(ref, dataset, nb_dir), data_dir=data_param),
+            )
+        )
     if everything or compare:
-        jobs.append(Job("compare", "compare", "All requests compared",
-                        {"profile": params.profile, "seed": params.seed, "data_dir": data_param}))
+        jobs.append(
+            Job(
+                "compare",
+                "compare",
+                "All requests compared",
+                {"profile": params.profile, "seed": params.seed, "data_dir": data_param},
+            )
+        )
     if everything or summits:
         jobs.extend(_summit_jobs(dataset, data_param, params.seed, None if everything else summits))
     return jobs
@@ -193,9 +232,15 @@ def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False) -> list[
     return args + (["--pdf"] if pdf else [])
 
 
-def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
-                requests: Sequence[str] = (), *, view: Mapping[str, Any] | None = None,
-                pdf: bool = False) -> dict[str, Any]:
+def plan_answer(
+    jobs: Sequence[Job],
+    data_dir: str | Path,
+    out_dir: str | Path,
+    requests: Sequence[str] = (),
+    *,
+    view: Mapping[str, Any] | None = None,
+    pdf: bool = False,
+) -> dict[str, Any]:
     """The jobs as a scheduler needs them: notebook, papermill parameters, output, and the command running each.
 
     ``requests`` are the arguments the request jobs were planned from (ids or paths), in order.
@@ -214,11 +259,19 @@ def plan_answer(jobs: Sequence[Job], data_dir: str | Path, out_dir: str | Path,
             args = ["report", "--summit", str(job.parameters["summit"]), *common]
         else:
             args = ["report", f"--{job.kind}", *common]
-        planned.append({"name": job.name, "kind": job.kind, "title": job.title,
-                        "notebook": f"{folder}/{job.notebook}", "cwd": folder,
-                        "parameters": job.parameters, "output": f"{job.name}.html",
-                        "parameters_file": f"{job.name}.params.yaml" if job.kind == "request" else None,
-                        "args": args})
+        planned.append(
+            {
+                "name": job.name,
+                "kind": job.kind,
+                "title": job.title,
+                "notebook": f"{folder}/{job.notebook}",
+                "cwd": folder,
+                "parameters": job.parameters,
+                "output": f"{job.name}.html",
+                "parameters_file": f"{job.name}.params.yaml" if job.kind == "request" else None,
+                "args": args,
+            }
+        )
     return {"out": str(out_dir), "jobs": planned, "index_args": ["index", "--out", str(out_dir)]}
 
 
@@ -232,9 +285,15 @@ def _summit_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[s
     for summit in named or ():
         if summit not in known:
             raise ParameterError("--summit", f"a summit of the data folder ({', '.join(known) or 'none'})", summit)
-    return [Job("summit", f"summit-{summit}", f"Grand summit: {summit}",
-                {"summit": summit, "seed": seed, "samples": DEFAULT_SAMPLES, "data_dir": data_param})
-            for summit in (known if named is None else dict.fromkeys(named))]
+    return [
+        Job(
+            "summit",
+            f"summit-{summit}",
+            f"Grand summit: {summit}",
+            {"summit": summit, "seed": seed, "samples": DEFAULT_SAMPLES, "data_dir": data_param},
+        )
+        for summit in (known if named is None else dict.fromkeys(named))
+    ]
 
 
 # --- running one notebook (in a worker process) --------------------------------------
@@ -249,8 +308,13 @@ def _exporter():
     if exporter is None:
         from nbconvert import HTMLExporter
 
-        exporter = HTMLExporter(template_name="offline", extra_template_basedirs=[str(package_path("templates"))],
-                                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+        exporter = HTMLExporter(
+            template_name="offline",
+            extra_template_basedirs=[str(package_path("templates"))],
+            exclude_input=True,
+            exclude_input_prompt=True,
+            exclude_output_prompt=True,
+        )
         _local.exporter = exporter
     return exporter
 
@@ -263,9 +327,12 @@ def _strip_for_board(notebook) -> None:
         if {"injected-parameters", "parameters", "jupyter-only"} & set(cell.get("metadata", {}).get("tags", [])):
             continue
         if cell.get("cell_type") == "code":
-            cell["outputs"] = [o for o in cell.get("outputs", [])
-                               if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
-                               and o.get("output_type") != "error"]
+            cell["outputs"] = [
+                o
+                for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "stream" and o.get("name") == "stderr")
+                and o.get("output_type") != "error"
+            ]
         kept.append(cell)
     notebook.cells = kept
 
@@ -278,8 +345,11 @@ def _describe_failure(job: Job, exc: BaseException) -> tuple[str, bool]:
     """
     ename = getattr(exc, "ename", type(exc).__name__)
     cls = error_class(ename) if hasattr(exc, "ename") else type(exc)
-    lines = [line.strip().lstrip("- ").strip() for line in
-             ANSI.sub("", str(getattr(exc, "evalue", exc))).splitlines() if line.strip()]
+    lines = [
+        line.strip().lstrip("- ").strip()
+        for line in ANSI.sub("", str(getattr(exc, "evalue", exc))).splitlines()
+        if line.strip()
+    ]
     if len(lines) > 1 and lines[0].endswith(":"):  # a list of problems: keep them all, on one line
         lines = [lines[0] + " " + "; ".join(lines[1:])]
     cell = getattr(exc, "exec_count", None)
@@ -289,7 +359,7 @@ def _describe_failure(job: Job, exc: BaseException) -> tuple[str, bool]:
 
 
 def _stamp() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb_dir: Path | None = None) -> Outcome:
@@ -311,8 +381,9 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
         return Outcome(job, time.perf_counter() - start, error=message, input_error=input_error)
     _strip_for_board(notebook)
     meta = {"name": job.name, "title": job.title, "kind": job.kind, "rendered": _stamp()}
-    body, _ = _exporter().from_notebook_node(notebook, resources={"metadata": {"name": job.title},
-                                                                  "imaging_value": meta})
+    body, _ = _exporter().from_notebook_node(
+        notebook, resources={"metadata": {"name": job.title}, "imaging_value": meta}
+    )
     params_path = None
     if job.kind == "request":
         params_path = guard.write(out_dir / f"{job.name}.params.yaml", _parameters_yaml(job))
@@ -323,17 +394,24 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
 def _parameters_yaml(job: Job) -> str:
     folder = _notebooks_shown()
     where = ", from the project root" if folder == "notebooks" else ""
-    head = (f"# Parameters of {job.name}.html. Reproduce it with papermill alone{where}:\n"
-            f"#   papermill {folder}/{job.notebook} {job.name}.ipynb -f <this file> --cwd {folder}\n"
-            f"#   jupyter nbconvert --to html --no-input {job.name}.ipynb\n")
+    head = (
+        f"# Parameters of {job.name}.html. Reproduce it with papermill alone{where}:\n"
+        f"#   papermill {folder}/{job.notebook} {job.name}.ipynb -f <this file> --cwd {folder}\n"
+        f"#   jupyter nbconvert --to html --no-input {job.name}.ipynb\n"
+    )
     return head + yaml.safe_dump(job.parameters, sort_keys=False, allow_unicode=True)
 
 
 # --- running many ----------------------------------------------------------------------
 
 
-def render_jobs(jobs: Sequence[Job], out_dir: str | Path, workers: int | None = None,
-                progress: Callable[[str], None] | None = None, guard: WriteGuard | None = None) -> list[Outcome]:
+def render_jobs(
+    jobs: Sequence[Job],
+    out_dir: str | Path,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    guard: WriteGuard | None = None,
+) -> list[Outcome]:
     """Render every job on ``workers`` warm kernels; return the outcomes in job order.
 
     On an interrupt (or any error here) the guard is closed first, so no report is
@@ -365,8 +443,11 @@ def render_jobs(jobs: Sequence[Job], out_dir: str | Path, workers: int | None = 
                     outcomes[index] = future.result()
                 except Exception as exc:  # the kernel could not be started
                     job = jobs[index]
-                    outcomes[index] = Outcome(job, 0.0, error=f"{job.notebook} ({job.name}): before any cell ran: "
-                                                              f"the kernel did not start: {exc}")
+                    outcomes[index] = Outcome(
+                        job,
+                        0.0,
+                        error=f"{job.notebook} ({job.name}): before any cell ran: the kernel did not start: {exc}",
+                    )
                 say(_progress_line(outcomes[index], len(outcomes), len(jobs)))
     except BaseException:
         interrupted = True
@@ -446,8 +527,12 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
             if not (isinstance(old, dict) and old.get("file") == path.name):
                 continue
             meta = old
-        entries[path.stem] = {"title": str(meta.get("title", path.stem)), "kind": str(meta.get("kind", "")),
-                              "file": path.name, "rendered": str(meta.get("rendered", ""))}
+        entries[path.stem] = {
+            "title": str(meta.get("title", path.stem)),
+            "kind": str(meta.get("kind", "")),
+            "file": path.name,
+            "rendered": str(meta.get("rendered", "")),
+        }
     return entries
 
 
@@ -466,10 +551,16 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
         manifest = scan_reports(out_dir)
         entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]
         # a PDF printed beside a report (report --pdf) is linked next to it
-        entries = [{**entry, "pdf": pdf.name if (pdf := out_dir / Path(entry["file"]).with_suffix(".pdf").name).exists()
-                    else ""} for entry in entries]
+        entries = [
+            {
+                **entry,
+                "pdf": pdf.name if (pdf := out_dir / Path(entry["file"]).with_suffix(".pdf").name).exists() else "",
+            }
+            for entry in entries
+        ]
         page = env.get_template("index.html.j2").render(
-            entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__)
+            entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__
+        )
         write_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
         return write_atomic(out_dir / "index.html", page)
 
@@ -488,16 +579,24 @@ def _uninterrupted() -> Iterator[None]:
             signal.signal(sig, handler)
 
 
-def render_pack(data_dir: str | Path, out_dir: str | Path, requests: Sequence[str] = (), everything: bool = False,
-                workers: int | None = None, progress: Callable[[str], None] | None = None, *,
-                portfolio: bool = False, compare: bool = False, summits: Sequence[str] = (),
-                view: Mapping[str, Any] | None = None) -> list[Outcome]:
+def render_pack(
+    data_dir: str | Path,
+    out_dir: str | Path,
+    requests: Sequence[str] = (),
+    everything: bool = False,
+    workers: int | None = None,
+    progress: Callable[[str], None] | None = None,
+    *,
+    portfolio: bool = False,
+    compare: bool = False,
+    summits: Sequence[str] = (),
+    view: Mapping[str, Any] | None = None,
+) -> list[Outcome]:
     """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk.
 
     ``view`` is the report's view (``report --profile/--weights/--total/--seed``), as :func:`plan_jobs` takes it.
     """
-    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits,
-                     view=view)
+    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits, view=view)
     guard = WriteGuard()
     try:
         outcomes = render_jobs(jobs, out_dir, workers, progress, guard)
@@ -548,13 +647,18 @@ def render_request_report(params: RequestParams, *, data_dir: str | Path, out_di
     loaded = load_request(params.request, dataset)
     params.requester_indices(loaded)  # a requester the request does not have stops here
     nb_dir = notebooks_dir()
-    parameters = params.notebook_parameters(request=_request_param(params.request, dataset, nb_dir),
-                                            data_dir=_rel(Path(data_dir), nb_dir))
+    parameters = params.notebook_parameters(
+        request=_request_param(params.request, dataset, nb_dir), data_dir=_rel(Path(data_dir), nb_dir)
+    )
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:8]
     who = "all" if params.requester is None else f"r{params.requester}"
     profile = params.profile
-    job = Job("request", f"request-{loaded.id}-{who}-{_safe_name(profile or 'custom')}-{digest}",
-              f"{loaded.title} ({profile or 'custom weights'})", parameters)
+    job = Job(
+        "request",
+        f"request-{loaded.id}-{who}-{_safe_name(profile or 'custom')}-{digest}",
+        f"{loaded.title} ({profile or 'custom weights'})",
+        parameters,
+    )
     out = Path(out_dir)
     outcome = submit(_report_queue(), lambda kernel: run_job(job, out, kernel, nb_dir=nb_dir)).result()
     write_index(out, [outcome])
