@@ -222,3 +222,24 @@ def test_fairness_answers_are_this_frameworks(dataset):
             assert not answer.text.startswith(("No.", "Yes.")), answer.text
     exclusivity = next(t for t in dataset.fairness.themes if t.id == "exclusivity")
     assert exclusivity.question == "What role, if any, should embargoes and exclusivity play?"
+
+
+def test_the_reconciliation_is_a_record_and_the_board_sentence_comes_from_it(dataset):
+    """The decision page says why from the record (explain without ids), never by editing the working's sentence."""
+    from imaging_value.framework.agreement import explain
+
+    spec = dataset.agreement.reconciliation
+    ids = [spec.default.id, spec.replacement.id, *(o.id for o in spec.overrides)]
+    for rid in dataset.request_ids():
+        request = load_request(rid, dataset)
+        for index in range(len(request.requesters)):
+            for agreement in Case(dataset, request).agreements(index):
+                record = agreement.reconciliation
+                assert record.chosen == agreement.option and record.tree_option == agreement.tree_option
+                assert (record.override is None) == (
+                    agreement.option == agreement.tree_option and record.rule == spec.default.id
+                )
+                plain = explain(dataset, record, rule_ids=False)
+                assert not any(f"({rule})" in plain for rule in ids)
+                assert agreement.why.startswith(explain(dataset, record))
+                assert ("confirm before signing" in agreement.why) == bool(agreement.assumed)

@@ -197,10 +197,13 @@ def test_terms_command_answers_in_the_documented_shape(cli, rid, dataset):
             "best_weighted",
             "win_win",
             "why",
+            "reconciliation",
             "terms",
             "compliance",
             "dissent",
         }
+        assert result["reconciliation"]["chosen"] == result["option"]
+        assert result["reconciliation"]["tree_option"] == result["tree_option"]
         assert all(set(t) == {"term", "value", "unit", "set_by", "rationale", "source"} for t in result["terms"])
         assert all(set(c) == {"principle", "source", "status", "reason"} for c in result["compliance"])
         assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm"}

@@ -14,7 +14,7 @@ from typing import Any
 
 from ..core.defaults import DEFAULT_TOTAL
 from ..core.wording import join_words, money, order_sentence, requester_groups, source_tag, term_label, term_value
-from ..framework.agreement import Agreement
+from ..framework.agreement import Agreement, explain
 from ..model.data import Dataset
 from ..model.schema import Request
 
@@ -105,17 +105,8 @@ def _condition(assumed: Mapping[str, Any]) -> str:
     return "If " + join_words([f"{_FACT_WORDS.get(k, k.replace('_', ' '))} is {_words(v)}" for k, v in assumed.items()])
 
 
-def _plain_why(dataset: Dataset, agreement: Agreement) -> str:
-    """The reconciliation's sentence without rule ids and without the assumption (said separately)."""
-    spec = dataset.agreement.reconciliation
-    ids = [spec.default.id, spec.replacement.id] + [o.id for o in spec.overrides]
-    text = agreement.why
-    for rule in ids:
-        text = text.replace(f" ({rule})", "")
-    return re.sub(r" This answer assumes .*?: confirm before signing\.", "", text).strip()
-
-
 def rule_source(dataset: Dataset, agreement: Agreement) -> str:
+    """The source of the reconciliation rule that decided the agreement."""
     spec = dataset.agreement.reconciliation
     rules = {spec.default.id: spec.default, spec.replacement.id: spec.replacement}
     rules.update({o.id: o for o in spec.overrides})
@@ -154,7 +145,7 @@ def _outcome(dataset: Dataset, agreement: Agreement, multiple: bool) -> dict[str
     return {
         "condition": _condition(agreement.assumed) if multiple and agreement.assumed else "",
         "label": dataset.option(agreement.option).label,
-        "why": _plain_why(dataset, agreement),
+        "why": explain(dataset, agreement.reconciliation, rule_ids=False),
         "why_source": rule_source(dataset, agreement),
         "terms": terms,
         "compliance_sentence": sentence,

@@ -11,7 +11,7 @@ option. The dissent (stakeholder views that rank the choice low) is kept.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Mapping
 
 from ..maths.alignment import AlignmentResult
 from ..model.data import Dataset
@@ -22,6 +22,9 @@ from .terms import TermSheet, term_sheets
 from .tree import Recommendation
 
 __all__ = [
+    "Reconciliation",
+    "explain",
+    "assumption_sentence",
     "PrincipleStatus",
     "Dissent",
     "Candidate",
@@ -106,6 +109,89 @@ class Candidate:
 
 
 @dataclass(frozen=True)
+class Reconciliation:
+    """How the reconciliation rule chose the agreement: the working a report shows, as a record.
+
+    :func:`explain` says it in words (with the rules' ids for the working, without them for a board);
+    nothing reads it back from the sentence.
+    """
+
+    rule: str  # the rule that decided (reconciliation.yaml id): the default, or the replacement
+    tree_option: str
+    chosen: str
+    override: str | None  # the override that set the tree's option aside; None: it stood
+    test: str | None  # what the override tests: "departs" or "outside_pareto"
+    tree_departs: tuple[str, ...]  # automatic principles (guidance item ids) the tree's option departs from
+    tree_in_pareto: bool
+    beaters: tuple[str, ...]  # options better than the tree's under every stakeholder view
+    rank_by: str  # how the replacement was ranked: "weighted_value" or "worst_case"
+    required: tuple[str, ...]  # what the chosen option had to be ("compliant", "in_pareto")
+    chosen_departs: tuple[str, ...]  # automatic principles the chosen option still departs from
+
+    def to_dict(self) -> dict[str, Any]:
+        """The record as JSON."""
+        return {
+            "rule": self.rule,
+            "tree_option": self.tree_option,
+            "chosen": self.chosen,
+            "override": self.override,
+            "test": self.test,
+            "tree_departs": list(self.tree_departs),
+            "tree_in_pareto": self.tree_in_pareto,
+            "beaters": list(self.beaters),
+            "rank_by": self.rank_by,
+            "required": list(self.required),
+            "chosen_departs": list(self.chosen_departs),
+        }
+
+
+_NEEDS = {"compliant": "meet every automatic national principle", "in_pareto": "no other option beats under every view"}
+_MEASURES = {"weighted_value": "weighted value", "worst_case": "worst case across views"}
+
+
+def explain(dataset: Dataset, r: Reconciliation, *, rule_ids: bool = True) -> str:
+    """The reconciliation in a sentence or three; ``rule_ids`` names each rule's id in brackets (the working),
+    without them the sentence reads as a board would."""
+    tag = (lambda rule: f" ({rule})") if rule_ids else (lambda rule: "")
+    tree = _label(dataset, r.tree_option)
+    if r.override is None:
+        return (
+            f"The decision tree's option, {tree}, stands{tag(r.rule)}: "
+            + (
+                "its terms meet every automatic national principle after the term rules"
+                if not r.tree_departs
+                else f"no other option qualifies either; its terms depart from "
+                f"{principle_names(dataset, list(r.tree_departs))}, which a person must accept"
+            )
+            + (" and no other option beats it under every stakeholder view." if r.tree_in_pareto else ".")
+        )
+    if r.test == "departs":
+        reason = f"its terms depart from {principle_names(dataset, list(r.tree_departs))} even after the term rules"
+    else:
+        reason = f"{', '.join(_label(dataset, o) for o in r.beaters)} is better under every stakeholder view"
+    text = (
+        f"The decision tree's option, {tree}, is set aside{tag(r.override)}: {reason}. "
+        f"{_label(dataset, r.chosen)} has the best {_MEASURES[r.rank_by]} among the options that "
+        + (" and ".join(_NEEDS[need] for need in r.required) if r.required else "remain")
+        + f"{tag(r.rule)}."
+    )
+    if r.chosen_departs:
+        text += (
+            f" Its terms still depart from {principle_names(dataset, list(r.chosen_departs))}, which a person "
+            f"must accept."
+        )
+    return text
+
+
+def assumption_sentence(assumed: Mapping[str, Any]) -> str:
+    """'This answer assumes curation = raw: confirm before signing.' ('' when nothing was assumed)."""
+    if not assumed:
+        return ""
+    facts = ", ".join(f"{k} = {v if isinstance(v, str) else ' or '.join(v)}" for k, v in assumed.items())
+    return f"This answer assumes {facts}: confirm before signing."
+
+
+@dataclass(frozen=True)
 class Agreement:
     """The recommended agreement for one requester (and one tree outcome), with why and the dissent."""
 
@@ -118,13 +204,15 @@ class Agreement:
     best_weighted: str
     win_win: str
     rule: str  # the reconciliation rule that decided (reconciliation.yaml id)
-    why: str
+    why: str  # the working in words: explain() with the rules' ids, then what it assumes
     sheet: TermSheet
     compliance: tuple[PrincipleStatus, ...]
     dissent: tuple[Dissent, ...]
+    reconciliation: Reconciliation
     candidates: tuple[Candidate, ...] = field(default=())
 
     def to_dict(self) -> dict[str, Any]:
+        """The agreement as JSON (the ``terms`` command's result)."""
         return {
             "requester_index": self.requester_index,
             "requester": self.requester,
@@ -134,6 +222,7 @@ class Agreement:
             "best_weighted": self.best_weighted,
             "win_win": self.win_win,
             "why": self.why,
+            "reconciliation": self.reconciliation.to_dict(),
             "terms": [t.to_dict() for t in self.sheet.terms],
             "compliance": [c.to_dict() for c in self.compliance],
             "dissent": [d.to_dict() for d in self.dissent],
@@ -198,64 +287,43 @@ def agreements(
             ),
             None,
         )
+        beaters: tuple[str, ...] = ()
         if fired is None:
-            chosen, rule = tree, spec.default.id
-            why = (
-                f"The decision tree's option, {_label(dataset, tree)}, stands ({spec.default.id}): "
-                + (
-                    "its terms meet every automatic national principle after the term rules"
-                    if candidates[tree].compliant
-                    else f"no other option qualifies either; its terms depart from {principle_names(dataset, list(candidates[tree].departs))}, which a person must accept"
-                )
-                + (" and no other option beats it under every stakeholder view." if candidates[tree].in_pareto else ".")
-            )
+            chosen, rule, required = tree, spec.default.id, ()
         else:
             order = (
                 list(ranking.order)
                 if spec.replacement.rank_by == "weighted_value"
                 else sorted(dataset.option_ids, key=lambda o: -candidates[o].worst_case)
             )
-            required = list(spec.replacement.require)
+            needs = list(spec.replacement.require)
             while True:
-                pool = [o for o in order if all(getattr(candidates[o], r) for r in required)]
-                if pool or not required:
+                pool = [o for o in order if all(getattr(candidates[o], r) for r in needs)]
+                if pool or not needs:
                     break
-                required.pop()
-            chosen, rule = pool[0], spec.replacement.id
-            if fired.test == "departs":
-                reason = (
-                    f"its terms depart from {principle_names(dataset, list(candidates[tree].departs))} even after "
-                    f"the term rules"
-                )
-            else:
-                beaters = [
-                    _label(dataset, o)
+                needs.pop()
+            chosen, rule, required = pool[0], spec.replacement.id, tuple(needs)
+            if fired.test == "outside_pareto":
+                beaters = tuple(
+                    o
                     for o in dataset.option_ids
                     if (aligned.utility_table.loc[o] >= aligned.utility_table.loc[tree]).all()
                     and (aligned.utility_table.loc[o] > aligned.utility_table.loc[tree]).any()
-                ]
-                reason = f"{', '.join(beaters)} is better under every stakeholder view"
-            measure = "weighted value" if spec.replacement.rank_by == "weighted_value" else "worst case across views"
-            needs = {
-                "compliant": "meet every automatic national principle",
-                "in_pareto": "no other option beats under every view",
-            }
-            why = (
-                f"The decision tree's option, {_label(dataset, tree)}, is set aside ({fired.id}): {reason}. "
-                f"{_label(dataset, chosen)} has the best {measure} among the options that "
-                + (" and ".join(needs[r] for r in required) if required else "remain")
-                + f" ({rule})."
-            )
-            if not candidates[chosen].compliant:
-                why += (
-                    f" Its terms still depart from {principle_names(dataset, list(candidates[chosen].departs))}, "
-                    f"which a person must accept."
                 )
-        if outcome.assumed:
-            facts = ", ".join(
-                f"{k} = {v if isinstance(v, str) else ' or '.join(v)}" for k, v in outcome.assumed.items()
-            )
-            why += f" This answer assumes {facts}: confirm before signing."
+        reconciliation = Reconciliation(
+            rule,
+            tree,
+            chosen,
+            None if fired is None else fired.id,
+            None if fired is None else fired.test,
+            candidates[tree].departs,
+            candidates[tree].in_pareto,
+            beaters,
+            spec.replacement.rank_by,
+            required,
+            candidates[chosen].departs if fired is not None else (),
+        )
+        why = " ".join(x for x in (explain(dataset, reconciliation), assumption_sentence(outcome.assumed)) if x)
         of = len(dataset.option_ids)
         dissent = tuple(
             Dissent(
@@ -279,6 +347,7 @@ def agreements(
                 sheets[chosen],
                 statuses[chosen],
                 dissent,
+                reconciliation,
                 tuple(candidates.values()),
             )
         )
