@@ -100,7 +100,7 @@ def in_process(moves: int) -> None:
         started = time.perf_counter()
         explorer.set_weights(weights)
         update.append(time.perf_counter() - started)
-    table = explorer.state.case().table
+    table = explorer.state.case().table(0)
     for weights in vectors:
         ranking = rank_options(table, weights)
         started = time.perf_counter()

@@ -6,7 +6,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from imaging_value.core.wording import SOURCE_TAGS, count, money, order_sentence, source_tag, term_value, ties
-from imaging_value.reports.request import request_report
+from imaging_value.reports import request_report
 
 DATA = "data/samples"
 TAGS = {t.tag for t in SOURCE_TAGS}
@@ -53,7 +53,7 @@ def test_a_tie_in_the_ranking_is_reported_as_a_tie():
     report = request_report("scenario-2", requester=0, profile="clinicians", data_dir=DATA, samples=200)
     text = _text(report.decision())
     assert "Open research access and Strategic co-development tie at 6.90" in text
-    ranking = "".join(item for item in report.ranking() if isinstance(item, str))
+    ranking = "".join(item for item in report.section("rank") if isinstance(item, str))
     assert "Open research access and Strategic co-development tie at 6.90" in ranking
     assert "open_research and strategic_codevelopment tie at 6.90" in report.key_findings()
 
@@ -95,7 +95,7 @@ def test_identical_requesters_are_reported_once(scenario_two):
     text = _text(scenario_two.decision())
     assert "Requesters 2 and 3 get the same answer because they are the same kind of requester" in text
     assert "(name and sector)" in text
-    for section in (scenario_two.agreement(), scenario_two.fairness(), scenario_two.guidance_checks()):
+    for section in (scenario_two.html("terms"), scenario_two.html("fairness"), scenario_two.html("guidance")):
         headings = [h.get_text() for h in BeautifulSoup(section, "html.parser").find_all("h3")]
         assert headings[1].startswith("Requesters 2 and 3:") and len(headings) == 2
     assert "Requesters 2 and 3 (multinational):" in scenario_two.key_findings()
@@ -110,11 +110,11 @@ def test_every_judgement_in_a_section_carries_a_source_tag(scenario_two):
     html = "".join(
         [
             scenario_two.decision(),
-            scenario_two.agreement(),
-            scenario_two.fairness(),
-            scenario_two.guidance_checks(),
-            *[i for i in scenario_two.recommendation() if isinstance(i, str)],
-            *[i for i in scenario_two.value_split() if isinstance(i, str)],
+            scenario_two.html("terms"),
+            scenario_two.html("fairness"),
+            scenario_two.html("guidance"),
+            *[i for i in scenario_two.section("recommend") if isinstance(i, str)],
+            *[i for i in scenario_two.section("split") if isinstance(i, str)],
         ]
     )
     soup = BeautifulSoup(html, "html.parser")
@@ -137,7 +137,7 @@ def test_header_shows_the_view_and_explains_the_tags_once():
     assert "Stakeholder view clinicians" in header and "£250,000" in header
     for tag in SOURCE_TAGS:
         assert header.count(tag.meaning) == 1
-    split = "".join(i for i in report.value_split() if isinstance(i, str))
+    split = "".join(i for i in report.section("split") if isinstance(i, str))
     assert "A total of £250,000 shared four ways" in split and "illustrative" not in split
 
 
@@ -148,9 +148,9 @@ def test_chart_text_is_escaped_exactly_once(data_copy):
     from imaging_value.present import figures as views
 
     once = "SME &lt;i&gt;incubation&lt;/i&gt; &amp; Co"
-    stability = views.stability_figure(report.dataset, report.analyses[0].stability)
+    stability = views.stability_figure(report.dataset, report.case.analysis(0).stability)
     assert once in stability.layout.title.text and "&amp;lt;" not in stability.layout.title.text
-    ranking = views.ranking_figure(report.dataset, report.analyses[0].ranking)
+    ranking = views.ranking_figure(report.dataset, report.case.analysis(0).ranking)
     assert once in ranking.data[0].y and not any("&amp;lt;" in str(y) for y in ranking.data[0].y)
     decision = report.decision()
     assert once in decision and "&amp;lt;" not in decision

@@ -173,10 +173,10 @@ def test_export_writes_everything_and_nothing_on_bad_input(cli, tmp_path, data_c
     names = sorted(p.name for p in out.iterdir())
     assert "portfolio.json" in names and "portfolio.csv" in names
     for rid in REQUESTS:
-        for suffix in ("recommendation.json", "recommendation.csv", "ranking.json", "ranking.csv"):
+        for suffix in ("recommend.json", "recommend.csv", "rank.json", "rank.csv"):
             assert f"{rid}-{suffix}" in names
     assert (
-        json.loads((out / "scenario-2-ranking.json").read_text())["rankings"][1]["ranking"][0]["option"]
+        json.loads((out / "scenario-2-rank.json").read_text())["rankings"][1]["ranking"][0]["option"]
         == "strategic_codevelopment"
     )
     # a broken request file: the command fails and writes nothing

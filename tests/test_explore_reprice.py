@@ -31,7 +31,7 @@ def fresh(samples, **facts) -> Explorer:
 def test_a_fact_the_valuation_does_not_read_prices_nothing_again(samples, explorer):
     before = explorer.worth.value
     explorer.set_facts(temporality="prospective")
-    assert explorer.panels["tree"].figure.data  # the tree and the rest were redrawn
+    assert explorer.panels["recommend"].figure.data  # the tree and the rest were redrawn
     assert explorer.worth.value is before  # the same term sheets, assumptions and share: not priced again
     assert shown(explorer) == shown(fresh(samples, temporality="prospective"))
 

@@ -79,7 +79,7 @@ def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say
     dataset = explorer.dataset
     request = validate_facts(explorer.state.facts)
     expected = Case(dataset, request).agreements(0)[0]
-    panel = explorer.panels["agreement"].html.value
+    panel = explorer.panels["terms"].html.value
     assert f"<b>{html.escape(dataset.option(expected.option).label)}</b>" in panel
     assert expected.tree_option == "cost_recovery_access"
 
@@ -87,7 +87,7 @@ def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say
     path = explorer.path_html.value
     assert "Recommended: <b>Scale-up licence</b>" in path
     assert "Is the data raw, cleaned or expert-curated? <b>curated</b>" in path
-    panel = explorer.panels["agreement"].html.value
+    panel = explorer.panels["terms"].html.value
     assert "<b>Scale-up licence</b> (<code>scale_up_licence</code>)" in panel
     assert term_row(panel, "exclusivity_months") == ("6 months", "template")  # the template's, no rule removes it
 
@@ -97,11 +97,11 @@ def test_raw_data_carries_no_exclusivity_and_curated_data_may(explorer: Explorer
     explorer.scenario.temporality.value = "retrospective"
     explorer.scenario.requesters[0]["profit_stage"].value = "pre_profit"
     explorer.scenario.curation.value = "curated"
-    panel = explorer.panels["agreement"].html.value
+    panel = explorer.panels["terms"].html.value
     assert "<b>SME incubation</b> (<code>sme_incubation</code>)" in panel
     assert term_row(panel, "exclusivity_months") == ("12 months", "template")
     explorer.scenario.curation.value = "raw"
-    panel = explorer.panels["agreement"].html.value
+    panel = explorer.panels["terms"].html.value
     assert term_row(panel, "exclusivity_months") == ("0 months", "template, no-exclusivity-raw-or-unstated")
     assert term_row(panel, "exclusivity_field") is None  # the rule drops the field of use with the months
     assert "Dropped from the template by the term rules: exclusivity_field (no-exclusivity-raw-or-unstated)" in panel
@@ -120,7 +120,7 @@ def test_every_answer_follows_a_change_of_requester_kind(explorer: Explorer):
     assert request.requesters[0].kind == "university"
     assert explorer.current_ranking() == rank_options(score_options(dataset, request, 0)).order
     assert "Recommended: <b>Open research access</b>" in explorer.path_html.value
-    panel = explorer.panels["agreement"].html.value
+    panel = explorer.panels["terms"].html.value
     assert term_row(panel, "consent_to_commercialise") is not None
     assert term_row(panel, "access_fee") is None
     scores = explorer.panels["scores"].note.value
@@ -134,11 +134,11 @@ def test_a_weight_change_redraws_only_what_the_weights_move(explorer: Explorer):
     counts = dict(explorer.coordinator.counts)
     explorer.set_weights({"clinical": 1})
     moved = {name for name, n in explorer.coordinator.counts.items() if n != counts[name]}
-    assert moved == {"ranking", "stability", "agreement", "changes"}
+    assert moved == {"rank", "stability", "terms", "changes"}
     counts = dict(explorer.coordinator.counts)
     explorer.scenario.title.value = "A new title"  # a fact that no chart is drawn from
     moved = {name for name, n in explorer.coordinator.counts.items() if n != counts[name]}
-    assert "tree" not in moved and "acceptability" not in moved and "ranking" not in moved
+    assert "recommend" not in moved and "acceptability" not in moved and "rank" not in moved
     assert explorer.title.value == "<h2>A new title</h2>"
     counts = dict(explorer.coordinator.counts)
     explorer.scenario.curation.value = "raw"  # one fact change: every panel it touches, once
@@ -267,7 +267,7 @@ def test_hostile_text_in_a_title_or_site_name_is_escaped(explorer: Explorer):
         explorer.title.value,
         explorer.split_message.value,
         explorer.panels["changes"].html.value,
-        explorer.panels["agreement"].html.value,
+        explorer.panels["terms"].html.value,
         explorer.path_html.value,
     ]
     assert not any("<img" in text for text in shown)

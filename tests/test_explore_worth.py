@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from imaging_value.capabilities.value import WORTH_FIGURES
 from imaging_value.explore.explorer import Explorer
-from imaging_value.explore.worth_panel import WORTH_FIGURES
 
 
 @pytest.fixture(scope="module")

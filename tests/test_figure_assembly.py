@@ -1,9 +1,9 @@
 """Figures are put together from parts plotly validated once, and give the same figure as validating it all.
 
-``views._layout`` builds each figure's final layout without plotly validating the house
+``figures.house_layout`` builds each figure's final layout without plotly validating the house
 template, fonts, margins and legend again on every figure (most of a figure's cost when the
 explorer redraws on each change). These tests build every figure the board and the explorer
-draw both ways (``_layout`` as it is, and plotly's own validated ``update_layout``) and
+draw both ways (``house_layout`` as it is, and plotly's own validated ``update_layout``) and
 check the two are the same figure, and that validating the result changes nothing.
 """
 
@@ -14,12 +14,12 @@ import json
 import plotly.graph_objects as go
 import pytest
 
-from imaging_value.capabilities import worth
 from imaging_value.core.safetext import plotly_text
 from imaging_value.explore.explorer import Explorer
 from imaging_value.framework.appraisal import tornado
 from imaging_value.maths.valuation import npv_paths
 from imaging_value.present import figures as views
+from imaging_value.present import value_figures as worth
 
 
 def validated_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
@@ -43,19 +43,19 @@ def explorer(samples):
 
 def builders(explorer) -> dict:
     d, case, w = explorer.dataset, explorer.state.case(), explorer.worth
-    weighted = case.weighted(explorer.state.weights())
+    weighted = explorer.state.weighted(explorer.state.weights())
     value, terms = w.value, w.value.terms[w._option]
     paths = npv_paths(value.assumptions, terms, 2000, 0)
     table = tornado(d, w.spec, w._request, 0, w._option, assumed=w._assumed, seed=0, draws=2000)
     return {
-        "ranking": lambda: views.ranking_figure(d, weighted.ranking),
-        "stability": lambda: views.stability_figure(d, weighted.stability),
-        "tree": lambda: views.tree_figure(d, case.recommendations),
-        "lever profile": lambda: views.lever_profile_figure(d, case.table),
-        "stakeholder views": lambda: views.stakeholder_views_figure(d, case.table, explorer.profiles),
-        "acceptability": lambda: views.acceptability_figure(d, case.acceptability),
-        "alignment": lambda: views.alignment_figure(d, case.alignment),
-        "tau": lambda: views.tau_figure(d, case.alignment),
+        "ranking": lambda: views.ranking_figure(d, weighted.ranking(0)),
+        "stability": lambda: views.stability_figure(d, weighted.stability(0)),
+        "tree": lambda: views.tree_figure(d, case.recommendations(0)),
+        "lever profile": lambda: views.lever_profile_figure(d, case.table(0)),
+        "stakeholder views": lambda: views.stakeholder_views_figure(d, case.table(0), explorer.profiles),
+        "acceptability": lambda: views.acceptability_figure(d, case.acceptability(0)),
+        "alignment": lambda: views.alignment_figure(d, case.alignment(0)),
+        "tau": lambda: views.tau_figure(d, case.alignment(0)),
         "split": lambda: views.split_figure(case.split(1_000_000.0)[1]),
         "modality": lambda: views.modality_figure(d),
         "partners": lambda: views.partners_figure(d),
@@ -75,8 +75,8 @@ def test_every_figure_is_the_one_plotly_validating_every_step_gives(explorer, mo
     built = builders(explorer)
     del built["stakeholder views"]  # sets its own title and margins first: checked on its own below
     fast = {name: as_json(make()) for name, make in built.items()}
-    monkeypatch.setattr(views, "_layout", validated_layout)
-    monkeypatch.setattr(worth, "_layout", validated_layout)
+    monkeypatch.setattr(views, "house_layout", validated_layout)
+    monkeypatch.setattr(worth, "house_layout", validated_layout)
     for name, make in built.items():
         assert fast[name] == as_json(make()), name
 
@@ -89,7 +89,7 @@ def test_validating_a_figure_changes_nothing_in_it(explorer):
 
 def test_a_figure_keeps_what_its_builder_set_over_the_house_layout(dataset, explorer):
     case = explorer.state.case()
-    fig = views.stakeholder_views_figure(dataset, case.table, explorer.profiles, title="Views <b>")
+    fig = views.stakeholder_views_figure(dataset, case.table(0), explorer.profiles, title="Views <b>")
     layout = fig.to_plotly_json()["layout"]
     assert layout["margin"] == {"l": 10, "r": 10, "t": 110, "b": 40}  # the builder's room for its dropdown
     assert layout["title"]["text"].startswith("Views &lt;b&gt;: ") and layout["title"]["x"] == 0

@@ -255,9 +255,9 @@ def test_bad_placeholder_in_a_fairness_answer(data_copy):
 
 def test_fairness_placeholders_are_what_the_report_fills(dataset):
     """The list the validator accepts is exactly what the request report computes."""
-    from imaging_value.capabilities.answers import fairness_context
+    from imaging_value.capabilities.fairness import context as fairness_context
     from imaging_value.model.schema import FAIRNESS_PLACEHOLDERS
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     report = request_report("scenario-1", data_dir=str(dataset.root), samples=200)
     assert set(fairness_context(report.case, 0)) - {"recommended_id"} == set(FAIRNESS_PLACEHOLDERS)
@@ -455,7 +455,7 @@ def test_samples_have_an_upper_bound(cli, args):
 
 def test_samples_bound_in_the_report_and_the_pooling_file(data_copy):
     from imaging_value.maths.smaa import check_samples
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     assert check_samples(1_000_000) == 1_000_000
     with pytest.raises(ParameterError, match="parameter 'samples': expected an integer from 1 to 1,000,000"):
@@ -496,7 +496,7 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     sizes = {row["name"]: row["dataset_size"] for row in rows}
     assert sizes["UK Biobank"] if "UK Biobank" in sizes else True
     assert all(s == "" or s.isdigit() for s in sizes.values())  # numbers stay numbers
-    with open(out / "scenario-1-ranking.csv", newline="") as handle:
+    with open(out / "scenario-1-rank.csv", newline="") as handle:
         ranking = list(csv.DictReader(handle))
     flagged = [row["flags"] for row in ranking if "takes no share of the commercial value" in row["flags"]]
     assert flagged and all(not f.startswith("+") for f in flagged)
@@ -687,7 +687,7 @@ def test_requester_option_says_what_it_counts_from(capsys):
 
 
 def test_report_parameters_number_the_requester_as_the_headings_do():
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     report = request_report("scenario-2", requester=1, data_dir="data/samples", samples=200)
     assert report.parameters["requester"] == "Requester 2 only (parameter requester: 1)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import threading
 
-from imaging_value.explore.live import Debouncer, KernelClock
+from imaging_value.present.live import Debouncer, KernelClock
 
 
 class ManualClock:

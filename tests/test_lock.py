@@ -17,7 +17,7 @@ from packaging.utils import canonicalize_name
 
 from imaging_value.cli import main
 from imaging_value.core.layout import LOCK_FILE, lock_digest, version_text
-from imaging_value.reports.request import portfolio_report
+from imaging_value.reports import portfolio_report
 
 ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / LOCK_FILE

@@ -23,7 +23,7 @@ from imaging_value.cli import build_parser
 from imaging_value.core.defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
 from imaging_value.core.errors import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, error_class, exit_code
 from imaging_value.framework.scenario import RequestExistsError
-from imaging_value.reports.request import request_report
+from imaging_value.reports import request_report
 
 ROOT = Path(__file__).resolve().parents[1]
 LIB = ROOT / "lib" / "imaging_value"
@@ -75,9 +75,9 @@ def test_the_explorer_the_report_and_the_command_line_give_the_same_acceptabilit
 
     state = ExplorerState(dataset)  # the explorer's defaults
     state.start_from("scenario-2", load_request("scenario-2", dataset))
-    explored = state.case().acceptability.rank_acceptability
+    explored = state.case().acceptability(0).rank_acceptability
     report = request_report("scenario-2", requester=0, data_dir=str(dataset.root))  # the notebook's defaults
-    reported = report.analyses[0].acceptability.rank_acceptability
+    reported = report.case.analysis(0).acceptability.rank_acceptability
     assert explored.equals(reported)
     answer = cli("acceptability", "scenario-2", "--requester", "0", "--data", str(dataset.root), "--json").json()
     assert answer["seed"] == DEFAULT_SEED
@@ -231,17 +231,17 @@ def test_the_exit_code_follows_the_class_of_the_error(error, code):
 def test_the_command_line_exits_by_class_with_one_line(cli, monkeypatch):
     import imaging_value.cli as cli_module
 
-    def failing(_args):
+    def failing(_cap, _args):
         raise ImagingValueError("the work failed\nin two lines")
 
-    monkeypatch.setattr(cli_module, "_run", failing)
+    monkeypatch.setattr(cli_module, "_answer_of", failing)
     result = cli("portfolio")
     assert result.code == EXIT_FAILED and result.err.startswith("error: ") and result.err.count("\n") == 1
 
-    def unknown(_args):
+    def unknown(_cap, _args):
         raise UnknownRequestError("nope", ["scenario-1"])
 
-    monkeypatch.setattr(cli_module, "_run", unknown)
+    monkeypatch.setattr(cli_module, "_answer_of", unknown)
     result = cli("portfolio")
     assert result.code == EXIT_INPUT and result.err.count("\n") == 1 and "found 'nope'" in result.err
 

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from imaging_value import ParameterError
-from imaging_value.reports.request import compare_report, portfolio_report, request_report
+from imaging_value.reports import compare_report, portfolio_report, request_report
 
 DATA = "data/samples"
 
@@ -45,7 +45,7 @@ def test_key_findings(scenario_two):
 
 
 def test_fairness_answers_follow_the_request(scenario_two):
-    page = scenario_two.fairness()
+    page = scenario_two.html("fairness")
     assert "Collecting this data costs the NHS new effort" in page  # prospective
     assert "A pre-profit company (&lt;50 staff) cannot yet pay full value" in page  # SME, escaped
     assert "A multinational can pay full value now" in page
@@ -78,7 +78,7 @@ def test_header_escapes_and_hides_paths(data_copy):
 
 
 def test_guidance_section_names_principles(scenario_two):
-    page = scenario_two.guidance_checks()
+    page = scenario_two.html("guidance")
     # no option breaks cost recovery any more (a term rule adds the fee); cost recovery alone still takes no share
     assert "The NHS recovers the cost of providing access." not in page
     assert "The NHS takes a share of commercial value proportionate to its contribution" in page
@@ -106,13 +106,13 @@ def test_compare_lists_invalid_requests(data_copy):
 
 
 def test_stakeholder_views_say_where_they_disagree(scenario_two):
-    text = "".join(item for item in scenario_two.stakeholder_views() if isinstance(item, str))
+    text = "".join(item for item in scenario_two.section("alignment") if isinstance(item, str))
     assert "The views disagree most about" in text
     assert "Win:win option: <b>Strategic co-development</b>" in text
 
 
 def test_agreement_section_shows_the_term_sheet_per_requester(scenario_two):
-    page = scenario_two.agreement()
+    page = scenario_two.html("terms")
     assert page.count("<h3>Requester") == 2  # requesters 2 and 3 get the same answer: shown once
     assert "<b>SME incubation</b> (<code>sme_incubation</code>)" in page
     assert "<code>access_fee_due</code></td><td>at first revenue" in page  # deferred for the pre-profit SME
@@ -126,5 +126,5 @@ def test_agreement_section_escapes_data(data_copy):
     path.write_text(
         path.read_text().replace("name: UK SME over 50 staff, profit-generating", 'name: "<script>x</script> & Co"')
     )
-    page = request_report(str(path), data_dir=str(data_copy), samples=200).agreement()
+    page = request_report(str(path), data_dir=str(data_copy), samples=200).html("terms")
     assert "<script>x</script>" not in page and "&lt;script&gt;x&lt;/script&gt; &amp; Co" in page

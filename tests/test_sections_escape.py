@@ -36,10 +36,10 @@ def _html(items) -> str:
 
 
 def test_the_stability_chart_shows_the_lever_as_typed(hostile):
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     report = request_report("scenario-4", data_dir=str(hostile), samples=200)
-    items = report.robustness()
+    items = report.section("acceptability")
     stability = [item for item in items if not isinstance(item, str)][-1]
     assert "SME's R&amp;D" in list(stability.data[0].y)  # plotly decodes &amp; once: it shows SME's R&D
     text = _figures_text(items)
@@ -51,28 +51,29 @@ def test_the_stability_chart_shows_the_lever_as_typed(hostile):
     "section",
     [
         "summary",
-        "recommendation",
-        "ranking",
-        "lever_profiles",
-        "stakeholder_views",
-        "robustness",
-        "value_split",
+        "decision",
+        "recommend",
+        "rank",
+        "scores",
+        "alignment",
+        "acceptability",
+        "split",
         "fairness",
-        "guidance_checks",
-        "agreement",
+        "guidance",
+        "terms",
         "sections",
     ],
 )
 def test_report_sections_escape_data_once(hostile, section):
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     report = request_report("scenario-4", data_dir=str(hostile), samples=200)
-    shown = getattr(report, section)()
+    shown = getattr(report, section)() if section in ("summary", "decision", "sections") else report.section(section)
     page = shown if isinstance(shown, str) else _html(shown)
     assert "<b>bold</b>" not in page
     for twice in ("&amp;amp;", "&amp;#39;", "&amp;quot;", "&amp;lt;"):
         assert twice not in page
-    if section in ("recommendation", "ranking", "robustness", "guidance_checks", "sections"):
+    if section in ("decision", "recommend", "rank", "acceptability", "guidance", "sections"):
         assert (
             "Fish &amp; &#34;Chips&#34; &lt;b&gt;bold&lt;/b&gt;" in page
             or "Fish &amp; &quot;Chips&quot; &lt;b&gt;bold&lt;/b&gt;" in page
@@ -80,7 +81,7 @@ def test_report_sections_escape_data_once(hostile, section):
 
 
 def test_portfolio_and_comparison_tables_escape_once(data_copy):
-    from imaging_value.reports.request import compare_report, portfolio_report
+    from imaging_value.reports import compare_report, portfolio_report
 
     edit(data_copy / "options.yaml", "label: SME incubation", f"label: '{OPTION}'")
     compare = compare_report(str(data_copy))

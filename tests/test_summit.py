@@ -233,7 +233,7 @@ def test_save_round_trips_and_never_overwrites_another_save(tmp_path):
 
 def test_summit_profile_in_the_request_report_and_the_explorer(samples):
     from imaging_value.explore.explorer import Explorer
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     report = request_report("scenario-1", profile="illustrative/clinicians", data_dir=str(samples), samples=200)
     header = report.header()

@@ -122,13 +122,13 @@ def test_the_toy_appears_in_the_export(toy, tmp_path):
     from imaging_value.export import export_all
 
     written = {p.name for p in export_all(load_dataset(toy), tmp_path / "out")}
-    assert {"scenario-1-toy.json", "scenario-2-toy.json", "scenario-2-ranking.json", "portfolio.json"} <= written
+    assert {"scenario-1-toy.json", "scenario-2-toy.json", "scenario-2-rank.json", "portfolio.json"} <= written
     exported = json.loads((tmp_path / "out" / "scenario-2-toy.json").read_text(encoding="utf-8"))
     assert exported["request"] == "scenario-2" and exported["label"] == LABEL
 
 
 def test_the_toy_appears_in_the_request_report_escaped_once(toy):
-    from imaging_value.reports.request import request_report
+    from imaging_value.reports import request_report
 
     report = request_report("scenario-2", data_dir=str(toy), samples=200)
     html = [item for item in report.sections() if isinstance(item, str)]
@@ -175,6 +175,6 @@ def test_a_capability_cannot_take_another_ones_sub_command():
     from imaging_value.capabilities import Capability, Result, capability, register
 
     clash = Capability("not-rank", "Clash", lambda case: Result("not-rank", {}), order=1, command="rank")
-    with pytest.raises(ParameterError, match="ranking has it"):
+    with pytest.raises(ParameterError, match="rank has it"):
         register(clash)
-    assert capability("ranking").command == "rank" and "not-rank" not in [c.name for c in capabilities()]
+    assert capability("rank").command == "rank" and "not-rank" not in [c.name for c in capabilities()]

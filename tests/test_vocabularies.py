@@ -19,7 +19,7 @@ from imaging_value.model.conditions import facts_for
 from imaging_value.model.data import load_levers
 from imaging_value.model.schema import FACT_VALUES, FACTS, NUMERIC_FACTS
 from imaging_value.present.figures import ranking_figure
-from imaging_value.reports.request import request_report
+from imaging_value.reports import request_report
 from test_validation import edit, problems
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,9 +88,9 @@ def test_a_sixth_lever_is_a_data_change_only(data_copy, dataset):
 
     report = request_report("scenario-2", requester=0, profile="clinicians", data_dir=str(data_copy), samples=200)
     assert set(report.weights) == set(six.lever_ids) and report.weights["workforce"] == pytest.approx(6 / 16)
-    section = "".join(str(item) for item in report.ranking())
+    section = "".join(str(item) for item in report.section("rank"))
     assert "workforce" in section and "NHS workforce" in section
-    assert "NHS workforce" in "".join(str(item) for item in report.stakeholder_views())
+    assert "NHS workforce" in "".join(str(item) for item in report.section("alignment"))
 
 
 def test_profile_columns_are_checked_against_levers_yaml(data_copy):
@@ -247,17 +247,16 @@ def test_count_word():
 
 
 def test_the_fairness_section_counts_the_recommendations_of_fairness_yaml(data_copy):
-    assert (
-        "<h4>The four fairness recommendations</h4>"
-        in request_report("scenario-1", data_dir=str(data_copy), samples=100).fairness()
-    )
+    assert "<h4>The four fairness recommendations</h4>" in request_report(
+        "scenario-1", data_dir=str(data_copy), samples=100
+    ).html("fairness")
     text = (data_copy / "fairness.yaml").read_text(encoding="utf-8")
     head, _, recs = text.partition("recommendations:\n")
     entries = recs.split("\n  - ")
     (data_copy / "fairness.yaml").write_text(
         head + "recommendations:\n" + "\n  - ".join(entries[:-1]) + "\n", encoding="utf-8"
     )
-    section = request_report("scenario-1", data_dir=str(data_copy), samples=100).fairness()
+    section = request_report("scenario-1", data_dir=str(data_copy), samples=100).html("fairness")
     assert "<h4>The three fairness recommendations</h4>" in section and "four" not in section.split("<h4>")[1][:40]
 
 

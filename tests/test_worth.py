@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 import pytest
 import yaml
 
-import imaging_value.reports.request as rp
+import imaging_value.reports as rp
 from imaging_value import load_dataset, load_request
 from imaging_value.core.errors import DataValidationError
 from imaging_value.framework.appraisal import appraise_requester, tornado
@@ -18,7 +18,7 @@ XSS = "<script>alert(1)</script>"
 @pytest.fixture(scope="module")
 def section(samples):
     report = rp.request_report(request="scenario-3", data_dir=str(samples), seed=7)
-    return report.worth()
+    return report.section("value")
 
 
 def test_the_section_has_its_tables_and_four_figures_per_requester(section):
@@ -64,7 +64,7 @@ def test_text_from_data_is_escaped(data_copy):
     valuation["revenue"][2]["rationale"] = XSS
     valuation["draws"]["value"] = 2000
     (data_copy / "valuation.yaml").write_text(yaml.safe_dump(valuation))
-    items = rp.request_report(request="scenario-3", data_dir=str(data_copy)).worth()
+    items = rp.request_report(request="scenario-3", data_dir=str(data_copy)).section("value")
     text = "".join(item for item in items if isinstance(item, str))
     assert XSS not in text and "&lt;script&gt;" in text
     for figure in (item for item in items if isinstance(item, go.Figure)):
@@ -73,11 +73,11 @@ def test_text_from_data_is_escaped(data_copy):
 
 def test_a_data_folder_without_valuation_yaml_says_so(data_copy):
     (data_copy / "valuation.yaml").unlink()
-    items = rp.request_report(request="scenario-3", data_dir=str(data_copy)).worth()
+    items = rp.request_report(request="scenario-3", data_dir=str(data_copy)).section("value")
     assert len(items) == 1 and "no valuation.yaml" in items[0]
 
 
 def test_a_broken_valuation_yaml_stops_the_section_with_its_problems(data_copy):
     (data_copy / "valuation.yaml").write_text("discount_rate: {value: -1}\n")
     with pytest.raises(DataValidationError, match="valuation.yaml"):
-        rp.request_report(request="scenario-3", data_dir=str(data_copy)).worth()
+        rp.request_report(request="scenario-3", data_dir=str(data_copy)).section("value")

@@ -8,6 +8,7 @@ traceback, and the exit code its class gives (:func:`imaging_value.core.errors.e
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import sys
@@ -161,6 +162,7 @@ def _add_capabilities(sub: Any) -> None:
         if cap.arguments is not None:
             cap.arguments(p)
         _add_data(p)
+        p.set_defaults(run=functools.partial(_answer_of, cap))
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -168,11 +170,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    from .capabilities.builtin import add_seed_argument  # loaded by the registry above in any case
+    from .capabilities.common import add_seed_argument
 
     _add_capabilities(sub)
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
     _add_data(p)
+    p.set_defaults(run=_answered(_profiles))
     p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
     p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
     p.add_argument(
@@ -206,11 +209,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_report_view(p)
     _add_data(p)
+    p.set_defaults(run=_report)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.set_defaults(run=_index)
     p = sub.add_parser("elicit", help="one group's weights from a summit answer file, with spread and consistency")
     p.add_argument("file", type=Path, metavar="FILE", help="an answer file, summits/<summit-id>/<group>.yaml")
     _add_data(p)
+    p.set_defaults(run=_answered(_elicit))
     p = sub.add_parser(
         "summit",
         help="the grand summit: every group's weights, disagreement, first choices, "
@@ -226,11 +232,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     add_seed_argument(p)
     _add_data(p)
+    p.set_defaults(run=_answered(_summit))
     p = sub.add_parser(
         "export", help="write the portfolio and every request's recommendation and ranking as JSON and CSV"
     )
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
     _add_data(p)
+    p.set_defaults(run=_answered(_export))
     return parser
 
 
@@ -308,28 +316,50 @@ def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 # --- commands ------------------------------------------------------------------------
 
 
-def _run(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
-    if args.command == "elicit":
-        return _elicit(args)
-    if args.command == "summit":
-        return _summit(args)
-    from .capabilities import command_capability, load_dataset
+def _answered(make: Callable[[argparse.Namespace], tuple[Any, Callable[[Any], str]]]) -> Callable[..., int]:
+    """A command that answers (JSON with --json, else its text), from a function giving the answer and its text."""
+
+    def run(args: argparse.Namespace) -> int:
+        answer, text = make(args)
+        _print_answer(args, answer, text)
+        return 0
+
+    return run
+
+
+def _answer_of(cap: Any, args: argparse.Namespace) -> int:
+    """A capability's sub-command: its result for the case the arguments give, as JSON or its text."""
+    from .capabilities import load_dataset
 
     dataset = load_dataset(args.data)
-    cap = command_capability(args.command)
-    if cap is not None:
-        result = _case(cap, args, dataset).result(cap.name)
-        return result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False))
-    if args.command == "profiles":
-        from .capabilities.answers import profiles_answer
+    result = _case(cap, args, dataset).result(cap.name)
+    _print_answer(args, result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False)))
+    return 0
 
-        return profiles_answer(dataset), _text_profiles
-    if args.command == "export":
-        from .export import export_all
 
-        written = export_all(dataset, args.out)
-        return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
-    raise ParameterError("command", "a command listed by 'imaging-value --help'", args.command)
+def _profiles(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .framework.analysis import profiles_answer
+
+    return profiles_answer(load_dataset(args.data)), _text_profiles
+
+
+def _export(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .export import export_all
+
+    written = export_all(load_dataset(args.data), args.out)
+    return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
+
+
+def _print_answer(args: argparse.Namespace, answer: Any, text: Callable[[Any], str]) -> None:
+    # names come from data files: no control character reaches the terminal as itself
+    print(
+        printable_json(json.dumps(answer, indent=2, ensure_ascii=False))
+        if args.json
+        else printable(text(answer), keep_newlines=True)
+    )
+    sys.stdout.flush()
 
 
 def _case(cap: Any, args: argparse.Namespace, dataset: Any) -> Any:
@@ -468,31 +498,21 @@ def _main(argv: Sequence[str] | None) -> int:
         args = build_parser().parse_args(argv)
         if hasattr(args, "data"):
             args.data = _data_folder(args.data)
-        if args.command == "report":
-            return _report(args)
-        if args.command == "index":
-            return _index(args)
-        answer, text = _run(args)
+        return int(args.run(args))
     except DataValidationError as exc:
         print(f"error: {printable(exc.one_line())}", file=sys.stderr)
         return exit_code(exc)
     except ImagingValueError as exc:
         print(f"error: {printable(str(exc))}", file=sys.stderr)
         return exit_code(exc)
+    except BrokenPipeError:
+        raise  # the reader stopped early: main() says nothing
     except OSError as exc:
         print(f"error: {printable(str(exc.strerror or exc))}: {printable(str(exc.filename))}", file=sys.stderr)
         return exit_code(exc)
     except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)
         return exit_code(exc)
-    # names come from data files: no control character reaches the terminal as itself
-    print(
-        printable_json(json.dumps(answer, indent=2, ensure_ascii=False))
-        if args.json
-        else printable(text(answer), keep_newlines=True)
-    )
-    sys.stdout.flush()
-    return 0
 
 
 if __name__ == "__main__":

@@ -1,9 +1,10 @@
-"""The built-in capabilities, one module each: its answer, its section, its command-line text, its
-export and its explorer panel, registered in the order the request report shows them.
+"""The built-in capabilities, one module each: its answer, its section, its command-line text, its export and
+its explorer panel, under one name (the module's ``NAME``), registered here in the order the request report
+shows them.
 
-Importing this package registers them; the registry itself is :mod:`imaging_value.engine.capability`,
-whose names are re-exported here for everything above (the command line, the export, the reports, the
-explorer). Nothing heavy is imported until an answer is computed.
+Importing this package registers them; the registry itself is :mod:`imaging_value.engine.capability`, whose
+names are re-exported here for everything above (the command line, the export, the reports, the explorer).
+Nothing heavy is imported until an answer is computed.
 """
 
 from __future__ import annotations
@@ -21,7 +22,21 @@ from ..engine.capability import (
     register,
     unregister,
 )
-from . import builtin  # noqa: F401  (registers the built-in capabilities)
+from . import (
+    acceptability,
+    alignment,
+    decision,
+    fairness,
+    guidance,
+    portfolio,
+    rank,
+    recommend,
+    scores,
+    split,
+    stability,
+    terms,
+    value,
+)
 
 __all__ = [
     "Capability",
@@ -35,4 +50,28 @@ __all__ = [
     "load_dataset",
     "register",
     "unregister",
+    "BUILTIN",
 ]
+
+# in the report's order (each capability's ``order`` decides; listed here as they are shown)
+BUILTIN = tuple(
+    module.CAPABILITY
+    for module in (
+        portfolio,
+        decision,
+        terms,
+        value,
+        recommend,
+        rank,
+        scores,
+        alignment,
+        acceptability,
+        stability,
+        split,
+        fairness,
+        guidance,
+    )
+)
+
+for _capability in BUILTIN:
+    register(_capability)

@@ -1,7 +1,7 @@
 """The decision first: a one-screen summary per requester, in plain English, for a board to sign from.
 
-Built from what the request report has already computed (agreements, analyses,
-the split); rendered by ``templates/sections/decision.html.j2``. Labels, never
+Built from the case's answers (the agreements with their reconciliation record, the ranking, the
+alignment, the split); rendered by ``templates/sections/decision.html.j2``. Labels, never
 ids; every judgement carries its source tag; requesters whose answers are
 identical are shown once, with the reason.
 """
@@ -10,20 +10,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..engine.case import Case
+    from ..framework.agreement import Agreement
+    from ..model.data import Dataset
+    from ..model.schema import Request
 
 from ..core.defaults import DEFAULT_TOTAL
 from ..core.wording import join_words, money, order_sentence, requester_groups, source_tag, term_label, term_value
-from ..framework.agreement import Agreement, explain
-from ..model.data import Dataset
-from ..model.schema import Request
+from ..engine.capability import Capability, View
+from .common import computed, requester_entry
+from .terms import rule_source
 
 __all__ = [
+    "NAME",
+    "CAPABILITY",
+    "answer",
+    "text",
+    "section",
+    "groups",
+    "view_name",
     "answer_fingerprint",
     "identical_requesters",
     "same_answer_sentence",
     "decision_context",
-    "rule_source",
     "DEFAULT_TOTAL",
     "short_principle",
 ]
@@ -105,15 +117,6 @@ def _condition(assumed: Mapping[str, Any]) -> str:
     return "If " + join_words([f"{_FACT_WORDS.get(k, k.replace('_', ' '))} is {_words(v)}" for k, v in assumed.items()])
 
 
-def rule_source(dataset: Dataset, agreement: Agreement) -> str:
-    """The source of the reconciliation rule that decided the agreement."""
-    spec = dataset.agreement.reconciliation
-    rules = {spec.default.id: spec.default, spec.replacement.id: spec.replacement}
-    rules.update({o.id: o for o in spec.overrides})
-    rule = rules.get(agreement.rule)
-    return getattr(rule, "source", None) or "this framework's reading"
-
-
 def _labels(dataset: Dataset) -> dict[str, str]:
     spec = dataset.agreement
     labels = {}
@@ -145,7 +148,7 @@ def _outcome(dataset: Dataset, agreement: Agreement, multiple: bool) -> dict[str
     return {
         "condition": _condition(agreement.assumed) if multiple and agreement.assumed else "",
         "label": dataset.option(agreement.option).label,
-        "why": explain(dataset, agreement.reconciliation, rule_ids=False),
+        "why": _explain(dataset, agreement),
         "why_source": rule_source(dataset, agreement),
         "terms": terms,
         "compliance_sentence": sentence,
@@ -193,22 +196,16 @@ def _matrix(outcomes: list[dict[str, Any]]) -> dict[str, Any]:
     return {"columns": [f"{o['condition']}: {o['label']}" for o in outcomes], "rows": rows}
 
 
-def decision_context(
-    dataset: Dataset,
-    request: Request,
-    groups: Mapping[int, Sequence[int]],
-    agreements: Mapping[int, Sequence[Agreement]],
-    analyses: Mapping[int, Any],
-    view: str,
-    total: float,
-    sites_assumed: bool,
-    profile_given: bool,
-) -> dict[str, Any]:
+def decision_context(case: Case, groups: Mapping[int, Sequence[int]]) -> dict[str, Any]:
     """Everything ``decision.html.j2`` shows, per group of requesters with identical answers."""
+    dataset, request, total = case.dataset, case.request, case.total
+    sites_assumed = case.split()[0].assumed
+    profile_given = case.profile is not None or case.raw_weights is not None
+    view = view_name(case)
     out = []
     for first, members in groups.items():
-        results = list(agreements[first])
-        analysis = analyses[first]
+        results = list(case.agreements(first))
+        ranking, alignment = case.ranking(first), case.alignment(first)
         multiple = len(results) > 1
         requester = request.requester(first)
         title = f"{_people(members)}: " + "; ".join(request.requester(i).label() for i in members)
@@ -280,7 +277,6 @@ def decision_context(
             )
         else:
             disagree = "No stakeholder view ranks the agreement in its bottom half."
-        alignment = analysis.alignment
         spread = max(alignment.disagreement.values())
         if spread:
             ranks = alignment.rank_table
@@ -295,8 +291,8 @@ def decision_context(
                 )
                 + "."
             )
-        totals = analysis.ranking.totals
-        order = order_sentence([(dataset.option(o).label, totals[o]) for o in analysis.ranking.order])
+        totals = ranking.totals
+        order = order_sentence([(dataset.option(o).label, totals[o]) for o in ranking.order])
         outcomes = _merged([_outcome(dataset, a, multiple) for a in results])
         out.append(
             {
@@ -326,3 +322,97 @@ def decision_context(
             f"{'s' if len(groups) != 1 else ''} below, one per page when printed."
         )
     return {"groups": out, "intro": intro}
+
+
+NAME = "decision"
+
+
+def _explain(dataset: Dataset, agreement: Agreement) -> str:
+    """Why the agreement was chosen, as a board reads it (from the reconciliation record, without rule ids)."""
+    from ..framework.agreement import explain
+
+    return explain(dataset, agreement.reconciliation, rule_ids=False)
+
+
+def groups(case: Case) -> dict[int, tuple[int, ...]]:
+    """{first requester: every requester of the case with the identical answer} (each group is shown once)."""
+    indices = case.requesters
+    return identical_requesters(
+        indices, {i: case.agreements(i) for i in indices}, {i: case.table(i).matrix for i in indices}
+    )
+
+
+def view_name(case: Case) -> str:
+    """Whose view ranks the options, in words: a profile's label, the weights given, or the default."""
+    if case.profile is not None:
+        return case.dataset.profile(case.profile).label + " weights"
+    return "the weights given" if case.raw_weights is not None else "equal weights, the default"
+
+
+def answer(case: Case) -> dict:
+    """The decision as a record, per group of requesters with identical answers: each agreement to sign (the
+    option, the rule that set it, the facts it assumes, each principle's status), what to confirm, the dissent."""
+    out = []
+    for first, members in groups(case).items():
+        outcomes = []
+        for a in case.agreements(first):
+            outcomes.append(
+                {
+                    "option": a.option,
+                    "label": case.dataset.label(a.option),
+                    "rule": a.rule,
+                    "reconciliation": a.reconciliation.to_dict(),
+                    "assumed": dict(a.assumed),
+                    "why": _explain(case.dataset, a),
+                    "departs": [c.item for c in a.compliance if c.status == "departs"],
+                    "to_confirm": [c.item for c in a.compliance if c.status == "to_confirm"],
+                    "meets": [c.item for c in a.compliance if c.status == "meets"],
+                    "dissent": [d.to_dict() for d in a.dissent],
+                }
+            )
+        out.append({**requester_entry(case.request, first), "requesters": list(members), "outcomes": outcomes})
+    return {"request": case.request.id, "view": view_name(case), "groups": out}
+
+
+def text(answer: dict) -> str:
+    """The decision in plain words, one paragraph per group of requesters (numbered from 1)."""
+    lines = [f"Options ranked by {answer['view']}."]
+    for group in answer["groups"]:
+        who = ", ".join(str(i + 1) for i in group["requesters"])
+        lines.append(f"Requester{'s' if len(group['requesters']) > 1 else ''} {who}:")
+        for o in group["outcomes"]:
+            condition = ", ".join(f"{k} is {v}" for k, v in o["assumed"].items())
+            lines.append(f"  {'If ' + condition + ': ' if condition else ''}sign {o['label']}. {o['why']}")
+            lines.append(
+                f"    meets {len(o['meets'])} of {len(o['meets']) + len(o['departs']) + len(o['to_confirm'])}"
+                f" national principles; departs from {len(o['departs'])}; {len(o['to_confirm'])} to confirm"
+            )
+            for d in o["dissent"]:
+                lines.append(f"    {d['label']} ranks it {d['rank']} of {d['of']}")
+    return "\n".join(lines)
+
+
+def section(view: View) -> str:
+    """The decision first: one block per group of requesters (``decision.html.j2``)."""
+    from ..present.templates import render_section
+
+    case = view.case
+    shown = {first: members for first, members in groups(case).items() if first in view.requesters}
+    return render_section(NAME, **decision_context(case, shown))
+
+
+CAPABILITY = Capability(
+    NAME,
+    "The decision",
+    computed(NAME, answer),
+    order=-10,
+    weighted=True,
+    section=section,
+    in_report=False,
+    in_explorer=False,
+    command=NAME,
+    help="the decision per requester in plain words: what to sign, why, what to confirm, who dissents",
+    options=("requester", "weights"),
+    text=text,
+    export=NAME,
+)

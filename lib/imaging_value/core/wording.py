@@ -97,6 +97,18 @@ def money(value: float, unit: str = "GBP") -> str:
     return ("-" if value < 0 else "") + (f"{symbol}{body}" if symbol else f"{body} {unit}")
 
 
+def gbp(value: float | None) -> str:
+    """Whole pounds with a true minus sign, for valuations: £4,342,777, \u2212£57,014; '-' for none."""
+    if value is None:
+        return "-"
+    return f"\u2212£{-value:,.0f}" if round(value) < 0 else f"£{value:,.0f}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A share as a percentage (14.9%); '-' for none."""
+    return "-" if value is None else f"{value:.{digits}%}"
+
+
 def count(value: float) -> str:
     """A count: thousands separators and no .0 (12,000)."""
     return f"{int(round(float(value))):,}"

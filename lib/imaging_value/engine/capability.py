@@ -33,6 +33,7 @@ from ..model.datafile import DataFile
 
 if TYPE_CHECKING:  # pragma: no cover - types only
     from ..model.data import Dataset
+    from ..present.panel import Panel, PanelContext
     from .case import Case
 
 __all__ = [
@@ -60,6 +61,7 @@ class Result:
     tables: Mapping[Any, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        """The answer as JSON (a copy: the result stays as computed)."""
         return copy.deepcopy(dict(self.answer))
 
 
@@ -74,12 +76,15 @@ class View:
 
 @dataclass(frozen=True)
 class Capability:
+    """One question the workbook answers, with everything that shows its answer (see the module docstring)."""
+
     name: str
     title: str
     compute: Callable[[Case], Result]
     order: int
     scope: str = "request"  # "request": a case has a request; "dataset": the data folder's own answers
-    weighted: bool = False  # True: the answer depends on the weights
+    # True: the answer depends on the weights (the Case keeps it per view); or a function of the case
+    weighted: bool | Callable[[Case], bool] = False
     data_files: tuple[DataFile, ...] = ()
     # presentation
     template: str | None = None  # <template>.html.j2 in templates/sections/ or in template_dir
@@ -89,7 +94,8 @@ class Capability:
     # a section that renders its own template(s), with figures between, from the case's answers
     section: Callable[[View], list[Any]] | None = None
     in_report: bool = True
-    in_explorer: bool = True
+    in_explorer: bool = True  # shown in the explorer: by its own panel, else by its section
+    panel: Callable[[PanelContext], Panel] | None = None  # the explorer panel it owns, built with the context
     # command line
     command: str | None = None
     help: str = ""
@@ -100,6 +106,10 @@ class Capability:
     # export
     export: str | None = None  # file stem
     csv: Callable[[Dataset, dict], tuple[list[dict], list[str]]] | None = None  # rows and columns
+
+    def depends_on_weights(self, case: Case) -> bool:
+        """Whether this case's answer depends on the weights (the declared flag, or its function of the case)."""
+        return self.weighted(case) if callable(self.weighted) else self.weighted
 
     def present(self, view: View) -> list[Any]:
         """The capability's part of a report or panel: HTML from its template, then its figures."""

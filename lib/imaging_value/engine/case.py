@@ -125,7 +125,8 @@ class Case:
             store[full] = make()
         return store[full]
 
-    def _request(self) -> Request:
+    def request_or_raise(self) -> Request:
+        """The case's request (a ParameterError for the data folder's own case, which has none)."""
         if self.request is None:
             from ..core.errors import ParameterError
 
@@ -138,25 +139,25 @@ class Case:
         """The requester's score table (base scores, the adjustments that fired, and the value lever if on)."""
         from ..framework.lever_value import score_table
 
-        return self._answer("table", (index,), lambda: score_table(self.dataset, self._request(), index))
+        return self._answer("table", (index,), lambda: score_table(self.dataset, self.request_or_raise(), index))
 
     def recommendations(self, index: int) -> list[Recommendation]:
         """The decision tree's outcomes for the requester (one per assumed answer to an unstated fact)."""
         from ..framework.tree import recommend
 
-        return self._answer("tree", (index,), lambda: recommend(self.dataset, self._request(), index))
+        return self._answer("tree", (index,), lambda: recommend(self.dataset, self.request_or_raise(), index))
 
     def guidance(self, index: int) -> list[GuidanceCheck]:
         """Every option checked against the national guidance, for the requester."""
         from ..framework.guidance import check_guidance
 
-        return self._answer("guidance", (index,), lambda: check_guidance(self.dataset, self._request(), index))
+        return self._answer("guidance", (index,), lambda: check_guidance(self.dataset, self.request_or_raise(), index))
 
     def term_sheets(self, index: int) -> dict[str, TermSheet]:
         """Each option's terms for the requester, after the term rules."""
         from ..framework.terms import term_sheets
 
-        return self._answer("terms", (index,), lambda: term_sheets(self.dataset, self._request(), index))
+        return self._answer("terms", (index,), lambda: term_sheets(self.dataset, self.request_or_raise(), index))
 
     def term_sheet(self, index: int, option: str, assumed: Mapping[str, Any]) -> TermSheet:
         """One option's terms under the values a decision-tree outcome assumed."""
@@ -164,7 +165,7 @@ class Case:
 
         key = (index, option, tuple(sorted((k, str(v)) for k, v in assumed.items())))
         return self._answer(
-            "term_sheet", key, lambda: term_sheet(self.dataset, self._request(), index, option, assumed)
+            "term_sheet", key, lambda: term_sheet(self.dataset, self.request_or_raise(), index, option, assumed)
         )
 
     def acceptability(self, index: int) -> SmaaResult:
@@ -211,7 +212,9 @@ class Case:
         return self._answer(
             "split",
             (total, rule, samples),
-            lambda: split_among_sites(self.dataset, self._request(), total, rule, samples=samples, seed=self.seed),
+            lambda: split_among_sites(
+                self.dataset, self.request_or_raise(), total, rule, samples=samples, seed=self.seed
+            ),
         )
 
     # --- answers under the weights ----------------------------------------------------
@@ -237,7 +240,7 @@ class Case:
             (index,),
             lambda: agreements(
                 self.dataset,
-                self._request(),
+                self.request_or_raise(),
                 index,
                 self.ranking(index),
                 self.alignment(index),
@@ -261,7 +264,7 @@ class Case:
         """What "what changed" compares for the requester (nothing, for a requester the request lacks)."""
         from ..framework.scenario import answers, no_answers
 
-        request = self._request()
+        request = self.request_or_raise()
         if index >= len(request.requesters):
             return no_answers(request)
         return answers(
@@ -281,7 +284,7 @@ class Case:
         from .capability import capability
 
         cap = capability(name)
-        return self._answer(f"result:{name}", (), lambda: cap.compute(self), weighted=cap.weighted)
+        return self._answer(f"result:{name}", (), lambda: cap.compute(self), weighted=cap.depends_on_weights(self))
 
 
 def analyse(

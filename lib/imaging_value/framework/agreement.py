@@ -10,8 +10,9 @@ option. The dissent (stakeholder views that rank the choice low) is kept.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, Mapping
+from typing import Any
 
 from ..maths.alignment import AlignmentResult
 from ..model.data import Dataset

@@ -84,3 +84,19 @@ class Analysis:
     acceptability: SmaaResult
     stability: StabilityResult
     alignment: AlignmentResult
+
+
+def profiles_answer(dataset: Dataset) -> dict:
+    """profiles.csv's profiles, then the groups elicited at summits (with their provenance), as JSON."""
+    return {
+        "profiles": [
+            {
+                "name": p.name,
+                "label": p.label,
+                "weights": normalise_weights(p.raw_weights(), dataset.lever_ids),
+                "rationale": p.rationale,
+            }
+            | ({"provenance": p.provenance.to_dict()} if hasattr(p, "provenance") else {})
+            for p in dataset.profiles + dataset.summit_profiles
+        ]
+    }

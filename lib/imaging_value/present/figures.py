@@ -31,6 +31,9 @@ from ..maths.stability import StabilityResult
 from ..model.data import Dataset
 
 __all__ = [
+    "house_layout",
+    "escaped_labels",
+    "TEMPLATE",
     "ranking_figure",
     "lever_profile_figure",
     "stakeholder_views_figure",
@@ -71,7 +74,7 @@ def _merged(base: dict, over: Mapping) -> dict:
     return out
 
 
-def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
+def house_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
     """The finished figure: ``fig``'s traces and layout in the house layout, titled ``title``.
 
     Returns a new figure (``fig`` is not used after). Everything in it was validated by plotly
@@ -93,7 +96,7 @@ def _layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure
     return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=_merged(house, own), _validate=False)
 
 
-def _esc(values: Sequence[str]) -> list[str]:
+def escaped_labels(values: Sequence[str]) -> list[str]:
     """Category labels go into SVG text; escape them (once) so data cannot inject markup."""
     return [plotly_text(v) for v in values]
 
@@ -104,7 +107,7 @@ def _esc(values: Sequence[str]) -> list[str]:
 def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ranked by weighted value") -> go.Figure:
     """Stacked bars: each option's weighted value, split into its levers' contributions (best on top)."""
     order = list(reversed(ranking.order))
-    labels = _esc([dataset.label(o) for o in order])
+    labels = escaped_labels([dataset.label(o) for o in order])
     fig = go.Figure()
     colours = dataset.lever_colours  # levers.yaml
     for lever in ranking.table.levers:
@@ -130,7 +133,7 @@ def ranking_figure(dataset: Dataset, ranking: Ranking, title: str = "Options ran
     # The order is the layout's, not the traces' first appearance: a redraw that updates
     # the traces and the layout in separate steps never shows a stale order.
     fig.update_yaxes(categoryorder="array", categoryarray=labels)
-    return _layout(fig, title, barmode="stack")
+    return house_layout(fig, title, barmode="stack")
 
 
 def lever_profile_figure(
@@ -149,8 +152,8 @@ def lever_profile_figure(
     fig = go.Figure(
         go.Heatmap(
             z=z,
-            x=_esc([dataset.label(lv) for lv in levers]),
-            y=_esc([dataset.label(o) for o in options]),
+            x=escaped_labels([dataset.label(lv) for lv in levers]),
+            y=escaped_labels([dataset.label(o) for o in options]),
             zmin=0,
             zmax=10,
             colorscale="Blues",
@@ -162,7 +165,7 @@ def lever_profile_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=360)
+    return house_layout(fig, title, height=360)
 
 
 def stakeholder_views_figure(
@@ -173,7 +176,7 @@ def stakeholder_views_figure(
 ) -> go.Figure:
     """One bar chart per stakeholder view, precomputed, with a dropdown to switch (works without a kernel)."""
     options = list(table.options)
-    labels = _esc([dataset.label(o) for o in options])
+    labels = escaped_labels([dataset.label(o) for o in options])
     matrix = table.scores.loc[options, list(table.levers)].to_numpy()
     names = list(profiles)
     profile_labels = {p.name: p.label for p in dataset.profiles}
@@ -220,7 +223,7 @@ def stakeholder_views_figure(
         margin=dict(l=10, r=10, t=110, b=40),
     )
     fig.update_yaxes(title="weighted value (0 to 10)", range=[0, 10.8])
-    return _layout(fig, title, height=430, showlegend=False)
+    return house_layout(fig, title, height=430, showlegend=False)
 
 
 # --- robustness and alignment --------------------------------------------------------
@@ -230,7 +233,7 @@ def acceptability_figure(
     dataset: Dataset, result: SmaaResult, title: str = "How often each option takes each rank"
 ) -> go.Figure:
     options = list(result.options)
-    labels = _esc([dataset.label(o) for o in options])
+    labels = escaped_labels([dataset.label(o) for o in options])
     fig = go.Figure()
     for r, column in enumerate(result.rank_acceptability.columns):
         fig.add_bar(
@@ -253,13 +256,13 @@ def acceptability_figure(
     )
     fig.update_yaxes(autorange="reversed")
     # a share too small to label inside its segment is left to the hover, never drawn over its neighbour
-    return _layout(fig, title, barmode="stack", uniformtext=dict(minsize=8, mode="hide"))
+    return house_layout(fig, title, barmode="stack", uniformtext=dict(minsize=8, mode="hide"))
 
 
 def stability_figure(dataset: Dataset, result: StabilityResult, title: str | None = None) -> go.Figure:
     """For each lever, the range of its weight over which the winner stays first, and the current weight."""
     rows = result.table
-    levers = _esc([dataset.label(lv) for lv in rows["lever"]])
+    levers = escaped_labels([dataset.label(lv) for lv in rows["lever"]])
     winner = dataset.label(result.winner)  # raw: _layout escapes the title once
     fig = go.Figure()
     fig.add_bar(
@@ -289,7 +292,7 @@ def stability_figure(dataset: Dataset, result: StabilityResult, title: str | Non
     )
     fig.update_xaxes(title="lever weight (others rescaled in proportion)", range=[0, 1], tickformat=".0%")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title or f"How far each weight can move before {winner} loses first place")
+    return house_layout(fig, title or f"How far each weight can move before {winner} loses first place")
 
 
 def alignment_figure(
@@ -301,8 +304,8 @@ def alignment_figure(
     fig = go.Figure(
         go.Heatmap(
             z=ranks,
-            x=_esc([profile_labels.get(p, p) for p in result.profiles]),
-            y=_esc([dataset.label(o) + (" (win:win)" if o == result.win_win else "") for o in options]),
+            x=escaped_labels([profile_labels.get(p, p) for p in result.profiles]),
+            y=escaped_labels([dataset.label(o) + (" (win:win)" if o == result.win_win else "") for o in options]),
             colorscale="Blues_r",
             zmin=1,
             zmax=len(options),
@@ -313,13 +316,13 @@ def alignment_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=380)
+    return house_layout(fig, title, height=380)
 
 
 def tau_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Agreement between stakeholder views (Kendall's tau)"
 ) -> go.Figure:
-    profile_labels = _esc([{p.name: p.label for p in dataset.profiles}.get(p, p) for p in result.profiles])
+    profile_labels = escaped_labels([{p.name: p.label for p in dataset.profiles}.get(p, p) for p in result.profiles])
     tau = result.kendall_tau.to_numpy(dtype=float)
     text = [["" if math.isnan(v) else f"{v:.2f}" for v in row] for row in tau]
     fig = go.Figure(
@@ -337,7 +340,7 @@ def tau_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, title, height=420)
+    return house_layout(fig, title, height=420)
 
 
 def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the return among sites") -> go.Figure:
@@ -354,7 +357,7 @@ def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the r
         if table["stderr"].notna().any():
             error = dict(type="data", array=table["stderr"].astype(float).fillna(0).tolist(), visible=True)
         fig.add_bar(
-            x=_esc(table["site"].astype(str).tolist()),
+            x=escaped_labels(table["site"].astype(str).tolist()),
             y=table["share"].tolist(),
             error_y=error,
             name=rule_labels.get(rule, rule),
@@ -367,7 +370,7 @@ def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the r
         )
     fig.update_yaxes(title="share of the total (£)", tickprefix="£", tickformat=",.0f")
     # an amount that does not fit inside its bar is hidden, never drawn over its neighbour (the table has it)
-    return _layout(fig, title, height=420, barmode="group", uniformtext=dict(minsize=8, mode="hide"))
+    return house_layout(fig, title, height=420, barmode="group", uniformtext=dict(minsize=8, mode="hide"))
 
 
 # --- the decision tree ---------------------------------------------------------------
@@ -476,7 +479,7 @@ def tree_figure(
     fig = go.Figure(data=traces, layout=dict(annotations=annotations))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[min(y for _, y in positions.values()) - 0.9, 0.4])
-    return _layout(fig, title, height=470)
+    return house_layout(fig, title, height=470)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -499,7 +502,7 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
     names = sorted(by_modality, key=by_modality.get, reverse=True)
     fig = go.Figure(
         go.Bar(
-            x=_esc(names),
+            x=escaped_labels(names),
             y=[by_modality[m] for m in names],
             marker_color="#1b6ca8",
             text=[f"{by_modality[m]:,}" for m in names],
@@ -510,14 +513,14 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
     )
     # headroom above the tallest bar, so its amount is never clipped
     fig.update_yaxes(title="images", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15])
-    return _layout(fig, title, height=360)
+    return house_layout(fig, title, height=360)
 
 
 def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -> go.Figure:
     projects = sorted(dataset.projects, key=lambda p: p.nhs_partners)
     fig = go.Figure(
         go.Bar(
-            y=_esc([p.name for p in projects]),
+            y=escaped_labels([p.name for p in projects]),
             x=[p.nhs_partners for p in projects],
             orientation="h",
             marker_color="#3a9e5c",
@@ -528,7 +531,7 @@ def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -
         )
     )
     fig.update_xaxes(title="NHS partners", range=[0, max((p.nhs_partners for p in projects), default=1) * 1.12])
-    return _layout(fig, title, height=560)
+    return house_layout(fig, title, height=560)
 
 
 def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale)") -> go.Figure:
@@ -537,7 +540,7 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
     fig = go.Figure(
         go.Scatter(
             x=[p.dataset_size for p in known],
-            y=_esc([p.name for p in known]),
+            y=escaped_labels([p.name for p in known]),
             mode="markers",
             marker=dict(size=11, color="#1b6ca8"),
             name="known size",
@@ -545,7 +548,9 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
         )
     )
     if unknown:
-        fig.add_scatter(x=[None] * len(unknown), y=_esc([p.name for p in unknown]), mode="markers", showlegend=False)
+        fig.add_scatter(
+            x=[None] * len(unknown), y=escaped_labels([p.name for p in unknown]), mode="markers", showlegend=False
+        )
         for p in unknown:
             fig.add_annotation(
                 x=2,
@@ -556,4 +561,4 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
                 font=dict(color="#c23b3b"),
             )
     fig.update_xaxes(type="log", title="images (log scale)", range=[1.8, 5.4])
-    return _layout(fig, title, height=560)
+    return house_layout(fig, title, height=560)

@@ -72,7 +72,7 @@ def snapshot_state() -> None:
     import plotly.io as pio
     import plotly.io._base_renderers  # noqa: F401  (the notebooks' chart renderer builds on it)
 
-    import imaging_value.reports.request  # noqa: F401  (everything a report notebook imports)
+    import imaging_value.reports  # noqa: F401  (everything a report notebook imports)
 
     _STATE.update(
         cwd=os.getcwd(),

@@ -1,3 +1,23 @@
-"""The report notebooks' library: page furniture (header, provenance, display) and one module per
-report (request, portfolio, comparison, summit).
-"""
+"""The report notebooks' library: page furniture (header, provenance, display) and one module per report
+(request, portfolio, comparison, summit). A notebook imports this package and calls one function per cell."""
+
+from __future__ import annotations
+
+from .compare import CompareReport, compare_report
+from .furniture import show, use_offline_charts
+from .portfolio import PortfolioReport, portfolio_report
+from .request import RequestReport, request_report
+from .summit import SummitReport, summit_report
+
+__all__ = [
+    "show",
+    "use_offline_charts",
+    "RequestReport",
+    "request_report",
+    "PortfolioReport",
+    "portfolio_report",
+    "CompareReport",
+    "compare_report",
+    "SummitReport",
+    "summit_report",
+]

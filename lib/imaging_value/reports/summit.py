@@ -22,6 +22,7 @@ from ..maths.elicit import METHOD_SOURCES
 from ..model.data import Dataset
 from ..present import figures as views
 from ..present.templates import render_section
+from .furniture import header_html, provenance_html
 
 __all__ = ["SummitReport", "summit_report"]
 
@@ -40,9 +41,7 @@ class SummitReport:
         return self.dataset.label(option_or_lever)
 
     def header(self) -> str:
-        from .request import _header
-
-        return _header(
+        return header_html(
             f"Grand summit: {self.result.summit}",
             [
                 ("Summit", self.result.summit),
@@ -53,9 +52,7 @@ class SummitReport:
 
     def provenance(self) -> str:
         """The parameters and the sha256 of every input file: the last page of the report."""
-        from .request import _provenance
-
-        return _provenance(self.parameters, dict(self.dataset.digests))
+        return provenance_html(self.parameters, dict(self.dataset.digests))
 
     def key_findings(self) -> str:
         """Plain text: the compromise weights and the minimax-regret option per request (pinned by nbval)."""
@@ -110,7 +107,7 @@ class SummitReport:
     def weights_chart(self) -> go.Figure:
         """Each group's weights with their spread, and the compromise, lever by lever."""
         r = self.result
-        labels = views._esc([self._label(lever) for lever in r.levers])
+        labels = views.escaped_labels([self._label(lever) for lever in r.levers])
         fig = go.Figure()
         for g in r.groups:
             fig.add_bar(
@@ -128,7 +125,7 @@ class SummitReport:
             marker=dict(symbol="diamond", size=12, color="#1f2933"),
         )
         fig.update_yaxes(title="weight (error bar: spread between participants)", tickformat=".0%")
-        return views._layout(fig, "Each group's weights and the compromise", barmode="group")
+        return views.house_layout(fig, "Each group's weights and the compromise", barmode="group")
 
     def disagreement(self) -> str:
         r = self.result

@@ -1,0 +1,184 @@
+"""The agreement to sign: per requester (and per tree outcome), the reconciled option's term sheet, each national
+principle's status, why it was chosen (the reconciliation rule) and the stakeholder views that dissent."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
+from ..engine.capability import Capability, View
+from ..present.panel import HtmlPanel, PanelContext
+from .common import computed, core_files, joined, outcome_line
+
+if TYPE_CHECKING:
+    from ..engine.case import Case
+    from ..framework.agreement import Agreement
+    from ..model.data import Dataset
+
+__all__ = ["NAME", "CAPABILITY", "answer", "text", "csv", "results", "rule_source", "section", "panel"]
+
+NAME = "terms"
+
+
+def answer(case: Case) -> dict:
+    """The agreement to sign per requester (one result per decision-tree outcome), with its terms,
+    each national principle's status, the reconciliation and the dissent."""
+    return {
+        "request": case.request.id,
+        "results": [a.to_dict() for index in case.requesters for a in case.agreements(index)],
+    }
+
+
+def text(answer: dict) -> str:
+    """Each agreement: how it was chosen, its terms with their sources, what departs or is to confirm, dissent."""
+    lines = []
+    for entry in answer["results"]:
+        lines.append(outcome_line(entry))
+        lines.append(
+            f"  tree: {entry['tree_option']}; best weighted: {entry['best_weighted']}; win:win: {entry['win_win']}"
+        )
+        lines.append(f"  why: {entry['why']}")
+        for term in entry["terms"]:
+            value = (
+                term["value"]
+                if isinstance(term["value"], str)
+                else f"{term['value']:,.0f}"
+                if term["unit"] == "GBP"
+                else f"{term['value']:g}"
+            )
+            lines.append(
+                f"    {term['term']:28} {value} {'' if term['unit'] == 'text' else term['unit']}".rstrip()
+                + f"  [{', '.join(term['set_by'])}; {term['source']}]"
+            )
+        for item in entry["compliance"]:
+            if item["status"] != "meets":
+                lines.append(f"  {item['status']}: {item['principle']} ({item['source']}): {item['reason']}")
+        for view in entry["dissent"]:
+            lines.append(
+                f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} (prefers {view['prefers']})"
+            )
+    return "\n".join(lines)
+
+
+def csv(dataset: Dataset, answer: dict) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per requester, outcome and term."""
+    rows = [
+        {
+            "requester_index": r["requester_index"],
+            "requester_kind": r["requester"]["kind"],
+            "assumed": joined(r["assumed"]),
+            "option": r["option"],
+            "term": t["term"],
+            "value": t["value"],
+            "unit": t["unit"],
+            "set_by": ";".join(t["set_by"]),
+            "source": t["source"],
+            "rationale": t["rationale"],
+        }
+        for r in answer["results"]
+        for t in r["terms"]
+    ]
+    return rows, [
+        "requester_index",
+        "requester_kind",
+        "assumed",
+        "option",
+        "term",
+        "value",
+        "unit",
+        "set_by",
+        "source",
+        "rationale",
+    ]
+
+
+def rule_source(dataset: Dataset, agreement: Agreement) -> str:
+    """The source of the reconciliation rule that decided the agreement."""
+    spec = dataset.agreement.reconciliation
+    rules: dict[str, Any] = {spec.default.id: spec.default, spec.replacement.id: spec.replacement}
+    rules.update({o.id: o for o in spec.overrides})
+    rule = rules.get(agreement.rule)
+    return getattr(rule, "source", None) or "this framework's reading"
+
+
+def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str, Any]]:
+    """The section's rows for one requester's agreements (one per decision-tree outcome)."""
+    from ..core.wording import term_value
+
+    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
+    return [
+        {
+            "option": a.option,
+            "label": dataset.label(a.option),
+            "assumed": ", ".join(f"{k} = {v}" for k, v in a.assumed.items()),
+            "tree": dataset.label(a.tree_option),
+            "best": dataset.label(a.best_weighted),
+            "win_win": dataset.label(a.win_win),
+            "why": a.why,
+            "why_source": rule_source(dataset, a),
+            "terms": [
+                {
+                    "term": t.term,
+                    "value": term_value(t.value, t.unit),
+                    "unit": "" if t.unit == "text" else t.unit,
+                    "set_by": ", ".join(t.set_by),
+                    "rationale": t.rationale,
+                    "source": t.source,
+                }
+                for t in a.sheet.terms
+            ],
+            "removed": ", ".join(f"{term} ({rule})" for term, rule in a.sheet.removed),
+            "compliance": [
+                {
+                    "principle": c.principle,
+                    "status": c.status.replace("_", " "),
+                    "css": css[c.status],
+                    "reason": c.reason,
+                    "source": c.source,
+                }
+                for c in a.compliance
+            ],
+            "dissent": [d.to_dict() | {"prefers": dataset.label(d.prefers)} for d in a.dissent],
+        }
+        for a in agreements
+    ]
+
+
+def section(view: View) -> str:
+    """The agreement to sign per requester: terms, national principles and dissent (``terms.html.j2``)."""
+    from ..present.templates import render_section
+
+    case = view.case
+    blocks = [
+        {"title": view.label(index), "results": results(case.dataset, case.agreements(index))}
+        for index in view.requesters
+    ]
+    return render_section(NAME, blocks=blocks)
+
+
+def panel(context: PanelContext) -> HtmlPanel:
+    """The agreement to sign under the sliders' weights, as the report's section shows it."""
+
+    def make(case: Case, index: int) -> str:
+        view = View(case, (index,), lambda i: case.request.requesters[i].label())
+        return section(view)
+
+    return HtmlPanel("iv-agreement", None, make, weighted=True)
+
+
+CAPABILITY = Capability(
+    NAME,
+    "The agreement to sign",
+    computed(NAME, answer),
+    order=10,
+    weighted=True,
+    data_files=core_files("terms.yaml", "costs.csv", "term_rules.yaml", "reconciliation.yaml", "guidance.yaml"),
+    section=section,
+    panel=panel,
+    command=NAME,
+    help="the agreement to sign per requester: terms, national principles, dissent",
+    options=("requester", "weights"),
+    text=text,
+    export=NAME,
+    csv=csv,
+)

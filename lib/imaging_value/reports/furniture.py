@@ -1,0 +1,135 @@
+"""The reports' page furniture: charts that render offline, the display of a notebook's items, the header
+(title, when, versions, the view, the source tags), the provenance page and the opening sentences."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+from collections.abc import Iterable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from markupsafe import Markup
+
+from .. import __version__
+from ..capabilities import load_dataset
+from ..core.checks import check_type
+from ..core.layout import LOCK_FILE, lock_digest, project_root, version_text
+from ..core.wording import SOURCE_TAGS
+from ..model.data import Dataset
+from ..present.templates import render_section, report_css
+
+__all__ = [
+    "use_offline_charts",
+    "show",
+    "header_html",
+    "provenance_html",
+    "brief_html",
+    "load_data",
+    "CHART_RENDERER",
+    "project_root",
+]
+CHART_RENDERER = "plotly_mimetype+offline_notebook"  # JupyterLab view + HTML embedding plotly.js once, offline
+_CDN_SCRIPT = re.compile(r'<script src="https?://[^"]*"></script>')
+
+
+def use_offline_charts() -> None:
+    """Render plotly charts so JupyterLab shows them live and the HTML export embeds plotly.js once.
+
+    plotly's notebook renderer always adds a MathJax script fetched from a CDN to every chart; the
+    reports use no LaTeX, so the renderer registered here drops it and the HTML needs no network.
+    """
+    import plotly.io as pio
+    from plotly.io._base_renderers import NotebookRenderer
+
+    class OfflineNotebookRenderer(NotebookRenderer):
+        def to_mimebundle(self, fig_dict):
+            bundle = super().to_mimebundle(fig_dict)
+            bundle["text/html"] = _CDN_SCRIPT.sub("", bundle["text/html"])
+            return bundle
+
+    if "offline_notebook" not in pio.renderers:
+        pio.renderers["offline_notebook"] = OfflineNotebookRenderer()
+    pio.renderers.default = CHART_RENDERER
+
+
+def show(*items: Any) -> None:
+    """Display HTML snippets, figures and lists of them, in order."""
+    from IPython.display import HTML, display
+
+    for item in items:
+        if item is None:
+            continue
+        if isinstance(item, (list, tuple)):
+            show(*item)
+        elif isinstance(item, str):
+            display(HTML(render_section("report_block", body=Markup(item))))
+        else:
+            display(item)
+
+
+def _lock_note() -> str:
+    """The package version beside the lock file's digest (the full digest on hover)."""
+    digest = lock_digest()
+    return render_section("version", lock_file=LOCK_FILE, digest=digest, version=version_text(__version__, digest))
+
+
+def _git_commit() -> str:
+    root = project_root()
+    if root is None:
+        return "an installed package, not a git checkout"
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "--short=12", "HEAD"], cwd=root, capture_output=True, text=True, timeout=5
+        )
+        if out.returncode != 0:
+            return "not a git checkout"
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--untracked-files=no"],
+            cwd=root,
+            capture_output=True,
+            text=True,
+            timeout=5,
+        ).stdout.strip()
+        return out.stdout.strip() + (" (with uncommitted changes)" if dirty else "")
+    except (OSError, subprocess.SubprocessError):
+        return "git not available"
+
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch), UTC) if epoch else datetime.now(UTC)
+    return moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def header_html(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
+    """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
+    return render_section(
+        "header",
+        css=Markup(report_css()),
+        title=title,
+        rendered=_now(),
+        version=Markup(_lock_note()),
+        commit=_git_commit(),
+        view=[(k, str(v)) for k, v in view],
+        tags=SOURCE_TAGS,
+    )
+
+
+def provenance_html(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
+    """The parameters and the sha256 of every input file: the last page of every report."""
+    return render_section(
+        "provenance", parameters=[(k, str(v)) for k, v in parameters.items()], digests=list(digests.items())
+    )
+
+
+def brief_html(heading: str, sentences: Iterable[str]) -> str:
+    """A report's opening sentences under a heading."""
+    return render_section("brief", heading=heading, sentences=list(sentences))
+
+
+def load_data(data_dir: str) -> Dataset:
+    """The notebook's data folder, checked as a parameter, then loaded with every capability's files."""
+    check_type("data_dir", data_dir, (str, os.PathLike), "a path to a data folder")
+    return load_dataset(data_dir)

@@ -1,0 +1,119 @@
+"""The portfolio report: the report's exemplar projects, images by modality, partners, sizes, data-quality
+findings and the decision tree applied to every exemplar."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..core.defaults import DEFAULT_DATA_DIR
+from ..core.wording import join_words
+from ..framework.portfolio import data_quality_findings, exemplar_recommendations, portfolio_summary
+from ..model.data import Dataset
+from ..present import figures as views
+from ..present.templates import render_section
+from .furniture import brief_html, header_html, load_data, provenance_html
+
+__all__ = ["PortfolioReport", "portfolio_report"]
+
+
+@dataclass(frozen=True)
+class PortfolioReport:
+    dataset: Dataset
+    parameters: dict[str, Any]
+
+    def header(self) -> str:
+        return header_html("Portfolio: the exemplar projects", [("Data", self.parameters["data"])])
+
+    def provenance(self) -> str:
+        return provenance_html(self.parameters, self.dataset.digests)
+
+    def brief(self) -> str:
+        """The portfolio in sentences, before any chart."""
+        s = portfolio_summary(self.dataset)
+        top = sorted(s["images_by_modality"].items(), key=lambda kv: -kv[1])
+        findings = data_quality_findings(self.dataset)
+        recs = exemplar_recommendations(self.dataset)
+        depends = sum(1 for outcomes in recs.values() if len({r.option for r in outcomes}) > 1)
+        return brief_html(
+            "In brief",
+            [
+                f"The report's {s['projects']} exemplar projects hold {s['images_known']:,} images of known size; "
+                f"{s['projects_size_unknown']} projects do not state their size and are shown as unknown, never as zero.",
+                "By modality: " + join_words([f"{m} {n:,}" for m, n in top]) + " images "
+                "(a project with several modalities counts under each).",
+                f"Across the projects there are {s['nhs_partner_links']} links to NHS partners.",
+                f"{len(findings)} places where the report's table and its appendix disagree are listed below, not "
+                f"silently fixed.",
+                f"The decision tree's answer depends on facts the report does not give (temporality, curation, the "
+                f"requester's profit stage) for {depends} of {len(recs)} exemplars; the requester kind of each is "
+                f"this framework's assumption from the company the appendix names.",
+            ],
+        )
+
+    def key_findings(self) -> str:
+        s = portfolio_summary(self.dataset)
+        lines = [
+            f"{s['projects']} exemplar projects; {s['images_known']:,} images of known size; "
+            f"{s['projects_size_unknown']} projects of unknown size; {s['nhs_partner_links']} NHS partner links"
+        ]
+        lines += [f"  {m}: {n:,} images" for m, n in s["images_by_modality"].items()]
+        lines.append(f"{len(data_quality_findings(self.dataset))} data-quality findings")
+        return "\n".join(lines)
+
+    def exemplar_table(self) -> str:
+        rows = [
+            {
+                "project": p.name,
+                "modalities": ", ".join(p.modalities),
+                "size": f"{p.dataset_size:,}" if p.dataset_size is not None else f"unknown ({p.dataset_size_note})",
+                "NHS partners": p.nhs_partners,
+                "company (appendix)": p.company,
+                "requester kind (our assumption)": p.requester_kind,
+            }
+            for p in self.dataset.projects
+        ]
+        return render_section("portfolio", part="exemplars", columns=list(rows[0]), rows=rows)
+
+    def charts(self) -> list:
+        return [
+            render_section("portfolio", part="charts"),
+            views.modality_figure(self.dataset),
+            views.partners_figure(self.dataset),
+            views.size_figure(self.dataset),
+        ]
+
+    def findings(self) -> str:
+        rows = [
+            {"project": f.project, "field": f.field, "table says": f.table, "text says": f.text, "finding": f.finding}
+            for f in data_quality_findings(self.dataset)
+        ]
+        return render_section(
+            "portfolio", part="findings", rows=rows, columns=["project", "field", "table says", "text says", "finding"]
+        )
+
+    def recommendations(self) -> str:
+        rows = []
+        for name, recs in exemplar_recommendations(self.dataset).items():
+            outcomes = [
+                f"{self.dataset.label(r.option)}"
+                + (f" (if {', '.join(f'{k}={v}' for k, v in r.assumed.items())})" if r.assumed else "")
+                for r in recs
+            ]
+            project = next(p for p in self.dataset.projects if p.name == name)
+            rows.append(
+                {
+                    "project": name,
+                    "requester (assumed)": project.requester_kind + (f", {project.company}" if project.company else ""),
+                    "decision tree": "; ".join(outcomes),
+                }
+            )
+        return render_section(
+            "portfolio", part="recommendations", rows=rows, columns=["project", "requester (assumed)", "decision tree"]
+        )
+
+
+def portfolio_report(data_dir: str = DEFAULT_DATA_DIR) -> PortfolioReport:
+    dataset = load_data(data_dir)
+    return PortfolioReport(dataset, {"data": Path(data_dir).name})
