@@ -43,7 +43,7 @@ def check_count(value: Any, parameter: str, minimum: int = 1, maximum: int | Non
     """Validate an integer >= ``minimum`` (and <= ``maximum`` where given; bools rejected)."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < minimum:
         raise ParameterError(parameter, f"an integer >= {minimum}" + (f" and <= {maximum:,}" if maximum else ""), value)
-    if maximum is not None and value > maximum:
+    if maximum is not None and int(value) > maximum:
         raise ParameterError(parameter, f"an integer from {minimum} to {maximum:,}", value)
     return int(value)
 
@@ -77,7 +77,7 @@ def check_total(total: Any, shown: Any = None) -> float:
         isinstance(total, bool)
         or not isinstance(total, numbers.Real)
         or not math.isfinite(total)
-        or not 0 <= total <= MAX_TOTAL
+        or not 0 <= float(total) <= MAX_TOTAL
     ):
         raise ParameterError("total", TOTAL_RANGE, total if shown is None else shown)
     return float(total)
@@ -87,14 +87,14 @@ def check_flags(draws: Any = None, horizon: Any = None, discount_rate: Any = Non
     """The valuation's options: whole draws and horizon within their documented ranges, a finite rate."""
     for name, value, most in (("draws", draws, MAX_SAMPLES), ("horizon", horizon, MAX_HORIZON)):
         if value is not None and (
-            isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= value <= most
+            isinstance(value, bool) or not isinstance(value, numbers.Integral) or not 1 <= int(value) <= most
         ):
             raise ParameterError(name, f"a whole number from 1 to {most:,}", value)
     if discount_rate is not None and (
         isinstance(discount_rate, bool)
         or not isinstance(discount_rate, numbers.Real)
         or not math.isfinite(discount_rate)
-        or not 0 <= discount_rate <= MAX_DISCOUNT_RATE
+        or not 0 <= float(discount_rate) <= MAX_DISCOUNT_RATE
     ):
         raise ParameterError(
             "discount-rate", f"a finite number from 0 to {MAX_DISCOUNT_RATE:g} (e.g. 0.035)", discount_rate

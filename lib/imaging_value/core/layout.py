@@ -99,11 +99,13 @@ def default_data_dir() -> tuple[Path, str]:
 
 def lock_digest(path: str | Path | None = None) -> str | None:
     """The sha256 of the lock file (hex), or None when there is none (an installed wheel carries no lock)."""
-    root = project_root()
-    if path is None and root is None:
-        return None
+    if not path:
+        root = project_root()
+        if root is None:
+            return None
+        path = root / LOCK_FILE
     try:
-        return hashlib.sha256(Path(path or root / LOCK_FILE).read_bytes()).hexdigest()
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except FileNotFoundError:
         return None
 

@@ -14,7 +14,7 @@ so the caller can name its file.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
@@ -43,10 +43,14 @@ class YamlIssue:
 
 # libyaml's parser where PyYAML was built with it (its wheels are): the same nodes, read about ten
 # times faster than by the pure-Python parser, which took most of a `rank` command's time.
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# Both compose the same nodes and construct them with SafeConstructor: a type checker is shown the Python one.
+if TYPE_CHECKING:
+    _SAFE_LOADER = yaml.SafeLoader
+else:
+    _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_SAFE_LOADER):  # type: ignore[misc, valid-type]
+class _Loader(_SAFE_LOADER):
     """SafeLoader that records duplicate and non-text keys instead of passing them silently."""
 
     def __init__(self, text: str) -> None:

@@ -128,7 +128,8 @@ def stakeholder_alignment(
 
     at_least = (compared[:, None, :] >= compared[None, :, :]).all(axis=2)
     better = (compared[:, None, :] > compared[None, :, :]).any(axis=2)
-    dominated = (at_least & better).any(axis=0)  # column b dominated by some row a
+    # column b dominated by some row a (np.asarray: numpy's stubs do not know an any() along an axis is an array)
+    dominated = np.asarray((at_least & better).any(axis=0))
 
     option_index = pd.Index(option_ids, name="option")
     profile_index = pd.Index(names, name="profile")

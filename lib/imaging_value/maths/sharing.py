@@ -89,14 +89,16 @@ class WorthCurve:
         if self.kind not in CURVE_KINDS:
             raise ParameterError("curve.kind", f"one of {list(CURVE_KINDS)}", self.kind)
         if self.kind == "power":
-            if not _is_real(self.a) or not 0 < self.a < 1:
+            a = _finite(self.a)
+            if a is None or not 0 < a < 1:
                 raise ParameterError("curve.a", "a number strictly between 0 and 1 for a power curve", self.a)
-            object.__setattr__(self, "a", float(self.a))
+            object.__setattr__(self, "a", a)
             object.__setattr__(self, "scale", None)  # not used by a power curve
         else:
-            if not _is_real(self.scale) or not self.scale > 0:
+            scale = _finite(self.scale)
+            if scale is None or not scale > 0:
                 raise ParameterError("curve.scale", f"a finite number > 0 for a {self.kind} curve", self.scale)
-            object.__setattr__(self, "scale", float(self.scale))
+            object.__setattr__(self, "scale", scale)
             object.__setattr__(self, "a", None)  # not used by a log or saturating curve
 
     @classmethod
@@ -113,11 +115,20 @@ class WorthCurve:
 
     def __call__(self, x: Any) -> np.ndarray:
         x = np.asarray(x, dtype=float)
+        parameter = self._parameter()
         if self.kind == "power":
-            return np.power(x, self.a)
+            return np.power(x, parameter)
         if self.kind == "log":
-            return np.log1p(x / self.scale)
-        return -np.expm1(-x / self.scale)
+            return np.log1p(x / parameter)
+        return -np.expm1(-x / parameter)
+
+    def _parameter(self) -> float:
+        """The curve's one parameter: ``a`` for a power curve, ``scale`` for the others."""
+        name = "a" if self.kind == "power" else "scale"
+        value = self.a if self.kind == "power" else self.scale
+        if value is None:  # only when a field was forced past the checks of __post_init__
+            raise ParameterError(f"curve.{name}", f"a number for a {self.kind} curve", None)
+        return value
 
     @property
     def formula(self) -> str:
@@ -175,6 +186,11 @@ class SplitResult:
 
 def _is_real(value: Any) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _finite(value: Any) -> float | None:
+    """``value`` as a float if it is a finite real number (not True or False), else None."""
+    return float(value) if _is_real(value) else None
 
 
 def _check_total(total: Any, decimals: int) -> tuple[float, int]:
@@ -356,13 +372,14 @@ def split_value(
                 "method", f"'exact' only for at most {MAX_EXACT_SITES} sites", f"'exact' with {n} sites"
             )
         used = "exact" if method == "exact" or (method == "auto" and n <= MAX_EXACT_SITES) else "sampled"
-        worth_total = float(curve(x.sum()))
+        worth = float(curve(x.sum()))
+        worth_total = worth
         if used == "exact":
             basis = shapley_exact(x, curve)
         else:
             basis, se = shapley_sampled(x, curve, samples, np.random.default_rng(seed))
-            stderr = total_float * se / worth_total
-    denominator = worth_total if rule == "shapley" else float(basis.sum())
+            stderr = total_float * se / worth
+    denominator = worth_total if worth_total is not None else float(basis.sum())
     raw = total_float * basis / denominator
     rounded = largest_remainder(raw, total, decimals)
 

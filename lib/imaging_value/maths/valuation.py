@@ -31,7 +31,7 @@ revenue is its median: the closed forms of rNPV (e.g. a milestone is worth
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -339,9 +339,13 @@ class Priced:
         return float(self.discount @ self.receipts_by_year)
 
 
-def _number(terms: Mapping[str, object], key: str, default: float | None = None) -> float | None:
-    if key not in terms:
-        return default
+def _number(terms: Mapping[str, object], key: str) -> float | None:
+    """The number the term ``key`` holds, or None where the terms do not name it."""
+    return _number_in(terms, key) if key in terms else None
+
+
+def _number_in(terms: Mapping[str, object], key: str) -> float:
+    """The number the term ``key`` (one of ``terms``) holds: a finite number >= 0, else :class:`ParameterError`."""
     value = terms[key]
     if (
         isinstance(value, bool)
@@ -408,7 +412,7 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
         if event not in d.stage:
             raise ParameterError(f"terms.{key}", "a milestone at a stage: " + ", ".join(sorted(d.stage)), event)
         events.append(event)
-        before_revenue += at("milestones", _number(terms, key), d.stage[event])
+        before_revenue += at("milestones", _number_in(terms, key), d.stage[event])
 
     fee = _number(terms, "access_fee")
     if fee:
@@ -421,7 +425,8 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
 
     sub = _number(terms, "subscription")
     if sub:
-        years_paid = _number(terms, "subscription_years", float(H + 1))
+        years = _number(terms, "subscription_years")
+        years_paid = float(H + 1) if years is None else years
         cash = sub * np.clip(years_paid - np.arange(H + 1), 0.0, 1.0)  # in advance, part of a last year
         fixed("subscription", cash)
         before_revenue += float(cash @ d.before_sale)
@@ -454,7 +459,7 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
     if stake:
         at("equity", stake / 100, d.exit_flows)
 
-    in_kind = sum(_number(terms, key) for key in terms if key.startswith("in_kind:"))
+    in_kind = sum(_number_in(terms, key) for key in terms if key.startswith("in_kind:"))
     if in_kind:
         fixed("in_kind", in_year(in_kind, a.in_kind_year))
 
@@ -596,7 +601,7 @@ def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_sh
     if slope <= 0:
         return None
     x = (target - base) / slope
-    if term == "royalty" and "royalty_cap" in terms:
+    if term == "royalty" and "royalty_cap" in terms and bound is not None:
         top = npv_at(bound)
         if top < target:
             return None
@@ -606,7 +611,9 @@ def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_sh
     return float(x)
 
 
-def _increasing_root(f, lo: float, f_lo: float, hi: float, f_hi: float, xtol: float = 1e-13) -> float:
+def _increasing_root(
+    f: Callable[[float], float], lo: float, f_lo: float, hi: float, f_hi: float, xtol: float = 1e-13
+) -> float:
     """Where the increasing function ``f`` crosses 0 in [lo, hi] (``f_lo`` < 0 <= ``f_hi``), to ``xtol`` x hi.
 
     The Illinois method (regula falsi that halves a stale end's value), with a bisection step

@@ -43,7 +43,16 @@ Text = Annotated[str, Field(min_length=1)]
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Share = Annotated[float, Field(ge=0, le=1)]
 Money = Annotated[float, Field(ge=0)]
-Kind = Literal[REQUESTER_KINDS]  # type: ignore[valid-type]
+if TYPE_CHECKING:
+    # Literals of tuples defined elsewhere: a type checker knows their values only as text;
+    # pydantic checks each value against its Literal when valuation.yaml is read.
+    Kind = str
+    CommercialKind = str
+    SiteRuleName = str
+else:
+    Kind = Literal[REQUESTER_KINDS]
+    CommercialKind = Literal[COMMERCIAL_KINDS]
+    SiteRuleName = Literal[RULES]
 CurationLevel = Literal["raw", "cleaned", "curated", "unstated"]
 
 
@@ -82,7 +91,7 @@ class Flag(Sourced):
 
 
 class SiteRule(Sourced):
-    value: Literal[RULES]  # type: ignore[valid-type]
+    value: SiteRuleName
 
 
 class ExitMultiple(Finite):
@@ -92,7 +101,7 @@ class ExitMultiple(Finite):
 
 class RevenueRow(Sourced):
     id: Identifier
-    kind: Literal[COMMERCIAL_KINDS]  # type: ignore[valid-type]
+    kind: CommercialKind
     profit_stage: Literal["pre_profit", "profit_generating"] | None = None
     sector_words: tuple[Text, ...] = ()
     median: Money
@@ -169,8 +178,13 @@ class Component(Sourced):
                 )
         return self
 
-    def share(self, curation: str) -> float:
-        return self.nhs if self.nhs is not None else self.nhs_by_curation[curation]  # type: ignore[index]
+    def share(self, curation: CurationLevel) -> float:
+        """The NHS's share of this component for a request of this curation."""
+        if self.nhs is not None:
+            return self.nhs
+        if self.nhs_by_curation is None:  # only for a record built past its check (_one_share)
+            raise ParameterError(f"contribution {self.id}", "a share in 'nhs' or 'nhs_by_curation'", "neither")
+        return self.nhs_by_curation[curation]
 
 
 class Broker(Sourced):

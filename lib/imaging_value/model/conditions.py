@@ -62,15 +62,19 @@ def holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
         return actual not in _as_tuple(value)
     if op == "eq":
         if isinstance(actual, (int, float)) and not isinstance(actual, bool):  # a number fact: 6.0 months eq 6
+            if isinstance(value, tuple):  # a list of values is never equal to a number
+                return False
             try:
-                return float(actual) == float(value)  # type: ignore[arg-type]
+                return float(actual) == float(value)
             except (TypeError, ValueError):
                 return False
         return str(actual) == str(value)
     if op in ("gt", "ge", "lt", "le"):
         if not isinstance(actual, (int, float)):
             return False
-        bound = float(value)  # type: ignore[arg-type]
+        if isinstance(value, tuple):  # only in a condition built past the schema, which asks these ops for a number
+            raise ParameterError("value", f"a number for op {op!r}", value)
+        bound = float(value)
         return {"gt": actual > bound, "ge": actual >= bound, "lt": actual < bound, "le": actual <= bound}[op]
     if op == "has_any":
         return any(v in _as_tuple(actual) for v in _as_tuple(value))

@@ -331,7 +331,22 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
             for name, value in read.items()
             if value is None
         ]
-    if problems:
+    if (  # any file read as None is named in problems by now; below, every one of them is known to have loaded
+        problems
+        or projects is None
+        or levers is None
+        or options is None
+        or base_scores is None
+        or adjustments is None
+        or profiles is None
+        or tree is None
+        or guidance is None
+        or site_defaults is None
+        or pooling is None
+        or fairness is None
+        or agreement is None
+        or derived_facts is None
+    ):
         raise DataValidationError(problems)
     dataset = Dataset(
         root=root,
@@ -412,15 +427,15 @@ def _summit_profiles(root: Path, lever_ids: tuple[str, ...] | None, problems: li
 
 def _cross_check(
     problems: list[Problem],
-    projects,
-    levers,
-    options,
-    base_scores,
-    adjustments,
-    profiles,
-    tree,
-    guidance,
-    site_defaults,
+    projects: Sequence[Project] | None,
+    levers: Sequence[Lever] | None,
+    options: Sequence[Option] | None,
+    base_scores: Sequence[BaseScore] | None,
+    adjustments: Sequence[Adjustment] | None,
+    profiles: Sequence[Profile] | None,
+    tree: DecisionTreeSpec | None,
+    guidance: Sequence[GuidanceItem] | None,
+    site_defaults: Sequence[SiteDefault] | None,
 ) -> None:
     """Checks that span records or files: unique ids, references that resolve, complete tables."""
     if projects is not None:
@@ -568,8 +583,8 @@ def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: 
         reached = {tree.start}
         frontier = [tree.start]
         while frontier:
-            node = by_id.get(frontier.pop())
-            for branch in node.branches if node is not None else ():
+            current = by_id.get(frontier.pop())
+            for branch in current.branches if current is not None else ():
                 if branch.next is not None and branch.next not in reached:
                     reached.add(branch.next)
                     frontier.append(branch.next)

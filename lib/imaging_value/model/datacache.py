@@ -129,10 +129,11 @@ def cached(kind: str, parts: Iterable[str | None], expected: type[T], build: Cal
     (stored for next time; a cache that cannot be written is skipped silently). A part that is None
     (a file that could not be read) means: no cache, just ``build()``."""
     folder = cache_dir()
-    parts = list(parts)
-    if folder is None or any(part is None for part in parts):
+    given = list(parts)
+    known = [part for part in given if part is not None]
+    if folder is None or len(known) < len(given):
         return build()
-    key = entry_key(kind, parts)
+    key = entry_key(kind, known)
     path = folder / f"{kind}-{key}.pickle"
     found = _read(folder, path, key, expected)
     if found is not None:

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 
 import yaml
 from pydantic import BaseModel, ValidationError
+from pydantic_core import ErrorDetails
 
 from ..core.errors import Problem
 from ..core.safetext import brief, printable
@@ -40,7 +41,7 @@ M = TypeVar("M", bound=BaseModel)
 # --- turning pydantic's errors into our problems ---------------------------------------
 
 
-def _describe_expected(error: dict[str, Any]) -> str:
+def _describe_expected(error: ErrorDetails) -> str:
     msg = str(error.get("msg", "a valid value"))
     for prefix in ("Input should be ", "Value error, "):
         if msg.startswith(prefix):
@@ -52,7 +53,7 @@ def _describe_expected(error: dict[str, Any]) -> str:
     return msg
 
 
-def _describe_found(error: dict[str, Any]) -> str:
+def _describe_found(error: ErrorDetails) -> str:
     if error.get("type") == "missing":
         return "nothing"
     value = error.get("input")

@@ -43,13 +43,21 @@ UNSTATED = "unstated"
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
-Mechanism = Literal[MECHANISMS]  # type: ignore[valid-type]
+if typing.TYPE_CHECKING:
+    # Literals of the tuples above: a type checker knows their values only as text;
+    # pydantic checks each value against its Literal when a file is read.
+    Mechanism = str
+    RequesterKind = str
+    SiteKind = str
+    Modality = str
+else:
+    Mechanism = Literal[MECHANISMS]
+    RequesterKind = Literal[REQUESTER_KINDS]
+    SiteKind = Literal[SITE_KINDS]
+    Modality = Literal[MODALITIES]
 Temporality = Literal["retrospective", "prospective", "unstated"]
 Curation = Literal["raw", "cleaned", "curated", "unstated"]
-RequesterKind = Literal[REQUESTER_KINDS]  # type: ignore[valid-type]
 ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
-SiteKind = Literal[SITE_KINDS]  # type: ignore[valid-type]
-Modality = Literal[MODALITIES]  # type: ignore[valid-type]
 Deidentification = Literal["anonymised", "pseudonymised"]
 DEIDENTIFICATIONS = typing.get_args(Deidentification)
 MATURITIES = ("large", "pre_profit", "profit_generating", "unstated", "non_commercial")
@@ -106,10 +114,16 @@ TREE_FACTS = tuple(f.name for f in FACTS.values() if f.branches)  # decision-tre
 # fairness themes: a request or requester fact with a closed vocabulary
 THEME_FACTS = tuple(f.name for f in FACTS.values() if f.subject != "option" and f.values)
 DERIVED_FACTS = tuple(f.name for f in FACTS.values() if f.read == "rule")  # facts.yaml works these out
-FactName = Literal[tuple(FACTS)]  # type: ignore[valid-type]
-CaseFact = Literal[CASE_FACTS]  # type: ignore[valid-type]
-TreeFact = Literal[TREE_FACTS]  # type: ignore[valid-type]
-ThemeFact = Literal[THEME_FACTS]  # type: ignore[valid-type]
+if typing.TYPE_CHECKING:  # worked out from the registry (as above: text to a type checker, Literals to pydantic)
+    FactName = str
+    CaseFact = str
+    TreeFact = str
+    ThemeFact = str
+else:
+    FactName = Literal[tuple(FACTS)]
+    CaseFact = Literal[CASE_FACTS]
+    TreeFact = Literal[TREE_FACTS]
+    ThemeFact = Literal[THEME_FACTS]
 
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
@@ -342,7 +356,7 @@ class Adjustment(Record):
 
     def condition(self) -> Condition:
         if self.op in ("in", "not_in"):
-            value: object = tuple(v.strip() for v in self.value.split(";") if v.strip())
+            value: str | float | tuple[str, ...] = tuple(v.strip() for v in self.value.split(";") if v.strip())
         elif self.op == "eq":
             value = self.value
         else:
@@ -463,16 +477,18 @@ class FairnessTheme(Record):
     @model_validator(mode="after")
     def _answers_for_values_of_the_fact(self) -> FairnessTheme:
         for answer in self.answers:
-            if answer.when is not None and self.fact is None:
+            if answer.when is None:
+                continue
+            if self.fact is None:
                 raise rule_error("answers", "no 'when' in answers of a theme without a fact", ", ".join(answer.when))
-            for value in answer.when or ():
-                problem = condition_problem(self.fact, "in", value)  # type: ignore[arg-type]
+            for value in answer.when:
+                problem = condition_problem(self.fact, "in", value)
                 if problem is not None:
                     raise rule_error(
                         "answers",
-                        "when: values of " + str(self.fact) + ": " + ", ".join(FACT_VALUES[self.fact] or ()),
+                        "when: values of " + self.fact + ": " + ", ".join(FACT_VALUES[self.fact] or ()),
                         repr(value),
-                    )  # type: ignore[index]
+                    )
         return self
 
 

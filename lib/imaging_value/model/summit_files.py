@@ -165,13 +165,15 @@ def _check_mapping_levers(
     return values if len(values) == len(levers) and len(answer) == len(levers) else None
 
 
-def _swing(answer: Any, levers, file, where, problems) -> dict[str, float] | None:
+def _swing(
+    answer: Any, levers: Sequence[str], file: str, where: str, problems: list[Problem]
+) -> dict[str, float] | None:
     values = _check_mapping_levers(answer, levers, file, where, "a swing rating", problems)
     if values is None:
         return None
     top = max(values.values())
     if abs(top - 100) > TOLERANCE:
-        best = max(values, key=values.get)
+        best = max(values, key=values.__getitem__)
         problems.append(
             Problem(
                 file, where, best, "the largest swing rated 100 (the others against it)", f"the largest rated {top:g}"
@@ -181,7 +183,9 @@ def _swing(answer: Any, levers, file, where, problems) -> dict[str, float] | Non
     return values
 
 
-def _points(answer: Any, levers, file, where, problems) -> dict[str, float] | None:
+def _points(
+    answer: Any, levers: Sequence[str], file: str, where: str, problems: list[Problem]
+) -> dict[str, float] | None:
     values = _check_mapping_levers(answer, levers, file, where, "points", problems)
     if values is None:
         return None
@@ -192,7 +196,7 @@ def _points(answer: Any, levers, file, where, problems) -> dict[str, float] | No
     return values
 
 
-def _rank(answer: Any, levers, file, where, problems) -> list[Any] | None:
+def _rank(answer: Any, levers: Sequence[str], file: str, where: str, problems: list[Problem]) -> list[Any] | None:
     if not isinstance(answer, list) or not answer:
         problems.append(
             Problem(file, where, "", "a ranking: a list of levers, best first (a nested list is a tie)", _show(answer))
@@ -231,12 +235,14 @@ def _rank(answer: Any, levers, file, where, problems) -> list[Any] | None:
     return ranking if ok else None
 
 
-def _ahp(answer: Any, levers, file, where, problems) -> dict[tuple[str, str], float] | None:
+def _ahp(
+    answer: Any, levers: Sequence[str], file: str, where: str, problems: list[Problem]
+) -> dict[tuple[str, str], float] | None:
     if not isinstance(answer, dict):
         problems.append(Problem(file, where, "", 'a mapping of "a/b" to how many times a outweighs b', _show(answer)))
         return None
-    judged: dict[frozenset, tuple[str, str, float]] = {}
-    mentioned: set[frozenset] = set()  # pairs written, valid or not (a bad value is not also "missing")
+    judged: dict[frozenset[str], tuple[str, str, float]] = {}
+    mentioned: set[frozenset[str]] = set()  # pairs written, valid or not (a bad value is not also "missing")
     ok = True
     for key, value in answer.items():
         parts = str(key).split("/")
@@ -310,37 +316,54 @@ def parse_answers(
             problems.append(
                 Problem(file, "top level", str(key), "only the fields " + ", ".join(TOP_KEYS), "an unknown field")
             )
-    group = data.get("group")
-    if not isinstance(group, str) or not IDENT.match(group):
-        problems.append(Problem(file, "top level", "group", "a group id (lower case, digits, - and _)", _show(group)))
-    elif group_from_name is not None and group != group_from_name:
-        problems.append(Problem(file, "top level", "group", f"the file's name, '{group_from_name}'", _show(group)))
-    method = data.get("method")
-    if method not in METHODS:
-        problems.append(Problem(file, "top level", "method", " | ".join(METHODS), _show(method)))
-    date = data.get("date")
-    if isinstance(date, str):
+    # each field is kept once it passes its check; one that fails stays None and adds a problem
+    group: str | None = None
+    given_group = data.get("group")
+    if not isinstance(given_group, str) or not IDENT.match(given_group):
+        problems.append(
+            Problem(file, "top level", "group", "a group id (lower case, digits, - and _)", _show(given_group))
+        )
+    elif group_from_name is not None and given_group != group_from_name:
+        problems.append(
+            Problem(file, "top level", "group", f"the file's name, '{group_from_name}'", _show(given_group))
+        )
+    else:
+        group = given_group
+    method: str | None = None
+    given_method = data.get("method")
+    if isinstance(given_method, str) and given_method in METHODS:
+        method = given_method
+    else:
+        problems.append(Problem(file, "top level", "method", " | ".join(METHODS), _show(given_method)))
+    date: dt.date | None = None
+    given_date = data.get("date")
+    if isinstance(given_date, dt.date):
+        date = given_date
+    elif isinstance(given_date, str):
         try:
-            date = dt.date.fromisoformat(date)
+            date = dt.date.fromisoformat(given_date)
         except ValueError:
             pass
-    if not isinstance(date, dt.date):
-        problems.append(Problem(file, "top level", "date", "a date, YYYY-MM-DD", _show(data.get("date"))))
-    note = data.get("note", "")
-    if not isinstance(note, str):
-        problems.append(Problem(file, "top level", "note", "text", _show(note)))
+    if date is None:
+        problems.append(Problem(file, "top level", "date", "a date, YYYY-MM-DD", _show(given_date)))
+    note: str | None = None
+    given_note = data.get("note", "")
+    if isinstance(given_note, str):
+        note = given_note
+    else:
+        problems.append(Problem(file, "top level", "note", "text", _show(given_note)))
     participants = data.get("participants")
     answers: list[Any] = []
     if not isinstance(participants, list) or not participants:
         problems.append(
             Problem(file, "top level", "participants", "a list with one entry per participant", _show(participants))
         )
-    elif method in METHODS:
+    elif method is not None:
         for number, answer in enumerate(participants, start=1):
             checked = CHECKS[method](answer, levers, file, f"participant {number}", problems)
             answers.append(checked)
-    if problems:  # none: group and method are ids and date is a date, as checked above
-        raise DataValidationError(problems)
+    if problems or group is None or method is None or date is None or note is None:
+        raise DataValidationError(problems)  # each field left None above added its problem
     result = aggregate_group(group, method, answers, levers)
     provenance = Provenance(
         summit=summit,
@@ -390,7 +413,8 @@ def load_summit(root: str | Path, summit: str, levers: Sequence[str]) -> tuple[A
     if not IDENT.match(summit) or not folder.is_dir() or not any(folder.glob("*.yaml")):
         known = ", ".join(summit_ids(root)) or "none"
         raise ParameterError("summit", f"a summit id in {Path(root) / SUMMITS_DIR} ({known})", summit)
-    files, problems = [], []
+    files: list[AnswerFile] = []
+    problems: list[Problem] = []
     for path in sorted(folder.glob("*.yaml")):
         try:
             files.append(read_answer_file(path, levers, root))
@@ -403,7 +427,7 @@ def load_summit(root: str | Path, summit: str, levers: Sequence[str]) -> tuple[A
 
 def load_summit_profiles(root: str | Path, levers: Sequence[str], problems: list[Problem]) -> list[SummitProfile]:
     """Every summit's groups as profiles, for the data folder's loader (problems are collected, not raised)."""
-    profiles = []
+    profiles: list[SummitProfile] = []
     for summit in summit_ids(root):
         try:
             profiles.extend(f.profile() for f in load_summit(root, summit, levers))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -68,7 +68,10 @@ TEXT_CHOICES: dict[str, tuple[str, ...]] = {
 SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "this framework's reading")
 COST_RECOVERY = "cost_recovery"  # the value of an access_fee priced from costs.csv
 
-Source = Literal[SOURCES]  # type: ignore[valid-type]
+if TYPE_CHECKING:  # a type checker knows the sources only as text; pydantic checks each against the Literal
+    Source = str
+else:
+    Source = Literal[SOURCES]
 TermValue = int | float | str
 
 
