@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 
     from ..engine.case import Case
     from ..framework.agreement import Agreement
-    from ..framework.appraisal import Outcome, RequesterValue
+    from ..framework.appraisal import PricedAgreement, RequesterValue
     from ..model.assumptions import ValuationSpec
     from ..model.data import Dataset
     from ..model.schema import Request
@@ -236,7 +236,7 @@ class WorthBlock:
 
     title: str
     value: RequesterValue
-    outcomes: tuple[Outcome, ...]
+    outcomes: tuple[PricedAgreement, ...]
     tornado: pd.DataFrame
     paths: np.ndarray  # the first outcome's recommended agreement: cumulative NPV by year, per draw
     lever: pd.DataFrame  # the commercial lever: judgement and from expected value, side by side

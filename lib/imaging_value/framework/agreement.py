@@ -260,7 +260,6 @@ def agreements(
     """
     requester = request.requester(requester_index)
     spec = dataset.agreement.reconciliation
-    labels = {p.name: p.label for p in dataset.profiles}
     results = []
     for outcome in outcomes:
         sheets = term_sheets(dataset, request, requester_index, outcome.assumed)
@@ -327,9 +326,7 @@ def agreements(
         why = " ".join(x for x in (explain(dataset, reconciliation), assumption_sentence(outcome.assumed)) if x)
         of = len(dataset.option_ids)
         dissent = tuple(
-            Dissent(
-                name, labels.get(name, name), int(aligned.rank_table.loc[chosen, name]), of, aligned.rankings[name][0]
-            )
+            Dissent(name, dataset.label(name), int(aligned.rank_table.loc[chosen, name]), of, aligned.rankings[name][0])
             for name in aligned.profiles
             if int(aligned.rank_table.loc[chosen, name]) >= spec.dissent.rank_at_or_below
         )

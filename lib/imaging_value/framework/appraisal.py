@@ -40,7 +40,7 @@ from ..maths.valuation import (
 
 __all__ = [
     "RequesterValue",
-    "Outcome",
+    "PricedAgreement",
     "PricingInputs",
     "pricing_inputs",
     "appraise",
@@ -261,7 +261,7 @@ def appraise(
 
 
 @dataclass(frozen=True)
-class Outcome:
+class PricedAgreement:
     """The recommended agreement for one decision-tree outcome, priced under its assumed facts."""
 
     requester_index: int
@@ -285,10 +285,10 @@ def recommended_values(
     requester_index: int,
     agreements: Sequence[Agreement],
     **kwargs: Any,
-) -> list[Outcome]:
+) -> list[PricedAgreement]:
     """Each agreement to sign (one per tree outcome, :func:`~.agreement.agreements`), priced."""
     return [
-        Outcome(
+        PricedAgreement(
             requester_index,
             dict(a.assumed),
             a.option,

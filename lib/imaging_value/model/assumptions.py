@@ -86,7 +86,7 @@ class Whole(Sourced):
     value: int = Field(ge=0, le=MAX_SAMPLES)
 
 
-class Flag(Sourced):
+class Switch(Sourced):
     value: bool
 
 
@@ -209,7 +209,7 @@ class ValuationSpec(Finite):
     contribution: tuple[Component, ...] = Field(min_length=1)
     broker: Broker
     site_rule: SiteRule
-    commercial_lever_from_value: Flag
+    commercial_lever_from_value: Switch
 
     def stage_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.stages)

@@ -151,12 +151,15 @@ class Dataset:
         """The options' ids, in options.yaml's order."""
         return tuple(option.id for option in self.options)
 
-    def label(self, option_or_lever: str) -> str:
-        """The label of an option or a lever, as reports show it; any other id as it is."""
+    def label(self, name: str) -> str:
+        """How reports name an option, a lever or a stakeholder profile (a summit group's too); any other id as it is."""
         for record in self.options + self.levers:
-            if record.id == option_or_lever:
+            if record.id == name:
                 return record.label
-        return option_or_lever
+        for profile in self.profiles + self.summit_profiles:
+            if profile.name == name:
+                return profile.label
+        return name
 
     def option(self, option_id: str) -> Option:
         """The option of that id (KeyError for an unknown id)."""

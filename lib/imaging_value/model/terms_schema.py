@@ -220,7 +220,7 @@ class Replacement(Judgement):
     require: tuple[Literal["compliant", "in_pareto"], ...] = ()
 
 
-class Dissent(Record):
+class DissentRule(Record):
     rank_at_or_below: int = Field(ge=1)
     rationale: Text
     source: Source
@@ -230,7 +230,7 @@ class ReconciliationSpec(Record):
     default: Judgement
     overrides: tuple[Override, ...] = ()
     replacement: Replacement
-    dissent: Dissent
+    dissent: DissentRule
 
 
 @dataclass(frozen=True)

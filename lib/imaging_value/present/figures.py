@@ -179,7 +179,6 @@ def stakeholder_views_figure(
     labels = escaped_labels([dataset.label(o) for o in options])
     matrix = table.scores.loc[options, list(table.levers)].to_numpy()
     names = list(profiles)
-    profile_labels = {p.name: p.label for p in dataset.profiles}
     fig = go.Figure()
     buttons = []
     for k, name in enumerate(names):
@@ -192,7 +191,7 @@ def stakeholder_views_figure(
             y=np.round(values, 3).tolist(),
             marker_color=colours,
             visible=(k == 0),
-            name=plotly_text(profile_labels.get(name, name)),
+            name=plotly_text(dataset.label(name)),
             text=[f"{v:.2f}" for v in values],
             textposition="outside",
             hovertemplate="%{x}: %{y:.2f}<extra></extra>",
@@ -200,12 +199,12 @@ def stakeholder_views_figure(
         weights_text = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[name][lv]:.0%}" for lv in table.levers)
         buttons.append(
             dict(
-                label=plotly_text(profile_labels.get(name, name)),
+                label=plotly_text(dataset.label(name)),
                 method="update",
                 args=[
                     {"visible": [j == k for j in range(len(names))]},
                     {
-                        "title.text": f"{plotly_text(title)}: {plotly_text(profile_labels.get(name, name))}"
+                        "title.text": f"{plotly_text(title)}: {plotly_text(dataset.label(name))}"
                         f"<br><sup>{weights_text}</sup>"
                     },
                 ],
@@ -214,9 +213,7 @@ def stakeholder_views_figure(
     first = names[0]
     first_weights = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
     fig.update_layout(
-        title=dict(
-            text=f"{plotly_text(title)}: {plotly_text(profile_labels.get(first, first))}<br><sup>{first_weights}</sup>"
-        ),
+        title=dict(text=f"{plotly_text(title)}: {plotly_text(dataset.label(first))}<br><sup>{first_weights}</sup>"),
         updatemenus=[
             dict(type="dropdown", buttons=buttons, x=1, xanchor="right", y=1.22, yanchor="top", showactive=True)
         ],
@@ -299,12 +296,11 @@ def alignment_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Rank of each option under each stakeholder view"
 ) -> go.Figure:
     options = list(result.options)
-    profile_labels = {p.name: p.label for p in dataset.profiles}
     ranks = result.rank_table.loc[options, list(result.profiles)].to_numpy()
     fig = go.Figure(
         go.Heatmap(
             z=ranks,
-            x=escaped_labels([profile_labels.get(p, p) for p in result.profiles]),
+            x=escaped_labels([dataset.label(p) for p in result.profiles]),
             y=escaped_labels([dataset.label(o) + (" (win:win)" if o == result.win_win else "") for o in options]),
             colorscale="Blues_r",
             zmin=1,
@@ -322,7 +318,7 @@ def alignment_figure(
 def tau_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Agreement between stakeholder views (Kendall's tau)"
 ) -> go.Figure:
-    profile_labels = escaped_labels([{p.name: p.label for p in dataset.profiles}.get(p, p) for p in result.profiles])
+    profile_labels = escaped_labels([dataset.label(p) for p in result.profiles])
     tau = result.kendall_tau.to_numpy(dtype=float)
     text = [["" if math.isnan(v) else f"{v:.2f}" for v in row] for row in tau]
     fig = go.Figure(

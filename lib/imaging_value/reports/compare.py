@@ -84,7 +84,6 @@ class CompareReport:
 
     def overview(self) -> str:
         profiles = profile_weights(self.dataset)
-        profile_labels = {p.name: p.label for p in self.dataset.profiles}
         label = self.dataset.label
         rows, firsts = [], []
         for request, index in self._rows():
@@ -119,7 +118,7 @@ class CompareReport:
             firsts.append(
                 {
                     "request": who,
-                    **{profile_labels.get(name, name): label(alignment.rankings[name][0]) for name in profiles},
+                    **{self.dataset.label(name): label(alignment.rankings[name][0]) for name in profiles},
                 }
             )
         return render_section(
@@ -186,7 +185,7 @@ class CompareReport:
                     hovertemplate="%{y}<br>%{x}: %{z:.2f}<extra></extra>",
                 )
             )
-            label = next(p.label for p in self.dataset.profiles if p.name == name)
+            label = self.dataset.label(name)
             buttons.append(
                 dict(
                     label=plotly_text(label),
@@ -197,7 +196,7 @@ class CompareReport:
                     ],
                 )
             )
-        first = next(p.label for p in self.dataset.profiles if p.name == names[0])
+        first = self.dataset.label(names[0])
         fig.update_layout(
             title=dict(text=f"Weighted value by request: {plotly_text(first)}", x=0),
             updatemenus=[dict(buttons=buttons, x=1, xanchor="right", y=1.18)],
