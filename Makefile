@@ -56,6 +56,11 @@ report: $(STAMP) $(if $(PDF),$(CHROMIUM))
 test: lint $(CHROMIUM)
 	$(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadgroup --nbval-lax tests notebooks
 
+# The unit tier, for the edit loop: everything but the browser, kernel, papermill, Voila, wheel and
+# whole-process tests (marked slow in conftest.py). No lint, no chromium needed.
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not slow" tests
+
 # The structure and the style: the layers contract (imports inside functions included), ruff's lint and
 # format check, and mypy on the lower layers (core, maths, model). Part of `make test`.
 lint: $(STAMP)

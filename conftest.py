@@ -17,10 +17,22 @@ import pytest
 
 CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.model.datacache's folder of validated data
 
+# The slow tier (`make test` runs it; `make test-fast` leaves it out): tests that start a browser, a Jupyter
+# kernel, papermill, Voila or a wheel build, or time whole processes. Marked here by module or by fixture.
+SLOW_MODULES = frozenset({
+    "test_app", "test_app_browser", "test_app_limits_browser", "test_board_print", "test_report_browser",
+    "test_render_fanout", "test_render_interrupt", "test_render_kernels", "test_report_render", "test_package_data",
+    "test_layers", "test_imports", "test_cli_environment", "test_atomic_nbstore", "test_bench_scripts",
+    "test_summit_report",
+})
+SLOW_FIXTURES = frozenset({"pack", "browser", "pdfs", "server", "site", "kernel", "wheel"})
+
 
 def pytest_configure(config):
-    """One cache of validated data folders for the run (shared by its test processes, which inherit
+    """The ``slow`` marker; and one cache of validated data folders for the run (shared by its test processes, which inherit
     the variable), never the user's own; removed at the end."""
+    config.addinivalue_line("markers", "slow: a browser, kernel, papermill, Voila, wheel or whole-process test "
+                                       "(left out by `make test-fast`)")
     if os.environ.get(CACHE_ENV) or hasattr(config, "workerinput"):
         return
     config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
@@ -38,6 +50,9 @@ def pytest_unconfigure(config):
 def pytest_collection_modifyitems(config, items):
     """Mark the groups before xdist reads them (its own hook of the same name)."""
     for item in items:
+        if (item.path.suffix == ".ipynb" or item.path.stem in SLOW_MODULES
+                or SLOW_FIXTURES & set(getattr(item, "fixturenames", ()))):
+            item.add_marker(pytest.mark.slow)
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.xdist_group(f"notebook-{item.path.stem}"))
         elif "pdfs" in getattr(item, "fixturenames", ()):
