@@ -132,3 +132,36 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- what a reader sees in an HTML fragment (tests assert that, not the markup) -----------------
+
+
+def seen(fragment: str) -> str:
+    """The text a reader sees: tags gone, entities decoded, white space collapsed to single spaces."""
+    from bs4 import BeautifulSoup
+
+    return (
+        " ".join(BeautifulSoup(fragment, "html.parser").get_text(" ").split())
+        .replace(" ,", ",")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" :", ":")
+    )
+
+
+def texts(fragment: str, tag: str) -> list[str]:
+    """The text of every ``tag`` element (headings, bold words, list items), as a reader sees each."""
+    from bs4 import BeautifulSoup
+
+    return [" ".join(node.get_text(" ").split()) for node in BeautifulSoup(fragment, "html.parser").find_all(tag)]
+
+
+def table_rows(fragment: str) -> list[list[str]]:
+    """Every table row's cells, as a reader sees them."""
+    from bs4 import BeautifulSoup
+
+    return [
+        [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
+        for row in BeautifulSoup(fragment, "html.parser").find_all("tr")
+    ]

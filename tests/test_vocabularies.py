@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import texts
 from imaging_value import DataValidationError, load_dataset, load_request
 from imaging_value.core.wording import count_word
 from imaging_value.framework.scoring import rank_options, score_options
@@ -247,9 +248,9 @@ def test_count_word():
 
 
 def test_the_fairness_section_counts_the_recommendations_of_fairness_yaml(data_copy):
-    assert "<h4>The four fairness recommendations</h4>" in request_report(
-        "scenario-1", data_dir=str(data_copy), samples=100
-    ).html("fairness")
+    assert "The four fairness recommendations" in texts(
+        request_report("scenario-1", data_dir=str(data_copy), samples=100).html("fairness"), "h4"
+    )
     text = (data_copy / "fairness.yaml").read_text(encoding="utf-8")
     head, _, recs = text.partition("recommendations:\n")
     entries = recs.split("\n  - ")
