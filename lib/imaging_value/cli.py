@@ -166,6 +166,7 @@ def _add_capabilities(sub: Any) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The ``imaging-value`` argument parser: every sub-command, the capabilities' included."""
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
     parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -483,6 +484,7 @@ def _interrupt(_signum: int, _frame: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     try:
         return _main(argv)
     except BrokenPipeError:  # the reader stopped early (``| head``): not an error, and no traceback

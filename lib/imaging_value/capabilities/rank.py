@@ -135,6 +135,7 @@ class RankPanel(FigurePanel):
         self.box.layout.flex, self.box.layout.min_width = "1 1 600px", "480px"
 
     def update(self, case: Case, index: int) -> None:
+        """Rank the options for requester ``index`` under the case's weights, count the recompute, and redraw."""
         self.count += 1
         self.ranking = case.ranking(index)
         super().update(case, index)

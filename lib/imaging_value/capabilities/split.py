@@ -157,9 +157,11 @@ class SplitPanel(Panel):
         self.total.observe(lambda _change: context.changed(TOTAL), names="value")
 
     def inputs(self, case: Case, index: int) -> Any:
+        """The panel is drawn from the request's sites and the total typed in."""
         return case.request.sites, float(self.total.value)
 
     def update(self, case: Case, index: int) -> None:
+        """Split the typed total among the request's sites by every rule and draw it (or say why it cannot)."""
         from ..present import figures
         from ..present.live import sync_figure
 

@@ -484,6 +484,7 @@ class ValuePanel(Panel):
             control.observe(self._on_control, names="value")
 
     def inputs(self, case: Case, index: int) -> Any:
+        """The panel is drawn from the request, the requester and the first agreement (its option and assumed facts)."""
         first = case.agreements(index)[0]  # the agreement the panel prices
         return (
             case.request.model_dump_json(exclude={"id", "title"}),
@@ -493,6 +494,7 @@ class ValuePanel(Panel):
         )
 
     def update(self, case: Case, index: int) -> None:
+        """Price the first agreement for requester ``index`` of the case."""
         self.show(case.request, index, case.agreements(index))
 
     def show(self, request: Request, index: int, agreements: Sequence[Agreement]) -> None:

@@ -169,6 +169,7 @@ def term_label(term: str, labels: Mapping[str, str] | None = None) -> str:
 
 
 def unit_text(unit: str) -> str:
+    """A unit in words (``GBP/year`` -> ``a year``); a unit not known is returned as given."""
     return _UNITS.get(unit, unit)
 
 

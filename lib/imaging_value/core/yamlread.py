@@ -38,6 +38,7 @@ class YamlIssue:
 
     @property
     def location(self) -> str:
+        """Where the issue is, as ``line N`` (empty for the whole file)."""
         return f"line {self.line}" if self.line else ""
 
 

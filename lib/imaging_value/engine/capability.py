@@ -145,6 +145,7 @@ def register(cap: Capability) -> Capability:
 
 
 def unregister(name: str) -> None:
+    """Remove a registered capability (nothing happens if there is none of that name)."""
     _REGISTRY.pop(name, None)
 
 
@@ -155,6 +156,7 @@ def capabilities(scope: str | None = None) -> tuple[Capability, ...]:
 
 
 def capability(name: str) -> Capability:
+    """The registered capability of this name; a ParameterError listing the names if there is none."""
     from ..core.errors import ParameterError
 
     if name not in _REGISTRY:

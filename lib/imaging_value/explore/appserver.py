@@ -38,6 +38,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
     """The notebook page, refused with a clear page (503) while the kernel cap is reached."""
 
     async def get(self, path=None):
+        """The notebook page, or the busy page (503) when a new page would pass the kernel cap."""
         limit = self.settings.get("imaging_value_max_kernels", 0)
         live = len(self.kernel_manager.list_kernel_ids())
         if not path and limit and live >= limit:
@@ -60,6 +61,7 @@ class ExplorerVoila(Voila):
     )
 
     def init_settings(self):
+        """Voila's settings, with loopback-only hosts, the kernel cap and the served notebook trusted in memory."""
         self.config.NotebookNotary.db_file = ":memory:"
         self.config.NotebookNotary.secret = os.urandom(64)
         settings = super().init_settings()
@@ -73,6 +75,7 @@ class ExplorerVoila(Voila):
         return settings
 
     def init_handlers(self):
+        """Voila's handlers, the notebook page's replaced by :class:`CappedVoilaHandler`."""
         return [
             (pattern, CappedVoilaHandler if handler is TornadoVoilaHandler else handler, *rest)
             for pattern, handler, *rest in super().init_handlers()
@@ -80,6 +83,7 @@ class ExplorerVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the server with ``argv`` (default: ``sys.argv[1:]``): the notebook, then Voila options."""
     ExplorerVoila.launch_instance(argv if argv is not None else sys.argv[1:])
 
 

@@ -100,6 +100,7 @@ class SectionPanel(Panel):
         self.box = section_box(cap.title, self.html, self.charts)
 
     def update(self, case: Case, index: int) -> None:
+        """Show the capability's section (its text, then its figures) for requester ``index`` of the case."""
         view = View(case, (index,), lambda i: case.request_or_raise().requesters[i].label())
         items = self.cap.present(view)
         self.html.value = "".join(item for item in items if isinstance(item, str))
@@ -266,15 +267,18 @@ class Explorer:
 
     @property
     def entry(self) -> RequestEntry | None:
+        """The picked request's entry (its request or why it could not be loaded), or None if none is picked."""
         rid = self.request_picker.value
         return self.entries.get(rid) if rid is not None else None
 
     @property
     def requester_index(self) -> int:
+        """The position of the requester shown, counted from 0."""
         return self.state.requester_index
 
     @property
     def recompute_count(self) -> int:
+        """How many times the ranking has been recomputed (0 without a ranking panel)."""
         return self._rank_panel().count if self._rank_panel() is not None else 0
 
     def raw_weights(self) -> dict[str, float]:

@@ -154,6 +154,7 @@ class SummitForm:
 
     @property
     def method(self) -> str:
+        """The elicitation method of the open tab."""
         return METHODS[self.tabs.selected_index or 0]
 
     def answer(self) -> Any:
@@ -235,6 +236,7 @@ class SummitForm:
         return True
 
     def clear(self) -> None:
+        """Forget the participants recorded for the open method."""
         self.recorded[self.method] = []
         self.status.value = "<p>Participants cleared.</p>"
         self._show_recorded()

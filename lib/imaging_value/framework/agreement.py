@@ -52,6 +52,7 @@ class PrincipleStatus:
     automatic: bool  # False: decided by a person (the request file cannot decide it)
 
     def to_dict(self) -> dict[str, str]:
+        """The status as JSON: principle, source, status and reason."""
         return {"principle": self.principle, "source": self.source, "status": self.status, "reason": self.reason}
 
 
@@ -82,6 +83,7 @@ class Dissent:
     prefers: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The dissent as JSON."""
         return {"profile": self.profile, "label": self.label, "rank": self.rank, "of": self.of, "prefers": self.prefers}
 
 
@@ -97,9 +99,11 @@ class Candidate:
 
     @property
     def compliant(self) -> bool:
+        """True where the option's terms depart from no automatic principle."""
         return not self.departs
 
     def to_dict(self) -> dict[str, Any]:
+        """The candidate as JSON."""
         return {
             "option": self.option,
             "weighted_value": self.weighted_value,

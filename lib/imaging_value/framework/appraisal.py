@@ -92,6 +92,7 @@ class RequesterValue:
     draws: Draws
 
     def option(self, option_id: str) -> OptionValue:
+        """The priced option of this id."""
         return next(v for v in self.options if v.option == option_id)
 
     def summary(self) -> pd.DataFrame:
@@ -271,10 +272,12 @@ class PricedAgreement:
 
     @property
     def priced(self) -> OptionValue:
+        """The recommended option as priced."""
         return self.value.option(self.option)
 
     @property
     def fair_royalty(self) -> float | None:
+        """The royalty (%) that gives the NHS its contribution share on this option; None where no rate can."""
         return (self.value.fair_terms[self.option].get("royalty") or {}).get("fair")
 
 

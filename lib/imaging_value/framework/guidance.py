@@ -27,6 +27,7 @@ class Flag:
     reason: str
 
     def to_dict(self) -> dict[str, str]:
+        """The flag as JSON: principle, source and reason."""
         return {"principle": self.principle, "source": self.source, "reason": self.reason}
 
 

@@ -74,24 +74,29 @@ class ScoreTable:
         return self.score_values
 
     def score(self, option: str, lever: str) -> float:
+        """The final score of one option on one lever."""
         return float(self.score_values[self.options.index(option), self.levers.index(lever)])
 
     @cached_property
     def base(self) -> pd.DataFrame:
+        """The base scores, options x levers (from base_scores.csv)."""
         return _frame(self.base_values, self.options, self.levers)
 
     @cached_property
     def fired(self) -> pd.DataFrame:
+        """The adjustments that fired, one row each: id, option, lever, delta, rationale."""
         import pandas as pd
 
         return pd.DataFrame(list(self.fired_rows), columns=["id", "option", "lever", "delta", "rationale"])
 
     @cached_property
     def scores(self) -> pd.DataFrame:
+        """The final scores, options x levers (base plus adjustments, clipped to 0..10)."""
         return _frame(self.score_values, self.options, self.levers)
 
     @cached_property
     def rationale(self) -> pd.DataFrame:
+        """The base scores' one-line rationales, options x levers."""
         return _frame(self.notes, self.options, self.levers)
 
 
@@ -203,9 +208,11 @@ class Ranking:
 
     @property
     def winner(self) -> str:
+        """The best option's id."""
         return self.order[0]
 
     def total(self, option: str) -> float:
+        """An option's weighted score."""
         return float(self.total_values[self.table.options.index(option)])
 
     @cached_property

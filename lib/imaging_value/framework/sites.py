@@ -26,6 +26,7 @@ class SiteContributions:
 
 
 def site_contributions(dataset: Dataset, request: Request) -> SiteContributions:
+    """Who contributed what: the request's ``contributions`` as given, else sites assumed from site_defaults.csv."""
     defaults = {d.kind: d for d in dataset.site_defaults}
     contributions = request.sites.contributions
     if contributions is not None:

@@ -74,6 +74,7 @@ class Term:
     source: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The term as JSON."""
         return {
             "term": self.term,
             "value": self.value,
@@ -99,6 +100,7 @@ class CostBasis:
     source: str
 
     def explain(self) -> str:
+        """The cost in words: per site and per 1,000 items at the curation level, from costs.csv."""
         text = (
             f"GBP {self.per_site:,.0f} x {self.sites} site{'s' if self.sites != 1 else ''} + "
             f"GBP {self.per_1000_items:,.0f} x {self.items / 1000:,.1f} thousand items"
@@ -107,6 +109,7 @@ class CostBasis:
         return text + (f": {self.rationale}" if self.curation == "unstated" else "")
 
     def to_dict(self) -> dict[str, Any]:
+        """The cost basis as JSON."""
         return {
             "curation": self.curation,
             "sites": self.sites,
@@ -134,9 +137,11 @@ class TermSheet:
     assumed: dict[str, Any] = field(default_factory=dict)
 
     def get(self, term: str) -> Term | None:
+        """The term of this id, or None where the sheet has none."""
         return next((t for t in self.terms if t.term == term), None)
 
     def value(self, term: str, default: TermValue | None = None) -> TermValue | None:
+        """The value of a term, or ``default`` where the sheet has no such term."""
         found = self.get(term)
         return default if found is None else found.value
 
@@ -146,6 +151,7 @@ class TermSheet:
 
     @property
     def exclusivity_months(self) -> int | float:
+        """The months of exclusivity the terms grant (0 where none, or not a number)."""
         value = self.value("exclusivity_months", 0)
         return value if isinstance(value, (int, float)) else 0
 
@@ -159,6 +165,7 @@ class TermSheet:
         return tuple(m for m in dict.fromkeys(MECHANISM_OF_TERM.values()) if m in present)
 
     def to_dict(self) -> dict[str, Any]:
+        """The term sheet as JSON: the terms, the cost, the rules that fired and the terms they removed."""
         return {
             "request": self.request_id,
             "requester_index": self.requester_index,

@@ -101,6 +101,11 @@ class Market:
 
 @dataclass(frozen=True)
 class Assumptions:
+    """What a valuation assumes: discount rate, horizon, stages, market and the NHS's cost of access.
+
+    ``first_revenue_stage``, ``adoption_stage`` and ``exit_stage`` name the stages that mark those events.
+    """
+
     discount_rate: float
     horizon: int
     stages: tuple[Stage, ...]
@@ -128,6 +133,7 @@ class Assumptions:
                 raise ParameterError(name, "the id of a stage", getattr(self, name))
 
     def discount(self) -> np.ndarray:
+        """The discount factor of each year from 0 to the horizon."""
         return (1.0 + self.discount_rate) ** -np.arange(self.horizon + 1, dtype=float)
 
 
@@ -169,6 +175,7 @@ class Draws:
 
     @property
     def years(self) -> int:
+        """The years priced: the horizon plus year 0."""
         return self.assumptions.horizon + 1
 
     @property
@@ -530,6 +537,7 @@ class OptionValue:
 
 
 def value_created(d: Draws) -> float:
+    """The value created: the expected present value of the product's profit over the horizon."""
     return float(d.assumptions.market.profit_margin * d.revenue_pv.mean())
 
 

@@ -63,6 +63,8 @@ class Finite(Record):
 
 
 class Sourced(Finite):
+    """A valuation.yaml setting with its one-line rationale and source."""
+
     rationale: Text
     source: Text
 
@@ -73,6 +75,8 @@ def _check_range(value: float, bounds: tuple[float, float] | None, field: str) -
 
 
 class Rate(Sourced):
+    """A rate from 0 to 1 and the range it may move over (for the tornado chart)."""
+
     value: float = Field(ge=0, le=1)
     range: tuple[Share, Share]
 
@@ -83,23 +87,33 @@ class Rate(Sourced):
 
 
 class Whole(Sourced):
+    """A whole number of at least 0 (the horizon, the draws, the in-kind year)."""
+
     value: int = Field(ge=0, le=MAX_SAMPLES)
 
 
 class Switch(Sourced):
+    """An on/off setting."""
+
     value: bool
 
 
 class SiteRule(Sourced):
+    """The rule that shares the NHS's value among the sites: equal, pro_rata, curation or shapley."""
+
     value: SiteRuleName
 
 
 class ExitMultiple(Finite):
+    """The company's value at exit as a multiple of its peak net revenue: lognormal median and spread."""
+
     median: float = Field(gt=0)
     spread: float = Field(ge=0)
 
 
 class RevenueRow(Sourced):
+    """One revenue row: net revenue at maturity for a kind of requester (lognormal), ramp, margin and exit."""
+
     id: Identifier
     kind: CommercialKind
     profit_stage: Literal["pre_profit", "profit_generating"] | None = None
@@ -113,11 +127,15 @@ class RevenueRow(Sourced):
 
 
 class Scenario(Sourced):
+    """A revenue scenario: the revenue rows' median multiplied by ``factor``."""
+
     id: Identifier
     factor: float = Field(gt=0)
 
 
 class Years(Finite):
+    """When a stage happens, in years after the stage it follows: triangular, low, likely and high."""
+
     low: int = Field(ge=0, le=100)
     likely: int = Field(ge=0, le=100)
     high: int = Field(ge=0, le=100)
@@ -130,6 +148,8 @@ class Years(Finite):
 
 
 class StageSpec(Sourced):
+    """A stage a payment can depend on: the stage it follows, its probability (by kind where given) and when."""
+
     id: Identifier
     after: Identifier | None = None
     probability: Share
@@ -144,6 +164,8 @@ class StageSpec(Sourced):
 
 
 class AccessCost(Sourced):
+    """When the NHS's cost of access falls due and how far it may vary (the amount is the cost table's)."""
+
     cost_table: Text
     year: int = Field(ge=0, le=100)
     range_factor: tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]]
@@ -155,6 +177,8 @@ class AccessCost(Sourced):
 
 
 class Component(Sourced):
+    """One part of the NHS's contribution share: its weight in the value created and the NHS's part of it."""
+
     id: Identifier
     weight: float = Field(ge=0)
     nhs: Share | None = None
@@ -188,6 +212,8 @@ class Component(Sourced):
 
 
 class Broker(Sourced):
+    """The broker's share of the NHS's net value, taken before the sites' split."""
+
     name: Text
     share: Share
 
@@ -212,9 +238,11 @@ class ValuationSpec(Finite):
     commercial_lever_from_value: Switch
 
     def stage_ids(self) -> tuple[str, ...]:
+        """The stages' ids, in file order."""
         return tuple(s.id for s in self.stages)
 
     def scenario(self, scenario_id: str) -> Scenario:
+        """The revenue scenario of this id; a ParameterError naming the ids if there is none."""
         for scenario in self.revenue_scenarios:
             if scenario.id == scenario_id:
                 return scenario

@@ -85,6 +85,7 @@ def holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
 
 
 def all_hold(conditions: tuple[Condition, ...], facts: Mapping[str, Any]) -> bool:
+    """True where every condition holds for the facts (so an empty list always holds)."""
     return all(holds(c, facts) for c in conditions)
 
 

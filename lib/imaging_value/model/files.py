@@ -63,6 +63,7 @@ def _describe_found(error: ErrorDetails) -> str:
 
 
 def problems_from(exc: ValidationError, file: str, location: str) -> list[Problem]:
+    """Every error of a pydantic validation as a problem of ``file`` at ``location`` (the row or key)."""
     problems = []
     errors = exc.errors()
     # a list whose items failed is also reported "too short" by pydantic: keep only the item errors
@@ -94,6 +95,7 @@ def problems_from(exc: ValidationError, file: str, location: str) -> list[Proble
 
 
 def validate_record(model: type[M], data: Any, file: str, location: str, problems: list[Problem]) -> M | None:
+    """The data as a record of ``model``, or None with its problems added to ``problems``."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -128,6 +130,7 @@ def _csv_cell(model: type[BaseModel], column: str, text: str) -> Any:
 
 
 def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """A file's text (UTF-8, a byte-order mark dropped), or None with the problem added: missing, or not UTF-8."""
     try:
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -229,6 +232,7 @@ def shape_of(data: Any) -> str:
 
 
 def yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) -> list[M] | None:
+    """The list under ``key`` of a YAML file, each item a record of ``model``; None where any has problems."""
     data = read_yaml(path, problems, content=f"a mapping with a list under '{key}'")
     if data is None:
         return None

@@ -80,6 +80,7 @@ class Fact:
 
     @property
     def subject(self) -> str:
+        """Whose fact it is: ``request``, ``requester`` or ``option`` (the name's first part)."""
         return self.name.split(".", 1)[0]
 
 
@@ -321,6 +322,8 @@ class Option(Record):
 
 
 class BaseScore(Record):
+    """One cell of base_scores.csv: an option's score (0 to 10) on one lever, and why."""
+
     option: Identifier
     lever: Identifier  # a lever of levers.yaml (checked by the loader)
     score: float = Field(ge=0, le=10)
@@ -355,6 +358,7 @@ class Adjustment(Record):
     rationale: Text
 
     def condition(self) -> Condition:
+        """The adjustment's test as a :class:`Condition` (``in`` and ``not_in`` values split at ``;``)."""
         if self.op in ("in", "not_in"):
             value: str | float | tuple[str, ...] = tuple(v.strip() for v in self.value.split(";") if v.strip())
         elif self.op == "eq":
@@ -396,6 +400,7 @@ class Profile(Record):
         return self
 
     def raw_weights(self) -> dict[str, float]:
+        """The profile's weights as written (not normalised), lever by lever."""
         return {lever: float(weight) for lever, weight in self.weights.items()}
 
 
@@ -403,6 +408,8 @@ class Profile(Record):
 
 
 class Branch(Record):
+    """One branch of a decision-tree node: the values it takes, and the next node or the option it leads to."""
+
     when: tuple[Text, ...] = Field(min_length=1)
     next: Identifier | None = None
     option: Identifier | None = None
@@ -420,6 +427,8 @@ class Branch(Record):
 
 
 class Node(Record):
+    """One node of the decision tree: a question about one fact, and its branches."""
+
     id: Identifier
     question: Text
     fact: TreeFact
@@ -427,6 +436,8 @@ class Node(Record):
 
 
 class DecisionTreeSpec(Record):
+    """Everything in decision_tree.yaml: the node to start at and the nodes."""
+
     start: Identifier
     nodes: tuple[Node, ...] = Field(min_length=1)
 
@@ -435,6 +446,8 @@ class DecisionTreeSpec(Record):
 
 
 class GuidanceItem(Record):
+    """One item of guidance.yaml's checklist: a national principle, when it applies and when an option breaks it."""
+
     id: Identifier
     principle: Text
     source: Text
@@ -457,6 +470,8 @@ class GuidanceItem(Record):
 
 
 class FairnessAnswer(Record):
+    """One answer to a fairness question: the values of the theme's fact it is for (None: the default) and its text."""
+
     when: tuple[Text, ...] | None = None  # values of the theme's fact this answer is for; None: the default
     text: Text
 
@@ -469,6 +484,8 @@ class FairnessAnswer(Record):
 
 
 class FairnessTheme(Record):
+    """One fairness question, its answer chosen by the value of one fact (or a default answer)."""
+
     id: Identifier
     question: Text
     fact: ThemeFact | None = None
@@ -493,6 +510,8 @@ class FairnessTheme(Record):
 
 
 class FairnessRecommendation(Record):
+    """One fairness recommendation, checked by a guidance item on the recommended option or answered by a statement."""
+
     id: Identifier
     text: Text
     source: Text
@@ -514,6 +533,8 @@ class FairnessRecommendation(Record):
 
 
 class FairnessSpec(Record):
+    """Everything in fairness.yaml: the themes and the recommendations."""
+
     themes: tuple[FairnessTheme, ...] = Field(min_length=1)
     recommendations: tuple[FairnessRecommendation, ...] = Field(min_length=1)
 
@@ -522,6 +543,8 @@ class FairnessSpec(Record):
 
 
 class SiteDefault(Record):
+    """One row of site_defaults.csv: what a site of this kind is assumed to contribute (images, curation effort)."""
+
     kind: SiteKind
     images: float = Field(ge=0, le=MAX_IMAGES)
     curation_effort: float = Field(gt=0, le=MAX_CURATION_EFFORT)
@@ -529,6 +552,8 @@ class SiteDefault(Record):
 
 
 class PoolingSpec(Record):
+    """Everything in pooling.yaml: the worth curve of pooled images for the Shapley value, and its samples."""
+
     kind: Literal["power", "log", "saturating"]
     exponent: float = Field(gt=0, lt=1)
     scale: float = Field(gt=0, le=MAX_SCALE)
@@ -540,6 +565,8 @@ class PoolingSpec(Record):
 
 
 class Requester(Record):
+    """One requester of a request: its kind, profit stage, sector, staff and name."""
+
     kind: RequesterKind
     profit_stage: ProfitStage | None = None
     sector: Text = UNSTATED  # descriptive: left out, it is unstated
@@ -561,11 +588,14 @@ class Requester(Record):
         return {"kind": self.kind, "profit_stage": self.profit_stage, "sector": self.sector, "name": self.name}
 
     def label(self) -> str:
+        """The requester in words: its name, else kind, profit stage and sector."""
         stage = f", {self.profit_stage.replace('_', '-')}" if self.profit_stage else ""
         return self.name or f"{self.kind}{stage} ({self.sector})"
 
 
 class Contribution(Record):
+    """One site's contribution to a request: its kind, images and curation effort (default: its kind's)."""
+
     site: Text
     kind: SiteKind
     images: float = Field(ge=0, le=MAX_IMAGES)
@@ -573,6 +603,8 @@ class Contribution(Record):
 
 
 class Sites(Record):
+    """A request's sites: how many, their kinds, and optionally what each contributes."""
+
     count: int = Field(ge=1, le=10_000)
     kinds: tuple[SiteKind, ...] = ()
     contributions: tuple[Contribution, ...] | None = None
@@ -638,6 +670,7 @@ class Request(Record):
         return tuple(value)
 
     def deidentification_text(self) -> str:
+        """The deidentification in words (``pseudonymised and anonymised``, or ``unstated``)."""
         if self.deidentification == UNSTATED:
             return UNSTATED
         return " and ".join(self.deidentification)

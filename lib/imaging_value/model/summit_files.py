@@ -69,9 +69,11 @@ class Provenance:
     sha256: str  # digest of the answer file's bytes
 
     def to_dict(self) -> dict[str, Any]:
+        """The provenance as JSON."""
         return dict(self.__dict__)
 
     def sentence(self) -> str:
+        """Where the weights come from, in words: summit, date, participants, group, method and the file's digest."""
         return (
             f"elicited at summit {self.summit} on {self.date} from {self.participants} participant"
             f"{'s' if self.participants != 1 else ''} of {self.group} by {METHOD_SOURCES[self.method]}; "
@@ -100,6 +102,7 @@ class AnswerFile:
     provenance: Provenance
 
     def profile(self) -> SummitProfile:
+        """The group's weights as a stakeholder profile named ``<summit>/<group>``, with its provenance."""
         weights = self.result.weights
         return SummitProfile(
             name=f"{self.summit}/{self.group}",

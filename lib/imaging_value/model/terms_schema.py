@@ -131,6 +131,8 @@ class TermSpec(Record):
 
 
 class MilestoneEvent(Record):
+    """A milestone event of terms.yaml, which a ``milestone:<event>`` term pays on."""
+
     id: Identifier
     label: Text
     after_revenue: bool  # true: the event can only happen once the requester earns revenue
@@ -139,6 +141,8 @@ class MilestoneEvent(Record):
 
 
 class InKindService(Record):
+    """An in-kind service of terms.yaml, which an ``in_kind:<service>`` term delivers."""
+
     id: Identifier
     label: Text
     rationale: Text
@@ -146,11 +150,15 @@ class InKindService(Record):
 
 
 class TermTemplate(Record):
+    """One option's term template in terms.yaml: its terms before the term rules run."""
+
     option: Identifier
     terms: tuple[TermSpec, ...] = Field(min_length=1)
 
 
 class TermsFile(Record):
+    """Everything in terms.yaml: the milestone events, the in-kind services and each option's term template."""
+
     milestone_events: tuple[MilestoneEvent, ...] = Field(min_length=1)
     in_kind_services: tuple[InKindService, ...] = Field(min_length=1)
     templates: tuple[TermTemplate, ...] = Field(min_length=1)
@@ -167,6 +175,8 @@ class CostRow(Record):
 
 
 class TermAction(Record):
+    """One action of a term rule: set, ensure, replace or remove a term."""
+
     do: Literal["set", "ensure", "replace", "remove"]
     term: Text
     value: TermValue | None = None
@@ -186,6 +196,8 @@ class TermAction(Record):
 
 
 class TermRule(Record):
+    """One rule of term_rules.yaml: when its conditions all hold, its actions run on every option's terms."""
+
     id: Identifier
     when: tuple[Condition, ...] = ()
     actions: tuple[TermAction, ...] = Field(min_length=1)
@@ -206,27 +218,37 @@ class TermRule(Record):
 
 
 class Judgement(Record):
+    """One judgement of reconciliation.yaml: its id, rationale and source."""
+
     id: Identifier
     rationale: Text
     source: Source
 
 
 class Override(Judgement):
+    """A test that sets the tree's option aside: it departs from a principle, or lies outside the Pareto set."""
+
     test: Literal["departs", "outside_pareto"]
 
 
 class Replacement(Judgement):
+    """How the replacement is chosen: the best by weighted value or worst case among candidates meeting ``require``."""
+
     rank_by: Literal["weighted_value", "worst_case"]
     require: tuple[Literal["compliant", "in_pareto"], ...] = ()
 
 
 class DissentRule(Record):
+    """When a stakeholder view dissents: it ranks the chosen option at ``rank_at_or_below`` or lower."""
+
     rank_at_or_below: int = Field(ge=1)
     rationale: Text
     source: Source
 
 
 class ReconciliationSpec(Record):
+    """Everything in reconciliation.yaml: the default, the overrides, the replacement and when a view dissents."""
+
     default: Judgement
     overrides: tuple[Override, ...] = ()
     replacement: Replacement

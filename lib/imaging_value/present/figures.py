@@ -229,6 +229,7 @@ def stakeholder_views_figure(
 def acceptability_figure(
     dataset: Dataset, result: SmaaResult, title: str = "How often each option takes each rank"
 ) -> go.Figure:
+    """Stacked bars: the share of sampled weight vectors in which each option takes each rank."""
     options = list(result.options)
     labels = escaped_labels([dataset.label(o) for o in options])
     fig = go.Figure()
@@ -295,6 +296,7 @@ def stability_figure(dataset: Dataset, result: StabilityResult, title: str | Non
 def alignment_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Rank of each option under each stakeholder view"
 ) -> go.Figure:
+    """Heatmap: each option's rank under each stakeholder view, the win:win option marked."""
     options = list(result.options)
     ranks = result.rank_table.loc[options, list(result.profiles)].to_numpy()
     fig = go.Figure(
@@ -318,6 +320,7 @@ def alignment_figure(
 def tau_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Agreement between stakeholder views (Kendall's tau)"
 ) -> go.Figure:
+    """Heatmap: Kendall's tau between every two stakeholder views' rankings (blank where undefined)."""
     profile_labels = escaped_labels([dataset.label(p) for p in result.profiles])
     tau = result.kendall_tau.to_numpy(dtype=float)
     text = [["" if math.isnan(v) else f"{v:.2f}" for v in row] for row in tau]
@@ -340,6 +343,7 @@ def tau_figure(
 
 
 def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the return among sites") -> go.Figure:
+    """Grouped bars: each site's share of the total under each sharing rule, with error bars where sampled."""
     fig = go.Figure()
     rule_labels = {
         "equal": "Equal",
@@ -494,6 +498,7 @@ def _wrap(text: str, width: int) -> str:
 
 
 def modality_figure(dataset: Dataset, title: str = "Images by modality (known sizes)") -> go.Figure:
+    """Bars: the exemplar projects' images of known size by modality (a project counts under each of its own)."""
     by_modality = portfolio_summary(dataset)["images_by_modality"]
     names = sorted(by_modality, key=by_modality.get, reverse=True)
     fig = go.Figure(
@@ -513,6 +518,7 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
 
 
 def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -> go.Figure:
+    """Horizontal bars: how many NHS partners each exemplar project has."""
     projects = sorted(dataset.projects, key=lambda p: p.nhs_partners)
     fig = go.Figure(
         go.Bar(
@@ -531,6 +537,7 @@ def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -
 
 
 def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale)") -> go.Figure:
+    """Each exemplar project's data set size on a log scale; a project of unknown size is named with its note."""
     known = sorted((p for p in dataset.projects if p.dataset_size is not None), key=lambda p: p.dataset_size)
     unknown = [p for p in dataset.projects if p.dataset_size is None]
     fig = go.Figure(

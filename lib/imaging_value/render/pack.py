@@ -92,11 +92,14 @@ class Job:
 
     @property
     def notebook(self) -> str:
+        """The notebook file this kind of report is rendered from."""
         return NOTEBOOKS[self.kind]
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """How one job went: its time, the files written (HTML, and a request's parameters), or its one-line error."""
+
     job: Job
     seconds: float
     html: Path | None = None
@@ -107,6 +110,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class RenderedReport:
+    """A rendered request report: its HTML and the parameters file that reproduces it."""
+
     html: Path
     parameters: Path
 
@@ -119,12 +124,14 @@ class WriteGuard:
         self._closed = False
 
     def write(self, path: Path, content: str | bytes) -> Path:
+        """Write ``content`` to ``path`` atomically; returns the path (KeyboardInterrupt once closed)."""
         with self._lock:
             if self._closed:
                 raise KeyboardInterrupt("the run was interrupted")
             return write_atomic(path, content)
 
     def close(self) -> None:
+        """Stop every later write (a write in progress finishes first)."""
         with self._lock:  # waits for a write in progress to finish (it is atomic)
             self._closed = True
 
@@ -668,4 +675,5 @@ def render_request_report(params: RequestParams, *, data_dir: str | Path, out_di
 
 
 def progress_to_stderr(line: str) -> None:
+    """Print one progress line to stderr, at once."""
     print(line, file=sys.stderr, flush=True)

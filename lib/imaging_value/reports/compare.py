@@ -31,6 +31,8 @@ __all__ = ["CompareReport", "compare_report"]
 
 @dataclass(frozen=True)
 class CompareReport:
+    """What the comparison report shows: the valid requests (a case each), the files that failed, the view, the seed."""
+
     dataset: Dataset
     requests: tuple[Request, ...]
     invalid: tuple[tuple[str, str], ...]
@@ -47,12 +49,14 @@ class CompareReport:
         return self._cases[request.id]
 
     def header(self) -> str:
+        """The header: the title, the profile the best weighted option is ranked under, and the seed."""
         return header_html(
             "All requests compared",
             [("Best weighted under", self.parameters["profile"]), ("Seed", self.parameters["seed"])],
         )
 
     def provenance(self) -> str:
+        """The parameters and the sha256 of every input file (every request's included)."""
         digests = dict(self.dataset.digests)
         for request in self.requests:
             digests[f"requests/{request.id}.yaml"] = file_digest(self.dataset.requests_dir / f"{request.id}.yaml")
@@ -83,6 +87,7 @@ class CompareReport:
                 yield request, index
 
     def overview(self) -> str:
+        """A row per request and requester (facts, tree, best, win:win, agreement), then each view's first choice."""
         profiles = profile_weights(self.dataset)
         label = self.dataset.label
         rows, firsts = [], []
@@ -132,6 +137,7 @@ class CompareReport:
         )
 
     def key_findings(self) -> str:
+        """Plain text: the decision tree's options for each request and requester (stable, so tests can pin it)."""
         lines = []
         for request, index in self._rows():
             recs = self.case(request).recommendations(index)
@@ -209,6 +215,7 @@ class CompareReport:
 
 
 def compare_report(data_dir: str = DEFAULT_DATA_DIR, profile: str = "", seed: int = DEFAULT_SEED) -> CompareReport:
+    """Check the comparison notebook's parameters, load the data and read every request (failures listed apart)."""
     RequestParams(profile=profile, seed=seed, data_dir=data_dir)  # the same checks as a request report's
     dataset = load_dataset(data_dir)
     weights = resolve_weights(dataset, None, profile or None)

@@ -20,13 +20,17 @@ __all__ = ["PortfolioReport", "portfolio_report"]
 
 @dataclass(frozen=True)
 class PortfolioReport:
+    """What the portfolio report shows for one data folder: the exemplar projects and the decision tree on each."""
+
     dataset: Dataset
     parameters: dict[str, Any]
 
     def header(self) -> str:
+        """The header: the title and the data folder."""
         return header_html("Portfolio: the exemplar projects", [("Data", self.parameters["data"])])
 
     def provenance(self) -> str:
+        """The parameters and the sha256 of every input file: the last page of the report."""
         return provenance_html(self.parameters, self.dataset.digests)
 
     def brief(self) -> str:
@@ -53,6 +57,7 @@ class PortfolioReport:
         )
 
     def key_findings(self) -> str:
+        """Plain text: projects, images of known size and by modality, findings (stable, so tests can pin it)."""
         s = portfolio_summary(self.dataset)
         lines = [
             f"{s['projects']} exemplar projects; {s['images_known']:,} images of known size; "
@@ -63,6 +68,7 @@ class PortfolioReport:
         return "\n".join(lines)
 
     def exemplar_table(self) -> str:
+        """The exemplar projects' table: modalities, size, NHS partners, company and the requester kind assumed."""
         rows = [
             {
                 "project": p.name,
@@ -77,6 +83,7 @@ class PortfolioReport:
         return render_section("portfolio", part="exemplars", columns=list(rows[0]), rows=rows)
 
     def charts(self) -> list:
+        """The charts' section, then images by modality, partners per project and data set sizes."""
         return [
             render_section("portfolio", part="charts"),
             views.modality_figure(self.dataset),
@@ -85,6 +92,7 @@ class PortfolioReport:
         ]
 
     def findings(self) -> str:
+        """The table of places where the report's table and its appendix text disagree."""
         rows = [
             {"project": f.project, "field": f.field, "table says": f.table, "text says": f.text, "finding": f.finding}
             for f in data_quality_findings(self.dataset)
@@ -94,6 +102,7 @@ class PortfolioReport:
         )
 
     def recommendations(self) -> str:
+        """The decision tree's options for every exemplar, with the facts each assumes."""
         rows = []
         for name, recs in exemplar_recommendations(self.dataset).items():
             outcomes = [
@@ -115,5 +124,6 @@ class PortfolioReport:
 
 
 def portfolio_report(data_dir: str = DEFAULT_DATA_DIR) -> PortfolioReport:
+    """Check the portfolio notebook's data folder and load it."""
     dataset = load_data(data_dir)
     return PortfolioReport(dataset, {"data": Path(data_dir).name})

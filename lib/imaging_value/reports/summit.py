@@ -33,6 +33,8 @@ def _render(name: str, **context: Any) -> str:
 
 @dataclass(frozen=True)
 class SummitReport:
+    """What the grand summit report shows: the summit computed once, and the parameters as the report shows them."""
+
     dataset: Dataset
     result: SummitResult
     parameters: dict[str, Any]
@@ -41,6 +43,7 @@ class SummitReport:
         return self.dataset.label(option_or_lever)
 
     def header(self) -> str:
+        """The header: the title, the summit, the seed and the samples."""
         return header_html(
             f"Grand summit: {self.result.summit}",
             [
@@ -80,6 +83,7 @@ class SummitReport:
         return "\n".join(lines)
 
     def groups(self) -> str:
+        """Each group's weights, spread, consistency and provenance, and the compromise weights."""
         r = self.result
         groups = [
             {
@@ -128,6 +132,7 @@ class SummitReport:
         return views.house_layout(fig, "Each group's weights and the compromise", barmode="group")
 
     def disagreement(self) -> str:
+        """Lever by lever: the spread of the groups' weights, and the groups that weigh it most and least."""
         r = self.result
         rows = []
         for lever in r.levers:
@@ -143,6 +148,7 @@ class SummitReport:
         return _render("disagreement", rows=rows)
 
     def requests(self) -> str:
+        """Per request: each group's first choice, the compromise's, and the minimax-regret option and its regret."""
         r = self.result
         rows = [
             {
@@ -165,6 +171,7 @@ class SummitReport:
         )
 
     def acceptability(self) -> list:
+        """How the acceptability is sampled, then each request's rank acceptability around the compromise weights."""
         r = self.result
         items: list[Any] = [_render("acceptability", samples=r.samples, seed=r.seed, concentration=r.concentration)]
         for e in r.requests:
