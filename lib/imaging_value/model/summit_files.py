@@ -31,7 +31,7 @@ from pydantic import Field
 
 from ..core.errors import DataValidationError, ParameterError, Problem
 from ..maths.elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
-from .files import file_digest, read_yaml
+from .files import YAML_SUFFIX, file_digest, misnamed_problem, misnamed_yaml, read_yaml, shape_of
 from .schema import Profile
 
 __all__ = [
@@ -126,7 +126,10 @@ def _number(value: Any) -> float | None:
             if len(parts) == 1:
                 number = float(parts[0])
             elif len(parts) == 2:
-                number = float(parts[0]) / float(parts[1])
+                top, bottom = float(parts[0]), float(parts[1])
+                if not (top > 0 and bottom > 0):  # "-1/-9" is no judgement, though its quotient is 1/9
+                    return None
+                number = top / bottom
             else:
                 return None
         except (ValueError, ZeroDivisionError):
@@ -301,9 +304,9 @@ def parse_answers(
     """Validate an answer file's parsed YAML; raise one :class:`DataValidationError` listing every problem."""
     levers = tuple(levers)
     problems: list[Problem] = []
-    if not isinstance(data, dict):
+    if not isinstance(data, dict):  # what the file is, never what it holds (it may be any file at all)
         raise DataValidationError(
-            [Problem(file, "top level", "", "a mapping with group, method, date, participants", _show(data))]
+            [Problem(file, "top level", "", "a mapping with group, method, date, participants", shape_of(data))]
         )
     for key in data:
         if key not in TOP_KEYS:
@@ -376,40 +379,59 @@ def read_answer_file(path: str | Path, levers: Sequence[str], root: str | Path |
     )
 
 
+def _answer_files(folder: Path) -> list[Path]:
+    """The answer files of a summit's folder: its ``*.yaml`` files (any other file named as YAML is
+    reported by :func:`load_summit`, never read)."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix == YAML_SUFFIX)
+    except OSError:
+        return []
+
+
 def summit_ids(root: str | Path) -> list[str]:
-    """The summits in a data folder: folders of ``summits/`` holding at least one answer file."""
+    """The summits in a data folder: folders of ``summits/`` holding at least one answer file (or a file
+    named as one, which :func:`load_summit` reports)."""
     base = Path(root) / SUMMITS_DIR
     if not base.is_dir():
         return []
-    return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and (_answer_files(p) or misnamed_yaml(p)))
 
 
 def load_summit(root: str | Path, summit: str, levers: Sequence[str]) -> tuple[AnswerFile, ...]:
-    """Every group's answer file of one summit, validated; every problem in every file at once."""
+    """Every group's answer file of one summit, validated; every problem in every file at once (a file
+    named ``*.yml`` or ``*.YAML`` among them: it is not read, and the summit is not complete without it)."""
     folder = Path(root) / SUMMITS_DIR / summit
-    if not IDENT.match(summit) or not folder.is_dir() or not any(folder.glob("*.yaml")):
+    if not IDENT.match(summit) or summit not in summit_ids(root):
         known = ", ".join(summit_ids(root)) or "none"
         raise ParameterError("summit", f"a summit id in {Path(root) / SUMMITS_DIR} ({known})", summit)
     files, problems = [], []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in _answer_files(folder):
         try:
             files.append(read_answer_file(path, levers, root))
         except DataValidationError as exc:
             problems.extend(exc.problems)
+    problems += [misnamed_problem(p, f"{SUMMITS_DIR}/{summit}/{p.name}") for p in misnamed_yaml(folder)]
     if problems:
         raise DataValidationError(problems)
     return tuple(files)
 
 
 def load_summit_profiles(root: str | Path, levers: Sequence[str], problems: list[Problem]) -> list[SummitProfile]:
-    """Every summit's groups as profiles, for the data folder's loader (problems are collected, not raised)."""
+    """Every valid answer file of every summit as a profile, for the data folder's loader; each file that
+    is not valid (or not read: a misnamed file, a summit folder whose name is not an id) adds its problems
+    to ``problems`` and gives no profile."""
     profiles = []
-    for summit in summit_ids(root):
-        try:
-            profiles.extend(f.profile() for f in load_summit(root, summit, levers))
-        except DataValidationError as exc:
-            problems.extend(exc.problems)
     base = Path(root) / SUMMITS_DIR
+    for summit in summit_ids(root):
+        if not IDENT.match(summit):
+            continue  # reported below
+        folder = base / summit
+        for path in _answer_files(folder):
+            try:
+                profiles.append(read_answer_file(path, levers, root).profile())
+            except DataValidationError as exc:
+                problems.extend(exc.problems)
+        problems.extend(misnamed_problem(p, f"{SUMMITS_DIR}/{summit}/{p.name}") for p in misnamed_yaml(folder))
     if base.is_dir():
         for folder in sorted(p for p in base.iterdir() if p.is_dir() and not IDENT.match(p.name)):
             problems.append(
