@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -482,35 +483,50 @@ def save_answer_file(
 ) -> AnswerFile:
     """Validate an answer file's text, then write ``summits/<summit>/<group>.yaml`` atomically.
 
-    Nothing is written if the text is invalid. An existing file is never replaced unless
-    ``replace`` is true, and never if it belongs to another group (its ``group`` differs).
+    Nothing is written if the text is invalid. The file is created only as a new file (two saves of one
+    group cannot both succeed), unless ``replace`` is true; an existing file is never replaced if it
+    belongs to another group (its ``group`` differs) or cannot be read to tell. A file that cannot be
+    written raises :class:`~imaging_value.core.errors.WriteError` with the reason, and nothing changes.
     """
-    from ..core.atomic import write_atomic  # only when saving (loading summits is on every command's path)
+    from ..core.atomic import describe_kind, write_atomic  # only when saving (not on every command's path)
+    from ..core.errors import WriteError
+    from ..core.yamlread import read_yaml_text
 
     if not isinstance(summit, str) or not IDENT.match(summit):
         raise ParameterError("summit", "a summit id (lower case, digits, - and _)", summit)
-    data = yaml.safe_load(text)
+    data, issues = read_yaml_text(text)
+    if issues:
+        raise DataValidationError([Problem("the answers", i.location, i.key, i.expected, i.found) for i in issues])
     group = data.get("group") if isinstance(data, dict) else None
     if not isinstance(group, str) or not IDENT.match(group):
         raise ParameterError("group", "a group id (lower case, digits, - and _)", group)
-    path = Path(root) / SUMMITS_DIR / summit / f"{group}.yaml"
-    file = f"{SUMMITS_DIR}/{summit}/{group}.yaml"
+    path = Path(root) / SUMMITS_DIR / summit / f"{group}{YAML_SUFFIX}"
+    file = f"{SUMMITS_DIR}/{summit}/{group}{YAML_SUFFIX}"
     raw = text.encode("utf-8")
     answer = parse_answers(
         data, levers, file=file, summit=summit, group_from_name=group, sha256=hashlib.sha256(raw).hexdigest()
     )
+    if os.path.lexists(path) and not path.is_file():
+        raise WriteError(file, f"{describe_kind(path)} is there, not an answer file")
     if replace and path.exists():
-        existing = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        problems: list[Problem] = []
+        existing = read_yaml(path, problems, display=file)
+        if problems:
+            raise ParameterError(
+                "replace",
+                f"{file} to read as {group}'s answers before replacing it",
+                f"{problems[0]} (fix or remove it)",
+            )
         if not isinstance(existing, dict) or existing.get("group") != group:
             raise ParameterError(
                 "group",
                 f"{file} to hold {group}'s answers before replacing it",
-                existing.get("group") if isinstance(existing, dict) else existing,
+                existing.get("group") if isinstance(existing, dict) else shape_of(existing),
             )
-        write_atomic(path, raw)
+        write_atomic(path, raw, shown=file)
     else:
         try:
-            write_atomic(path, raw, exclusive=True)
+            write_atomic(path, raw, exclusive=True, shown=file)
         except FileExistsError:
             raise ParameterError(
                 "group",
