@@ -244,9 +244,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _text_profiles(answer: dict) -> str:
-    return "\n".join(
+    lines = [
         f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
-    )
+    ]
+    return "\n".join(lines + [f"invalid: {problem}" for problem in answer["invalid"]])
 
 
 def _text_elicit(answer: dict) -> str:

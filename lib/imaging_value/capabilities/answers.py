@@ -57,7 +57,8 @@ def portfolio_answer(case: Case) -> dict:
 
 
 def profiles_answer(dataset: Dataset) -> dict:
-    """profiles.csv's profiles, then the groups elicited at summits (with their provenance)."""
+    """profiles.csv's profiles, then the groups elicited at summits (with their provenance), and what is
+    wrong with each summit answer file that gave no profile (``invalid``)."""
     return {
         "profiles": [
             {
@@ -68,7 +69,8 @@ def profiles_answer(dataset: Dataset) -> dict:
             }
             | ({"provenance": p.provenance.to_dict()} if hasattr(p, "provenance") else {})
             for p in dataset.profiles + dataset.summit_profiles
-        ]
+        ],
+        "invalid": [str(problem) for problem in dataset.summit_problems],
     }
 
 
