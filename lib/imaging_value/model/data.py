@@ -9,7 +9,10 @@ A data folder has this layout (see ``data/samples/README.md``)::
 
 :func:`load_data_folder` either returns a complete :class:`Dataset` or raises one
 :class:`DataValidationError` listing every problem in every file; nothing is
-ever partly loaded.
+ever partly loaded. The summits' answer files are the one exception, as only the
+summit (and its groups' profiles) needs them: a file that does not load gives no
+profile and is listed in ``Dataset.summit_problems``, raised where its summit is used.
+Requests are loaded one by one (:func:`load_request`, :func:`scan_requests`).
 """
 
 from __future__ import annotations
@@ -230,7 +233,8 @@ DATA_FILES = (
 
 
 def load_data_folder(root: str | Path | None = None, files: Sequence[DataFile] = ()) -> Dataset:
-    """Load and validate every file of a data folder; raise one error listing every problem.
+    """Load and validate every file of a data folder; raise one error listing every problem (the summits'
+    answer files aside: see ``Dataset.summit_problems``).
 
     ``files``: the data files beyond the core ones the folder must also hold (the capabilities' own,
     which :func:`imaging_value.engine.capability.load_dataset` passes from the registry); core files
