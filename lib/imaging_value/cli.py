@@ -237,7 +237,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "export", help="write the portfolio and every request's recommendation and ranking as JSON and CSV"
     )
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports") / "data",
+        metavar="DIR",
+        help="output folder, replaced as a whole (absent, empty, or an earlier export; default: %(default)s)",
+    )
     _add_data(p)
     p.set_defaults(run=_answered(_export))
     return parser
@@ -247,9 +253,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _text_profiles(answer: dict) -> str:
-    return "\n".join(
+    lines = [
         f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
-    )
+    ]
+    return "\n".join(lines + [f"invalid: {problem}" for problem in answer["invalid"]])
 
 
 def _text_elicit(answer: dict) -> str:
@@ -399,6 +406,11 @@ def _report(args: argparse.Namespace) -> int:
         check_count(args.jobs, "jobs", minimum=1)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
     view = _report_view(args, dataset)
+    if args.all:  # a request file the pack cannot read is named, not dropped silently
+        from .model.data import misnamed_requests
+
+        for problem in misnamed_requests(dataset):
+            print(f"warning: {printable(str(problem))}", file=sys.stderr)
     if args.plan:
         refs = dataset.request_ids() if args.all else args.requests
         jobs = plan_jobs(
@@ -417,6 +429,9 @@ def _report(args: argparse.Namespace) -> int:
             else "\n".join(shlex.join(job["args"]) for job in plan["jobs"])
         )
         return 0
+    from .core.atomic import ensure_folder
+
+    ensure_folder(args.out)  # a file or a device where the folder should be: said before anything runs
     if args.pdf:
         from .render.pdf import find_chromium
 
@@ -460,7 +475,9 @@ def _index(args: argparse.Namespace) -> int:
     from .render.pack import write_index
 
     if not args.out.is_dir():
-        raise ParameterError("out", "an existing folder of reports", str(args.out))
+        from .core.atomic import describe_kind
+
+        raise ParameterError("out", "an existing folder of reports", f"{args.out}, {describe_kind(args.out)}")
     path = write_index(args.out)
     count = len(json.loads((args.out / "manifest.json").read_text(encoding="utf-8")))
     print(f"{count} reports listed; index: {path}")
@@ -498,6 +515,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _main(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "seed", None) is not None:  # every sub-command's --seed, checked as the notebooks check it
+            from .core.checks import check_seed
+
+            check_seed(args.seed)
         if hasattr(args, "data"):
             args.data = _data_folder(args.data)
         return int(args.run(args))
@@ -510,7 +531,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise  # the reader stopped early: main() says nothing
     except OSError as exc:
-        print(f"error: {printable(str(exc.strerror or exc))}: {printable(str(exc.filename))}", file=sys.stderr)
+        where = f": {exc.filename}" if exc.filename is not None else ""
+        print(f"error: {printable(str(exc.strerror or exc) + where)}", file=sys.stderr)
         return exit_code(exc)
     except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)

@@ -5,7 +5,8 @@ group, picks a method's tab, enters one participant's answers (the weights, and 
 consistency ratio, update as they change), adds them, repeats for every participant, then saves.
 Saving writes ``summits/<summit-id>/<group>.yaml`` in the data folder, validated first and
 written atomically; it never replaces another save unless *replace* is ticked, and never a file
-that holds another group's answers. The maths is :mod:`imaging_value.maths.elicit`; the file is
+that holds another group's answers; a save that fails for any reason (invalid answers, a full disk,
+a name too long) shows "Not saved:" and the reason. The maths is :mod:`imaging_value.maths.elicit`; the file is
 :mod:`imaging_value.model.summit_files`.
 """
 
@@ -263,7 +264,7 @@ class SummitForm:
         except DataValidationError as exc:
             self.status.value = f'<p class="iv-flag">Not saved: {html.escape(exc.one_line())}</p>'
             return None
-        except ImagingValueError as exc:
+        except (ImagingValueError, OSError) as exc:  # a write that failed (WriteError) says why, as any other
             self.status.value = f'<p class="iv-flag">Not saved: {html.escape(str(exc))}</p>'
             return None
         path = self.data_dir / saved.provenance.file

@@ -87,7 +87,8 @@ class Analysis:
 
 
 def profiles_answer(dataset: Dataset) -> dict:
-    """profiles.csv's profiles, then the groups elicited at summits (with their provenance), as JSON."""
+    """profiles.csv's profiles, then the groups elicited at summits (with their provenance), and what is wrong with
+    each summit answer file that gave no profile (``invalid``), as JSON."""
     return {
         "profiles": [
             {
@@ -98,5 +99,6 @@ def profiles_answer(dataset: Dataset) -> dict:
             }
             | ({"provenance": p.provenance.to_dict()} if hasattr(p, "provenance") else {})
             for p in dataset.profiles + dataset.summit_profiles
-        ]
+        ],
+        "invalid": [str(problem) for problem in dataset.summit_problems],
     }

@@ -17,6 +17,9 @@ import pandas as pd
 
 from ..core.checks import check_flags
 from ..core.defaults import DEFAULT_SEED
+from ..core.errors import DataValidationError, Problem
+from ..core.layout import VALUATION_FILE
+from ..core.limits import MAX_TOTAL
 from ..model.assumptions import ValuationSpec, assumptions_for, contribution_share, revenue_row
 from ..model.data import Dataset
 from ..model.schema import Request
@@ -184,6 +187,29 @@ def pricing_inputs(
     )
 
 
+def _check_shareable(values: tuple[OptionValue, ...], requester_index: int) -> None:
+    """Every option's expected NPV within what can be shared among sites to the penny (``MAX_TOTAL``).
+
+    Each amount in valuation.yaml and terms.yaml is bounded when the folder loads; together they could
+    still value an agreement beyond any real one, which is then said of the files, not of a parameter."""
+    over = [v for v in values if not v.mean <= MAX_TOTAL]  # not <=: a nan is over too
+    if over:
+        raise DataValidationError(
+            [
+                Problem(
+                    f"{VALUATION_FILE} and terms.yaml",
+                    f"requester {requester_index + 1}",
+                    "",
+                    f"assumptions under which an agreement is worth at most {MAX_TOTAL:,.0f} GBP to the NHS "
+                    "(the most that is shared among sites to the penny)",
+                    f"option {v.option} worth {v.mean:,.0f} GBP on average: lower the revenue medians, "
+                    "spreads or factors, or the amounts of its terms",
+                )
+                for v in over
+            ]
+        )
+
+
 def appraise_requester(
     dataset: Dataset,
     spec: ValuationSpec,
@@ -232,6 +258,7 @@ def appraise_requester(
     splits = {}
     if shares:
         sites, parts = fractions if fractions is not None else site_fractions(dataset, spec, shown_request)
+        _check_shareable(values, requester_index)
         splits = {v.option: split_npv(v.mean, spec.broker.name, spec.broker.share, sites, parts) for v in values}
     row = revenue_row(spec, inputs.shown_requester)
     return RequesterValue(

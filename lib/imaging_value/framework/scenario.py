@@ -12,6 +12,7 @@ says, in a few sentences, which answers differ from the saved request's and why.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,8 +20,8 @@ from typing import Any
 
 import yaml
 
-from ..core.atomic import write_atomic
-from ..core.errors import DataValidationError, ParameterError, Problem
+from ..core.atomic import describe_kind, write_atomic
+from ..core.errors import DataValidationError, ParameterError, Problem, WriteError
 from ..model.data import Dataset, load_request_file, request_display_name
 from ..model.files import problems_from
 from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, SITE_KINDS, UNSTATED, Request
@@ -163,9 +164,11 @@ def save_request(
 
     The id is checked (the pattern request ids follow), the facts are validated and
     the text written is loaded back and compared before anything is written; then
-    the file is written atomically. An existing file is replaced only with
-    ``overwrite=True`` (else :class:`RequestExistsError`). Invalid facts raise
-    :class:`DataValidationError` naming every field, and nothing is written.
+    the file is written atomically. Without ``overwrite`` it is created only as a new
+    file, in one step: when the id is taken, even by a save that started at the same
+    moment, :class:`RequestExistsError`, and the other file is left as it is. Invalid
+    facts raise :class:`DataValidationError` naming every field, and nothing is written;
+    a file that cannot be written raises :class:`WriteError` with the reason.
     """
     rid = rid.strip()
     chosen = copy.deepcopy(dict(facts))
@@ -179,9 +182,12 @@ def save_request(
         raise DataValidationError(
             [Problem(name, "", "", "the saved text to read back as the scenario", "a different request")]
         )
-    if path.exists() and not overwrite:
-        raise RequestExistsError(rid, path)
-    write_atomic(path, text)
+    if os.path.lexists(path) and not path.is_file():
+        raise WriteError(name, f"{describe_kind(path)} is there, not a request file")
+    try:
+        write_atomic(path, text, exclusive=not overwrite, shown=name)
+    except FileExistsError:
+        raise RequestExistsError(rid, path) from None
     load_request_file(path, dataset)  # as the workbook will read it
     return path
 

@@ -37,6 +37,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.checks import check_seed
 from ..core.errors import ParameterError
 from .sharing import largest_remainder
 
@@ -245,7 +246,7 @@ def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertai
         raise ParameterError("draws", "a whole number >= 1", draws)
     a = assumptions
     n = int(draws) if uncertain else 1
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))  # as every seeded analysis checks its seed
     reached: dict[str, np.ndarray] = {}
     year: dict[str, np.ndarray] = {}
     hits: dict[str, np.ndarray] = {}  # stage -> reached, as booleans (uncertain draws)

@@ -18,7 +18,15 @@ from pydantic import ConfigDict, Field, model_validator
 
 from ..core.errors import DataValidationError, ParameterError, Problem
 from ..core.layout import VALUATION_FILE
-from ..core.limits import MAX_HORIZON, MAX_SAMPLES
+from ..core.limits import (
+    MAX_FACTOR,
+    MAX_HORIZON,
+    MAX_MULTIPLE,
+    MAX_REVENUE,
+    MAX_SAMPLES,
+    MAX_SPREAD,
+    MAX_WEIGHT,
+)
 from ..maths.sharing import RULES
 from .files import read_yaml, validate_record
 from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, Record, Request, Requester, duplicated, rule_error
@@ -53,6 +61,10 @@ else:
     Kind = Literal[REQUESTER_KINDS]
     CommercialKind = Literal[COMMERCIAL_KINDS]
     SiteRuleName = Literal[RULES]
+# every amount has an upper bound (core.limits, each with its reason), so no typo overflows a sum or a draw
+Revenue = Annotated[float, Field(ge=0, le=MAX_REVENUE)]  # GBP a year
+Spread = Annotated[float, Field(ge=0, le=MAX_SPREAD)]  # a lognormal's standard deviation of its log
+Factor = Annotated[float, Field(ge=0, le=MAX_FACTOR)]
 CurationLevel = Literal["raw", "cleaned", "curated", "unstated"]
 
 
@@ -107,8 +119,8 @@ class SiteRule(Sourced):
 class ExitMultiple(Finite):
     """The company's value at exit as a multiple of its peak net revenue: lognormal median and spread."""
 
-    median: float = Field(gt=0)
-    spread: float = Field(ge=0)
+    median: float = Field(gt=0, le=MAX_MULTIPLE)
+    spread: Spread
 
 
 class RevenueRow(Sourced):
@@ -118,8 +130,8 @@ class RevenueRow(Sourced):
     kind: CommercialKind
     profit_stage: Literal["pre_profit", "profit_generating"] | None = None
     sector_words: tuple[Text, ...] = ()
-    median: Money
-    spread: float = Field(ge=0)
+    median: Revenue
+    spread: Spread
     ramp_years: int = Field(ge=1, le=50)
     profit_margin: Share
     nhs_use_share: Share
@@ -130,7 +142,7 @@ class Scenario(Sourced):
     """A revenue scenario: the revenue rows' median multiplied by ``factor``."""
 
     id: Identifier
-    factor: float = Field(gt=0)
+    factor: float = Field(gt=0, le=MAX_FACTOR)
 
 
 class Years(Finite):
@@ -168,7 +180,7 @@ class AccessCost(Sourced):
 
     cost_table: Text
     year: int = Field(ge=0, le=100)
-    range_factor: tuple[Annotated[float, Field(ge=0)], Annotated[float, Field(ge=0)]]
+    range_factor: tuple[Factor, Factor]
 
     @model_validator(mode="after")
     def _in_range(self) -> AccessCost:
@@ -180,7 +192,7 @@ class Component(Sourced):
     """One part of the NHS's contribution share: its weight in the value created and the NHS's part of it."""
 
     id: Identifier
-    weight: float = Field(ge=0)
+    weight: float = Field(ge=0, le=MAX_WEIGHT)  # only the ratios between weights matter
     nhs: Share | None = None
     nhs_by_curation: dict[CurationLevel, Share] | None = None
 
@@ -310,6 +322,16 @@ def _cross_check(spec: ValuationSpec) -> list[Problem]:
         )
     if spec.draws.value < 1:
         problems.append(Problem(FILE_NAME, "draws", "value", "a whole number >= 1", "0"))
+    if spec.in_kind_year.value > MAX_HORIZON:
+        problems.append(
+            Problem(
+                FILE_NAME,
+                "in_kind_year",
+                "value",
+                f"a year from signing, from 0 to {MAX_HORIZON}",
+                str(spec.in_kind_year.value),
+            )
+        )
     return problems
 
 

@@ -16,10 +16,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import Field, model_validator
 
 from ..core.errors import Problem
+from ..core.limits import MAX_AMOUNT, MAX_HORIZON, MAX_MONTHS, MAX_PERCENT
 from .schema import ACCESS_ROUTES, FACTS, Condition, Identifier, Option, Record, Text, duplicated, rule_error
 
 __all__ = [
     "TERM_UNITS",
+    "UNIT_BOUNDS",
     "TEXT_CHOICES",
     "SOURCES",
     "COST_RECOVERY",
@@ -68,6 +70,19 @@ TEXT_CHOICES: dict[str, tuple[str, ...]] = {
 SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "this framework's reading")
 COST_RECOVERY = "cost_recovery"  # the value of an access_fee priced from costs.csv
 
+# the largest value of a number in each unit (core.limits gives each bound's reason): a value, a range's
+# ends and a rule's value beyond it are errors, so no typo overflows a valuation or reaches the screen
+UNIT_BOUNDS: dict[str, float] = {
+    "GBP": MAX_AMOUNT,
+    "GBP/year": MAX_AMOUNT,
+    "years": MAX_HORIZON,
+    "months": MAX_MONTHS,
+    "% of net revenue": MAX_PERCENT,
+    "% of profit": MAX_PERCENT,
+    "% stake": MAX_PERCENT,
+    "%": MAX_PERCENT,
+}
+
 if TYPE_CHECKING:  # a type checker knows the sources only as text; pydantic checks each against the Literal
     Source = str
 else:
@@ -94,8 +109,11 @@ def _value_problem(term: str, value: TermValue) -> str | None:
         if choices and value not in choices:
             return f"one of {', '.join(choices)} for {term}"
         return None
-    if isinstance(value, str) or isinstance(value, bool) or value < 0:
-        return f"a number of at least 0 ({unit}) for {term}" + (" or cost_recovery" if term == "access_fee" else "")
+    bound = UNIT_BOUNDS[unit]
+    if isinstance(value, str) or isinstance(value, bool) or not 0 <= value <= bound:
+        return f"a number from 0 to {bound:,.0f} ({unit}) for {term}" + (
+            " or cost_recovery" if term == "access_fee" else ""
+        )
     return None
 
 
@@ -122,8 +140,14 @@ class TermSpec(Record):
     @model_validator(mode="after")
     def _valid(self) -> TermSpec:
         _check_term(self.term, self.value)
-        if (self.min is not None or self.max is not None) and unit_of(self.term) == "text":
+        unit = unit_of(self.term)
+        if (self.min is not None or self.max is not None) and unit == "text":
             raise rule_error("min/max", f"no range for the text term {self.term}", f"{self.min}..{self.max}")
+        bound = UNIT_BOUNDS.get(unit or "")
+        for end in ("min", "max"):
+            given = getattr(self, end)
+            if bound is not None and given is not None and not 0 <= given <= bound:
+                raise rule_error(end, f"a number from 0 to {bound:,.0f} ({unit}) for {self.term}", given)
         if isinstance(self.value, (int, float)):
             if self.min is not None and self.value < self.min or self.max is not None and self.value > self.max:
                 raise rule_error("value", f"a value within [{self.min}, {self.max}]", self.value)
@@ -168,8 +192,8 @@ class CostRow(Record):
     """Cost of providing access for one curation level: per site and per 1,000 items."""
 
     curation: Literal["raw", "cleaned", "curated", "unstated"]
-    per_site: float = Field(ge=0)
-    per_1000_items: float = Field(ge=0)
+    per_site: float = Field(ge=0, le=MAX_AMOUNT)
+    per_1000_items: float = Field(ge=0, le=MAX_AMOUNT)
     rationale: Text
     source: Source
 

@@ -20,6 +20,7 @@ import os
 import queue
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -34,9 +35,9 @@ from typing import Any
 import yaml
 
 from ..capabilities import load_dataset
-from ..core.atomic import write_atomic
+from ..core.atomic import ensure_folder, write_atomic, write_together
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from ..core.errors import INPUT_ERRORS, ImagingValueError, error_class
+from ..core.errors import INPUT_ERRORS, ImagingValueError, WriteError, error_class
 from ..core.layout import package_path, project_root
 from ..model.data import Dataset
 from ..model.params import RequestParams, resolve_request
@@ -129,6 +130,13 @@ class WriteGuard:
             if self._closed:
                 raise KeyboardInterrupt("the run was interrupted")
             return write_atomic(path, content)
+
+    def write_together(self, files: Mapping[Path, str | bytes]) -> list[Path]:
+        """Write the files so that all or none of them replace the ones before (a report and its parameters)."""
+        with self._lock:
+            if self._closed:
+                raise KeyboardInterrupt("the run was interrupted")
+            return write_together(files)
 
     def close(self) -> None:
         """Stop every later write (a write in progress finishes first)."""
@@ -373,14 +381,15 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
     """Execute one notebook with papermill on a warm kernel and write its HTML (and, for requests, its parameters).
 
     The HTML carries the job's name, title, kind and time in a ``<meta>`` tag, from which
-    :func:`write_index` lists it. Nothing is written once ``guard`` is closed.
+    :func:`write_index` lists it. Nothing is written once ``guard`` is closed. The HTML and its
+    parameters file replace the previous ones together or not at all: a file that cannot be
+    written is this job's failure (naming the file and the reason), and the earlier pair stays.
     """
     if not SAFE_NAME.fullmatch(job.name):
         raise ValueError(f"report name {job.name!r}: only letters, digits, - and _ may name an output file")
     nb_dir = nb_dir or notebooks_dir()
     guard = guard or WriteGuard()
     start = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
     try:
         notebook = kernel.run(nb_dir / job.notebook, job.parameters)
     except Exception as exc:  # papermill raises PapermillExecutionError with the cell and error
@@ -391,10 +400,16 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
     body, _ = _exporter().from_notebook_node(
         notebook, resources={"metadata": {"name": job.title}, "imaging_value": meta}
     )
+    html_path = out_dir / f"{job.name}.html"
+    files: dict[Path, str] = {html_path: body}
     params_path = None
     if job.kind == "request":
-        params_path = guard.write(out_dir / f"{job.name}.params.yaml", _parameters_yaml(job))
-    html_path = guard.write(out_dir / f"{job.name}.html", body)
+        params_path = out_dir / f"{job.name}.params.yaml"
+        files[params_path] = _parameters_yaml(job)
+    try:
+        guard.write_together(files)
+    except WriteError as exc:
+        return Outcome(job, time.perf_counter() - start, error=f"{job.notebook} ({job.name}): {exc}")
     return Outcome(job, time.perf_counter() - start, html_path, params_path)
 
 
@@ -429,6 +444,7 @@ def render_jobs(
     out_dir = Path(out_dir)
     if not jobs:
         return []
+    ensure_folder(out_dir)  # a file, a device or no permission where the folder should be: said before any run
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     say = progress or (lambda line: None)
     guard = guard or WriteGuard()
@@ -493,10 +509,17 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 
 
 def _report_meta(path: Path) -> dict[str, str] | None:
-    """The name, title, kind and time a report carries in its head, or None if it is not one of ours."""
+    """The name, title, kind and time a report carries in its head, or None if it is not one of ours
+    (nor a regular file: a named pipe or a device is never read, and never holds the folder's lock)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(16_384)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            head = handle.read(16_384).decode("utf-8", errors="replace")
     except OSError:
         return None
     tag = REPORT_META.search(head)
@@ -516,7 +539,9 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
     """Every report in the folder, by name: title, kind, file and time rendered, read from the files.
 
     A report written before reports carried this (no ``<meta>``) keeps its entry from
-    the previous manifest, if it had one; any other HTML file is not a report.
+    the previous manifest, if it had one; any other HTML file is not a report, nor is a file
+    whose name the pack would never write (only letters, digits, - and _ before ``.html``, so
+    that every link of the index is a plain relative file name), nor anything but a regular file.
     """
     out_dir = Path(out_dir)
     previous: dict[str, Any] = {}
@@ -526,7 +551,7 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
         pass
     entries: dict[str, dict[str, str]] = {}
     for path in sorted(out_dir.glob("*.html")):
-        if path.name == "index.html":
+        if path.name == "index.html" or not SAFE_NAME.fullmatch(path.stem) or not path.is_file():
             continue
         meta = _report_meta(path)
         if meta is None:
@@ -568,8 +593,9 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
         page = env.get_template("index.html.j2").render(
             entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__
         )
-        write_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        return write_atomic(out_dir / "index.html", page)
+        manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        write_together({out_dir / "manifest.json": manifest_text, out_dir / "index.html": page})
+        return out_dir / "index.html"
 
 
 @contextmanager
