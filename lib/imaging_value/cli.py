@@ -231,7 +231,15 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
     _add_data(p)
+    from .register.arguments import add_register_commands
+
+    add_register_commands(sub, _add_register_data)
     return parser
+
+
+def _add_register_data(parser: argparse.ArgumentParser) -> None:
+    """``--data`` and ``--json`` for the register's sub-commands that read the data folder."""
+    _add_data(parser)
 
 
 # --- text output ---------------------------------------------------------------------
@@ -472,7 +480,12 @@ def _main(argv: Sequence[str] | None) -> int:
             return _report(args)
         if args.command == "index":
             return _index(args)
-        answer, text = _run(args)
+        if args.command == "register":
+            from .register.commands import run_register
+
+            answer, text = run_register(args, list(sys.argv[1:] if argv is None else argv))
+        else:
+            answer, text = _run(args)
     except DataValidationError as exc:
         print(f"error: {printable(exc.one_line())}", file=sys.stderr)
         return exit_code(exc)
