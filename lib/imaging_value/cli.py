@@ -199,6 +199,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a grand-summit report (one job of the pack; may be given more than once)",
     )
     p.add_argument(
+        "--transparency", action="store_true", help="the transparency register of signed agreements (needs a register)"
+    )
+    p.add_argument(
+        "--register", action="store_true", help="the board's report on the agreements register (needs a register)"
+    )
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="the agreements register whose reports --all includes (default: $IMAGING_VALUE_DB, else the "
+        "default register file, when it exists)",
+    )
+    p.add_argument(
         "--plan",
         action="store_true",
         help="print the jobs instead of running them: one line of arguments per job (for xargs), "
@@ -364,14 +377,17 @@ def _report(args: argparse.Namespace) -> int:
     from .core.checks import check_count
     from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
-    if args.all and (args.requests or args.portfolio or args.compare or args.summits):
+    named = args.requests or args.portfolio or args.compare or args.summits or args.transparency or args.register
+    if args.all and named:
         raise ParameterError(
             "REQUEST",
-            "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
-            " ".join(args.requests) or "--portfolio/--compare/--summit",
+            "either request ids or --all, not both (--all includes --portfolio, --compare, --summit, "
+            "--transparency and --register)",
+            " ".join(args.requests) or "--portfolio/--compare/--summit/--transparency/--register",
         )
-    if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
+    if not (args.all or named):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
+    register = _register_for_report(args)
     if args.jobs is not None:
         check_count(args.jobs, "jobs", minimum=1)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
@@ -386,6 +402,9 @@ def _report(args: argparse.Namespace) -> int:
             compare=args.compare,
             summits=args.summits,
             view=view,
+            register=register,
+            transparency=args.transparency,
+            board=args.register,
         )
         plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
         print(
@@ -412,6 +431,9 @@ def _report(args: argparse.Namespace) -> int:
             compare=args.compare,
             summits=args.summits,
             view=view,
+            register=register,
+            transparency=args.transparency,
+            board=args.register,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -431,6 +453,21 @@ def _report(args: argparse.Namespace) -> int:
     if not failures:
         return 0
     return EXIT_INPUT if all(o.input_error for o in failures) else EXIT_FAILED
+
+
+def _register_for_report(args: argparse.Namespace) -> str | None:
+    """The register the pack's register reports read: --db, else $IMAGING_VALUE_DB or the default file when
+    there is one (None: the pack has no register reports); --transparency and --register need one."""
+    from .register.location import resolve
+
+    location = resolve(args.db)
+    if args.db is not None or location.exists():
+        return str(location.path) if location.path is not None else location.url  # absolute: notebooks run elsewhere
+    if args.transparency or args.register:
+        raise ParameterError(
+            "db", "an agreements register for --transparency or --register (--db URL)", f"none at {location.shown}"
+        )
+    return None
 
 
 def _index(args: argparse.Namespace) -> int:

@@ -52,6 +52,8 @@ __all__ = [
     "portfolio_report",
     "compare_report",
     "project_root",
+    "report_header",
+    "report_provenance",
 ]
 
 CHART_RENDERER = "plotly_mimetype+offline_notebook"  # JupyterLab view + HTML embedding plotly.js once, offline
@@ -127,7 +129,7 @@ def _now() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _header(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
+def report_header(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
     """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
     return render_section(
         "header",
@@ -141,7 +143,7 @@ def _header(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
     )
 
 
-def _provenance(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
+def report_provenance(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
     """The parameters and the sha256 of every input file: the last page of every report."""
     return render_section(
         "provenance", parameters=[(k, str(v)) for k, v in parameters.items()], digests=list(digests.items())
@@ -221,7 +223,7 @@ class RequestReport:
             ("Seed", self.seed),
             ("Sampled weightings", f"{self.samples:,}"),
         ]
-        return _header(f"Request report: {self.request.title}", view)
+        return report_header(f"Request report: {self.request.title}", view)
 
     @property
     def _weights_given(self) -> bool:
@@ -229,7 +231,7 @@ class RequestReport:
 
     def provenance(self) -> str:
         shown = {k: v for k, v in self.parameters.items() if k != "weights_given"}
-        return _provenance(shown, self._digests())
+        return report_provenance(shown, self._digests())
 
     def decision(self) -> str:
         """The decision first: one screen per requester (identical requesters once), in plain English."""
@@ -466,10 +468,10 @@ class PortfolioReport:
     parameters: dict[str, Any]
 
     def header(self) -> str:
-        return _header("Portfolio: the exemplar projects", [("Data", self.parameters["data"])])
+        return report_header("Portfolio: the exemplar projects", [("Data", self.parameters["data"])])
 
     def provenance(self) -> str:
-        return _provenance(self.parameters, self.dataset.digests)
+        return report_provenance(self.parameters, self.dataset.digests)
 
     def brief(self) -> str:
         """The portfolio in sentences, before any chart."""
@@ -582,7 +584,7 @@ class CompareReport:
         return self._cases[request.id]
 
     def header(self) -> str:
-        return _header(
+        return report_header(
             "All requests compared",
             [("Best weighted under", self.parameters["profile"]), ("Seed", self.parameters["seed"])],
         )
@@ -591,7 +593,7 @@ class CompareReport:
         digests = dict(self.dataset.digests)
         for request in self.requests:
             digests[f"requests/{request.id}.yaml"] = file_digest(self.dataset.requests_dir / f"{request.id}.yaml")
-        return _provenance(self.parameters, digests)
+        return report_provenance(self.parameters, digests)
 
     def brief(self) -> str:
         """The comparison in sentences: which agreement each requester gets, and what it depends on."""

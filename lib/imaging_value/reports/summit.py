@@ -40,9 +40,9 @@ class SummitReport:
         return self.dataset.label(option_or_lever)
 
     def header(self) -> str:
-        from .request import _header
+        from .request import report_header
 
-        return _header(
+        return report_header(
             f"Grand summit: {self.result.summit}",
             [
                 ("Summit", self.result.summit),
@@ -53,9 +53,9 @@ class SummitReport:
 
     def provenance(self) -> str:
         """The parameters and the sha256 of every input file: the last page of the report."""
-        from .request import _provenance
+        from .request import report_provenance
 
-        return _provenance(self.parameters, dict(self.dataset.digests))
+        return report_provenance(self.parameters, dict(self.dataset.digests))
 
     def key_findings(self) -> str:
         """Plain text: the compromise weights and the minimax-regret option per request (pinned by nbval)."""
