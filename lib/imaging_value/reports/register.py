@@ -100,9 +100,14 @@ class TransparencyReport:
             as_of=self.as_of.isoformat(),
             total=shown_total,
             agreements=[
-                {"title": f"{a.partner}: {a.purpose}", "fields": publish(a, self.spec)} for a in self.agreements
+                {"title": self._title(n, a), "fields": publish(a, self.spec)} for n, a in enumerate(self.agreements)
             ],
         )
+
+    def _title(self, n: int, a: AgreementSummary) -> str:
+        """The agreement's heading, from the fields the page may show (a withheld partner is not named)."""
+        parts = [v for f, v in (("partner", a.partner), ("purpose", a.purpose)) if self.spec.rule(f).publish == "show"]
+        return ": ".join(parts) or f"Agreement {n + 1}"
 
     def fields(self) -> str:
         edges = self.spec.bands.edges
