@@ -32,6 +32,7 @@ from .location import Location, resolve
 from .schema import audit
 
 __all__ = [
+    "MIGRATIONS",
     "Actor",
     "Register",
     "Writer",
