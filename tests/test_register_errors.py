@@ -12,9 +12,8 @@ SIGN = ["sign", "scenario-2", "--requester", "0", "--option", "sme_incubation", 
 SIGN += ["--minute", "B/2026/1"]
 
 
-def _tables(db, tmp_path, n=[0]):
-    n[0] += 1
-    out = tmp_path / f"tables-{n[0]}"
+def _tables(db, tmp_path):
+    out = tmp_path / f"tables-{len(list(tmp_path.glob('tables-*')))}"
     register = open_register(db)
     with register.reading() as connection:
         export_tables(connection, out)
@@ -190,7 +189,11 @@ def test_the_register_refuses_to_change_or_delete_a_row(signed, register_db):
     from imaging_value.register.location import resolve
 
     engine = sa.create_engine(resolve(register_db).url)
-    for statement in ("UPDATE royalty_reports SET royalty_pence = 1", "DELETE FROM agreements", "UPDATE audit SET who = 'x'"):
+    for statement in (
+        "UPDATE royalty_reports SET royalty_pence = 1",
+        "DELETE FROM agreements",
+        "UPDATE audit SET who = 'x'",
+    ):
         with pytest.raises(sa.exc.DBAPIError, match="append-only"), engine.begin() as connection:
             connection.exec_driver_sql(statement)
     engine.dispose()

@@ -9,7 +9,6 @@ import shutil
 from collections import defaultdict
 from datetime import date, timedelta
 
-import pytest
 import yaml
 
 from imaging_value.engine.case import Case

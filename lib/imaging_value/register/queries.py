@@ -7,7 +7,6 @@ An obligation's state as of a date counts only the events, payments and reports 
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -249,59 +248,85 @@ def states(
     """
     until = until or default_until(as_of)
     names = None if only is None else list(only)
-    current = current_rows(connection, names)
+    o = obligations.c
     query = (
-        select(obligations, agreements.c.agreement, agreements.c.partner)
-        .join(agreements, obligations.c.agreement_row == agreements.c.id)
-        .where(obligations.c.agreement_row.in_(_current_ids()))
+        select(
+            agreements.c.agreement,
+            agreements.c.partner,
+            o.obligation,
+            o.kind,
+            o.label,
+            o.amount_pence,
+            o.due_on,
+            o.awaits,
+            o.after_days,
+            o.window_months,
+            o.period_start,
+            o.period_end,
+            o.carried,
+        )
+        .join(agreements, o.agreement_row == agreements.c.id)
+        .where(o.agreement_row.in_(_current_ids()))
     )
     if names is not None:
         query = query.where(agreements.c.agreement.in_(names))
     if due_by is not None:
-        query = query.where(
-            or_(obligations.c.due_on.is_(None), obligations.c.due_on <= due_by, obligations.c.kind == "date")
-        )
+        query = query.where(or_(o.due_on.is_(None), o.due_on <= due_by, o.kind == "date"))
     happened: dict[str, dict[str, date]] = defaultdict(dict)
     for (a, e), d in effective_events(connection, names, as_of).items():
         happened[a][e] = d
     paid = paid_by_obligation(connection, names, as_of)
     reports = effective_reports(connection, names, as_of)
-    capped = _caps_reached(current, reports)
+    capped = _caps_reached(reports)
     found = []
-    for row in connection.execute(query.order_by(agreements.c.agreement, obligations.c.id)).mappings():
-        o = Obligation.from_row(row)
-        a = row["agreement"]
-        period = o.obligation.split(":", 1)[1] if o.kind == "royalty" else ""
+    for a, partner, *fields in connection.execute(query.order_by(agreements.c.agreement, o.id)):
+        ob = Obligation(
+            fields[0],
+            fields[1],
+            fields[2],
+            fields[3],
+            fields[4],
+            tuple(fields[5].split("|")) if fields[5] else (),
+            *fields[6:10],
+            bool(fields[10]),
+        )
+        royalty = ob.kind == "royalty"
         found.append(
             _state(
-                o,
+                ob,
                 a,
-                row["partner"],
+                partner,
                 as_of,
                 until,
                 happened[a],
-                paid.get((a, o.obligation), 0),
-                reports.get((a, period)) if o.kind == "royalty" else None,
-                a in capped,
+                paid.get((a, ob.obligation), 0),
+                reports.get((a, ob.obligation[8:])) if royalty else None,
+                royalty and a in capped,
             )
         )
     return found
 
 
-def _caps_reached(
-    current: Mapping[str, Mapping[str, Any]], reports: Mapping[tuple[str, str], Mapping[str, Any]]
-) -> set[str]:
-    """Agreements whose royalty has reached its cap and that owe no profit share (no more reports owed)."""
+def _caps_reached(reports: Mapping[tuple[str, str], Mapping[str, Any]]) -> set[str]:
+    """Agreements whose royalty has reached its cap (as its latest report applied it) and that owe no
+    profit share: no more reports are owed."""
     totals: dict[str, int] = defaultdict(int)
+    latest: dict[str, Mapping[str, Any]] = {}
     for (a, _p), r in reports.items():
         totals[a] += int(r["royalty_pence"])
-    reached = set()
-    for a, total in totals.items():
-        terms = {t["term"]: t["value"] for t in json.loads(current[a]["terms"])["terms"]} if a in current else {}
-        cap = terms.get("royalty_cap")
-        if isinstance(cap, (int, float)) and total >= round(cap * 100) and not terms.get("profit_share"):
-            reached.add(a)
-    return reached
+        if a not in latest or r["id"] > latest[a]["id"]:
+            latest[a] = r
+    return {
+        a
+        for a, total in totals.items()
+        if latest[a]["cap_pence"] is not None
+        and total >= int(latest[a]["cap_pence"])
+        and not latest[a]["profit_share_rate"]
+    }
+
+
+def _due_order(s: ObligationState) -> tuple[date, str, str]:
+    return (s.due_on or date.max, s.agreement, s.obligation)
 
 
 def due(
@@ -320,7 +345,7 @@ def due(
         if s.state in groups:
             groups[s.state].append(s)
     for items in groups.values():
-        items.sort(key=lambda s: (s.due_on or date.max, s.agreement, s.obligation))
+        items.sort(key=_due_order)
     return groups
 
 

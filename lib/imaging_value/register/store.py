@@ -76,19 +76,15 @@ def now() -> str:
     return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
-def _plain(value: Any) -> Any:
+def _iso(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+    raise TypeError(f"{type(value).__name__} is not a value the register stores")
 
 
 def canonical_json(value: Any) -> str:
     """JSON with sorted keys and no spaces (dates as ISO text): the same document is always the same text."""
-    return json.dumps(_plain(value), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_iso)
 
 
 def row_digest(content: Mapping[str, Any]) -> str:
@@ -231,6 +227,16 @@ def upgrade(register: Register) -> None:
     The upgrade runs in one write transaction, so two commands opening a new register at once migrate
     it once; a register made by a newer package (a revision this one does not know) is refused.
     """
+    from .migrations import HEAD
+
+    try:
+        with register.engine.connect() as connection:
+            current = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            connection.rollback()
+        if current == HEAD:
+            return
+    except DBAPIError:  # a new database: no version table yet
+        pass
     from alembic import command
     from alembic.runtime.migration import MigrationContext
     from alembic.script import ScriptDirectory
