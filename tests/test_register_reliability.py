@@ -187,6 +187,18 @@ def test_the_migrated_schema_is_the_declared_schema(register_db):
     assert differences == []
 
 
+def test_the_head_the_register_checks_first_is_alembics_head():
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from imaging_value.register.migrations import HEAD
+    from imaging_value.register.store import MIGRATIONS
+
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    assert ScriptDirectory.from_config(config).get_current_head() == HEAD
+
+
 def test_downgrade_and_upgrade_again(register_db):
     from alembic import command
     from alembic.config import Config
