@@ -76,3 +76,69 @@ def test_a_variation_must_not_predate_the_version_it_varies(cli, register_db, sa
     vary += ["--assume", "temporality=retrospective", "--assume", "curation=raw"]
     result = cli("register", *vary, "--db", register_db, "--data", str(samples))
     assert result.code == 2 and "parameter 'signed-on': expected a date on or after the version it varies" in result.err
+
+
+def test_corrections_are_reversing_entries(cli, register_db, samples):
+    """A royalty report, an event and a payment reversed: the originals stay, the reversals cancel them,
+    the period can be reported again; a reversal cannot be reversed, nor an entry reversed twice."""
+
+    def run(*args, data=False, code=0):
+        result = cli("register", *args, "--db", register_db, *(["--data", str(samples)] if data else []), "--json")
+        assert result.code == code, result.err
+        return result.json() if code == 0 else result.err
+
+    run(
+        "sign",
+        "scenario-2",
+        "--requester",
+        "1",
+        "--option",
+        "strategic_codevelopment",
+        "--signed-on",
+        "2026-04-01",
+        "--minute",
+        "B/1",
+        data=True,
+    )
+    report = run(
+        "royalty",
+        "scenario-2-r1",
+        "--period",
+        "2026Q3",
+        "--net-revenue",
+        "100000",
+        "--profit",
+        "-5000",
+        "--on",
+        "2026-10-10",
+    )
+    assert report["royalty_gbp"] == "3,000.00" and report["profit_share_gbp"] == "0.00"  # a loss owes no profit share
+    reversal = run("reverse", report["entry"], "--reason", "revenue restated", "--on", "2026-10-20")
+    assert "reverses royalty" in run("reverse", reversal["reversal"], "--reason", "x", "--on", "2026-10-21", code=2)
+    assert "not reversed yet" in run("reverse", report["entry"], "--reason", "again", "--on", "2026-10-21", code=2)
+    again = run(
+        "royalty",
+        "scenario-2-r1",
+        "--period",
+        "2026Q3",
+        "--net-revenue",
+        "80000",
+        "--profit",
+        "1000",
+        "--on",
+        "2026-10-25",
+    )
+    assert again["royalty_gbp"] == "2,400.00" and again["profit_share_gbp"] == "100.00"
+    event = run("event", "scenario-2-r1", "milestone:regulatory_clearance", "--on", "2026-11-01", data=True)
+    run("reverse", event["entry"], "--reason", "clearance was for another product", "--on", "2026-11-02")
+    run("event", "scenario-2-r1", "milestone:regulatory_clearance", "--on", "2026-11-20", data=True)
+    owed = {o["obligation"]: o for o in run("show", "scenario-2-r1", "--as-of", "2026-12-31")["obligations"]}
+    assert owed["milestone:regulatory_clearance"]["due_on"] == "2026-12-20"  # 30 days after the event that stands
+    assert owed["royalty:2026Q3"]["amount_pence"] == 2400_00 + 100_00
+    paid = run("payment", "scenario-2-r1", "--amount", "2500", "--on", "2026-11-10", "--for", "royalty:2026Q3")
+    run("reverse", paid["entry"], "--reason", "bounced", "--on", "2026-11-12")
+    shown = run("show", "scenario-2-r1", "--as-of", "2026-12-31")
+    assert [p["amount_pence"] for p in shown["payments"]] == [2500_00, -2500_00]
+    assert {o["obligation"]: o for o in shown["obligations"]}["royalty:2026Q3"]["outstanding_pence"] == 2500_00
+    checked = run("check")
+    assert checked["ok"] and checked["totals_pence"]["in"] == 0

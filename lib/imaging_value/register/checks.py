@@ -37,9 +37,11 @@ class CheckResult:
 
     @property
     def ok(self) -> bool:
+        """True when no problem was found."""
         return not self.problems
 
     def to_dict(self) -> dict[str, Any]:
+        """The result as ``register check --json`` prints it."""
         return {"ok": self.ok, "counts": self.counts, "totals_pence": self.totals, "problems": list(self.problems)}
 
 

@@ -78,6 +78,7 @@ class Obligation:
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Obligation:
+        """The obligation a row of ``obligations`` holds."""
         return cls(
             row["obligation"],
             row["kind"],

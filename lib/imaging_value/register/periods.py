@@ -47,21 +47,26 @@ class Period:
 
     @property
     def label(self) -> str:
+        """The period as written, e.g. 2027Q1."""
         return f"{self.year}Q{self.quarter}"
 
     @property
     def start(self) -> date:
+        """The first day of the quarter."""
         return date(self.year, 3 * self.quarter - 2, 1)
 
     @property
     def end(self) -> date:
+        """The last day of the quarter."""
         return quarter_end(self.start)
 
     def next(self) -> Period:
+        """The quarter after this one."""
         return Period(self.year + 1, 1) if self.quarter == 4 else Period(self.year, self.quarter + 1)
 
     @classmethod
     def of(cls, day: date) -> Period:
+        """The quarter a day is in."""
         return cls(day.year, (day.month - 1) // 3 + 1)
 
     def __eq__(self, other: object) -> bool:

@@ -58,6 +58,7 @@ class ObligationState:
     detail: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The state as the commands' JSON gives it (the due date as ISO text)."""
         out = asdict(self)
         out["due_on"] = None if self.due_on is None else self.due_on.isoformat()
         return out

@@ -64,18 +64,24 @@ Source = Literal[SOURCES]  # type: ignore[valid-type]
 
 
 class Days(Record):
+    """A number of days, with its rationale and source."""
+
     value: int = Field(ge=0, le=3650)
     rationale: Text
     source: Source
 
 
 class Years(Record):
+    """A number of years, with its rationale and source."""
+
     value: int = Field(ge=1, le=100)
     rationale: Text
     source: Source
 
 
 class RunningCost(Record):
+    """The broker's running cost for one calendar year (GBP)."""
+
     year: int = Field(ge=1900, le=2200)
     amount: float = Field(ge=0, le=1e12)  # GBP
     rationale: Text
@@ -103,6 +109,8 @@ class RegisterRules(Record):
 
 
 class FieldRule(Record):
+    """How the transparency register publishes one field: show, band or withhold, and why."""
+
     field: Text
     publish: Literal[PUBLISH]  # type: ignore[valid-type]
     rationale: Text
@@ -124,6 +132,8 @@ class FieldRule(Record):
 
 
 class Bands(Record):
+    """The bands (GBP edges from 0) a banded amount is shown in."""
+
     edges: tuple[float, ...] = Field(min_length=2)  # GBP, increasing, from 0
     rationale: Text
     source: Source
@@ -158,6 +168,7 @@ class TransparencySpec(Record):
         return self
 
     def rule(self, field: str) -> FieldRule:
+        """How one field is published."""
         return next(f for f in self.fields if f.field == field)
 
 

@@ -5,8 +5,8 @@ answers: the option's term sheet for the requester (under the decision tree outc
 or the facts the signer assumes, select), its compliance with every national principle, its rNPV at
 signing with the cash expected each year, the split rule with each contributing site's share, and the
 sha256 of every input file with the package version. The result, a :class:`Signing`, is the same
-whatever the terms came from: an offer file (see the negotiation's offers) yields one too, with its own
-``source``. :func:`record_signing` writes it (version 1) and :func:`record_variation` writes a new
+whatever the terms came from: another source of terms (an offer file, say) need only build one, with its
+own ``source`` and ``source_detail``, and ``register sign`` take it as a second option beside ``--option``. :func:`record_signing` writes it (version 1) and :func:`record_variation` writes a new
 version of an agreement that refers to the one before; a signed version is never edited.
 """
 

@@ -127,6 +127,7 @@ class Register:
 
     @property
     def dialect(self) -> str:
+        """The database: sqlite or postgresql."""
         return self.location.dialect
 
     @contextmanager
@@ -149,6 +150,7 @@ class Register:
                 yield Writer(connection, actor)
 
     def close(self) -> None:
+        """Close the register's connections."""
         self.engine.dispose()
 
 

@@ -37,13 +37,16 @@ class AgreementView:
 
     @property
     def terms(self) -> list[dict[str, Any]]:
+        """The terms as signed (each term's value, unit, rules, rationale and source)."""
         return json.loads(self.row["terms"])["terms"]
 
     @property
     def valuation(self) -> dict[str, Any]:
+        """The valuation at signing (rNPV, the cash expected by year, draws and seed)."""
         return json.loads(self.row["valuation"])
 
     def to_dict(self) -> dict[str, Any]:
+        """The agreement as ``register show --json`` prints it."""
         r = self.row
         return {
             "agreement": r["agreement"],
@@ -87,6 +90,7 @@ class AgreementView:
         }
 
     def text(self) -> str:
+        """The agreement as ``register show`` prints it."""
         r = self.row
         lines = [
             f"{r['agreement']} version {r['version']}: {r['option_label']} with {r['partner']} ({r['partner_kind']})",

@@ -66,9 +66,11 @@ class TransparencyReport:
 
     @property
     def spec(self) -> Any:
+        """transparency.yaml, validated."""
         return self.dataset.data_file(TRANSPARENCY_FILE)
 
     def header(self) -> str:
+        """The page's title, when it was rendered and the date it shows the register on."""
         return report_header(self.spec.title, [("As of", self.as_of.isoformat())])
 
     def key_findings(self) -> str:
@@ -80,6 +82,7 @@ class TransparencyReport:
         )
 
     def signed(self) -> str:
+        """Every signed agreement, each field shown, banded or withheld as transparency.yaml says."""
         if not self.agreements:
             return render_section(
                 "register-empty", heading="Signed agreements", message="No agreement has been signed yet."
@@ -110,6 +113,7 @@ class TransparencyReport:
         return ": ".join(parts) or f"Agreement {n + 1}"
 
     def fields(self) -> str:
+        """What the page publishes of each field, why, and the source."""
         edges = self.spec.bands.edges
         return render_section(
             "register-fields",
@@ -121,6 +125,7 @@ class TransparencyReport:
         )
 
     def provenance(self) -> str:
+        """The parameters and the sha256 of every input file: the last page."""
         return report_provenance(self.parameters, dict(self.dataset.digests))
 
 
@@ -182,6 +187,7 @@ class RegisterReport:
         )
 
     def agreements_table(self) -> str:
+        """Each agreement: rNPV at signing, forecast to date, received, distributed and held."""
         if not self.agreements:
             return render_section(
                 "register-empty", heading="Agreements", message=f"No agreement is in the register ({self.register})."
@@ -217,6 +223,7 @@ class RegisterReport:
         )
 
     def by_year(self) -> str:
+        """Forecast against received by calendar year, for each agreement and the portfolio."""
         names = [a.agreement for a in self.agreements]
         years = []
         for y in self.years:
@@ -248,6 +255,7 @@ class RegisterReport:
         return fig
 
     def due_next(self) -> str:
+        """What is overdue, what falls due by the end of the quarter, and which dates end by then."""
         titles = {
             "overdue": f"Overdue on {self.as_of.isoformat()}",
             "due": "Due by the end of the quarter",
@@ -273,6 +281,7 @@ class RegisterReport:
         return render_section("register-due", heading="What is due next", groups=groups)
 
     def broker(self) -> str:
+        """The broker's forecast and actual income against its running costs, by year."""
         rules = self.dataset.data_file(REGISTER_FILE)
         share = self.dataset.valuation.broker.share
         listed = {y.year: y for y in self.years}
@@ -296,6 +305,7 @@ class RegisterReport:
         )
 
     def broker_chart(self) -> go.Figure:
+        """The broker's income, forecast income and running costs, by year."""
         rules = self.dataset.data_file(REGISTER_FILE)
         listed = {y.year: y for y in self.years}
         years = sorted(set(listed) | {c.year for c in rules.broker_running_costs})
@@ -325,6 +335,7 @@ class RegisterReport:
         return fig
 
     def provenance(self) -> str:
+        """The parameters and the sha256 of every input file: the last page."""
         return report_provenance(self.parameters, dict(self.dataset.digests))
 
 
@@ -361,6 +372,7 @@ class AgreementPage:
     view: Any
 
     def section(self) -> str:
+        """The agreement's terms, obligations, payments and split, as one HTML section."""
         v = self.view
         d = v.to_dict()
         allotted = v.allotted

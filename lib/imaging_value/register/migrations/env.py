@@ -14,6 +14,7 @@ config = context.config
 
 
 def run() -> None:
+    """Run the migrations on the register's connection, or on the database ``-x db=URL`` names."""
     connection = config.attributes.get("connection")
     if connection is not None:
         context.configure(connection=connection, target_metadata=metadata)

@@ -34,6 +34,7 @@ def _id() -> sa.Column:
 
 
 def upgrade() -> None:
+    """Create every table, index and constraint, then the triggers that keep the tables append-only."""
     op.create_table(
         "agreements",
         _id(),
