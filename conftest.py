@@ -16,6 +16,7 @@ import tempfile
 import pytest
 
 CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.model.datacache's folder of validated data
+DB_ENV = "IMAGING_VALUE_DB"  # imaging_value.register.location: the agreements register
 
 # The slow tier (`make test` runs it; `make test-fast` leaves it out): tests that start a browser, a Jupyter
 # kernel, papermill, Voila or a wheel build, or time whole processes. Marked here by module or by fixture.
@@ -29,11 +30,18 @@ SLOW_FIXTURES = frozenset({"pack", "browser", "pdfs", "server", "site", "kernel"
 
 
 def pytest_configure(config):
-    """The ``slow`` marker; and one cache of validated data folders for the run (shared by its test processes, which inherit
-    the variable), never the user's own; removed at the end."""
+    """The ``slow`` marker; one cache of validated data folders for the run (shared by its test processes, which
+    inherit the variable), never the user's own; removed at the end. The agreements register the tests (and the
+    notebooks they run) would open by default is a file in a temporary folder that does not exist, never the
+    user's own register: a test that needs one makes its own."""
     config.addinivalue_line("markers", "slow: a browser, kernel, papermill, Voila, wheel or whole-process test "
                                        "(left out by `make test-fast`)")
-    if os.environ.get(CACHE_ENV) or hasattr(config, "workerinput"):
+    if hasattr(config, "workerinput"):
+        return
+    config._imaging_value_db = tempfile.mkdtemp(prefix="imaging-value-test-register-")
+    config._imaging_value_db_before = os.environ.get(DB_ENV)
+    os.environ[DB_ENV] = os.path.join(config._imaging_value_db, "register.sqlite3")
+    if os.environ.get(CACHE_ENV):
         return
     config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
     os.environ[CACHE_ENV] = config._imaging_value_cache
@@ -44,6 +52,14 @@ def pytest_unconfigure(config):
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(CACHE_ENV, None)
+    folder = getattr(config, "_imaging_value_db", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        before = getattr(config, "_imaging_value_db_before", None)
+        if before is None:
+            os.environ.pop(DB_ENV, None)
+        else:
+            os.environ[DB_ENV] = before
 
 
 @pytest.hookimpl(tryfirst=True)

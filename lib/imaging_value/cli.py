@@ -203,6 +203,19 @@ def build_parser() -> argparse.ArgumentParser:
         help="a grand-summit report (one job of the pack; may be given more than once)",
     )
     p.add_argument(
+        "--transparency", action="store_true", help="the transparency register of signed agreements (needs a register)"
+    )
+    p.add_argument(
+        "--register", action="store_true", help="the board's report on the agreements register (needs a register)"
+    )
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="the agreements register whose reports --all includes (default: $IMAGING_VALUE_DB, else the "
+        "default register file, when it exists)",
+    )
+    p.add_argument(
         "--plan",
         action="store_true",
         help="print the jobs instead of running them: one line of arguments per job (for xargs), "
@@ -246,7 +259,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     _add_data(p)
     p.set_defaults(run=_answered(_export))
+
+    from .register.arguments import add_register_commands
+
+    add_register_commands(sub, _add_register_data)
+    sub.choices["register"].set_defaults(run=_register)
     return parser
+
+
+def _register(args: argparse.Namespace) -> int:
+    """``register ...``: one transaction on the agreements register, its answer as JSON or text."""
+    from .register.commands import run_register
+
+    answer, text = run_register(args, args.argv)
+    _print_answer(args, answer, text)
+    return 0
+
+
+def _add_register_data(parser: argparse.ArgumentParser) -> None:
+    """``--data`` and ``--json`` for the register's sub-commands that read the data folder."""
+    _add_data(parser)
 
 
 # --- text output ---------------------------------------------------------------------
@@ -394,14 +426,17 @@ def _report(args: argparse.Namespace) -> int:
     from .core.checks import check_count
     from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
-    if args.all and (args.requests or args.portfolio or args.compare or args.summits):
+    named = args.requests or args.portfolio or args.compare or args.summits or args.transparency or args.register
+    if args.all and named:
         raise ParameterError(
             "REQUEST",
-            "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
-            " ".join(args.requests) or "--portfolio/--compare/--summit",
+            "either request ids or --all, not both (--all includes --portfolio, --compare, --summit, "
+            "--transparency and --register)",
+            " ".join(args.requests) or "--portfolio/--compare/--summit/--transparency/--register",
         )
-    if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
+    if not (args.all or named):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
+    register = _register_for_report(args)
     if args.jobs is not None:
         check_count(args.jobs, "jobs", minimum=1)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
@@ -421,6 +456,9 @@ def _report(args: argparse.Namespace) -> int:
             compare=args.compare,
             summits=args.summits,
             view=view,
+            register=register,
+            transparency=args.transparency,
+            board=args.register,
         )
         plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
         print(
@@ -450,6 +488,9 @@ def _report(args: argparse.Namespace) -> int:
             compare=args.compare,
             summits=args.summits,
             view=view,
+            register=register,
+            transparency=args.transparency,
+            board=args.register,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -469,6 +510,21 @@ def _report(args: argparse.Namespace) -> int:
     if not failures:
         return 0
     return EXIT_INPUT if all(o.input_error for o in failures) else EXIT_FAILED
+
+
+def _register_for_report(args: argparse.Namespace) -> str | None:
+    """The register the pack's register reports read: --db, else $IMAGING_VALUE_DB or the default file when
+    there is one (None: the pack has no register reports); --transparency and --register need one."""
+    from .register.location import resolve
+
+    location = resolve(args.db)
+    if args.db is not None or location.exists():
+        return str(location.path) if location.path is not None else location.url  # absolute: notebooks run elsewhere
+    if args.transparency or args.register:
+        raise ParameterError(
+            "db", "an agreements register for --transparency or --register (--db URL)", f"none at {location.shown}"
+        )
+    return None
 
 
 def _index(args: argparse.Namespace) -> int:
@@ -521,6 +577,7 @@ def _main(argv: Sequence[str] | None) -> int:
             check_seed(args.seed)
         if hasattr(args, "data"):
             args.data = _data_folder(args.data)
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # the register's audit trail names the command
         return int(args.run(args))
     except DataValidationError as exc:
         print(f"error: {printable(exc.one_line())}", file=sys.stderr)

@@ -63,8 +63,10 @@ NOTEBOOKS = {
     "request": "02-request.ipynb",
     "compare": "03-compare.ipynb",
     "summit": "04-summit.ipynb",
+    "transparency": "06-transparency.ipynb",
+    "register": "07-register.ipynb",
 }
-KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
+KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3, "transparency": 4, "register": 5}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
@@ -192,11 +194,16 @@ def plan_jobs(
     compare: bool = False,
     summits: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
+    register: str | None = None,
+    transparency: bool = False,
+    board: bool = False,
 ) -> list[Job]:
     """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
 
     ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
-    profile and seed, and the summits' seed); :class:`ParameterError` for a bad one.
+    profile and seed, and the summits' seed); :class:`ParameterError` for a bad one. ``register``: the
+    agreements register the pack includes (its URL or path, as ``--db`` takes it); with it the pack has the
+    transparency register and the board's register report (or the one asked for: ``transparency``, ``board``).
     """
     view = dict(view or {})
     seed = view.pop("seed", seed)
@@ -229,6 +236,13 @@ def plan_jobs(
         )
     if everything or summits:
         jobs.extend(_summit_jobs(dataset, data_param, params.seed, None if everything else summits))
+    if register is not None:
+        for kind, wanted, title in (
+            ("transparency", transparency, "Transparency register of data-sharing agreements"),
+            ("register", board, "The agreements register: for the board"),
+        ):
+            if everything or wanted:
+                jobs.append(Job(kind, kind, title, {"db": register, "data_dir": data_param, "as_of": ""}))
     return jobs
 
 
@@ -272,6 +286,8 @@ def plan_answer(
             args = ["report", ref, *common]
         elif job.kind == "summit":
             args = ["report", "--summit", str(job.parameters["summit"]), *common]
+        elif job.kind in ("transparency", "register"):
+            args = ["report", f"--{job.kind}", "--db", str(job.parameters["db"]), *common]
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append(
@@ -624,12 +640,27 @@ def render_pack(
     compare: bool = False,
     summits: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
+    register: str | None = None,
+    transparency: bool = False,
+    board: bool = False,
 ) -> list[Outcome]:
     """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk.
 
-    ``view`` is the report's view (``report --profile/--weights/--total/--seed``), as :func:`plan_jobs` takes it.
+    ``view`` is the report's view (``report --profile/--weights/--total/--seed``), and ``register``,
+    ``transparency`` and ``board`` the agreements register's reports, as :func:`plan_jobs` takes them.
     """
-    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits, view=view)
+    jobs = plan_jobs(
+        data_dir,
+        requests,
+        everything,
+        portfolio=portfolio,
+        compare=compare,
+        summits=summits,
+        view=view,
+        register=register,
+        transparency=transparency,
+        board=board,
+    )
     guard = WriteGuard()
     try:
         outcomes = render_jobs(jobs, out_dir, workers, progress, guard)
