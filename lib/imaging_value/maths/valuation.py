@@ -26,10 +26,21 @@ With ``uncertain=False`` there is one "draw" in which every stage is reached wit
 equal to its probability (product of the chain), every timing is its likely value and
 revenue is its median: the closed forms of rNPV (e.g. a milestone is worth
 ``p * M / (1 + r)**t``).
+
+Precision: the draws are randomised quasi-Monte Carlo. The uniforms come from scipy's
+scrambled Sobol sequences (``scipy.stats.qmc.Sobol``, Owen 1995; Joe and Kuo 2008 direction
+numbers), in :data:`REPLICATES` independent scramblings seeded from the one seed, the draws
+split evenly among them. Every option is priced on the same draws (common random numbers).
+The Monte Carlo standard error of a mean, a quantile, a share or a fair term is the spread of
+its estimate across the replicates: ``sd(estimate_r) / sqrt(R)`` (L'Ecuyer and Lemieux 2002,
+randomised QMC); a fair term's by the delta method (the error of the expected NPV at the fair
+value over its slope there). :func:`due_factor` gives the exact expected discount of a payment
+at a stage (no draws), which prices a deferred fee that recovers the cost of access.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -44,6 +55,16 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "REPLICATES",
+    "due_factor",
+    "standard_error",
+    "replicate_means",
+    "fee_floor",
+    "fair_error",
+    "share_error",
+    "Expected",
+    "expected_value",
+    "proportionate_royalty",
     "Stage",
     "Market",
     "Assumptions",
@@ -72,7 +93,8 @@ MECHANISMS = (
     "access_cost",
 )
 FEE_DUE = ("signing", "first_revenue", "first_milestone")
-_UNIT = 2**32  # uniform integers in [0, 2**32) for stage draws
+REPLICATES = 16  # independent scramblings of the Sobol sequence: the standard errors come from their spread
+_UNIFORMS_KEPT = 8  # seeded uniforms kept in memory (the same draws, repriced, are not drawn again)
 NOTHING_TOLERANCE = 0.005  # GBP: a net present value at or below half a penny is "nothing beyond cost recovery"
 
 
@@ -166,6 +188,8 @@ class Draws:
     revenue_pv: np.ndarray  # (n,) present value of net revenue
     revenue_by_year: np.ndarray  # (H+1,) mean net revenue per year
     before_sale: np.ndarray  # (H+1,) share of draws whose first sale comes after year t (or never)
+    replicate: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)  # (n,) 0..R-1
+    replicates: int = 1
 
     @property
     def years(self) -> int:
@@ -207,7 +231,18 @@ def _flows(
 
 
 def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
-    """P(round(T) <= k) for k = low..high, T triangular on [low, high] with mode ``likely``."""
+    """P(round(T) <= k) for k = low..high, T triangular on [low, high] with mode ``likely`` (read-only, kept)."""
+    return _triangular_cdf_kept(int(low), int(likely), int(high))
+
+
+@functools.lru_cache(maxsize=256)
+def _triangular_cdf_kept(low: int, likely: int, high: int) -> np.ndarray:
+    cdf = _triangular_cdf_of(low, likely, high)
+    cdf.flags.writeable = False
+    return cdf
+
+
+def _triangular_cdf_of(low: int, likely: int, high: int) -> np.ndarray:
     if high == low:
         return np.ones(1)
     x = np.clip(np.arange(low, high + 1) + 0.5, low, high).astype(float)
@@ -231,6 +266,50 @@ class _World:
     year: dict[str, np.ndarray]
     peak: np.ndarray  # peak net revenue (before the first-sale weight)
     multiple: np.ndarray  # exit multiple of peak revenue
+    replicate: np.ndarray  # (n,) which scrambling each draw comes from
+    replicates: int
+
+
+def _sobol_uniforms(n: int, dims: int, seed: int | None, replicates: int) -> tuple[np.ndarray, np.ndarray]:
+    """(dims, n) uniforms in (0, 1) and the (n,) replicate of each draw: ``replicates`` independent
+    scramblings of Sobol's sequence (scipy.stats.qmc), seeded from ``seed``, the draws shared out evenly."""
+    import warnings
+
+    from scipy.stats import qmc  # here: only a valuation that draws pays for scipy.stats
+
+    sizes = [n // replicates + (r < n % replicates) for r in range(replicates)]
+    blocks = []
+    for size, child in zip(sizes, np.random.SeedSequence(seed).spawn(replicates)):
+        engine = qmc.Sobol(dims, scramble=True, rng=np.random.default_rng(child))
+        with warnings.catch_warnings():  # a block whose size is not a power of 2 loses some balance, not accuracy
+            warnings.simplefilter("ignore", UserWarning)
+            blocks.append(engine.random(size))
+    u = np.clip(np.concatenate(blocks), 1e-16, 1 - 1e-16).T.copy()
+    u.flags.writeable = False
+    labels = np.repeat(np.arange(replicates), sizes)
+    labels.flags.writeable = False
+    return u, labels
+
+
+_KEPT: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _uniforms(n: int, dims: int, seed: int | None, replicates: int) -> tuple[np.ndarray, np.ndarray]:
+    """The seeded uniforms, drawn once and kept (read-only) for the same (n, dims, seed, replicates)."""
+    if seed is None:  # an unseeded world is new every time
+        return _sobol_uniforms(n, dims, None, replicates)
+    key = (n, dims, int(seed), replicates)
+    if key not in _KEPT:
+        if len(_KEPT) >= _UNIFORMS_KEPT:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = _sobol_uniforms(n, dims, int(seed), replicates)
+    return _KEPT[key]
+
+
+def _normal(u: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtri  # the inverse of the standard normal CDF
+
+    return ndtri(u)
 
 
 def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertain: bool) -> _World:
@@ -238,40 +317,41 @@ def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertai
         raise ParameterError("draws", "a whole number >= 1", draws)
     a = assumptions
     n = int(draws) if uncertain else 1
-    rng = np.random.default_rng(seed)
+    stages = _ordered(a.stages)
     reached: dict[str, np.ndarray] = {}
     year: dict[str, np.ndarray] = {}
-    hits: dict[str, np.ndarray] = {}  # stage -> reached, as booleans (uncertain draws)
-    for stage in _ordered(a.stages):
-        parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
-        low, likely, high = stage.years
-        if uncertain:
-            # 32-bit uniform integers: a probability p is u < p * 2**32 (exactly 0 or 1 at the ends)
-            u = rng.integers(0, _UNIT, size=(2, n), dtype=np.uint32)
-            if stage.probability >= 1:
-                hit = np.ones(n, dtype=bool)
-            else:
-                hit = u[0] < np.uint32(stage.probability * _UNIT)
+    m = a.market
+    if uncertain:
+        replicates = min(REPLICATES, n)
+        # dimensions, most important first (Sobol's first coordinates are its most even): revenue, then
+        # whether each stage is reached, then each stage's delay, then the exit multiple
+        u, labels = _uniforms(n, 2 * len(stages) + 2, seed, replicates)
+        hits: dict[str, np.ndarray] = {}
+        for k, stage in enumerate(stages):
+            hit = u[1 + k] < stage.probability
             hits[stage.id] = hits[stage.after] & hit if stage.after else hit
+            reached[stage.id] = hits[stage.id].astype(float)
+        z_revenue, z_exit = _normal(u[0]), _normal(u[2 * len(stages) + 1])
+        for k, stage in enumerate(stages):
+            parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
+            low, likely, high = stage.years
             # the triangular delay rounded to whole years: P(k) = F(k + 1/2) - F(k - 1/2), drawn by inversion
             delay = np.full(n, low, dtype=np.int32)
             for edge in _triangular_cdf(low, likely, high)[:-1]:
-                delay += u[1] >= np.uint32(min(edge * _UNIT, _UNIT - 1))
-            reached[stage.id] = hits[stage.id].astype(float)
-        else:
-            delay = np.full(n, likely, dtype=np.int32)
+                delay += u[len(stages) + 1 + k] >= edge
+            year[stage.id] = parent_year + delay
+        peak = m.revenue_median * np.exp(m.revenue_spread * z_revenue)
+        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * z_exit)
+    else:
+        replicates, labels = 1, np.zeros(1, dtype=np.int64)
+        for stage in stages:
+            parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
             parent_reached = reached[stage.after] if stage.after else np.ones(n)
             reached[stage.id] = parent_reached * stage.probability
-        year[stage.id] = parent_year + delay
-    m = a.market
-    if uncertain:
-        z = rng.standard_normal((2, n))
-        peak = m.revenue_median * np.exp(m.revenue_spread * z[0])
-        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * z[1])
-    else:
+            year[stage.id] = parent_year + stage.years[1]
         peak = np.full(n, float(m.revenue_median))
         multiple = np.full(n, float(m.exit_multiple_median))
-    return _World(n, seed, uncertain, reached, year, peak, multiple)
+    return _World(n, seed, uncertain, reached, year, peak, multiple, labels, replicates)
 
 
 def _over_horizon(a: Assumptions, world: _World) -> Draws:
@@ -311,11 +391,16 @@ def _over_horizon(a: Assumptions, world: _World) -> Draws:
         revenue_pv,
         revenue_by_year,
         before_sale,
+        world.replicate,
+        world.replicates,
     )
 
 
 def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *, uncertain: bool = True) -> Draws:
-    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
+    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain).
+
+    The draws are scrambled Sobol points in :data:`REPLICATES` independent replicates (see the module
+    docstring); the same seed draws the same world, whatever the assumptions' numbers."""
     return _over_horizon(assumptions, _draw_world(assumptions, draws, seed, uncertain))
 
 
@@ -329,7 +414,7 @@ class Priced:
     npv: np.ndarray  # (n,) net present value to the NHS per draw
     receipts_by_year: np.ndarray  # (H+1,) mean net cash per year (receipts - NHS costs)
     pv_by_mechanism: Mapping[str, float]  # mean present value of each mechanism (access_cost negative)
-    partner_cash_before_revenue: float  # mean cash the partner pays before its first revenue
+    partner_cash_before_revenue: float  # mean cash and in-kind work (at cost) the partner owes before its first revenue
     control: tuple[str, ...]  # non-cash control rights (golden share)
     discount: np.ndarray  # (H+1,) discount factors
 
@@ -462,6 +547,8 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
     in_kind = sum(_number_in(terms, key) for key in terms if key.startswith("in_kind:"))
     if in_kind:
         fixed("in_kind", in_year(in_kind, a.in_kind_year))
+        if a.in_kind_year <= H:  # work the partner pays for before its first revenue is a burden on it too
+            before_revenue += in_kind * d.before_sale[a.in_kind_year]
 
     discount = _number(terms, "product_access_discount")
     if discount:
@@ -527,10 +614,57 @@ class OptionValue:
     control: tuple[str, ...]
     mechanisms: pd.DataFrame  # mechanism, pv (mean present value)
     npv: np.ndarray = field(repr=False)  # per draw
+    # the Monte Carlo standard error of each estimate (mean, p10, p50, p90, p_nothing, nhs_share); 0 for a
+    # closed form (uncertain=False), None where the estimate is not defined
+    errors: Mapping[str, float | None] = field(default_factory=dict)
 
 
 def value_created(d: Draws) -> float:
+    """The expected present value of the product's profit over the horizon (net revenue x profit margin)."""
     return float(d.assumptions.market.profit_margin * d.revenue_pv.mean())
+
+
+def replicate_means(d: Draws, x: np.ndarray) -> np.ndarray:
+    """(R,) the mean of ``x`` (one value per draw) within each replicate of the draws."""
+    if d.replicates <= 1 or d.replicate.size != d.n:
+        return np.array([float(np.mean(x))])
+    sizes = np.bincount(d.replicate, minlength=d.replicates)
+    return np.bincount(d.replicate, weights=np.asarray(x, dtype=float), minlength=d.replicates) / sizes
+
+
+def _spread(values: np.ndarray) -> float:
+    """The standard error of the mean of R independent replicate estimates: sd / sqrt(R) (0 for one)."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 2:
+        return 0.0
+    return float(np.std(values, ddof=1) / math.sqrt(values.size))
+
+
+def standard_error(d: Draws, x: np.ndarray) -> float:
+    """The Monte Carlo standard error of ``mean(x)`` over the draws (from the replicates' spread)."""
+    return _spread(replicate_means(d, x))
+
+
+def _quantile_errors(d: Draws, x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
+    """Each quantile's standard error: the spread of the replicates' own quantiles."""
+    if d.replicates <= 1 or d.replicate.size != d.n:
+        return tuple(0.0 for _ in qs)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(d.replicate, minlength=d.replicates))])
+    per = np.array([_quantiles(x[bounds[r] : bounds[r + 1]], qs) for r in range(d.replicates)])  # R x q
+    return tuple(_spread(per[:, j]) for j in range(len(qs)))
+
+
+def share_error(d: Draws, npv: np.ndarray) -> float | None:
+    """The Monte Carlo standard error of the NHS share (expected NPV over value created) for per-draw ``npv``."""
+    return _share_error(d, npv)
+
+
+def _share_error(d: Draws, npv: np.ndarray) -> float | None:
+    """The standard error of the NHS share (expected NPV over value created), a ratio of two means."""
+    created = replicate_means(d, d.assumptions.market.profit_margin * d.revenue_pv)
+    if not (created > 0).all():
+        return None
+    return _spread(replicate_means(d, npv) / created)
 
 
 def _quantiles(x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
@@ -551,13 +685,23 @@ def value_option(d: Draws, option: str, terms: Mapping[str, object], contributio
     p10, p50, p90 = _quantiles(p.npv, (0.1, 0.5, 0.9))
     created = value_created(d)
     table = pd.DataFrame({"mechanism": list(p.pv_by_mechanism), "pv": list(p.pv_by_mechanism.values())})
+    e10, e50, e90 = _quantile_errors(d, p.npv, (0.1, 0.5, 0.9))
+    nothing = p.npv <= NOTHING_TOLERANCE
+    errors = {
+        "mean": standard_error(d, p.npv),
+        "p10": e10,
+        "p50": e50,
+        "p90": e90,
+        "p_nothing": standard_error(d, nothing.astype(float)),
+        "nhs_share": _share_error(d, p.npv) if created > 0 else None,
+    }
     return OptionValue(
         option=option,
         mean=mean,
         p10=p10,
         p50=p50,
         p90=p90,
-        p_nothing=float(np.mean(p.npv <= NOTHING_TOLERANCE)),
+        p_nothing=float(np.mean(nothing)),
         breakeven_year=breakeven_year(p.receipts_by_year, d.discount),
         receipts_by_year=tuple(float(x) for x in p.receipts_by_year),
         partner_cash_before_revenue=p.partner_cash_before_revenue,
@@ -567,6 +711,7 @@ def value_option(d: Draws, option: str, terms: Mapping[str, object], contributio
         control=p.control,
         mechanisms=table,
         npv=p.npv,
+        errors=errors,
     )
 
 
@@ -609,6 +754,209 @@ def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_sh
     if bound is not None and x > bound:
         return None
     return float(x)
+
+
+def fee_floor(d: Draws, terms: Mapping[str, object]) -> float | None:
+    """The smallest access fee, due as ``terms`` say (``access_fee_due``), whose expected present value
+    recovers the NHS's cost of access on these draws: the cost over the expected discount of the due date.
+    None where the fee would never fall due (its stage has no chance within the horizon)."""
+    cost = d.assumptions.access_cost
+    if cost <= 0:
+        return 0.0
+    timing: dict[str, object] = {k: 0.0 for k in terms if k.startswith("milestone:")}  # first_milestone's events
+    timing["access_fee_due"] = terms.get("access_fee_due", "signing")
+    factor = price(d, {**timing, "access_fee": 1.0}).pv_by_mechanism.get("access_fee", 0.0)
+    return None if factor <= 0 else float(cost / factor)
+
+
+def fair_error(d: Draws, terms: Mapping[str, object], term: str, contribution_share: float, fair: float) -> float:
+    """The Monte Carlo standard error of a fair term (:func:`solve_fair`'s ``fair``), by the delta method:
+    the standard error, across the replicates, of the expected NPV at ``fair`` less its target, over the
+    slope of the expected NPV there. 0 where the fair term is 0 (the other terms already reach the share)."""
+    if fair <= 0:
+        return 0.0
+    target = contribution_share * d.assumptions.market.profit_margin * d.revenue_pv
+    at = price(d, {**terms, term: fair})
+    step = max(abs(fair) * 1e-4, 1e-9)
+    above = price(d, {**terms, term: fair + step}).mean
+    below = price(d, {**terms, term: max(fair - step, 0.0)}).mean
+    slope = (above - below) / (fair + step - max(fair - step, 0.0))
+    if slope <= 0:
+        return 0.0
+    return _spread(replicate_means(d, at.npv - target)) / slope
+
+
+def due_factor(a: Assumptions, stage_id: str) -> float:
+    """The exact expected discount factor of a payment of 1 due when ``stage_id`` is reached (0 if it is not
+    reached within the horizon): ``E[1{reached} (1 + r)**-year]`` over the stage chain's probabilities and
+    rounded triangular delays, with no draws. A fee deferred to that stage recovers a cost C in expected
+    present value when it is ``C / due_factor``."""
+    by_id = {s.id: s for s in a.stages}
+    if stage_id not in by_id:
+        raise ParameterError("stage", "the id of a stage: " + ", ".join(by_id), stage_id)
+    chain = []
+    step: str | None = stage_id
+    while step is not None:
+        chain.append(by_id[step])
+        step = by_id[step].after
+    probability = 1.0
+    pmf = np.ones(1)  # years from signing: P(year = k)
+    for stage in reversed(chain):
+        probability *= stage.probability
+        low, _likely, high = stage.years
+        cdf = _triangular_cdf(*stage.years)
+        delay = np.zeros(high + 1)
+        delay[low : high + 1] = np.diff(np.concatenate([[0.0], cdf]))
+        pmf = np.convolve(pmf, delay)
+    years = np.arange(pmf.size)
+    within = years <= a.horizon
+    return float(probability * (pmf[within] * (1.0 + a.discount_rate) ** -years[within]).sum())
+
+
+def _delay_pmf(years: tuple[int, int, int]) -> np.ndarray:
+    """P(delay = k) for k = 0..high: the rounded triangular delay of a stage."""
+    low, _likely, high = years
+    delay = np.zeros(high + 1)
+    delay[low : high + 1] = np.diff(np.concatenate([[0.0], _triangular_cdf(*years)]))
+    return delay
+
+
+@functools.lru_cache(maxsize=256)
+def _stage_years(stages: tuple[Stage, ...]) -> dict[str, tuple[float, np.ndarray]]:
+    """Each stage's chance of being reached and the distribution of its year (``pmf[k]`` = P(year = k)), exactly:
+    the chain's probabilities multiplied, its rounded triangular delays convolved (kept per set of stages)."""
+    out: dict[str, tuple[float, np.ndarray]] = {}
+    for stage in _ordered(stages):
+        delay = _delay_pmf(stage.years)
+        if stage.after is None:
+            out[stage.id] = (stage.probability, delay)
+        else:
+            p, pmf = out[stage.after]
+            out[stage.id] = (p * stage.probability, np.convolve(pmf, delay))
+    return out
+
+
+def _within(pmf: np.ndarray, horizon: int) -> np.ndarray:
+    """The distribution cut to years 0..horizon (the rest is beyond the horizon, worth nothing)."""
+    out = np.zeros(horizon + 1)
+    k = min(pmf.size, horizon + 1)
+    out[:k] = pmf[:k]
+    return out
+
+
+@dataclass(frozen=True)
+class Expected:
+    """A term mapping's expected present values, exactly (no draws): what :func:`price`'s means converge to."""
+
+    npv: float  # expected NPV to the NHS (receipts less its cost of access)
+    value_created: float  # expected present value of the product's profit
+    revenue_pv: float  # expected present value of the product's net revenue
+    by_mechanism: Mapping[str, float]
+
+
+def expected_value(a: Assumptions, terms: Mapping[str, object]) -> Expected:
+    """The exact expectation of :func:`price`'s NPV for ``terms``: every stage's chance and year distribution, the
+    lognormal means of revenue and the exit multiple, summed over the horizon. A capped royalty has no closed form
+    here (:class:`ParameterError`); every other term is priced as :func:`price` prices it."""
+    if "royalty_cap" in terms and _number(terms, "royalty"):
+        raise ParameterError("terms.royalty_cap", "no cap on a royalty priced in closed form", terms["royalty_cap"])
+    H = a.horizon
+    d = a.discount()
+    m = a.market
+    stages = _stage_years(a.stages)
+
+    def factor(stage: str) -> float:
+        p, pmf = stages[stage]
+        return float(p * (_within(pmf, H) @ d))
+
+    t = np.arange(H + 1)
+    since = t[None, :] - t[:, None]  # rows: the first sale's year s = 0..H
+    ramp = np.clip((since + 1) / max(m.ramp_years, 1), 0.0, 1.0)
+    p_sale, pmf_sale = stages[a.first_revenue_stage]
+    sale = _within(pmf_sale, H)
+    peak = m.revenue_median * math.exp(m.revenue_spread**2 / 2)
+    revenue_pv = peak * p_sale * float(sale @ (ramp @ d))
+    pv: dict[str, float] = {}
+
+    events = sorted(k.split(":", 1)[1] for k in terms if k.startswith("milestone:"))
+    for event in events:
+        if event not in stages:
+            raise ParameterError(
+                f"terms.milestone:{event}", "a milestone at a stage: " + ", ".join(sorted(stages)), event
+            )
+        pv["milestones"] = pv.get("milestones", 0.0) + _number_in(terms, f"milestone:{event}") * factor(event)
+    fee = _number(terms, "access_fee")
+    if fee:
+        due = terms.get("access_fee_due", "signing")
+        if due not in FEE_DUE:
+            raise ParameterError("terms.access_fee_due", "one of " + ", ".join(FEE_DUE), due)
+        if due == "signing":
+            pv["access_fee"] = fee
+        elif due == "first_revenue" or not events:
+            pv["access_fee"] = fee * factor(a.first_revenue_stage)
+        else:  # the first of the milestones reached: the one every other follows, else the likeliest and soonest
+            follows = {s.id: s.after for s in a.stages}
+
+            def ancestors(stage: str) -> set[str]:
+                out, step = set(), follows.get(stage)
+                while step is not None:
+                    out.add(step)
+                    step = follows.get(step)
+                return out
+
+            roots = [e for e in events if all(e == o or e in ancestors(o) for o in events)]
+            pv["access_fee"] = fee * (factor(roots[0]) if roots else max(factor(e) for e in events))
+    sub = _number(terms, "subscription")
+    if sub:
+        years = _number(terms, "subscription_years")
+        paid = float(H + 1) if years is None else years
+        pv["subscription"] = float(sub * np.clip(paid - t, 0.0, 1.0) @ d)
+    rate = _number(terms, "royalty")
+    if rate:
+        pv["royalty"] = rate / 100 * revenue_pv
+    share = _number(terms, "profit_share")
+    if share:
+        pv["profit_share"] = share / 100 * m.profit_margin * revenue_pv
+    stake = _number(terms, "equity")
+    if stake:
+        multiple = m.exit_multiple_median * math.exp(m.exit_multiple_spread**2 / 2)
+        pv["equity"] = stake / 100 * peak * multiple * factor(a.exit_stage)
+    in_kind = sum(_number_in(terms, key) for key in terms if key.startswith("in_kind:"))
+    if in_kind and a.in_kind_year <= H:
+        pv["in_kind"] = in_kind * float(d[a.in_kind_year])
+    discount = _number(terms, "product_access_discount")
+    if discount:
+        months = _number(terms, "product_access_months")
+        span = (H + 1) if months is None else months / 12
+        covered = np.clip(span - since, 0.0, 1.0) * (since >= 0)  # rows: the adoption year j = 0..H
+        p_adopt, _pmf = stages[a.adoption_stage]
+        delay = _delay_pmf(next(s for s in a.stages if s.id == a.adoption_stage).years)
+        saved = (ramp[:, None, :] * covered[None, :, :]) @ d  # (s, j): the share of peak revenue saved, discounted
+        # P(first sale in year s and adoption in year j = s + k), both within the horizon
+        joint = np.zeros((H + 1, H + 1))
+        for k, pk in enumerate(delay):
+            if pk and k <= H:
+                rows = np.arange(H + 1 - k)
+                joint[rows, rows + k] = sale[: H + 1 - k] * pk
+        pv["product_access"] = discount / 100 * m.nhs_use_share * peak * p_adopt * float((joint * saved).sum())
+    if a.access_cost:
+        pv["access_cost"] = -a.access_cost * float(d[a.access_cost_year]) if a.access_cost_year <= H else 0.0
+    return Expected(float(sum(pv.values())), m.profit_margin * revenue_pv, revenue_pv, pv)
+
+
+def proportionate_royalty(
+    a: Assumptions, terms: Mapping[str, object], contribution_share: float, value: Expected | None = None
+) -> float:
+    """The royalty (% of net revenue) at which ``terms`` as a whole return the NHS the ``contribution_share`` of the
+    product's expected profit, exactly (:func:`expected_value`), rounded up to a hundredth of a per cent; 0 where
+    the other terms already return it, or where nothing is sold. ``value``: :func:`expected_value` of the terms
+    without their royalty, if the caller has it."""
+    if value is None:
+        value = expected_value(a, {k: v for k, v in terms.items() if k not in ("royalty", "royalty_cap")})
+    if value.revenue_pv <= 0:
+        return 0.0
+    rate = 100 * (contribution_share * value.value_created - value.npv) / value.revenue_pv
+    return max(0.0, math.ceil(rate * 100 - 1e-9) / 100)
 
 
 def _increasing_root(
