@@ -137,7 +137,7 @@ class Reconciliation:
     test: str | None  # what the override tests: "departs", "outside_pareto" or "unfit"
     tree_departs: tuple[str, ...]  # automatic principles (guidance item ids) the tree's option departs from
     tree_in_pareto: bool
-    beaters: tuple[str, ...]  # options better than the tree's under every stakeholder view
+    beaters: tuple[str, ...]  # options better than the tree's under every stakeholder view (strictly, under each)
     rank_by: str  # how the replacement was ranked: "weighted_value" or "worst_case"
     required: tuple[str, ...]  # what the chosen option had to be ("compliant", "fits", "in_pareto")
     chosen_departs: tuple[str, ...]  # automatic principles the chosen option still departs from
@@ -204,6 +204,12 @@ def explain(dataset: Dataset, r: Reconciliation, *, rule_ids: bool = True) -> st
             )
             + (" and no other option beats it under every stakeholder view." if r.tree_in_pareto else ".")
         )
+        if not r.tree_in_pareto and r.beaters:
+            text += (
+                f" {', '.join(_label(dataset, o) for o in r.beaters)} "
+                f"{'is' if len(r.beaters) == 1 else 'are'} better under every stakeholder view, but the framework "
+                "rules out for these facts every option that beats it."
+            )
         if r.tree_unfit:
             text += f" No other option fits either; what rules it out: {_ruled_out(dataset, r.tree_unfit)}."
         return text
@@ -393,13 +399,11 @@ def agreements(
             fired = override
             required = tuple(dict.fromkeys([need for need in spec.replacement.require if need in mandatory] + needs))
             break
-        beaters: tuple[str, ...] = ()
+        beaters = beaten_by
         if fired is None:
             chosen, rule, required = tree, spec.default.id, ()
         else:
             chosen, rule = pool[0], spec.replacement.id
-            if fired.test == "outside_pareto":
-                beaters = beaten_by
         reconciliation = Reconciliation(
             rule,
             tree,

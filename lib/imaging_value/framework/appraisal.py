@@ -138,10 +138,17 @@ class RequesterValue:
         )
 
 
-def _fair(d: Draws, terms: Mapping[str, Any], share: float, can_exit: bool) -> dict[str, dict[str, Any]]:
+def _fair(
+    d: Draws, terms: Mapping[str, Any], share: float, can_exit: bool, exact: bool = True
+) -> dict[str, dict[str, Any]]:
     """Each solvable term's fair value with the others fixed, its Monte Carlo standard error (``se``), and for the
     access fee the floor that recovers the cost of access (``floor``; ``floor_binds`` where the share alone
-    would ask less: the fee never goes below the cost)."""
+    would ask less: the fee never goes below the cost). With ``exact`` (the default), a term the expected NPV is
+    linear in (every one but a capped royalty) is solved on the exact expectations of the model, with no Monte
+    Carlo error (``se`` 0, ``exact`` true); otherwise on the draws, with the delta method's standard error."""
+    from ..maths.valuation import exact_fair, exact_fee_floor
+
+    a = d.assumptions
     answer = {}
     for term, (unit, _bound) in SOLVABLE.items():
         if term == "equity" and not can_exit:
@@ -149,21 +156,28 @@ def _fair(d: Draws, terms: Mapping[str, Any], share: float, can_exit: bool) -> d
         fixed = dict(terms)
         if term == "access_fee":
             fixed.setdefault("access_fee_due", "signing")
-        fair = solve_fair(d, fixed, term, share)
-        entry: dict[str, Any] = {"current": terms.get(term, 0), "fair": fair, "unit": unit}
-        entry["se"] = None if fair is None else fair_error(d, fixed, term, share, fair)
+        closed = exact and not (term == "royalty" and "royalty_cap" in fixed)
+        if closed:
+            fair = exact_fair(a, fixed, term, share)
+            se: float | None = None if fair is None else 0.0
+        else:
+            fair = solve_fair(d, fixed, term, share)
+            se = None if fair is None else fair_error(d, fixed, term, share, fair)
+        entry: dict[str, Any] = {"current": terms.get(term, 0), "fair": fair, "unit": unit, "se": se, "exact": closed}
         if term == "access_fee":
-            floor = fee_floor(d, fixed)
+            floor = exact_fee_floor(a, fixed) if closed else fee_floor(d, fixed)
             binds = floor is not None and (fair is None or fair < floor)
             entry["floor"] = floor
             entry["floor_binds"] = binds
             if binds:
                 entry["fair"] = floor
-                entry["se"] = _floor_error(d, fixed, floor)
+                entry["se"] = 0.0 if closed else _floor_error(d, fixed, floor)
         if term == "royalty" and "royalty_cap" in terms:
             # a capped royalty may not reach the share at any rate: say what rate would, without the cap
             uncapped = {k: v for k, v in fixed.items() if k != "royalty_cap"}
-            entry["without_cap"] = solve_fair(d, uncapped, term, share)
+            entry["without_cap"] = (
+                exact_fair(a, uncapped, term, share) if exact else solve_fair(d, uncapped, term, share)
+            )
         answer[term] = entry
     return answer
 
@@ -269,13 +283,16 @@ def appraise_requester(
     fair: bool = True,
     shares: bool = True,
     inputs: PricingInputs | None = None,
+    exact: bool = True,
 ) -> RequesterValue:
     """Price every option's term sheet for one requester (under the decision tree's ``assumed`` facts, if any).
 
     ``term_overrides`` replaces terms per option (``{option: {term: value}}``, e.g. a royalty
     rate from the explorer); ``overrides`` moves one assumption (see :func:`assumptions_for`).
     ``fair=False`` skips solving for fair terms and ``shares=False`` the split among sites (both empty).
-    ``inputs``: what :func:`pricing_inputs` gave for these same arguments, if the caller has it.
+    ``inputs``: what :func:`pricing_inputs` gave for these same arguments, if the caller has it. ``exact``: fair
+    terms solved on the model's exact expectations where they can be (see :func:`_fair`); False solves every one
+    on the draws (the million-draw reference does, to check the closed form).
     """
     check_flags(draws, horizon, discount_rate)
     if inputs is None:
@@ -295,7 +312,7 @@ def appraise_requester(
     d = simulate(a, spec.draws.value if draws is None else int(draws), seed)
     values = tuple(value_option(d, option, option_terms_, share) for option, option_terms_ in terms.items())
     can_exit = any(s.id == a.exit_stage and s.probability > 0 for s in a.stages)
-    fair_terms = {v.option: _fair(d, terms[v.option], share, can_exit) for v in values} if fair else {}
+    fair_terms = {v.option: _fair(d, terms[v.option], share, can_exit, exact) for v in values} if fair else {}
     splits = {}
     if shares:
         sites, parts = fractions if fractions is not None else site_fractions(dataset, spec, shown_request)
@@ -365,21 +382,31 @@ def priced_shares(
     draws: int | None = None,
     sheets: Mapping[str, Any] | None = None,
 ) -> dict[str, ShareTest]:
-    """Every option's share test under an outcome's assumed facts, priced on the same draws as
-    :func:`appraise_requester` (so the same figures), without the quantiles, fair terms or split.
-    ``sheets``: the outcome's term sheets, if the caller has them."""
-    from ..maths.valuation import share_error, value_created
+    """Every option's share test under an outcome's assumed facts: the NHS's expected share of the value created,
+    exactly from the model's expectations (no draws, no error) for terms that have a closed form, and on the
+    draws (valuation.yaml's, with ``seed``; the same as :func:`appraise_requester`'s) with its standard error
+    for terms that do not (a capped royalty). ``sheets``: the outcome's term sheets, if the caller has them."""
+    from ..maths.valuation import expected_value, share_error, value_created
 
     check_flags(draws, None, None)
     inputs = pricing_inputs(dataset, spec, request, requester_index, assumed=assumed, sheets=sheets)
-    d = simulate(inputs.assumptions, spec.draws.value if draws is None else int(draws), seed)
-    created = value_created(d)
+    a = inputs.assumptions
     tests = {}
+    d = None
     for option, terms in inputs.terms.items():
-        p = price(d, terms)
-        share = p.mean / created if created > 0 else None
-        error = share_error(d, p.npv) if created > 0 else None
-        tests[option] = ShareTest(option, share, error, inputs.share, created, p.mean)
+        if "royalty_cap" in terms and terms.get("royalty"):
+            if d is None:
+                d = simulate(a, spec.draws.value if draws is None else int(draws), seed)
+            created = value_created(d)
+            p = price(d, terms)
+            share = p.mean / created if created > 0 else None
+            tests[option] = ShareTest(
+                option, share, share_error(d, p.npv) if created > 0 else None, inputs.share, created, p.mean
+            )
+            continue
+        e = expected_value(a, terms)
+        share = e.npv / e.value_created if e.value_created > 0 else None
+        tests[option] = ShareTest(option, share, 0.0, inputs.share, e.value_created, e.npv)
     return tests
 
 

@@ -65,6 +65,8 @@ __all__ = [
     "Expected",
     "expected_value",
     "proportionate_royalty",
+    "exact_fair",
+    "exact_fee_floor",
     "Stage",
     "Market",
     "Assumptions",
@@ -957,6 +959,40 @@ def proportionate_royalty(
         return 0.0
     rate = 100 * (contribution_share * value.value_created - value.npv) / value.revenue_pv
     return max(0.0, math.ceil(rate * 100 - 1e-9) / 100)
+
+
+def exact_fair(a: Assumptions, terms: Mapping[str, object], term: str, contribution_share: float) -> float | None:
+    """:func:`solve_fair` solved on the exact expectations (:func:`expected_value`), with no Monte Carlo error: the
+    expected NPV is linear in each solvable term, so the fair value is (target - NPV without it) / its slope.
+    None where no value can reach the share (nothing is created, the term moves no money, or the bound is not
+    enough); 0 where the other terms already reach it. A capped royalty is not solved here (ParameterError)."""
+    if term not in SOLVABLE:
+        raise ParameterError("term", "one of " + ", ".join(SOLVABLE), term)
+    if term == "royalty" and "royalty_cap" in terms:
+        raise ParameterError("terms.royalty_cap", "no cap on a royalty solved in closed form", terms["royalty_cap"])
+    base = expected_value(a, {**terms, term: 0.0})
+    if base.value_created <= 0:
+        return None
+    target = contribution_share * base.value_created
+    if base.npv >= target:
+        return 0.0
+    slope = expected_value(a, {**terms, term: 1.0}).npv - base.npv
+    if slope <= 0:
+        return None
+    x = (target - base.npv) / slope
+    bound = SOLVABLE[term][1]
+    return None if bound is not None and x > bound else float(x)
+
+
+def exact_fee_floor(a: Assumptions, terms: Mapping[str, object]) -> float | None:
+    """:func:`fee_floor` on the exact expectations: the cost of access over the exact expected discount of the fee's
+    due date (None where it would never fall due)."""
+    if a.access_cost <= 0:
+        return 0.0
+    timing: dict[str, object] = {k: 0.0 for k in terms if k.startswith("milestone:")}
+    timing["access_fee_due"] = terms.get("access_fee_due", "signing")
+    factor = expected_value(a, {**timing, "access_fee": 1.0}).by_mechanism.get("access_fee", 0.0)
+    return None if factor <= 0 else float(a.access_cost / factor)
 
 
 def _increasing_root(
