@@ -130,14 +130,12 @@ def test_every_commercial_requester_recovers_the_cost_of_access(dataset):
 def test_a_deferred_fee_is_uplifted_by_the_exact_chance_and_wait(dataset):
     """Scenario two's pre-profit SME: the fee falls due at the first sale, reached with probability 0.6 x 0.75 after
     a clearance delay of 1-3 years (mode 2) and a sale delay of 0-2 (mode 1), discounted at 3.5%."""
-    import numpy as np
-
-    from imaging_value.maths.valuation import _triangular_cdf
-
     sheet = term_sheets(dataset, load_request("scenario-2", dataset), 0)["sme_incubation"]
     d = sheet.deferral
-    clearance = np.diff(np.concatenate([[0.0], _triangular_cdf(1, 2, 3)]))  # years 1, 2, 3
-    sale = np.diff(np.concatenate([[0.0], _triangular_cdf(0, 1, 2)]))  # years 0, 1, 2
+    # a triangular delay on [low, low + 2] with its mode in the middle, rounded to whole years, is low with
+    # probability F(low + 1/2) = (1/2)^2 / 2 = 1/8, low + 1 with 3/4, low + 2 with 1/8
+    clearance = (0.125, 0.75, 0.125)  # years 1, 2, 3
+    sale = (0.125, 0.75, 0.125)  # years 0, 1, 2 after clearance
     factor = sum(pc * ps * 1.035 ** -(1 + i + j) for i, pc in enumerate(clearance) for j, ps in enumerate(sale)) * (
         0.6 * 0.75
     )

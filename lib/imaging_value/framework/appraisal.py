@@ -146,7 +146,7 @@ def _fair(
     would ask less: the fee never goes below the cost). With ``exact`` (the default), a term the expected NPV is
     linear in (every one but a capped royalty) is solved on the exact expectations of the model, with no Monte
     Carlo error (``se`` 0, ``exact`` true); otherwise on the draws, with the delta method's standard error."""
-    from ..maths.valuation import exact_fair, exact_fee_floor
+    from ..maths.expectation import exact_fair, exact_fee_floor
 
     a = d.assumptions
     answer = {}

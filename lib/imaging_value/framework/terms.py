@@ -18,12 +18,12 @@ assumed value (e.g. ``{"profit_stage": "pre_profit"}``).
 An ``access_fee`` of ``cost_recovery`` recovers the cost of providing access in expected present value:
 due at signing it is the cost itself; deferred (``access_fee_due`` ``first_revenue`` or
 ``first_milestone``) it is the cost over the exact expected discount of the date it falls due under
-``valuation.yaml``'s stages and discount rate (:func:`~imaging_value.maths.valuation.due_factor`), rounded
+``valuation.yaml``'s stages and discount rate (:func:`~imaging_value.maths.expectation.due_factor`), rounded
 up to the pound, so a fee that may never be paid is priced for that risk and for the wait.
 
 A ``royalty`` of ``proportionate`` is the rate at which the sheet as a whole returns the NHS's contribution
 share of the product's expected profit (``valuation.yaml``'s contribution components, moved by the data, and
-the requester's revenue row), exactly (:func:`~imaging_value.maths.valuation.proportionate_royalty`), rounded
+the requester's revenue row), exactly (:func:`~imaging_value.maths.expectation.proportionate_royalty`), rounded
 up to a hundredth of a per cent: what NHS England 2023's proportionate share asks, after every other term.
 """
 
@@ -246,7 +246,7 @@ def proportion(
     spec = dataset.valuation
     if spec is None:
         return None
-    from ..maths.valuation import expected_value, proportionate_royalty
+    from ..maths.expectation import expected_value, proportionate_royalty
     from ..model.assumptions import assumptions_for, contribution_share, data_factor, revenue_row
 
     kept = {} if kept is None else kept
@@ -399,7 +399,7 @@ def deferral(
     spec = dataset.valuation
     if due == "signing" or spec is None:
         return None
-    from ..maths.valuation import due_factor
+    from ..maths.expectation import due_factor
     from ..model.assumptions import assumptions_for
 
     a = assumptions_for(spec, requester, facts=facts)

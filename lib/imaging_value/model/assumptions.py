@@ -36,7 +36,7 @@ from .schema import (
 )
 
 if TYPE_CHECKING:
-    from ..maths.valuation import Assumptions
+    from ..maths.expectation import Assumptions
 
 __all__ = [
     "ValuationSpec",
@@ -479,7 +479,7 @@ def assumptions_for(
     (factors), ``access_cost`` (a factor). ``facts``: the request's facts, for the stage adjustments
     that apply to it; ``revenue_factor``: the data's factor on the revenue median (:func:`data_factor`).
     """
-    from ..maths.valuation import Assumptions, Market, Stage  # the model's inputs: only when a valuation runs
+    from ..maths.expectation import Assumptions, Market, Stage  # the model's inputs: only when terms are priced
 
     overrides = dict(overrides or {})
     rate = spec.discount_rate.value if discount_rate is None else _finite(discount_rate, "discount_rate")
