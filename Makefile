@@ -82,6 +82,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_latency.py
 	$(BIN)/python bench/bench_valuation.py
+	$(BIN)/python bench/valuation_reference.py --choose
 	$(BIN)/python bench/bench_summit.py
 	$(BIN)/python bench/bench_register.py
 

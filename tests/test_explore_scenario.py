@@ -74,7 +74,7 @@ def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say
     explorer.scenario.temporality.value = "retrospective"
     explorer.scenario.curation.value = "raw"
     path = explorer.path_html.value
-    assert "Recommended: <b>Cost-recovery access licence</b>" in path
+    assert "Recommended: <b>Revenue-share licence</b>" in path
     assert "Is the data raw, cleaned or expert-curated? <b>raw</b>" in path
     assert "(assumed)" not in path  # every fact the tree asks about is now stated
     dataset = explorer.dataset
@@ -82,7 +82,7 @@ def test_raw_to_curated_changes_the_tree_path_and_the_agreement_as_the_rules_say
     expected = Case(dataset, request).agreements(0)[0]
     panel = explorer.panels["terms"].html.value
     assert dataset.option(expected.option).label in texts(panel, "b")
-    assert expected.tree_option == "cost_recovery_access"
+    assert expected.tree_option == "revenue_share_licence"
 
     explorer.scenario.curation.value = "curated"
     path = explorer.path_html.value
@@ -103,12 +103,12 @@ def test_raw_data_carries_no_exclusivity_and_curated_data_may(explorer: Explorer
     assert term_row(panel, "exclusivity_months") == ("12 months", "template")
     explorer.scenario.curation.value = "raw"
     panel = explorer.panels["terms"].html.value
-    assert term_row(panel, "exclusivity_months") == ("0 months", "template, no-exclusivity-raw-or-unstated")
+    assert term_row(panel, "exclusivity_months") == ("0 months", "template, no-exclusivity-raw")
     assert term_row(panel, "exclusivity_field") is None  # the rule drops the field of use with the months
-    assert "Dropped from the template by the term rules: exclusivity_field (no-exclusivity-raw-or-unstated)" in panel
+    assert "Dropped from the template by the term rules: exclusivity_field (no-exclusivity-raw)" in panel
     changes = explorer.panels["changes"].html.value
-    assert "Term rule no-exclusivity-raw-or-unstated now fires" not in changes  # the saved request's curation is
-    # unstated, so the rule fired there too; the branch and the adjustments differ
+    # the saved request's curation is unstated, so another rule took its exclusivity away there
+    assert "Term rule no-exclusivity-raw now fires" in changes
     assert "Adjustment raw-fair-fee" in changes and "now applies" in changes
 
 

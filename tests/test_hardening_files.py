@@ -376,7 +376,7 @@ def test_only_data_files_are_read_for_the_cache_key(cache, data_copy, monkeypatc
 
 def test_a_cache_entry_that_cannot_be_written_is_skipped_silently(cache, data_copy, monkeypatch):
     disk_full_for(monkeypatch, ".dataset-")
-    assert load_dataset(data_copy).option_ids and not list(cache.glob("*.pickle"))
+    assert load_dataset(data_copy).option_ids and not list(cache.glob("dataset-*.pickle"))
 
 
 def test_with_the_cache_off_no_key_is_made_and_nothing_is_read_for_one(data_copy, monkeypatch):
@@ -423,7 +423,7 @@ BOUNDS = {
     "a scenario factor of 1e6": ("valuation.yaml", "factor: 2.0", "factor: 1e6", "factor", "less than or equal to 100"),
     "a subscription of 1e300": ("terms.yaml", "subscription, value: 50000, min: 0, max: 500000", "subscription, value: 1e300, min: 0, max: 1e301", "value", "from 0 to 1,000,000,000,000 (GBP/year)"),
     "equity of 250%": ("terms.yaml", "equity, value: 2, min: 0, max: 10", "equity, value: 250, min: 0, max: 300", "value", "from 0 to 100 (% stake)"),
-    "a royalty of 400%": ("terms.yaml", "royalty, value: 2, min: 0, max: 10", "royalty, value: 400, min: 0, max: 500", "value", "from 0 to 100 (% of net revenue)"),
+    "a royalty of 400%": ("terms.yaml", "royalty, value: proportionate, min: 0, max: 25", "royalty, value: 400, min: 0, max: 500", "value", "from 0 to 100 (% of net revenue)"),
     "a discount of 300%": ("terms.yaml", "product_access_discount, value: 50, min: 0, max: 100", "product_access_discount, value: 50, min: 0, max: 300", "max", "from 0 to 100 (%)"),
     "a cost of 1e20 per site": ("costs.csv", "\nraw,2000,", "\nraw,1e20,", "per_site", "less than or equal to 1000000000000"),
 }  # fmt: skip

@@ -483,8 +483,8 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     edit(data_copy / "projects.csv", "Stroke and AI,", '=HYPERLINK("http://example.invalid"),')
     edit(
         data_copy / "guidance.yaml",
-        "reason: takes no share of the commercial value",
-        "reason: +takes no share of the commercial value",
+        "reason: prices expert-curated data like raw data",
+        "reason: +prices expert-curated data like raw data",
     )
     out = tmp_path / "out"
     export_all(load_dataset(data_copy), out)
@@ -496,9 +496,9 @@ def test_csv_exports_neutralise_formulas_and_keep_numbers(data_copy, tmp_path):
     sizes = {row["name"]: row["dataset_size"] for row in rows}
     assert sizes["UK Biobank"] if "UK Biobank" in sizes else True
     assert all(s == "" or s.isdigit() for s in sizes.values())  # numbers stay numbers
-    with open(out / "scenario-1-rank.csv", newline="") as handle:
+    with open(out / "scenario-3-rank.csv", newline="") as handle:  # curated data: the charge-by-type flag
         ranking = list(csv.DictReader(handle))
-    flagged = [row["flags"] for row in ranking if "takes no share of the commercial value" in row["flags"]]
+    flagged = [row["flags"] for row in ranking if "prices expert-curated data like raw data" in row["flags"]]
     assert flagged and all(not f.startswith("+") for f in flagged)
     assert all(float(row["score"]) >= 0 for row in ranking)
 
@@ -598,8 +598,15 @@ def test_kendall_tau_matches_scipy_on_exact_utilities(dataset, rid):
 
 
 def test_kendall_tau_scenario_three_broker(cli):
-    tau = cli("alignment", "scenario-3", "--json").json()["results"][0]["kendall_tau"]["broker"]
-    assert tau["equal"] == pytest.approx(0.9661, abs=5e-5)  # not 0.8667: three tied pairs are ties
+    from scipy.stats import kendalltau
+
+    result = cli("alignment", "scenario-3", "--json").json()["results"][0]
+    tau = result["kendall_tau"]["broker"]
+    broker, equal = result["normalised"]["broker"], result["normalised"]["equal"]
+    options = list(broker)
+    # tied pairs are ties (tau-b), exactly as scipy computes it on values rounded as the ranking compares them
+    expected = kendalltau([round(broker[o], 9) for o in options], [round(equal[o], 9) for o in options]).statistic
+    assert tau["equal"] == pytest.approx(expected, abs=1e-12) and tau["equal"] < 1
 
 
 @pytest.mark.parametrize(

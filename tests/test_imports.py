@@ -66,7 +66,8 @@ def test_the_fast_yaml_loader_reads_every_sample_file_as_the_pure_python_one_doe
 
 def test_rank_with_the_lever_switch_off_reads_no_valuation_model():
     """valuation.yaml's switch is off in the samples: rank reads the validated assumptions (part of the data
-    folder), never the valuation model that prices them."""
+    folder) and the exact expectations that price a term sheet's deferred fee and proportionate royalty
+    (maths.expectation), never the Monte Carlo valuation model."""
     probe = (
         "import sys\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
         "print('\\n' + __import__('json').dumps(sorted(m for m in sys.modules if m in "

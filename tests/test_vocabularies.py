@@ -174,10 +174,12 @@ def test_the_tree_and_fairness_take_their_facts_from_the_registry(data_copy):
     edit(data_copy / "fairness.yaml", "fact: request.temporality", "fact: option.mechanisms")
     assert load_problems(data_copy) == [
         "decision_tree.yaml: nodes[0]: field 'fact': expected 'request.temporality', 'request.curation', "
-        "'requester.kind' or 'requester.profit_stage'; found 'requester.sector'",
+        "'requester.kind', 'requester.profit_stage', 'request.modality', 'request.item_kind', 'request.ai_stage', "
+        "'request.challenge', 'request.population' or 'request.return_horizon'; found 'requester.sector'",
         "fairness.yaml: themes[0]: field 'fact': expected 'request.temporality', 'request.curation', "
-        "'request.deidentification', 'requester.kind', 'requester.profit_stage' or 'requester.maturity'; "
-        "found 'option.mechanisms'",
+        "'request.deidentification', 'requester.kind', 'requester.profit_stage', 'request.modality', "
+        "'request.item_kind', 'request.ai_stage', 'request.challenge', 'request.population', "
+        "'request.return_horizon', 'requester.maturity' or 'request.assumed'; found 'option.mechanisms'",
     ]
 
 
@@ -272,7 +274,12 @@ def drop_lever(folder: Path, lever: str) -> None:
     data = yaml.safe_load((folder / "levers.yaml").read_text(encoding="utf-8"))
     data["levers"] = [entry for entry in data["levers"] if entry["id"] != lever]
     (folder / "levers.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    for name, keep in (("profiles.csv", None), ("base_scores.csv", "lever"), ("adjustments.csv", "lever")):
+    for name, keep in (
+        ("profiles.csv", None),
+        ("base_scores.csv", "lever"),
+        ("adjustments.csv", "lever"),
+        ("weight_adjustments.csv", "lever"),
+    ):
         rows = list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
         header = [c for c in rows[0] if c != lever]
         out = io.StringIO()

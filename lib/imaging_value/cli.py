@@ -248,6 +248,20 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.set_defaults(run=_answered(_summit))
     p = sub.add_parser(
+        "check",
+        help="the framework checked against itself: tree leaves that can never be signed, agreements the "
+        "adjustments or fairness answers rule out, exclusivity where curation is raw or unstated, fees that "
+        "do not recover the cost of access (exit 2 when any is found)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the checks that price nothing, on the tree's facts (what loading a data folder warns of)",
+    )
+    add_seed_argument(p)
+    _add_data(p)
+    p.set_defaults(run=_check)
+    p = sub.add_parser(
         "export", help="write the portfolio and every request's recommendation and ranking as JSON and CSV"
     )
     p.add_argument(
@@ -390,6 +404,17 @@ def _export(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
     written = export_all(load_dataset(args.data), args.out)
     return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The consistency check's report (JSON with --json); exit 2 when it finds a problem."""
+    from .capabilities import load_dataset
+    from .framework.consistency import check, loader_check
+
+    dataset = load_dataset(args.data, consistency=False)  # the check itself says what is wrong, once
+    report = loader_check(dataset) if args.quick else check(dataset, seed=args.seed)
+    _print_answer(args, report.to_dict(), lambda _answer: "\n".join(report.lines()))
+    return 0 if report.ok else EXIT_INPUT
 
 
 def _print_answer(args: argparse.Namespace, answer: Any, text: Callable[[Any], str]) -> None:
@@ -568,7 +593,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    """A data folder's inconsistency as one ``warning:`` line on stderr (other warnings as Python shows them)."""
+    from .core.errors import InconsistencyWarning
+
+    if issubclass(category, InconsistencyWarning):
+        print(f"warning: {printable(str(message))}", file=sys.stderr)
+    else:  # pragma: no cover - any other warning, as Python would show it
+        sys.stderr.write(__import__("warnings").formatwarning(message, category, filename, lineno, line))
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
         if getattr(args, "seed", None) is not None:  # every sub-command's --seed, checked as the notebooks check it

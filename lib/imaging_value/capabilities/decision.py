@@ -34,6 +34,7 @@ __all__ = [
     "view_name",
     "answer_fingerprint",
     "identical_requesters",
+    "value_fingerprint",
     "same_answer_sentence",
     "decision_context",
     "DEFAULT_TOTAL",
@@ -55,10 +56,12 @@ def _words(value: Any) -> str:
     return str(value).replace("_", "-" if str(value) in ("pre_profit", "profit_generating") else " ")
 
 
-def answer_fingerprint(agreements: Sequence[Agreement], matrix: Any) -> tuple:
-    """What a requester's answer is made of: every agreement (option, facts assumed, terms, compliance) and the
-    score table. Two requesters with equal fingerprints get the same answer."""
+def answer_fingerprint(agreements: Sequence[Agreement], matrix: Any, value: Any = None) -> tuple:
+    """What a requester's answer is made of: every agreement (option, facts assumed, terms, compliance), the
+    score table and what its valuation prices (``value``: :func:`value_fingerprint`). Two requesters with equal
+    fingerprints get the same answer, the value included."""
     return (
+        value,
         tuple(
             (
                 a.option,
@@ -74,10 +77,31 @@ def answer_fingerprint(agreements: Sequence[Agreement], matrix: Any) -> tuple:
 
 
 def identical_requesters(
-    indices: Sequence[int], agreements: Mapping[int, Sequence[Agreement]], matrices: Mapping[int, Any]
+    indices: Sequence[int],
+    agreements: Mapping[int, Sequence[Agreement]],
+    matrices: Mapping[int, Any],
+    values: Mapping[int, Any] | None = None,
 ) -> dict[int, tuple[int, ...]]:
-    """{first requester: every requester with the identical answer}."""
-    return requester_groups(indices, {i: answer_fingerprint(agreements[i], matrices[i]) for i in indices})
+    """{first requester: every requester with the identical answer} (``values``: each one's
+    :func:`value_fingerprint`, so requesters whose valuations differ are shown apart)."""
+    return requester_groups(
+        indices,
+        {i: answer_fingerprint(agreements[i], matrices[i], (values or {}).get(i)) for i in indices},
+    )
+
+
+def value_fingerprint(case: Case, index: int) -> Any:
+    """What the requester's valuation prices, per agreement to sign (terms, assumptions, contribution share): equal
+    for two requesters exactly when every figure of their valuations is equal (None without valuation.yaml)."""
+    spec = case.dataset.valuation
+    if spec is None:
+        return None
+    from ..framework.appraisal import pricing_inputs
+
+    return tuple(
+        repr(pricing_inputs(case.dataset, spec, case.request, index, assumed=a.assumed).key())
+        for a in case.agreements(index)
+    )
 
 
 def _people(indices: Sequence[int]) -> str:
@@ -100,7 +124,7 @@ def same_answer_sentence(request: Request, members: Sequence[int]) -> str:
     ]
     return (
         f"{_people(members)} get the same answer because they are the same kind of requester "
-        f"({', '.join(shared)}) asking for the same data, and no score, rule or term here depends on "
+        f"({', '.join(shared)}) asking for the same data, and no score, rule, term or value here depends on "
         f"what sets them apart ({join_words(differ) or 'nothing'}); they are reported once."
     )
 
@@ -338,7 +362,10 @@ def groups(case: Case) -> dict[int, tuple[int, ...]]:
     """{first requester: every requester of the case with the identical answer} (each group is shown once)."""
     indices = case.requesters
     return identical_requesters(
-        indices, {i: case.agreements(i) for i in indices}, {i: case.table(i).matrix for i in indices}
+        indices,
+        {i: case.agreements(i) for i in indices},
+        {i: case.table(i).matrix for i in indices},
+        {i: value_fingerprint(case, i) for i in indices},
     )
 
 

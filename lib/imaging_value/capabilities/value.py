@@ -31,6 +31,7 @@ __all__ = [
     "CAPABILITY",
     "answer",
     "text",
+    "csv",
     "arguments",
     "case_options",
     "section",
@@ -50,7 +51,9 @@ NAME = "value"
 
 
 def answer(case: Case) -> dict:
-    """What each option is worth to the NHS per requester (``valuation.yaml``), by Monte Carlo."""
+    """What each option is worth to the NHS per requester and decision-tree outcome (``valuation.yaml``), by
+    quasi-Monte Carlo: one result per branch the agreement to sign takes, each carrying the facts it assumed and
+    the option it signs, every option priced under those facts."""
     from ..core.checks import check_flags
     from ..core.errors import DataValidationError, Problem
     from ..framework.appraisal import value_answer
@@ -66,7 +69,7 @@ def answer(case: Case) -> dict:
         case.dataset,
         spec,
         case.request,
-        case.requester,
+        {index: case.agreements(index) for index in case.requesters},
         draws=draws,
         seed=case.seed,
         discount_rate=rate,
@@ -75,28 +78,64 @@ def answer(case: Case) -> dict:
 
 
 def text(answer: dict) -> str:
-    """Per requester, every option's expected NPV, range, chance of nothing, break-even, share and fair royalty."""
+    """Per requester and decision-tree outcome, every option's expected NPV (with its Monte Carlo standard error),
+    range, chance of nothing, break-even, share and fair royalty; the agreement to sign is marked."""
     lines = [
-        f"{answer['draws']:,} draws, seed {answer['seed']}, discount rate {answer['discount_rate']:.1%}, "
-        f"horizon {answer['horizon']} years; NPV to the NHS in GBP"
+        f"{answer['draws']:,} draws (scrambled Sobol, 16 replicates), seed {answer['seed']}, discount rate "
+        f"{answer['discount_rate']:.1%}, horizon {answer['horizon']} years; NPV to the NHS in GBP, ± one "
+        f"Monte Carlo standard error"
     ]
     for entry in answer["results"]:
-        lines.append(f"{who(entry)}:")
+        assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
+        lines.append(f"{who(entry)}:" + (f"  [assuming {assumed}]" if assumed else ""))
         lines.append(
-            f"  {'option':26} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
+            f"  {'option':26} {'mean':>12} {'± se':>8} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
             f"{'NHS share':>9} {'fair royalty':>12}"
         )
         for o in entry["options"]:
             share = "-" if o["nhs_share"] is None else f"{o['nhs_share']:.1%}"
             fair = (o["fair_terms"].get("royalty") or {}).get("fair")
             year = "-" if o["breakeven_year"] is None else f"year {o['breakeven_year']}"
+            mark = "*" if o["option"] == entry.get("agreement") else " "
             lines.append(
-                f"  {o['option']:26} {o['npv']['mean']:>12,.0f} {o['npv']['p10']:>12,.0f} "
-                f"{o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
+                f" {mark}{o['option']:26} {o['npv']['mean']:>12,.0f} {o['errors']['mean'] or 0:>8,.0f} "
+                f"{o['npv']['p10']:>12,.0f} {o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
                 f"{'-' if fair is None else f'{fair:.2f}%':>12}"
             )
-        lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}")
+        lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}; * the agreement to sign")
     return "\n".join(lines)
+
+
+def csv(dataset: Dataset, answer: dict) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per requester, decision-tree outcome and option: the expected NPV with its standard error, the
+    quantiles, the shares and the fair royalty."""
+    from .common import joined
+
+    rows = []
+    for entry in answer["results"]:
+        for o in entry["options"]:
+            fair = o["fair_terms"].get("royalty") or {}
+            rows.append(
+                {
+                    "requester_index": entry["requester_index"],
+                    "requester_kind": entry["requester"]["kind"],
+                    "assumed": joined(entry["assumed"]),
+                    "agreement": entry["agreement"],
+                    "option": o["option"],
+                    "mean": o["npv"]["mean"],
+                    "mean_se": o["errors"]["mean"],
+                    "p10": o["npv"]["p10"],
+                    "p50": o["npv"]["p50"],
+                    "p90": o["npv"]["p90"],
+                    "p_nothing": o["p_nothing"],
+                    "nhs_share": o["nhs_share"],
+                    "contribution_share": o["contribution_share"],
+                    "fair_royalty": fair.get("fair"),
+                    "fair_royalty_se": fair.get("se"),
+                }
+            )
+    columns = list(rows[0]) if rows else ["requester_index", "option"]
+    return rows, columns
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -232,10 +271,11 @@ def fair_text(fair: dict[str, Any] | None) -> str:
 
 @dataclass(frozen=True)
 class WorthBlock:
-    """One requester's part of the section: its values, the recommended agreement per outcome, figures."""
+    """One requester's part of the section: the recommended agreement per outcome, each outcome's every option
+    priced under the facts it assumed, and the figures (for the first outcome)."""
 
     title: str
-    value: RequesterValue
+    value: RequesterValue  # the first outcome's valuation (the figures show it)
     outcomes: tuple[PricedAgreement, ...]
     tornado: pd.DataFrame
     paths: np.ndarray  # the first outcome's recommended agreement: cumulative NPV by year, per draw
@@ -254,12 +294,11 @@ def worth_block(
     draws: int | None = None,
     fractions: Any = None,
 ) -> WorthBlock:
-    """One requester's valuation: every option priced, each agreement to sign priced under its assumed facts."""
-    from ..framework.appraisal import appraise_requester, recommended_values, tornado
+    """One requester's valuation: each agreement to sign priced, with every option, under its assumed facts."""
+    from ..framework.appraisal import recommended_values, tornado
     from ..framework.lever_value import lever_comparison
     from ..maths.valuation import npv_paths
 
-    value = appraise_requester(dataset, spec, request, index, draws=draws, seed=seed, fractions=fractions)
     outcomes = tuple(
         recommended_values(dataset, spec, request, index, agreements, draws=draws, seed=seed, fractions=fractions)
     )
@@ -275,23 +314,61 @@ def worth_block(
         draws=min(first.value.draws.n, 20_000),
     )
     paths = npv_paths(first.value.assumptions, first.value.terms[first.option], min(first.value.draws.n, 10_000), seed)
-    return WorthBlock(title, value, outcomes, table, paths, lever_comparison(dataset, spec, request, index))
+    return WorthBlock(title, first.value, outcomes, table, paths, lever_comparison(dataset, spec, request, index))
+
+
+def _se(value: float | None) -> str:
+    """A standard error in pounds, as the tables show it beside a figure."""
+    from ..core.wording import gbp
+
+    return "" if not value else f"± {gbp(value)}"
+
+
+def _option_rows(dataset: Dataset, v: RequesterValue) -> list[dict[str, Any]]:
+    from ..core.wording import gbp, percent
+
+    options = []
+    for p in v.options:
+        fair = v.fair_terms[p.option]
+        fee = fair.get("access_fee") or {}
+        options.append(
+            {
+                "label": dataset.label(p.option),
+                "mean": gbp(p.mean),
+                "mean_se": _se(p.errors.get("mean")),
+                "p10": gbp(p.p10),
+                "p50": gbp(p.p50),
+                "p90": gbp(p.p90),
+                "p_nothing": percent(p.p_nothing, 0),
+                "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
+                "partner_cash": gbp(p.partner_cash_before_revenue),
+                "share": percent(p.nhs_share),
+                "fair_royalty": fair_text(fair.get("royalty")),
+                "fair_fee": gbp(fee.get("fair")) + (" (the cost of access: floor)" if fee.get("floor_binds") else ""),
+                "fair_equity": "-"
+                if (fair.get("equity") or {}).get("fair") is None
+                else f"{fair['equity']['fair']:.2f}%",
+            }
+        )
+    return options
 
 
 def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[str, Any]:
     """What ``value.html.j2`` shows for one requester."""
     from ..core.wording import gbp, percent
 
-    v = block.value
     outcomes = []
+    branches = []
     for o in block.outcomes:
         p = o.priced
+        assumed = ", ".join(f"{k} = {x}" for k, x in o.assumed.items())
         outcomes.append(
             {
                 "label": dataset.label(o.option),
                 "option": o.option,
-                "assumed": ", ".join(f"{k} = {x}" for k, x in o.assumed.items()),
+                "assumed": assumed,
                 "mean": gbp(p.mean),
+                "mean_se": _se(p.errors.get("mean")),
                 "range": f"{gbp(p.p10)} to {gbp(p.p90)}",
                 "p_nothing": percent(p.p_nothing, 0),
                 "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
@@ -303,35 +380,23 @@ def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> d
                 "split": [{"site": s, "share": f"£{x:,.2f}"} for s, x in o.value.split[o.option]],
             }
         )
-    options = []
-    for p in v.options:
-        fair = v.fair_terms[p.option]
-        options.append(
+        branches.append(
             {
-                "label": dataset.label(p.option),
-                "mean": gbp(p.mean),
-                "p10": gbp(p.p10),
-                "p50": gbp(p.p50),
-                "p90": gbp(p.p90),
-                "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
-                "partner_cash": gbp(p.partner_cash_before_revenue),
-                "share": percent(p.nhs_share),
-                "fair_royalty": fair_text(fair.get("royalty")),
-                "fair_fee": gbp((fair.get("access_fee") or {}).get("fair")),
-                "fair_equity": "-"
-                if (fair.get("equity") or {}).get("fair") is None
-                else f"{fair['equity']['fair']:.2f}%",
+                "assumed": assumed,
+                "contribution": percent(o.value.contribution_share),
+                "options": _option_rows(dataset, o.value),
             }
         )
     lever = [
         {"label": dataset.label(row.option), "judgement": f"{row.judgement:.1f}", "from_value": f"{row.from_value:.1f}"}
         for row in block.lever.itertuples()
     ]
+    v = block.value
     return {
         "title": block.title,
         "outcomes": outcomes,
-        "options": options,
+        "branches": branches,
+        "options": branches[0]["options"],
         "lever": lever,
         "lever_in_use": block.lever["in_use"].iloc[0],
         "contribution": percent(v.contribution_share),
@@ -586,10 +651,13 @@ CAPABILITY = Capability(
     data_files=core_files("valuation.yaml"),
     section=section,
     panel=panel,
+    weighted=True,  # each result names the agreement to sign, which the view's weights choose
     command=NAME,
-    help="what each agreement is worth to the NHS: risk-adjusted NPV by Monte Carlo, fair terms, "
-    "the split among sites and broker",
+    help="what each agreement is worth to the NHS, per requester and decision-tree branch: risk-adjusted NPV by "
+    "quasi-Monte Carlo with standard errors, fair terms, the split among sites and broker",
     arguments=arguments,
     case_options=case_options,
     text=text,
+    export=NAME,
+    csv=csv,
 )

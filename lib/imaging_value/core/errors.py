@@ -24,6 +24,7 @@ __all__ = [
     "ParameterError",
     "UnknownRequestError",
     "WriteError",
+    "InconsistencyWarning",
     "INPUT_ERRORS",
     "EXIT_FAILED",
     "EXIT_INPUT",
@@ -35,6 +36,11 @@ __all__ = [
 EXIT_FAILED = 1  # the work failed (a notebook, chromium, ...), the input was fine
 EXIT_INPUT = 2  # a bad parameter or input file: fix the input and run again
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+
+
+class InconsistencyWarning(UserWarning):
+    """A data folder whose rules contradict each other (the framework's consistency check): each warning names
+    the file, the leaf or rule, and the facts; the answers are still given."""
 
 
 class ImagingValueError(Exception):

@@ -60,6 +60,12 @@ SOURCE_TAGS = (
         True,
     ),
     SourceTag(
+        "NHSE guide 2023",
+        "NHS England 2023 guide",
+        "national guidance: NHS England (2023), A guide to effective NHS data partnerships",
+        True,
+    ),
+    SourceTag(
         "Our reading",
         "this framework's reading",
         "this framework's own choice or assumption: not evidence; the consortium may change it in the data files",
@@ -72,6 +78,7 @@ _PREFIXES = (
     (re.compile(r"^(the )?report\b", re.I), "Report"),
     (re.compile(r"^Understanding Patient Data\b", re.I), "Report"),
     (re.compile(r"^DHSC\b", re.I), "DHSC 2019"),
+    (re.compile(r"^NHS England (2023 guide\b|\(2023\), A guide to effective)", re.I), "NHSE guide 2023"),
     (re.compile(r"^NHS England\b", re.I), "NHSE 2023"),
     (re.compile(r"^(this framework|our )", re.I), "Our reading"),
 )

@@ -24,7 +24,15 @@ from ..core.atomic import describe_kind, write_atomic
 from ..core.errors import DataValidationError, ParameterError, Problem, WriteError
 from ..model.data import Dataset, load_request_file, request_display_name
 from ..model.files import problems_from
-from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, SITE_KINDS, UNSTATED, Request
+from ..model.schema import (
+    COMMERCIAL_KINDS,
+    DEIDENTIFICATIONS,
+    FACT_VALUES,
+    QUESTION_FIELDS,
+    SITE_KINDS,
+    UNSTATED,
+    Request,
+)
 from .agreement import Agreement, principle_names
 from .guidance import GuidanceCheck
 from .scoring import ScoreTable
@@ -64,7 +72,16 @@ COMMENTS: dict[str, str] = {
     "requesters.sector": "optional free text, e.g. healthtech, pharma, diagnostics (default unstated)",
     "requesters.staff": "optional free text staff band (default unstated)",
     "requesters.name": "optional",
+    "modality": "optional: " + " | ".join(FACT_VALUES["request.modality"] or ()),
+    "item_kind": "optional: " + " | ".join(FACT_VALUES["request.item_kind"] or ()),
+    "items": "optional: how many items in all (where contributions do not give them)",
+    "ai_stage": "optional: " + " | ".join(FACT_VALUES["request.ai_stage"] or ()),
+    "challenge": "optional: " + " | ".join(FACT_VALUES["request.challenge"] or ()),
+    "population": "optional: " + " | ".join(FACT_VALUES["request.population"] or ()),
+    "return_horizon": "optional: " + " | ".join(FACT_VALUES["request.return_horizon"] or ()),
 }
+# the report's other questions (facts.yaml's questions) and the item count, written after data_types where given
+_QUESTION_KEYS = (*QUESTION_FIELDS[:2], "items", *QUESTION_FIELDS[2:])
 _COMMENT_COLUMN = 32
 _REQUESTER_KEYS = ("kind", "profit_stage", "sector", "staff", "name")
 _CONTRIBUTION_KEYS = ("site", "kind", "images", "curation_effort")
@@ -81,6 +98,9 @@ class RequestExistsError(ParameterError):
 def facts_of(request: Request) -> dict[str, Any]:
     """A request as the plain mapping a request file holds (fields left at their defaults are left out)."""
     facts = request.model_dump(mode="json", exclude_none=True)
+    for key in QUESTION_FIELDS:  # the report's other questions: a request file leaves them out when unstated
+        if facts.get(key) == UNSTATED:
+            del facts[key]
     facts["deidentification"] = (
         request.deidentification if isinstance(request.deidentification, str) else list(request.deidentification)
     )
@@ -132,8 +152,8 @@ def request_text(facts: Mapping[str, Any], *, header: str = "") -> str:
     comment line put first (e.g. where the scenario came from).
     """
     lines = [f"# {line}" for line in header.splitlines()] if header else []
-    for key in ("id", "title", "temporality", "curation", "deidentification", "data_types"):
-        if key in facts:
+    for key in ("id", "title", "temporality", "curation", "deidentification", "data_types", *_QUESTION_KEYS):
+        if key in facts and facts[key] is not None and not (key in QUESTION_FIELDS and facts[key] == UNSTATED):
             lines += _line("", f"{key}: {_scalar(facts[key])}", key)
     sites = facts.get("sites")
     if isinstance(sites, Mapping):

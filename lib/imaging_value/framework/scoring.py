@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "resolve_weights",
+    "adjusted_weights",
     "ScoreTable",
     "Ranking",
     "score_options",
@@ -67,6 +68,7 @@ class ScoreTable:
     fired_rows: tuple[dict, ...]  # the adjustments that applied: id, option, lever, delta, rationale
     score_values: np.ndarray  # options x levers, base + adjustments, clipped to 0..10
     notes: np.ndarray  # options x levers, the base score's one-line rationale
+    facts: dict = field(default_factory=dict, compare=False)  # the facts the adjustments were tested on
 
     @property
     def matrix(self) -> np.ndarray:
@@ -130,6 +132,7 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
         fired_rows,
         frozen_array(np.clip(values, SCORE_MIN, SCORE_MAX)),
         frozen_array(notes),
+        facts,
     )
     return table
 
@@ -165,14 +168,33 @@ def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ..
     return {lever: value / total for lever, value in values.items()}
 
 
-def resolve_weights(
-    dataset: Dataset, weights: Mapping[str, float] | None = None, profile: str | None = None
+def adjusted_weights(
+    dataset: Dataset, profile: str, raw: Mapping[str, float], facts: Mapping[str, Any] | None
 ) -> dict[str, float]:
-    """Normalised weights from explicit weights, a stakeholder profile, or (neither) equal weights."""
+    """A profile's raw weights with the weight adjustments that fire for the request's facts applied
+    (weight_adjustments.csv: the lever's weight times the factor); unchanged without facts."""
+    if not facts:
+        return dict(raw)
+    moved = dict(raw)
+    for row in dataset.weight_adjustments:
+        if row.profile == profile and row.lever in moved and holds(row.condition(), facts):
+            moved[row.lever] = moved[row.lever] * row.factor
+    return moved
+
+
+def resolve_weights(
+    dataset: Dataset,
+    weights: Mapping[str, float] | None = None,
+    profile: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> dict[str, float]:
+    """Normalised weights from explicit weights, a stakeholder profile (moved by the weight adjustments that fire
+    for the request's ``facts``), or (neither) equal weights."""
     if weights is not None and profile is not None:
         raise ParameterError("weights", "either weights or a profile, not both", "both")
     if profile is not None:
-        return normalise_weights(dataset.profile(profile).raw_weights(), dataset.lever_ids)
+        raw = adjusted_weights(dataset, profile, dataset.profile(profile).raw_weights(), facts)
+        return normalise_weights(raw, dataset.lever_ids)
     return normalise_weights(weights, dataset.lever_ids)
 
 

@@ -31,7 +31,7 @@ from ..core.layout import VALUATION_FILE, default_data_dir
 from ..core.safetext import brief
 from .assumptions import VALUE_LEVER, ValuationSpec, read_valuation
 from .datafile import DataFile
-from .fact_rules import FACTS_FILE, DerivedFact, load_derived_facts
+from .fact_rules import FACTS_FILE, DerivedFact, QuestionFact, load_derived_facts, load_questions
 from .files import (
     file_digest,
     misnamed_problem,
@@ -61,6 +61,7 @@ from .schema import (
     Project,
     Request,
     SiteDefault,
+    WeightAdjustment,
     duplicated,
 )
 from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
@@ -134,6 +135,8 @@ class Dataset:
     fairness: FairnessSpec
     agreement: AgreementData  # term templates, costs, term rules and the reconciliation rule
     derived_facts: tuple[DerivedFact, ...]  # facts worked out by rules (facts.yaml), e.g. requester.maturity
+    questions: tuple[QuestionFact, ...]  # the report's questions a request answers (facts.yaml), each explained
+    weight_adjustments: tuple[WeightAdjustment, ...]  # request facts that move a lever's priority in a view
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
     # groups' weights elicited at summits (summits/<summit-id>/<group>.yaml), named "<summit-id>/<group>"
     summit_profiles: tuple[Profile, ...] = ()
@@ -231,6 +234,7 @@ DATA_FILES = (
     "pooling.yaml",
     "fairness.yaml",
     FACTS_FILE,
+    "weight_adjustments.csv",
     *AGREEMENT_FILES,
 )
 
@@ -295,6 +299,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
     options = yaml_list(root / "options.yaml", "options", Option, problems)
     base_scores = read_csv(root / "base_scores.csv", BaseScore, problems)
     adjustments = read_csv(root / "adjustments.csv", Adjustment, problems)
+    weight_adjustments = read_csv(root / "weight_adjustments.csv", WeightAdjustment, problems)
     lever_ids = None if levers is None else tuple(lever.id for lever in levers)
     profiles = _read_profiles(root / "profiles.csv", lever_ids, problems)
     tree_data = read_yaml(root / "decision_tree.yaml", problems, content="the decision tree (start and nodes)")
@@ -316,11 +321,14 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         root, problems, options, read_yaml=read_yaml, read_list=yaml_list, read_csv=read_csv, validate=validate_record
     )
     derived_facts = load_derived_facts(root, problems, read_list=yaml_list)
+    questions = load_questions(root, problems, read_list=yaml_list) if derived_facts is not None else None
     summit_problems: list[Problem] = []  # kept apart: a broken answer file never breaks the folder
     summit_profiles = _summit_profiles(root, lever_ids, summit_problems)
     extras = _declared_files(root, extra, problems)
     valuation = read_valuation(root, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance, site_defaults)
+    if weight_adjustments is not None:
+        _check_weight_adjustments(weight_adjustments, profiles, levers, problems)
     if (
         valuation is not None
         and valuation.commercial_lever_from_value.value
@@ -363,6 +371,8 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         "fairness.yaml": fairness,
         "the agreement files": agreement,
         "facts.yaml": derived_facts,
+        "facts.yaml (questions)": questions,
+        "weight_adjustments.csv": weight_adjustments,
     }
     if not problems:  # a reader that returns nothing records why; should one ever not, the file is still named
         problems = [
@@ -385,6 +395,8 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         or fairness is None
         or agreement is None
         or derived_facts is None
+        or questions is None
+        or weight_adjustments is None
     ):
         raise DataValidationError(problems)
     dataset = Dataset(
@@ -402,6 +414,8 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         fairness=fairness,
         agreement=agreement,
         derived_facts=derived_facts,
+        questions=questions,
+        weight_adjustments=tuple(weight_adjustments),
         digests={name: file_digest(root / name) for name in (*DATA_FILES, *extras)}
         | ({VALUATION_FILE: file_digest(root / VALUATION_FILE)} if valuation is not None else {})
         | {p.provenance.file: p.provenance.sha256 for p in summit_profiles},
@@ -566,6 +580,35 @@ def _cross_check(
         for kind in SITE_KINDS:
             if kind not in kinds:
                 problems.append(Problem("site_defaults.csv", "rows", "kind", f"a row for '{kind}'", "none"))
+
+
+def _check_weight_adjustments(
+    rows: Sequence[WeightAdjustment],
+    profiles: Sequence[Profile] | None,
+    levers: Sequence[Lever] | None,
+    problems: list[Problem],
+) -> None:
+    """Each weight adjustment names a profile of profiles.csv and a lever of levers.yaml, with a unique id."""
+    file = "weight_adjustments.csv"
+    for rid in duplicated(r.id for r in rows):
+        problems.append(Problem(file, f"adjustment '{rid}'", "id", "unique ids", "a duplicate"))
+    names = [p.name for p in profiles] if profiles is not None else None
+    lever_ids = [lever.id for lever in levers] if levers is not None else None
+    for index, row in enumerate(rows, start=1):
+        if names is not None and row.profile not in names:
+            problems.append(
+                Problem(file, f"row {index} ({row.id})", "profile", "a profile of profiles.csv", repr(row.profile))
+            )
+        if lever_ids is not None and row.lever not in lever_ids:
+            problems.append(
+                Problem(
+                    file,
+                    f"row {index} ({row.id})",
+                    "lever",
+                    "a lever id from levers.yaml: " + ", ".join(lever_ids),
+                    repr(row.lever),
+                )
+            )
 
 
 def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: list[Problem]) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -40,6 +40,16 @@ COMMERCIAL_KINDS = ("sme", "multinational")
 SITE_KINDS = ("large_trust", "district_general", "academic")
 ACCESS_ROUTES = ("secure_data_environment", "aggregates", "pseudonymised_release", "anonymised_release")
 UNSTATED = "unstated"
+# The report's questions that were unused before, as request facts (facts.yaml says what each value means and
+# where the question comes from). Each is optional in a request file and "unstated" when left out.
+DATA_MODALITIES = (*MODALITIES, "multimodal")  # what type of data: one modality, or several
+ITEM_KINDS = ("image", "study", "patient")  # what one counted item is
+AI_STAGES = ("pilot", "training_validation", "reader_study", "external_testing", "real_world_evaluation")
+CHALLENGES = ("unmet_need", "service_pressure", "incremental_improvement")
+POPULATIONS = ("deprived", "underserved", "general")
+RETURN_HORIZONS = ("near_term", "longer_term")
+# the request fields that hold them (each a fact request.<field>), in the order facts.yaml lists them
+QUESTION_FIELDS = ("modality", "item_kind", "ai_stage", "challenge", "population", "return_horizon")
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
@@ -55,6 +65,20 @@ else:
     RequesterKind = Literal[REQUESTER_KINDS]
     SiteKind = Literal[SITE_KINDS]
     Modality = Literal[MODALITIES]
+if typing.TYPE_CHECKING:  # the report's other questions: text to a type checker, Literals to pydantic
+    DataModality = str
+    ItemKind = str
+    AiStage = str
+    Challenge = str
+    Population = str
+    ReturnHorizon = str
+else:
+    DataModality = Literal[(*DATA_MODALITIES, UNSTATED)]
+    ItemKind = Literal[(*ITEM_KINDS, UNSTATED)]
+    AiStage = Literal[(*AI_STAGES, UNSTATED)]
+    Challenge = Literal[(*CHALLENGES, UNSTATED)]
+    Population = Literal[(*POPULATIONS, UNSTATED)]
+    ReturnHorizon = Literal[(*RETURN_HORIZONS, UNSTATED)]
 Temporality = Literal["retrospective", "prospective", "unstated"]
 Curation = Literal["raw", "cleaned", "curated", "unstated"]
 ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
@@ -68,13 +92,14 @@ class Fact:
     """A fact conditions may test. ``values``: its vocabulary (None: free text; empty for a number fact).
 
     ``read``: how its value is found: ``"field"`` (the request's or requester's field of that name),
-    ``"rule"`` (worked out by the rules of facts.yaml) or ``"terms"`` (an option's term sheet after the
-    term rules). ``branches``: the decision tree may branch on it (and assume a value where it is unstated).
+    ``"rule"`` (worked out by the rules of facts.yaml), ``"terms"`` (an option's term sheet after the
+    term rules) or ``"assumed"`` (which facts the decision tree's outcome assumed, by field name).
+    ``branches``: the decision tree may branch on it (and assume a value where it is unstated).
     """
 
     name: str
     values: tuple[str, ...] | None
-    read: Literal["field", "rule", "terms"] = "field"
+    read: Literal["field", "rule", "terms", "assumed"] = "field"
     number: bool = False
     branches: bool = False
 
@@ -99,12 +124,25 @@ FACTS: dict[str, Fact] = {
         Fact("requester.kind", REQUESTER_KINDS, branches=True),
         Fact("requester.profit_stage", typing.get_args(ProfitStage), branches=True),
         Fact("requester.sector", None),
+        Fact("request.modality", (*DATA_MODALITIES, UNSTATED), branches=True),
+        Fact("request.item_kind", (*ITEM_KINDS, UNSTATED), branches=True),
+        Fact("request.ai_stage", (*AI_STAGES, UNSTATED), branches=True),
+        Fact("request.challenge", (*CHALLENGES, UNSTATED), branches=True),
+        Fact("request.population", (*POPULATIONS, UNSTATED), branches=True),
+        Fact("request.return_horizon", (*RETURN_HORIZONS, UNSTATED), branches=True),
         Fact("requester.maturity", MATURITIES, read="rule"),
         Fact("option.mechanisms", MECHANISMS, read="terms"),
         Fact("option.exclusivity_months", (), read="terms", number=True),
         Fact("option.access_route", ACCESS_ROUTES, read="terms"),
+        Fact("option.access_fee_due", ("signing", "first_revenue", "first_milestone"), read="terms"),
+        Fact("option.embargo_months", (), read="terms", number=True),
     )
 }
+# which facts a decision-tree outcome assumed, by field name (a term rule may test it: an assumed curation is
+# still unstated in the request)
+FACTS["request.assumed"] = Fact(
+    "request.assumed", tuple(f.name.split(".", 1)[1] for f in FACTS.values() if f.branches), read="assumed"
+)
 # The values each fact that is not a number may take (None: free text). Facts with numbers are listed apart.
 FACT_VALUES: dict[str, tuple[str, ...] | None] = {f.name: f.values for f in FACTS.values() if not f.number}
 NUMERIC_FACTS = tuple(f.name for f in FACTS.values() if f.number)
@@ -128,7 +166,9 @@ else:
 
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
-GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in FACTS)
+# a guidance item checked on the valuation (check: valuation) may also name the priced share
+VALUATION_PLACEHOLDERS = ("valuation_nhs_share", "valuation_contribution_share", "valuation_shortfall")
+GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in FACTS) + VALUATION_PLACEHOLDERS
 FAIRNESS_PLACEHOLDERS = (
     "recommended",
     "exclusivity_months",
@@ -355,6 +395,7 @@ class Adjustment(Record):
     option: Identifier
     lever: Identifier  # a lever of levers.yaml (checked by the loader)
     delta: float = Field(ge=-10, le=10)
+    rules_out: bool  # true: where it fires, the option does not fit the facts (the agreement to sign is never it)
     rationale: Text
 
     def condition(self) -> Condition:
@@ -378,6 +419,40 @@ class Adjustment(Record):
         values = (
             tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op in ("in", "not_in") else self.value
         )
+        problem = condition_problem(self.fact, self.op, values)
+        if problem is not None:
+            raise problem
+        return self
+
+
+class WeightAdjustment(Record):
+    """A request fact that moves a lever's priority in one stakeholder view: when ``fact op value`` holds, the
+    profile's weight on ``lever`` is multiplied by ``factor`` before the weights are normalised."""
+
+    id: Identifier
+    fact: CaseFact
+    op: Literal["in", "not_in", "eq"]
+    value: Text
+    profile: Identifier  # a profile of profiles.csv (checked by the loader)
+    lever: Identifier  # a lever of levers.yaml (checked by the loader)
+    factor: float = Field(ge=0, le=100)
+    rationale: Text
+    source: Text
+
+    def condition(self) -> Condition:
+        """The rule as a condition on the request's facts (a list value for the set operators)."""
+        value: str | tuple[str, ...] = (
+            tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op != "eq" else self.value
+        )
+        return Condition.model_construct(fact=self.fact, op=self.op, value=value)
+
+    @model_validator(mode="after")
+    def _request_fact_in_vocabulary(self) -> WeightAdjustment:
+        if not self.fact.startswith("request."):
+            raise rule_error(
+                "fact", "a request fact (request.*): a view's weights are the same for every requester", self.fact
+            )
+        values = tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op != "eq" else self.value
         problem = condition_problem(self.fact, self.op, values)
         if problem is not None:
             raise problem
@@ -446,20 +521,25 @@ class DecisionTreeSpec(Record):
 
 
 class GuidanceItem(Record):
-    """One item of guidance.yaml's checklist: a national principle, when it applies and when an option breaks it."""
+    """A national principle checked on every option's terms: ``automatic`` (its ``breaks_when`` conditions on the
+    terms), ``valuation`` (the priced NHS share of the value created against the contribution share, within
+    ``standard_errors`` of its Monte Carlo error) or ``manual`` (a question to confirm)."""
 
     id: Identifier
     principle: Text
     source: Text
-    check: Literal["automatic", "manual"]
+    check: Literal["automatic", "valuation", "manual"]
     applies_when: tuple[Condition, ...] = ()
     breaks_when: tuple[Condition, ...] = ()
+    standard_errors: float = Field(default=2.0, ge=0, le=10)  # check: valuation: the tolerance, in standard errors
     reason: Text
 
     @model_validator(mode="after")
     def _automatic_has_test(self) -> GuidanceItem:
         if self.check == "automatic" and not self.breaks_when:
             raise rule_error("breaks_when", "at least one condition for an automatic check", "none")
+        if self.check == "valuation" and self.breaks_when:
+            raise rule_error("breaks_when", "no conditions for a check on the valuation (it is priced)", "conditions")
         problem = placeholder_problem(self.reason, GUIDANCE_PLACEHOLDERS, "reason")
         if problem is not None:
             raise problem
@@ -470,10 +550,13 @@ class GuidanceItem(Record):
 
 
 class FairnessAnswer(Record):
-    """One answer to a fairness question: the values of the theme's fact it is for (None: the default) and its text."""
+    """One answer of a fairness theme: the values of the theme's fact it is for, its text, and what it rules out:
+    ``forbids`` lists sets of conditions (on the option's terms after the rules, and on the request's and
+    requester's facts); an agreement to sign for which every condition of one set holds contradicts the answer."""
 
     when: tuple[Text, ...] | None = None  # values of the theme's fact this answer is for; None: the default
     text: Text
+    forbids: tuple[tuple[Condition, ...], ...] = ()
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> FairnessAnswer:
@@ -484,12 +567,21 @@ class FairnessAnswer(Record):
 
 
 class FairnessTheme(Record):
-    """One fairness question, its answer chosen by the value of one fact (or a default answer)."""
+    """A theme the report's interviews raised: its question (the report's words, from ``section``), the fact whose
+    value chooses the answer, and the answers."""
 
     id: Identifier
     question: Text
+    section: Text | None = None  # the report's section the question comes from, word for word
     fact: ThemeFact | None = None
     answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
+
+    def answer(self, facts: Mapping[str, Any]) -> FairnessAnswer | None:
+        """The answer for the facts: the first whose ``when`` lists the fact's value, else the default."""
+        value = facts.get(self.fact) if self.fact else None
+        return next((a for a in self.answers if a.when is not None and value in a.when), None) or next(
+            (a for a in self.answers if a.when is None), None
+        )
 
     @model_validator(mode="after")
     def _answers_for_values_of_the_fact(self) -> FairnessTheme:
@@ -647,6 +739,26 @@ class Request(Record):
     data_types: tuple[Text, ...] = Field(min_length=1)
     sites: Sites
     requesters: tuple[Requester, ...] = Field(min_length=1)
+    # the report's other questions (facts.yaml), each "unstated" when a request file leaves it out
+    modality: DataModality = UNSTATED  # what type of data: CT, MRI, PET/CT, X-ray, Echocardiograms or multimodal
+    item_kind: ItemKind = UNSTATED  # what one counted item is: image, study or patient
+    items: int | None = Field(default=None, ge=1, le=MAX_IMAGES)  # how many items in all (else from the sites)
+    ai_stage: AiStage = UNSTATED  # the stage of AI development the data is for
+    challenge: Challenge = UNSTATED  # the healthcare challenge the work responds to
+    population: Population = UNSTATED  # the population it affects
+    return_horizon: ReturnHorizon = UNSTATED  # when a commercial return can come: near or longer term
+
+    @model_validator(mode="after")
+    def _items_once(self) -> Request:
+        if self.items is not None and self.sites.contributions is not None:
+            given = sum(c.images for c in self.sites.contributions)
+            if abs(given - self.items) > 0.5:
+                raise rule_error(
+                    "items",
+                    f"no items where sites.contributions give each site's ({given:g} in all), or that number",
+                    self.items,
+                )
+        return self
 
     @field_validator("deidentification", mode="before")
     @classmethod

@@ -9,7 +9,7 @@ against each other, adding every problem to the loader's list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -25,10 +25,13 @@ __all__ = [
     "TEXT_CHOICES",
     "SOURCES",
     "COST_RECOVERY",
+    "PROPORTIONATE",
     "AgreementData",
     "TermSpec",
     "TermTemplate",
     "CostRow",
+    "CostFactor",
+    "COST_FACTOR_FACTS",
     "TermRule",
     "TermAction",
     "ReconciliationSpec",
@@ -37,7 +40,8 @@ __all__ = [
     "AGREEMENT_FILES",
 ]
 
-AGREEMENT_FILES = ("terms.yaml", "costs.csv", "term_rules.yaml", "reconciliation.yaml")
+AGREEMENT_FILES = ("terms.yaml", "costs.csv", "cost_factors.csv", "term_rules.yaml", "reconciliation.yaml")
+COST_FACTOR_FACTS = ("request.modality", "request.item_kind")  # what scales the per-item cost of access
 
 # The term vocabulary: id -> unit. "milestone:<event>" and "in_kind:<service>" take their event or
 # service from terms.yaml. A term whose unit is "text" holds words, every other term a number.
@@ -67,8 +71,9 @@ TEXT_CHOICES: dict[str, tuple[str, ...]] = {
     "access_fee_due": ("signing", "first_revenue", "first_milestone"),
     "access_route": ACCESS_ROUTES,
 }
-SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "this framework's reading")
+SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "NHS England 2023 guide", "this framework's reading")
 COST_RECOVERY = "cost_recovery"  # the value of an access_fee priced from costs.csv
+PROPORTIONATE = "proportionate"  # the value of a royalty priced at the NHS's contribution share of the profit
 
 # the largest value of a number in each unit (core.limits gives each bound's reason): a value, a range's
 # ends and a rule's value beyond it are errors, so no typo overflows a valuation or reaches the screen
@@ -100,7 +105,7 @@ def _value_problem(term: str, value: TermValue) -> str | None:
     unit = unit_of(term)
     if unit is None:
         return None  # reported as an unknown term
-    if term == "access_fee" and value == COST_RECOVERY:
+    if term == "access_fee" and value == COST_RECOVERY or term == "royalty" and value == PROPORTIONATE:
         return None
     if unit == "text":
         if not isinstance(value, str):
@@ -111,9 +116,8 @@ def _value_problem(term: str, value: TermValue) -> str | None:
         return None
     bound = UNIT_BOUNDS[unit]
     if isinstance(value, str) or isinstance(value, bool) or not 0 <= value <= bound:
-        return f"a number from 0 to {bound:,.0f} ({unit}) for {term}" + (
-            " or cost_recovery" if term == "access_fee" else ""
-        )
+        extra = {"access_fee": " or cost_recovery", "royalty": " or proportionate"}.get(term, "")
+        return f"a number from 0 to {bound:,.0f} ({unit}) for {term}" + extra
     return None
 
 
@@ -198,6 +202,24 @@ class CostRow(Record):
     source: Source
 
 
+class CostFactor(Record):
+    """What one value of a data-type fact does to the per-item cost of access: the per-1,000-items price times
+    ``factor``."""
+
+    fact: Literal["request.modality", "request.item_kind"]
+    value: Text
+    factor: float = Field(gt=0, le=10)
+    rationale: Text
+    source: Source
+
+    @model_validator(mode="after")
+    def _a_value_of_the_fact(self) -> CostFactor:
+        vocabulary = FACTS[self.fact].values or ()
+        if self.value not in vocabulary:
+            raise rule_error("value", f"a value of {self.fact}: " + ", ".join(vocabulary), repr(self.value))
+        return self
+
+
 class TermAction(Record):
     """One action of a term rule: set, ensure, replace or remove a term."""
 
@@ -250,16 +272,17 @@ class Judgement(Record):
 
 
 class Override(Judgement):
-    """A test that sets the tree's option aside: it departs from a principle, or lies outside the Pareto set."""
+    """A test that sets the tree's option aside: it departs from a principle, lies outside the Pareto set, or
+    does not fit the request (``unfit``)."""
 
-    test: Literal["departs", "outside_pareto"]
+    test: Literal["departs", "outside_pareto", "unfit"]
 
 
 class Replacement(Judgement):
     """How the replacement is chosen: the best by weighted value or worst case among candidates meeting ``require``."""
 
     rank_by: Literal["weighted_value", "worst_case"]
-    require: tuple[Literal["compliant", "in_pareto"], ...] = ()
+    require: tuple[Literal["compliant", "fits", "in_pareto"], ...] = ()
 
 
 class DissentRule(Record):
@@ -289,6 +312,12 @@ class AgreementData:
     costs: dict[str, CostRow]
     rules: tuple[TermRule, ...]
     reconciliation: ReconciliationSpec
+    cost_factors: dict[tuple[str, str], CostFactor] = field(default_factory=dict)  # (fact, value) -> factor
+
+    def cost_factor(self, fact: str, value: str) -> float:
+        """The per-item cost factor of a data-type fact's value (1 where cost_factors.csv has no row)."""
+        row = self.cost_factors.get((fact, value))
+        return 1.0 if row is None else row.factor
 
 
 Reader = Callable[..., Any]
@@ -309,6 +338,7 @@ def load_agreement(
     raw = read_yaml(root / "terms.yaml", problems)
     terms = None if raw is None else validate(TermsFile, raw, "terms.yaml", "", problems)
     costs = read_csv(root / "costs.csv", CostRow, problems)
+    factors = read_csv(root / "cost_factors.csv", CostFactor, problems)
     rules = read_list(root / "term_rules.yaml", "rules", TermRule, problems)
     if rules == []:
         problems.append(Problem("term_rules.yaml", "top level", "rules", "at least one rule", "an empty list"))
@@ -326,12 +356,30 @@ def load_agreement(
         for level in ("raw", "cleaned", "curated", "unstated"):
             if level not in levels:
                 problems.append(Problem("costs.csv", "rows", "curation", f"a row for '{level}'", "none"))
+    if factors is not None:
+        keys: set[tuple[str, str]] = set()
+        for row in factors:
+            if (row.fact, row.value) in keys:
+                where = f"{row.fact} = {row.value}"
+                problems.append(Problem("cost_factors.csv", where, "value", "one row per value", "two rows"))
+            keys.add((row.fact, row.value))
+        for fact in COST_FACTOR_FACTS:
+            for value in FACTS[fact].values or ():
+                if (fact, value) not in keys:
+                    problems.append(Problem("cost_factors.csv", "rows", "value", f"a row for {fact} = {value}", "none"))
     if rules is not None:
         _cross_check_rules(rules, terms, problems)
     if reconciliation is not None:
         for oid in duplicated(o.id for o in reconciliation.overrides):
             problems.append(Problem("reconciliation.yaml", f"override '{oid}'", "id", "unique ids", "a duplicate"))
-    if terms is None or costs is None or rules is None or reconciliation is None or len(problems) > before:
+    if (
+        terms is None
+        or costs is None
+        or factors is None
+        or rules is None
+        or reconciliation is None
+        or len(problems) > before
+    ):
         return None
     return AgreementData(
         templates={t.option: t.terms for t in terms.templates},
@@ -340,6 +388,7 @@ def load_agreement(
         costs={c.curation: c for c in costs},
         rules=tuple(rules),
         reconciliation=reconciliation,
+        cost_factors={(f.fact, f.value): f for f in factors},
     )
 
 

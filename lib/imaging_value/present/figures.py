@@ -497,8 +497,10 @@ def _wrap(text: str, width: int) -> str:
 # --- the portfolio -------------------------------------------------------------------
 
 
-def modality_figure(dataset: Dataset, title: str = "Images by modality (known sizes)") -> go.Figure:
-    """Bars: the exemplar projects' images of known size by modality (a project counts under each of its own)."""
+def modality_figure(
+    dataset: Dataset, title: str = "Size of the data sets by modality (items, known sizes)"
+) -> go.Figure:
+    """Bars: the exemplar projects' items of known size by modality (a project counts under each of its own)."""
     by_modality = portfolio_summary(dataset)["images_by_modality"]
     names = sorted(by_modality, key=by_modality.get, reverse=True)
     fig = go.Figure(
@@ -509,11 +511,13 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
             text=[f"{by_modality[m]:,}" for m in names],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:,} images<extra></extra>",
+            hovertemplate="%{x}: %{y:,} items<extra></extra>",
         )
     )
     # headroom above the tallest bar, so its amount is never clipped
-    fig.update_yaxes(title="images", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15])
+    fig.update_yaxes(
+        title="items (the report gives no unit)", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15]
+    )
     return house_layout(fig, title, height=360)
 
 
@@ -547,7 +551,7 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
             mode="markers",
             marker=dict(size=11, color="#1b6ca8"),
             name="known size",
-            hovertemplate="%{y}: %{x:,} images<extra></extra>",
+            hovertemplate="%{y}: %{x:,} items<extra></extra>",
         )
     )
     if unknown:
@@ -563,5 +567,5 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
                 xanchor="left",
                 font=dict(color="#c23b3b"),
             )
-    fig.update_xaxes(type="log", title="images (log scale)", range=[1.8, 5.4])
+    fig.update_xaxes(type="log", title="items (log scale; the report gives no unit)", range=[1.8, 5.4])
     return house_layout(fig, title, height=560)

@@ -1,4 +1,4 @@
-"""The portfolio report: the report's exemplar projects, images by modality, partners, sizes, data-quality
+"""The portfolio report: the report's exemplar projects, the size of their data sets by modality, partners, sizes, data-quality
 findings and the decision tree applied to every exemplar."""
 
 from __future__ import annotations
@@ -43,9 +43,10 @@ class PortfolioReport:
         return brief_html(
             "In brief",
             [
-                f"The report's {s['projects']} exemplar projects hold {s['images_known']:,} images of known size; "
+                f"The report's {s['projects']} exemplar projects hold data sets of {s['images_known']:,} items of known "
+                'size (the report\'s "Size of data set" gives no unit); '
                 f"{s['projects_size_unknown']} projects do not state their size and are shown as unknown, never as zero.",
-                "By modality: " + join_words([f"{m} {n:,}" for m, n in top]) + " images "
+                "By modality: " + join_words([f"{m} {n:,}" for m, n in top]) + " items "
                 "(a project with several modalities counts under each).",
                 f"Across the projects there are {s['nhs_partner_links']} links to NHS partners.",
                 f"{len(findings)} places where the report's table and its appendix disagree are listed below, not "
@@ -60,10 +61,10 @@ class PortfolioReport:
         """Plain text: projects, images of known size and by modality, findings (stable, so tests can pin it)."""
         s = portfolio_summary(self.dataset)
         lines = [
-            f"{s['projects']} exemplar projects; {s['images_known']:,} images of known size; "
+            f"{s['projects']} exemplar projects; {s['images_known']:,} items of known size; "
             f"{s['projects_size_unknown']} projects of unknown size; {s['nhs_partner_links']} NHS partner links"
         ]
-        lines += [f"  {m}: {n:,} images" for m, n in s["images_by_modality"].items()]
+        lines += [f"  {m}: {n:,} items" for m, n in s["images_by_modality"].items()]
         lines.append(f"{len(data_quality_findings(self.dataset))} data-quality findings")
         return "\n".join(lines)
 
