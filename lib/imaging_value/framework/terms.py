@@ -37,6 +37,7 @@ __all__ = [
     "access_cost",
     "with_assumed",
     "option_facts",
+    "apply_rules",
     "MECHANISM_OF_TERM",
     "TEMPLATE",
 ]
@@ -234,6 +235,15 @@ def _apply(
             _why(spec.term, spec.value, spec.rationale, cost),
             spec.source,
         )
+    return apply_rules(terms, rules, facts, cost)
+
+
+def apply_rules(
+    terms: Mapping[str, Term], rules: tuple[TermRule, ...], facts: Mapping[str, Any], cost: CostBasis
+) -> tuple[list[Term], list[str], list[tuple[str, str]]]:
+    """Run the term rules, in order, on terms (a template's, or an offer's): the terms after them, the ids of
+    the rules that fired and each (term, rule id) a rule removed."""
+    terms = dict(terms)
     fired: list[str] = []
     removed: list[tuple[str, str]] = []
     for rule in rules:

@@ -21,6 +21,7 @@ from ..core.layout import VALUATION_FILE
 from ..core.limits import MAX_HORIZON, MAX_SAMPLES
 from ..maths.sharing import RULES
 from .files import read_yaml, validate_record
+from .offers import PartnerAlternative, Steps
 from .schema import COMMERCIAL_KINDS, REQUESTER_KINDS, Record, Request, Requester, duplicated, rule_error
 
 if TYPE_CHECKING:
@@ -210,6 +211,9 @@ class ValuationSpec(Finite):
     broker: Broker
     site_rule: SiteRule
     commercial_lever_from_value: Switch
+    # optional: negotiating an offer (the partner's alternative by kind, the counter-offer's steps)
+    partner_alternatives: tuple[PartnerAlternative, ...] = ()
+    negotiation_steps: Steps | None = None
 
     def stage_ids(self) -> tuple[str, ...]:
         return tuple(s.id for s in self.stages)
