@@ -94,7 +94,7 @@ app: $(STAMP)
 
 # After changing the framework's answers on purpose: store the new checked summaries in the notebooks.
 notebook-outputs: $(STAMP)
-	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb
+	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb notebooks/05-negotiation.ipynb
 
 clean:
 	rm -rf $(VENV)

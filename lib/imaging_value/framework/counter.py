@@ -55,7 +55,16 @@ from .negotiation import (
 )
 from .terms import MECHANISM_OF_TERM, option_facts
 
-__all__ = ["Move", "CounterOffer", "counter_offer", "counter_from", "moved_terms", "NEGOTIABLE"]
+__all__ = [
+    "Move",
+    "CounterOffer",
+    "counter_offer",
+    "counter_from",
+    "moved_terms",
+    "move_words",
+    "prepare_like",
+    "NEGOTIABLE",
+]
 
 PENNY = 0.01  # the counter-offer clears each bound by a penny, so rounding never tips it back
 # linear money terms priced on their own (their amount times a price per unit on the branch's draws)
@@ -536,7 +545,12 @@ class _Space:
             if value is None:
                 continue
             offered = self.values.get(term)
-            if term not in self.values and isinstance(value, (int, float)) and value == 0 and term not in ABSENT_DIFFERS:
+            if (
+                term not in self.values
+                and isinstance(value, (int, float))
+                and value == 0
+                and term not in ABSENT_DIFFERS
+            ):
                 continue  # absent as offered
             if isinstance(value, (int, float)) and value == 0 and is_money_term(term) and term not in ABSENT_DIFFERS:
                 if offered is None or _number(offered) != 0:
@@ -818,7 +832,7 @@ def _solve(space: _Space, problem: _Problem) -> tuple[dict[str, TermValue] | Non
 
 def _why_none(space: _Space, prepared: Prepared, problem: _Problem) -> str:
     """Why no counter-offer exists, in words."""
-    from ..core.wording import join_words, term_value
+    from ..core.wording import join_words, term_label, term_value
 
     models = prepared.models
     kept = sorted(space.keep & set(space.values))
@@ -826,7 +840,7 @@ def _why_none(space: _Space, prepared: Prepared, problem: _Problem) -> str:
         "with "
         + join_words(
             [
-                f"{t.replace('_', ' ')} kept at {term_value(space.values[t], TERM_UNITS.get(t.split(':', 1)[0], 'text'))}"
+                f"{_lower(term_label(t))} kept at {term_value(space.values[t], TERM_UNITS.get(t.split(':', 1)[0], 'text'))}"
                 for t in kept
             ]
         )
@@ -857,6 +871,11 @@ def _why_none(space: _Space, prepared: Prepared, problem: _Problem) -> str:
         f"{kept_text}no one set of terms both complies and gives the NHS its fair share in every branch the request "
         f"leaves open; state the unstated facts in the offer to negotiate one branch."
     )
+
+
+def _lower(label: str) -> str:
+    """A label mid-sentence: 'royalty on net revenue', but 'NHS discount on the product'."""
+    return label[0].lower() + label[1:] if label[1:2].islower() else label
 
 
 def _sentence(text: str) -> str:
@@ -924,13 +943,11 @@ def _rebind(model: BranchModel, offer: Offer) -> BranchModel:
     return other
 
 
-def _move_words(move: Move) -> str:
+def move_words(move: Move) -> str:
     """'Royalty on net revenue from 1% to 5.3%', 'Share of profit added at 17%', 'Royalty cap removed'."""
     from ..core.wording import term_label, term_value
 
-    label = term_label(move.term)
-    if label[1:2].islower():  # mid-sentence: "royalty on net revenue", but "NHS discount ..."
-        label = label[0].lower() + label[1:]
+    label = _lower(term_label(move.term))
     if move.offered is None:
         return f"{label} added at {term_value(move.counter, move.unit)}"
     if move.counter is None:
@@ -944,7 +961,7 @@ def _next_offer(
     from ..core.wording import join_words
 
     terms = tuple(OfferTerm(term=t, value=v, unit=unit_for(t)) for t, v in values.items())
-    said = join_words([_move_words(m) for m in moves])
+    said = join_words([move_words(m) for m in moves])
     return offer.model_copy(
         update={
             "made_by": "consortium",

@@ -69,6 +69,7 @@ __all__ = [
     "term_scale",
     "negotiation_spec",
     "agreement_position",
+    "position_sentence",
     "is_money_term",
     "price_group",
     "PRICE_GROUPS",
@@ -163,11 +164,11 @@ class Alternative:
 
     def sentence(self) -> str:
         """The alternative in words."""
-        whose = "stated in the offer" if self.stated else "assumed in valuation.yaml"
+        whose = "as the offer states" if self.stated else "as valuation.yaml assumes"
         if self.kind == "walk_away":
-            return f"walk away ({whose})"
+            return f"walking away, {whose}"
         if self.kind == "data_source":
-            return f"a data source at £{self.cost:,.0f} ({whose})"
+            return f"a data source at £{self.cost:,.0f}, {whose}"
         return "not priced: the partner sells nothing"
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,7 +260,10 @@ class Zone:
             )
         low, high = self.nhs_range
         top = "no upper limit" if high is None else f"£{high:,.0f}"
-        return f"A zone of agreement exists: the NHS's expected value from £{low:,.0f} (its fair share) to {top}."
+        text = f"A zone of agreement exists: the NHS's expected value from £{low:,.0f} (its fair share) to {top}."
+        if self.terms and all(t.low is None for t in self.terms):
+            text += " No one term of this offer reaches it with the others as offered: several must move."
+        return text
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -411,11 +415,11 @@ def _with_requester(request: Request, index: int, requester: Requester) -> Reque
     return request.model_copy(update={"requesters": tuple(people)})
 
 
-def _stated_request(dataset: Dataset, offer: Offer) -> tuple[Request, Requester]:
-    """The offer's request with the facts the offer states filled in."""
+def _stated_request(dataset: Dataset, offer: Offer, request: Request | None = None) -> tuple[Request, Requester]:
+    """The offer's request (its file's, unless given) with the facts the offer states filled in."""
     from ..model.data import load_request
 
-    request = load_request(offer.request, dataset)
+    request = load_request(offer.request, dataset) if request is None else request
     requester = request.requester(offer.requester)
     if not offer.facts:
         return request, requester
@@ -525,11 +529,18 @@ class Prepared:
     spec: NegotiationSpec
 
 
-def prepare(dataset: Dataset, offer: Offer, *, seed: int = DEFAULT_SEED, draws: int | None = None) -> Prepared:
+def prepare(
+    dataset: Dataset,
+    offer: Offer,
+    *,
+    seed: int = DEFAULT_SEED,
+    draws: int | None = None,
+    request: Request | None = None,
+) -> Prepared:
     """The offer's branches (the decision tree's outcomes on its request, with the offer's stated facts), each
-    priced on the valuation's draws."""
+    priced on the valuation's draws. ``request``: the request as edited (the explorer's), instead of its file."""
     spec, negotiation = negotiation_spec(dataset)
-    request, requester = _stated_request(dataset, offer)
+    request, requester = _stated_request(dataset, offer, request)
     outcomes = recommend(dataset, request, offer.requester)
     branches: list[dict[str, Any]] = []
     for outcome in outcomes:
@@ -792,3 +803,29 @@ def agreement_position(
         dataset, spec, negotiation, offer, _with_requester(shown, index, person), {}, seed=seed, draws=None
     )
     return _branch(model, values)
+
+
+def position_sentence(b: BranchAssessment) -> str:
+    """How far a term sheet, assessed as an offer, sits inside the zone of agreement, in a sentence."""
+    if b.nhs_share is None:
+        return "No commercial value is created, so there is no share to meet and no zone to sit in."
+    margin = b.nhs.mean - b.fair_value
+    nhs = (
+        f"the NHS receives £{b.nhs.mean:,.0f} in expectation, £{margin:,.0f} above its fair share of "
+        f"£{b.fair_value:,.0f} ({b.contribution_share:.1%} of the value created)"
+        if margin >= 0
+        else f"the NHS receives £{b.nhs.mean:,.0f} in expectation, £{-margin:,.0f} short of its fair share of "
+        f"£{b.fair_value:,.0f} ({b.contribution_share:.1%} of the value created)"
+    )
+    if b.partner_surplus is None:
+        partner, above = "", True
+    else:
+        s = b.partner_surplus.mean
+        above = s >= 0
+        partner = (
+            f", and the partner keeps £{s:,.0f} above its alternative ({b.alternative.sentence()})"
+            if above
+            else f", and the partner would be £{-s:,.0f} below its alternative ({b.alternative.sentence()})"
+        )
+    where = "inside" if margin >= 0 and above else "outside"
+    return f"As an offer, this term sheet sits {where} the zone of agreement: {nhs}{partner}."

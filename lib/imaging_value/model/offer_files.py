@@ -16,7 +16,7 @@ from ..core.errors import DataValidationError, Problem
 from ..core.safetext import brief
 from .data import Dataset, load_request
 from .files import read_yaml, shape_of, validate_record
-from .offers import NEGOTIATIONS_DIR, OFFER_FACTS, ROUND_GLOB, Offer, is_percentage, term_range
+from .offers import NEGOTIATIONS_DIR, OFFER_FACTS, ROUND_GLOB, Offer, is_percentage, offer_yaml, term_range
 from .schema import FACTS, TREE_FACTS, UNSTATED, Request
 from .terms_schema import COST_RECOVERY, TERM_UNITS, TEXT_CHOICES, unit_of
 
@@ -27,6 +27,8 @@ __all__ = [
     "negotiation_folders",
     "offer_problems",
     "offer_display_name",
+    "save_offer",
+    "next_round_path",
 ]
 
 
@@ -331,3 +333,41 @@ def load_negotiation(folder: str | Path, dataset: Dataset) -> Negotiation:
     if problems:
         raise DataValidationError(problems)
     return Negotiation(folder, folder.name, tuple(offers))
+
+
+def next_round_path(folder: str | Path) -> Path:
+    """Where a negotiation's next round goes: ``round-<n + 1>.yaml`` after its last round (``round-1.yaml`` in a
+    folder without rounds)."""
+    folder = Path(folder)
+    numbers = [n for p in folder.glob(ROUND_GLOB) if (n := _round_number(p)) is not None]
+    return folder / f"round-{max(numbers, default=0) + 1}.yaml"
+
+
+def save_offer(dataset: Dataset, offer: Offer, path: str | Path, comments: tuple[str, ...] = ()) -> Path:
+    """Write an offer file (never over an existing file): the offer is validated against the data folder, and
+    the text written read back as the same offer, before anything is written."""
+    import yaml
+
+    path = Path(path)
+    name = offer_display_name(path, dataset)
+    problems = offer_problems(dataset, offer, name)
+    if problems:
+        raise DataValidationError(problems)
+    text = offer_yaml(offer, comments)
+    if Offer.model_validate(yaml.safe_load(text)) != offer:  # the writer must round-trip
+        raise DataValidationError(
+            [Problem(name, "", "", "the saved text to read back as the offer", "a different offer")]
+        )
+    if path.exists():
+        raise DataValidationError(
+            [Problem(name, "", "", "a file that does not exist yet (offers are never overwritten)", "an existing file")]
+        )
+    from ..core.atomic import write_atomic
+
+    try:
+        write_atomic(path, text, exclusive=True)
+    except FileExistsError:
+        raise DataValidationError(
+            [Problem(name, "", "", "a file that does not exist yet", "an existing file")]
+        ) from None
+    return path

@@ -62,8 +62,9 @@ NOTEBOOKS = {
     "request": "02-request.ipynb",
     "compare": "03-compare.ipynb",
     "summit": "04-summit.ipynb",
+    "negotiation": "05-negotiation.ipynb",
 }
-KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
+KIND_ORDER = {"portfolio": 0, "request": 1, "negotiation": 2, "compare": 3, "summit": 4}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
@@ -176,9 +177,11 @@ def plan_jobs(
     portfolio: bool = False,
     compare: bool = False,
     summits: Sequence[str] = (),
+    negotiations: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
 ) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
+    """The reports to render: the pack (portfolio, every request, every negotiation, comparison, every summit),
+    or the ones named.
 
     ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
     profile and seed, and the summits' seed); :class:`ParameterError` for a bad one.
@@ -203,6 +206,8 @@ def plan_jobs(
                 params.notebook_parameters(request=_request_param(ref, dataset, nb_dir), data_dir=data_param),
             )
         )
+    if everything or negotiations:
+        jobs.extend(_negotiation_jobs(dataset, data_param, params.seed, None if everything else negotiations))
     if everything or compare:
         jobs.append(
             Job(
@@ -257,6 +262,8 @@ def plan_answer(
             args = ["report", ref, *common]
         elif job.kind == "summit":
             args = ["report", "--summit", str(job.parameters["summit"]), *common]
+        elif job.kind == "negotiation":
+            args = ["report", "--negotiation", str(job.parameters["negotiation"]), *common]
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append(
@@ -294,6 +301,33 @@ def _summit_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[s
         )
         for summit in (known if named is None else dict.fromkeys(named))
     ]
+
+
+def _negotiation_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[str] | None) -> list[Job]:
+    """One negotiation report per negotiation folder of the data folder, or per folder ``named`` (each checked:
+    a broken offer stops the plan, naming the file). The notebook gets the folder relative to the data folder
+    where it lies inside it, else its absolute path."""
+    from ..model.offer_files import load_negotiation, negotiation_folders
+
+    folders = negotiation_folders(dataset) if named is None else list(dict.fromkeys(Path(n) for n in named))
+    jobs = []
+    root = dataset.root.resolve()
+    for folder in folders:
+        negotiation = load_negotiation(folder, dataset)
+        path = negotiation.folder.resolve()
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:
+            shown = str(path)
+        jobs.append(
+            Job(
+                "negotiation",
+                f"negotiation-{_safe_name(negotiation.name)}",
+                f"Negotiation: {negotiation.name} ({negotiation.request}, requester {negotiation.requester + 1})",
+                {"negotiation": shown, "seed": seed, "data_dir": data_param},
+            )
+        )
+    return jobs
 
 
 # --- running one notebook (in a worker process) --------------------------------------
@@ -549,7 +583,10 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(package_path("templates", "pack")), autoescape=True)
     with _folder_lock(out_dir):
         manifest = scan_reports(out_dir)
-        entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]
+        entries = [
+            v
+            for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], len(KIND_ORDER)), kv[0]))
+        ]
         # a PDF printed beside a report (report --pdf) is linked next to it
         entries = [
             {
@@ -590,13 +627,23 @@ def render_pack(
     portfolio: bool = False,
     compare: bool = False,
     summits: Sequence[str] = (),
+    negotiations: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
 ) -> list[Outcome]:
     """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk.
 
     ``view`` is the report's view (``report --profile/--weights/--total/--seed``), as :func:`plan_jobs` takes it.
     """
-    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits, view=view)
+    jobs = plan_jobs(
+        data_dir,
+        requests,
+        everything,
+        portfolio=portfolio,
+        compare=compare,
+        summits=summits,
+        negotiations=negotiations,
+        view=view,
+    )
     guard = WriteGuard()
     try:
         outcomes = render_jobs(jobs, out_dir, workers, progress, guard)
