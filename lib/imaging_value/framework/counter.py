@@ -183,7 +183,7 @@ def _mechanism_of(term: str) -> str | None:
     return MECHANISM_OF_TERM.get(term.split(":", 1)[0])
 
 
-def _wording(dataset: Dataset, term: str, option: str | None) -> str | None:
+def template_wording(dataset: Dataset, term: str, option: str | None) -> str | None:
     """A template's wording for a text term (the offer's option's first, else the first template's)."""
     templates = dataset.agreement.templates
     order = ([option] if option in templates else []) + [o for o in templates if o != option]
@@ -460,7 +460,7 @@ class _Space:
         elif term == "access_route":
             choices = [None, *ACCESS_ROUTES]
         elif term in WORDED:
-            choices = list(dict.fromkeys([offered, None, _wording(self.dataset, term, self.option)]))
+            choices = list(dict.fromkeys([offered, None, template_wording(self.dataset, term, self.option)]))
         else:  # a length or the exclusivity: its grid (absent where absence means something of its own)
             grid: list[TermValue | None] = list(self._grid(term))
             choices = [None, *grid] if term in ABSENT_DIFFERS else grid

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import DataValidationError, Problem
-from ..core.safetext import brief
+from ..core.safetext import brief, printable
 from .data import Dataset, load_request
 from .files import read_yaml, shape_of, validate_record
 from .offers import NEGOTIATIONS_DIR, OFFER_FACTS, ROUND_GLOB, Offer, is_percentage, offer_yaml, term_range
@@ -76,7 +76,7 @@ def _term_problems(dataset: Dataset, offer: Offer, name: str) -> list[Problem]:
     seen: set[str] = set()
     source = f"{offer.option}'s template" if offer.option else "the term templates"
     for index, item in enumerate(offer.terms):
-        where = f"terms[{index}] ({brief(item.term, 60)})"
+        where = f"terms[{index}] ({printable(item.term[:60])})"
         if not _known_term(dataset, item.term):
             problems.append(
                 Problem(
@@ -184,7 +184,7 @@ def offer_problems(dataset: Dataset, offer: Offer, name: str) -> list[Problem]:
             )
         )
     for key, value in offer.facts.items():
-        where = f"facts.{brief(key, 40)}"
+        where = f"facts.{printable(key[:40])}"
         fact = next((f for f in TREE_FACTS if f.split(".", 1)[1] == key), None)
         if fact is None:
             problems.append(
