@@ -83,6 +83,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/bench_latency.py
 	$(BIN)/python bench/bench_valuation.py
 	$(BIN)/python bench/bench_summit.py
+	$(BIN)/python bench/bench_negotiation.py
 
 # First `make report` on a clean clone: the old unlocked pip install against the lock with uv.
 bench-setup:
