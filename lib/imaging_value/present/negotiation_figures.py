@@ -28,26 +28,19 @@ def rounds_figure(assessments: Sequence[Assessment], title: str) -> go.Figure:
     A partner whose side is not priced (it sells nothing) is drawn at 0."""
     fig = go.Figure()
     first = assessments[0]
+    shapes: list[dict] = []  # built as plain dicts and set once (plotly validates each added shape anew)
     for k, branch in enumerate(first.branches):
         name = html.escape(_branch_name(branch.assumed))
         zone = branch.zone
         if zone.needed is not None and zone.exists:
             low, high = zone.nhs_range
             p_low, p_high = zone.partner_range
+            box = {"type": "rect", "line": {"width": 0}, "fillcolor": ZONE_GREEN, "layer": "below", "x0": low}
             if high is not None and p_low is not None and p_high is not None:
-                fig.add_shape(
-                    type="rect",
-                    x0=low,
-                    x1=high,
-                    y0=p_low,
-                    y1=p_high,
-                    line=dict(width=0),
-                    fillcolor=ZONE_GREEN,
-                    layer="below",
-                )
-            else:
-                fig.add_vrect(
-                    x0=low, x1=low + max(abs(low), 1.0) * 2, fillcolor=ZONE_GREEN, line_width=0, layer="below"
+                shapes.append({**box, "x1": high, "y0": p_low, "y1": p_high, "xref": "x", "yref": "y"})
+            else:  # no limit on the partner's side: everything from the fair share up
+                shapes.append(
+                    {**box, "x1": low + max(abs(low), 1.0) * 2, "y0": 0, "y1": 1, "xref": "x", "yref": "paper"}
                 )
         xs, ys, labels = [], [], []
         for a in assessments:
@@ -66,7 +59,20 @@ def rounds_figure(assessments: Sequence[Assessment], title: str) -> go.Figure:
             line=dict(dash="dot", width=1),
             hovertemplate="round %{text}: NHS £%{x:,.0f}, partner £%{y:,.0f}<extra>" + name + "</extra>",
         )
-        fig.add_vline(x=round(branch.fair_value, 2), line_color="#2f7d32", line_dash="dash", line_width=1)
+        fair = round(branch.fair_value, 2)
+        shapes.append(
+            {
+                "type": "line",
+                "x0": fair,
+                "x1": fair,
+                "y0": 0,
+                "y1": 1,
+                "xref": "x",
+                "yref": "paper",
+                "line": {"color": "#2f7d32", "dash": "dash", "width": 1},
+            }
+        )
+    fig.update_layout(shapes=shapes)
     fig.update_xaxes(title="expected worth to the NHS (GBP; dashed: its fair share)", tickformat=",.0f")
     fig.update_yaxes(title="expected worth to the partner (GBP)", tickformat=",.0f")
     return house_layout(fig, title + " (shaded: the zone of agreement)", height=420)
