@@ -85,6 +85,7 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/valuation_reference.py --choose
 	$(BIN)/python bench/bench_summit.py
 	$(BIN)/python bench/bench_register.py
+	$(BIN)/python bench/bench_negotiation.py
 
 # First `make report` on a clean clone: the old unlocked pip install against the lock with uv.
 bench-setup:
@@ -96,7 +97,7 @@ app: $(STAMP)
 
 # After changing the framework's answers on purpose: store the new checked summaries in the notebooks.
 notebook-outputs: $(STAMP)
-	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb
+	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb notebooks/08-negotiation.ipynb
 
 clean:
 	rm -rf $(VENV)

@@ -33,6 +33,8 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
         "request-scenario-2",
         "request-scenario-3",
         "request-scenario-4",
+        "negotiation-scenario-1-sme",
+        "negotiation-scenario-2-healthtech",
         "compare",
         "summit-illustrative",
     ]
@@ -149,7 +151,7 @@ def test_the_readme_fan_out_with_xargs_gives_the_whole_pack(tmp_path):
     for job in plan["jobs"]:
         if job["parameters_file"]:
             assert yaml.safe_load((out / job["parameters_file"]).read_text()) == job["parameters"]
-    assert f"{len(outputs)} reports listed" in done.stdout and len(outputs) == 7  # with the sample summit
+    assert f"{len(outputs)} reports listed" in done.stdout and len(outputs) == 9  # with the summit and negotiations
 
 
 def fake_report(out: Path, name: str) -> Outcome:

@@ -24,6 +24,8 @@ REPORTS = [
     "request-scenario-3",
     "request-scenario-4",
     "request-hostile",
+    "negotiation-scenario-1-sme",
+    "negotiation-scenario-2-healthtech",
     "summit-illustrative",
 ]
 

@@ -165,6 +165,49 @@ def _add_capabilities(sub: Any) -> None:
         p.set_defaults(run=functools.partial(_answer_of, cap))
 
 
+def _add_negotiation(sub: Any) -> None:
+    """``assess OFFER`` and ``counter OFFER``: the negotiation capability's two commands."""
+    from .capabilities.common import add_seed_argument
+
+    offer_help = "an offer file (negotiations/<name>/round-<n>.yaml): a path, or one relative to the data folder"
+    p = sub.add_parser(
+        "assess",
+        help="judge an offer: each national principle, the term rules, its worth to the NHS and to the partner, "
+        "and the zone of agreement, for every branch the request leaves open",
+    )
+    p.add_argument("offer", type=Path, metavar="OFFER", help=offer_help)
+    _add_draws(p)
+    add_seed_argument(p)
+    _add_data(p)
+    p.set_defaults(run=_answered(_assess))
+    p = sub.add_parser(
+        "counter",
+        help="the smallest change to an offer that complies and gives the NHS its fair share, as the next round",
+    )
+    p.add_argument("offer", type=Path, metavar="OFFER", help=offer_help)
+    p.add_argument(
+        "--keep",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="TERM",
+        help="terms that stay as offered (e.g. --keep exclusivity_months royalty)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write the counter-offer here (never over a file)"
+    )
+    _add_draws(p)
+    add_seed_argument(p)
+    _add_data(p)
+    p.set_defaults(run=_answered(_counter))
+
+
+def _add_draws(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--draws", type=int, default=None, metavar="N", help="Monte Carlo draws (default: valuation.yaml's draws)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``imaging-value`` argument parser: every sub-command, the capabilities' included."""
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
@@ -174,6 +217,7 @@ def build_parser() -> argparse.ArgumentParser:
     from .capabilities.common import add_seed_argument
 
     _add_capabilities(sub)
+    _add_negotiation(sub)
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
     _add_data(p)
     p.set_defaults(run=_answered(_profiles))
@@ -201,6 +245,15 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="SUMMIT-ID",
         dest="summits",
         help="a grand-summit report (one job of the pack; may be given more than once)",
+    )
+    p.add_argument(
+        "--negotiation",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        dest="negotiations",
+        help="a negotiation's report: a folder of offers (negotiations/<name> in the data folder, or a path; "
+        "one job of the pack; may be given more than once)",
     )
     p.add_argument(
         "--transparency", action="store_true", help="the transparency register of signed agreements (needs a register)"
@@ -391,6 +444,27 @@ def _answer_of(cap: Any, args: argparse.Namespace) -> int:
     return 0
 
 
+def _assess(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .capabilities.negotiation import assess_answer, assess_text
+    from .core.checks import check_flags
+
+    check_flags(args.draws, None, None)
+    return assess_answer(load_dataset(args.data), args.offer, seed=args.seed, draws=args.draws), assess_text
+
+
+def _counter(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .capabilities.negotiation import counter_answer, counter_text
+    from .core.checks import check_flags
+
+    check_flags(args.draws, None, None)
+    answer = counter_answer(
+        load_dataset(args.data), args.offer, keep=args.keep, out=args.out, seed=args.seed, draws=args.draws
+    )
+    return answer, counter_text
+
+
 def _profiles(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
     from .framework.analysis import profiles_answer
@@ -451,13 +525,21 @@ def _report(args: argparse.Namespace) -> int:
     from .core.checks import check_count
     from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
-    named = args.requests or args.portfolio or args.compare or args.summits or args.transparency or args.register
+    named = (
+        args.requests
+        or args.portfolio
+        or args.compare
+        or args.summits
+        or args.negotiations
+        or args.transparency
+        or args.register
+    )
     if args.all and named:
         raise ParameterError(
             "REQUEST",
             "either request ids or --all, not both (--all includes --portfolio, --compare, --summit, "
-            "--transparency and --register)",
-            " ".join(args.requests) or "--portfolio/--compare/--summit/--transparency/--register",
+            "--negotiation, --transparency and --register)",
+            " ".join(args.requests) or "--portfolio/--compare/--summit/--negotiation/--transparency/--register",
         )
     if not (args.all or named):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
@@ -480,6 +562,7 @@ def _report(args: argparse.Namespace) -> int:
             portfolio=args.portfolio,
             compare=args.compare,
             summits=args.summits,
+            negotiations=args.negotiations,
             view=view,
             register=register,
             transparency=args.transparency,
@@ -512,6 +595,7 @@ def _report(args: argparse.Namespace) -> int:
             portfolio=args.portfolio,
             compare=args.compare,
             summits=args.summits,
+            negotiations=args.negotiations,
             view=view,
             register=register,
             transparency=args.transparency,

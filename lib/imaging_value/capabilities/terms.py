@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from ..framework.agreement import Agreement
     from ..model.data import Dataset
 
-__all__ = ["NAME", "CAPABILITY", "answer", "text", "csv", "results", "rule_source", "section", "panel"]
+__all__ = ["NAME", "CAPABILITY", "answer", "text", "csv", "results", "rule_source", "section", "panel", "zone_position"]
 
 NAME = "terms"
 
@@ -144,15 +144,44 @@ def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str,
     ]
 
 
+_POSITIONS: dict[tuple, str] = {}  # the zone sentence of a term sheet seen before (it does not follow the weights)
+
+
+def zone_position(case: Case, index: int, agreement: Agreement) -> str:
+    """How far the agreement's term sheet, assessed as an offer, sits inside the zone of agreement ('' where the
+    data folder has no negotiation assumptions)."""
+    from ..framework.negotiation import agreement_position, position_sentence
+
+    request = case.request_or_raise()
+    key = (
+        id(case.dataset),
+        request.model_dump_json(),
+        index,
+        agreement.option,
+        tuple(sorted((k, str(v)) for k, v in agreement.assumed.items())),
+        case.seed,
+    )
+    if key not in _POSITIONS:
+        branch = agreement_position(case.dataset, request, index, agreement.sheet, agreement.assumed, seed=case.seed)
+        if len(_POSITIONS) > 512:
+            _POSITIONS.clear()
+        _POSITIONS[key] = "" if branch is None else position_sentence(branch)
+    return _POSITIONS[key]
+
+
 def section(view: View) -> str:
-    """The agreement to sign per requester: terms, national principles and dissent (``terms.html.j2``)."""
+    """The agreement to sign per requester: terms, national principles and dissent (``terms.html.j2``), and how
+    far each term sheet sits inside the zone of agreement."""
     from ..present.templates import render_section
 
     case = view.case
-    blocks = [
-        {"title": view.label(index), "results": results(case.dataset, case.agreements(index))}
-        for index in view.requesters
-    ]
+    blocks = []
+    for index in view.requesters:
+        agreements = case.agreements(index)
+        rows = results(case.dataset, agreements)
+        for row, agreement in zip(rows, agreements):
+            row["zone"] = zone_position(case, index, agreement) if case.dataset.valuation is not None else ""
+        blocks.append({"title": view.label(index), "results": rows})
     return render_section(NAME, blocks=blocks)
 
 

@@ -62,6 +62,7 @@ __all__ = [
     "with_assumed",
     "assumed_request",
     "option_facts",
+    "apply_rules",
     "MECHANISM_OF_TERM",
     "TEMPLATE",
 ]
@@ -457,6 +458,22 @@ def _apply(
             _why(spec.term, spec.value, spec.rationale, prices),
             spec.source,
         )
+    return apply_rules(terms, rules, facts, prices.cost, at_cost=at_cost)
+
+
+def apply_rules(
+    terms: Mapping[str, Term],
+    rules: tuple[TermRule, ...],
+    facts: Mapping[str, Any],
+    cost: CostBasis,
+    *,
+    at_cost: bool = False,
+) -> tuple[list[Term], list[str], list[tuple[str, str]], bool]:
+    """Run the term rules, in order, on terms (a template's, or an offer's): the terms after them, the ids of
+    the rules that fired, each (term, rule id) a rule removed, and whether the access fee is then the
+    cost-recovery price (``at_cost``: whether it was before the rules)."""
+    prices = _Prices(cost)
+    terms = dict(terms)
     fired: list[str] = []
     removed: list[tuple[str, str]] = []
     for rule in rules:

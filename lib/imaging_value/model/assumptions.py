@@ -29,6 +29,7 @@ from ..core.limits import (
 )
 from ..maths.sharing import RULES
 from .files import read_yaml, validate_record
+from .offers import PartnerAlternative, Steps
 from .schema import (
     COMMERCIAL_KINDS,
     DATA_MODALITIES,
@@ -316,6 +317,9 @@ class ValuationSpec(Finite):
     commercial_lever_from_value: Switch
     data_value: DataValue | None = None  # absent: the data's size, curation and type move nothing
     stage_adjustments: tuple[StageAdjustment, ...] = ()
+    # optional: negotiating an offer (the partner's alternative by kind, the counter-offer's steps)
+    partner_alternatives: tuple[PartnerAlternative, ...] = ()
+    negotiation_steps: Steps | None = None
 
     def stage_ids(self) -> tuple[str, ...]:
         """The stages' ids, in file order."""

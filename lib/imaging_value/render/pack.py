@@ -65,8 +65,17 @@ NOTEBOOKS = {
     "summit": "04-summit.ipynb",
     "transparency": "06-transparency.ipynb",
     "register": "07-register.ipynb",
+    "negotiation": "08-negotiation.ipynb",
 }
-KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3, "transparency": 4, "register": 5}
+KIND_ORDER = {
+    "portfolio": 0,
+    "request": 1,
+    "negotiation": 2,
+    "compare": 3,
+    "summit": 4,
+    "transparency": 5,
+    "register": 6,
+}
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
@@ -193,12 +202,14 @@ def plan_jobs(
     portfolio: bool = False,
     compare: bool = False,
     summits: Sequence[str] = (),
+    negotiations: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
     register: str | None = None,
     transparency: bool = False,
     board: bool = False,
 ) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
+    """The reports to render: the pack (portfolio, every request, every negotiation, comparison, every summit),
+    or the ones named.
 
     ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
     profile and seed, and the summits' seed); :class:`ParameterError` for a bad one. ``register``: the
@@ -225,6 +236,8 @@ def plan_jobs(
                 params.notebook_parameters(request=_request_param(ref, dataset, nb_dir), data_dir=data_param),
             )
         )
+    if everything or negotiations:
+        jobs.extend(_negotiation_jobs(dataset, data_param, params.seed, None if everything else negotiations))
     if everything or compare:
         jobs.append(
             Job(
@@ -288,6 +301,8 @@ def plan_answer(
             args = ["report", "--summit", str(job.parameters["summit"]), *common]
         elif job.kind in ("transparency", "register"):
             args = ["report", f"--{job.kind}", "--db", str(job.parameters["db"]), *common]
+        elif job.kind == "negotiation":
+            args = ["report", "--negotiation", str(job.parameters["negotiation"]), *common]
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append(
@@ -325,6 +340,33 @@ def _summit_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[s
         )
         for summit in (known if named is None else dict.fromkeys(named))
     ]
+
+
+def _negotiation_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[str] | None) -> list[Job]:
+    """One negotiation report per negotiation folder of the data folder, or per folder ``named`` (each checked:
+    a broken offer stops the plan, naming the file). The notebook gets the folder relative to the data folder
+    where it lies inside it, else its absolute path."""
+    from ..model.offer_files import load_negotiation, negotiation_folders
+
+    folders = negotiation_folders(dataset) if named is None else list(dict.fromkeys(Path(n) for n in named))
+    jobs = []
+    root = dataset.root.resolve()
+    for folder in folders:
+        negotiation = load_negotiation(folder, dataset)
+        path = negotiation.folder.resolve()
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:
+            shown = str(path)
+        jobs.append(
+            Job(
+                "negotiation",
+                f"negotiation-{_safe_name(negotiation.name)}",
+                f"Negotiation: {negotiation.name} ({negotiation.request}, requester {negotiation.requester + 1})",
+                {"negotiation": shown, "seed": seed, "data_dir": data_param},
+            )
+        )
+    return jobs
 
 
 # --- running one notebook (in a worker process) --------------------------------------
@@ -597,7 +639,10 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(package_path("templates", "pack")), autoescape=True)
     with _folder_lock(out_dir):
         manifest = scan_reports(out_dir)
-        entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]
+        entries = [
+            v
+            for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], len(KIND_ORDER)), kv[0]))
+        ]
         # a PDF printed beside a report (report --pdf) is linked next to it
         entries = [
             {
@@ -639,6 +684,7 @@ def render_pack(
     portfolio: bool = False,
     compare: bool = False,
     summits: Sequence[str] = (),
+    negotiations: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
     register: str | None = None,
     transparency: bool = False,
@@ -656,6 +702,7 @@ def render_pack(
         portfolio=portfolio,
         compare=compare,
         summits=summits,
+        negotiations=negotiations,
         view=view,
         register=register,
         transparency=transparency,
