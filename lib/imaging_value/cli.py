@@ -62,7 +62,7 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         help="data folder with the same layout as data/samples (default: $IMAGING_VALUE_DATA, "
         "else data/samples of the project imaging-value was installed from)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text (default: text)")
 
 
 def _add_requester(parser: argparse.ArgumentParser) -> None:
@@ -83,9 +83,15 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
         type=str,
         default=None,
         metavar="LEVER=W,...",
-        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0)",
+        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0; default: equal weights)",
     )
-    group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
+    group.add_argument(
+        "--profile",
+        type=str,
+        default=None,
+        metavar="NAME",
+        help="a stakeholder profile's weights (default: none, the weights above)",
+    )
 
 
 def _add_report_view(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +108,15 @@ def _add_report_view(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pdf",
         action="store_true",
-        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)",
+        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network; default: HTML only)",
+    )
+    parser.add_argument(
+        "--plotly",
+        choices=("inline", "shared"),
+        default="inline",
+        help="inline: each report carries its own copy of plotly.js, one self-contained file that opens "
+        "offline, e.g. sent by e-mail; shared: one plotly.min.js beside the reports, which they all load, for a "
+        "pack published together as a folder (default: %(default)s)",
     )
 
 
@@ -176,14 +190,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
     _add_data(p)
     p.set_defaults(run=_answered(_profiles))
-    p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
-    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
+    p = sub.add_parser(
+        "report",
+        help="render HTML reports with papermill into the output folder, with an index",
+        description="Render reports with papermill into the output folder and rebuild its index.html. Name the "
+        "reports (request ids or paths, --board, --portfolio, --compare, --summit), or give --all for the pack.",
+    )
+    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render (default: none)")
     p.add_argument(
         "--all",
         action="store_true",
-        help="the whole pack: portfolio, every request in the data folder, and the comparison",
+        help="the whole pack: the board paper, the portfolio, every request in the data folder, the comparison "
+        "and every summit of the data folder's summits/",
     )
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--board",
+        action="store_true",
+        help="the board paper: every request's decision in three printed pages or fewer (one job of the pack; "
+        "default: only with --all)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)"
+    )
     p.add_argument(
         "--jobs",
         type=int,
@@ -191,27 +219,35 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)",
     )
-    p.add_argument("--portfolio", action="store_true", help="the portfolio report (one job of the pack)")
-    p.add_argument("--compare", action="store_true", help="the comparison of all requests (one job of the pack)")
+    p.add_argument(
+        "--portfolio", action="store_true", help="the portfolio report (one job of the pack; default: only with --all)"
+    )
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="the comparison of all requests side by side (one job of the pack; default: only with --all)",
+    )
     p.add_argument(
         "--summit",
         action="append",
         default=[],
         metavar="SUMMIT-ID",
         dest="summits",
-        help="a grand-summit report (one job of the pack; may be given more than once)",
+        help="a grand-summit report (one job of the pack; may be given more than once; default: none)",
     )
     p.add_argument(
         "--plan",
         action="store_true",
         help="print the jobs instead of running them: one line of arguments per job (for xargs), "
-        "or with --json their notebooks, papermill parameters and output names",
+        "or with --json their notebooks, papermill parameters and output names (default: run them)",
     )
     _add_report_view(p)
     _add_data(p)
     p.set_defaults(run=_report)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)"
+    )
     p.set_defaults(run=_index)
     p = sub.add_parser("elicit", help="one group's weights from a summit answer file, with spread and consistency")
     p.add_argument("file", type=Path, metavar="FILE", help="an answer file, summits/<summit-id>/<group>.yaml")
@@ -386,13 +422,13 @@ def _report(args: argparse.Namespace) -> int:
     from .core.checks import check_count
     from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
-    if args.all and (args.requests or args.portfolio or args.compare or args.summits):
+    if args.all and (args.requests or args.portfolio or args.compare or args.summits or args.board):
         raise ParameterError(
             "REQUEST",
-            "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
-            " ".join(args.requests) or "--portfolio/--compare/--summit",
+            "either request ids or --all, not both (--all includes --board, --portfolio, --compare and --summit)",
+            " ".join(args.requests) or "--board/--portfolio/--compare/--summit",
         )
-    if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
+    if not (args.all or args.requests or args.portfolio or args.compare or args.summits or args.board):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
     if args.jobs is not None:
         check_count(args.jobs, "jobs", minimum=1)
@@ -408,8 +444,9 @@ def _report(args: argparse.Namespace) -> int:
             compare=args.compare,
             summits=args.summits,
             view=view,
+            board=args.board,
         )
-        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
+        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf, plotly=args.plotly)
         print(
             json.dumps(plan, indent=2, ensure_ascii=False)
             if args.json
@@ -434,6 +471,8 @@ def _report(args: argparse.Namespace) -> int:
             compare=args.compare,
             summits=args.summits,
             view=view,
+            board=args.board,
+            plotly=args.plotly,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)

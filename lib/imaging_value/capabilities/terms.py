@@ -103,9 +103,9 @@ def rule_source(dataset: Dataset, agreement: Agreement) -> str:
 
 def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str, Any]]:
     """The section's rows for one requester's agreements (one per decision-tree outcome)."""
-    from ..core.wording import term_value
+    from ..core.wording import status_word, term_value
 
-    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
+    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask", "not_applicable": "iv-muted"}
     return [
         {
             "option": a.option,
@@ -131,7 +131,7 @@ def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str,
             "compliance": [
                 {
                     "principle": c.principle,
-                    "status": c.status.replace("_", " "),
+                    "status": status_word(c.status),
                     "css": css[c.status],
                     "reason": c.reason,
                     "source": c.source,

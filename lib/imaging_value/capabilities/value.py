@@ -280,7 +280,7 @@ def worth_block(
 
 def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[str, Any]:
     """What ``value.html.j2`` shows for one requester."""
-    from ..core.wording import gbp, percent
+    from ..core.wording import money, percent
 
     v = block.value
     outcomes = []
@@ -291,11 +291,11 @@ def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> d
                 "label": dataset.label(o.option),
                 "option": o.option,
                 "assumed": ", ".join(f"{k} = {x}" for k, x in o.assumed.items()),
-                "mean": gbp(p.mean),
-                "range": f"{gbp(p.p10)} to {gbp(p.p90)}",
+                "mean": money(p.mean, pence=False),
+                "range": f"{money(p.p10, pence=False)} to {money(p.p90, pence=False)}",
                 "p_nothing": percent(p.p_nothing, 0),
                 "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
-                "partner_cash": gbp(p.partner_cash_before_revenue),
+                "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "contribution": percent(p.contribution_share),
                 "fair": fair_text(o.value.fair_terms[o.option].get("royalty")),
@@ -309,16 +309,16 @@ def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> d
         options.append(
             {
                 "label": dataset.label(p.option),
-                "mean": gbp(p.mean),
-                "p10": gbp(p.p10),
-                "p50": gbp(p.p50),
-                "p90": gbp(p.p90),
+                "mean": money(p.mean, pence=False),
+                "p10": money(p.p10, pence=False),
+                "p50": money(p.p50, pence=False),
+                "p90": money(p.p90, pence=False),
                 "p_nothing": percent(p.p_nothing, 0),
                 "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
-                "partner_cash": gbp(p.partner_cash_before_revenue),
+                "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "fair_royalty": fair_text(fair.get("royalty")),
-                "fair_fee": gbp((fair.get("access_fee") or {}).get("fair")),
+                "fair_fee": money((fair.get("access_fee") or {}).get("fair"), pence=False),
                 "fair_equity": "-"
                 if (fair.get("equity") or {}).get("fair") is None
                 else f"{fair['equity']['fair']:.2f}%",
@@ -517,7 +517,7 @@ class ValuePanel(Panel):
 
     def reprice(self) -> None:
         """Reprice with the controls' values and redraw the three charts (unless what they price is unchanged)."""
-        from ..core.wording import gbp
+        from ..core.wording import money
         from ..framework.appraisal import appraise_requester, pricing_inputs
         from ..maths.valuation import npv_paths, solve_fair
         from ..present.value_figures import fan_figure, npv_box_figure, share_figure
@@ -561,7 +561,7 @@ class ValuePanel(Panel):
         fair_text = "no rate reaches it" if fair is None else f"{fair:.2f}%"
         self.summary.value = (
             f"<p><b>{html.escape(label)}</b> (recommended) with a royalty of {self.royalty.value:.1f}%: expected "
-            f"NHS value {gbp(priced.mean)} (P10 {gbp(priced.p10)}, P90 {gbp(priced.p90)}); NHS share "
+            f"NHS value {money(priced.mean, pence=False)} (P10 {money(priced.p10, pence=False)}, P90 {money(priced.p90, pence=False)}); NHS share "
             f"{share} against a contribution share of {value.contribution_share:.1%}; fair royalty with the other "
             f"terms fixed: {fair_text}. {value.draws.n:,} draws, seed {self.seed}.</p>"
         )

@@ -30,6 +30,7 @@ from .assumptions import VALUE_LEVER, ValuationSpec, read_valuation
 from .datafile import DataFile
 from .fact_rules import FACTS_FILE, DerivedFact, load_derived_facts
 from .files import file_digest, read_csv, read_yaml, shape_of, validate_record, yaml_list
+from .glossary import GLOSSARY_FILE, Glossary, read_glossary
 from .params import resolve_request
 from .schema import (
     FACT_VALUES,
@@ -129,6 +130,8 @@ class Dataset:
     extras: dict[str, Any] = field(default_factory=dict)
     # the valuation's assumptions (valuation.yaml), validated; None for a folder without the file
     valuation: ValuationSpec | None = None
+    # the glossary (glossary.yaml): plain words for the board, explanations for the working
+    glossary: Glossary | None = None
 
     def data_file(self, name: str) -> Any:
         """A registered capability's data file, as its schema validated it."""
@@ -199,6 +202,7 @@ DATA_FILES = (
     "pooling.yaml",
     "fairness.yaml",
     FACTS_FILE,
+    GLOSSARY_FILE,
     *AGREEMENT_FILES,
 )
 
@@ -281,6 +285,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
     summit_profiles = _summit_profiles(root, lever_ids, problems)
     extras = _declared_files(root, extra, problems)
     valuation = read_valuation(root, problems)
+    glossary = read_glossary(root, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance, site_defaults)
     if (
         valuation is not None
@@ -324,6 +329,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         "fairness.yaml": fairness,
         "the agreement files": agreement,
         "facts.yaml": derived_facts,
+        GLOSSARY_FILE: glossary,
     }
     if not problems:  # a reader that returns nothing records why; should one ever not, the file is still named
         problems = [
@@ -346,6 +352,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         or fairness is None
         or agreement is None
         or derived_facts is None
+        or glossary is None
     ):
         raise DataValidationError(problems)
     dataset = Dataset(
@@ -369,6 +376,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         summit_profiles=tuple(summit_profiles),
         extras=extras,
         valuation=valuation,
+        glossary=glossary,
     )
     _check_declared_files(dataset, extra)
     return dataset

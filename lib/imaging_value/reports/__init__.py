@@ -1,8 +1,9 @@
 """The report notebooks' library: page furniture (header, provenance, display) and one module per report
-(request, portfolio, comparison, summit). A notebook imports this package and calls one function per cell."""
+(request, portfolio, comparison, summit, board paper). A notebook imports this package and calls one function per cell."""
 
 from __future__ import annotations
 
+from .board import BoardReport, board_report
 from .compare import CompareReport, compare_report
 from .furniture import show, use_offline_charts
 from .portfolio import PortfolioReport, portfolio_report
@@ -20,4 +21,6 @@ __all__ = [
     "compare_report",
     "SummitReport",
     "summit_report",
+    "BoardReport",
+    "board_report",
 ]

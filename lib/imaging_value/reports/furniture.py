@@ -16,7 +16,7 @@ from .. import __version__
 from ..capabilities import load_dataset
 from ..core.checks import check_type
 from ..core.layout import LOCK_FILE, lock_digest, project_root, version_text
-from ..core.wording import SOURCE_TAGS
+from ..core.wording import SOURCE_TAGS, parameter_text
 from ..model.data import Dataset
 from ..present.templates import render_section, report_css
 
@@ -103,10 +103,12 @@ def _now() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def header_html(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
-    """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
+def header_html(title: str, view: Iterable[tuple[str, Any]] = (), *, short_legend: bool = False) -> str:
+    """Title, when and how it was rendered, the view it takes, and the source tags explained once (in one line,
+    with ``short_legend``, for the board paper)."""
     return render_section(
         "header",
+        short_legend=short_legend,
         css=Markup(report_css()),
         title=title,
         rendered=_now(),
@@ -118,9 +120,12 @@ def header_html(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
 
 
 def provenance_html(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
-    """The parameters and the sha256 of every input file: the last page of every report."""
+    """The parameters, shown as a person would type them, and the sha256 of every input file: the last page of
+    every report."""
     return render_section(
-        "provenance", parameters=[(k, str(v)) for k, v in parameters.items()], digests=list(digests.items())
+        "provenance",
+        parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
+        digests=list(digests.items()),
     )
 
 
