@@ -12,19 +12,36 @@ to need the pack renders it while the others wait on a lock, then all read it (t
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
 CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.model.datacache's folder of validated data
+# where the print tests leave what they measured (pages, empty space per page), printed at the end of the run
+MEASURES_ENV = "IMAGING_VALUE_PRINT_MEASURES"
 
 
 def pytest_configure(config):
     """One cache of validated data folders for the run (shared by its test processes, which inherit
-    the variable), never the user's own; removed at the end."""
-    if os.environ.get(CACHE_ENV) or hasattr(config, "workerinput"):
+    the variable), never the user's own, and one folder for the print tests' measures; removed at the end."""
+    if hasattr(config, "workerinput"):
         return
-    config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
-    os.environ[CACHE_ENV] = config._imaging_value_cache
+    if not os.environ.get(CACHE_ENV):
+        config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
+        os.environ[CACHE_ENV] = config._imaging_value_cache
+    if not os.environ.get(MEASURES_ENV):
+        config._imaging_value_measures = tempfile.mkdtemp(prefix="imaging-value-print-measures-")
+        os.environ[MEASURES_ENV] = config._imaging_value_measures
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """What the print tests measured, every report's lines in order (they ran in whichever process)."""
+    folder = getattr(config, "_imaging_value_measures", None)
+    files = sorted(Path(folder).glob("*.txt")) if folder else []
+    if files:
+        terminalreporter.section("printed reports: pages and the empty space on each")
+        for path in files:
+            terminalreporter.write(path.read_text(encoding="utf-8"))
 
 
 def pytest_unconfigure(config):
@@ -32,6 +49,10 @@ def pytest_unconfigure(config):
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(CACHE_ENV, None)
+    folder = getattr(config, "_imaging_value_measures", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(MEASURES_ENV, None)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -282,8 +282,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _text_profiles(answer: dict) -> str:
+    """Each profile's label, the name --profile takes, and its normalised weights by lever label."""
+    from .capabilities.common import labeller
+
+    label = labeller(answer)
     return "\n".join(
-        f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
+        f"{label(p['name'])} (--profile {p['name']}): "
+        + ", ".join(f"{label(k)} {v:.2f}" for k, v in p["weights"].items())
+        for p in answer["profiles"]
     )
 
 
@@ -297,35 +303,34 @@ def _text_elicit(answer: dict) -> str:
 
 
 def _text_summit(answer: dict) -> str:
+    """One row per lever (its label in full) with each group's weight, the compromise and the range between
+    the groups; then each group's method; then per request the option that loses least for every group."""
+    from .capabilities.common import labeller
     from .framework.summit import COMPROMISE_RULE
 
+    label = labeller(answer)
     levers = list(answer["compromise_weights"])
+    groups = [g["group"] for g in answer["groups"]]
+    names = [label(lv) for lv in levers]
+    first = max([len("lever"), *(len(n) for n in names)])
+    widths = [max(7, len(g)) for g in groups]
+    head = "  ".join(f"{g:>{w}}" for g, w in zip(groups, widths))
     lines = [
-        f"summit {answer['summit']}: {len(answer['groups'])} groups",
-        f"  {'group':22} " + " ".join(f"{lv[:10]:>10}" for lv in levers) + "  method (participants, CR)",
+        f"summit {answer['summit']}: {len(groups)} groups; compromise: {COMPROMISE_RULE}",
+        f"  {'lever':{first}}  {head}  {'compromise':>10}  {'range':>7}",
     ]
+    for lever, name in zip(levers, names):
+        span = answer["disagreement"][lever]["max"] - answer["disagreement"][lever]["min"]
+        cells = "  ".join(f"{g['weights'][lever]:>{w}.3f}" for g, w in zip(answer["groups"], widths))
+        lines.append(f"  {name:{first}}  {cells}  {answer['compromise_weights'][lever]:>10.3f}  {span:>7.3f}")
     for g in answer["groups"]:
-        cr = "" if g["consistency_ratio"] is None else f", CR {g['consistency_ratio']:.3f}"
-        lines.append(
-            f"  {g['group']:22} "
-            + " ".join(f"{g['weights'][lv]:10.3f}" for lv in levers)
-            + f"  {g['method']} ({g['participants']}{cr})"
-        )
-    lines.append(
-        f"  {'compromise':22} "
-        + " ".join(f"{answer['compromise_weights'][lv]:10.3f}" for lv in levers)
-        + f"  ({COMPROMISE_RULE})"
-    )
-    lines.append(
-        f"  {'disagreement':22} "
-        + " ".join(f"{answer['disagreement'][lv]['max'] - answer['disagreement'][lv]['min']:10.3f}" for lv in levers)
-        + "  (max - min)"
-    )
+        cr = "" if g["consistency_ratio"] is None else f", consistency ratio {g['consistency_ratio']:.3f}"
+        lines.append(f"  {g['group']}: {g['method']}, {g['participants']} participants{cr}")
     for r in answer["requests"]:
-        firsts = ", ".join(f"{g} {o}" for g, o in r["first_choice"].items())
+        firsts = "; ".join(f"{g} {label(o)}" for g, o in r["first_choice"].items())
         lines.append(
-            f"{r['request']} requester {r['requester_index'] + 1}: minimax regret {r['minimax_regret']}; "
-            f"first choices: {firsts}"
+            f"{r['request']} requester {r['requester_index'] + 1}: smallest worst shortfall from a group's first choice (minimax regret): "
+            f"{label(r['minimax_regret'])}; first choices: {firsts}"
         )
     return "\n".join(lines)
 
@@ -340,13 +345,14 @@ def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
     from .core.checks import check_samples
     from .framework.summit import grand_summit
 
     check_samples(args.samples)
-    return grand_summit(
-        load_dataset(args.data), args.summit, seed=args.seed, samples=args.samples
-    ).to_dict(), _text_summit
+    dataset = load_dataset(args.data)
+    answer = grand_summit(dataset, args.summit, seed=args.seed, samples=args.samples).to_dict()
+    return answer, lambda a: _text_summit(with_labels(dataset, a))
 
 
 # --- commands ------------------------------------------------------------------------
@@ -366,18 +372,23 @@ def _answered(make: Callable[[argparse.Namespace], tuple[Any, Callable[[Any], st
 def _answer_of(cap: Any, args: argparse.Namespace) -> int:
     """A capability's sub-command: its result for the case the arguments give, as JSON or its text."""
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
 
     dataset = load_dataset(args.data)
     result = _case(cap, args, dataset).result(cap.name)
-    _print_answer(args, result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False)))
+    text = cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False))
+    # the text names options, levers and views by their labels (the JSON keeps the ids)
+    _print_answer(args, result.to_dict(), lambda answer: text(with_labels(dataset, answer)))
     return 0
 
 
 def _profiles(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
     from .framework.analysis import profiles_answer
 
-    return profiles_answer(load_dataset(args.data)), _text_profiles
+    dataset = load_dataset(args.data)
+    return profiles_answer(dataset), lambda a: _text_profiles(with_labels(dataset, a))
 
 
 def _export(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:

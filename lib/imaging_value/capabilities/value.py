@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import ImagingValueError
 from ..engine.capability import Capability, View
 from ..present.panel import FACTS, REQUESTER, WEIGHTS, Panel, PanelContext, section_box
-from .common import add_seed_argument, computed, core_files, who
+from .common import add_seed_argument, computed, core_files, labeller, who
 
 if TYPE_CHECKING:
     import numpy as np
@@ -76,24 +76,33 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """Per requester, every option's expected NPV, range, chance of nothing, break-even, share and fair royalty."""
+    from ..core.wording import money
+
+    label = labeller(answer)
     lines = [
         f"{answer['draws']:,} draws, seed {answer['seed']}, discount rate {answer['discount_rate']:.1%}, "
-        f"horizon {answer['horizon']} years; NPV to the NHS in GBP"
+        f"horizon {answer['horizon']} years; net present value to the NHS"
     ]
     for entry in answer["results"]:
         lines.append(f"{who(entry)}:")
         lines.append(
-            f"  {'option':26} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
+            f"  {'option':28} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>10} "
             f"{'NHS share':>9} {'fair royalty':>12}"
         )
         for o in entry["options"]:
             share = "-" if o["nhs_share"] is None else f"{o['nhs_share']:.1%}"
             fair = (o["fair_terms"].get("royalty") or {}).get("fair")
-            year = "-" if o["breakeven_year"] is None else f"year {o['breakeven_year']}"
+            year = (
+                "-"
+                if o["breakeven_year"] is None
+                else "at signing"
+                if o["breakeven_year"] == 0
+                else f"year {o['breakeven_year']}"
+            )
+            amounts = [money(o["npv"][k], pence=False) for k in ("mean", "p10", "p90")]
             lines.append(
-                f"  {o['option']:26} {o['npv']['mean']:>12,.0f} {o['npv']['p10']:>12,.0f} "
-                f"{o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
-                f"{'-' if fair is None else f'{fair:.2f}%':>12}"
+                f"  {label(o['option']):28} {amounts[0]:>12} {amounts[1]:>12} {amounts[2]:>12} "
+                f"{o['p_nothing']:>10.2f} {year:>10} {share:>9} {'-' if fair is None else f'{fair:.2f}%':>12}"
             )
         lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}")
     return "\n".join(lines)
@@ -294,13 +303,17 @@ def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> d
                 "mean": money(p.mean, pence=False),
                 "range": f"{money(p.p10, pence=False)} to {money(p.p90, pence=False)}",
                 "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
+                "breakeven": "never within the horizon"
+                if p.breakeven_year is None
+                else "at signing"
+                if p.breakeven_year == 0
+                else f"year {p.breakeven_year}",
                 "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "contribution": percent(p.contribution_share),
                 "fair": fair_text(o.value.fair_terms[o.option].get("royalty")),
                 "control": "; ".join(p.control),
-                "split": [{"site": s, "share": f"£{x:,.2f}"} for s, x in o.value.split[o.option]],
+                "split": [{"site": s, "share": money(x, pence=True)} for s, x in o.value.split[o.option]],
             }
         )
     options = []
@@ -314,7 +327,11 @@ def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> d
                 "p50": money(p.p50, pence=False),
                 "p90": money(p.p90, pence=False),
                 "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
+                "breakeven": "-"
+                if p.breakeven_year is None
+                else "at signing"
+                if p.breakeven_year == 0
+                else f"year {p.breakeven_year}",
                 "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "fair_royalty": fair_text(fair.get("royalty")),
@@ -355,6 +372,7 @@ def worth_section(dataset: Dataset, spec: ValuationSpec, blocks: Sequence[WorthB
             rate=f"{first.assumptions.discount_rate:.1%}",
             horizon=first.assumptions.horizon,
             rate_source=spec.discount_rate.source,
+            glossary=dataset.glossary,
         )
     ]
     for block in blocks:

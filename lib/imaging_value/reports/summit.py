@@ -116,7 +116,7 @@ class SummitReport:
             {
                 "request": e.title.split(":")[0].strip() or e.request,
                 "requester": f"{e.requester_index + 1}: {e.requester}",
-                "loses least for every group": label(e.minimax_regret),
+                "smallest worst shortfall from any group's first choice": label(e.minimax_regret),
                 "best under the compromise": label(e.compromise_choice),
                 "groups' first choices": "; ".join(f"{g} {label(o)}" for g, o in e.first_choice.items()),
             }
