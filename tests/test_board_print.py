@@ -92,9 +92,12 @@ def page_fill(page, lines: list[tuple[float, str]]) -> float:
 
 
 def headings(page: str) -> list[str]:
-    """Every heading of the report (h1 to h4), as printed text."""
-    found = re.findall(r"<h([1-4])\b[^>]*>(.*?)</h\1>", page, flags=re.S)
-    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split()) for _level, text in found]
+    """Every heading of the report (h1 to h4) and every table's row of column headers, as printed text: none
+    may be the last line of a page."""
+    found = [text for _level, text in re.findall(r"<h([1-4])\b[^>]*>(.*?)</h\1>", page, flags=re.S)]
+    cell = r"<th\b[^>]*>(?:(?!</?t[dhr]\b).)*?</th>"  # one header cell, never reaching into the next
+    found += re.findall(rf"<tr>((?:\s*{cell})+)\s*</tr>", page, flags=re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split()) for text in found]
 
 
 @pytest.fixture(scope="session")

@@ -39,7 +39,7 @@ def expected_order(dataset, request_id: str, weights: dict[str, float] | None, r
 @pytest.fixture(scope="module")
 def shared(samples, tmp_path_factory) -> Explorer:
     """One explorer for the module; anything it would render goes into a temporary folder, never reports/."""
-    return Explorer(samples, out_dir=tmp_path_factory.mktemp("reports"), debounce=0.2)
+    return Explorer(samples, out_dir=tmp_path_factory.mktemp("explorer") / "reports", debounce=0.2)
 
 
 @pytest.fixture()

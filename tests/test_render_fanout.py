@@ -56,7 +56,7 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     unknown = cli("report", "--summit", "nowhere", "--plan", "--data", str(data_copy), "--out", str(tmp_path / "o"))
     assert unknown.code == 2 and "illustrative" in unknown.err and "nowhere" in unknown.err
     text = cli("report", "--all", "--plan", "--data", str(data_copy), "--out", str(tmp_path / "o"))
-    assert text.out.splitlines()[1] == f"report scenario-1 --data {data_copy} --out {tmp_path / 'o'}"
+    assert text.out.splitlines()[2] == f"report scenario-1 --data {data_copy} --out {tmp_path / 'o'}"
 
 
 def test_the_plan_gives_every_job_the_view_so_a_fanned_out_job_renders_the_same(cli, data_copy, tmp_path):

@@ -21,7 +21,7 @@ from ..engine.case import Case
 from ..model.data import Dataset, scan_requests
 from ..model.params import RequestParams
 from ..present.templates import render_section
-from .furniture import header_html
+from .furniture import header_html, shown_data_dir
 from .summary import pack_decisions, report_links
 
 __all__ = ["BoardReport", "board_report"]
@@ -115,6 +115,6 @@ def board_report(
         "weights": params.weights,
         "seed": params.seed,
         "total": params.total,
-        "data_dir": data_dir,
+        "data_dir": shown_data_dir(data_dir),
     }
     return BoardReport(dataset, cases, invalid, shown)

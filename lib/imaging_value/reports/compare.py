@@ -23,7 +23,7 @@ from ..model.params import RequestParams
 from ..model.schema import Request
 from ..present import figures as views
 from ..present.templates import render_section
-from .furniture import brief_html, header_html, provenance_html
+from .furniture import brief_html, header_html, provenance_html, shown_data_dir
 from .summary import pack_decisions, report_links
 
 __all__ = ["CompareReport", "compare_report"]
@@ -234,7 +234,7 @@ def compare_report(data_dir: str = DEFAULT_DATA_DIR, profile: str = "", seed: in
         dataset,
         valid,
         invalid,
-        {"profile": profile, "seed": seed, "data_dir": data_dir},
+        {"profile": profile, "seed": seed, "data_dir": shown_data_dir(data_dir)},
         weights,
         seed,
         profile or None,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from pathlib import Path
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -27,6 +28,7 @@ __all__ = [
     "provenance_html",
     "brief_html",
     "load_data",
+    "shown_data_dir",
     "CHART_RENDERER",
     "project_root",
 ]
@@ -127,6 +129,18 @@ def provenance_html(parameters: Mapping[str, Any], digests: Mapping[str, str]) -
         parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
         digests=list(digests.items()),
     )
+
+
+def shown_data_dir(data_dir: str | os.PathLike) -> str:
+    """The data folder as the parameters page shows it: as typed (``../data/samples``) when it lies in the
+    project, else by its name alone, so no local path outside the project is published."""
+    root = project_root()
+    typed = os.fspath(data_dir)
+    try:
+        inside = root is not None and Path(typed).resolve().is_relative_to(root.resolve())
+    except OSError:
+        inside = False
+    return typed if inside and not Path(typed).is_absolute() else Path(typed).name
 
 
 def brief_html(heading: str, sentences: Iterable[str]) -> str:

@@ -12,7 +12,7 @@ from ..framework.portfolio import data_quality_findings, exemplar_recommendation
 from ..model.data import Dataset
 from ..present import figures as views
 from ..present.templates import render_section
-from .furniture import brief_html, header_html, load_data, provenance_html
+from .furniture import brief_html, header_html, load_data, provenance_html, shown_data_dir
 from .summary import pack_decisions, report_links
 
 __all__ = ["PortfolioReport", "portfolio_report"]
@@ -133,4 +133,4 @@ class PortfolioReport:
 
 def portfolio_report(data_dir: str = DEFAULT_DATA_DIR) -> PortfolioReport:
     dataset = load_data(data_dir)
-    return PortfolioReport(dataset, {"data_dir": data_dir})
+    return PortfolioReport(dataset, {"data_dir": shown_data_dir(data_dir)})

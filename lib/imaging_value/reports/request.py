@@ -17,7 +17,7 @@ from ..model.files import file_digest
 from ..model.params import RequestParams, RequestRef, resolve_request
 from ..model.schema import Request
 from ..present.templates import render_section
-from .furniture import header_html, provenance_html
+from .furniture import header_html, provenance_html, shown_data_dir
 
 __all__ = ["RequestReport", "request_report"]
 
@@ -254,6 +254,6 @@ def request_report(
         "seed": params.seed,
         "samples": params.samples,
         "total": params.total,
-        "data_dir": data_dir,
+        "data_dir": shown_data_dir(data_dir),
     }
     return RequestReport(case, ref, shown, identical_groups(case))

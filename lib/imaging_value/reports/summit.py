@@ -21,7 +21,7 @@ from ..maths.elicit import METHOD_SOURCES
 from ..model.data import Dataset
 from ..present import figures as views
 from ..present.templates import render_section
-from .furniture import brief_html, header_html, provenance_html
+from .furniture import brief_html, header_html, provenance_html, shown_data_dir
 
 __all__ = ["SummitReport", "summit_report", "METHOD_WORDS"]
 
@@ -215,7 +215,10 @@ class SummitReport:
         for e in r.requests:
             items.append(
                 views.acceptability_figure(
-                    self.dataset, e.acceptability, title=f"{e.request}, {e.requester}: ranks around the compromise"
+                    self.dataset,
+                    e.acceptability,
+                    title=f"{e.title.split(':')[0].strip() or e.request}, requester {e.requester_index + 1} "
+                    f"({e.requester}): ranks around the compromise",
                 )
             )
         return items
@@ -240,6 +243,6 @@ def summit_report(
         "compromise": result.compromise_rule,
         "seed": seed,
         "samples": samples,
-        "data_dir": data_dir,
+        "data_dir": shown_data_dir(data_dir),
     }
     return SummitReport(dataset, result, shown)
