@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-from pathlib import Path
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
