@@ -287,7 +287,7 @@ def acceptability_figure(
     )
     fig.update_yaxes(autorange="reversed")
     # a share too small to label inside its segment is left to the hover, never drawn over its neighbour
-    return house_layout(fig, title, barmode="stack", uniformtext=dict(minsize=MIN_TEXT, mode="hide"))
+    return house_layout(fig, title, height=320, barmode="stack", uniformtext=dict(minsize=MIN_TEXT, mode="hide"))
 
 
 def stability_figure(dataset: Dataset, result: StabilityResult, title: str | None = None) -> go.Figure:
@@ -347,7 +347,7 @@ def alignment_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, title, height=340)
+    return house_layout(fig, title, height=400)
 
 
 def tau_figure(
@@ -371,7 +371,7 @@ def tau_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, title, height=380)
+    return house_layout(fig, title, height=440)
 
 
 def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the return among sites") -> go.Figure:

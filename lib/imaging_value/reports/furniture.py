@@ -56,19 +56,55 @@ def use_offline_charts() -> None:
     pio.renderers.default = CHART_RENDERER
 
 
+_HEADING = re.compile(r"<h[2-4]\b")
+
+
+def _flat(items: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            out.extend(_flat(item))
+        elif item is not None:
+            out.append(item)
+    return out
+
+
+def _chart_html(figure: Any) -> str | None:
+    """The chart as the offline renderer writes it into the report (None where charts are not offline)."""
+    import plotly.io as pio
+
+    if "offline_notebook" not in pio.renderers or pio.renderers.default != CHART_RENDERER:
+        return None
+    # the default renderers' bundle, as displaying the figure would give it (this activates them first, so
+    # plotly.js is embedded once, before the first chart)
+    return pio.renderers._build_mime_bundle(figure.to_dict()).get("text/html")
+
+
+def _introduces(item: Any) -> bool:
+    """Whether an HTML item is a heading with a short introduction (no table), to keep with the next chart."""
+    return isinstance(item, str) and bool(_HEADING.search(item)) and "<table" not in item and len(item) < 4000
+
+
 def show(*items: Any) -> None:
-    """Display HTML snippets, figures and lists of them, in order."""
+    """Display HTML snippets, figures and lists of them, in order. A section's heading and introduction are
+    displayed with the chart that follows them as one output, kept together on a printed page."""
     from IPython.display import HTML, display
 
-    for item in items:
-        if item is None:
+    flat = _flat(items)
+    k = 0
+    while k < len(flat):
+        item = flat[k]
+        following = flat[k + 1] if k + 1 < len(flat) else None
+        chart = _chart_html(following) if _introduces(item) and hasattr(following, "to_dict") else None
+        if chart is not None:
+            display(HTML(render_section("report_keep", body=Markup(item), chart=Markup(chart))))
+            k += 2
             continue
-        if isinstance(item, (list, tuple)):
-            show(*item)
-        elif isinstance(item, str):
+        if isinstance(item, str):
             display(HTML(render_section("report_block", body=Markup(item))))
         else:
             display(item)
+        k += 1
 
 
 def _lock_note() -> str:
