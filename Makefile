@@ -45,10 +45,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-# The main job: the board's report pack (portfolio, every request, comparison, index.html),
-# plus the answers as JSON and CSV for other tools. PDF=1: a PDF beside each report too (needs chromium).
+# The main job: the board's report pack (the board paper, portfolio, every request, comparison, every summit,
+# index.html), plus the answers as JSON and CSV for other tools. PDF=1: a PDF beside each report too (needs
+# chromium). BOARD=1: the board paper alone (three printed pages or fewer). PLOTLY=shared: one plotly.min.js
+# beside the reports, for a pack published together (default: each report self-contained, for e-mail).
 report: $(STAMP) $(if $(PDF),$(CHROMIUM))
-	$(BIN)/imaging-value report --all --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(PDF),--pdf)
+	$(BIN)/imaging-value report $(if $(BOARD),--board,--all) --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(PDF),--pdf) $(if $(PLOTLY),--plotly $(PLOTLY))
 	$(BIN)/imaging-value export --data $(DATA) --out $(OUT)/data
 
 # In parallel (pytest-xdist): one process per core by default; TEST_WORKERS=0 runs them in this one.

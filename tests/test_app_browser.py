@@ -2,8 +2,8 @@
 
 The server is started through ``imaging_value.explore.app`` (the code path of ``make app``) on a
 free loopback port, serving a copy of the notebook beside a copy of the sample data
-(with one broken request added) and an empty reports folder, so the test writes
-nothing into the work tree except the screenshot ``reports/explore-app.png``.
+(with one broken request added) and an empty reports folder, all in a temporary folder: the tests write
+nothing into the work tree (the screenshots go into the temporary site's ``screenshots/``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # one server and one page, driven test after test: all in one test process
 pytestmark = [pytest.mark.xdist_group("explorer-app"), pytest.mark.timeout(240)]
+
+
+def shots(site: Path) -> Path:
+    """Where the screenshots go: inside the test's temporary site, never the work tree's reports/."""
+    folder = site / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def free_port() -> int:
@@ -125,7 +132,7 @@ def expected_labels(dataset, weights: dict[str, float] | None) -> list[str]:
     return [dataset.label(option) for option in rank_options(table, weights).order]
 
 
-def test_the_app_loads_with_the_default_request(browser_page, dataset):
+def test_the_app_loads_with_the_default_request(browser_page, dataset, site):
     page = browser_page
     assert page.locator("select").first.input_value() == "scenario-1"
     assert ranking_on_page(page) == expected_labels(dataset, None)
@@ -135,8 +142,7 @@ def test_the_app_loads_with_the_default_request(browser_page, dataset):
         assert page.locator(f".iv-fig-{name} svg.main-svg").count() >= 1, name
     text = page.locator("body").inner_text()
     assert "import imaging_value" not in text and "ex.explore(" not in text  # code hidden
-    (ROOT / "reports").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "reports" / "explore-app.png"))
+    page.screenshot(path=str(shots(site) / "explore-app.png"))
 
 
 def test_moving_sliders_changes_the_shares_and_the_ranking(browser_page, dataset):
@@ -288,8 +294,7 @@ def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site
     )
     page.wait_for_function("() => document.querySelector('.iv-changes li') !== null")
     assert "(was retrospective)" in page.inner_text(".iv-changes")
-    (ROOT / "reports").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "reports" / "explore-scenario.png"), full_page=True)  # the tree path too
+    page.screenshot(path=str(shots(site) / "explore-scenario.png"), full_page=True)  # the tree path too
 
     page.locator(".iv-save-id input").fill("scenario-1-prospective")
     page.locator("button.iv-save").click()

@@ -191,4 +191,4 @@ def test_dataset_digests_cover_every_file(dataset):
 
     summit_files = {f"summits/illustrative/{g}.yaml" for g in ("clinicians", "nhs_finance", "smes")}
     assert set(dataset.digests) == set(DATA_FILES) | summit_files | {"valuation.yaml"}
-    assert len(DATA_FILES) == 18 and all(len(d) == 64 for d in dataset.digests.values())
+    assert len(DATA_FILES) == 19 and all(len(d) == 64 for d in dataset.digests.values())

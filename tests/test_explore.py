@@ -38,8 +38,9 @@ def expected_order(dataset, request_id: str, weights: dict[str, float] | None, r
 
 
 @pytest.fixture(scope="module")
-def shared(samples) -> Explorer:
-    return Explorer(samples, out_dir=ROOT / "reports", debounce=0.2)
+def shared(samples, tmp_path_factory) -> Explorer:
+    """One explorer for the module; anything it would render goes into a temporary folder, never reports/."""
+    return Explorer(samples, out_dir=tmp_path_factory.mktemp("explorer") / "reports", debounce=0.2)
 
 
 @pytest.fixture()

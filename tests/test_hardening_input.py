@@ -671,17 +671,18 @@ def test_stability_title_escapes_the_winner_once(dataset, data_copy):
 
 def test_requesters_are_numbered_from_one_in_command_line_text(cli):
     text = cli("recommend", "scenario-2").out
-    assert "requester 1 (sme): " in text and "requester 3 (multinational): " in text
+    assert "requester 1 (SMEs under 50 staff, pre-profit): " in text
+    assert "requester 3 (Multinational pharma and diagnostics company): " in text
     assert "requester 0" not in text
     for command in ("rank", "stability", "alignment"):
         out = cli(command, "scenario-2", "--requester", "2").out
-        assert "requester 3 (multinational)" in out and "requester 2 " not in out
+        assert "requester 3 (Multinational pharma and diagnostics company)" in out and "requester 2 " not in out
     answer = cli("recommend", "scenario-2", "--json").json()
     assert sorted({r["requester_index"] for r in answer["recommendations"]}) == [0, 1, 2]
     value = cli("value", "scenario-2", "--requester", "2", "--draws", "1000").out
-    assert "requester 3 (multinational):" in value and "requester 2 " not in value
+    assert "requester 3 (Multinational pharma and diagnostics company):" in value and "requester 2 " not in value
     summit = cli("summit", "illustrative", "--samples", "500").out
-    assert "scenario-2 requester 3: minimax regret" in summit and "requester 0" not in summit
+    assert "scenario-2 requester 3: smallest worst shortfall" in summit and "requester 0" not in summit
 
 
 def test_requester_option_says_what_it_counts_from(capsys):

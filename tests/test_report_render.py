@@ -25,6 +25,7 @@ def test_pack_has_every_report_and_an_index(pack):
     names = {p.name for p in pack.glob("*.html")}
     assert names == {
         "index.html",
+        "board-paper.html",
         "portfolio.html",
         "compare.html",
         "request-hostile.html",

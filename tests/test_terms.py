@@ -48,7 +48,9 @@ def test_recommended_agreements_meet_every_automatic_principle_or_say_why(datase
         for status in agreement.compliance:
             assert status.status in STATUSES
             if status.automatic:
-                assert status.status in ("meets", "departs")
+                assert status.status in ("meets", "departs", "not_applicable")
+            if status.status == "not_applicable":  # its own status, never "meets" with a reason that it does not
+                assert status.reason == "does not apply to this request and requester"
             if status.status == "departs":
                 assert status.reason and status.reason in agreement.why
             if status.status == "to_confirm":
@@ -253,7 +255,7 @@ def test_terms_command_answers_in_the_documented_shape(cli, rid, dataset):
         assert result["reconciliation"]["tree_option"] == result["tree_option"]
         assert all(set(t) == {"term", "value", "unit", "set_by", "rationale", "source"} for t in result["terms"])
         assert all(set(c) == {"principle", "source", "status", "reason"} for c in result["compliance"])
-        assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm"}
+        assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm", "not_applicable"}
         # every term says where it comes from: the template or named term rules, and one of the four sources
         rules = {rule.id for rule in dataset.agreement.rules}
         for term in result["terms"]:

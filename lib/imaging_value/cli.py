@@ -62,7 +62,7 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         help="data folder with the same layout as data/samples (default: $IMAGING_VALUE_DATA, "
         "else data/samples of the project imaging-value was installed from)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text (default: text)")
 
 
 def _add_requester(parser: argparse.ArgumentParser) -> None:
@@ -83,9 +83,15 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
         type=str,
         default=None,
         metavar="LEVER=W,...",
-        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0)",
+        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0; default: equal weights)",
     )
-    group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
+    group.add_argument(
+        "--profile",
+        type=str,
+        default=None,
+        metavar="NAME",
+        help="a stakeholder profile's weights (default: none, the weights above)",
+    )
 
 
 def _add_report_view(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +108,15 @@ def _add_report_view(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pdf",
         action="store_true",
-        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)",
+        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network; default: HTML only)",
+    )
+    parser.add_argument(
+        "--plotly",
+        choices=("inline", "shared"),
+        default="inline",
+        help="inline: each report carries its own copy of plotly.js, one self-contained file that opens "
+        "offline, e.g. sent by e-mail; shared: one plotly.min.js beside the reports, which they all load, for a "
+        "pack published together as a folder (default: %(default)s)",
     )
 
 
@@ -221,14 +235,28 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
     _add_data(p)
     p.set_defaults(run=_answered(_profiles))
-    p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
-    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
+    p = sub.add_parser(
+        "report",
+        help="render HTML reports with papermill into the output folder, with an index",
+        description="Render reports with papermill into the output folder and rebuild its index.html. Name the "
+        "reports (request ids or paths, --board, --portfolio, --compare, --summit), or give --all for the pack.",
+    )
+    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render (default: none)")
     p.add_argument(
         "--all",
         action="store_true",
-        help="the whole pack: portfolio, every request in the data folder, and the comparison",
+        help="the whole pack: the board paper, the portfolio, every request in the data folder, the comparison "
+        "and every summit of the data folder's summits/",
     )
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--board",
+        action="store_true",
+        help="the board paper: every request's decision in three printed pages or fewer (one job of the pack; "
+        "default: only with --all)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)"
+    )
     p.add_argument(
         "--jobs",
         type=int,
@@ -236,15 +264,21 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)",
     )
-    p.add_argument("--portfolio", action="store_true", help="the portfolio report (one job of the pack)")
-    p.add_argument("--compare", action="store_true", help="the comparison of all requests (one job of the pack)")
+    p.add_argument(
+        "--portfolio", action="store_true", help="the portfolio report (one job of the pack; default: only with --all)"
+    )
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="the comparison of all requests side by side (one job of the pack; default: only with --all)",
+    )
     p.add_argument(
         "--summit",
         action="append",
         default=[],
         metavar="SUMMIT-ID",
         dest="summits",
-        help="a grand-summit report (one job of the pack; may be given more than once)",
+        help="a grand-summit report (one job of the pack; may be given more than once; default: none)",
     )
     p.add_argument(
         "--negotiation",
@@ -272,13 +306,15 @@ def build_parser() -> argparse.ArgumentParser:
         "--plan",
         action="store_true",
         help="print the jobs instead of running them: one line of arguments per job (for xargs), "
-        "or with --json their notebooks, papermill parameters and output names",
+        "or with --json their notebooks, papermill parameters and output names (default: run them)",
     )
     _add_report_view(p)
     _add_data(p)
     p.set_defaults(run=_report)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)"
+    )
     p.set_defaults(run=_index)
     p = sub.add_parser("elicit", help="one group's weights from a summit answer file, with spread and consistency")
     p.add_argument("file", type=Path, metavar="FILE", help="an answer file, summits/<summit-id>/<group>.yaml")
@@ -352,10 +388,16 @@ def _add_register_data(parser: argparse.ArgumentParser) -> None:
 
 
 def _text_profiles(answer: dict) -> str:
+    """Each profile's label, the name --profile takes, and its normalised weights by lever label."""
+    from .capabilities.common import labeller
+
+    label = labeller(answer)
     lines = [
-        f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
+        f"{label(p['name'])} (--profile {p['name']}): "
+        + ", ".join(f"{label(k)} {v:.2f}" for k, v in p["weights"].items())
+        for p in answer["profiles"]
     ]
-    return "\n".join(lines + [f"invalid: {problem}" for problem in answer["invalid"]])
+    return "\n".join(lines + [f"invalid: {problem}" for problem in answer.get("invalid", [])])
 
 
 def _text_elicit(answer: dict) -> str:
@@ -368,35 +410,34 @@ def _text_elicit(answer: dict) -> str:
 
 
 def _text_summit(answer: dict) -> str:
+    """One row per lever (its label in full) with each group's weight, the compromise and the range between
+    the groups; then each group's method; then per request the option that loses least for every group."""
+    from .capabilities.common import labeller
     from .framework.summit import COMPROMISE_RULE
 
+    label = labeller(answer)
     levers = list(answer["compromise_weights"])
+    groups = [g["group"] for g in answer["groups"]]
+    names = [label(lv) for lv in levers]
+    first = max([len("lever"), *(len(n) for n in names)])
+    widths = [max(7, len(g)) for g in groups]
+    head = "  ".join(f"{g:>{w}}" for g, w in zip(groups, widths))
     lines = [
-        f"summit {answer['summit']}: {len(answer['groups'])} groups",
-        f"  {'group':22} " + " ".join(f"{lv[:10]:>10}" for lv in levers) + "  method (participants, CR)",
+        f"summit {answer['summit']}: {len(groups)} groups; compromise: {COMPROMISE_RULE}",
+        f"  {'lever':{first}}  {head}  {'compromise':>10}  {'range':>7}",
     ]
+    for lever, name in zip(levers, names):
+        span = answer["disagreement"][lever]["max"] - answer["disagreement"][lever]["min"]
+        cells = "  ".join(f"{g['weights'][lever]:>{w}.3f}" for g, w in zip(answer["groups"], widths))
+        lines.append(f"  {name:{first}}  {cells}  {answer['compromise_weights'][lever]:>10.3f}  {span:>7.3f}")
     for g in answer["groups"]:
-        cr = "" if g["consistency_ratio"] is None else f", CR {g['consistency_ratio']:.3f}"
-        lines.append(
-            f"  {g['group']:22} "
-            + " ".join(f"{g['weights'][lv]:10.3f}" for lv in levers)
-            + f"  {g['method']} ({g['participants']}{cr})"
-        )
-    lines.append(
-        f"  {'compromise':22} "
-        + " ".join(f"{answer['compromise_weights'][lv]:10.3f}" for lv in levers)
-        + f"  ({COMPROMISE_RULE})"
-    )
-    lines.append(
-        f"  {'disagreement':22} "
-        + " ".join(f"{answer['disagreement'][lv]['max'] - answer['disagreement'][lv]['min']:10.3f}" for lv in levers)
-        + "  (max - min)"
-    )
+        cr = "" if g["consistency_ratio"] is None else f", consistency ratio {g['consistency_ratio']:.3f}"
+        lines.append(f"  {g['group']}: {g['method']}, {g['participants']} participants{cr}")
     for r in answer["requests"]:
-        firsts = ", ".join(f"{g} {o}" for g, o in r["first_choice"].items())
+        firsts = "; ".join(f"{g} {label(o)}" for g, o in r["first_choice"].items())
         lines.append(
-            f"{r['request']} requester {r['requester_index'] + 1}: minimax regret {r['minimax_regret']}; "
-            f"first choices: {firsts}"
+            f"{r['request']} requester {r['requester_index'] + 1}: smallest worst shortfall from a group's first choice (minimax regret): "
+            f"{label(r['minimax_regret'])}; first choices: {firsts}"
         )
     return "\n".join(lines)
 
@@ -411,13 +452,14 @@ def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
     from .core.checks import check_samples
     from .framework.summit import grand_summit
 
     check_samples(args.samples)
-    return grand_summit(
-        load_dataset(args.data), args.summit, seed=args.seed, samples=args.samples
-    ).to_dict(), _text_summit
+    dataset = load_dataset(args.data)
+    answer = grand_summit(dataset, args.summit, seed=args.seed, samples=args.samples).to_dict()
+    return answer, lambda a: _text_summit(with_labels(dataset, a))
 
 
 # --- commands ------------------------------------------------------------------------
@@ -437,10 +479,13 @@ def _answered(make: Callable[[argparse.Namespace], tuple[Any, Callable[[Any], st
 def _answer_of(cap: Any, args: argparse.Namespace) -> int:
     """A capability's sub-command: its result for the case the arguments give, as JSON or its text."""
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
 
     dataset = load_dataset(args.data)
     result = _case(cap, args, dataset).result(cap.name)
-    _print_answer(args, result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False)))
+    text = cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False))
+    # the text names options, levers and views by their labels (the JSON keeps the ids)
+    _print_answer(args, result.to_dict(), lambda answer: text(with_labels(dataset, answer)))
     return 0
 
 
@@ -467,9 +512,11 @@ def _counter(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 def _profiles(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
     from .framework.analysis import profiles_answer
 
-    return profiles_answer(load_dataset(args.data)), _text_profiles
+    dataset = load_dataset(args.data)
+    return profiles_answer(dataset), lambda a: _text_profiles(with_labels(dataset, a))
 
 
 def _export(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
@@ -527,6 +574,7 @@ def _report(args: argparse.Namespace) -> int:
 
     named = (
         args.requests
+        or args.board
         or args.portfolio
         or args.compare
         or args.summits
@@ -537,9 +585,9 @@ def _report(args: argparse.Namespace) -> int:
     if args.all and named:
         raise ParameterError(
             "REQUEST",
-            "either request ids or --all, not both (--all includes --portfolio, --compare, --summit, "
+            "either request ids or --all, not both (--all includes --board, --portfolio, --compare, --summit, "
             "--negotiation, --transparency and --register)",
-            " ".join(args.requests) or "--portfolio/--compare/--summit/--negotiation/--transparency/--register",
+            " ".join(args.requests) or "--board/--portfolio/--compare/--summit/--negotiation/--transparency/--register",
         )
     if not (args.all or named):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
@@ -566,9 +614,10 @@ def _report(args: argparse.Namespace) -> int:
             view=view,
             register=register,
             transparency=args.transparency,
-            board=args.register,
+            register_report=args.register,
+            board=args.board,
         )
-        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
+        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf, plotly=args.plotly)
         print(
             json.dumps(plan, indent=2, ensure_ascii=False)
             if args.json
@@ -599,7 +648,9 @@ def _report(args: argparse.Namespace) -> int:
             view=view,
             register=register,
             transparency=args.transparency,
-            board=args.register,
+            register_report=args.register,
+            board=args.board,
+            plotly=args.plotly,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..core.errors import ImagingValueError
-from ..core.wording import gbp, join_words, term_label, term_value
+from ..core.wording import join_words, money, term_label, term_value
 from ..engine.capability import Capability, View
 from ..present.panel import FACTS, RED, REQUESTER, Panel, PanelContext, error_text, figure_box, section_box, status_html
 from .common import computed, core_files
@@ -149,7 +149,7 @@ def _value(term: str, value: Any) -> str:
 
 
 def _estimate(e: Any) -> str:
-    return f"{gbp(e.mean)} ± {gbp(e.se)} (P10 {gbp(e.p10)}, P90 {gbp(e.p90)})"
+    return f"{money(e.mean, pence=False)} ± {money(e.se, pence=False)} (P10 {money(e.p10, pence=False)}, P90 {money(e.p90, pence=False)})"
 
 
 def branch_context(dataset: Dataset, b: BranchAssessment) -> dict[str, Any]:
@@ -178,7 +178,9 @@ def branch_context(dataset: Dataset, b: BranchAssessment) -> dict[str, Any]:
         surplus, surplus_css = "not priced", ""
     else:
         s = b.partner_surplus.mean
-        surplus = f"{gbp(s)} ± {gbp(b.partner_surplus.se)}" + ("" if s >= 0 else " (below it)")
+        surplus = f"{money(s, pence=False)} ± {money(b.partner_surplus.se, pence=False)}" + (
+            "" if s >= 0 else " (below it)"
+        )
         surplus_css = _CSS[s >= 0]
     return {
         "label": branch_label(b.assumed),
@@ -190,8 +192,10 @@ def branch_context(dataset: Dataset, b: BranchAssessment) -> dict[str, Any]:
         "share": "no commercial value is created"
         if b.nhs_share is None
         else f"{b.nhs_share:.1%} against a contribution share of {b.contribution_share:.1%}",
-        "fair": "no share to meet" if b.nhs_share is None else gbp(b.fair_value),
-        "shortfall": "none" if b.shortfall <= 0 else f"{gbp(b.shortfall)} ± {gbp(b.shortfall_se)}",
+        "fair": "no share to meet" if b.nhs_share is None else money(b.fair_value, pence=False),
+        "shortfall": "none"
+        if b.shortfall <= 0
+        else f"{money(b.shortfall, pence=False)} ± {money(b.shortfall_se, pence=False)}",
         "shortfall_css": _CSS[None if b.meets_share is None else b.meets_share],
         "partner": "not priced: the partner sells nothing" if b.partner is None else _estimate(b.partner),
         "alternative": b.alternative.sentence(),
@@ -270,16 +274,19 @@ def round_rows(history: History, *, every_branch: bool = True) -> list[dict[str,
                     "branch": branch_label(b.assumed),
                     "complies": "meets" if b.complies else "departs",
                     "complies_css": _CSS[b.complies],
-                    "nhs": f"{gbp(b.nhs.mean)} ± {gbp(b.nhs.se)}",
-                    "fair": "-" if b.nhs_share is None else gbp(b.fair_value),
-                    "share": "-" if b.nhs_share is None else ("met" if b.meets_share else f"{gbp(b.shortfall)} short"),
+                    "nhs": f"{money(b.nhs.mean, pence=False)} ± {money(b.nhs.se, pence=False)}",
+                    "fair": "-" if b.nhs_share is None else money(b.fair_value, pence=False),
+                    "share": "-"
+                    if b.nhs_share is None
+                    else ("met" if b.meets_share else f"{money(b.shortfall, pence=False)} short"),
                     "share_css": _CSS[b.meets_share],
-                    "shortfall": "none" if b.shortfall <= 0 else gbp(b.shortfall),
+                    "shortfall": "none" if b.shortfall <= 0 else money(b.shortfall, pence=False),
                     "shortfall_css": _CSS[None if b.meets_share is None else b.meets_share],
-                    "partner": "not priced" if b.partner is None else gbp(b.partner.mean),
+                    "partner": "not priced" if b.partner is None else money(b.partner.mean, pence=False),
                     "surplus": "-"
                     if b.partner_surplus is None
-                    else gbp(b.partner_surplus.mean) + ("" if b.partner_surplus.mean >= 0 else " (below)"),
+                    else money(b.partner_surplus.mean, pence=False)
+                    + ("" if b.partner_surplus.mean >= 0 else " (below)"),
                     "surplus_css": _CSS[b.above_alternative],
                     "moved": join_words([term_label(m.term) for m in r.moved]) or "-",
                 }
@@ -341,7 +348,7 @@ def assess_answer(dataset: Dataset, path: str | Path, *, seed: int, draws: int |
 
 
 def _money(x: float | None) -> str:
-    return gbp(x)
+    return money(x, pence=False)
 
 
 def assess_text(answer: dict) -> str:

@@ -106,27 +106,29 @@ def answer(case: Case) -> dict:
 def text(answer: dict) -> str:
     """Each agreement to sign's expected value per site and the broker, per branch; then, with a total, each
     rule's share per site (with the sampling error where Shapley is sampled)."""
+    from ..core.wording import money, money_column
     from .common import who
 
     lines = []
     for entry in answer.get("results", []):
         assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
         lines.append(
-            f"{who(entry)}: {entry['option']}, expected value {entry['total']:,.2f} shared by {entry['rule']}"
-            + (f"  [assuming {assumed}]" if assumed else "")
+            f"{who(entry)}: {entry['option']}, expected value {money(entry['total'], pence=True)} shared by "
+            f"{entry['rule'].replace('_', ' ')}" + (f"  [assuming {assumed}]" if assumed else "")
         )
-        for share in entry["shares"]:
-            lines.append(f"  {share['site']:40} {share['share']:>14,.2f}")
+        shares = entry["shares"]
+        for share, shown in zip(shares, money_column([s["share"] for s in shares])):
+            lines.append(f"  {share['site']:40} {shown:>15}")
     if "rules" in answer:
         lines.append(
-            f"total {answer['total']:,.2f} among {len(answer['sites'])} sites"
+            f"total {money(answer['total'])} among {len(answer['sites'])} sites"
             + (" (contributions assumed from site defaults)" if answer["contributions_assumed"] else "")
         )
         for rule, shares in answer["rules"].items():
-            lines.append(f"{rule} ({answer['methods'][rule]}):")
-            for share in shares:
-                err = f" ± {share['stderr']:.2f}" if share["stderr"] is not None else ""
-                lines.append(f"  {share['site']:40} {share['share']:>14,.2f}{err}")
+            lines.append(f"{rule.replace('_', ' ')} ({answer['methods'][rule]}):")
+            for share, shown in zip(shares, money_column([s["share"] for s in shares])):
+                err = f" ± {money(share['stderr'], pence=True)}" if share["stderr"] is not None else ""
+                lines.append(f"  {share['site']:40} {shown:>15}{err}")
     return "\n".join(lines)
 
 
@@ -167,7 +169,7 @@ def case_options(args: argparse.Namespace) -> dict[str, Any]:
 def section(view: View) -> list[Any]:
     """The curve and the total, the chart, and a table of every site's share by every rule."""
     from ..core.defaults import DEFAULT_TOTAL
-    from ..core.wording import count, count_word, money
+    from ..core.wording import count, count_word, money, money_column
     from ..present import figures
     from ..present.templates import render_section
 
@@ -191,13 +193,15 @@ def section(view: View) -> list[Any]:
         },
     )
     columns = ["site", "kind", "images", "curation effort", *results]
+    # one rounding per column: pence on every share of a rule when any of its shares has pence
+    shares = {rule: money_column(result.table["share"].tolist()) for rule, result in results.items()}
     rows = [
         {
             "site": site,
             "kind": kind.replace("_", " "),
             "images": count(images),
             "curation effort": f"{effort:g}",
-            **{rule: money(result.table["share"].iloc[i]) for rule, result in results.items()},
+            **{rule: shares[rule][i] for rule in results},
         }
         for i, (site, kind, images, effort) in enumerate(zip(sites.sites, sites.kinds, sites.images, sites.effort))
     ]

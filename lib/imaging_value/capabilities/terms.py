@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.capability import Capability, View
 from ..present.panel import HtmlPanel, PanelContext
-from .common import computed, core_files, joined, outcome_line
+from .common import computed, core_files, joined, labeller, outcome_line
 
 if TYPE_CHECKING:
     from ..engine.case import Case
@@ -31,31 +31,33 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """Each agreement: how it was chosen, its terms with their sources, what departs or is to confirm, dissent."""
+    from ..core.wording import status_word, term_label, term_value
+
+    label = labeller(answer)
     lines = []
     for entry in answer["results"]:
-        lines.append(outcome_line(entry))
+        lines.append(outcome_line(entry, label))
         lines.append(
-            f"  tree: {entry['tree_option']}; best weighted: {entry['best_weighted']}; win:win: {entry['win_win']}"
+            f"  tree: {label(entry['tree_option'])}; best weighted value: {label(entry['best_weighted'])}; "
+            f"win:win: {label(entry['win_win'])}"
         )
         lines.append(f"  why: {entry['why']}")
         for term in entry["terms"]:
-            value = (
-                term["value"]
-                if isinstance(term["value"], str)
-                else f"{term['value']:,.0f}"
-                if term["unit"] == "GBP"
-                else f"{term['value']:g}"
-            )
             lines.append(
-                f"    {term['term']:28} {value} {'' if term['unit'] == 'text' else term['unit']}".rstrip()
+                f"    {term_label(term['term']):42} {term_value(term['value'], term['unit'])}"
                 + f"  [{', '.join(term['set_by'])}; {term['source']}]"
             )
         for item in entry["compliance"]:
-            if item["status"] != "meets":
-                lines.append(f"  {item['status']}: {item['principle']} ({item['source']}): {item['reason']}")
+            if item["status"] not in ("meets", "not_applicable"):
+                lines.append(
+                    f"  {status_word(item['status'])}: {item['principle']} ({item['source']}): {item['reason']}"
+                )
+        absent = sum(1 for item in entry["compliance"] if item["status"] == "not_applicable")
+        if absent:
+            lines.append(f"  not applicable: {absent} principle{'s' if absent != 1 else ''} (see --json)")
         for view in entry["dissent"]:
             lines.append(
-                f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} (prefers {view['prefers']})"
+                f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} (prefers {label(view['prefers'])})"
             )
     return "\n".join(lines)
 
@@ -103,9 +105,9 @@ def rule_source(dataset: Dataset, agreement: Agreement) -> str:
 
 def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str, Any]]:
     """The section's rows for one requester's agreements (one per decision-tree outcome)."""
-    from ..core.wording import term_value
+    from ..core.wording import status_word, term_value
 
-    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
+    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask", "not_applicable": "iv-muted"}
     return [
         {
             "option": a.option,
@@ -131,7 +133,7 @@ def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str,
             "compliance": [
                 {
                     "principle": c.principle,
-                    "status": c.status.replace("_", " "),
+                    "status": status_word(c.status),
                     "css": css[c.status],
                     "reason": c.reason,
                     "source": c.source,
@@ -182,7 +184,7 @@ def section(view: View) -> str:
         for row, agreement in zip(rows, agreements):
             row["zone"] = zone_position(case, index, agreement) if case.dataset.valuation is not None else ""
         blocks.append({"title": view.label(index), "results": rows})
-    return render_section(NAME, blocks=blocks)
+    return render_section(NAME, blocks=blocks, glossary=case.dataset.glossary)
 
 
 def panel(context: PanelContext) -> HtmlPanel:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.errors import ImagingValueError
 from ..engine.capability import Capability, View
 from ..present.panel import FACTS, REQUESTER, WEIGHTS, Panel, PanelContext, section_box
-from .common import add_seed_argument, computed, core_files, who
+from .common import add_seed_argument, computed, core_files, labeller, who
 
 if TYPE_CHECKING:
     import numpy as np
@@ -80,27 +80,37 @@ def answer(case: Case) -> dict:
 def text(answer: dict) -> str:
     """Per requester and decision-tree outcome, every option's expected NPV (with its Monte Carlo standard error),
     range, chance of nothing, break-even, share and fair royalty; the agreement to sign is marked."""
+    from ..core.wording import money
+
+    label = labeller(answer)
     lines = [
         f"{answer['draws']:,} draws (scrambled Sobol, 16 replicates), seed {answer['seed']}, discount rate "
-        f"{answer['discount_rate']:.1%}, horizon {answer['horizon']} years; NPV to the NHS in GBP, ± one "
+        f"{answer['discount_rate']:.1%}, horizon {answer['horizon']} years; net present value to the NHS, ± one "
         f"Monte Carlo standard error"
     ]
     for entry in answer["results"]:
         assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
         lines.append(f"{who(entry)}:" + (f"  [assuming {assumed}]" if assumed else ""))
         lines.append(
-            f"  {'option':26} {'mean':>12} {'± se':>8} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
+            f"  {'option':28} {'mean':>12} {'± se':>9} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>10} "
             f"{'NHS share':>9} {'fair royalty':>12}"
         )
         for o in entry["options"]:
             share = "-" if o["nhs_share"] is None else f"{o['nhs_share']:.1%}"
             fair = (o["fair_terms"].get("royalty") or {}).get("fair")
-            year = "-" if o["breakeven_year"] is None else f"year {o['breakeven_year']}"
+            year = (
+                "-"
+                if o["breakeven_year"] is None
+                else "at signing"
+                if o["breakeven_year"] == 0
+                else f"year {o['breakeven_year']}"
+            )
+            amounts = [money(o["npv"][k], pence=False) for k in ("mean", "p10", "p90")]
+            se = money(o["errors"]["mean"] or 0, pence=False)
             mark = "*" if o["option"] == entry.get("agreement") else " "
             lines.append(
-                f" {mark}{o['option']:26} {o['npv']['mean']:>12,.0f} {o['errors']['mean'] or 0:>8,.0f} "
-                f"{o['npv']['p10']:>12,.0f} {o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
-                f"{'-' if fair is None else f'{fair:.2f}%':>12}"
+                f" {mark}{label(o['option']):28} {amounts[0]:>12} {se:>9} {amounts[1]:>12} {amounts[2]:>12} "
+                f"{o['p_nothing']:>10.2f} {year:>10} {share:>9} {'-' if fair is None else f'{fair:.2f}%':>12}"
             )
         lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}; * the agreement to sign")
     return "\n".join(lines)
@@ -319,13 +329,13 @@ def worth_block(
 
 def _se(value: float | None) -> str:
     """A standard error in pounds, as the tables show it beside a figure."""
-    from ..core.wording import gbp
+    from ..core.wording import money
 
-    return "" if not value else f"± {gbp(value)}"
+    return "" if not value else f"± {money(value, pence=False)}"
 
 
 def _option_rows(dataset: Dataset, v: RequesterValue) -> list[dict[str, Any]]:
-    from ..core.wording import gbp, percent
+    from ..core.wording import money, percent
 
     options = []
     for p in v.options:
@@ -334,17 +344,22 @@ def _option_rows(dataset: Dataset, v: RequesterValue) -> list[dict[str, Any]]:
         options.append(
             {
                 "label": dataset.label(p.option),
-                "mean": gbp(p.mean),
+                "mean": money(p.mean, pence=False),
                 "mean_se": _se(p.errors.get("mean")),
-                "p10": gbp(p.p10),
-                "p50": gbp(p.p50),
-                "p90": gbp(p.p90),
+                "p10": money(p.p10, pence=False),
+                "p50": money(p.p50, pence=False),
+                "p90": money(p.p90, pence=False),
                 "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
-                "partner_cash": gbp(p.partner_cash_before_revenue),
+                "breakeven": "-"
+                if p.breakeven_year is None
+                else "at signing"
+                if p.breakeven_year == 0
+                else f"year {p.breakeven_year}",
+                "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "fair_royalty": fair_text(fair.get("royalty")),
-                "fair_fee": gbp(fee.get("fair")) + (" (the cost of access: floor)" if fee.get("floor_binds") else ""),
+                "fair_fee": money(fee.get("fair"), pence=False)
+                + (" (the cost of access: floor)" if fee.get("floor_binds") else ""),
                 "fair_equity": "-"
                 if (fair.get("equity") or {}).get("fair") is None
                 else f"{fair['equity']['fair']:.2f}%",
@@ -355,7 +370,7 @@ def _option_rows(dataset: Dataset, v: RequesterValue) -> list[dict[str, Any]]:
 
 def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[str, Any]:
     """What ``value.html.j2`` shows for one requester."""
-    from ..core.wording import gbp, percent
+    from ..core.wording import money, percent
 
     outcomes = []
     branches = []
@@ -367,17 +382,21 @@ def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> d
                 "label": dataset.label(o.option),
                 "option": o.option,
                 "assumed": assumed,
-                "mean": gbp(p.mean),
+                "mean": money(p.mean, pence=False),
                 "mean_se": _se(p.errors.get("mean")),
-                "range": f"{gbp(p.p10)} to {gbp(p.p90)}",
+                "range": f"{money(p.p10, pence=False)} to {money(p.p90, pence=False)}",
                 "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
-                "partner_cash": gbp(p.partner_cash_before_revenue),
+                "breakeven": "never within the horizon"
+                if p.breakeven_year is None
+                else "at signing"
+                if p.breakeven_year == 0
+                else f"year {p.breakeven_year}",
+                "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "contribution": percent(p.contribution_share),
                 "fair": fair_text(o.value.fair_terms[o.option].get("royalty")),
                 "control": "; ".join(p.control),
-                "split": [{"site": s, "share": f"£{x:,.2f}"} for s, x in o.value.split[o.option]],
+                "split": [{"site": s, "share": money(x, pence=True)} for s, x in o.value.split[o.option]],
             }
         )
         branches.append(
@@ -420,6 +439,7 @@ def worth_section(dataset: Dataset, spec: ValuationSpec, blocks: Sequence[WorthB
             rate=f"{first.assumptions.discount_rate:.1%}",
             horizon=first.assumptions.horizon,
             rate_source=spec.discount_rate.source,
+            glossary=dataset.glossary,
         )
     ]
     for block in blocks:
@@ -584,7 +604,7 @@ class ValuePanel(Panel):
 
     def reprice(self) -> None:
         """Reprice with the controls' values and redraw the three charts (unless what they price is unchanged)."""
-        from ..core.wording import gbp
+        from ..core.wording import money
         from ..framework.appraisal import appraise_requester, pricing_inputs
         from ..maths.valuation import npv_paths, solve_fair
         from ..present.value_figures import fan_figure, npv_box_figure, share_figure
@@ -628,7 +648,7 @@ class ValuePanel(Panel):
         fair_text = "no rate reaches it" if fair is None else f"{fair:.2f}%"
         self.summary.value = (
             f"<p><b>{html.escape(label)}</b> (recommended) with a royalty of {self.royalty.value:.1f}%: expected "
-            f"NHS value {gbp(priced.mean)} (P10 {gbp(priced.p10)}, P90 {gbp(priced.p90)}); NHS share "
+            f"NHS value {money(priced.mean, pence=False)} (P10 {money(priced.p10, pence=False)}, P90 {money(priced.p90, pence=False)}); NHS share "
             f"{share} against a contribution share of {value.contribution_share:.1%}; fair royalty with the other "
             f"terms fixed: {fair_text}. {value.draws.n:,} draws, seed {self.seed}.</p>"
         )

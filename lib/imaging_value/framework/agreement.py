@@ -43,13 +43,14 @@ __all__ = [
     "STATUSES",
 ]
 
-STATUSES = ("meets", "departs", "to_confirm")
-_STATUS = {"meets": "meets", "not applicable": "meets", "breaks": "departs", "to confirm": "to_confirm"}
+STATUSES = ("meets", "departs", "to_confirm", "not_applicable")
+_STATUS = {"meets": "meets", "not applicable": "not_applicable", "breaks": "departs", "to confirm": "to_confirm"}
 
 
 @dataclass(frozen=True)
 class PrincipleStatus:
-    """One national principle on one term sheet: meets, departs (with the reason) or to_confirm."""
+    """One national principle on one term sheet: meets, departs (with the reason), to_confirm or not_applicable
+    (the principle does not apply to this request and requester)."""
 
     item: str
     principle: str

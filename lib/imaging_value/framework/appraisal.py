@@ -542,7 +542,7 @@ def tornado(
         lo_p, hi_p = stage.range
         rows.append(
             (
-                f"p({stage.id.replace('_', ' ')})",
+                f"chance of {stage.id.replace('_', ' ')}",
                 f"{lo_p:.0%}",
                 f"{hi_p:.0%}",
                 mean(overrides={f"probability:{stage.id}": lo_p / stage.probability}),

@@ -43,6 +43,7 @@ from .files import (
     validate_record,
     yaml_list,
 )
+from .glossary import GLOSSARY_FILE, Glossary, read_glossary
 from .params import resolve_request
 from .schema import (
     FACT_VALUES,
@@ -148,6 +149,8 @@ class Dataset:
     extras: dict[str, Any] = field(default_factory=dict)
     # the valuation's assumptions (valuation.yaml), validated; None for a folder without the file
     valuation: ValuationSpec | None = None
+    # the glossary (glossary.yaml): plain words for the board, explanations for the working
+    glossary: Glossary | None = None
 
     def data_file(self, name: str) -> Any:
         """A registered capability's data file, as its schema validated it."""
@@ -235,6 +238,7 @@ DATA_FILES = (
     "fairness.yaml",
     FACTS_FILE,
     "weight_adjustments.csv",
+    GLOSSARY_FILE,
     *AGREEMENT_FILES,
 )
 
@@ -326,6 +330,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
     summit_profiles = _summit_profiles(root, lever_ids, summit_problems)
     extras = _declared_files(root, extra, problems)
     valuation = read_valuation(root, problems)
+    glossary = read_glossary(root, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance, site_defaults)
     if weight_adjustments is not None:
         _check_weight_adjustments(weight_adjustments, profiles, levers, problems)
@@ -373,6 +378,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         "facts.yaml": derived_facts,
         "facts.yaml (questions)": questions,
         "weight_adjustments.csv": weight_adjustments,
+        GLOSSARY_FILE: glossary,
     }
     if not problems:  # a reader that returns nothing records why; should one ever not, the file is still named
         problems = [
@@ -397,6 +403,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         or derived_facts is None
         or questions is None
         or weight_adjustments is None
+        or glossary is None
     ):
         raise DataValidationError(problems)
     dataset = Dataset(
@@ -423,6 +430,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         summit_problems=tuple(summit_problems),
         extras=extras,
         valuation=valuation,
+        glossary=glossary,
     )
     _check_declared_files(dataset, extra)
     return dataset

@@ -32,6 +32,9 @@ from ..model.data import Dataset
 
 __all__ = [
     "house_layout",
+    "title_lines",
+    "MIN_TEXT",
+    "TITLE_CHARACTERS",
     "escaped_labels",
     "TEMPLATE",
     "ranking_figure",
@@ -74,7 +77,28 @@ def _merged(base: dict, over: Mapping) -> dict:
     return out
 
 
-def house_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
+TITLE_CHARACTERS = 95  # a title line's length before it wraps, at the width a report prints charts (1000 px)
+MIN_TEXT = 12  # the smallest chart text, in CSS pixels: 9 pt on the printed page
+
+
+def title_lines(title: str, width: int = TITLE_CHARACTERS) -> list[str]:
+    """A chart title cut into lines of at most ``width`` characters, at spaces (plotly never wraps a title)."""
+    lines, line = [], ""
+    for word in str(title).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
+
+
+def _title_text(title: str) -> str:
+    """A title as plotly takes it: escaped once, wrapped into lines (:func:`title_lines`)."""
+    return "<br>".join(plotly_text(line) for line in title_lines(title))
+
+
+def house_layout(fig: go.Figure, title: str, height: int = 340, *, subtitle: str = "", **extra: object) -> go.Figure:
     """The finished figure: ``fig``'s traces and layout in the house layout, titled ``title``.
 
     Returns a new figure (``fig`` is not used after). Everything in it was validated by plotly
@@ -87,13 +111,19 @@ def house_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.F
     """
     if extra:
         fig.update_layout(**extra)
-    house = _merged(
-        copy.deepcopy(_house_layout()),
-        {"title": {"text": plotly_text(title), "x": 0, "xanchor": "left"}, "height": height},
-    )
+    lines = title_lines(title)
+    heading: dict = {"text": _title_text(title), "x": 0, "xanchor": "left"}
+    if subtitle:
+        heading["subtitle"] = {"text": plotly_text(subtitle), "font": {"size": MIN_TEXT}}
+    house = _merged(copy.deepcopy(_house_layout()), {"title": heading, "height": height})
     own = fig.layout.to_plotly_json()
     own.pop("template", None)  # plotly's default, given to every new figure: the house template replaces it
-    return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=_merged(house, own), _validate=False)
+    layout = _merged(house, own)
+    # a title that wraps (or has a subtitle) pushes the plot down rather than running into it
+    top = 40 + 24 * len(lines) + (20 if subtitle else 0)
+    layout["margin"] = {**layout.get("margin", {}), "t": max(int(layout.get("margin", {}).get("t", 0)), top)}
+    layout["height"] = int(layout.get("height", height)) + max(0, top - 60)
+    return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=layout, _validate=False)
 
 
 def escaped_labels(values: Sequence[str]) -> list[str]:
@@ -204,8 +234,8 @@ def stakeholder_views_figure(
                 args=[
                     {"visible": [j == k for j in range(len(names))]},
                     {
-                        "title.text": f"{plotly_text(title)}: {plotly_text(dataset.label(name))}"
-                        f"<br><sup>{weights_text}</sup>"
+                        "title.text": _title_text(f"{title}: {dataset.label(name)}"),
+                        "title.subtitle.text": weights_text,
                     },
                 ],
             )
@@ -213,14 +243,17 @@ def stakeholder_views_figure(
     first = names[0]
     first_weights = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
     fig.update_layout(
-        title=dict(text=f"{plotly_text(title)}: {plotly_text(dataset.label(first))}<br><sup>{first_weights}</sup>"),
+        title=dict(
+            text=_title_text(f"{title}: {dataset.label(first)}"),
+            subtitle=dict(text=first_weights, font=dict(size=MIN_TEXT)),
+        ),
         updatemenus=[
             dict(type="dropdown", buttons=buttons, x=1, xanchor="right", y=1.22, yanchor="top", showactive=True)
         ],
-        margin=dict(l=10, r=10, t=110, b=40),
+        margin=dict(l=10, r=10, t=130, b=40),
     )
     fig.update_yaxes(title="weighted value (0 to 10)", range=[0, 10.8])
-    return house_layout(fig, title, height=430, showlegend=False)
+    return house_layout(fig, title, height=400, showlegend=False)
 
 
 # --- robustness and alignment --------------------------------------------------------
@@ -244,7 +277,7 @@ def acceptability_figure(
             texttemplate="%{x:.0%}",
             textposition="inside",
             insidetextanchor="middle",
-            textfont=dict(size=10),
+            textfont=dict(size=MIN_TEXT),
             hovertemplate="%{y}: rank " + str(r + 1) + " in %{x:.1%} of samples<extra></extra>",
         )
     fig.update_xaxes(
@@ -254,7 +287,7 @@ def acceptability_figure(
     )
     fig.update_yaxes(autorange="reversed")
     # a share too small to label inside its segment is left to the hover, never drawn over its neighbour
-    return house_layout(fig, title, barmode="stack", uniformtext=dict(minsize=8, mode="hide"))
+    return house_layout(fig, title, height=320, barmode="stack", uniformtext=dict(minsize=MIN_TEXT, mode="hide"))
 
 
 def stability_figure(dataset: Dataset, result: StabilityResult, title: str | None = None) -> go.Figure:
@@ -314,7 +347,7 @@ def alignment_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, title, height=380)
+    return house_layout(fig, title, height=400)
 
 
 def tau_figure(
@@ -339,7 +372,7 @@ def tau_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, title, height=420)
+    return house_layout(fig, title, height=440)
 
 
 def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the return among sites") -> go.Figure:
@@ -366,11 +399,11 @@ def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the r
             textposition="inside",
             textangle=-90,
             insidetextanchor="end",
-            textfont=dict(size=9),
+            textfont=dict(size=MIN_TEXT),
         )
     fig.update_yaxes(title="share of the total (£)", tickprefix="£", tickformat=",.0f")
     # an amount that does not fit inside its bar is hidden, never drawn over its neighbour (the table has it)
-    return house_layout(fig, title, height=420, barmode="group", uniformtext=dict(minsize=8, mode="hide"))
+    return house_layout(fig, title, height=380, barmode="group", uniformtext=dict(minsize=MIN_TEXT, mode="hide"))
 
 
 # --- the decision tree ---------------------------------------------------------------
@@ -449,7 +482,7 @@ def tree_figure(
                 y=y0 + 0.7 * (y1 - y0),
                 text=_wrap(text.replace("_", " ").replace(" / ", ", "), 12),
                 showarrow=False,
-                font=dict(size=9, color="#c23b3b" if on else "#888888"),
+                font=dict(size=MIN_TEXT, color="#c23b3b" if on else "#888888"),
                 bgcolor="rgba(255,255,255,0.85)",
             )
         )
@@ -470,7 +503,7 @@ def tree_figure(
                 ),
                 text=[_wrap(labels[k], 12) if kind == "option" else "" for k in keys],
                 textposition="bottom center",
-                textfont=dict(size=9),
+                textfont=dict(size=MIN_TEXT),
                 hovertext=[plotly_text(labels[k]) for k in keys],
                 hoverinfo="text",
                 name="question" if kind == "question" else "agreement option",
@@ -479,7 +512,7 @@ def tree_figure(
     fig = go.Figure(data=traces, layout=dict(annotations=annotations))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[min(y for _, y in positions.values()) - 0.9, 0.4])
-    return house_layout(fig, title, height=470)
+    return house_layout(fig, title, height=430)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -567,5 +600,6 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
                 xanchor="left",
                 font=dict(color="#c23b3b"),
             )
-    fig.update_xaxes(type="log", title="items (log scale; the report gives no unit)", range=[1.8, 5.4])
+    # powers of ten only: a log axis otherwise labels 2 and 5 between them at three quarters of the text size
+    fig.update_xaxes(type="log", title="items (log scale; the report gives no unit)", range=[1.8, 5.4], dtick=1)
     return house_layout(fig, title, height=560)

@@ -56,6 +56,12 @@ __all__ = [
     "render_request_report",
     "notebooks_dir",
     "NOTEBOOKS",
+    "KIND_ORDER",
+    "BOARD_NAME",
+    "PLOTLY_MODES",
+    "PLOTLY_FILE",
+    "share_plotly",
+    "write_plotly",
 ]
 
 NOTEBOOKS = {
@@ -66,16 +72,24 @@ NOTEBOOKS = {
     "transparency": "06-transparency.ipynb",
     "register": "07-register.ipynb",
     "negotiation": "08-negotiation.ipynb",
+    "board": "09-board.ipynb",
 }
+# the index lists the board paper first: it is what a board reads; the full reports follow
 KIND_ORDER = {
-    "portfolio": 0,
-    "request": 1,
-    "negotiation": 2,
-    "compare": 3,
-    "summit": 4,
-    "transparency": 5,
-    "register": 6,
+    "board": 0,
+    "portfolio": 1,
+    "request": 2,
+    "negotiation": 3,
+    "compare": 4,
+    "summit": 5,
+    "transparency": 6,
+    "register": 7,
 }
+BOARD_NAME = "board-paper"
+# how the reports carry plotly.js: each its own copy (one file that opens offline, for e-mail), or one shared
+# copy beside them (a pack published together as a folder)
+PLOTLY_MODES = ("inline", "shared")
+PLOTLY_FILE = "plotly.min.js"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
@@ -97,7 +111,7 @@ def _notebooks_shown() -> str:
 class Job:
     """One report to render: which notebook, with which parameters, into which file."""
 
-    kind: str  # portfolio, request or compare
+    kind: str  # one of NOTEBOOKS: portfolio, request, compare, summit or board
     name: str  # output file stem, e.g. "request-scenario-1" (letters, digits, - and _ only)
     title: str  # shown on the index page
     parameters: dict[str, Any] = field(default_factory=dict)
@@ -206,15 +220,17 @@ def plan_jobs(
     view: Mapping[str, Any] | None = None,
     register: str | None = None,
     transparency: bool = False,
+    register_report: bool = False,
     board: bool = False,
 ) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, every negotiation, comparison, every summit),
-    or the ones named.
+    """The reports to render: the pack (the board paper, the portfolio, every request, every negotiation, the
+    comparison, every summit), or the ones named (``board``: the board paper).
 
-    ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
-    profile and seed, and the summits' seed); :class:`ParameterError` for a bad one. ``register``: the
-    agreements register the pack includes (its URL or path, as ``--db`` takes it); with it the pack has the
-    transparency register and the board's register report (or the one asked for: ``transparency``, ``board``).
+    ``view`` overrides the request reports' profile, weights, total and seed (and the board paper's, the
+    comparison's profile and seed, and the summits' seed); :class:`ParameterError` for a bad one. ``register``:
+    the agreements register the pack includes (its URL or path, as ``--db`` takes it); with it the pack has the
+    transparency register and the board's register report (or the one asked for: ``transparency``,
+    ``register_report``).
     """
     view = dict(view or {})
     seed = view.pop("seed", seed)
@@ -224,6 +240,21 @@ def plan_jobs(
     data_param = _rel(Path(data_dir), nb_dir)
     refs = list(requests) if not everything else dataset.request_ids()
     jobs: list[Job] = []
+    if everything or board:
+        jobs.append(
+            Job(
+                "board",
+                BOARD_NAME,
+                "Board paper: the decisions to take",
+                {
+                    "profile": params.profile,
+                    "weights": dict(params.weights),
+                    "seed": params.seed,
+                    "total": params.total,
+                    "data_dir": data_param,
+                },
+            )
+        )
     if everything or portfolio:
         jobs.append(Job("portfolio", "portfolio", "Portfolio: the exemplar projects", {"data_dir": data_param}))
     for ref in refs:
@@ -252,15 +283,16 @@ def plan_jobs(
     if register is not None:
         for kind, wanted, title in (
             ("transparency", transparency, "Transparency register of data-sharing agreements"),
-            ("register", board, "The agreements register: for the board"),
+            ("register", register_report, "The agreements register: for the board"),
         ):
             if everything or wanted:
                 jobs.append(Job(kind, kind, title, {"db": register, "data_dir": data_param, "as_of": ""}))
     return jobs
 
 
-def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False) -> list[str]:
-    """The ``report`` flags that give the view (profile, weights, total, seed) and ``--pdf``, as a command line."""
+def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False, plotly: str = "inline") -> list[str]:
+    """The ``report`` flags that give the view (profile, weights, total, seed), ``--pdf`` and ``--plotly``, as a
+    command line."""
     view = dict(view or {})
     args: list[str] = []
     if view.get("profile"):
@@ -271,7 +303,7 @@ def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False) -> list[
         args += ["--total", repr(float(view["total"]))]
     if view.get("seed") is not None:
         args += ["--seed", str(int(view["seed"]))]
-    return args + (["--pdf"] if pdf else [])
+    return args + (["--pdf"] if pdf else []) + (["--plotly", plotly] if plotly != "inline" else [])
 
 
 def plan_answer(
@@ -282,6 +314,7 @@ def plan_answer(
     *,
     view: Mapping[str, Any] | None = None,
     pdf: bool = False,
+    plotly: str = "inline",
 ) -> dict[str, Any]:
     """The jobs as a scheduler needs them: notebook, papermill parameters, output, and the command running each.
 
@@ -291,7 +324,7 @@ def plan_answer(
     """
     refs = iter(requests)
     folder = _notebooks_shown()
-    common = ["--data", str(data_dir), "--out", str(out_dir), *view_args(view, pdf)]
+    common = ["--data", str(data_dir), "--out", str(out_dir), *view_args(view, pdf, plotly)]
     planned = []
     for job in jobs:
         if job.kind == "request":
@@ -303,6 +336,8 @@ def plan_answer(
             args = ["report", f"--{job.kind}", "--db", str(job.parameters["db"]), *common]
         elif job.kind == "negotiation":
             args = ["report", "--negotiation", str(job.parameters["negotiation"]), *common]
+        elif job.kind == "board":
+            args = ["report", "--board", *common]
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append(
@@ -435,13 +470,21 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb_dir: Path | None = None) -> Outcome:
+def run_job(
+    job: Job,
+    out_dir: Path,
+    kernel,
+    guard: WriteGuard | None = None,
+    nb_dir: Path | None = None,
+    plotly: str = "inline",
+) -> Outcome:
     """Execute one notebook with papermill on a warm kernel and write its HTML (and, for requests, its parameters).
 
-    The HTML carries the job's name, title, kind and time in a ``<meta>`` tag, from which
-    :func:`write_index` lists it. Nothing is written once ``guard`` is closed. The HTML and its
-    parameters file replace the previous ones together or not at all: a file that cannot be
-    written is this job's failure (naming the file and the reason), and the earlier pair stays.
+    The HTML carries the job's name, title, kind, time and how it carries plotly.js in a ``<meta>`` tag, from
+    which :func:`write_index` lists it. ``plotly`` "shared": the report loads the one ``plotly.min.js``
+    beside it (:func:`write_plotly`) instead of carrying its own copy. Nothing is written once ``guard`` is
+    closed. The HTML and its parameters file replace the previous ones together or not at all: a file that
+    cannot be written is this job's failure (naming the file and the reason), and the earlier pair stays.
     """
     if not SAFE_NAME.fullmatch(job.name):
         raise ValueError(f"report name {job.name!r}: only letters, digits, - and _ may name an output file")
@@ -454,10 +497,12 @@ def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb
         message, input_error = _describe_failure(job, exc)
         return Outcome(job, time.perf_counter() - start, error=message, input_error=input_error)
     _strip_for_board(notebook)
-    meta = {"name": job.name, "title": job.title, "kind": job.kind, "rendered": _stamp()}
+    meta = {"name": job.name, "title": job.title, "kind": job.kind, "rendered": _stamp(), "plotly": plotly}
     body, _ = _exporter().from_notebook_node(
         notebook, resources={"metadata": {"name": job.title}, "imaging_value": meta}
     )
+    if plotly == "shared":
+        body = share_plotly(body)
     html_path = out_dir / f"{job.name}.html"
     files: dict[Path, str] = {html_path: body}
     params_path = None
@@ -482,6 +527,24 @@ def _parameters_yaml(job: Job) -> str:
     return head + yaml.safe_dump(job.parameters, sort_keys=False, allow_unicode=True)
 
 
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def share_plotly(page: str) -> str:
+    """The report with its own copy of plotly.js (the one the offline renderer embeds, once) replaced by a
+    script that loads ``plotly.min.js`` from beside it; a report without charts is unchanged."""
+    return page.replace(f"<script>{_plotly_js()}</script>", f'<script src="{PLOTLY_FILE}"></script>', 1)
+
+
+def write_plotly(out_dir: str | Path, guard: WriteGuard | None = None) -> Path:
+    """The one ``plotly.min.js`` the reports of a shared pack load (the version the reports were drawn with)."""
+    path = Path(out_dir) / PLOTLY_FILE
+    return (guard or WriteGuard()).write(path, _plotly_js())
+
+
 # --- running many ----------------------------------------------------------------------
 
 
@@ -491,8 +554,10 @@ def render_jobs(
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
     guard: WriteGuard | None = None,
+    plotly: str = "inline",
 ) -> list[Outcome]:
-    """Render every job on ``workers`` warm kernels; return the outcomes in job order.
+    """Render every job on ``workers`` warm kernels; return the outcomes in job order (``plotly``: as
+    :func:`run_job` takes it; "shared" writes the one ``plotly.min.js`` first).
 
     On an interrupt (or any error here) the guard is closed first, so no report is
     written afterwards, then every kernel is killed, and the exception propagates.
@@ -502,16 +567,23 @@ def render_jobs(
     out_dir = Path(out_dir)
     if not jobs:
         return []
+    if plotly not in PLOTLY_MODES:
+        from ..core.errors import ParameterError
+
+        raise ParameterError("plotly", " or ".join(PLOTLY_MODES), plotly)
     ensure_folder(out_dir)  # a file, a device or no permission where the folder should be: said before any run
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     say = progress or (lambda line: None)
     guard = guard or WriteGuard()
+    if plotly == "shared":
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_plotly(out_dir, guard)
     nb_dir = notebooks_dir()
     tasks: queue.Queue = queue.Queue()
     pool = [KernelWorker(nb_dir, tasks, name=f"imaging-value-kernel-{i}") for i in range(workers)]
     futures: dict[Future, int] = {}
     for index, job in enumerate(jobs):
-        futures[submit(tasks, lambda kernel, job=job: run_job(job, out_dir, kernel, guard, nb_dir))] = index
+        futures[submit(tasks, lambda kernel, job=job: run_job(job, out_dir, kernel, guard, nb_dir, plotly))] = index
     outcomes: dict[int, Outcome] = {}
     interrupted = False
     try:
@@ -622,6 +694,7 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
             "kind": str(meta.get("kind", "")),
             "file": path.name,
             "rendered": str(meta.get("rendered", "")),
+            "plotly": str(meta.get("plotly", "inline")),
         }
     return entries
 
@@ -651,8 +724,16 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
             }
             for entry in entries
         ]
+        modes = {entry.get("plotly", "inline") for entry in entries}
         page = env.get_template("index.html.j2").render(
-            entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__
+            entries=entries,
+            failures=[o.error for o in outcomes if o.error],
+            stamp=_stamp(),
+            version=__version__,
+            shared="shared" in modes,
+            mixed=len(modes) > 1,
+            plotly_file=PLOTLY_FILE,
+            plotly_present=(out_dir / PLOTLY_FILE).exists(),
         )
         manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
         write_together({out_dir / "manifest.json": manifest_text, out_dir / "index.html": page})
@@ -688,12 +769,16 @@ def render_pack(
     view: Mapping[str, Any] | None = None,
     register: str | None = None,
     transparency: bool = False,
+    register_report: bool = False,
     board: bool = False,
+    plotly: str = "inline",
 ) -> list[Outcome]:
     """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk.
 
     ``view`` is the report's view (``report --profile/--weights/--total/--seed``), and ``register``,
-    ``transparency`` and ``board`` the agreements register's reports, as :func:`plan_jobs` takes them.
+    ``transparency``, ``register_report`` and ``board`` the agreements register's reports and the board paper,
+    as :func:`plan_jobs` takes them; ``plotly`` how the reports carry plotly.js (:data:`PLOTLY_MODES`,
+    ``report --plotly``).
     """
     jobs = plan_jobs(
         data_dir,
@@ -706,11 +791,12 @@ def render_pack(
         view=view,
         register=register,
         transparency=transparency,
+        register_report=register_report,
         board=board,
     )
     guard = WriteGuard()
     try:
-        outcomes = render_jobs(jobs, out_dir, workers, progress, guard)
+        outcomes = render_jobs(jobs, out_dir, workers, progress, guard, plotly)
     except BaseException:
         guard.close()
         with _uninterrupted():

@@ -1,8 +1,10 @@
 """The report notebooks' library: page furniture (header, provenance, display) and one module per report
-(request, portfolio, comparison, summit, negotiation). A notebook imports this package and calls one function per cell."""
+(request, portfolio, comparison, summit, negotiation, board paper). A notebook imports this package and calls one
+function per cell."""
 
 from __future__ import annotations
 
+from .board import BoardReport, board_report
 from .compare import CompareReport, compare_report
 from .furniture import show, use_offline_charts
 from .negotiation import NegotiationReport, negotiation_report
@@ -23,4 +25,6 @@ __all__ = [
     "summit_report",
     "NegotiationReport",
     "negotiation_report",
+    "BoardReport",
+    "board_report",
 ]

@@ -4,7 +4,6 @@ findings and the decision tree applied to every exemplar."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..core.defaults import DEFAULT_DATA_DIR
@@ -13,7 +12,8 @@ from ..framework.portfolio import data_quality_findings, exemplar_recommendation
 from ..model.data import Dataset
 from ..present import figures as views
 from ..present.templates import render_section
-from .furniture import brief_html, header_html, load_data, provenance_html
+from .furniture import brief_html, header_html, load_data, provenance_html, shown_data_dir
+from .summary import pack_decisions, report_links
 
 __all__ = ["PortfolioReport", "portfolio_report"]
 
@@ -27,11 +27,28 @@ class PortfolioReport:
 
     def header(self) -> str:
         """The header: the title and the data folder."""
-        return header_html("Portfolio: the exemplar projects", [("Data", self.parameters["data"])])
+        return header_html("Portfolio: the exemplar projects", [("Data folder", self.parameters["data_dir"])])
 
     def provenance(self) -> str:
         """The parameters and the sha256 of every input file: the last page of the report."""
         return provenance_html(self.parameters, self.dataset.digests)
+
+    def decisions(self) -> str:
+        """The pack's requests: one row per requester with the agreement to sign and its worth, and what the
+        pack is worth to the NHS together (under equal weights, the default view)."""
+        from ..engine.case import Case
+        from ..model.data import scan_requests
+
+        cases = [Case(self.dataset, e.request) for e in scan_requests(self.dataset) if e.request is not None]
+        if not cases:
+            return ""
+        return pack_decisions(
+            cases,
+            heading="The requests in this pack",
+            links=report_links(cases),
+            note="Each requester's agreement to sign under equal weights (the default view); each request's "
+            "report gives the working.",
+        )
 
     def brief(self) -> str:
         """The portfolio in sentences, before any chart."""
@@ -127,4 +144,4 @@ class PortfolioReport:
 def portfolio_report(data_dir: str = DEFAULT_DATA_DIR) -> PortfolioReport:
     """Check the portfolio notebook's data folder and load it."""
     dataset = load_data(data_dir)
-    return PortfolioReport(dataset, {"data": Path(data_dir).name})
+    return PortfolioReport(dataset, {"data_dir": shown_data_dir(data_dir)})
