@@ -133,10 +133,16 @@ def test_the_value_line_says_the_worth_the_range_the_share_the_partner_and_the_b
     case = Case(dataset, load_request("scenario-1", dataset))
     records = worth(case, 0)
     glossary = dataset.glossary
-    short = next(r for r in records if r["shortfall"])
+    # the framework's own agreements give the NHS its contribution share (the coherence rules): no shortfall
+    assert records and all(not r["shortfall"] for r in records)
+    first = records[0]
+    met = value_line(first, glossary)
+    assert f"against a {first['contribution_share']:.1%} contribution, so no shortfall." in met
+    # an agreement that under-prices the NHS (an offer, say) says the shortfall in pounds
+    short = dict(first, shortfall=12_345.4)
     line = value_line(short, glossary)
     assert re.match(r"Worth about £[\d,]+ to the NHS over ten years in today's money \(", line)
-    assert "a shortfall of £" in line and "against a 17.5% contribution" in line
+    assert re.search(r"a shortfall of £12,(345|000)\.", line) and f"against a {first['contribution_share']:.1%} contribution" in line
     assert "1 in 10 chance of more than £" in line
     assert re.search(r"The partner pays (£[\d,]+ before any revenue|nothing before it has revenue)", line)
     assert re.search(r"(breaks even after \w+ years?|paid back at signing)", line)
