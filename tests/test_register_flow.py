@@ -1,14 +1,15 @@
-"""The agreements register end to end, through the command line: the sample requests' agreements signed,
-three simulated years of milestones, payments and royalty reports, distributed; the ledger balances to the
-penny and the transparency page shows what the data says it may (on SQLite, and on PostgreSQL in CI)."""
+"""The agreements register end to end, through the command line: the sample requests' agreements signed
+(against a copy of the samples in which one option's template caps its royalty: the samples cap none), three
+simulated years of milestones, payments and royalty reports, distributed; the ledger balances to the penny and
+the transparency page shows what the data says it may (on SQLite, and on PostgreSQL in CI)."""
 
 from __future__ import annotations
 
 import csv
-import shutil
 from collections import defaultdict
 from datetime import date, timedelta
 
+import pytest
 import yaml
 
 from imaging_value.engine.case import Case
@@ -20,6 +21,23 @@ from imaging_value.reports.register import register_report, transparency_report
 START = date(2026, 4, 1)
 YEAR_ENDS = (date(2027, 3, 31), date(2028, 3, 31), date(2029, 3, 31))
 CLEARANCE, FIRST_SALE = date(2027, 1, 15), date(2027, 9, 1)
+# the samples cap no royalty: the tests give this option's template a cap, in a copy of the data folder
+CAPPED, CAP_GBP = "scale_up_licence", 1_000_000
+
+
+@pytest.fixture()
+def capped_data(data_copy):
+    """A writable copy of the sample data whose ``CAPPED`` template caps its royalty at ``CAP_GBP``."""
+    path = data_copy / "terms.yaml"
+    spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+    template = next(t for t in spec["templates"] if t["option"] == CAPPED)
+    assert not any(term["term"] == "royalty_cap" for term in template["terms"])
+    at = next(n for n, term in enumerate(template["terms"]) if term["term"] == "royalty") + 1
+    cap = {"term": "royalty_cap", "value": CAP_GBP, "min": 0, "max": 10_000_000}
+    cap |= {"source": "this framework's reading", "rationale": "A ceiling on what the royalty returns in all."}
+    template["terms"].insert(at, cap)
+    path.write_text(yaml.safe_dump(spec, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return data_copy
 
 
 def _sample_agreements(dataset):
@@ -66,8 +84,12 @@ class Run:
 
 
 def _simulate(run, dataset):
+    """The sample agreements (as the samples' own answers have them) signed against ``run``'s data folder, and
+    three years of their obligations met."""
     signed = []
-    for n, (rid, index, option, assumed) in enumerate(_sample_agreements(dataset)):
+    agreements = _sample_agreements(dataset)
+    assert CAPPED in {option for _rid, _index, option, _assumed in agreements}
+    for n, (rid, index, option, assumed) in enumerate(agreements):
         args = ["sign", rid, "--requester", str(index), "--option", option, "--signed-on", START.isoformat()]
         args += ["--minute", f"B/2026/{n + 1}"]
         for k, v in assumed.items():
@@ -126,8 +148,8 @@ def _simulate(run, dataset):
     return signed, capped_one
 
 
-def test_three_years_of_the_sample_agreements_balance_to_the_penny(cli, register_db, dataset, samples, tmp_path):
-    run = Run(cli, register_db, samples)
+def test_three_years_of_the_sample_agreements_balance_to_the_penny(cli, register_db, dataset, capped_data, tmp_path):
+    run = Run(cli, register_db, capped_data)
     signed, capped_one = _simulate(run, dataset)
 
     # a correction: a payment reversed (the day after it was recorded) and recorded again
@@ -181,13 +203,15 @@ def test_three_years_of_the_sample_agreements_balance_to_the_penny(cli, register
     # the capped royalty: the cap is reached and not exceeded, and later quarters owe nothing
     assert capped_one is not None
     shown = run.json("show", capped_one, "--as-of", "2029-06-30")
+    assert shown["option"] == CAPPED
     cap = {t["term"]: t["value"] for t in shown["terms"]}["royalty_cap"]
+    assert cap == CAP_GBP  # the template's cap, as the register recorded it at signing
     royalties = sum(r["royalty_pence"] for r in shown["royalty_reports"])
     assert royalties == round(cap * 100)
-    assert any(r["capped"] for r in shown["royalty_reports"])
-    assert all(
-        s["state"] in ("not_owed", "settled") for s in shown["obligations"] if s["obligation"] == "royalty:2029Q1"
-    )
+    capped = next(r["period"] for r in shown["royalty_reports"] if r["capped"])  # where the cap was reached
+    later = [s for s in shown["obligations"] if s["kind"] == "royalty" and s["obligation"].split(":")[1] > capped]
+    assert later and all(s["state"] in ("not_owed", "settled") and not s["outstanding_pence"] for s in later)
+    assert {s["obligation"]: s["state"] for s in later}["royalty:2029Q1"] == "not_owed"  # never reported: the cap
 
     # each trust's statement adds up to what the ledger gave it; together, to what the trusts got
     exported = tmp_path / "export"
@@ -220,9 +244,9 @@ def test_three_years_of_the_sample_agreements_balance_to_the_penny(cli, register
         assert (exported / f"{name}.csv").is_file()
 
     # the transparency page shows what transparency.yaml allows: partners, bands, and says what it withholds
-    page = transparency_report(db=register_db, data_dir=str(samples), as_of="2029-06-30")
+    page = transparency_report(db=register_db, data_dir=str(capped_data), as_of="2029-06-30")
     html = page.signed()
-    spec = yaml.safe_load((samples / "transparency.yaml").read_text(encoding="utf-8"))
+    spec = yaml.safe_load((capped_data / "transparency.yaml").read_text(encoding="utf-8"))
     rules = {f["field"]: f for f in spec["fields"]}
     assert rules["royalty"]["publish"] == "withhold" and rules["value_returned"]["publish"] == "band"
     for s in page.agreements:
@@ -235,13 +259,12 @@ def test_three_years_of_the_sample_agreements_balance_to_the_penny(cli, register
     )
     assert rules["royalty"]["rationale"] in html
 
-    board = register_report(db=register_db, data_dir=str(samples), as_of="2029-03-31")
+    board = register_report(db=register_db, data_dir=str(capped_data), as_of="2029-03-31")
     assert f"received GBP {pounds(totals['in'] - held)}" in board.key_findings()
 
 
-def test_the_transparency_page_follows_the_data(cli, register_db, samples, tmp_path):
-    data = tmp_path / "data"
-    shutil.copytree(samples, data)
+def test_the_transparency_page_follows_the_data(cli, register_db, capped_data):
+    data = capped_data
     run = Run(cli, register_db, data)
     run.ok(
         "sign",
@@ -257,14 +280,17 @@ def test_the_transparency_page_follows_the_data(cli, register_db, samples, tmp_p
         data=True,
     )
     run.pay("scenario-3-r0", "access_fee", 1_234_56, date(2026, 4, 20))
+    terms = {t["term"]: t["value"] for t in run.json("show", "scenario-3-r0")["terms"]}
+    assert terms["royalty"] > 0 and terms["royalty_cap"] == CAP_GBP
+    rate = f"{terms['royalty']:g}% of net revenue"
     spec = yaml.safe_load((data / "transparency.yaml").read_text(encoding="utf-8"))
     banded = transparency_report(db=register_db, data_dir=str(data), as_of="2026-12-31").signed()
-    assert "GBP 0 to 10,000" in banded and "1,234.56" not in banded and "3% of net revenue" not in banded
+    assert "GBP 0 to 10,000" in banded and "1,234.56" not in banded and rate not in banded
     for entry in spec["fields"]:
         if entry["field"] in ("royalty", "value_returned", "partner"):
             entry["publish"] = "withhold" if entry["field"] == "partner" else "show"
     (data / "transparency.yaml").write_text(yaml.safe_dump(spec, sort_keys=False), encoding="utf-8")
     shown = transparency_report(db=register_db, data_dir=str(data), as_of="2026-12-31").signed()
-    assert "GBP 1,234.56" in shown and "3% of net revenue, capped at GBP 1,000,000.00" in shown
+    assert "GBP 1,234.56" in shown and f"{rate}, capped at GBP {CAP_GBP:,}.00" in shown
     assert "UK SME over 50 staff" not in shown  # not in the heading either: the partner's row says withheld
     assert "<th>Partner</th><td><i>withheld</i>" in shown

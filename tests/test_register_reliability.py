@@ -92,14 +92,23 @@ def test_two_processes_recording_payments_at_once_lose_nothing(signed):
     assert (count, total) == (80, 80_00) and result.totals["in"] == 80_00 == result.totals["held"]
 
 
-def test_two_processes_cannot_both_pay_the_same_fee(signed):
+def test_two_processes_cannot_both_pay_the_same_fee(signed, cli):
     """Each checks what is outstanding and pays it all: one succeeds, the other is refused (no overpayment)."""
-    done = _run_two(signed, 1, "access_fee", 86_000_00)
+
+    def access_fee():
+        shown = cli("register", "show", "scenario-2-r0", "--as-of", "2027-01-01", "--db", signed, "--json")
+        assert shown.code == 0, shown.err
+        return next(o for o in shown.json()["obligations"] if o["obligation"] == "access_fee")
+
+    fee = access_fee()  # the fee as the register priced it at signing
+    assert fee["amount_pence"] > 0 and fee["outstanding_pence"] == fee["amount_pence"]
+    done = _run_two(signed, 1, "access_fee", fee["amount_pence"])
     assert sorted(done) == [0, 1]
     register = open_register(signed)
     with register.reading() as connection:
         result = check(connection)
-    assert result.ok and result.totals["in"] == 86_000_00
+    assert result.ok and result.totals["in"] == fee["amount_pence"]
+    assert access_fee()["outstanding_pence"] == 0
 
 
 KILLED = """

@@ -4,6 +4,7 @@ signed version is kept as it was, what had fallen due stays owed; every change h
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 
 SIGN = ["sign", "scenario-4", "--requester", "1", "--option", "enterprise_licence", "--signed-on", "2026-04-01"]
 SIGN += ["--minute", "B/2026/3", "--assume", "temporality=retrospective", "--assume", "curation=cleaned"]
@@ -100,6 +101,19 @@ def test_corrections_are_reversing_entries(cli, register_db, samples):
         "B/1",
         data=True,
     )
+    terms = {t["term"]: t["value"] for t in run("show", "scenario-2-r1")["terms"]}
+    rate, share = Decimal(repr(terms["royalty"])), Decimal(repr(terms["profit_share"]))
+    assert rate > 0 and share > 0 and "royalty_cap" not in terms  # both owed, in full
+
+    def owes(percent, pounds):
+        """``percent`` of ``pounds``, in pence (the sample rates are in hundredths of a per cent: exact)."""
+        pence = percent * pounds
+        assert pence == int(pence)
+        return int(pence)
+
+    def gbp(pence):
+        return f"{pence // 100:,}.{pence % 100:02d}"
+
     report = run(
         "royalty",
         "scenario-2-r1",
@@ -112,7 +126,9 @@ def test_corrections_are_reversing_entries(cli, register_db, samples):
         "--on",
         "2026-10-10",
     )
-    assert report["royalty_gbp"] == "3,000.00" and report["profit_share_gbp"] == "0.00"  # a loss owes no profit share
+    first = owes(rate, 100000)
+    assert first > 0 and report["royalty_gbp"] == gbp(first)
+    assert report["profit_share_gbp"] == "0.00"  # a loss owes no profit share
     reversal = run("reverse", report["entry"], "--reason", "revenue restated", "--on", "2026-10-20")
     assert "reverses royalty" in run("reverse", reversal["reversal"], "--reason", "x", "--on", "2026-10-21", code=2)
     assert "not reversed yet" in run("reverse", report["entry"], "--reason", "again", "--on", "2026-10-21", code=2)
@@ -128,17 +144,21 @@ def test_corrections_are_reversing_entries(cli, register_db, samples):
         "--on",
         "2026-10-25",
     )
-    assert again["royalty_gbp"] == "2,400.00" and again["profit_share_gbp"] == "100.00"
+    royalty, profit_share = owes(rate, 80000), owes(share, 1000)
+    assert royalty != first  # the report that stands is the restated one
+    assert again["royalty_gbp"] == gbp(royalty) and again["profit_share_gbp"] == gbp(profit_share)
     event = run("event", "scenario-2-r1", "milestone:regulatory_clearance", "--on", "2026-11-01", data=True)
     run("reverse", event["entry"], "--reason", "clearance was for another product", "--on", "2026-11-02")
     run("event", "scenario-2-r1", "milestone:regulatory_clearance", "--on", "2026-11-20", data=True)
     owed = {o["obligation"]: o for o in run("show", "scenario-2-r1", "--as-of", "2026-12-31")["obligations"]}
     assert owed["milestone:regulatory_clearance"]["due_on"] == "2026-12-20"  # 30 days after the event that stands
-    assert owed["royalty:2026Q3"]["amount_pence"] == 2400_00 + 100_00
-    paid = run("payment", "scenario-2-r1", "--amount", "2500", "--on", "2026-11-10", "--for", "royalty:2026Q3")
+    assert owed["royalty:2026Q3"]["amount_pence"] == royalty + profit_share
+    amount = f"{(royalty + profit_share) // 100}.{(royalty + profit_share) % 100:02d}"
+    paid = run("payment", "scenario-2-r1", "--amount", amount, "--on", "2026-11-10", "--for", "royalty:2026Q3")
     run("reverse", paid["entry"], "--reason", "bounced", "--on", "2026-11-12")
     shown = run("show", "scenario-2-r1", "--as-of", "2026-12-31")
-    assert [p["amount_pence"] for p in shown["payments"]] == [2500_00, -2500_00]
-    assert {o["obligation"]: o for o in shown["obligations"]}["royalty:2026Q3"]["outstanding_pence"] == 2500_00
+    assert [p["amount_pence"] for p in shown["payments"]] == [royalty + profit_share, -(royalty + profit_share)]
+    outstanding = {o["obligation"]: o for o in shown["obligations"]}["royalty:2026Q3"]["outstanding_pence"]
+    assert outstanding == royalty + profit_share
     checked = run("check")
     assert checked["ok"] and checked["totals_pence"]["in"] == 0

@@ -189,11 +189,18 @@ class RegisterData:
 
 def load_register_dataset(root: str | Path | None = None) -> Dataset:
     """The data folder validated with every capability's files and the register's own (one error lists every
-    problem, a missing register file included)."""
+    problem, a missing register file included). The register needs ``valuation.yaml`` too, which a data folder
+    may otherwise go without: signing records the valuation, and obligations fall due by its stages."""
     from ..capabilities import data_files
+    from ..core.errors import DataValidationError, Problem
+    from ..core.layout import VALUATION_FILE
     from ..model.data import load_data_folder
 
-    return load_data_folder(root, [*(spec for _cap, spec in data_files()), *REGISTER_FILES])
+    dataset = load_data_folder(root, [*(spec for _cap, spec in data_files()), *REGISTER_FILES])
+    if dataset.valuation is None:
+        expected = "the file to exist in the data folder (the register prices an agreement at signing by it)"
+        raise DataValidationError([Problem(VALUATION_FILE, "", "", expected, "no such file")])
+    return dataset
 
 
 def register_data(root: str | Path | None = None) -> RegisterData:
