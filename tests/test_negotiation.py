@@ -31,6 +31,7 @@ from imaging_value.framework.negotiation import (
     term_scale,
 )
 from imaging_value.framework.rounds import COUNTER, SIGN, negotiation_history, verdict
+from imaging_value.framework.sites import site_contributions
 from imaging_value.maths.valuation import FEE_DUE
 from imaging_value.model.offer_files import load_negotiation, load_offer, negotiation_folders
 from imaging_value.model.schema import ACCESS_ROUTES
@@ -62,9 +63,12 @@ def test_round_1_departs_from_the_exclusivity_principle_and_says_which_rule_woul
     assert [s.item for s in branch.departs()] == ["dhsc-no-exclusive-raw"]
     assert "24 months' exclusivity over data whose curation is unstated" in branch.departs()[0].reason
     rules = {(r.rule, r.term): r.becomes for r in branch.rule_changes}
-    assert rules[("no-exclusivity-raw-or-unstated", "exclusivity_months")] == 0
+    assert rules[("no-exclusivity-unstated-curation", "exclusivity_months")] == 0
     assert {s.status for s in branch.compliance} == {"meets", "departs", "to_confirm"}
-    assert branch.shortfall > 2_000_000 and not branch.meets_share
+    assert not branch.meets_share and branch.shortfall == pytest.approx(branch.fair_value - branch.nhs.mean)
+    # the proportionate share is judged on the price (the fair-share test), not counted among the departures
+    (share,) = [s for s in branch.compliance if s.item == "nhse-proportionate-share"]
+    assert share.status == "departs" and f"£{branch.shortfall:,.0f} short" in share.reason
 
 
 def test_the_nhs_worth_is_the_valuations_price_of_the_same_terms(dataset):
@@ -93,8 +97,12 @@ def test_both_sides_split_the_same_surplus_draw_by_draw(dataset):
     assert np.allclose(priced.npv + partner, model.created_draws - model.cost_pv)
     (branch,) = assess(prepared).branches
     assert branch.partner.mean == pytest.approx(partner.mean())
-    # a data source at its cost: the partner's surplus over it is that cost less what it pays the NHS
-    assert branch.alternative.kind == "data_source" and branch.alternative.cost == 65 * 60_000
+    # a data source at its cost (valuation.yaml's price per 1,000 items of the request's curation, times its
+    # items): the partner's surplus over it is that cost less what it pays the NHS
+    request = load_request("scenario-2", dataset)
+    items = sum(site_contributions(dataset, request).images)
+    per_1000 = prepared.spec.alternative_for("multinational").per_1000_items[request.curation]
+    assert branch.alternative.kind == "data_source" and branch.alternative.cost == round(per_1000 * items / 1000)
     assert branch.partner_surplus.mean == pytest.approx(branch.alternative.cost - branch.transfers)
 
 
