@@ -421,3 +421,46 @@ def test_the_search_agrees_with_brute_force(dataset, terms, keep):
         return
     (move,) = result.moves
     assert singles[(move.term, move.counter)] == pytest.approx(min(singles.values()))
+
+
+def _offer(request, requester, values, option=None):
+    from imaging_value.model.offers import Offer, offer_terms
+
+    return Offer(
+        request=request,
+        requester=requester,
+        made_by="partner",
+        round=1,
+        date=datetime.date(2025, 1, 1),
+        option=option,
+        terms=offer_terms(values),
+    )
+
+
+def test_a_cost_recovery_fee_a_rule_defers_is_uplifted_as_the_frameworks_own(dataset):
+    """An SME's offer without a fee: the rules add the cost of access and defer it to first revenue, so the fee
+    they would set is the framework's own deferred fee (the cost uplifted for the wait), not the bare cost."""
+    from imaging_value.framework.terms import term_sheets
+
+    request = load_request("scenario-2", dataset)
+    sheet = term_sheets(dataset, request, 0)["sme_incubation"]
+    assert sheet.value("access_fee_due") == "first_revenue" and sheet.value("access_fee") > sheet.cost.amount
+    offer = _offer("scenario-2", 0, {"royalty": 5.0, "access_route": "secure_data_environment"})
+    (model,) = prepare(dataset, offer).models
+    (branch,) = assess(prepare(dataset, offer), zone=False).branches
+    fee = {r.term: r.becomes for r in branch.rule_changes}
+    assert fee["access_fee"] == sheet.value("access_fee") and fee["access_fee_due"] == "first_revenue"
+    assert model.cost.amount == sheet.cost.amount
+
+
+def test_a_branch_that_assumes_the_curation_reads_it_as_assumed(dataset):
+    """Where the decision tree assumed the curation (scenario 1 leaves it unstated), the term rule against
+    exclusivity over assumed curation would change an offered exclusivity in that branch, as it does for the
+    framework's own sheets."""
+    offer = _offer("scenario-1", 0, {"royalty": 5.0, "exclusivity_months": 6.0, "access_route": "aggregates"})
+    branches = assess(prepare(dataset, offer), zone=False).branches
+    assumed = [b for b in branches if b.assumed.get("curation") in ("cleaned", "curated")]
+    assert assumed  # (assumed raw: the rule for raw data changes it first)
+    for b in assumed:
+        rules = {(r.rule, r.term): r.becomes for r in b.rule_changes}
+        assert rules.get(("no-exclusivity-assumed-curation", "exclusivity_months")) == 0, b.assumed
