@@ -31,6 +31,7 @@ from imaging_value.framework.negotiation import (
     term_scale,
 )
 from imaging_value.framework.rounds import COUNTER, SIGN, negotiation_history, verdict
+from imaging_value.framework.sites import site_contributions
 from imaging_value.maths.valuation import FEE_DUE
 from imaging_value.model.offer_files import load_negotiation, load_offer, negotiation_folders
 from imaging_value.model.schema import ACCESS_ROUTES
@@ -62,9 +63,12 @@ def test_round_1_departs_from_the_exclusivity_principle_and_says_which_rule_woul
     assert [s.item for s in branch.departs()] == ["dhsc-no-exclusive-raw"]
     assert "24 months' exclusivity over data whose curation is unstated" in branch.departs()[0].reason
     rules = {(r.rule, r.term): r.becomes for r in branch.rule_changes}
-    assert rules[("no-exclusivity-raw-or-unstated", "exclusivity_months")] == 0
+    assert rules[("no-exclusivity-unstated-curation", "exclusivity_months")] == 0
     assert {s.status for s in branch.compliance} == {"meets", "departs", "to_confirm"}
-    assert branch.shortfall > 2_000_000 and not branch.meets_share
+    assert not branch.meets_share and branch.shortfall == pytest.approx(branch.fair_value - branch.nhs.mean)
+    # the proportionate share is judged on the price (the fair-share test), not counted among the departures
+    (share,) = [s for s in branch.compliance if s.item == "nhse-proportionate-share"]
+    assert share.status == "departs" and f"£{branch.shortfall:,.0f} short" in share.reason
 
 
 def test_the_nhs_worth_is_the_valuations_price_of_the_same_terms(dataset):
@@ -93,8 +97,12 @@ def test_both_sides_split_the_same_surplus_draw_by_draw(dataset):
     assert np.allclose(priced.npv + partner, model.created_draws - model.cost_pv)
     (branch,) = assess(prepared).branches
     assert branch.partner.mean == pytest.approx(partner.mean())
-    # a data source at its cost: the partner's surplus over it is that cost less what it pays the NHS
-    assert branch.alternative.kind == "data_source" and branch.alternative.cost == 65 * 60_000
+    # a data source at its cost (valuation.yaml's price per 1,000 items of the request's curation, times its
+    # items): the partner's surplus over it is that cost less what it pays the NHS
+    request = load_request("scenario-2", dataset)
+    items = sum(site_contributions(dataset, request).images)
+    per_1000 = prepared.spec.alternative_for("multinational").per_1000_items[request.curation]
+    assert branch.alternative.kind == "data_source" and branch.alternative.cost == round(per_1000 * items / 1000)
     assert branch.partner_surplus.mean == pytest.approx(branch.alternative.cost - branch.transfers)
 
 
@@ -413,3 +421,46 @@ def test_the_search_agrees_with_brute_force(dataset, terms, keep):
         return
     (move,) = result.moves
     assert singles[(move.term, move.counter)] == pytest.approx(min(singles.values()))
+
+
+def _offer(request, requester, values, option=None):
+    from imaging_value.model.offers import Offer, offer_terms
+
+    return Offer(
+        request=request,
+        requester=requester,
+        made_by="partner",
+        round=1,
+        date=datetime.date(2025, 1, 1),
+        option=option,
+        terms=offer_terms(values),
+    )
+
+
+def test_a_cost_recovery_fee_a_rule_defers_is_uplifted_as_the_frameworks_own(dataset):
+    """An SME's offer without a fee: the rules add the cost of access and defer it to first revenue, so the fee
+    they would set is the framework's own deferred fee (the cost uplifted for the wait), not the bare cost."""
+    from imaging_value.framework.terms import term_sheets
+
+    request = load_request("scenario-2", dataset)
+    sheet = term_sheets(dataset, request, 0)["sme_incubation"]
+    assert sheet.value("access_fee_due") == "first_revenue" and sheet.value("access_fee") > sheet.cost.amount
+    offer = _offer("scenario-2", 0, {"royalty": 5.0, "access_route": "secure_data_environment"})
+    (model,) = prepare(dataset, offer).models
+    (branch,) = assess(prepare(dataset, offer), zone=False).branches
+    fee = {r.term: r.becomes for r in branch.rule_changes}
+    assert fee["access_fee"] == sheet.value("access_fee") and fee["access_fee_due"] == "first_revenue"
+    assert model.cost.amount == sheet.cost.amount
+
+
+def test_a_branch_that_assumes_the_curation_reads_it_as_assumed(dataset):
+    """Where the decision tree assumed the curation (scenario 1 leaves it unstated), the term rule against
+    exclusivity over assumed curation would change an offered exclusivity in that branch, as it does for the
+    framework's own sheets."""
+    offer = _offer("scenario-1", 0, {"royalty": 5.0, "exclusivity_months": 6.0, "access_route": "aggregates"})
+    branches = assess(prepare(dataset, offer), zone=False).branches
+    assumed = [b for b in branches if b.assumed.get("curation") in ("cleaned", "curated")]
+    assert assumed  # (assumed raw: the rule for raw data changes it first)
+    for b in assumed:
+        rules = {(r.rule, r.term): r.becomes for r in b.rule_changes}
+        assert rules.get(("no-exclusivity-assumed-curation", "exclusivity_months")) == 0, b.assumed

@@ -20,7 +20,7 @@ def test_assess_gives_every_part_the_issue_asks_for(cli, samples):
     answer = result.json()
     (branch,) = answer["branches"]
     assert {c["status"] for c in branch["compliance"]} == {"meets", "departs", "to_confirm"}
-    assert branch["rule_changes"][0]["rule"] == "no-exclusivity-raw-or-unstated"
+    assert branch["rule_changes"][0]["rule"] == "no-exclusivity-unstated-curation"
     nhs = branch["nhs"]
     assert nhs["se"] > 0 and nhs["p10"] < nhs["mean"] < nhs["p90"]
     assert nhs["shortfall"] == pytest.approx(nhs["fair_value"] - nhs["mean"])
@@ -31,7 +31,10 @@ def test_assess_gives_every_part_the_issue_asks_for(cli, samples):
     assert answer["complies"] is False and answer["meets_share"] is False
     text = cli("assess", ROUND_1).out
     assert "departs: Principle 3" in text and "zone: A zone of agreement exists" in text
-    assert "shortfall £2,940,301" in text
+    assert f"shortfall £{nhs['shortfall']:,.0f}" in text
+    # the proportionate share is judged on the price: it departs, with the shortfall in pounds
+    (share,) = [c for c in branch["compliance"] if c["principle"].startswith("The NHS takes a share")]
+    assert share["status"] == "departs" and f"£{nhs['shortfall']:,.0f} short" in share["reason"]
 
 
 def test_counter_writes_the_next_round_which_reads_back(cli, data_copy):

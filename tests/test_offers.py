@@ -67,7 +67,7 @@ def test_a_valid_offer_loads(dataset, tmp_path):
             "a term of terms.yaml's vocabulary",
             "'royalti'",
         ),
-        ("value: 1, unit", "value: 12, unit", "value", "a value within [0, 10]", "12"),
+        ("value: 1, unit", "value: 30, unit", "value", "a value within {royalty range}", "30"),
         ("value: 1, unit", "value: 150, unit", "value", "a percentage from 0 to 100", "150"),
         ("value: 20000, unit: GBP", "value: -5, unit: GBP", "value", "a number of at least 0 (GBP)", "-5"),
         ('unit: "% of net revenue"', "unit: GBP", "unit", "'% of net revenue', the unit of royalty", "'GBP'"),
@@ -86,6 +86,8 @@ def test_a_valid_offer_loads(dataset, tmp_path):
 )
 def test_each_mistake_is_one_problem_naming_the_key(dataset, tmp_path, old, new, field, expected, found):
     assert old in OFFER
+    low, high = term_range(dataset, "royalty", "enterprise_licence")
+    expected = expected.replace("{royalty range}", f"[{low:g}, {high:g}]")
     problems = problems_of(dataset, tmp_path, OFFER.replace(old, new, 1))
     assert len(problems) == 1, problems
     (p,) = problems
@@ -131,7 +133,8 @@ def test_rounds_must_be_numbered_as_their_files(dataset, data_copy):
 
 
 def test_the_range_is_the_options_template_else_the_widest(dataset):
-    assert term_range(dataset, "royalty", "enterprise_licence") == (0.0, 10.0)
+    (royalty,) = [s for s in dataset.agreement.templates["enterprise_licence"] if s.term == "royalty"]
+    assert term_range(dataset, "royalty", "enterprise_licence") == (royalty.min, royalty.max)
     assert term_range(dataset, "milestone:first_sale", "scale_up_licence") == (0.0, 1_000_000.0)
     assert term_range(dataset, "milestone:first_sale", None) == (0.0, 2_000_000.0)
     assert term_range(dataset, "access_fee", None) == (0.0, None)  # priced at cost: no range in terms.yaml

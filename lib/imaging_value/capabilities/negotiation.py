@@ -184,7 +184,9 @@ def branch_context(dataset: Dataset, b: BranchAssessment) -> dict[str, Any]:
         surplus_css = _CSS[s >= 0]
     return {
         "label": branch_label(b.assumed),
-        "complies": "meets every automatic principle" if b.complies else f"departs from {len(departs)}",
+        # the count is of the principles decided on the terms; the list also shows the proportionate share,
+        # which is judged on the price (its shortfall is the fair-share line below)
+        "complies": "meets every automatic principle" if b.complies else f"departs from {len(b.departs())}",
         "complies_css": _CSS[b.complies],
         "departs": [{"principle": s.principle, "reason": s.reason, "source": s.source} for s in departs],
         "confirm": principle_names(dataset, confirm) if confirm else "",

@@ -37,7 +37,7 @@ import numpy as np
 from ..core.defaults import DEFAULT_SEED
 from ..core.errors import ImagingValueError, ParameterError
 from ..maths.valuation import FEE_DUE
-from ..model.conditions import facts_for, holds
+from ..model.conditions import holds
 from ..model.data import Dataset
 from ..model.offers import Offer, OfferTerm, unit_for
 from ..model.schema import ACCESS_ROUTES, Condition
@@ -47,6 +47,7 @@ from .negotiation import (
     BranchModel,
     Prepared,
     assess,
+    branch_facts,
     is_money_term,
     offer_sheet,
     prepare,
@@ -739,10 +740,12 @@ def _compliance_rows(p: _Programme, space: _Space) -> None:
         return _col(h)
 
     for model in space.models:
-        base = facts_for(model.request, model.requester, dataset.derived_facts)
+        base = branch_facts(model)
         current = {**base, **option_facts(offer_sheet(model, space.values))}
         for item in dataset.guidance:
-            if item.check == "manual":
+            # a person confirms a manual item; the proportionate share (check: valuation) is the money rows'
+            # fair-share bound, not a condition on the terms
+            if item.check != "automatic":
                 continue
             fails: list[Expr] = []
             possible = True

@@ -36,10 +36,10 @@ from ..model.offers import WALK_AWAY, DataSourceCost, NegotiationSpec, Offer, te
 from ..model.schema import COMMERCIAL_KINDS, Request, Requester
 from ..model.terms_schema import TERM_UNITS, TermValue, unit_of
 from .agreement import PrincipleStatus, compliance
-from .appraisal import appraise_requester
+from .appraisal import ShareTest, appraise_requester
 from .guidance import GuidanceCheck, evaluate_item
 from .sites import site_contributions
-from .terms import Term, TermSheet, access_cost, apply_rules, option_facts, with_assumed
+from .terms import Term, TermSheet, access_cost, apply_rules, deferral, deferred_fee, option_facts, with_assumed
 from .tree import recommend
 
 if TYPE_CHECKING:
@@ -62,6 +62,8 @@ __all__ = [
     "assess_offer",
     "offer_sheet",
     "sheet_statuses",
+    "branch_facts",
+    "priced_items",
     "rule_changes",
     "meets_share",
     "standard_error",
@@ -304,11 +306,13 @@ class BranchAssessment:
     transfers: float  # the expected present value of everything the partner pays or gives the NHS
     zone: Zone
     draws: int
+    priced: tuple[str, ...] = ()  # the principles judged on the price (the fair-share test), not on the terms
 
     @property
     def complies(self) -> bool:
-        """No national principle departs (to-confirm items remain for a person)."""
-        return all(s.status != "departs" for s in self.compliance)
+        """No national principle decided on the terms departs (to-confirm items remain for a person; the
+        proportionate share, judged on the price, is :attr:`meets_share`)."""
+        return not self.departs()
 
     @property
     def meets_share(self) -> bool | None:
@@ -326,8 +330,8 @@ class BranchAssessment:
         return self.complies and self.meets_share is not False
 
     def departs(self) -> tuple[PrincipleStatus, ...]:
-        """The principles the offer departs from."""
-        return tuple(s for s in self.compliance if s.status == "departs")
+        """The principles decided on the terms that the offer departs from (the fair share is said apart)."""
+        return tuple(s for s in self.compliance if s.status == "departs" and s.item not in self.priced)
 
     def to_dict(self) -> dict[str, Any]:
         """As JSON."""
@@ -579,14 +583,27 @@ def offer_sheet(model: BranchModel, values: Mapping[str, TermValue]) -> TermShee
     return TermSheet(model.offer.request, model.offer.requester, OFFER, terms, model.cost, (), (), dict(model.assumed))
 
 
-def sheet_statuses(model: BranchModel, sheet: TermSheet) -> tuple[PrincipleStatus, ...]:
+def branch_facts(model: BranchModel) -> dict[str, Any]:
+    """The request's and requester's facts in the branch, with the facts the branch assumed
+    (``request.assumed``), as the framework's own term sheets and checks read them."""
+    return facts_for(model.request, model.requester, model.dataset.derived_facts, model.assumed)
+
+
+def priced_items(dataset: Dataset) -> tuple[str, ...]:
+    """The national principles judged on the price (``check: valuation``: the proportionate share), not on the
+    terms: an offer's fair-share test, not its compliance."""
+    return tuple(item.id for item in dataset.guidance if item.check == "valuation")
+
+
+def sheet_statuses(model: BranchModel, sheet: TermSheet, share: ShareTest | None = None) -> tuple[PrincipleStatus, ...]:
     """Each national principle's status for a term sheet in the branch (the guidance checklist, as
-    :func:`~imaging_value.framework.guidance.check_guidance` runs it for the options)."""
+    :func:`~imaging_value.framework.guidance.check_guidance` runs it for the options). ``share``: the sheet's
+    priced share test, for the principles judged on the valuation (without it they are to confirm)."""
     dataset = model.dataset
-    facts = {**facts_for(model.request, model.requester, dataset.derived_facts), **option_facts(sheet)}
+    facts = {**branch_facts(model), **option_facts(sheet)}
     checks = []
     for item in dataset.guidance:
-        status, reason = evaluate_item(item, facts)
+        status, reason = evaluate_item(item, facts, share)
         checks.append(GuidanceCheck(item.id, item.principle, item.source, OFFER, status, reason))
     return compliance(dataset, checks, OFFER)
 
@@ -594,11 +611,15 @@ def sheet_statuses(model: BranchModel, sheet: TermSheet) -> tuple[PrincipleStatu
 def rule_changes(model: BranchModel, values: Mapping[str, TermValue]) -> tuple[RuleChange, ...]:
     """Each term rule that would change one of these terms, and what it would change it to."""
     dataset = model.dataset
-    facts = facts_for(model.request, model.requester, dataset.derived_facts)
+    facts = branch_facts(model)
     sheet = offer_sheet(model, values)
-    after, _fired, removed, _at_cost = apply_rules(
+    after, _fired, removed, at_cost = apply_rules(
         {t.term: t for t in sheet.terms}, dataset.agreement.rules, facts, model.cost
     )
+    if at_cost:  # a cost-recovery fee a rule set, deferred past signing: uplifted as the framework's sheets are
+        due = next((str(t.value) for t in after if t.term == "access_fee_due"), "signing")
+        milestones = tuple(sorted(t.term.split(":", 1)[1] for t in after if t.term.startswith("milestone:")))
+        after = deferred_fee(after, at_cost, deferral(dataset, model.requester, facts, due, milestones))
     rules = {r.id: r for r in dataset.agreement.rules}
     changes = []
     for term in after:
@@ -721,8 +742,11 @@ def _zone(model: BranchModel, values: Mapping[str, TermValue]) -> Zone:
 
 def _branch(model: BranchModel, values: Mapping[str, TermValue], *, zone: bool = True) -> BranchAssessment:
     sheet = offer_sheet(model, values)
-    statuses = sheet_statuses(model, sheet)
     priced = model.priced(values)
+    # the proportionate share read from the price, by the same strict test as meets_share (the counter-offer's
+    # target), so the principle's status and the fair-share verdict never disagree
+    share = ShareTest(OFFER, priced.nhs_share, 0.0, model.share, model.created, priced.mean)
+    statuses = sheet_statuses(model, sheet, share)
     transfers_draws = priced.npv - model.base.npv
     fair = model.share * model.created
     shortfall_draws = fair - priced.npv  # per draw, against the expected fair value
@@ -757,6 +781,7 @@ def _branch(model: BranchModel, values: Mapping[str, TermValue], *, zone: bool =
         float(transfers_draws.mean()),
         _zone(model, values) if zone else empty,
         model.d.n,
+        priced_items(model.dataset),
     )
 
 

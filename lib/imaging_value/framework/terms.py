@@ -63,6 +63,7 @@ __all__ = [
     "assumed_request",
     "option_facts",
     "apply_rules",
+    "deferred_fee",
     "MECHANISM_OF_TERM",
     "TEMPLATE",
 ]
@@ -508,7 +509,7 @@ def apply_rules(
     return list(terms.values()), fired, removed, at_cost
 
 
-def _deferred(terms: list[Term], at_cost: bool, defer: Deferral | None) -> list[Term]:
+def deferred_fee(terms: list[Term], at_cost: bool, defer: Deferral | None) -> list[Term]:
     """The terms with a cost-recovery fee deferred past signing uplifted to recover the cost in expectation."""
     if not at_cost or defer is None or defer.uplift is None:
         if at_cost and defer is not None:  # never payable: the fee stays the cost, and says why
@@ -563,7 +564,7 @@ def term_sheets(
         if at_cost and key not in deferrals:
             deferrals[key] = deferral(dataset, shown_requester, facts, due, key[1])
         defer = deferrals.get(key) if at_cost else None
-        terms = _deferred(terms, at_cost, defer)
+        terms = deferred_fee(terms, at_cost, defer)
         royalty = None
         if any(t.term == "royalty" and t.value == PROPORTIONATE for t in terms):
             values = {t.term: t.value for t in terms}
