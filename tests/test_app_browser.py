@@ -350,64 +350,62 @@ def test_hostile_text_in_a_title_or_site_name_is_escaped(browser_page):
     assert page.evaluate("() => document.body.dataset.pwned === undefined")
 
 
-def test_idle_kernels_are_culled(site: Path, browser_page, browser):
-    """A kernel left idle, with its page still open, is shut down (here after 4 s; `make app` waits 15 minutes)."""
+def kernel_processes(server) -> dict[str, int]:
+    """The server's live kernels: kernel id (from its connection file's name) -> process id."""
     import psutil
 
-    port = free_port()
-    log_path = site / "voila-cull.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        running = start(
-            port,
-            site / "notebooks" / NOTEBOOK.name,
-            cull_idle_timeout=4,
-            cull_interval=1,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    live = {}
+    for child in psutil.Process(server.process.pid).children(recursive=True):
         try:
-            wait_until_serving(port, timeout=60, process=running.process)
+            if child.status() == psutil.STATUS_ZOMBIE:  # shut down, not yet reaped
+                continue
+            for arg in child.cmdline():
+                found = re.search(r"kernel-([0-9a-f-]{36})\.json$", arg)
+                if found:
+                    live[found.group(1)] = child.pid
+        except psutil.Error:  # it ended while we looked
+            continue
+    return live
 
-            def kernels() -> set[int]:
-                """Live kernels of this server (a culled kernel may linger a moment as a zombie)."""
-                live = set()
-                for child in psutil.Process(running.process.pid).children(recursive=True):
-                    try:
-                        if child.status() != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(child.cmdline()):
-                            live.add(child.pid)
-                    except psutil.Error:  # it ended while we looked
-                        continue
-                return live
 
-            for _second in range(90):  # the warm spare, which the page will take, has run the notebook
-                if "is filled with 1 kernel" in log_path.read_text("utf-8"):
-                    break
-                time.sleep(1)
-            with_page = kernels()  # the spare the page will take (it can be culled as soon as the page is drawn)
-            assert with_page
-            page = browser.new_page()  # a second tab in the shared browser
-            page.goto(running.url, timeout=90_000)
-            page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
-            for _second in range(60):  # the page took the spare: wait for its replacement
-                if log_path.read_text("utf-8").count("is filled with 1 kernel") >= 2:
-                    break
-                page.wait_for_timeout(1_000)
-            for _second in range(30):
-                if "Culling 'idle' kernel" in log_path.read_text("utf-8"):
-                    break
-                page.wait_for_timeout(1_000)
-            log_text = log_path.read_text("utf-8")
-            assert "Culling 'idle' kernel" in log_text and "with 1 connections" in log_text
-            for _second in range(15):  # the culled kernel's process takes a moment to exit
-                if with_page - kernels():
-                    break
-                page.wait_for_timeout(1_000)
-            gone = with_page - kernels()
-            assert gone  # a kernel that served the page has exited
-            assert kernels()  # the warm spare stays
-            page.close()
-        finally:
-            stop(running)
+def wait_until(condition, timeout: float, what: str) -> None:
+    """Wait (polling) until ``condition()`` holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:g} s: {what}")
+        time.sleep(0.2)
+
+
+def page_kernel(html: str) -> str:
+    """The id of the kernel Voila handed a page (in the page's configuration)."""
+    return re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+
+
+def test_a_closed_page_and_a_page_that_never_connects_free_their_kernels(site: Path, server, browser_page, browser):
+    """A page's kernel is shut down the moment the page closes, and a kernel whose page never opens its
+    websocket (a script fetching the address) once the connect timeout has passed; the spare and every
+    open page keep theirs."""
+    from urllib.request import urlopen
+
+    log_path = site / "voila.log"
+    open_page = page_kernel(browser_page.content())
+    page = browser.new_page()  # a second tab in the shared browser
+    page.goto(server.url, timeout=90_000)
+    page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
+    closed = page_kernel(page.content())
+    assert closed in kernel_processes(server)
+    page.close()
+    wait_until(lambda: closed not in kernel_processes(server), 30, "the closed page's kernel shut down")
+    assert f"Shutting down kernel {closed}: its page closed" in log_path.read_text("utf-8")
+
+    with urlopen(server.url, timeout=120) as response:  # no browser: the page is never drawn, never connects
+        silent = page_kernel(response.read().decode("utf-8"))
+    wait_until(lambda: silent not in kernel_processes(server), 60, "the unconnected page's kernel shut down")
+    assert f"Shutting down kernel {silent}: its page did not connect within 10 s" in log_path.read_text("utf-8")
+    assert open_page in kernel_processes(server)  # the page still open keeps its kernel
+    wait_until(lambda: len(kernel_processes(server)) >= 2, 60, "a spare ready beside the open page")
+    assert "Culling 'idle' kernel" not in log_path.read_text("utf-8")
 
 
 def test_a_summit_group_is_a_stakeholder_view(browser_page, dataset):
