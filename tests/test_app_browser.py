@@ -47,8 +47,30 @@ def site(tmp_path_factory) -> Path:
     shutil.copy(NOTEBOOK, root / "notebooks" / NOTEBOOK.name)
     shutil.copytree(ROOT / "data" / "samples", root / "data" / "samples")
     (root / "data" / "samples" / "requests" / "broken.yaml").write_text(BROKEN_REQUEST, encoding="utf-8")
+    (root / "data" / "samples" / "requests" / f"{CONTRIBUTED}.yaml").write_text(
+        contributed_request(root / "data" / "samples"), encoding="utf-8"
+    )
     (root / "reports").mkdir()
     return root
+
+
+CONTRIBUTED = "with-contributions"  # a request whose 30 sites each state their contribution (two pages of rows)
+
+
+def contributed_request(data: Path) -> str:
+    import yaml
+
+    request = yaml.safe_load((data / "requests" / "scenario-1.yaml").read_text(encoding="utf-8"))
+    request["id"], request["title"] = CONTRIBUTED, "Thirty sites, each with its contribution"
+    request["sites"] = {
+        "count": 30,
+        "kinds": ["large_trust", "district_general"],
+        "contributions": [
+            {"site": f"Trust {i + 1}", "kind": ("large_trust", "district_general")[i % 2], "images": 1000 * (i + 1)}
+            for i in range(30)
+        ],
+    }
+    return yaml.safe_dump(request, sort_keys=False)
 
 
 @pytest.fixture(scope="module")
@@ -183,7 +205,13 @@ def test_all_zero_weights_show_a_message(browser_page):
     page = browser_page
     for lever in ("clinical", "social", "economic_development", "environmental", "commercial"):
         set_slider(page, lever, 0)
-    page.wait_for_function("() => document.querySelector('.iv-message').innerText.includes('All lever weights are 0')")
+    # the command line's own error for all-zero weights
+    page.wait_for_function(
+        "() => document.querySelector('.iv-message').innerText.includes("
+        "\"parameter 'weights': expected at least one positive weight; found 'all weights 0'\")"
+    )
+    assert "&ndash;" not in page.locator(".iv-explorer").inner_text()
+    assert page.inner_text(".iv-weight-clinical").strip() == "Clinical \u2013"  # an en dash
     # the message and the hiding travel as separate widget messages: wait for both, fail if the charts stay
     page.wait_for_selector(".iv-fig-ranking", state="hidden", timeout=10_000)
     set_slider(page, "social", 1)
@@ -408,6 +436,59 @@ def test_a_closed_page_and_a_page_that_never_connects_free_their_kernels(site: P
     assert "Culling 'idle' kernel" not in log_path.read_text("utf-8")
 
 
+HEIGHTS_JS = """selector => [...document.querySelectorAll(selector)]
+    .filter(e => e.offsetParent !== null)
+    .map(e => e.getBoundingClientRect().height)"""
+
+
+def drawn_heights(page, selector: str) -> list[float]:
+    """The heights of the widgets ``selector`` finds that are not hidden (a hidden row is meant to be 0)."""
+    return page.evaluate(HEIGHTS_JS, selector)
+
+
+def test_the_scenario_rows_are_drawn_in_every_state(browser_page):
+    """The site and requester rows have a height whatever the panel shows: no contributions, contributions
+    ticked, a request with contributions (paged past 25 sites)."""
+    page = browser_page
+    requester = ".iv-scenario .widget-text[class*='iv-fact-requesters-0-']"
+    sites = ".iv-scenario [class*='iv-fact-sites-contributions-']"
+    page.locator(".iv-request-picker select").select_option("scenario-1")
+    page.wait_for_function("() => document.querySelector('.iv-fact-title input').value.startsWith('Scenario one')")
+    assert drawn_heights(page, requester) and min(drawn_heights(page, requester)) > 20
+    before = runs(page)
+    page.locator(".iv-fact-contributions input[type=checkbox]").check()
+    wait_for_run(page, before)
+    page.wait_for_selector(".iv-fact-sites-contributions-14-site input", state="visible")
+    heights = drawn_heights(page, sites)
+    assert len(heights) == 15 * 4 and min(heights) > 20, heights
+    assert min(drawn_heights(page, requester)) > 20
+    page.locator(".iv-request-picker select").select_option(CONTRIBUTED)
+    page.wait_for_function("() => document.querySelector('.iv-sites-where').innerText.includes('Sites 1 to 25 of 30')")
+    heights = drawn_heights(page, sites)
+    assert len(heights) == 25 * 4 and min(heights) > 20, heights
+    assert min(drawn_heights(page, requester)) > 20
+    page.locator("button.iv-sites-next").click()
+    page.wait_for_function(
+        "() => document.querySelector('.iv-fact-sites-contributions-0-site input').value === 'Trust 26'"
+    )
+    assert len(drawn_heights(page, sites)) == 5 * 4 and min(drawn_heights(page, sites)) > 20
+    page.locator(".iv-request-picker select").select_option("scenario-1")
+    page.wait_for_function("() => document.querySelector('.iv-fact-title input').value.startsWith('Scenario one')")
+
+
+def test_the_worth_panel_shows_its_settings_whole(browser_page):
+    """The discount rate as written (3.5, not 3.500000000) and the NPV axis title uncut."""
+    page = browser_page
+    assert page.locator(".iv-worth-rate input").input_value() == "3.5"
+    page.wait_for_selector(".iv-fig-worth_box .g-xtitle text")
+    title = page.evaluate(
+        """() => { const t = document.querySelector('.iv-fig-worth_box .g-xtitle text');
+                   const svg = t.closest('svg').getBoundingClientRect(); const box = t.getBoundingClientRect();
+                   return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; }"""
+    )
+    assert "dashed line: the mean" in title[0] and title[1], title
+
+
 def test_a_summit_group_is_a_stakeholder_view(browser_page, dataset):
     page = browser_page
     profile = dataset.profile("illustrative/nhs_finance")
@@ -425,6 +506,7 @@ def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site
     page = browser_page
     form = page.locator(".iv-summit-form")
     form.scroll_into_view_if_needed()
+    assert page.locator("body").inner_text().count("Summit: elicit a group's weights") == 1  # one heading
     weights = page.locator(".iv-form-weights")
     assert "33.3%" in weights.inner_text() and "16.7%" in weights.inner_text()  # 100 and four 50s
     box = page.locator(".iv-form-swing-social input")
