@@ -50,9 +50,8 @@ from pathlib import Path
 
 import psutil
 
-from ..core.layout import package_path
+from ..core.layout import PLOTLY_BUNDLE_ENV, package_path
 from ..render.kernels import KERNEL_ARGUMENTS
-from .explorer import PLOTLY_BUNDLE_ENV
 
 __all__ = [
     "HOST",
