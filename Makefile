@@ -45,10 +45,12 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium
 
-# The main job: the board's report pack (portfolio, every request, comparison, index.html),
-# plus the answers as JSON and CSV for other tools. PDF=1: a PDF beside each report too (needs chromium).
+# The main job: the board's report pack (the board paper, portfolio, every request, comparison, every summit,
+# index.html), plus the answers as JSON and CSV for other tools. PDF=1: a PDF beside each report too (needs
+# chromium). BOARD=1: the board paper alone (three printed pages or fewer). PLOTLY=shared: one plotly.min.js
+# beside the reports, for a pack published together (default: each report self-contained, for e-mail).
 report: $(STAMP) $(if $(PDF),$(CHROMIUM))
-	$(BIN)/imaging-value report --all --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(PDF),--pdf)
+	$(BIN)/imaging-value report $(if $(BOARD),--board,--all) --data $(DATA) --out $(OUT) $(if $(JOBS),--jobs $(JOBS)) $(if $(PDF),--pdf) $(if $(PLOTLY),--plotly $(PLOTLY))
 	$(BIN)/imaging-value export --data $(DATA) --out $(OUT)/data
 
 # In parallel (pytest-xdist): one process per core by default; TEST_WORKERS=0 runs them in this one.
@@ -82,7 +84,10 @@ bench: $(STAMP) $(CHROMIUM)
 	$(BIN)/python bench/bench_render.py
 	$(BIN)/python bench/bench_latency.py
 	$(BIN)/python bench/bench_valuation.py
+	$(BIN)/python bench/valuation_reference.py --choose
 	$(BIN)/python bench/bench_summit.py
+	$(BIN)/python bench/bench_register.py
+	$(BIN)/python bench/bench_negotiation.py
 
 # First `make report` on a clean clone: the old unlocked pip install against the lock with uv.
 bench-setup:
@@ -94,7 +99,7 @@ app: $(STAMP)
 
 # After changing the framework's answers on purpose: store the new checked summaries in the notebooks.
 notebook-outputs: $(STAMP)
-	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb
+	$(BIN)/python -m imaging_value.render.nbstore notebooks/01-portfolio.ipynb notebooks/02-request.ipynb notebooks/03-compare.ipynb notebooks/04-summit.ipynb notebooks/08-negotiation.ipynb
 
 clean:
 	rm -rf $(VENV)

@@ -12,10 +12,14 @@ to need the pack renders it while the others wait on a lock, then all read it (t
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
 CACHE_ENV = "IMAGING_VALUE_CACHE"  # imaging_value.model.datacache's folder of validated data
+DB_ENV = "IMAGING_VALUE_DB"  # imaging_value.register.location: the agreements register
+# where the print tests leave what they measured (pages, empty space per page), printed at the end of the run
+MEASURES_ENV = "IMAGING_VALUE_PRINT_MEASURES"
 
 # The slow tier (`make test` runs it; `make test-fast` leaves it out): tests that start a browser, a Jupyter
 # kernel, papermill, Voila or a wheel build, or time whole processes. Marked here by module or by fixture.
@@ -29,14 +33,33 @@ SLOW_FIXTURES = frozenset({"pack", "browser", "pdfs", "server", "site", "kernel"
 
 
 def pytest_configure(config):
-    """The ``slow`` marker; and one cache of validated data folders for the run (shared by its test processes, which inherit
-    the variable), never the user's own; removed at the end."""
+    """The ``slow`` marker; one cache of validated data folders for the run (shared by its test processes, which
+    inherit the variable), never the user's own, and one folder for the print tests' measures; removed at the
+    end. The agreements register the tests (and the notebooks they run) would open by default is a file in a
+    temporary folder that does not exist, never the user's own register: a test that needs one makes its own."""
     config.addinivalue_line("markers", "slow: a browser, kernel, papermill, Voila, wheel or whole-process test "
                                        "(left out by `make test-fast`)")
-    if os.environ.get(CACHE_ENV) or hasattr(config, "workerinput"):
+    if hasattr(config, "workerinput"):
         return
-    config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
-    os.environ[CACHE_ENV] = config._imaging_value_cache
+    config._imaging_value_db = tempfile.mkdtemp(prefix="imaging-value-test-register-")
+    config._imaging_value_db_before = os.environ.get(DB_ENV)
+    os.environ[DB_ENV] = os.path.join(config._imaging_value_db, "register.sqlite3")
+    if not os.environ.get(CACHE_ENV):
+        config._imaging_value_cache = tempfile.mkdtemp(prefix="imaging-value-test-cache-")
+        os.environ[CACHE_ENV] = config._imaging_value_cache
+    if not os.environ.get(MEASURES_ENV):
+        config._imaging_value_measures = tempfile.mkdtemp(prefix="imaging-value-print-measures-")
+        os.environ[MEASURES_ENV] = config._imaging_value_measures
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    """What the print tests measured, every report's lines in order (they ran in whichever process)."""
+    folder = getattr(config, "_imaging_value_measures", None)
+    files = sorted(Path(folder).glob("*.txt")) if folder else []
+    if files:
+        terminalreporter.section("printed reports: pages and the empty space on each")
+        for path in files:
+            terminalreporter.write(path.read_text(encoding="utf-8"))
 
 
 def pytest_unconfigure(config):
@@ -44,6 +67,18 @@ def pytest_unconfigure(config):
     if folder:
         shutil.rmtree(folder, ignore_errors=True)
         os.environ.pop(CACHE_ENV, None)
+    folder = getattr(config, "_imaging_value_db", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        before = getattr(config, "_imaging_value_db_before", None)
+        if before is None:
+            os.environ.pop(DB_ENV, None)
+        else:
+            os.environ[DB_ENV] = before
+    folder = getattr(config, "_imaging_value_measures", None)
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+        os.environ.pop(MEASURES_ENV, None)
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -2,7 +2,8 @@
 
 Floor: `python -c "import numpy, yaml, pydantic"` with the same interpreter. Targets:
 `imaging-value rank scenario-1 --json` in at most 2 x the floor, `imaging-value --help`
-in at most 1.2 x. Each command runs REPEATS times, interleaved with the others so that
+in at most 1.2 x; `imaging-value terms scenario-1 --json` (the agreement to sign, which prices the options
+to judge the proportionate share) is timed beside them, without a target. Each command runs REPEATS times, interleaved with the others so that
 load from other processes falls on all of them alike; the median is reported.
 `--baseline REF` also times the same commands on the library as it was at git REF
 (run from a temporary export of REF's lib/ and data/ with this interpreter).
@@ -43,7 +44,11 @@ def commands(tree: Path | None) -> dict[str, list[str]]:
             "from imaging_value.cli import main; sys.exit(main())",
         ]
         data = ["--data", str(tree / "data" / "samples")]
-    return {"rank": cli + ["rank", "scenario-1", "--json"] + data, "help": cli + ["--help"]}
+    return {
+        "rank": cli + ["rank", "scenario-1", "--json"] + data,
+        "terms": cli + ["terms", "scenario-1", "--json"] + data,
+        "help": cli + ["--help"],
+    }
 
 
 def seconds(command: list[str], env: dict[str, str]) -> float:
@@ -90,6 +95,7 @@ def main() -> None:
         verdict = f"; target <= {target:g} x: {'met' if value <= target * floor else 'MISSED'}" if target else ""
         label = {
             "rank": "imaging-value rank scenario-1 --json",
+            "terms": "imaging-value terms scenario-1 --json",
             "help": "imaging-value --help",
             "rank, no data cache": "  the same rank, no data cache",
         }.get(name, name)

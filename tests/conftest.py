@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import json
+import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -132,3 +133,70 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+# --- the agreements register: every register test runs on SQLite, and on PostgreSQL where one is given ---
+
+PG_ENV = "IMAGING_VALUE_TEST_PG"  # a PostgreSQL URL whose server may create databases (.ci/postgres starts one)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def register_db(request, tmp_path):
+    """A register URL for a test: a new SQLite file, or a new database on the PostgreSQL server of
+    $IMAGING_VALUE_TEST_PG (dropped afterwards). Without that variable the PostgreSQL case is skipped,
+    except in CI, where it must run."""
+    if request.param == "sqlite":
+        yield str(tmp_path / "register.sqlite3")
+        return
+    base = os.environ.get(PG_ENV, "").strip()
+    if not base:
+        if os.environ.get("CI"):
+            pytest.fail(f"CI runs the register's tests on PostgreSQL: ${PG_ENV} is not set (.ci/run sets it)")
+        pytest.skip(f"no PostgreSQL server for the register's tests (set ${PG_ENV}, as .ci/run does)")
+    import uuid
+
+    import sqlalchemy as sa
+
+    name = f"register_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield sa.engine.make_url(base).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+# --- what a reader sees in an HTML fragment (tests assert that, not the markup) -----------------
+
+
+def seen(fragment: str) -> str:
+    """The text a reader sees: tags gone, entities decoded, white space collapsed to single spaces."""
+    from bs4 import BeautifulSoup
+
+    return (
+        " ".join(BeautifulSoup(fragment, "html.parser").get_text(" ").split())
+        .replace(" ,", ",")
+        .replace("( ", "(")
+        .replace(" )", ")")
+        .replace(" :", ":")
+    )
+
+
+def texts(fragment: str, tag: str) -> list[str]:
+    """The text of every ``tag`` element (headings, bold words, list items), as a reader sees each."""
+    from bs4 import BeautifulSoup
+
+    return [" ".join(node.get_text(" ").split()) for node in BeautifulSoup(fragment, "html.parser").find_all(tag)]
+
+
+def table_rows(fragment: str) -> list[list[str]]:
+    """Every table row's cells, as a reader sees them."""
+    from bs4 import BeautifulSoup
+
+    return [
+        [" ".join(cell.get_text(" ").split()) for cell in row.find_all(["td", "th"])]
+        for row in BeautifulSoup(fragment, "html.parser").find_all("tr")
+    ]

@@ -5,6 +5,7 @@ import pytest
 import yaml
 
 from imaging_value import DataValidationError, load_dataset, load_request
+from imaging_value.core.errors import InconsistencyWarning
 from imaging_value.engine.case import Case
 from imaging_value.framework.sites import site_contributions
 
@@ -29,28 +30,93 @@ def test_the_trees_option_stands_when_compliant_and_in_the_pareto_set(dataset):
     assert agreement.why.startswith("The decision tree's option, SME incubation, stands (tree-option)")
 
 
-def test_an_uncurable_departure_sets_the_trees_option_aside(dataset):
-    results = by_assumed(Case(dataset, load_request("scenario-4", dataset)).agreements(1))
+def edit_csv_rows(path, change):
+    import csv
+    import io
+
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    for row in rows:
+        change(row)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(buffer.getvalue())
+
+
+def no_royalty(option):
+    """An edit of terms.yaml: the option's template without its royalty (its share then falls short)."""
+
+    def change(spec):
+        template = next(t for t in spec["templates"] if t["option"] == option)
+        template["terms"] = [t for t in template["terms"] if t["term"] != "royalty"]
+
+    return change
+
+
+def test_an_uncurable_departure_sets_the_trees_option_aside(data_copy):
+    # without its royalty the revenue-share licence returns the NHS less than its contribution share, a
+    # departure from NHS England's proportionate share that no term rule cures: a compliant option that fits
+    # replaces it
+    edit_yaml(data_copy / "terms.yaml", no_royalty("revenue_share_licence"))
+    data = load_dataset(data_copy)
+    results = by_assumed(Case(data, load_request("scenario-4", data)).agreements(1))
     raw = results[(("curation", "raw"), ("temporality", "retrospective"))]
-    assert raw.tree_option == "cost_recovery_access" and raw.option == "strategic_codevelopment"
-    assert raw.rule == "best-compliant"
+    assert raw.tree_option == "revenue_share_licence" and raw.option == "enterprise_licence"
+    assert raw.rule == "best-compliant" and raw.reconciliation.override == "departs-uncured"
     assert "(departs-uncured)" in raw.why and "proportionate to its contribution" in raw.why
-    tree = next(c for c in raw.candidates if c.option == "cost_recovery_access")
-    assert tree.departs == ("nhse-proportionate-share",)
+    tree = next(c for c in raw.candidates if c.option == "revenue_share_licence")
+    assert tree.departs == ("nhse-proportionate-share",) and tree.fits
     assert "confirm before signing" in raw.why
 
 
-def test_an_option_outside_the_pareto_set_is_set_aside(dataset):
-    results = by_assumed(Case(dataset, load_request("scenario-4", dataset)).agreements(1))
+def test_an_option_outside_the_pareto_set_gives_way_to_one_that_beats_it_and_fits(data_copy):
+    # on the sample data strategic co-development beats the enterprise licence under every view for cleaned
+    # retrospective data, but the retro-codev adjustment rules it out: the tree's option stands, and says why
+    results = by_assumed(Case(load_dataset(), load_request("scenario-4", load_dataset())).agreements(1))
     cleaned = results[(("curation", "cleaned"), ("temporality", "retrospective"))]
+    assert cleaned.option == cleaned.tree_option == "enterprise_licence" and cleaned.rule == "tree-option"
+    assert cleaned.reconciliation.beaters == ("strategic_codevelopment",)
+    assert "Strategic co-development is better under every stakeholder view, but the framework rules out" in cleaned.why
+    codev = next(c for c in cleaned.candidates if c.option == "strategic_codevelopment")
+    assert codev.unfit == ("retro-codev",) and not codev.fits
+    # with the adjustment no longer ruling it out, the beaten option gives way to the one that beats it
+    edit_csv_rows(
+        data_copy / "adjustments.csv",
+        lambda row: row.update(rules_out="false") if row["id"] == "retro-codev" else None,
+    )
+    data = load_dataset(data_copy)
+    cleaned = by_assumed(Case(data, load_request("scenario-4", data)).agreements(1))[
+        (("curation", "cleaned"), ("temporality", "retrospective"))
+    ]
     assert cleaned.tree_option == "enterprise_licence" and cleaned.option == "strategic_codevelopment"
     assert "(outside-pareto)" in cleaned.why
     assert "Strategic co-development is better under every stakeholder view" in cleaned.why
     assert not next(c for c in cleaned.candidates if c.option == "enterprise_licence").in_pareto
 
 
+def test_an_option_the_framework_rules_out_is_set_aside(data_copy):
+    # the tree sends a profit-generating SME's raw data to SME incubation: its deferred fee and embargo are what
+    # the profit-defer and profit-noembargo adjustments and the fairness answer on maturity rule out
+    def change(spec):
+        node = next(n for n in spec["nodes"] if n["id"] == "retro_curation_sme")
+        node["branches"][0]["option"] = "sme_incubation"
+
+    edit_yaml(data_copy / "decision_tree.yaml", change)
+    with pytest.warns(InconsistencyWarning, match="adjustment 'profit-defer'"):  # loading names the contradiction
+        data = load_dataset(data_copy)
+    results = by_assumed(Case(data, load_request("scenario-1", data)).agreements(0))
+    raw = results[(("curation", "raw"), ("profit_stage", "profit_generating"))]
+    assert raw.tree_option == "sme_incubation" and raw.option != "sme_incubation"
+    assert raw.reconciliation.override == "unfit"
+    assert set(raw.reconciliation.tree_unfit) == {"profit-noembargo", "profit-defer", "fairness:maturity"}
+    assert "(unfit)" in raw.why and "Deferring payment from a company that can pay now gives value away" in raw.why
+    assert next(c for c in raw.candidates if c.option == raw.option).fits
+
+
 def test_the_rule_is_data_without_overrides_the_tree_always_stands(data_copy):
     edit_yaml(data_copy / "reconciliation.yaml", lambda spec: spec.update(overrides=[]))
+    edit_yaml(data_copy / "terms.yaml", no_royalty("revenue_share_licence"))
     data = load_dataset(data_copy)
     for agreement in Case(data, load_request("scenario-4", data)).agreements(1):
         assert agreement.option == agreement.tree_option and agreement.rule == "tree-option"
@@ -59,6 +125,8 @@ def test_the_rule_is_data_without_overrides_the_tree_always_stands(data_copy):
     ]
     assert "depart from NHS England (2023)" in raw.why and "a person must accept" in raw.why
     assert [c.status for c in raw.compliance if c.item == "nhse-proportionate-share"] == ["departs"]
+    (reason,) = [c.reason for c in raw.compliance if c.item == "nhse-proportionate-share"]
+    assert "short in expected present value" in reason and "£" in reason
 
 
 def test_rank_by_worst_case_picks_the_win_win_option(data_copy):
@@ -91,12 +159,12 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
             for agreement in Case(dataset, request).agreements(index):
                 dissenters = {d.profile: d for d in agreement.dissent}
                 for d in agreement.dissent:
-                    assert d.rank >= threshold and d.prefers != agreement.option and d.of == 6
+                    assert d.rank >= threshold and d.prefers != agreement.option and d.of == len(dataset.option_ids)
                 seen += len(dissenters)
     assert seen > 0
     scenario_one = Case(dataset, load_request("scenario-1", dataset)).agreements(0)
-    cleaned = next(a for a in scenario_one if a.assumed.get("curation") == "cleaned")
-    assert {d.profile for d in cleaned.dissent} >= {"clinicians", "academic_researchers"}
+    raw = next(a for a in scenario_one if a.assumed.get("curation") == "raw")
+    assert {d.profile for d in raw.dissent} >= {"clinicians", "academic_researchers"}
 
 
 # --- validation of the agreement's data files ---------------------------------------------------
@@ -128,7 +196,8 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
         (
             "terms.yaml",
             lambda s: s["templates"][0]["terms"][0].update(source="a blog"),
-            "field 'source': expected 'the report', 'DHSC 2019', 'NHS England 2023' or \"this framework's reading\"",
+            "field 'source': expected 'the report', 'DHSC 2019', 'NHS England 2023', 'NHS England 2023 guide' or "
+            '"this framework\'s reading"',
         ),
         (
             "terms.yaml",
@@ -138,7 +207,7 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
         (
             "term_rules.yaml",
             lambda s: s["rules"][4]["actions"][0].update(value=36),
-            "term_rules.yaml: rules[4] (no-exclusivity-raw-or-unstated): field 'exclusivity_months': expected a value "
+            "term_rules.yaml: rules[4] (no-exclusivity-raw): field 'exclusivity_months': expected a value "
             "within sme_incubation's range [0.0, 24.0]",
         ),
         (
@@ -156,7 +225,7 @@ def test_dissent_lists_every_view_that_ranks_the_choice_low(dataset):
         (
             "reconciliation.yaml",
             lambda s: s["overrides"][0].update(test="coin_toss"),
-            "field 'test': expected 'departs' or 'outside_pareto'",
+            "field 'test': expected 'departs', 'outside_pareto' or 'unfit'",
         ),
     ],
 )
@@ -221,7 +290,8 @@ def test_fairness_answers_are_this_frameworks(dataset):
         for answer in theme.answers:
             assert not answer.text.startswith(("No.", "Yes.")), answer.text
     exclusivity = next(t for t in dataset.fairness.themes if t.id == "exclusivity")
-    assert exclusivity.question == "What role, if any, should embargoes and exclusivity play?"
+    assert exclusivity.question.startswith("What role, if any, should embargoes and exclusivity play in collaboration")
+    assert exclusivity.section == "Stakeholder Interviews"  # the report's own words, from the section they are in
 
 
 def test_the_reconciliation_is_a_record_and_the_board_sentence_comes_from_it(dataset):

@@ -41,7 +41,13 @@ def test_compromise_is_win_win() -> None:
 
 def test_pareto_hand_example() -> None:
     result = stakeholder_alignment(SCORES, OPTIONS, LEVERS, PROFILES)
-    assert result.pareto == ["A", "B", "C"]  # D: 5 <= 6 under both, < under one -> dominated by C
+    assert result.pareto == ["A", "B", "C"]  # D: 5 < 6 under both views -> beaten by C
+    assert result.beaten_by["D"] == ("C",)
+    # strict dominance ("beats it under every view"): worse under one view and equal under the other is
+    # not beaten, so y stays in the set although x is at least as good everywhere and better somewhere
+    weak = stakeholder_alignment(np.array([[6.0, 6.0], [5.0, 6.0], [1.0, 1.0]]), ["x", "y", "z"], LEVERS, PROFILES)
+    assert weak.pareto == ["x", "y"]
+    assert weak.beaten_by == {"x": (), "y": (), "z": ("x", "y")}
     # equal options do not dominate each other
     twin = stakeholder_alignment(np.array([[6.0, 6.0], [6.0, 6.0], [1.0, 1.0]]), ["x", "y", "z"], LEVERS, PROFILES)
     assert twin.pareto == ["x", "y"]

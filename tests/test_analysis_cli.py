@@ -11,7 +11,7 @@ def test_acceptability_answers_for_every_scenario(cli, rid):
     assert answer["samples"] == 2000 and answer["seed"] == 7
     for entry in answer["results"]:
         table = entry["rank_acceptability"]
-        assert len(table) == len(entry["options"]) == 6
+        assert len(table) == len(entry["options"]) == 7
         for row in table:
             assert sum(row) == pytest.approx(1.0)
         for column in zip(*table):
@@ -149,7 +149,7 @@ def test_split_one_rule_and_sampled_above_twenty_sites(cli, data_copy):
         (["split", "scenario-2", "--total", "10", "--samples", "0"], "parameter 'samples'"),
         (["acceptability", "scenario-2", "--samples", "0"], "parameter 'samples'"),
         (["acceptability", "scenario-2", "--profile", "smes", "--concentration", "-1"], "concentration"),
-        (["split", "scenario-2"], "--total"),
+        (["split", "scenario-2", "--total", "ten"], "parameter 'total'"),
     ],
 )
 def test_bad_analysis_arguments(cli, args, message):
@@ -179,3 +179,22 @@ def test_score_uncertainty_makes_confidence_informative(cli):
     assert any(0.0 < c < 1.0 for c in confidence)
     bad = cli("acceptability", "scenario-1", "--score-uncertainty", "-1")
     assert bad.code == 2 and "score_uncertainty" in bad.err
+
+
+def test_split_without_a_total_shares_each_agreement_to_sign_per_branch(cli):
+    """One result per requester and decision-tree outcome, each carrying what it assumed: the expected value of the
+    agreement to sign (the value command's figure) shared among the sites and the broker, to the penny."""
+    from decimal import Decimal
+
+    answer = cli("split", "scenario-1", "--json").json()
+    assert "rules" not in answer and "total" not in answer  # no total given: nothing else is shared
+    value = cli("value", "scenario-1", "--json").json()
+    assert [r["assumed"] for r in answer["results"]] == [r["assumed"] for r in value["results"]]
+    for split, priced in zip(answer["results"], value["results"]):
+        assert split["option"] == priced["agreement"]
+        mean = next(o for o in priced["options"] if o["option"] == split["option"])["npv"]["mean"]
+        assert split["total"] == round(mean, 2)
+        assert sum(Decimal(str(s["share"])) for s in split["shares"]) == Decimal(str(split["total"]))
+        assert split["shares"][-1]["site"].startswith("Broker")
+    given = cli("split", "scenario-1", "--total", "1000", "--json").json()
+    assert given["total"] == 1000 and given["assumed"] == {}  # a stated total assumes nothing

@@ -2,8 +2,8 @@
 
 The server is started through ``imaging_value.explore.app`` (the code path of ``make app``) on a
 free loopback port, serving a copy of the notebook beside a copy of the sample data
-(with one broken request added) and an empty reports folder, so the test writes
-nothing into the work tree except the screenshot ``reports/explore-app.png``.
+(with one broken request added) and an empty reports folder, all in a temporary folder: the tests write
+nothing into the work tree (the screenshots go into the temporary site's ``screenshots/``).
 """
 
 from __future__ import annotations
@@ -31,6 +31,13 @@ LOOPBACK = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 # one server and one page, driven test after test: all in one test process
 pytestmark = [pytest.mark.xdist_group("explorer-app"), pytest.mark.timeout(240)]
+
+
+def shots(site: Path) -> Path:
+    """Where the screenshots go: inside the test's temporary site, never the work tree's reports/."""
+    folder = site / "screenshots"
+    folder.mkdir(exist_ok=True)
+    return folder
 
 
 def free_port() -> int:
@@ -147,7 +154,7 @@ def expected_labels(dataset, weights: dict[str, float] | None) -> list[str]:
     return [dataset.label(option) for option in rank_options(table, weights).order]
 
 
-def test_the_app_loads_with_the_default_request(browser_page, dataset):
+def test_the_app_loads_with_the_default_request(browser_page, dataset, site):
     page = browser_page
     assert page.locator("select").first.input_value() == "scenario-1"
     assert ranking_on_page(page) == expected_labels(dataset, None)
@@ -157,8 +164,7 @@ def test_the_app_loads_with_the_default_request(browser_page, dataset):
         assert page.locator(f".iv-fig-{name} svg.main-svg").count() >= 1, name
     text = page.locator("body").inner_text()
     assert "import imaging_value" not in text and "ex.explore(" not in text  # code hidden
-    (ROOT / "reports").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "reports" / "explore-app.png"))
+    page.screenshot(path=str(shots(site) / "explore-app.png"))
 
 
 def test_moving_sliders_changes_the_shares_and_the_ranking(browser_page, dataset):
@@ -316,8 +322,7 @@ def test_a_changed_fact_moves_the_tree_and_saves_as_a_request(browser_page, site
     )
     page.wait_for_function("() => document.querySelector('.iv-changes li') !== null")
     assert "(was retrospective)" in page.inner_text(".iv-changes")
-    (ROOT / "reports").mkdir(exist_ok=True)
-    page.screenshot(path=str(ROOT / "reports" / "explore-scenario.png"), full_page=True)  # the tree path too
+    page.screenshot(path=str(shots(site) / "explore-scenario.png"), full_page=True)  # the tree path too
 
     page.locator(".iv-save-id input").fill("scenario-1-prospective")
     page.locator("button.iv-save").click()
@@ -477,16 +482,20 @@ def test_the_scenario_rows_are_drawn_in_every_state(browser_page):
 
 
 def test_the_worth_panel_shows_its_settings_whole(browser_page):
-    """The discount rate as written (3.5, not 3.500000000) and the NPV axis title uncut."""
+    """The discount rate as written (3.5, not 3.500000000); the NPV chart's axis title and its key uncut."""
     page = browser_page
     assert page.locator(".iv-worth-rate input").input_value() == "3.5"
     page.wait_for_selector(".iv-fig-worth_box .g-xtitle text")
-    title = page.evaluate(
-        """() => { const t = document.querySelector('.iv-fig-worth_box .g-xtitle text');
+    page.wait_for_selector(".iv-fig-worth_box .gtitle-subtitle")
+    texts = page.evaluate(
+        """() => ['.g-xtitle text', '.gtitle-subtitle'].map(s => {
+                   const t = document.querySelector('.iv-fig-worth_box ' + s);
                    const svg = t.closest('svg').getBoundingClientRect(); const box = t.getBoundingClientRect();
-                   return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; }"""
+                   return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; })"""
     )
-    assert "dashed line: the mean" in title[0] and title[1], title
+    (axis, axis_whole), (key, key_whole) = texts
+    assert "worth to the NHS" in axis and axis_whole, texts
+    assert "dashed: mean" in key and key_whole, texts
 
 
 def test_a_summit_group_is_a_stakeholder_view(browser_page, dataset):

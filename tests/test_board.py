@@ -58,7 +58,7 @@ def test_a_tie_in_the_ranking_is_reported_as_a_tie():
     assert "open_research and strategic_codevelopment tie at 6.90" in report.key_findings()
 
 
-def test_every_source_is_one_of_the_four_tags(dataset):
+def test_every_source_is_one_of_the_five_tags(dataset):
     sources = [t.source for t in dataset.agreement.rules] + [g.source for g in dataset.guidance]
     assert {source_tag(s).tag for s in sources} <= TAGS
     assert source_tag("DHSC (2019), Creating the right framework").tag == "DHSC 2019"
@@ -75,7 +75,7 @@ def test_the_decision_is_plain_english_with_labels_not_ids(scenario_two):
     for ident in _ids(scenario_two.dataset):
         assert not re.search(rf"(?<![\w-]){re.escape(ident)}(?![\w-])", text), ident
     assert "Sign SME incubation" in text and "Sign Strategic co-development" in text
-    assert "£86,000" in text  # the access fee with its unit and separators
+    assert "£243,846" in text  # the access fee with its unit and separators (deferred, so uplifted to recover the cost)
     assert "Confirm before signing" in text and "Where the stakeholder views disagree" in text
     # the defaults the answer depends on are said
     assert "illustrative default" in text and "every lever weighs the same" in text
@@ -89,16 +89,27 @@ def test_unstated_facts_are_named_before_signing():
     assert "If profit stage is pre-profit: sign SME incubation" in text
 
 
-def test_identical_requesters_are_reported_once(scenario_two):
-    assert scenario_two.groups == {0: (0,), 1: (1, 2)}
-    assert scenario_two.requesters == (0, 1)
-    text = _text(scenario_two.decision())
+def test_requesters_whose_value_differs_are_reported_apart(scenario_two):
+    """Scenario two's multinationals differ only by sector, but a pharma and diagnostics company's revenue differs,
+    and so does every figure of its valuation: they are reported apart."""
+    assert scenario_two.groups == {0: (0,), 1: (1,), 2: (2,)}
+    assert "get the same answer" not in _text(scenario_two.decision())
+
+
+def test_identical_requesters_are_reported_once(data_copy):
+    # the same sector for both multinationals: every answer, the value included, is the same
+    path = data_copy / "requests" / "scenario-2.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("sector: pharma and diagnostics", "sector: healthtech"))
+    report = request_report("scenario-2", data_dir=str(data_copy), samples=500, seed=1)
+    assert report.groups == {0: (0,), 1: (1, 2)}
+    assert report.requesters == (0, 1)
+    text = _text(report.decision())
     assert "Requesters 2 and 3 get the same answer because they are the same kind of requester" in text
-    assert "(name and sector)" in text
-    for section in (scenario_two.html("terms"), scenario_two.html("fairness"), scenario_two.html("guidance")):
+    assert "no score, rule, term or value here depends on what sets them apart (name)" in text
+    for section in (report.html("terms"), report.html("fairness"), report.html("guidance")):
         headings = [h.get_text() for h in BeautifulSoup(section, "html.parser").find_all("h3")]
         assert headings[1].startswith("Requesters 2 and 3:") and len(headings) == 2
-    assert "Requesters 2 and 3 (multinational):" in scenario_two.key_findings()
+    assert "Requesters 2 and 3 (multinational):" in report.key_findings()
 
 
 def test_requesters_that_differ_are_not_merged():

@@ -87,7 +87,7 @@ def test_rank_json(cli, rid, dataset):
     for entry in answer["rankings"]:
         scores = [row["score"] for row in entry["ranking"]]
         assert scores == sorted(scores, reverse=True)
-        assert len(entry["ranking"]) == 6
+        assert len(entry["ranking"]) == len(dataset.option_ids) == 7
         for row in entry["ranking"]:
             assert set(row) == {"option", "score", "lever_scores", "exclusivity_months", "flags"}
             assert all(set(f) == {"principle", "source", "reason"} for f in row["flags"])
@@ -191,4 +191,4 @@ def test_dataset_digests_cover_every_file(dataset):
 
     summit_files = {f"summits/illustrative/{g}.yaml" for g in ("clinicians", "nhs_finance", "smes")}
     assert set(dataset.digests) == set(DATA_FILES) | summit_files | {"valuation.yaml"}
-    assert len(DATA_FILES) == 16 and all(len(d) == 64 for d in dataset.digests.values())
+    assert len(DATA_FILES) == 19 and all(len(d) == 64 for d in dataset.digests.values())

@@ -222,7 +222,8 @@ def test_the_same_data_in_two_folders_keeps_each_root(cache, data_copy, tmp_path
 def test_old_entries_are_pruned(cache, data_copy, monkeypatch):
     monkeypatch.setattr(datacache, "MAX_ENTRIES", 2)
     for n in range(4):
-        (data_copy / "notes.txt").write_text(f"version {n}\n")
+        with open(data_copy / "levers.yaml", "a", encoding="utf-8") as handle:
+            handle.write(f"# version {n}\n")
         load_dataset(data_copy)
     assert len(list(cache.glob("*.pickle"))) == 2
 

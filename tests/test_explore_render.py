@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from imaging_value.core.wording import gbp
+from imaging_value.core.wording import money
 from imaging_value.explore.explorer import Explorer
 from imaging_value.model.params import RequestParams
 from imaging_value.render.pack import render_request_report, view_label
@@ -28,7 +28,7 @@ def test_the_board_report_shows_the_discount_rate_revenue_and_royalty_on_screen(
     panel.rate.value = 6.0
     panel.scenario.value = "high"
     panel.royalty.value = 5.0
-    on_screen = gbp(shown_mean(explorer))
+    on_screen = money(shown_mean(explorer), pence=False)
     assert on_screen in panel.summary.value
     parameters = explorer.render_parameters()
     params = parameters["params"]
@@ -52,12 +52,12 @@ def test_the_request_report_prices_as_the_command_line_does(cli, samples):
     means = {o["option"]: o["npv"]["mean"] for o in said.json()["results"][0]["options"]}
     report = request_report("scenario-1", requester=0, discount_rate=0.06, samples=200, data_dir=str(samples))
     section = report.html("value")
-    assert all(gbp(mean) in section for mean in means.values())
+    assert all(money(mean, pence=False) in section for mean in means.values())
     assert "6.0% a year" in section
     assert report.parameters["discount rate"] == "6.00%"
     default = request_report("scenario-1", requester=0, samples=200, data_dir=str(samples))
     assert default.parameters["discount rate"] == "valuation.yaml's (3.50%)"
-    assert gbp(means["sme_incubation"]) not in default.html("value")
+    assert money(means["sme_incubation"], pence=False) not in default.html("value")
 
 
 def test_a_royalty_the_terms_allow_is_shown_and_priced_unclamped(data_copy: Path):
@@ -65,16 +65,17 @@ def test_a_royalty_the_terms_allow_is_shown_and_priced_unclamped(data_copy: Path
     panel prices 25%, as the report does."""
     terms = data_copy / "terms.yaml"
     text = terms.read_text(encoding="utf-8")
-    old = "{term: royalty, value: 3, min: 0, max: 10, source: this framework's reading,\n         rationale: \"The report names this mechanism; the value is this framework's reading. The report lists royalties on products developed with the data; a modest rate for a growing SME.\"}"
-    assert old in text
-    terms.write_text(text.replace(old, old.replace("value: 3, min: 0, max: 10", "value: 25, min: 0, max: 30")))
+    head, option, rest = text.partition("- option: scale_up_licence\n")
+    old = "{term: royalty, value: proportionate, min: 0, max: 25,"
+    assert option and old in rest
+    terms.write_text(head + option + rest.replace(old, "{term: royalty, value: 25, min: 0, max: 30,", 1))
     explorer = Explorer(data_copy, request="scenario-3", n_samples=200, debounce=0.0)
     panel = explorer.worth
     assert panel._option == "scale_up_licence"
     assert (panel.royalty.value, panel.royalty.max) == (25.0, 30.0)
     assert panel.settings()["royalty"] is None  # the term sheet's own
     report = request_report("scenario-3", requester=0, samples=200, data_dir=str(data_copy))
-    assert gbp(shown_mean(explorer)) in report.html("value")
+    assert money(shown_mean(explorer), pence=False) in report.html("value")
     panel.royalty.value = 30.0  # the most terms.yaml allows: not clamped either
     assert panel.royalty.value == 30.0 and "royalty of 30%" in panel.summary.value
 

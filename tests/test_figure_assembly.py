@@ -22,13 +22,19 @@ from imaging_value.present import figures as views
 from imaging_value.present import value_figures as worth
 
 
-def validated_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
-    """The house layout set through plotly's validated ``update_layout``, in place (the reference)."""
+def validated_layout(fig: go.Figure, title: str, height: int = 340, *, subtitle: str = "", **extra) -> go.Figure:
+    """The house layout set through plotly's validated ``update_layout``, in place (the reference): the title
+    wrapped into lines, the plot pushed down by each line and by a subtitle, the figure taller by as much."""
+    lines = views.title_lines(title)
+    top = 40 + 24 * len(lines) + (20 if subtitle else 0)
+    heading = dict(text="<br>".join(plotly_text(line) for line in lines), x=0, xanchor="left")
+    if subtitle:
+        heading["subtitle"] = dict(text=plotly_text(subtitle), font=dict(size=views.MIN_TEXT))
     fig.update_layout(
-        title=dict(text=plotly_text(title), x=0, xanchor="left"),
-        height=height,
+        title=heading,
+        height=height + max(0, top - 60),
         font=views.FONT,
-        margin=dict(l=10, r=10, t=60, b=40),
+        margin=dict(l=10, r=10, t=max(60, top), b=40),
         template=views.TEMPLATE,
         legend=dict(orientation="h", yanchor="bottom", y=1.0, x=1, xanchor="right"),
         **extra,
@@ -91,7 +97,7 @@ def test_a_figure_keeps_what_its_builder_set_over_the_house_layout(dataset, expl
     case = explorer.state.case()
     fig = views.stakeholder_views_figure(dataset, case.table(0), explorer.profiles, title="Views <b>")
     layout = fig.to_plotly_json()["layout"]
-    assert layout["margin"] == {"l": 10, "r": 10, "t": 110, "b": 40}  # the builder's room for its dropdown
+    assert layout["margin"] == {"l": 10, "r": 10, "t": 130, "b": 40}  # the builder's room for its dropdown
     assert layout["title"]["text"].startswith("Views &lt;b&gt;: ") and layout["title"]["x"] == 0
-    assert layout["height"] == 430 and layout["template"] == views.TEMPLATE.to_plotly_json()
+    assert layout["height"] == 404 and layout["template"] == views.TEMPLATE.to_plotly_json()
     assert layout["updatemenus"][0]["buttons"]

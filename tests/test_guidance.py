@@ -1,5 +1,6 @@
 """National guidance checks: which options break which principle, and why, on their terms after the term rules."""
 
+import pytest
 import yaml
 
 from imaging_value import check_guidance, flags_by_option, load_dataset, load_request
@@ -26,7 +27,7 @@ def test_exclusivity_over_possibly_raw_data_is_cured_by_a_term_rule(dataset, dat
     assert "dhsc-no-exclusive-raw" not in flags["sme_incubation"]
     assert "dhsc-no-exclusive-raw" not in flags["scale_up_licence"]
     # the check reads the terms: without the rule, the templates' exclusivity is flagged again
-    uncured = flag_items(without_rule(data_copy, "no-exclusivity-raw-or-unstated"), "scenario-1", 0)
+    uncured = flag_items(without_rule(data_copy, "no-exclusivity-unstated-curation"), "scenario-1", 0)
     assert "dhsc-no-exclusive-raw" in uncured["sme_incubation"]
     assert "dhsc-no-exclusive-raw" in uncured["scale_up_licence"]
     assert "dhsc-no-exclusive-raw" not in uncured["enterprise_licence"]
@@ -53,11 +54,39 @@ def test_curated_data_priced_at_cost_is_flagged(dataset):
 
 
 def test_flag_names_principle_source_and_reason(dataset):
-    checks = check_guidance(dataset, load_request("scenario-2", dataset), 1)
+    from imaging_value.engine.case import Case
+
+    case = Case(dataset, load_request("scenario-2", dataset))
+    checks = case.priced_guidance(1, {})  # the proportionate share judged on the priced terms
     flag = next(f for f in flags_by_option(checks)["cost_recovery_access"] if f.item == "nhse-proportionate-share")
     assert flag.principle.startswith("The NHS takes a share of commercial value proportionate to its contribution")
     assert flag.source.startswith("NHS England (2023)")
-    assert flag.reason == "takes no share of the commercial value the requester (multinational) creates"
+    share = case.share_tests(1, {})["cost_recovery_access"]
+    assert share.error == 0  # no royalty cap: the share is the model's exact expectation
+    assert flag.reason == (
+        f"takes an expected {share.nhs_share:.1%} of the value the requester (multinational) "
+        f"creates against the NHS's contribution share of {share.contribution_share:.1%}: £{share.shortfall:,.0f} "
+        "short in expected present value"
+    )
+    assert share.shortfall == pytest.approx(share.contribution_share * share.value_created - share.mean)
+
+
+def test_the_proportionate_share_is_judged_on_the_money(dataset):
+    """Without a valuation (rank prices nothing) the share is to confirm; priced, an option meets it when its
+    expected share (exact, or within two standard errors where it is estimated) reaches the contribution share,
+    and departs otherwise."""
+    from imaging_value.engine.case import Case
+    from imaging_value.framework.guidance import UNPRICED
+
+    request = load_request("scenario-2", dataset)
+    unpriced = [c for c in check_guidance(dataset, request, 1) if c.item == "nhse-proportionate-share"]
+    assert {(c.status, c.reason) for c in unpriced} == {("to confirm", UNPRICED)}
+    case = Case(dataset, request)
+    priced = {c.option: c.status for c in case.priced_guidance(1, {}) if c.item == "nhse-proportionate-share"}
+    for option, test in case.share_tests(1, {}).items():
+        meets = test.nhs_share + 2 * (test.error or 0) >= test.contribution_share
+        assert priced[option] == ("meets" if meets else "breaks"), option
+    assert priced["strategic_codevelopment"] == "meets" and priced["cost_recovery_access"] == "breaks"
 
 
 def test_all_five_dhsc_principles_are_checked(dataset):
@@ -67,8 +96,13 @@ def test_all_five_dhsc_principles_are_checked(dataset):
 
 def test_manual_items_are_questions_not_flags(dataset):
     checks = check_guidance(dataset, load_request("scenario-2", dataset), 0)
-    manual = {c.item for c in checks if c.status == "to confirm"}
-    assert manual == {"dhsc-fair-terms-whole-nhs", "dhsc-transparency", "dhsc-legal-obligations"}
+    manual = {c.item for c in checks if c.status == "to confirm"}  # and the share, which rank does not price
+    assert manual == {
+        "dhsc-fair-terms-whole-nhs",
+        "dhsc-transparency",
+        "dhsc-legal-obligations",
+        "nhse-proportionate-share",
+    }
     fair = next(c for c in checks if c.item == "dhsc-fair-terms-whole-nhs")
     assert "each of the 20 contributing NHS bodies" in fair.reason
     single_site = check_guidance(dataset, load_request("scenario-3", dataset), 0)
@@ -81,3 +115,28 @@ def test_a_release_instead_of_a_secure_environment_is_a_departure(dataset, data_
     flags = flag_items(load_dataset(data_copy), "scenario-2", 0)
     assert "nhse-secure-environment" in flags["open_research"]
     assert "nhse-secure-environment" not in flags["sme_incubation"]
+
+
+def test_a_capped_royalty_is_judged_on_the_draws_within_two_standard_errors(dataset, data_copy):
+    """A royalty cap makes the expected NPV non-linear: the share is estimated on the draws, with its error."""
+    from imaging_value.engine.case import Case
+
+    path = data_copy / "terms.yaml"
+    spec = yaml.safe_load(path.read_text())
+    template = next(t for t in spec["templates"] if t["option"] == "enterprise_licence")
+    template["terms"] = [dict(t, value=4) if t["term"] == "royalty" else t for t in template["terms"]]
+    template["terms"].append(
+        {
+            "term": "royalty_cap",
+            "value": 100000,
+            "min": 0,
+            "max": 10000000,
+            "source": "this framework's reading",
+            "rationale": "A test cap.",
+        }
+    )
+    path.write_text(yaml.safe_dump(spec, sort_keys=False))
+    data = load_dataset(data_copy)
+    test = Case(data, load_request("scenario-2", data)).share_tests(1, {})["enterprise_licence"]
+    assert test.error and test.error > 0
+    assert test.meets(2.0) is (test.nhs_share + 2 * test.error >= test.contribution_share)

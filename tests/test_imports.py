@@ -66,7 +66,8 @@ def test_the_fast_yaml_loader_reads_every_sample_file_as_the_pure_python_one_doe
 
 def test_rank_with_the_lever_switch_off_reads_no_valuation_model():
     """valuation.yaml's switch is off in the samples: rank reads the validated assumptions (part of the data
-    folder), never the valuation model that prices them."""
+    folder) and the exact expectations that price a term sheet's deferred fee and proportionate royalty
+    (maths.expectation), never the Monte Carlo valuation model."""
     probe = (
         "import sys\nfrom imaging_value.cli import main\nmain(['rank', 'scenario-1', '--json'])\n"
         "print('\\n' + __import__('json').dumps(sorted(m for m in sys.modules if m in "
@@ -81,3 +82,13 @@ def test_help_loads_neither_numpy_nor_pydantic():
     """--help lists every capability's sub-command without importing what the answers need."""
     help_ = "from imaging_value.cli import main\ntry:\n    main(['--help'])\nexcept SystemExit:\n    pass"
     assert _loaded_after(help_, ("numpy", "pydantic", "yaml")) == []
+
+
+def test_register_commands_start_without_the_analytics_or_alembic(tmp_path):
+    """Reading the register (due, list, check) needs SQLAlchemy only: no numpy, pandas or pydantic, and no
+    Alembic once the register's schema is at this package's revision."""
+    db = tmp_path / "register.sqlite3"
+    code = f"from imaging_value.register.store import open_register\nopen_register({str(db)!r}, create=True)"
+    assert "sqlalchemy" in _loaded_after(code, ("sqlalchemy",))
+    run = f"from imaging_value.cli import main\nmain(['register', 'due', '--as-of', '2027-01-01', '--db', {str(db)!r}])"
+    assert _loaded_after(run, ("numpy", "pandas", "pydantic", "yaml", "alembic", "scipy")) == []

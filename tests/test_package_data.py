@@ -64,6 +64,12 @@ def test_the_wheel_carries_every_notebook_template_and_asset_as_in_the_tree(whee
     assert not changed, f"differ from the tree: {changed}"
     # the package's modules too, and nothing from outside the package (no data, tests or bench)
     modules = {f"imaging_value/{path.name}" for path in PACKAGE_DIR.glob("*.py")}
+    # the register's migrations, which it runs on first use (alembic.ini is for running them by hand)
+    modules |= {
+        f"imaging_value/{path.relative_to(PACKAGE_DIR).as_posix()}"
+        for path in (PACKAGE_DIR / "register" / "migrations").rglob("*.py")
+        if "__pycache__" not in path.parts
+    }
     assert modules <= names
     assert {name.split("/")[0] for name in names} == {"imaging_value", "imaging_value-0.1.0.dist-info"}
     shipped_data = {name for name in names if name.startswith("imaging_value/") and not name.endswith(".py")} - set(

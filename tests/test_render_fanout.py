@@ -28,11 +28,14 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     plan = result.json()
     names = [job["name"] for job in plan["jobs"]]
     assert names == [
+        "board-paper",
         "portfolio",
         "request-scenario-1",
         "request-scenario-2",
         "request-scenario-3",
         "request-scenario-4",
+        "negotiation-scenario-1-sme",
+        "negotiation-scenario-2-healthtech",
         "compare",
         "summit-illustrative",
     ]
@@ -42,6 +45,10 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     assert request["output"] == "request-scenario-2.html"
     assert request["parameters"]["request"] == "scenario-2" and request["parameters"]["seed"] == 20210401
     assert request["args"] == ["report", "scenario-2", "--data", str(data_copy), "--out", str(tmp_path / "o")]
+    board = by_name["board-paper"]
+    assert board["notebook"] == "notebooks/09-board.ipynb" and board["output"] == "board-paper.html"
+    assert board["args"] == ["report", "--board", "--data", str(data_copy), "--out", str(tmp_path / "o")]
+    assert board["parameters"]["seed"] == 20210401 and board["parameters"]["total"] == 1000000.0
     assert by_name["portfolio"]["args"][:2] == ["report", "--portfolio"]
     assert by_name["compare"]["args"][:2] == ["report", "--compare"]
     assert by_name["summit-illustrative"]["args"][:3] == ["report", "--summit", "illustrative"]
@@ -51,7 +58,7 @@ def test_the_plan_lists_every_job_with_notebook_parameters_output_and_command(cl
     unknown = cli("report", "--summit", "nowhere", "--plan", "--data", str(data_copy), "--out", str(tmp_path / "o"))
     assert unknown.code == 2 and "illustrative" in unknown.err and "nowhere" in unknown.err
     text = cli("report", "--all", "--plan", "--data", str(data_copy), "--out", str(tmp_path / "o"))
-    assert text.out.splitlines()[1] == f"report scenario-1 --data {data_copy} --out {tmp_path / 'o'}"
+    assert text.out.splitlines()[2] == f"report scenario-1 --data {data_copy} --out {tmp_path / 'o'}"
 
 
 def test_the_plan_gives_every_job_the_view_so_a_fanned_out_job_renders_the_same(cli, data_copy, tmp_path):
@@ -149,7 +156,9 @@ def test_the_readme_fan_out_with_xargs_gives_the_whole_pack(tmp_path):
     for job in plan["jobs"]:
         if job["parameters_file"]:
             assert yaml.safe_load((out / job["parameters_file"]).read_text()) == job["parameters"]
-    assert f"{len(outputs)} reports listed" in done.stdout and len(outputs) == 7  # with the sample summit
+    assert (
+        f"{len(outputs)} reports listed" in done.stdout and len(outputs) == 10
+    )  # with the sample summit, the negotiations and the board paper
 
 
 def fake_report(out: Path, name: str) -> Outcome:

@@ -24,6 +24,8 @@ REPORTS = [
     "request-scenario-3",
     "request-scenario-4",
     "request-hostile",
+    "negotiation-scenario-1-sme",
+    "negotiation-scenario-2-healthtech",
     "summit-illustrative",
 ]
 
@@ -78,4 +80,45 @@ def test_stakeholder_view_menu_switches_without_a_kernel(pack, page):
 def test_index_links_every_report(pack, page):
     page.goto((pack / "index.html").as_uri())
     links = page.locator("a").evaluate_all("els => els.map(e => e.getAttribute('href'))")
-    assert set(links) == {f"{name}.html" for name in REPORTS}
+    assert set(links) == {f"{name}.html" for name in ["board-paper", *REPORTS]}
+
+
+CSP_VIOLATION = "violates the following Content Security Policy directive"
+
+
+def test_the_reports_charts_draw_under_their_content_security_policy(pack, page):
+    """plotly.js, inline, draws every chart with the policy in force, and the policy itself is never broken."""
+    messages: list[str] = []
+    page.on("console", lambda message: messages.append(message.text))
+    for name in ("request-scenario-2", "summit-illustrative", "index"):
+        page.goto((pack / f"{name}.html").as_uri())
+        policy = page.locator('meta[http-equiv="Content-Security-Policy"]')
+        assert policy.count() == 1 and "frame-src 'none'" in policy.get_attribute("content")
+        if name != "index":
+            count = page.locator("div.plotly-graph-div").count()
+            page.wait_for_function(
+                "n => document.querySelectorAll('div.plotly-graph-div svg.main-svg').length >= n",
+                arg=count,
+                timeout=30_000,
+            )
+    assert not [m for m in messages if CSP_VIOLATION in m], messages
+
+
+def test_an_escaping_slip_in_a_report_could_not_read_a_local_file(pack, page, tmp_path):
+    """Were a frame, an image or a fetch of a file: URL ever to reach a report, the policy blocks each."""
+    html = (pack / "request-scenario-1.html").read_text(encoding="utf-8")
+    slip = (
+        '<iframe id="leak" src="file:///etc/passwd"></iframe><img id="peek" src="file:///etc/hostname">'
+        '<script>fetch("file:///etc/passwd").then(() => { document.title = "fetched"; })'
+        '.catch(() => { document.body.dataset.fetch = "blocked"; });</script>'
+    )
+    leaky = tmp_path / "request-leaky.html"
+    leaky.write_text(html.replace("</body>", slip + "</body>", 1), encoding="utf-8")
+    violations: list[str] = []
+    page.on("console", lambda message: violations.append(message.text) if CSP_VIOLATION in message.text else None)
+    page.goto(leaky.as_uri())
+    page.wait_for_function("() => document.body.dataset.fetch === 'blocked'", timeout=10_000)
+    assert any("frame-src" in v and "file:///etc/passwd" in v for v in violations), violations
+    assert any("img-src" in v for v in violations), violations
+    assert any("connect-src" in v for v in violations), violations
+    assert page.evaluate("() => document.getElementById('peek').naturalWidth") == 0

@@ -14,6 +14,7 @@ from imaging_value.render.pack import notebooks_dir
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ["scenario-1", "scenario-2", "scenario-3", "scenario-4"]
+NEGOTIATIONS = ["scenario-1-sme", "scenario-2-healthtech"]
 
 
 def html_of(pack, name):
@@ -24,10 +25,12 @@ def test_pack_has_every_report_and_an_index(pack):
     names = {p.name for p in pack.glob("*.html")}
     assert names == {
         "index.html",
+        "board-paper.html",
         "portfolio.html",
         "compare.html",
         "request-hostile.html",
         *(f"request-{s}.html" for s in SCENARIOS),
+        *(f"negotiation-{n}.html" for n in NEGOTIATIONS),
         "summit-illustrative.html",
     }
     index = html_of(pack, "index")
@@ -38,7 +41,15 @@ def test_pack_has_every_report_and_an_index(pack):
 
 
 @pytest.mark.parametrize(
-    "name", ["portfolio", "compare", "request-hostile", *(f"request-{s}" for s in SCENARIOS), "summit-illustrative"]
+    "name",
+    [
+        "portfolio",
+        "compare",
+        "request-hostile",
+        *(f"request-{s}" for s in SCENARIOS),
+        *(f"negotiation-{n}" for n in NEGOTIATIONS),
+        "summit-illustrative",
+    ],
 )
 def test_reports_are_self_contained_and_show_no_code(pack, name):
     page = html_of(pack, name)
@@ -180,3 +191,14 @@ def test_a_failed_render_keeps_the_previous_good_report(tmp_path, monkeypatch, c
 def test_report_arguments(cli, args, message):
     result = cli("report", *args)
     assert result.code == 2 and message in result.err
+
+
+def test_the_negotiation_report_says_what_to_do_first(pack):
+    page = html_of(pack, "negotiation-scenario-2-healthtech")
+    verdict = page.index("what to do now")
+    assert verdict < page.index("Round by round") < page.index("What moved between rounds")
+    assert "Sign." in page[verdict : verdict + 2000]
+    assert "the zone of agreement" in page and "Plotly.newPlot" in page
+    assert "negotiations/scenario-2-healthtech/round-3.yaml" in page  # the offers' digests in the provenance
+    index = html_of(pack, "index")
+    assert index.index('href="request-scenario-4.html"') < index.index('href="negotiation-scenario-1-sme.html"')

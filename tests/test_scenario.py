@@ -122,10 +122,10 @@ def test_what_changed_names_the_branch_rules_adjustments_and_guidance(dataset):
     sentences = what_changed(dataset, Case(dataset, saved).scenario_answers(0), Case(dataset, raw).scenario_answers(0))
     text = "\n".join(sentences)
     assert "\u201cIs the data raw, cleaned or expert-curated?\u201d with raw (was curated)" in text
-    assert "Term rule no-exclusivity-raw-or-unstated now fires" in text
+    assert "Term rule no-exclusivity-raw now fires" in text
     assert "Adjustment raw-fair-fee (Cost-recovery access licence, commercial +1) now applies" in text
     assert "Adjustment curated-underpriced (Cost-recovery access licence, commercial -2) no longer applies" in text
-    assert any(s.startswith("The decision tree now recommends Cost-recovery access licence") for s in sentences)
+    assert any(s.startswith("The decision tree now recommends Revenue-share licence") for s in sentences)
     assert all(s.endswith(".") for s in sentences)
     assert (
         what_changed(dataset, Case(dataset, saved).scenario_answers(0), Case(dataset, saved).scenario_answers(0)) == []

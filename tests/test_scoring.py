@@ -77,6 +77,7 @@ def test_ties_keep_the_options_file_order(dataset):
         "open_research",
         "sme_incubation",
         "cost_recovery_access",
+        "revenue_share_licence",
         "scale_up_licence",
         "enterprise_licence",
     )

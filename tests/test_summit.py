@@ -164,9 +164,7 @@ participants:
   - {clinical: 40, social: 20, economic_development: 20, environmental: 5, commercial: 10}
 """,
     )
-    with pytest.raises(DataValidationError) as info:
-        load_dataset(data_copy)
-    assert [str(p) for p in info.value.problems] == [
+    expected = [
         "summits/s1/clinicians.yaml: participant 1: field 'social/clinical': expected the reciprocal of "
         "clinical/social = 3, i.e. 0.333; found '1/2'",
         "summits/s1/clinicians.yaml: participant 1: field 'environmental/commercial': expected a judgement from "
@@ -176,10 +174,22 @@ participants:
         "summits/s1/smes.yaml: participant 2: field 'environmental': expected every lever in the ranking; "
         "found it missing",
     ]
+    # the folder loads (the summit's files are needed only where the summit is used), listing them as invalid
+    dataset = load_dataset(data_copy)
+    assert [str(p) for p in dataset.summit_problems] == expected
+    assert not [p for p in dataset.summit_profiles if p.name.startswith("s1/")]
+    with pytest.raises(DataValidationError) as info:
+        grand_summit(dataset, "s1")
+    assert [str(p) for p in info.value.problems] == expected
+    with pytest.raises(DataValidationError, match="summits/s1/smes.yaml: participant 2"):
+        dataset.profile("s1/smes")
     result = cli("elicit", str(data_copy / "summits" / "s1" / "smes.yaml"), "--data", str(data_copy))
     assert result.code == 2
     assert result.err.count("\n") == 1 and result.err.startswith("error: summits/s1/smes.yaml: participant 2")
-    assert cli("rank", "scenario-1", "--data", str(data_copy)).code == 2
+    summit = cli("summit", "s1", "--data", str(data_copy))
+    assert summit.code == 2 and summit.err.startswith("error: summits/s1/clinicians.yaml: participant 1")
+    assert cli("rank", "scenario-1", "--data", str(data_copy)).code == 0
+    assert cli("rank", "scenario-1", "--profile", "s1/smes", "--data", str(data_copy)).code == 2
 
 
 def test_swing_needs_its_largest_swing_at_100_and_the_group_to_match_the_file(tmp_path):

@@ -48,7 +48,9 @@ def test_recommended_agreements_meet_every_automatic_principle_or_say_why(datase
         for status in agreement.compliance:
             assert status.status in STATUSES
             if status.automatic:
-                assert status.status in ("meets", "departs")
+                assert status.status in ("meets", "departs", "not_applicable")
+            if status.status == "not_applicable":  # its own status, never "meets" with a reason that it does not
+                assert status.reason == "does not apply to this request and requester"
             if status.status == "departs":
                 assert status.reason and status.reason in agreement.why
             if status.status == "to_confirm":
@@ -74,7 +76,20 @@ def test_raw_or_unstated_curation_never_carries_exclusivity(dataset):
 
 def test_curated_data_keeps_the_templates_exclusivity_for_an_sme(dataset):
     sheet = term_sheet(dataset, load_request("scenario-3", dataset), 0, "scale_up_licence")
-    assert sheet.exclusivity_months == 6 and "no-exclusivity-raw-or-unstated" not in sheet.fired
+    assert sheet.exclusivity_months == 6
+    assert not {"no-exclusivity-raw", "no-exclusivity-unstated-curation", "no-exclusivity-assumed-curation"} & set(
+        sheet.fired
+    )
+
+
+def test_a_curation_the_tree_assumed_grants_no_exclusivity(dataset):
+    # scenario one leaves its curation unstated: the branch that assumes it cleaned is still unstated data
+    request = load_request("scenario-1", dataset)
+    assumed = {"profit_stage": "profit_generating", "curation": "cleaned"}
+    sheet = term_sheets(dataset, request, 0, assumed)["scale_up_licence"]
+    assert sheet.exclusivity_months == 0 and sheet.get("exclusivity_field") is None
+    assert sheet.get("exclusivity_months").set_by == ("template", "no-exclusivity-assumed-curation")
+    assert sheet.get("exclusivity_months").source == "this framework's reading"
 
 
 def test_a_pre_profit_sme_is_never_asked_for_money_before_revenue(dataset):
@@ -84,18 +99,50 @@ def test_a_pre_profit_sme_is_never_asked_for_money_before_revenue(dataset):
         requester, _curation = facts(request, index, sheet)
         if requester.kind == "sme" and requester.profit_stage == "pre_profit":
             values = sheet.values()
-            assert values.get("access_fee", 0) > 0, sheet.option  # deferred, not waived
+            assert values.get("access_fee", 0) > sheet.cost.amount, sheet.option  # deferred and uplifted, not waived
             assert values["access_fee_due"] == "first_revenue", sheet.option
             assert "subscription" not in values and not before_revenue & set(values), sheet.option
             checked += 1
-    assert checked >= 18  # three pre-profit SMEs (one assumed) x six options
+    assert checked >= 3 * len(dataset.option_ids)  # three pre-profit SMEs (one assumed) x every option
 
 
 def test_every_commercial_requester_recovers_the_cost_of_access(dataset):
+    """At signing the fee is the cost; deferred, its exact expected present value is the cost (rounded up)."""
+    import math
+
+    from imaging_value.framework.consistency import recovered
+
+    deferred = 0
     for request, index, sheet in every_sheet(dataset):
         requester, _curation = facts(request, index, sheet)
         if requester.kind in ("sme", "multinational"):
-            assert sheet.value("access_fee") == sheet.cost.amount > 0, (request.id, index, sheet.option)
+            cost = sheet.cost.amount
+            assert cost > 0 and recovered(sheet) >= cost - 0.5, (request.id, index, sheet.option)
+            if sheet.value("access_fee_due") == "signing":
+                assert sheet.value("access_fee") == cost
+            else:
+                deferred += 1
+                assert sheet.value("access_fee") == math.ceil(cost / sheet.deferral.factor)
+                assert "so that the fee's expected present value is the cost of access" in (
+                    sheet.get("access_fee").rationale
+                )
+    assert deferred > 0
+
+
+def test_a_deferred_fee_is_uplifted_by_the_exact_chance_and_wait(dataset):
+    """Scenario two's pre-profit SME: the fee falls due at the first sale, reached with probability 0.6 x 0.75 after
+    a clearance delay of 1-3 years (mode 2) and a sale delay of 0-2 (mode 1), discounted at 3.5%."""
+    sheet = term_sheets(dataset, load_request("scenario-2", dataset), 0)["sme_incubation"]
+    d = sheet.deferral
+    # a triangular delay on [low, low + 2] with its mode in the middle, rounded to whole years, is low with
+    # probability F(low + 1/2) = (1/2)^2 / 2 = 1/8, low + 1 with 3/4, low + 2 with 1/8
+    clearance = (0.125, 0.75, 0.125)  # years 1, 2, 3
+    sale = (0.125, 0.75, 0.125)  # years 0, 1, 2 after clearance
+    factor = sum(pc * ps * 1.035 ** -(1 + i + j) for i, pc in enumerate(clearance) for j, ps in enumerate(sale)) * (
+        0.6 * 0.75
+    )
+    assert d.probability == pytest.approx(0.45) and d.factor == pytest.approx(factor, rel=1e-12)
+    assert sheet.value("access_fee") * d.factor >= sheet.cost.amount
 
 
 def test_every_non_commercial_requester_carries_consent_to_commercialise(dataset, data_copy):
@@ -133,10 +180,12 @@ def test_every_term_has_a_unit_rationale_and_source(dataset):
 
 
 def test_cost_recovery_fee_follows_the_cost_table(dataset):
-    # scenario-3: one academic site, 8,000 images assumed (site_defaults.csv), curated: 5,000 + 1,500 x 8
+    # scenario-3: one academic site, 8,000 items assumed (site_defaults.csv), curated PET/CT: 5,000 + 1,500 x 1.3 x 8
     sheet = term_sheet(dataset, load_request("scenario-3", dataset), 0, "cost_recovery_access")
-    assert sheet.value("access_fee") == 5000 + 1500 * 8 == sheet.cost.amount
-    assert "GBP 5,000 x 1 site + GBP 1,500 x 8.0 thousand items" in sheet.get("access_fee").rationale
+    assert sheet.value("access_fee") == 5000 + 1500 * 1.3 * 8 == sheet.cost.amount
+    assert "GBP 5,000 x 1 site + GBP 1,500 x 1.3 (modality PET/CT x1.3, cost_factors.csv) x 8.0 thousand items" in (
+        sheet.get("access_fee").rationale
+    )
     # scenario-4: one academic (8,000) and six district general hospitals (1,500 each), curation unstated
     sheet = term_sheet(dataset, load_request("scenario-4", dataset), 1, "enterprise_licence")
     assert sheet.cost.items == 8000 + 6 * 1500
@@ -146,8 +195,8 @@ def test_cost_recovery_fee_follows_the_cost_table(dataset):
 def test_rules_name_themselves_on_the_terms_they_set(dataset):
     request = load_request("scenario-2", dataset)
     sheet = term_sheets(dataset, request, 0)["sme_incubation"]
-    assert sheet.get("exclusivity_months").set_by == ("template", "no-exclusivity-raw-or-unstated")
-    assert sheet.get("exclusivity_months").source == "DHSC 2019"
+    assert sheet.get("exclusivity_months").set_by == ("template", "no-exclusivity-unstated-curation")
+    assert sheet.get("exclusivity_months").source == "this framework's reading"  # DHSC's principle is on raw data
     assert sheet.get("embargo_months").value == 12  # an embargo is still possible
     multinational = term_sheets(dataset, request, 1)["sme_incubation"]
     assert multinational.get("equity") is None and ("equity", "no-equity-in-large-companies") in multinational.removed
@@ -176,9 +225,9 @@ def test_recommend_takes_exclusivity_from_the_compliant_terms(cli):
     entries = cli("recommend", "scenario-1", "--json").json()["recommendations"]  # curation unstated
     assert [(e["option"], e["assumed"].get("curation"), e["exclusivity_months"]) for e in entries] == [
         ("sme_incubation", None, 0),
-        ("cost_recovery_access", "raw", 0),
-        ("scale_up_licence", "cleaned", 6),
-        ("scale_up_licence", "curated", 6),
+        ("revenue_share_licence", "raw", 0),
+        ("scale_up_licence", "cleaned", 0),  # an assumed curation is still unstated: no window over it
+        ("scale_up_licence", "curated", 0),
     ]
 
 
@@ -206,7 +255,7 @@ def test_terms_command_answers_in_the_documented_shape(cli, rid, dataset):
         assert result["reconciliation"]["tree_option"] == result["tree_option"]
         assert all(set(t) == {"term", "value", "unit", "set_by", "rationale", "source"} for t in result["terms"])
         assert all(set(c) == {"principle", "source", "status", "reason"} for c in result["compliance"])
-        assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm"}
+        assert {c["status"] for c in result["compliance"]} <= {"meets", "departs", "to_confirm", "not_applicable"}
         # every term says where it comes from: the template or named term rules, and one of the four sources
         rules = {rule.id for rule in dataset.agreement.rules}
         for term in result["terms"]:
@@ -259,8 +308,8 @@ def test_export_writes_the_term_sheets(cli, tmp_path):
         "source,rationale"
     )
     assert (
-        "0,sme,,sme_incubation,exclusivity_months,0,months,template;no-exclusivity-raw-or-unstated,DHSC 2019,"
-        in csv_text
+        "0,sme,,sme_incubation,exclusivity_months,0,months,template;no-exclusivity-unstated-curation,"
+        "this framework's reading," in csv_text
     )
 
 

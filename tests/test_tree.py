@@ -14,7 +14,7 @@ def test_scenario_one_branches_on_what_the_report_leaves_unstated(dataset):
     assert outcomes(dataset, "scenario-1", 0) == [
         ("sme_incubation", {"profit_stage": "pre_profit"}, ["retrospective", "sme", "pre_profit"]),
         (
-            "cost_recovery_access",
+            "revenue_share_licence",
             {"profit_stage": "profit_generating", "curation": "raw"},
             ["retrospective", "sme", "profit_generating", "raw"],
         ),
@@ -52,7 +52,7 @@ def test_scenario_four(dataset):
     assert [o[0] for o in outcomes(dataset, "scenario-4", 0)] == ["sme_incubation", "sme_incubation"]
     assert outcomes(dataset, "scenario-4", 1) == [
         (
-            "cost_recovery_access",
+            "revenue_share_licence",
             {"temporality": "retrospective", "curation": "raw"},
             ["retrospective", "multinational", "raw"],
         ),

@@ -11,6 +11,7 @@ REQUESTS = ("scenario-1", "scenario-2", "scenario-3", "scenario-4")
 OPTION_KEYS = {
     "option",
     "npv",
+    "errors",
     "p_nothing",
     "breakeven_year",
     "receipts_by_year",
@@ -35,12 +36,27 @@ def test_value_answers_every_sample_request_in_the_issue_shape(cli, dataset, rid
         0.035,
         10,
     )
+    terms = cli("terms", rid, "--json").json()["results"]
+    # one result per requester and decision-tree branch, as the terms command gives the agreement to sign
+    assert [(e["requester_index"], e["assumed"], e["agreement"]) for e in answer["results"]] == [
+        (t["requester_index"], t["assumed"], t["option"]) for t in terms
+    ]
     for entry in answer["results"]:
-        assert set(entry) == {"requester_index", "requester", "options"}
+        assert set(entry) == {
+            "requester_index",
+            "requester",
+            "assumed",
+            "agreement",
+            "data_factor",
+            "stage_adjustments",
+            "options",
+        }
         assert [o["option"] for o in entry["options"]] == list(dataset.option_ids)
         for o in entry["options"]:
             assert set(o) == OPTION_KEYS
             assert o["npv"]["p10"] <= o["npv"]["p50"] <= o["npv"]["p90"]
+            assert set(o["errors"]) == {"mean", "p10", "p50", "p90", "p_nothing", "nhs_share"}
+            assert o["errors"]["mean"] >= 0 and all(e is None or e >= 0 for e in o["errors"].values())
             assert 0 <= o["p_nothing"] <= 1
             receipts = o["receipts_by_year"]
             assert len(receipts) == answer["horizon"] + 1
@@ -72,7 +88,8 @@ def test_value_for_one_requester(cli):
 
 def test_value_text_output(cli):
     result = cli("value", "scenario-3", "--draws", "2000")
-    assert result.code == 0 and "fair royalty" in result.out and "contribution share 35.0%" in result.out
+    assert result.code == 0 and "fair royalty" in result.out and "± se" in result.out
+    assert "contribution share 33.9%; * the agreement to sign" in result.out  # curated PET/CT, one academic site
 
 
 @pytest.mark.parametrize(

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from conftest import texts
 from imaging_value import DataValidationError, load_dataset, load_request
 from imaging_value.core.wording import count_word
 from imaging_value.framework.scoring import rank_options, score_options
@@ -65,8 +66,11 @@ def add_lever(folder: Path, lever: str = "workforce", colour: str = "#2a9d8f") -
 
 def test_a_sixth_lever_is_a_data_change_only(data_copy, dataset):
     add_lever(data_copy)
-    found = load_problems(data_copy)  # the summit's answers weigh five levers: each group must weigh the new one too
+    # the summit's answers weigh five levers: each group must weigh the new one too; until then the
+    # summit's files are listed as invalid (and give no profile), and the rest of the folder loads
+    found = [str(p) for p in load_dataset(data_copy).summit_problems]
     assert found and all(p.startswith("summits/illustrative/") and "workforce" in p for p in found)
+    assert not load_dataset(data_copy).summit_profiles
     shutil.rmtree(data_copy / "summits")
 
     six = load_dataset(data_copy)
@@ -170,10 +174,12 @@ def test_the_tree_and_fairness_take_their_facts_from_the_registry(data_copy):
     edit(data_copy / "fairness.yaml", "fact: request.temporality", "fact: option.mechanisms")
     assert load_problems(data_copy) == [
         "decision_tree.yaml: nodes[0]: field 'fact': expected 'request.temporality', 'request.curation', "
-        "'requester.kind' or 'requester.profit_stage'; found 'requester.sector'",
+        "'requester.kind', 'requester.profit_stage', 'request.modality', 'request.item_kind', 'request.ai_stage', "
+        "'request.challenge', 'request.population' or 'request.return_horizon'; found 'requester.sector'",
         "fairness.yaml: themes[0]: field 'fact': expected 'request.temporality', 'request.curation', "
-        "'request.deidentification', 'requester.kind', 'requester.profit_stage' or 'requester.maturity'; "
-        "found 'option.mechanisms'",
+        "'request.deidentification', 'requester.kind', 'requester.profit_stage', 'request.modality', "
+        "'request.item_kind', 'request.ai_stage', 'request.challenge', 'request.population', "
+        "'request.return_horizon', 'requester.maturity' or 'request.assumed'; found 'option.mechanisms'",
     ]
 
 
@@ -247,9 +253,9 @@ def test_count_word():
 
 
 def test_the_fairness_section_counts_the_recommendations_of_fairness_yaml(data_copy):
-    assert "<h4>The four fairness recommendations</h4>" in request_report(
-        "scenario-1", data_dir=str(data_copy), samples=100
-    ).html("fairness")
+    assert "The four fairness recommendations" in texts(
+        request_report("scenario-1", data_dir=str(data_copy), samples=100).html("fairness"), "h4"
+    )
     text = (data_copy / "fairness.yaml").read_text(encoding="utf-8")
     head, _, recs = text.partition("recommendations:\n")
     entries = recs.split("\n  - ")
@@ -268,7 +274,12 @@ def drop_lever(folder: Path, lever: str) -> None:
     data = yaml.safe_load((folder / "levers.yaml").read_text(encoding="utf-8"))
     data["levers"] = [entry for entry in data["levers"] if entry["id"] != lever]
     (folder / "levers.yaml").write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
-    for name, keep in (("profiles.csv", None), ("base_scores.csv", "lever"), ("adjustments.csv", "lever")):
+    for name, keep in (
+        ("profiles.csv", None),
+        ("base_scores.csv", "lever"),
+        ("adjustments.csv", "lever"),
+        ("weight_adjustments.csv", "lever"),
+    ):
         rows = list(csv.DictReader(io.StringIO((folder / name).read_text(encoding="utf-8"))))
         header = [c for c in rows[0] if c != lever]
         out = io.StringIO()

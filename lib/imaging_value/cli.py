@@ -62,7 +62,7 @@ def _add_data(parser: argparse.ArgumentParser) -> None:
         help="data folder with the same layout as data/samples (default: $IMAGING_VALUE_DATA, "
         "else data/samples of the project imaging-value was installed from)",
     )
-    parser.add_argument("--json", action="store_true", help="print JSON instead of text")
+    parser.add_argument("--json", action="store_true", help="print JSON instead of text (default: text)")
 
 
 def _add_requester(parser: argparse.ArgumentParser) -> None:
@@ -83,9 +83,15 @@ def _add_weights(parser: argparse.ArgumentParser) -> None:
         type=str,
         default=None,
         metavar="LEVER=W,...",
-        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0)",
+        help="lever weights, e.g. clinical=3,commercial=1 (a lever left out weighs 0; default: equal weights)",
     )
-    group.add_argument("--profile", type=str, default=None, metavar="NAME", help="a stakeholder profile's weights")
+    group.add_argument(
+        "--profile",
+        type=str,
+        default=None,
+        metavar="NAME",
+        help="a stakeholder profile's weights (default: none, the weights above)",
+    )
 
 
 def _add_report_view(parser: argparse.ArgumentParser) -> None:
@@ -102,7 +108,15 @@ def _add_report_view(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--pdf",
         action="store_true",
-        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network)",
+        help="also print each report to PDF beside its HTML (needs Debian's chromium; no network; default: HTML only)",
+    )
+    parser.add_argument(
+        "--plotly",
+        choices=("inline", "shared"),
+        default="inline",
+        help="inline: each report carries its own copy of plotly.js, one self-contained file that opens "
+        "offline, e.g. sent by e-mail; shared: one plotly.min.js beside the reports, which they all load, for a "
+        "pack published together as a folder (default: %(default)s)",
     )
 
 
@@ -165,7 +179,51 @@ def _add_capabilities(sub: Any) -> None:
         p.set_defaults(run=functools.partial(_answer_of, cap))
 
 
+def _add_negotiation(sub: Any) -> None:
+    """``assess OFFER`` and ``counter OFFER``: the negotiation capability's two commands."""
+    from .capabilities.common import add_seed_argument
+
+    offer_help = "an offer file (negotiations/<name>/round-<n>.yaml): a path, or one relative to the data folder"
+    p = sub.add_parser(
+        "assess",
+        help="judge an offer: each national principle, the term rules, its worth to the NHS and to the partner, "
+        "and the zone of agreement, for every branch the request leaves open",
+    )
+    p.add_argument("offer", type=Path, metavar="OFFER", help=offer_help)
+    _add_draws(p)
+    add_seed_argument(p)
+    _add_data(p)
+    p.set_defaults(run=_answered(_assess))
+    p = sub.add_parser(
+        "counter",
+        help="the smallest change to an offer that complies and gives the NHS its fair share, as the next round",
+    )
+    p.add_argument("offer", type=Path, metavar="OFFER", help=offer_help)
+    p.add_argument(
+        "--keep",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="TERM",
+        help="terms that stay as offered (e.g. --keep exclusivity_months royalty)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=None, metavar="FILE", help="write the counter-offer here (never over a file)"
+    )
+    _add_draws(p)
+    add_seed_argument(p)
+    _add_data(p)
+    p.set_defaults(run=_answered(_counter))
+
+
+def _add_draws(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--draws", type=int, default=None, metavar="N", help="Monte Carlo draws (default: valuation.yaml's draws)"
+    )
+
+
 def build_parser() -> argparse.ArgumentParser:
+    """The ``imaging-value`` argument parser: every sub-command, the capabilities' included."""
     parser = _Parser(prog="imaging-value", description="The value framework workbook for medical imaging data.")
     parser.add_argument("--version", action=_Version, help="show the version and the lock file's digest, and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -173,17 +231,32 @@ def build_parser() -> argparse.ArgumentParser:
     from .capabilities.common import add_seed_argument
 
     _add_capabilities(sub)
+    _add_negotiation(sub)
     p = sub.add_parser("profiles", help="the stakeholder weight profiles (normalised)")
     _add_data(p)
     p.set_defaults(run=_answered(_profiles))
-    p = sub.add_parser("report", help="render HTML reports with papermill into the output folder, with an index")
-    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render")
+    p = sub.add_parser(
+        "report",
+        help="render HTML reports with papermill into the output folder, with an index",
+        description="Render reports with papermill into the output folder and rebuild its index.html. Name the "
+        "reports (request ids or paths, --board, --portfolio, --compare, --summit), or give --all for the pack.",
+    )
+    p.add_argument("requests", nargs="*", metavar="REQUEST", help="request ids or paths to render (default: none)")
     p.add_argument(
         "--all",
         action="store_true",
-        help="the whole pack: portfolio, every request in the data folder, and the comparison",
+        help="the whole pack: the board paper, the portfolio, every request in the data folder, the comparison "
+        "and every summit of the data folder's summits/",
     )
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--board",
+        action="store_true",
+        help="the board paper: every request's decision in three printed pages or fewer (one job of the pack; "
+        "default: only with --all)",
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)"
+    )
     p.add_argument(
         "--jobs",
         type=int,
@@ -191,27 +264,57 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="N",
         help="notebooks rendered in parallel, each on its own warm kernel (default: the number of cores)",
     )
-    p.add_argument("--portfolio", action="store_true", help="the portfolio report (one job of the pack)")
-    p.add_argument("--compare", action="store_true", help="the comparison of all requests (one job of the pack)")
+    p.add_argument(
+        "--portfolio", action="store_true", help="the portfolio report (one job of the pack; default: only with --all)"
+    )
+    p.add_argument(
+        "--compare",
+        action="store_true",
+        help="the comparison of all requests side by side (one job of the pack; default: only with --all)",
+    )
     p.add_argument(
         "--summit",
         action="append",
         default=[],
         metavar="SUMMIT-ID",
         dest="summits",
-        help="a grand-summit report (one job of the pack; may be given more than once)",
+        help="a grand-summit report (one job of the pack; may be given more than once; default: none)",
+    )
+    p.add_argument(
+        "--negotiation",
+        action="append",
+        default=[],
+        metavar="FOLDER",
+        dest="negotiations",
+        help="a negotiation's report: a folder of offers (negotiations/<name> in the data folder, or a path; "
+        "one job of the pack; may be given more than once)",
+    )
+    p.add_argument(
+        "--transparency", action="store_true", help="the transparency register of signed agreements (needs a register)"
+    )
+    p.add_argument(
+        "--register", action="store_true", help="the board's report on the agreements register (needs a register)"
+    )
+    p.add_argument(
+        "--db",
+        default=None,
+        metavar="URL",
+        help="the agreements register whose reports --all includes (default: $IMAGING_VALUE_DB, else the "
+        "default register file, when it exists)",
     )
     p.add_argument(
         "--plan",
         action="store_true",
         help="print the jobs instead of running them: one line of arguments per job (for xargs), "
-        "or with --json their notebooks, papermill parameters and output names",
+        "or with --json their notebooks, papermill parameters and output names (default: run them)",
     )
     _add_report_view(p)
     _add_data(p)
     p.set_defaults(run=_report)
     p = sub.add_parser("index", help="rebuild index.html and manifest.json from the reports in the output folder")
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder (default: %(default)s)"
+    )
     p.set_defaults(run=_index)
     p = sub.add_parser("elicit", help="one group's weights from a summit answer file, with spread and consistency")
     p.add_argument("file", type=Path, metavar="FILE", help="an answer file, summits/<summit-id>/<group>.yaml")
@@ -234,21 +337,67 @@ def build_parser() -> argparse.ArgumentParser:
     _add_data(p)
     p.set_defaults(run=_answered(_summit))
     p = sub.add_parser(
+        "check",
+        help="the framework checked against itself: tree leaves that can never be signed, agreements the "
+        "adjustments or fairness answers rule out, exclusivity where curation is raw or unstated, fees that "
+        "do not recover the cost of access (exit 2 when any is found)",
+    )
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="only the checks that price nothing, on the tree's facts (what loading a data folder warns of)",
+    )
+    add_seed_argument(p)
+    _add_data(p)
+    p.set_defaults(run=_check)
+    p = sub.add_parser(
         "export", help="write the portfolio and every request's recommendation and ranking as JSON and CSV"
     )
-    p.add_argument("--out", type=Path, default=Path("reports"), metavar="DIR", help="output folder")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("reports") / "data",
+        metavar="DIR",
+        help="output folder, replaced as a whole (absent, empty, or an earlier export; default: %(default)s)",
+    )
     _add_data(p)
     p.set_defaults(run=_answered(_export))
+
+    from .register.arguments import add_register_commands
+
+    add_register_commands(sub, _add_register_data)
+    sub.choices["register"].set_defaults(run=_register)
     return parser
+
+
+def _register(args: argparse.Namespace) -> int:
+    """``register ...``: one transaction on the agreements register, its answer as JSON or text."""
+    from .register.commands import run_register
+
+    answer, text = run_register(args, args.argv)
+    _print_answer(args, answer, text)
+    return 0
+
+
+def _add_register_data(parser: argparse.ArgumentParser) -> None:
+    """``--data`` and ``--json`` for the register's sub-commands that read the data folder."""
+    _add_data(parser)
 
 
 # --- text output ---------------------------------------------------------------------
 
 
 def _text_profiles(answer: dict) -> str:
-    return "\n".join(
-        f"{p['name']:22} " + "  ".join(f"{k}={v:.2f}" for k, v in p["weights"].items()) for p in answer["profiles"]
-    )
+    """Each profile's label, the name --profile takes, and its normalised weights by lever label."""
+    from .capabilities.common import labeller
+
+    label = labeller(answer)
+    lines = [
+        f"{label(p['name'])} (--profile {p['name']}): "
+        + ", ".join(f"{label(k)} {v:.2f}" for k, v in p["weights"].items())
+        for p in answer["profiles"]
+    ]
+    return "\n".join(lines + [f"invalid: {problem}" for problem in answer.get("invalid", [])])
 
 
 def _text_elicit(answer: dict) -> str:
@@ -261,35 +410,34 @@ def _text_elicit(answer: dict) -> str:
 
 
 def _text_summit(answer: dict) -> str:
+    """One row per lever (its label in full) with each group's weight, the compromise and the range between
+    the groups; then each group's method; then per request the option that loses least for every group."""
+    from .capabilities.common import labeller
     from .framework.summit import COMPROMISE_RULE
 
+    label = labeller(answer)
     levers = list(answer["compromise_weights"])
+    groups = [g["group"] for g in answer["groups"]]
+    names = [label(lv) for lv in levers]
+    first = max([len("lever"), *(len(n) for n in names)])
+    widths = [max(7, len(g)) for g in groups]
+    head = "  ".join(f"{g:>{w}}" for g, w in zip(groups, widths))
     lines = [
-        f"summit {answer['summit']}: {len(answer['groups'])} groups",
-        f"  {'group':22} " + " ".join(f"{lv[:10]:>10}" for lv in levers) + "  method (participants, CR)",
+        f"summit {answer['summit']}: {len(groups)} groups; compromise: {COMPROMISE_RULE}",
+        f"  {'lever':{first}}  {head}  {'compromise':>10}  {'range':>7}",
     ]
+    for lever, name in zip(levers, names):
+        span = answer["disagreement"][lever]["max"] - answer["disagreement"][lever]["min"]
+        cells = "  ".join(f"{g['weights'][lever]:>{w}.3f}" for g, w in zip(answer["groups"], widths))
+        lines.append(f"  {name:{first}}  {cells}  {answer['compromise_weights'][lever]:>10.3f}  {span:>7.3f}")
     for g in answer["groups"]:
-        cr = "" if g["consistency_ratio"] is None else f", CR {g['consistency_ratio']:.3f}"
-        lines.append(
-            f"  {g['group']:22} "
-            + " ".join(f"{g['weights'][lv]:10.3f}" for lv in levers)
-            + f"  {g['method']} ({g['participants']}{cr})"
-        )
-    lines.append(
-        f"  {'compromise':22} "
-        + " ".join(f"{answer['compromise_weights'][lv]:10.3f}" for lv in levers)
-        + f"  ({COMPROMISE_RULE})"
-    )
-    lines.append(
-        f"  {'disagreement':22} "
-        + " ".join(f"{answer['disagreement'][lv]['max'] - answer['disagreement'][lv]['min']:10.3f}" for lv in levers)
-        + "  (max - min)"
-    )
+        cr = "" if g["consistency_ratio"] is None else f", consistency ratio {g['consistency_ratio']:.3f}"
+        lines.append(f"  {g['group']}: {g['method']}, {g['participants']} participants{cr}")
     for r in answer["requests"]:
-        firsts = ", ".join(f"{g} {o}" for g, o in r["first_choice"].items())
+        firsts = "; ".join(f"{g} {label(o)}" for g, o in r["first_choice"].items())
         lines.append(
-            f"{r['request']} requester {r['requester_index'] + 1}: minimax regret {r['minimax_regret']}; "
-            f"first choices: {firsts}"
+            f"{r['request']} requester {r['requester_index'] + 1}: smallest worst shortfall from a group's first choice (minimax regret): "
+            f"{label(r['minimax_regret'])}; first choices: {firsts}"
         )
     return "\n".join(lines)
 
@@ -304,13 +452,14 @@ def _elicit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
 def _summit(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
     from .core.checks import check_samples
     from .framework.summit import grand_summit
 
     check_samples(args.samples)
-    return grand_summit(
-        load_dataset(args.data), args.summit, seed=args.seed, samples=args.samples
-    ).to_dict(), _text_summit
+    dataset = load_dataset(args.data)
+    answer = grand_summit(dataset, args.summit, seed=args.seed, samples=args.samples).to_dict()
+    return answer, lambda a: _text_summit(with_labels(dataset, a))
 
 
 # --- commands ------------------------------------------------------------------------
@@ -330,18 +479,44 @@ def _answered(make: Callable[[argparse.Namespace], tuple[Any, Callable[[Any], st
 def _answer_of(cap: Any, args: argparse.Namespace) -> int:
     """A capability's sub-command: its result for the case the arguments give, as JSON or its text."""
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
 
     dataset = load_dataset(args.data)
     result = _case(cap, args, dataset).result(cap.name)
-    _print_answer(args, result.to_dict(), cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False)))
+    text = cap.text or (lambda answer: json.dumps(answer, indent=2, ensure_ascii=False))
+    # the text names options, levers and views by their labels (the JSON keeps the ids)
+    _print_answer(args, result.to_dict(), lambda answer: text(with_labels(dataset, answer)))
     return 0
+
+
+def _assess(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .capabilities.negotiation import assess_answer, assess_text
+    from .core.checks import check_flags
+
+    check_flags(args.draws, None, None)
+    return assess_answer(load_dataset(args.data), args.offer, seed=args.seed, draws=args.draws), assess_text
+
+
+def _counter(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
+    from .capabilities import load_dataset
+    from .capabilities.negotiation import counter_answer, counter_text
+    from .core.checks import check_flags
+
+    check_flags(args.draws, None, None)
+    answer = counter_answer(
+        load_dataset(args.data), args.offer, keep=args.keep, out=args.out, seed=args.seed, draws=args.draws
+    )
+    return answer, counter_text
 
 
 def _profiles(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
     from .capabilities import load_dataset
+    from .capabilities.common import with_labels
     from .framework.analysis import profiles_answer
 
-    return profiles_answer(load_dataset(args.data)), _text_profiles
+    dataset = load_dataset(args.data)
+    return profiles_answer(dataset), lambda a: _text_profiles(with_labels(dataset, a))
 
 
 def _export(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
@@ -350,6 +525,17 @@ def _export(args: argparse.Namespace) -> tuple[Any, Callable[[Any], str]]:
 
     written = export_all(load_dataset(args.data), args.out)
     return {"written": [str(p) for p in written]}, lambda a: "\n".join(f"wrote {p}" for p in a["written"])
+
+
+def _check(args: argparse.Namespace) -> int:
+    """The consistency check's report (JSON with --json); exit 2 when it finds a problem."""
+    from .capabilities import load_dataset
+    from .framework.consistency import check, loader_check
+
+    dataset = load_dataset(args.data, consistency=False)  # the check itself says what is wrong, once
+    report = loader_check(dataset) if args.quick else check(dataset, seed=args.seed)
+    _print_answer(args, report.to_dict(), lambda _answer: "\n".join(report.lines()))
+    return 0 if report.ok else EXIT_INPUT
 
 
 def _print_answer(args: argparse.Namespace, answer: Any, text: Callable[[Any], str]) -> None:
@@ -386,18 +572,35 @@ def _report(args: argparse.Namespace) -> int:
     from .core.checks import check_count
     from .render.pack import plan_answer, plan_jobs, progress_to_stderr, render_pack
 
-    if args.all and (args.requests or args.portfolio or args.compare or args.summits):
+    named = (
+        args.requests
+        or args.board
+        or args.portfolio
+        or args.compare
+        or args.summits
+        or args.negotiations
+        or args.transparency
+        or args.register
+    )
+    if args.all and named:
         raise ParameterError(
             "REQUEST",
-            "either request ids or --all, not both (--all includes --portfolio, --compare and --summit)",
-            " ".join(args.requests) or "--portfolio/--compare/--summit",
+            "either request ids or --all, not both (--all includes --board, --portfolio, --compare, --summit, "
+            "--negotiation, --transparency and --register)",
+            " ".join(args.requests) or "--board/--portfolio/--compare/--summit/--negotiation/--transparency/--register",
         )
-    if not (args.all or args.requests or args.portfolio or args.compare or args.summits):
+    if not (args.all or named):
         raise ParameterError("REQUEST", "one or more request ids, or --all for the whole pack", "none")
+    register = _register_for_report(args)
     if args.jobs is not None:
         check_count(args.jobs, "jobs", minimum=1)
     dataset = load_dataset(args.data)  # a broken data folder stops here, before any notebook runs
     view = _report_view(args, dataset)
+    if args.all:  # a request file the pack cannot read is named, not dropped silently
+        from .model.data import misnamed_requests
+
+        for problem in misnamed_requests(dataset):
+            print(f"warning: {printable(str(problem))}", file=sys.stderr)
     if args.plan:
         refs = dataset.request_ids() if args.all else args.requests
         jobs = plan_jobs(
@@ -407,15 +610,23 @@ def _report(args: argparse.Namespace) -> int:
             portfolio=args.portfolio,
             compare=args.compare,
             summits=args.summits,
+            negotiations=args.negotiations,
             view=view,
+            register=register,
+            transparency=args.transparency,
+            register_report=args.register,
+            board=args.board,
         )
-        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf)
+        plan = plan_answer(jobs, args.data, args.out, refs, view=view, pdf=args.pdf, plotly=args.plotly)
         print(
             json.dumps(plan, indent=2, ensure_ascii=False)
             if args.json
             else "\n".join(shlex.join(job["args"]) for job in plan["jobs"])
         )
         return 0
+    from .core.atomic import ensure_folder
+
+    ensure_folder(args.out)  # a file or a device where the folder should be: said before anything runs
     if args.pdf:
         from .render.pdf import find_chromium
 
@@ -433,7 +644,13 @@ def _report(args: argparse.Namespace) -> int:
             portfolio=args.portfolio,
             compare=args.compare,
             summits=args.summits,
+            negotiations=args.negotiations,
             view=view,
+            register=register,
+            transparency=args.transparency,
+            register_report=args.register,
+            board=args.board,
+            plotly=args.plotly,
         )
     finally:
         signal.signal(signal.SIGTERM, previous)
@@ -455,11 +672,28 @@ def _report(args: argparse.Namespace) -> int:
     return EXIT_INPUT if all(o.input_error for o in failures) else EXIT_FAILED
 
 
+def _register_for_report(args: argparse.Namespace) -> str | None:
+    """The register the pack's register reports read: --db, else $IMAGING_VALUE_DB or the default file when
+    there is one (None: the pack has no register reports); --transparency and --register need one."""
+    from .register.location import resolve
+
+    location = resolve(args.db)
+    if args.db is not None or location.exists():
+        return str(location.path) if location.path is not None else location.url  # absolute: notebooks run elsewhere
+    if args.transparency or args.register:
+        raise ParameterError(
+            "db", "an agreements register for --transparency or --register (--db URL)", f"none at {location.shown}"
+        )
+    return None
+
+
 def _index(args: argparse.Namespace) -> int:
     from .render.pack import write_index
 
     if not args.out.is_dir():
-        raise ParameterError("out", "an existing folder of reports", str(args.out))
+        from .core.atomic import describe_kind
+
+        raise ParameterError("out", "an existing folder of reports", f"{args.out}, {describe_kind(args.out)}")
     path = write_index(args.out)
     count = len(json.loads((args.out / "manifest.json").read_text(encoding="utf-8")))
     print(f"{count} reports listed; index: {path}")
@@ -483,6 +717,7 @@ def _interrupt(_signum: int, _frame: Any) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     try:
         return _main(argv)
     except BrokenPipeError:  # the reader stopped early (``| head``): not an error, and no traceback
@@ -493,11 +728,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
 
+def _show_warning(message: Any, category: type, filename: str, lineno: int, file: Any = None, line: Any = None) -> None:
+    """A data folder's inconsistency as one ``warning:`` line on stderr (other warnings as Python shows them)."""
+    from .core.errors import InconsistencyWarning
+
+    if issubclass(category, InconsistencyWarning):
+        print(f"warning: {printable(str(message))}", file=sys.stderr)
+    else:  # pragma: no cover - any other warning, as Python would show it
+        sys.stderr.write(__import__("warnings").formatwarning(message, category, filename, lineno, line))
+
+
 def _main(argv: Sequence[str] | None) -> int:
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.showwarning = _show_warning
+        return _run(argv)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     try:
         args = build_parser().parse_args(argv)
+        if getattr(args, "seed", None) is not None:  # every sub-command's --seed, checked as the notebooks check it
+            from .core.checks import check_seed
+
+            check_seed(args.seed)
         if hasattr(args, "data"):
             args.data = _data_folder(args.data)
+        args.argv = list(sys.argv[1:] if argv is None else argv)  # the register's audit trail names the command
         return int(args.run(args))
     except DataValidationError as exc:
         print(f"error: {printable(exc.one_line())}", file=sys.stderr)
@@ -508,7 +766,8 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         raise  # the reader stopped early: main() says nothing
     except OSError as exc:
-        print(f"error: {printable(str(exc.strerror or exc))}: {printable(str(exc.filename))}", file=sys.stderr)
+        where = f": {exc.filename}" if exc.filename is not None else ""
+        print(f"error: {printable(str(exc.strerror or exc) + where)}", file=sys.stderr)
         return exit_code(exc)
     except KeyboardInterrupt as exc:
         print("error: interrupted", file=sys.stderr)

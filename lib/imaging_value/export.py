@@ -9,7 +9,7 @@ import json
 from pathlib import Path
 
 from .capabilities import capabilities
-from .core.atomic import write_atomic
+from .core.atomic import replace_folder
 from .core.safetext import spreadsheet_cell
 from .engine.case import Case
 from .model.data import Dataset, load_request
@@ -30,10 +30,28 @@ def _json(answer: dict) -> str:
     return json.dumps(answer, indent=2, ensure_ascii=False) + "\n"
 
 
+EXPORT_SUFFIXES = (".json", ".csv")  # what the export writes: a folder holding only these may be replaced
+EXPECTED_FOLDER = (
+    "a folder for the export alone: absent, empty, or holding only an earlier export's .json and .csv files"
+)
+
+
+def _export_folder(folder: Path) -> bool:
+    """True when ``folder`` holds nothing but what an export writes (so replacing it loses nothing else)."""
+    return all(
+        entry.is_file() and not entry.is_symlink() and entry.suffix in EXPORT_SUFFIXES for entry in folder.iterdir()
+    )
+
+
 def export_all(dataset: Dataset, out: str | Path) -> list[Path]:
     """Every registered capability with an export stem, for the data folder (``<stem>.json``) or for each request
-    (``<request>-<stem>.json``), with a CSV where the capability gives rows. Everything is computed first
-    (so bad input writes nothing), then each file is written atomically."""
+    (``<request>-<stem>.json``), with a CSV where the capability gives rows.
+
+    Everything is computed first (so bad input writes nothing); then the folder ``out`` is replaced as a
+    whole: the new files are written in full beside it and swapped in at once, so the folder holds one
+    export, never part of two, and a failed write (:class:`~imaging_value.core.errors.WriteError`) leaves
+    the earlier export as it was. A folder holding anything else is never replaced (:class:`ParameterError`).
+    """
     out = Path(out)
     exported = [cap for cap in capabilities() if cap.export is not None]
     files: dict[str, str] = {}
@@ -47,4 +65,4 @@ def export_all(dataset: Dataset, out: str | Path) -> list[Path]:
             files[f"{prefix}{cap.export}.json"] = _json(answer)
             if cap.csv is not None:
                 files[f"{prefix}{cap.export}.csv"] = _csv(*cap.csv(dataset, answer))
-    return [write_atomic(out / name, text) for name, text in files.items()]
+    return replace_folder(out, files, replaceable=_export_folder, expected=EXPECTED_FOLDER)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SCORE_UNCERTAINTY
 from ..engine.capability import Capability, View
 from ..present.panel import FigurePanel, PanelContext
-from .common import add_seed_argument, computed, core_files, number, requester_entry, who
+from .common import add_seed_argument, computed, core_files, labeller, number, requester_entry, who
 
 if TYPE_CHECKING:
     from ..engine.case import Case
@@ -52,16 +52,19 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """Per requester, each option's share of samples at each rank, and its confidence factor."""
-    lines = [f"{answer['samples']} samples, seed {answer['seed']}"]
+    label = labeller(answer)
+    lines = [f"{answer['samples']:,} sampled weightings, seed {answer['seed']}"]
     for entry in answer["results"]:
-        lines.append(f"{who(entry)}: share of samples at rank")
+        lines.append(f"{who(entry)}: share of the sampled weightings under which each option takes each rank")
         lines.append(
-            f"  {'option':26} " + " ".join(f"{r:>6}" for r in range(1, len(entry["options"]) + 1)) + "  confidence"
+            f"  {'option':28} " + " ".join(f"{r:>6}" for r in range(1, len(entry["options"]) + 1)) + "  confidence"
         )
         for option, row in zip(entry["options"], entry["rank_acceptability"]):
             conf = entry["confidence"][option]
             lines.append(
-                f"  {option:26} " + " ".join(f"{x:6.3f}" for x in row) + f"  {'-' if conf is None else f'{conf:.2f}'}"
+                f"  {label(option):28} "
+                + " ".join(f"{x:6.3f}" for x in row)
+                + f"  {'-' if conf is None else f'{conf:.2f}'}"
             )
     return "\n".join(lines)
 
@@ -116,7 +119,9 @@ def section(view: View) -> list[Any]:
 
     case = view.case
     dataset = case.dataset
-    items: list[Any] = [render_section(NAME, part="intro", samples=f"{case.samples:,}", seed=case.seed)]
+    items: list[Any] = [
+        render_section(NAME, part="intro", samples=f"{case.samples:,}", seed=case.seed, glossary=dataset.glossary)
+    ]
     columns = ["option", "first in (share)", "central weights", "confidence"]
     for index in view.requesters:
         result = case.acceptability(index)

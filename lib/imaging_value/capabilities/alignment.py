@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.capability import Capability, View
 from ..present.panel import FigurePanel, PanelContext
-from .common import computed, core_files, requester_entry, who
+from .common import computed, core_files, labeller, requester_entry, who
 
 if TYPE_CHECKING:
     from ..engine.case import Case
@@ -29,11 +29,15 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """The win:win option and the Pareto set, then each profile's ranking."""
+    label = labeller(answer)
     lines = []
     for entry in answer["results"]:
-        lines.append(f"{who(entry)}: win:win {entry['win_win']}; Pareto set: {', '.join(entry['pareto'])}")
+        lines.append(
+            f"{who(entry)}: win:win {label(entry['win_win'])}; Pareto set: "
+            + ", ".join(label(o) for o in entry["pareto"])
+        )
         for profile, ranking in entry["rankings"].items():
-            lines.append(f"  {profile:22} " + " > ".join(ranking))
+            lines.append(f"  {label(profile):28} " + " > ".join(label(o) for o in ranking))
     return "\n".join(lines)
 
 
@@ -45,7 +49,7 @@ def section(view: View) -> list[Any]:
 
     case = view.case
     dataset = case.dataset
-    items: list[Any] = [render_section(NAME, part="intro")]
+    items: list[Any] = [render_section(NAME, part="intro", glossary=dataset.glossary)]
     profiles = profile_weights(dataset)
     for index in view.requesters:
         alignment = case.alignment(index)

@@ -17,7 +17,46 @@ if TYPE_CHECKING:
     from ..engine.case import Case
     from ..model.schema import Request
 
-__all__ = ["requester_entry", "who", "outcome_line", "add_seed_argument", "core_files", "computed", "joined", "number"]
+__all__ = [
+    "requester_entry",
+    "who",
+    "outcome_line",
+    "add_seed_argument",
+    "core_files",
+    "computed",
+    "joined",
+    "number",
+    "LABELS",
+    "with_labels",
+    "labeller",
+    "fact_words",
+]
+
+# the key under which the command line gives a text function the labels of the ids an answer names (the text
+# shows labels; the JSON keeps the ids)
+LABELS = "labels"
+
+
+def with_labels(dataset: Any, answer: dict) -> dict:
+    """The answer with the labels of every option, lever and stakeholder profile under :data:`LABELS`, for its
+    text (never for its JSON)."""
+    labels = {record.id: record.label for record in (*dataset.options, *dataset.levers)}
+    labels.update({p.name: p.label for p in (*dataset.profiles, *dataset.summit_profiles)})
+    return {**answer, LABELS: labels}
+
+
+def labeller(answer: dict) -> Callable[[Any], str]:
+    """The label of an id the answer names (the id itself where the answer carries no labels)."""
+    labels = answer.get(LABELS, {})
+    return lambda key: labels.get(key, key) if isinstance(key, str) else str(key)
+
+
+def fact_words(assumed: dict) -> str:
+    """Assumed facts in words: 'profit stage pre-profit, curation raw'."""
+    return ", ".join(
+        f"{k.replace('_', ' ')} {' or '.join(v) if isinstance(v, list) else str(v).replace('_', '-')}"
+        for k, v in assumed.items()
+    )
 
 
 def requester_entry(request: Request, index: int) -> dict[str, Any]:
@@ -27,12 +66,13 @@ def requester_entry(request: Request, index: int) -> dict[str, Any]:
 
 def who(entry: dict) -> str:
     """A requester as human-facing text numbers it: from 1, as the reports do (JSON keeps the index from 0)."""
-    return f"requester {entry['requester_index'] + 1} ({entry['requester']['kind']})"
+    requester = entry["requester"]
+    return f"requester {entry['requester_index'] + 1} ({requester.get('name') or requester['kind'].replace('_', ' ')})"
 
 
 def outcome_line(entry: dict, label: Callable[[str], str] = str) -> str:
-    """'requester N (kind): option  [assuming field=value, ...]' for a recommend or terms entry (N from 1)."""
-    assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
+    """'requester N (kind): option  [assuming fact value, ...]' for a recommend or terms entry (N from 1)."""
+    assumed = fact_words(entry["assumed"])
     return f"{who(entry)}: {label(entry['option'])}" + (f"  [assuming {assumed}]" if assumed else "")
 
 

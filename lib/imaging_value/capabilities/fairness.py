@@ -69,12 +69,16 @@ def entry(case: Case, index: int) -> dict[str, Any]:
     facts = facts_for(request, request.requester(index), dataset.derived_facts)
     questions = []
     for theme in dataset.fairness.themes:
-        value = facts.get(theme.fact) if theme.fact else None
-        found = next((a for a in theme.answers if a.when is not None and value in a.when), None) or next(
-            (a for a in theme.answers if a.when is None), None
-        )
+        found = theme.answer(facts)
         text = fill_reason(found.text, values) if found else "No answer in fairness.yaml for this case."
-        questions.append({"question": theme.question, "answer": text, "source": "this framework's reading"})
+        questions.append(
+            {
+                "question": theme.question,
+                "section": theme.section,
+                "answer": text,
+                "source": "this framework's reading",
+            }
+        )
     recommendations = []
     winner = values["recommended_id"]
     for rec in dataset.fairness.recommendations:

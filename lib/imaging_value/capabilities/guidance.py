@@ -1,5 +1,6 @@
 """National guidance checks: every option against DHSC (2019) and NHS England (2023)'s principles for the
-requester, the options that break none, and the points to confirm for the best one."""
+requester (the proportionate share priced), per decision-tree outcome, the options that break none, and the points
+to confirm for the agreement to sign."""
 
 from __future__ import annotations
 
@@ -17,28 +18,33 @@ NAME = "guidance"
 
 
 def entry(case: Case, index: int) -> dict[str, Any]:
-    """The guidance checks worth a board's attention for one requester: every option's breaks and the
-    winner's points to confirm, in ranking order; and the options that break no principle."""
-    checks = case.guidance(index)
+    """The guidance checks worth a board's attention for one requester, per decision-tree outcome: every option's
+    breaks (the priced proportionate share included) and the agreement to sign's points to confirm, in ranking
+    order; and the options that break no principle in any outcome."""
     order = list(case.ranking(index).order)
-    shown = [
-        c
-        for c in sorted(checks, key=lambda c: (order.index(c.option), c.item))
-        if c.status == "breaks" or c.status == "to confirm" and c.option == order[0]
-    ]
-    clean = [o for o in order if not any(c.option == o and c.status == "breaks" for c in checks)]
+    shown = []
+    broken: set[str] = set()
+    for agreement in case.agreements(index):
+        checks = case.priced_guidance(index, agreement.assumed)
+        broken |= {c.option for c in checks if c.status == "breaks"}
+        for c in sorted(checks, key=lambda c: (c.option != agreement.option, order.index(c.option), c.item)):
+            if c.status == "breaks" or c.status == "to confirm" and c.option == agreement.option:
+                shown.append((agreement, c))
+    clean = [o for o in order if o not in broken]
     return {
         **requester_entry(case.request, index),
         "checks": [
             {
                 "option": c.option,
+                "agreement": c.option == a.option,
+                "assumed": dict(a.assumed),
                 "item": c.item,
                 "status": c.status,
                 "principle": c.principle,
                 "why": c.reason,
                 "source": c.source,
             }
-            for c in shown
+            for a, c in shown
         ],
         "clean": clean,
     }
@@ -63,7 +69,9 @@ def section(view: View) -> str:
                 "clean": ", ".join(dataset.label(o) for o in found["clean"]) or "none",
                 "checks": [
                     {
-                        "option": dataset.label(r["option"]),
+                        "option": dataset.label(r["option"])
+                        + (" (the agreement to sign)" if r["agreement"] else "")
+                        + (" if " + ", ".join(f"{k} = {v}" for k, v in r["assumed"].items()) if r["assumed"] else ""),
                         "status": r["status"],
                         "principle": r["principle"],
                         "why": r["why"],

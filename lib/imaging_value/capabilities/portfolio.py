@@ -51,7 +51,7 @@ def text(answer: dict) -> str:
         lines.append(f"{p['name'][:62]:62} {'/'.join(p['modalities']):12} {size:>9} {p['nhs_partners']:>8}")
     s = answer["summary"]
     lines.append(
-        f"{s['projects']} projects, {s['images_known']:,} images known, {s['projects_size_unknown']} of "
+        f"{s['projects']} projects, {s['images_known']:,} items of known size, {s['projects_size_unknown']} of "
         f"unknown size, {s['nhs_partner_links']} NHS partner links"
     )
     lines += [f"finding: {f['project']}: {f['finding']}" for f in answer["findings"]]

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.capability import Capability, View
 from ..present.panel import FigurePanel, PanelContext, table_key
-from .common import computed, core_files, number, requester_entry, who
+from .common import computed, core_files, labeller, number, requester_entry, who
 
 if TYPE_CHECKING:
     from ..engine.case import Case
@@ -44,12 +44,15 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """The weights, then each requester's options best first with their flags."""
-    lines = ["weights: " + ", ".join(f"{k}={v:.3f}" for k, v in answer["weights"].items())]
+    label = labeller(answer)
+    lines = ["weights: " + ", ".join(f"{label(k)} {v:.3f}" for k, v in answer["weights"].items())]
     for entry in answer["rankings"]:
         lines.append(f"{who(entry)}:")
         for place, row in enumerate(entry["ranking"], start=1):
             flags = "; ".join(f["reason"] for f in row["flags"])
-            lines.append(f"  {place}. {row['option']:26} {row['score']:6.3f}" + (f"  flags: {flags}" if flags else ""))
+            lines.append(
+                f"  {place}. {label(row['option']):28} {row['score']:6.3f}" + (f"  flags: {flags}" if flags else "")
+            )
     return "\n".join(lines)
 
 
@@ -135,6 +138,7 @@ class RankPanel(FigurePanel):
         self.box.layout.flex, self.box.layout.min_width = "1 1 600px", "480px"
 
     def update(self, case: Case, index: int) -> None:
+        """Rank the options for requester ``index`` under the case's weights, count the recompute, and redraw."""
         self.count += 1
         self.ranking = case.ranking(index)
         super().update(case, index)

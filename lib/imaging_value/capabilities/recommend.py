@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.capability import Capability, View
 from ..present.panel import FigurePanel, PanelContext
-from .common import computed, core_files, outcome_line, requester_entry
+from .common import computed, core_files, labeller, outcome_line, requester_entry
 
 if TYPE_CHECKING:
     from ..engine.case import Case
@@ -42,9 +42,13 @@ def answer(case: Case) -> dict:
 def text(answer: dict) -> str:
     """Each outcome, then each step of its path with the step's rationale."""
     lines = []
+    label = labeller(answer)
     for rec in answer["recommendations"]:
-        lines.append(outcome_line(rec))
-        lines += [f"    {step['question']} -> {step['answer']}: {step['rationale']}" for step in rec["path"]]
+        lines.append(outcome_line(rec, label))
+        lines += [
+            f"    {step['question']} -> {str(step['answer']).replace('_', ' ')}: {step['rationale']}"
+            for step in rec["path"]
+        ]
     return "\n".join(lines)
 
 

@@ -14,23 +14,68 @@ from .common import add_seed_argument, computed, core_files
 if TYPE_CHECKING:
     from ..engine.case import Case
 
-__all__ = ["NAME", "CAPABILITY", "answer", "text", "section", "panel", "SplitPanel", "arguments", "case_options"]
+__all__ = [
+    "NAME",
+    "CAPABILITY",
+    "answer",
+    "agreement_splits",
+    "text",
+    "section",
+    "panel",
+    "SplitPanel",
+    "arguments",
+    "case_options",
+]
 
 NAME = "split"
 
 
+def agreement_splits(case: Case) -> list[dict[str, Any]]:
+    """The expected value of each agreement to sign shared among the sites and the broker, per requester and
+    decision-tree outcome, each carrying the facts it assumed (valuation.yaml's sharing rule and broker's
+    share; the same draws and figures as the ``value`` command). Empty without valuation.yaml."""
+    from ..framework.appraisal import appraise_requester, site_fractions
+
+    dataset, request, spec = case.dataset, case.request, case.dataset.valuation
+    if spec is None:
+        return []
+    fractions = site_fractions(dataset, spec, request)
+    out = []
+    for index in case.requesters:
+        for agreement in case.agreements(index):
+            value = appraise_requester(
+                dataset,
+                spec,
+                request,
+                index,
+                assumed=agreement.assumed,
+                seed=case.seed,
+                fair=False,
+                fractions=fractions,
+            )
+            out.append(
+                {
+                    "requester_index": index,
+                    "requester": request.requester(index).summary(),
+                    "assumed": dict(agreement.assumed),
+                    "option": agreement.option,
+                    "total": round(value.option(agreement.option).mean, 2),
+                    "rule": spec.site_rule.value,
+                    "shares": [{"site": site, "share": share} for site, share in value.split[agreement.option]],
+                }
+            )
+    return out
+
+
 def answer(case: Case) -> dict:
-    """The case's total shared among the request's sites by the ``rule`` setting (default: every rule)."""
+    """The request's sites; each agreement to sign's expected value shared among them and the broker, per
+    requester and decision-tree outcome (``results``, each with its ``assumed`` facts); and, with a total
+    (``--total``), that total shared by the ``rule`` setting (default: every rule), which assumes nothing."""
     dataset = case.dataset
     total = case.total
     sites, results = case.split(total, case.setting("rule", "all"), case.setting("split_samples"))
-    rules = {
-        name: [{"site": s["site"], "share": s["share"], "stderr": s["stderr"]} for s in result.to_dict()["shares"]]
-        for name, result in results.items()
-    }
-    return {
+    answer: dict[str, Any] = {
         "request": case.request.id,
-        "total": total,
         "sites": [
             {"site": s, "kind": k, "images": i, "curation_effort": e}
             for s, k, i, e in zip(sites.sites, sites.kinds, sites.images, sites.effort)
@@ -38,22 +83,52 @@ def answer(case: Case) -> dict:
         "contributions_assumed": sites.assumed,
         "curve": {"kind": dataset.pooling.kind, "exponent": dataset.pooling.exponent, "scale": dataset.pooling.scale},
         "seed": case.seed,
-        "methods": {name: result.method for name, result in results.items()},
-        "rules": rules,
     }
+    if case.setting("total_given", True):
+        answer.update(
+            {
+                "total": total,
+                "assumed": {},
+                "methods": {name: result.method for name, result in results.items()},
+                "rules": {
+                    name: [
+                        {"site": s["site"], "share": s["share"], "stderr": s["stderr"]}
+                        for s in result.to_dict()["shares"]
+                    ]
+                    for name, result in results.items()
+                },
+            }
+        )
+    answer["results"] = agreement_splits(case)
+    return answer
 
 
 def text(answer: dict) -> str:
-    """Each rule's share per site (with the sampling error where Shapley is sampled)."""
-    lines = [
-        f"total {answer['total']:,.2f} among {len(answer['sites'])} sites"
-        + (" (contributions assumed from site defaults)" if answer["contributions_assumed"] else "")
-    ]
-    for rule, shares in answer["rules"].items():
-        lines.append(f"{rule} ({answer['methods'][rule]}):")
-        for share in shares:
-            err = f" ± {share['stderr']:.2f}" if share["stderr"] is not None else ""
-            lines.append(f"  {share['site']:40} {share['share']:>14,.2f}{err}")
+    """Each agreement to sign's expected value per site and the broker, per branch; then, with a total, each
+    rule's share per site (with the sampling error where Shapley is sampled)."""
+    from ..core.wording import money, money_column
+    from .common import who
+
+    lines = []
+    for entry in answer.get("results", []):
+        assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
+        lines.append(
+            f"{who(entry)}: {entry['option']}, expected value {money(entry['total'], pence=True)} shared by "
+            f"{entry['rule'].replace('_', ' ')}" + (f"  [assuming {assumed}]" if assumed else "")
+        )
+        shares = entry["shares"]
+        for share, shown in zip(shares, money_column([s["share"] for s in shares])):
+            lines.append(f"  {share['site']:40} {shown:>15}")
+    if "rules" in answer:
+        lines.append(
+            f"total {money(answer['total'])} among {len(answer['sites'])} sites"
+            + (" (contributions assumed from site defaults)" if answer["contributions_assumed"] else "")
+        )
+        for rule, shares in answer["rules"].items():
+            lines.append(f"{rule.replace('_', ' ')} ({answer['methods'][rule]}):")
+            for share, shown in zip(shares, money_column([s["share"] for s in shares])):
+                err = f" ± {money(share['stderr'], pence=True)}" if share["stderr"] is not None else ""
+                lines.append(f"  {share['site']:40} {shown:>15}{err}")
     return "\n".join(lines)
 
 
@@ -62,9 +137,10 @@ def arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--total",
         type=str,
-        required=True,
+        default=None,
         metavar="AMOUNT",
-        help="money or equity points to share: a plain number such as 250000 (up to 1e12)",
+        help="also share this total, money or equity points: a plain number such as 250000 (up to 1e12); without "
+        "it, only each agreement to sign's expected value is shared",
     )
     p.add_argument("--rule", default="all", metavar="RULE", help="equal, pro_rata, curation, shapley or all")
     p.add_argument(
@@ -81,17 +157,19 @@ def case_options(args: argparse.Namespace) -> dict[str, Any]:
     """The parsed options as the case's keyword arguments (the total checked as an amount)."""
     from ..core.checks import parse_amount
 
-    return {
-        "total": parse_amount(args.total),
+    options: dict[str, Any] = {
         "seed": args.seed,
-        "settings": {"rule": args.rule, "split_samples": args.samples},
+        "settings": {"rule": args.rule, "split_samples": args.samples, "total_given": args.total is not None},
     }
+    if args.total is not None:
+        options["total"] = parse_amount(args.total)
+    return options
 
 
 def section(view: View) -> list[Any]:
     """The curve and the total, the chart, and a table of every site's share by every rule."""
     from ..core.defaults import DEFAULT_TOTAL
-    from ..core.wording import count, count_word, money
+    from ..core.wording import count, count_word, money, money_column
     from ..present import figures
     from ..present.templates import render_section
 
@@ -115,13 +193,15 @@ def section(view: View) -> list[Any]:
         },
     )
     columns = ["site", "kind", "images", "curation effort", *results]
+    # one rounding per column: pence on every share of a rule when any of its shares has pence
+    shares = {rule: money_column(result.table["share"].tolist()) for rule, result in results.items()}
     rows = [
         {
             "site": site,
             "kind": kind.replace("_", " "),
             "images": count(images),
             "curation effort": f"{effort:g}",
-            **{rule: money(result.table["share"].iloc[i]) for rule, result in results.items()},
+            **{rule: shares[rule][i] for rule in results},
         }
         for i, (site, kind, images, effort) in enumerate(zip(sites.sites, sites.kinds, sites.images, sites.effort))
     ]
@@ -157,9 +237,11 @@ class SplitPanel(Panel):
         self.total.observe(lambda _change: context.changed(TOTAL), names="value")
 
     def inputs(self, case: Case, index: int) -> Any:
+        """The panel is drawn from the request's sites and the total typed in."""
         return case.request.sites, float(self.total.value)
 
     def update(self, case: Case, index: int) -> None:
+        """Split the typed total among the request's sites by every rule and draw it (or say why it cannot)."""
         from ..present import figures
         from ..present.live import sync_figure
 
@@ -188,6 +270,7 @@ CAPABILITY = Capability(
     "Sharing the return among the sites",
     computed(NAME, answer),
     order=80,
+    weighted=True,  # its results share the agreements to sign, which the view's weights choose
     data_files=core_files("site_defaults.csv", "pooling.yaml"),
     section=section,
     panel=panel,

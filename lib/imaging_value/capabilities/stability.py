@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from ..engine.capability import Capability
 from ..present.panel import FigurePanel, PanelContext, table_key
-from .common import computed, requester_entry, who
+from .common import computed, labeller, requester_entry, who
 
 if TYPE_CHECKING:
     from ..engine.case import Case
@@ -28,13 +28,16 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """Each lever's range over which the winner stays first, and who takes over below and above it."""
+    label = labeller(answer)
     lines = []
     for entry in answer["results"]:
-        lines.append(f"{who(entry)}: winner {entry['winner']}")
+        lines.append(f"{who(entry)}: winner {label(entry['winner'])}")
         for row in entry["levers"]:
+            below = label(row["taker_below"]) if row["taker_below"] else "-"
+            above = label(row["taker_above"]) if row["taker_above"] else "-"
             lines.append(
-                f"  {row['lever']:22} weight {row['weight']:.3f} stays best on [{row['lower']:.3f}, "
-                f"{row['upper']:.3f}]; below: {row['taker_below'] or '-'}; above: {row['taker_above'] or '-'}"
+                f"  {label(row['lever']):22} weight {row['weight']:.3f} stays best on [{row['lower']:.3f}, "
+                f"{row['upper']:.3f}]; below: {below}; above: {above}"
             )
     return "\n".join(lines)
 

@@ -8,14 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..engine.capability import Capability, View
 from ..present.panel import HtmlPanel, PanelContext
-from .common import computed, core_files, joined, outcome_line
+from .common import computed, core_files, joined, labeller, outcome_line
 
 if TYPE_CHECKING:
     from ..engine.case import Case
     from ..framework.agreement import Agreement
     from ..model.data import Dataset
 
-__all__ = ["NAME", "CAPABILITY", "answer", "text", "csv", "results", "rule_source", "section", "panel"]
+__all__ = ["NAME", "CAPABILITY", "answer", "text", "csv", "results", "rule_source", "section", "panel", "zone_position"]
 
 NAME = "terms"
 
@@ -31,31 +31,33 @@ def answer(case: Case) -> dict:
 
 def text(answer: dict) -> str:
     """Each agreement: how it was chosen, its terms with their sources, what departs or is to confirm, dissent."""
+    from ..core.wording import status_word, term_label, term_value
+
+    label = labeller(answer)
     lines = []
     for entry in answer["results"]:
-        lines.append(outcome_line(entry))
+        lines.append(outcome_line(entry, label))
         lines.append(
-            f"  tree: {entry['tree_option']}; best weighted: {entry['best_weighted']}; win:win: {entry['win_win']}"
+            f"  tree: {label(entry['tree_option'])}; best weighted value: {label(entry['best_weighted'])}; "
+            f"win:win: {label(entry['win_win'])}"
         )
         lines.append(f"  why: {entry['why']}")
         for term in entry["terms"]:
-            value = (
-                term["value"]
-                if isinstance(term["value"], str)
-                else f"{term['value']:,.0f}"
-                if term["unit"] == "GBP"
-                else f"{term['value']:g}"
-            )
             lines.append(
-                f"    {term['term']:28} {value} {'' if term['unit'] == 'text' else term['unit']}".rstrip()
+                f"    {term_label(term['term']):42} {term_value(term['value'], term['unit'])}"
                 + f"  [{', '.join(term['set_by'])}; {term['source']}]"
             )
         for item in entry["compliance"]:
-            if item["status"] != "meets":
-                lines.append(f"  {item['status']}: {item['principle']} ({item['source']}): {item['reason']}")
+            if item["status"] not in ("meets", "not_applicable"):
+                lines.append(
+                    f"  {status_word(item['status'])}: {item['principle']} ({item['source']}): {item['reason']}"
+                )
+        absent = sum(1 for item in entry["compliance"] if item["status"] == "not_applicable")
+        if absent:
+            lines.append(f"  not applicable: {absent} principle{'s' if absent != 1 else ''} (see --json)")
         for view in entry["dissent"]:
             lines.append(
-                f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} (prefers {view['prefers']})"
+                f"  dissent: {view['label']} ranks it {view['rank']} of {view['of']} (prefers {label(view['prefers'])})"
             )
     return "\n".join(lines)
 
@@ -103,9 +105,9 @@ def rule_source(dataset: Dataset, agreement: Agreement) -> str:
 
 def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str, Any]]:
     """The section's rows for one requester's agreements (one per decision-tree outcome)."""
-    from ..core.wording import term_value
+    from ..core.wording import status_word, term_value
 
-    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask"}
+    css = {"meets": "iv-ok", "departs": "iv-flag", "to_confirm": "iv-ask", "not_applicable": "iv-muted"}
     return [
         {
             "option": a.option,
@@ -131,7 +133,7 @@ def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str,
             "compliance": [
                 {
                     "principle": c.principle,
-                    "status": c.status.replace("_", " "),
+                    "status": status_word(c.status),
                     "css": css[c.status],
                     "reason": c.reason,
                     "source": c.source,
@@ -144,16 +146,45 @@ def results(dataset: Dataset, agreements: Sequence[Agreement]) -> list[dict[str,
     ]
 
 
+_POSITIONS: dict[tuple, str] = {}  # the zone sentence of a term sheet seen before (it does not follow the weights)
+
+
+def zone_position(case: Case, index: int, agreement: Agreement) -> str:
+    """How far the agreement's term sheet, assessed as an offer, sits inside the zone of agreement ('' where the
+    data folder has no negotiation assumptions)."""
+    from ..framework.negotiation import agreement_position, position_sentence
+
+    request = case.request_or_raise()
+    key = (
+        id(case.dataset),
+        request.model_dump_json(),
+        index,
+        agreement.option,
+        tuple(sorted((k, str(v)) for k, v in agreement.assumed.items())),
+        case.seed,
+    )
+    if key not in _POSITIONS:
+        branch = agreement_position(case.dataset, request, index, agreement.sheet, agreement.assumed, seed=case.seed)
+        if len(_POSITIONS) > 512:
+            _POSITIONS.clear()
+        _POSITIONS[key] = "" if branch is None else position_sentence(branch)
+    return _POSITIONS[key]
+
+
 def section(view: View) -> str:
-    """The agreement to sign per requester: terms, national principles and dissent (``terms.html.j2``)."""
+    """The agreement to sign per requester: terms, national principles and dissent (``terms.html.j2``), and how
+    far each term sheet sits inside the zone of agreement."""
     from ..present.templates import render_section
 
     case = view.case
-    blocks = [
-        {"title": view.label(index), "results": results(case.dataset, case.agreements(index))}
-        for index in view.requesters
-    ]
-    return render_section(NAME, blocks=blocks)
+    blocks = []
+    for index in view.requesters:
+        agreements = case.agreements(index)
+        rows = results(case.dataset, agreements)
+        for row, agreement in zip(rows, agreements):
+            row["zone"] = zone_position(case, index, agreement) if case.dataset.valuation is not None else ""
+        blocks.append({"title": view.label(index), "results": rows})
+    return render_section(NAME, blocks=blocks, glossary=case.dataset.glossary)
 
 
 def panel(context: PanelContext) -> HtmlPanel:

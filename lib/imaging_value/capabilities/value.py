@@ -15,7 +15,7 @@ from ..core.errors import ImagingValueError
 from ..core.limits import MAX_DISCOUNT_RATE
 from ..engine.capability import Capability, View
 from ..present.panel import FACTS, REQUESTER, WEIGHTS, Panel, PanelContext, section_box
-from .common import add_seed_argument, computed, core_files, who
+from .common import add_seed_argument, computed, core_files, labeller, who
 
 if TYPE_CHECKING:
     import numpy as np
@@ -33,6 +33,7 @@ __all__ = [
     "CAPABILITY",
     "answer",
     "text",
+    "csv",
     "arguments",
     "case_options",
     "section",
@@ -53,7 +54,9 @@ NAME = "value"
 
 
 def answer(case: Case) -> dict:
-    """What each option is worth to the NHS per requester (``valuation.yaml``), by Monte Carlo."""
+    """What each option is worth to the NHS per requester and decision-tree outcome (``valuation.yaml``), by
+    quasi-Monte Carlo: one result per branch the agreement to sign takes, each carrying the facts it assumed and
+    the option it signs, every option priced under those facts."""
     from ..core.checks import check_flags
     from ..core.errors import DataValidationError, Problem
     from ..framework.appraisal import value_answer
@@ -69,7 +72,7 @@ def answer(case: Case) -> dict:
         case.dataset,
         spec,
         case.request,
-        case.requester,
+        {index: case.agreements(index) for index in case.requesters},
         draws=draws,
         seed=case.seed,
         discount_rate=rate,
@@ -78,28 +81,74 @@ def answer(case: Case) -> dict:
 
 
 def text(answer: dict) -> str:
-    """Per requester, every option's expected NPV, range, chance of nothing, break-even, share and fair royalty."""
+    """Per requester and decision-tree outcome, every option's expected NPV (with its Monte Carlo standard error),
+    range, chance of nothing, break-even, share and fair royalty; the agreement to sign is marked."""
+    from ..core.wording import money
+
+    label = labeller(answer)
     lines = [
-        f"{answer['draws']:,} draws, seed {answer['seed']}, discount rate {answer['discount_rate']:.1%}, "
-        f"horizon {answer['horizon']} years; NPV to the NHS in GBP"
+        f"{answer['draws']:,} draws (scrambled Sobol, 16 replicates), seed {answer['seed']}, discount rate "
+        f"{answer['discount_rate']:.1%}, horizon {answer['horizon']} years; net present value to the NHS, ± one "
+        f"Monte Carlo standard error"
     ]
     for entry in answer["results"]:
-        lines.append(f"{who(entry)}:")
+        assumed = ", ".join(f"{k}={v}" for k, v in entry["assumed"].items())
+        lines.append(f"{who(entry)}:" + (f"  [assuming {assumed}]" if assumed else ""))
         lines.append(
-            f"  {'option':26} {'mean':>12} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>9} "
+            f"  {'option':28} {'mean':>12} {'± se':>9} {'P10':>12} {'P90':>12} {'p(nothing)':>10} {'breakeven':>10} "
             f"{'NHS share':>9} {'fair royalty':>12}"
         )
         for o in entry["options"]:
             share = "-" if o["nhs_share"] is None else f"{o['nhs_share']:.1%}"
             fair = (o["fair_terms"].get("royalty") or {}).get("fair")
-            year = "-" if o["breakeven_year"] is None else f"year {o['breakeven_year']}"
-            lines.append(
-                f"  {o['option']:26} {o['npv']['mean']:>12,.0f} {o['npv']['p10']:>12,.0f} "
-                f"{o['npv']['p90']:>12,.0f} {o['p_nothing']:>10.2f} {year:>9} {share:>9} "
-                f"{'-' if fair is None else f'{fair:.2f}%':>12}"
+            year = (
+                "-"
+                if o["breakeven_year"] is None
+                else "at signing"
+                if o["breakeven_year"] == 0
+                else f"year {o['breakeven_year']}"
             )
-        lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}")
+            amounts = [money(o["npv"][k], pence=False) for k in ("mean", "p10", "p90")]
+            se = money(o["errors"]["mean"] or 0, pence=False)
+            mark = "*" if o["option"] == entry.get("agreement") else " "
+            lines.append(
+                f" {mark}{label(o['option']):28} {amounts[0]:>12} {se:>9} {amounts[1]:>12} {amounts[2]:>12} "
+                f"{o['p_nothing']:>10.2f} {year:>10} {share:>9} {'-' if fair is None else f'{fair:.2f}%':>12}"
+            )
+        lines.append(f"  contribution share {entry['options'][0]['contribution_share']:.1%}; * the agreement to sign")
     return "\n".join(lines)
+
+
+def csv(dataset: Dataset, answer: dict) -> tuple[list[dict[str, Any]], list[str]]:
+    """One row per requester, decision-tree outcome and option: the expected NPV with its standard error, the
+    quantiles, the shares and the fair royalty."""
+    from .common import joined
+
+    rows = []
+    for entry in answer["results"]:
+        for o in entry["options"]:
+            fair = o["fair_terms"].get("royalty") or {}
+            rows.append(
+                {
+                    "requester_index": entry["requester_index"],
+                    "requester_kind": entry["requester"]["kind"],
+                    "assumed": joined(entry["assumed"]),
+                    "agreement": entry["agreement"],
+                    "option": o["option"],
+                    "mean": o["npv"]["mean"],
+                    "mean_se": o["errors"]["mean"],
+                    "p10": o["npv"]["p10"],
+                    "p50": o["npv"]["p50"],
+                    "p90": o["npv"]["p90"],
+                    "p_nothing": o["p_nothing"],
+                    "nhs_share": o["nhs_share"],
+                    "contribution_share": o["contribution_share"],
+                    "fair_royalty": fair.get("fair"),
+                    "fair_royalty_se": fair.get("se"),
+                }
+            )
+    columns = list(rows[0]) if rows else ["requester_index", "option"]
+    return rows, columns
 
 
 def arguments(p: argparse.ArgumentParser) -> None:
@@ -235,10 +284,11 @@ def fair_text(fair: dict[str, Any] | None) -> str:
 
 @dataclass(frozen=True)
 class WorthBlock:
-    """One requester's part of the section: its values, the recommended agreement per outcome, figures."""
+    """One requester's part of the section: the recommended agreement per outcome, each outcome's every option
+    priced under the facts it assumed, and the figures (for the first outcome)."""
 
     title: str
-    value: RequesterValue
+    value: RequesterValue  # the first outcome's valuation (the figures show it)
     outcomes: tuple[PricedAgreement, ...]
     tornado: pd.DataFrame
     paths: np.ndarray  # the first outcome's recommended agreement: cumulative NPV by year, per draw
@@ -260,19 +310,18 @@ def worth_block(
     scenario: str = DEFAULT_REVENUE_SCENARIO,
     royalty: float | None = None,
 ) -> WorthBlock:
-    """One requester's valuation: every option priced, each agreement to sign priced under its assumed facts.
+    """One requester's valuation: each agreement to sign priced, with every option, under its assumed facts.
 
     ``discount_rate`` (None: valuation.yaml's) and the revenue ``scenario`` apply throughout; ``royalty``
     (per cent; None: its term sheet's) is the recommended agreement's, wherever its option is priced.
     """
-    from ..framework.appraisal import appraise_requester, recommended_values, tornado
+    from ..framework.appraisal import recommended_values, tornado
     from ..framework.lever_value import lever_comparison
     from ..maths.valuation import npv_paths
 
     settings: dict[str, Any] = {"discount_rate": discount_rate, "scenario": scenario}
     if royalty is not None:
         settings["term_overrides"] = {agreements[0].option: {"royalty": float(royalty)}}
-    value = appraise_requester(dataset, spec, request, index, draws=draws, seed=seed, fractions=fractions, **settings)
     outcomes = tuple(
         recommended_values(
             dataset, spec, request, index, agreements, draws=draws, seed=seed, fractions=fractions, **settings
@@ -291,63 +340,98 @@ def worth_block(
         **settings,
     )
     paths = npv_paths(first.value.assumptions, first.value.terms[first.option], min(first.value.draws.n, 10_000), seed)
-    return WorthBlock(title, value, outcomes, table, paths, lever_comparison(dataset, spec, request, index))
+    return WorthBlock(title, first.value, outcomes, table, paths, lever_comparison(dataset, spec, request, index))
+
+
+def _se(value: float | None) -> str:
+    """A standard error in pounds, as the tables show it beside a figure."""
+    from ..core.wording import money
+
+    return "" if not value else f"± {money(value, pence=False)}"
+
+
+def _option_rows(dataset: Dataset, v: RequesterValue) -> list[dict[str, Any]]:
+    from ..core.wording import money, percent
+
+    options = []
+    for p in v.options:
+        fair = v.fair_terms[p.option]
+        fee = fair.get("access_fee") or {}
+        options.append(
+            {
+                "label": dataset.label(p.option),
+                "mean": money(p.mean, pence=False),
+                "mean_se": _se(p.errors.get("mean")),
+                "p10": money(p.p10, pence=False),
+                "p50": money(p.p50, pence=False),
+                "p90": money(p.p90, pence=False),
+                "p_nothing": percent(p.p_nothing, 0),
+                "breakeven": "-"
+                if p.breakeven_year is None
+                else "at signing"
+                if p.breakeven_year == 0
+                else f"year {p.breakeven_year}",
+                "partner_cash": money(p.partner_cash_before_revenue, pence=False),
+                "share": percent(p.nhs_share),
+                "fair_royalty": fair_text(fair.get("royalty")),
+                "fair_fee": money(fee.get("fair"), pence=False)
+                + (" (the cost of access: floor)" if fee.get("floor_binds") else ""),
+                "fair_equity": "-"
+                if (fair.get("equity") or {}).get("fair") is None
+                else f"{fair['equity']['fair']:.2f}%",
+            }
+        )
+    return options
 
 
 def block_context(dataset: Dataset, spec: ValuationSpec, block: WorthBlock) -> dict[str, Any]:
     """What ``value.html.j2`` shows for one requester."""
-    from ..core.wording import gbp, percent
+    from ..core.wording import money, percent
 
-    v = block.value
     outcomes = []
+    branches = []
     for o in block.outcomes:
         p = o.priced
+        assumed = ", ".join(f"{k} = {x}" for k, x in o.assumed.items())
         outcomes.append(
             {
                 "label": dataset.label(o.option),
                 "option": o.option,
-                "assumed": ", ".join(f"{k} = {x}" for k, x in o.assumed.items()),
-                "mean": gbp(p.mean),
-                "range": f"{gbp(p.p10)} to {gbp(p.p90)}",
+                "assumed": assumed,
+                "mean": money(p.mean, pence=False),
+                "mean_se": _se(p.errors.get("mean")),
+                "range": f"{money(p.p10, pence=False)} to {money(p.p90, pence=False)}",
                 "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "never within the horizon" if p.breakeven_year is None else f"year {p.breakeven_year}",
-                "partner_cash": gbp(p.partner_cash_before_revenue),
+                "breakeven": "never within the horizon"
+                if p.breakeven_year is None
+                else "at signing"
+                if p.breakeven_year == 0
+                else f"year {p.breakeven_year}",
+                "partner_cash": money(p.partner_cash_before_revenue, pence=False),
                 "share": percent(p.nhs_share),
                 "contribution": percent(p.contribution_share),
                 "fair": fair_text(o.value.fair_terms[o.option].get("royalty")),
                 "control": "; ".join(p.control),
-                "split": [{"site": s, "share": f"£{x:,.2f}"} for s, x in o.value.split[o.option]],
+                "split": [{"site": s, "share": money(x, pence=True)} for s, x in o.value.split[o.option]],
             }
         )
-    options = []
-    for p in v.options:
-        fair = v.fair_terms[p.option]
-        options.append(
+        branches.append(
             {
-                "label": dataset.label(p.option),
-                "mean": gbp(p.mean),
-                "p10": gbp(p.p10),
-                "p50": gbp(p.p50),
-                "p90": gbp(p.p90),
-                "p_nothing": percent(p.p_nothing, 0),
-                "breakeven": "-" if p.breakeven_year is None else str(p.breakeven_year),
-                "partner_cash": gbp(p.partner_cash_before_revenue),
-                "share": percent(p.nhs_share),
-                "fair_royalty": fair_text(fair.get("royalty")),
-                "fair_fee": gbp((fair.get("access_fee") or {}).get("fair")),
-                "fair_equity": "-"
-                if (fair.get("equity") or {}).get("fair") is None
-                else f"{fair['equity']['fair']:.2f}%",
+                "assumed": assumed,
+                "contribution": percent(o.value.contribution_share),
+                "options": _option_rows(dataset, o.value),
             }
         )
     lever = [
         {"label": dataset.label(row.option), "judgement": f"{row.judgement:.1f}", "from_value": f"{row.from_value:.1f}"}
         for row in block.lever.itertuples()
     ]
+    v = block.value
     return {
         "title": block.title,
         "outcomes": outcomes,
-        "options": options,
+        "branches": branches,
+        "options": branches[0]["options"],
         "lever": lever,
         "lever_in_use": block.lever["in_use"].iloc[0],
         "contribution": percent(v.contribution_share),
@@ -371,6 +455,7 @@ def worth_section(dataset: Dataset, spec: ValuationSpec, blocks: Sequence[WorthB
             rate=f"{first.assumptions.discount_rate:.1%}",
             horizon=first.assumptions.horizon,
             rate_source=spec.discount_rate.source,
+            glossary=dataset.glossary,
         )
     ]
     for block in blocks:
@@ -505,6 +590,7 @@ class ValuePanel(Panel):
             control.observe(self._on_control, names="value")
 
     def inputs(self, case: Case, index: int) -> Any:
+        """The panel is drawn from the request, the requester and the first agreement (its option and assumed facts)."""
         first = case.agreements(index)[0]  # the agreement the panel prices
         return (
             case.request.model_dump_json(exclude={"id", "title"}),
@@ -514,6 +600,7 @@ class ValuePanel(Panel):
         )
 
     def update(self, case: Case, index: int) -> None:
+        """Price the first agreement for requester ``index`` of the case."""
         self.show(case.request, index, case.agreements(index))
 
     def show(self, request: Request, index: int, agreements: Sequence[Agreement]) -> None:
@@ -553,7 +640,7 @@ class ValuePanel(Panel):
 
     def reprice(self) -> None:
         """Reprice with the controls' values and redraw the three charts (unless what they price is unchanged)."""
-        from ..core.wording import gbp
+        from ..core.wording import money
         from ..framework.appraisal import appraise_requester, pricing_inputs
         from ..maths.valuation import npv_paths, solve_fair
         from ..present.value_figures import fan_figure, npv_box_figure, share_figure
@@ -597,7 +684,8 @@ class ValuePanel(Panel):
         fair_text = "no rate reaches it" if fair is None else f"{fair:.2f}%"
         self.summary.value = (
             f"<p><b>{html.escape(label)}</b> (recommended) with a royalty of {self.royalty.value:g}%: expected "
-            f"NHS value {gbp(priced.mean)} (P10 {gbp(priced.p10)}, P90 {gbp(priced.p90)}); NHS share "
+            f"NHS value {money(priced.mean, pence=False)} (P10 {money(priced.p10, pence=False)}, "
+            f"P90 {money(priced.p90, pence=False)}); NHS share "
             f"{share} against a contribution share of {value.contribution_share:.1%}; fair royalty with the other "
             f"terms fixed: {fair_text}. {value.draws.n:,} draws, seed {self.seed}.</p>"
         )
@@ -637,10 +725,13 @@ CAPABILITY = Capability(
     data_files=core_files("valuation.yaml"),
     section=section,
     panel=panel,
+    weighted=True,  # each result names the agreement to sign, which the view's weights choose
     command=NAME,
-    help="what each agreement is worth to the NHS: risk-adjusted NPV by Monte Carlo, fair terms, "
-    "the split among sites and broker",
+    help="what each agreement is worth to the NHS, per requester and decision-tree branch: risk-adjusted NPV by "
+    "quasi-Monte Carlo with standard errors, fair terms, the split among sites and broker",
     arguments=arguments,
     case_options=case_options,
     text=text,
+    export=NAME,
+    csv=csv,
 )

@@ -6,7 +6,8 @@ Errors about input (data files, request files, parameters) also subclass
 
 A command's exit code follows from the class of the error that stopped it
 (:func:`exit_code`): 2 for bad input (:data:`INPUT_ERRORS`, or a file that could
-not be read), 130 for an interrupt, 1 for anything else that failed.
+not be read), 130 for an interrupt, 1 for anything else that failed (a file that could not be
+written among them: :class:`WriteError`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ __all__ = [
     "DataValidationError",
     "ParameterError",
     "UnknownRequestError",
+    "WriteError",
+    "InconsistencyWarning",
     "INPUT_ERRORS",
     "EXIT_FAILED",
     "EXIT_INPUT",
@@ -33,6 +36,11 @@ __all__ = [
 EXIT_FAILED = 1  # the work failed (a notebook, chromium, ...), the input was fine
 EXIT_INPUT = 2  # a bad parameter or input file: fix the input and run again
 EXIT_INTERRUPTED = 130  # Ctrl-C or SIGTERM (128 + SIGINT, as shells report it)
+
+
+class InconsistencyWarning(UserWarning):
+    """A data folder whose rules contradict each other (the framework's consistency check): each warning names
+    the file, the leaf or rule, and the facts; the answers are still given."""
 
 
 class ImagingValueError(Exception):
@@ -88,6 +96,24 @@ class UnknownRequestError(ParameterError):
         super().__init__(
             "request", f"a request id ({', '.join(self.known) or 'none'}) or a path to a request file", ref
         )
+
+
+class WriteError(ImagingValueError):
+    """A file or folder could not be written (a full disk, a name too long, no permission, ...).
+
+    ``path``: the file as the user knows it; ``reason``: why, in words (the system's own message).
+    Nothing was left half-written: the previous file, if any, is still there as it was.
+    """
+
+    def __init__(self, path: object, reason: str):
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"could not write {self.path}: {reason}")
+
+    @classmethod
+    def from_os_error(cls, path: object, exc: OSError) -> WriteError:
+        """The write error for an :class:`OSError`, in the system's words (e.g. "No space left on device")."""
+        return cls(path, exc.strerror or str(exc) or type(exc).__name__)
 
 
 INPUT_ERRORS: tuple[type[ImagingValueError], ...] = (ParameterError, DataValidationError)

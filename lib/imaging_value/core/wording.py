@@ -18,12 +18,21 @@ __all__ = [
     "SourceTag",
     "SOURCE_TAGS",
     "source_tag",
+    "MINUS",
     "money",
+    "money_column",
+    "about_money",
+    "percent",
     "count",
     "count_word",
     "number",
     "term_value",
     "term_label",
+    "STATUS_WORDS",
+    "status_word",
+    "parameter_text",
+    "AMOUNT",
+    "amount_parts",
     "ties",
     "order_sentence",
     "join_words",
@@ -60,6 +69,12 @@ SOURCE_TAGS = (
         True,
     ),
     SourceTag(
+        "NHSE guide 2023",
+        "NHS England 2023 guide",
+        "national guidance: NHS England (2023), A guide to effective NHS data partnerships",
+        True,
+    ),
+    SourceTag(
         "Our reading",
         "this framework's reading",
         "this framework's own choice or assumption: not evidence; the consortium may change it in the data files",
@@ -72,6 +87,7 @@ _PREFIXES = (
     (re.compile(r"^(the )?report\b", re.I), "Report"),
     (re.compile(r"^Understanding Patient Data\b", re.I), "Report"),
     (re.compile(r"^DHSC\b", re.I), "DHSC 2019"),
+    (re.compile(r"^NHS England (2023 guide\b|\(2023\), A guide to effective)", re.I), "NHSE guide 2023"),
     (re.compile(r"^NHS England\b", re.I), "NHSE 2023"),
     (re.compile(r"^(this framework|our )", re.I), "Our reading"),
 )
@@ -89,19 +105,49 @@ def source_tag(source: str) -> SourceTag:
 # --- numbers ----------------------------------------------------------------------------
 
 
-def money(value: float, unit: str = "GBP") -> str:
-    """£76,923.08; whole pounds without pence (£50,000)."""
-    symbol = {"GBP": "£"}.get(unit, "")
-    value = float(value)
-    body = f"{abs(value):,.0f}" if math.isclose(value, round(value), abs_tol=1e-9) else f"{abs(value):,.2f}"
-    return ("-" if value < 0 else "") + (f"{symbol}{body}" if symbol else f"{body} {unit}")
+MINUS = "\u2212"  # a true minus sign: never a hyphen that a line may break after
 
 
-def gbp(value: float | None) -> str:
-    """Whole pounds with a true minus sign, for valuations: £4,342,777, \u2212£57,014; '-' for none."""
+def money(value: float | None, unit: str = "GBP", *, pence: bool | None = None) -> str:
+    """An amount as a person writes it: £76,923.08; whole pounds without pence (£50,000); a true minus
+    (\u2212£57,014); '-' for none. ``pence`` True always shows pence, False rounds to whole pounds (as a
+    valuation does), None shows pence only where the amount has them. Another unit follows the number."""
     if value is None:
         return "-"
-    return f"\u2212£{-value:,.0f}" if round(value) < 0 else f"£{value:,.0f}"
+    symbol = {"GBP": "£"}.get(unit, "")
+    value = float(value)
+    with_pence = (not math.isclose(value, round(value), abs_tol=1e-9)) if pence is None else pence
+    body = f"{abs(value):,.2f}" if with_pence else f"{abs(value):,.0f}"
+    negative = value < 0 and body.strip("0.,") != ""  # -0.001 rounds to £0, not \u2212£0
+    return (MINUS if negative else "") + (f"{symbol}{body}" if symbol else f"{body} {unit}")
+
+
+def money_column(values: Iterable[float | None], unit: str = "GBP") -> list[str]:
+    """A column of amounts with one rounding: pence on every amount when any has pence, else whole pounds."""
+    values = list(values)
+    pence = any(v is not None and not math.isclose(float(v), round(float(v)), abs_tol=1e-9) for v in values)
+    return [money(v, unit, pence=pence) for v in values]
+
+
+def about_money(values: Iterable[float | None]) -> list[str]:
+    """Amounts rounded as a sentence gives them, one rounding for all: in millions to one decimal (£4.4m,
+    £0.1m) where the largest is a million or more and none would show as £0.0m; else to the nearest thousand
+    (£196,000) where none would show as £0; else to the pound."""
+    values = list(values)
+    sizes = [abs(float(v)) for v in values if v is not None and float(v) != 0]
+    largest, smallest = max(sizes, default=0.0), min(sizes, default=0.0)
+    millions = largest >= 1e6 and smallest >= 5e4
+    thousands = not millions and largest >= 1e4 and smallest >= 500
+
+    def one(v: float | None) -> str:
+        if v is None:
+            return "-"
+        v = float(v)
+        if millions:
+            return (MINUS if v < 0 else "") + f"£{abs(v) / 1e6:,.1f}m"
+        return money(round(v, -3) if thousands else v, pence=False)
+
+    return [one(v) for v in values]
 
 
 def percent(value: float | None, digits: int = 1) -> str:
@@ -169,6 +215,7 @@ def term_label(term: str, labels: Mapping[str, str] | None = None) -> str:
 
 
 def unit_text(unit: str) -> str:
+    """A unit in words (``GBP/year`` -> ``a year``); a unit not known is returned as given."""
     return _UNITS.get(unit, unit)
 
 
@@ -187,6 +234,53 @@ def term_value(value: Any, unit: str) -> str:
         amount = number(value)
         return f"{amount} {unit[:-1] if amount == '1' else unit}"
     return f"{number(value)} {unit}".strip()
+
+
+# --- statuses and parameters ------------------------------------------------------------
+
+# a national principle's status on a term sheet, as every report and the command line's text say it
+STATUS_WORDS = {"meets": "meets", "departs": "departs", "to_confirm": "to confirm", "not_applicable": "not applicable"}
+
+
+def status_word(status: str) -> str:
+    """A principle's status in words: meets, departs, to confirm or not applicable."""
+    return STATUS_WORDS.get(status, status.replace("_", " "))
+
+
+def parameter_text(value: Any) -> str:
+    """A parameter as a person would type it in the notebook: 1000000 (not 1000000.0), None, "" for no text,
+    a mapping as lever=weight pairs."""
+    if value is None:
+        return "None"
+    if isinstance(value, str) and value == "":
+        return '""'
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        return f"{value:.0f}" if value.is_integer() and abs(value) < 1e15 else f"{value:g}"
+    if isinstance(value, Mapping):
+        return ", ".join(f"{k}={parameter_text(v)}" for k, v in value.items()) or "{}"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(parameter_text(v) for v in value) or "[]"
+    return str(value)
+
+
+# an amount of money as the formatting above writes it: kept on one line wherever it is shown
+AMOUNT = re.compile(r"[\u2212-]?£\d[\d,]*(?:\.\d+)?m?")
+
+
+def amount_parts(text: str) -> list[tuple[bool, str]]:
+    """``text`` cut into (is an amount, part) pieces, so a template can keep each amount on one line."""
+    parts: list[tuple[bool, str]] = []
+    last = 0
+    for match in AMOUNT.finditer(str(text)):
+        if match.start() > last:
+            parts.append((False, text[last : match.start()]))
+        parts.append((True, match.group(0)))
+        last = match.end()
+    if last < len(str(text)):
+        parts.append((False, str(text)[last:]))
+    return parts
 
 
 # --- orders and ties --------------------------------------------------------------------

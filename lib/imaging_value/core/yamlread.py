@@ -8,17 +8,20 @@ composes the document first, where aliases are still shared nodes, measures how
 many values it would expand to, and only then builds Python objects.
 
 Problems are returned as :class:`YamlIssue` records (line, key, expected, found)
-so the caller can name its file.
+so the caller can name its file; nothing in the text raises. A syntax error, and a value
+YAML cannot build (an impossible date such as ``2026-02-30``, a time such as ``25:61:00``,
+an integer longer than Python reads, an unknown ``!!tag``), is an issue on its line.
 """
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import yaml
 
-from .safetext import brief
+from .safetext import brief, printable
 
 __all__ = ["YamlIssue", "EMPTY", "ALIAS_EXPANSION_LIMIT", "read_yaml_text"]
 
@@ -38,6 +41,7 @@ class YamlIssue:
 
     @property
     def location(self) -> str:
+        """Where the issue is, as ``line N`` (empty for the whole file)."""
         return f"line {self.line}" if self.line else ""
 
 
@@ -50,12 +54,52 @@ else:
     _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+PLAIN_VALUES = "plain YAML values (text, numbers, true/false, dates, lists and mappings)"
+
+
+class _Unbuildable(Exception):
+    """A value of the document could not be built; carries the issue, on the value's line."""
+
+    def __init__(self, issue: YamlIssue) -> None:
+        super().__init__(issue.found)
+        self.issue = issue
+
+
+def _unbuildable(node: yaml.Node, exc: Exception) -> YamlIssue:
+    """The issue for a node whose value could not be built, described by its tag, never quoting it."""
+    mark = getattr(exc, "problem_mark", None) or node.start_mark
+    line = mark.line + 1
+    tag = str(node.tag).rsplit(":", 1)[-1]
+    if tag == "timestamp":
+        return YamlIssue(line, "", "a real date (YYYY-MM-DD) or date and time", f"an impossible date or time ({exc})")
+    if tag == "int" and isinstance(exc, ValueError) and "digits" in str(exc):
+        limit = sys.get_int_max_str_digits()
+        size = len(str(getattr(node, "value", "")))
+        return YamlIssue(line, "", f"a number of at most {limit:,} digits", f"a number {size:,} characters long")
+    if isinstance(exc, yaml.YAMLError):
+        what = getattr(exc, "problem", None) or type(exc).__name__
+        return YamlIssue(line, "", PLAIN_VALUES, f"a value YAML cannot build ({brief(what, 120)})")
+    return YamlIssue(line, "", PLAIN_VALUES, f"a value tagged !!{printable(tag[:40])} that cannot be read as one")
+
+
 class _Loader(_SAFE_LOADER):
-    """SafeLoader that records duplicate and non-text keys instead of passing them silently."""
+    """SafeLoader that records duplicate and non-text keys instead of passing them silently, and
+    turns a value that cannot be built into an issue on its line (:class:`_Unbuildable`)."""
 
     def __init__(self, text: str) -> None:
         super().__init__(text)
         self.issues: list[YamlIssue] = []
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # built depth first (deep), so a failure happens while its own node is being built: it is
+        # caught here, on the innermost node, whose line the issue names (aliases that loop are
+        # refused before anything is built, so depth first never meets a value inside itself)
+        try:
+            return super().construct_object(node, deep=True)
+        except (_Unbuildable, RecursionError):
+            raise
+        except Exception as exc:
+            raise _Unbuildable(_unbuildable(node, exc)) from None
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
         first_line: dict[str, int] = {}
@@ -133,15 +177,33 @@ def _expanded_size(root: yaml.Node, limit: int) -> tuple[int, int, bool]:
     return expanded, len(sizes), cyclic
 
 
+def _syntax_issue(exc: yaml.YAMLError) -> YamlIssue:
+    mark = getattr(exc, "problem_mark", None)
+    what = getattr(exc, "problem", None) or (str(exc).splitlines() or [type(exc).__name__])[0]
+    return YamlIssue(
+        mark.line + 1 if mark else 0,
+        "",
+        "well-formed YAML",
+        f"a syntax error{f' at column {mark.column + 1}' if mark else ''} ({brief(what, 120)})",
+    )
+
+
 def read_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
     """Parse one YAML document; returns (data, issues).  ``data`` is :data:`EMPTY` for a document
-    with no content and None whenever there are issues."""
-    loader = _Loader(text)
+    with no content and None whenever there are issues. Never raises for what the text holds."""
+    try:
+        loader = _Loader(text)
+    except yaml.YAMLError as exc:  # e.g. a character YAML never allows, found as the reader starts
+        return None, [_syntax_issue(exc)]
+    except UnicodeError:  # text that is not Unicode throughout (an unpaired surrogate)
+        return None, [YamlIssue(0, "", "well-formed YAML", "characters that are not Unicode text")]
     try:
         try:
             node = loader.get_single_node()
         except RecursionError:
             return None, [YamlIssue(0, "", "YAML nested to a reasonable depth", "nesting too deep to read")]
+        except yaml.YAMLError as exc:
+            return None, [_syntax_issue(exc)]
         if node is None:
             return EMPTY, []
         # counting stops early past this bound (distinct nodes never outnumber the characters);
@@ -171,6 +233,8 @@ def read_yaml_text(text: str) -> tuple[Any, list[YamlIssue]]:
             data = loader.construct_document(node)
         except RecursionError:
             return None, [YamlIssue(0, "", "YAML nested to a reasonable depth", "nesting too deep to read")]
+        except _Unbuildable as failed:
+            return None, [*loader.issues, failed.issue]
         if loader.issues:
             return None, list(loader.issues)
         return data, []

@@ -48,6 +48,7 @@ __all__ = [
     "command_capability",
     "data_files",
     "load_dataset",
+    "warn_inconsistent",
 ]
 
 
@@ -145,6 +146,7 @@ def register(cap: Capability) -> Capability:
 
 
 def unregister(name: str) -> None:
+    """Remove a registered capability (nothing happens if there is none of that name)."""
     _REGISTRY.pop(name, None)
 
 
@@ -155,6 +157,7 @@ def capabilities(scope: str | None = None) -> tuple[Capability, ...]:
 
 
 def capability(name: str) -> Capability:
+    """The registered capability of this name; a ParameterError listing the names if there is none."""
     from ..core.errors import ParameterError
 
     if name not in _REGISTRY:
@@ -172,9 +175,29 @@ def data_files() -> tuple[tuple[Capability, DataFile], ...]:
     return tuple((c, f) for c in capabilities() for f in c.data_files)
 
 
-def load_dataset(root: str | Path | None = None) -> Dataset:
+def load_dataset(root: str | Path | None = None, *, consistency: bool = True) -> Dataset:
     """The data folder, validated with every registered capability's data files (one error lists every
-    problem); see :func:`imaging_value.model.data.load_data_folder`."""
+    problem); see :func:`imaging_value.model.data.load_data_folder`. With ``consistency`` (the default),
+    the framework's quick consistency check (:func:`imaging_value.framework.consistency.loader_check`) runs
+    on it and each problem it finds is an :class:`~imaging_value.core.errors.InconsistencyWarning`; the
+    check is kept per content of the data files, so an unchanged folder is checked once."""
     from ..model.data import load_data_folder
 
-    return load_data_folder(root, [spec for _cap, spec in data_files()])
+    dataset = load_data_folder(root, [spec for _cap, spec in data_files()])
+    if consistency:
+        warn_inconsistent(dataset)
+    return dataset
+
+
+def warn_inconsistent(dataset: Dataset) -> None:
+    """Warn of every problem the quick consistency check finds in the data folder (see :func:`load_dataset`)."""
+    import warnings
+
+    from ..core.errors import InconsistencyWarning
+    from ..framework.consistency import ConsistencyReport, loader_check
+    from ..model.datacache import cached
+
+    content = "\0".join(f"{name}={digest}" for name, digest in sorted(dataset.digests.items()))
+    report = cached("consistency", lambda: [content], ConsistencyReport, lambda: loader_check(dataset))
+    for problem in report.problems:
+        warnings.warn(InconsistencyWarning(str(problem)), stacklevel=3)

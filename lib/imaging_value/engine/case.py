@@ -25,6 +25,7 @@ from ..model.schema import Request
 if TYPE_CHECKING:
     from ..framework.agreement import Agreement
     from ..framework.analysis import Analysis
+    from ..framework.appraisal import RequesterValue, ShareTest
     from ..framework.guidance import GuidanceCheck
     from ..framework.scenario import Answers
     from ..framework.scoring import Ranking, ScoreTable
@@ -94,7 +95,12 @@ class Case:
         if self._weights is None:
             from ..framework.scoring import resolve_weights
 
-            self._weights = resolve_weights(self.dataset, self.raw_weights, self.profile)
+            facts = None
+            if self.profile is not None and self.request is not None and self.dataset.weight_adjustments:
+                from ..model.conditions import facts_for
+
+                facts = facts_for(self.request, self.request.requesters[0], self.dataset.derived_facts)
+            self._weights = resolve_weights(self.dataset, self.raw_weights, self.profile, facts)
         return self._weights
 
     def setting(self, name: str, default: Any = None) -> Any:
@@ -217,6 +223,67 @@ class Case:
             ),
         )
 
+    def valuation(self, index: int, assumed: Mapping[str, Any]) -> RequesterValue | None:
+        """Every option priced for the requester under a decision-tree outcome's assumed facts, at valuation.yaml's
+        own draws, discount rate and horizon and the case's seed: what the agreement to sign is judged on (the
+        proportionate share). None for a data folder without valuation.yaml."""
+        spec = self.dataset.valuation
+        if spec is None:
+            return None
+        from ..framework.appraisal import appraise_requester
+
+        key = (index, tuple(sorted((k, str(v)) for k, v in assumed.items())), self.seed)
+        return self._answer(
+            "valuation",
+            key,
+            lambda: appraise_requester(
+                self.dataset,
+                spec,
+                self.request_or_raise(),
+                index,
+                assumed=assumed,
+                seed=self.seed,
+                fair=False,
+                shares=False,
+            ),
+        )
+
+    def priced_guidance(self, index: int, assumed: Mapping[str, Any]) -> list[GuidanceCheck]:
+        """Every option checked against the national guidance under an outcome's assumed facts, the principle judged
+        on the valuation included (as the agreement to sign is judged)."""
+        from ..framework.guidance import check_guidance
+        from ..framework.terms import term_sheets
+
+        key = (index, tuple(sorted((k, str(v)) for k, v in assumed.items())), self.seed)
+
+        def make() -> list[GuidanceCheck]:
+            request = self.request_or_raise()
+            sheets = term_sheets(self.dataset, request, index, assumed)
+            shares = self.share_tests(index, assumed, sheets)
+            return check_guidance(self.dataset, request, index, assumed, shares, sheets)
+
+        return self._answer("priced_guidance", key, make)
+
+    def share_tests(
+        self, index: int, assumed: Mapping[str, Any], sheets: Mapping[str, TermSheet] | None = None
+    ) -> dict[str, ShareTest] | None:
+        """Each option's priced NHS share against the contribution share under an outcome's assumed facts, at
+        valuation.yaml's own draws, rate and horizon and the case's seed (the same figures as :meth:`valuation`):
+        what the agreement to sign is judged on. None for a data folder without valuation.yaml."""
+        spec = self.dataset.valuation
+        if spec is None:
+            return None
+        from ..framework.appraisal import priced_shares
+
+        key = (index, tuple(sorted((k, str(v)) for k, v in assumed.items())), self.seed)
+        return self._answer(
+            "share_tests",
+            key,
+            lambda: priced_shares(
+                self.dataset, spec, self.request_or_raise(), index, assumed=assumed, seed=self.seed, sheets=sheets
+            ),
+        )
+
     # --- answers under the weights ----------------------------------------------------
 
     def ranking(self, index: int) -> Ranking:
@@ -245,8 +312,32 @@ class Case:
                 self.ranking(index),
                 self.alignment(index),
                 self.recommendations(index),
+                lambda assumed, sheets: self.share_tests(index, assumed, sheets),
+                lambda assumed: self.branch_views(index, assumed),
             ),
         )
+
+    def branch_views(self, index: int, assumed: Mapping[str, Any]) -> tuple[Ranking, AlignmentResult]:
+        """The ranking (under the view's weights) and the stakeholder alignment of a decision-tree outcome, scored
+        with the facts it assumed (the adjustments that fire for them)."""
+        from ..framework.analysis import align_stakeholders
+        from ..framework.lever_value import score_table
+        from ..framework.scoring import rank_options
+        from ..framework.terms import assumed_request
+
+        if not assumed:
+            return self.ranking(index), self.alignment(index)
+        key = (index, tuple(sorted((k, str(v)) for k, v in assumed.items())))
+        table = self._answer(
+            "branch_table",
+            key,
+            lambda: score_table(self.dataset, assumed_request(self.request_or_raise(), index, assumed), index),
+            weighted=False,
+        )
+        alignment = self._answer(
+            "branch_alignment", key, lambda: align_stakeholders(self.dataset, table), weighted=False
+        )
+        return self._answer("branch_ranking", key, lambda: rank_options(table, self.weights), weighted=True), alignment
 
     def analysis(self, index: int) -> Analysis:
         """Scores, ranking, rank acceptability, weight stability and alignment as one record."""

@@ -183,6 +183,7 @@ class Server:
 
     @property
     def url(self) -> str:
+        """The address the app answers on."""
         return app_url(self.port)
 
 
@@ -261,6 +262,7 @@ def stop(server: Server, timeout: float = 15.0) -> None:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Serve the explorer until Voila exits or is interrupted (SIGTERM, Ctrl-C); returns the exit code."""
     parser = argparse.ArgumentParser(
         prog="python -m imaging_value.explore.app",
         description="Serve the explorer as a local web app (Voila, loopback only).",

@@ -109,6 +109,7 @@ class PageKernels:
         return self.serving + len(self.kernels)
 
     def full(self) -> bool:
+        """True while every page allowed is open (never with no cap)."""
         return self.limit > 0 and self.live() >= self.limit
 
     async def room(self, wait: float = ROOM_WAIT) -> bool:
@@ -175,14 +176,17 @@ class PageConnection(ZMQChannelsWebsocketConnection):
 
     @property
     def pages(self) -> PageKernels | None:
+        """The app's page ledger (None when Voila runs without the cap)."""
         return self.websocket_handler.settings.get(PAGES_SETTING)
 
     async def prepare(self) -> None:
+        """Note that the page has opened its kernel's websocket, then connect."""
         if self.pages is not None:
             self.pages.opening(self.kernel_id)
         await super().prepare()
 
     def disconnect(self) -> None:
+        """Disconnect, and shut the kernel down if this was its page's last connection."""
         super().disconnect()
         if self.pages is not None:
             self.pages.closed(self.kernel_id)
@@ -224,6 +228,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
 
     @property
     def kernel_manager(self) -> Any:
+        """The kernel manager, as this page request sees it (noting the kernel it is given)."""
         return self._page_request if self._page_request is not None else self.settings["kernel_manager"]
 
     def _explain(self, status: int, template: jinja2.Template, **values: Any) -> None:
@@ -233,6 +238,7 @@ class CappedVoilaHandler(TornadoVoilaHandler):
         self.finish(template.render(**values))
 
     async def get(self, path=None):
+        """The notebook page; a refusal (403) for what is not a page view; the busy page (503) at the cap."""
         pages: PageKernels | None = self.settings.get(PAGES_SETTING)
         if path or pages is None:  # a file beside the notebook: Voila redirects it, no kernel
             return await super().get(path)
@@ -280,6 +286,7 @@ class ExplorerVoila(Voila):
     )
 
     def init_settings(self):
+        """Voila's settings, with loopback-only hosts, the kernel cap and the served notebook trusted in memory."""
         self.config.NotebookNotary.db_file = ":memory:"
         self.config.NotebookNotary.secret = os.urandom(64)
         settings = super().init_settings()
@@ -291,6 +298,7 @@ class ExplorerVoila(Voila):
         return settings
 
     def init_handlers(self):
+        """Voila's handlers, the notebook page's replaced by :class:`CappedVoilaHandler`."""
         return [
             (pattern, CappedVoilaHandler if handler is TornadoVoilaHandler else handler, *rest)
             for pattern, handler, *rest in super().init_handlers()
@@ -298,6 +306,7 @@ class ExplorerVoila(Voila):
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Run the server with ``argv`` (default: ``sys.argv[1:]``): the notebook, then Voila options."""
     ExplorerVoila.launch_instance(argv if argv is not None else sys.argv[1:])
 
 

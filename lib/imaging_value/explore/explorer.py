@@ -106,6 +106,7 @@ class SectionPanel(Panel):
         self.box = section_box(cap.title, self.html, self.charts)
 
     def update(self, case: Case, index: int) -> None:
+        """Show the capability's section (its text, then its figures) for requester ``index`` of the case."""
         view = View(case, (index,), lambda i: case.request_or_raise().requesters[i].label())
         items = self.cap.present(view)
         self.html.value = "".join(item for item in items if isinstance(item, str))
@@ -145,6 +146,8 @@ class Explorer:
     ):
         self.data_dir = Path(data_dir)
         self.out_dir = Path(out_dir)
+        # what renders the board report: render.pack.render_request_report unless a caller (a test) gives another
+        self.renderer: Any = None
         self.n_samples = n_samples
         self.seed = seed
         self.dataset: Dataset = load_dataset(self.data_dir)
@@ -270,15 +273,18 @@ class Explorer:
 
     @property
     def entry(self) -> RequestEntry | None:
+        """The picked request's entry (its request or why it could not be loaded), or None if none is picked."""
         rid = self.request_picker.value
         return self.entries.get(rid) if rid is not None else None
 
     @property
     def requester_index(self) -> int:
+        """The position of the requester shown, counted from 0."""
         return self.state.requester_index
 
     @property
     def recompute_count(self) -> int:
+        """How many times the ranking has been recomputed (0 without a ranking panel)."""
         return self._rank_panel().count if self._rank_panel() is not None else 0
 
     def raw_weights(self) -> dict[str, float]:
@@ -644,9 +650,11 @@ class Explorer:
     def _render_worker(self, parameters: dict[str, Any]) -> None:
         started = time.perf_counter()
         try:
-            from ..render.pack import render_request_report
+            render = self.renderer
+            if render is None:
+                from ..render.pack import render_request_report as render
 
-            result = render_request_report(**parameters)
+            result = render(**parameters)
         except ImportError as exc:
             self._render_said(f"Report rendering is not available here: {error_text(exc)}", error=True)
         except Exception as exc:  # shown to the user as one line; the app keeps running

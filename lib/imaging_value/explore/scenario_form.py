@@ -10,7 +10,15 @@ from typing import Any
 import ipywidgets as widgets
 
 from ..framework.scenario import problem_key
-from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, REQUESTER_KINDS, SITE_KINDS, UNSTATED
+from ..model.schema import (
+    COMMERCIAL_KINDS,
+    DEIDENTIFICATIONS,
+    FACT_VALUES,
+    QUESTION_FIELDS,
+    REQUESTER_KINDS,
+    SITE_KINDS,
+    UNSTATED,
+)
 from ..present.panel import hide, status_html
 from .controls import quietly
 
@@ -25,6 +33,15 @@ _PROFIT_STAGES = FACT_VALUES["requester.profit_stage"]
 _DEIDENTIFICATION = (*((d,) for d in DEIDENTIFICATIONS), DEIDENTIFICATIONS, UNSTATED)
 _NOT_A_COMPANY = "null (not a company)"
 _SITE_PROBLEM = re.compile(r"^sites\.contributions\[(\d+)\](?:\.(\w+))?$")
+# the report's other questions (facts.yaml's questions): one dropdown each, labelled with the request field
+_QUESTION_LABELS = {
+    "modality": "Modality",
+    "item_kind": "Item kind",
+    "ai_stage": "AI stage",
+    "challenge": "Challenge",
+    "population": "Population",
+    "return_horizon": "Return horizon",
+}
 _LABEL_STYLE = {"description_width": "130px"}
 
 
@@ -108,6 +125,7 @@ class ContributionsTable:
 
     @property
     def pages(self) -> int:
+        """How many pages of rows the contributions fill (at least one)."""
         return max(1, -(-len(self.entries) // PAGE_SIZE))
 
     @property
@@ -308,6 +326,11 @@ class ScenarioPanel:
         self.data_types = self._text(
             "Data types", "data_types", width="520px", placeholder="comma-separated, e.g. CT, clinical records"
         )
+        self.questions = {
+            name: self._dropdown(_QUESTION_LABELS.get(name, name), name, FACT_VALUES[f"request.{name}"] or ())
+            for name in QUESTION_FIELDS
+        }
+        self.items = self._text("Items", "items", placeholder="how many items in all; empty if unstated")
         self.count = widgets.BoundedIntText(
             value=1, min=0, max=100_000, description="Count", style=_LABEL_STYLE, layout=widgets.Layout(width="240px")
         )
@@ -344,6 +367,8 @@ class ScenarioPanel:
                 *self._with_error(self.curation, "curation"),
                 *self._with_error(self.deidentification, "deidentification"),
                 *self._with_error(self.data_types, "data_types"),
+                *(w for name, widget in self.questions.items() for w in self._with_error(widget, name)),
+                *self._with_error(self.items, "items"),
                 widgets.HTML("<b>Sites</b>"),
                 *self._with_error(self.count, "sites.count"),
                 *self._with_error(self.kinds, "sites.kinds"),
@@ -470,6 +495,10 @@ class ScenarioPanel:
                 self.deidentification.options = [*self.deidentification.options, (self._deid_label(deid), deid)]
             self.deidentification.value = deid
             self.data_types.value = ", ".join(facts.get("data_types", ()))
+            for name, widget in self.questions.items():
+                widget.value = facts.get(name, UNSTATED)
+            items = facts.get("items")
+            self.items.value = "" if items is None else f"{items:g}" if isinstance(items, (int, float)) else str(items)
             sites = facts.get("sites", {})
             self.count.value = int(sites.get("count", 1))
             self.kinds.value = ", ".join(sites.get("kinds", ()))
@@ -500,7 +529,7 @@ class ScenarioPanel:
             if row["name"].value.strip():
                 entry["name"] = row["name"].value.strip()
             requesters.append(entry)
-        return {
+        facts: dict[str, Any] = {
             "id": self.id,
             "title": self.title.value.strip(),
             "temporality": self.temporality.value,
@@ -510,6 +539,11 @@ class ScenarioPanel:
             "sites": sites,
             "requesters": requesters,
         }
+        facts.update({name: widget.value for name, widget in self.questions.items() if widget.value != UNSTATED})
+        items = _number(self.items.value)
+        if items is not None:
+            facts["items"] = int(items) if isinstance(items, float) and items.is_integer() else items
+        return facts
 
     def show_problems(self, problems: Sequence[Any]) -> None:
         """Each problem beside the widget of its field (the nearest enclosing one); the rest below."""

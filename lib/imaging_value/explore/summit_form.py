@@ -5,7 +5,8 @@ group, picks a method's tab, enters one participant's answers (the weights, and 
 consistency ratio, update as they change), adds them, repeats for every participant, then saves.
 Saving writes ``summits/<summit-id>/<group>.yaml`` in the data folder, validated first and
 written atomically; it never replaces another save unless *replace* is ticked, and never a file
-that holds another group's answers. The maths is :mod:`imaging_value.maths.elicit`; the file is
+that holds another group's answers; a save that fails for any reason (invalid answers, a full disk,
+a name too long) shows "Not saved:" and the reason. The maths is :mod:`imaging_value.maths.elicit`; the file is
 :mod:`imaging_value.model.summit_files`.
 """
 
@@ -155,6 +156,7 @@ class SummitForm:
 
     @property
     def method(self) -> str:
+        """The elicitation method of the open tab."""
         return METHODS[self.tabs.selected_index or 0]
 
     def answer(self) -> Any:
@@ -236,6 +238,7 @@ class SummitForm:
         return True
 
     def clear(self) -> None:
+        """Forget the participants recorded for the open method."""
         self.recorded[self.method] = []
         self.status.value = "<p>Participants cleared.</p>"
         self._show_recorded()
@@ -262,7 +265,7 @@ class SummitForm:
         except DataValidationError as exc:
             self.status.value = f'<p class="iv-flag">Not saved: {html.escape(exc.one_line())}</p>'
             return None
-        except ImagingValueError as exc:
+        except (ImagingValueError, OSError) as exc:  # a write that failed (WriteError) says why, as any other
             self.status.value = f'<p class="iv-flag">Not saved: {html.escape(str(exc))}</p>'
             return None
         path = self.data_dir / saved.provenance.file

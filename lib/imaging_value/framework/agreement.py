@@ -3,23 +3,29 @@
 For each outcome of the decision tree (one, or one per assumed answer to an
 unstated fact) the candidate options' term sheets are checked against every
 national principle (meets, departs with the reason a person must accept, or
-to_confirm), and the reconciliation rule in ``reconciliation.yaml`` chooses
-between the tree's option, the best option by weighted value and the win:win
-option. The dissent (stakeholder views that rank the choice low) is kept.
+to_confirm; NHS England's proportionate share on the priced terms, where a valuation is given), and
+against what the framework's own judgements rule out for the same facts (an adjustment marked
+``rules_out`` that fires, a fairness answer's ``forbids``): an option that fits breaks none of them.
+The reconciliation rule in ``reconciliation.yaml`` then chooses between the tree's option, the best
+option by weighted value and the win:win option: the tree's option stands unless an override holds
+and some other option meets what that override asks (a compliant option where the tree's departs, a
+fitting one where it does not fit, an option that beats it under every view where one does).
+The dissent (stakeholder views that rank the choice low) is kept.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ..maths.alignment import AlignmentResult
+from ..model.conditions import all_hold, facts_for, holds
 from ..model.data import Dataset
 from ..model.schema import Request
 from .guidance import GuidanceCheck, check_guidance
 from .scoring import Ranking
-from .terms import TermSheet, term_sheets
+from .terms import TermSheet, option_facts, term_sheets, with_assumed
 from .tree import Recommendation
 
 __all__ = [
@@ -33,16 +39,18 @@ __all__ = [
     "compliance",
     "agreements",
     "principle_names",
+    "unfit_reasons",
     "STATUSES",
 ]
 
-STATUSES = ("meets", "departs", "to_confirm")
-_STATUS = {"meets": "meets", "not applicable": "meets", "breaks": "departs", "to confirm": "to_confirm"}
+STATUSES = ("meets", "departs", "to_confirm", "not_applicable")
+_STATUS = {"meets": "meets", "not applicable": "not_applicable", "breaks": "departs", "to confirm": "to_confirm"}
 
 
 @dataclass(frozen=True)
 class PrincipleStatus:
-    """One national principle on one term sheet: meets, departs (with the reason) or to_confirm."""
+    """One national principle on one term sheet: meets, departs (with the reason), to_confirm or not_applicable
+    (the principle does not apply to this request and requester)."""
 
     item: str
     principle: str
@@ -52,6 +60,7 @@ class PrincipleStatus:
     automatic: bool  # False: decided by a person (the request file cannot decide it)
 
     def to_dict(self) -> dict[str, str]:
+        """The status as JSON: principle, source, status and reason."""
         return {"principle": self.principle, "source": self.source, "status": self.status, "reason": self.reason}
 
 
@@ -82,6 +91,7 @@ class Dissent:
     prefers: str
 
     def to_dict(self) -> dict[str, Any]:
+        """The dissent as JSON."""
         return {"profile": self.profile, "label": self.label, "rank": self.rank, "of": self.of, "prefers": self.prefers}
 
 
@@ -94,18 +104,27 @@ class Candidate:
     worst_case: float
     in_pareto: bool
     departs: tuple[str, ...]  # automatic principles (item ids) its terms depart from after the rules
+    unfit: tuple[str, ...] = ()  # what rules it out for these facts: adjustment ids, "fairness:<theme>"
 
     @property
     def compliant(self) -> bool:
+        """True where the option's terms depart from no automatic principle."""
         return not self.departs
 
+    @property
+    def fits(self) -> bool:
+        """Whether the candidate fits the request (no unfit reason)."""
+        return not self.unfit
+
     def to_dict(self) -> dict[str, Any]:
+        """The candidate as JSON."""
         return {
             "option": self.option,
             "weighted_value": self.weighted_value,
             "worst_case": self.worst_case,
             "in_pareto": self.in_pareto,
             "departs": list(self.departs),
+            "unfit": list(self.unfit),
         }
 
 
@@ -121,13 +140,15 @@ class Reconciliation:
     tree_option: str
     chosen: str
     override: str | None  # the override that set the tree's option aside; None: it stood
-    test: str | None  # what the override tests: "departs" or "outside_pareto"
+    test: str | None  # what the override tests: "departs", "outside_pareto" or "unfit"
     tree_departs: tuple[str, ...]  # automatic principles (guidance item ids) the tree's option departs from
     tree_in_pareto: bool
-    beaters: tuple[str, ...]  # options better than the tree's under every stakeholder view
+    beaters: tuple[str, ...]  # options better than the tree's under every stakeholder view (strictly, under each)
     rank_by: str  # how the replacement was ranked: "weighted_value" or "worst_case"
-    required: tuple[str, ...]  # what the chosen option had to be ("compliant", "in_pareto")
+    required: tuple[str, ...]  # what the chosen option had to be ("compliant", "fits", "in_pareto")
     chosen_departs: tuple[str, ...]  # automatic principles the chosen option still departs from
+    tree_unfit: tuple[str, ...] = ()  # what rules the tree's option out for these facts
+    chosen_unfit: tuple[str, ...] = ()  # what still rules the chosen option out (only where nothing fits)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as JSON."""
@@ -143,10 +164,33 @@ class Reconciliation:
             "rank_by": self.rank_by,
             "required": list(self.required),
             "chosen_departs": list(self.chosen_departs),
+            "tree_unfit": list(self.tree_unfit),
+            "chosen_unfit": list(self.chosen_unfit),
         }
 
 
-_NEEDS = {"compliant": "meet every automatic national principle", "in_pareto": "no other option beats under every view"}
+_NEEDS = {
+    "compliant": "meet every automatic national principle",
+    "fits": "nothing in the framework rules out for these facts",
+    "in_pareto": "no other option beats under every view",
+}
+
+
+def _ruled_out(dataset: Dataset, reasons: tuple[str, ...]) -> str:
+    """What rules an option out, in words: the adjustments' and fairness answers' own rationale."""
+    adjustments = {a.id: a for a in dataset.adjustments}
+    themes = {t.id: t for t in dataset.fairness.themes}
+    words = []
+    for reason in reasons:
+        if reason in adjustments:
+            words.append(f"{adjustments[reason].rationale.rstrip('.')} ({reason})")
+        elif reason.startswith("fairness:") and reason.split(":", 1)[1] in themes:
+            words.append(f"the fairness answer to \u201c{themes[reason.split(':', 1)[1]].question}\u201d ({reason})")
+        else:
+            words.append(reason)
+    return "; ".join(words)
+
+
 _MEASURES = {"weighted_value": "weighted value", "worst_case": "worst case across views"}
 
 
@@ -156,7 +200,7 @@ def explain(dataset: Dataset, r: Reconciliation, *, rule_ids: bool = True) -> st
     tag = (lambda rule: f" ({rule})") if rule_ids else (lambda rule: "")
     tree = _label(dataset, r.tree_option)
     if r.override is None:
-        return (
+        text = (
             f"The decision tree's option, {tree}, stands{tag(r.rule)}: "
             + (
                 "its terms meet every automatic national principle after the term rules"
@@ -166,8 +210,19 @@ def explain(dataset: Dataset, r: Reconciliation, *, rule_ids: bool = True) -> st
             )
             + (" and no other option beats it under every stakeholder view." if r.tree_in_pareto else ".")
         )
+        if not r.tree_in_pareto and r.beaters:
+            text += (
+                f" {', '.join(_label(dataset, o) for o in r.beaters)} "
+                f"{'is' if len(r.beaters) == 1 else 'are'} better under every stakeholder view, but the framework "
+                "rules out for these facts every option that beats it."
+            )
+        if r.tree_unfit:
+            text += f" No other option fits either; what rules it out: {_ruled_out(dataset, r.tree_unfit)}."
+        return text
     if r.test == "departs":
         reason = f"its terms depart from {principle_names(dataset, list(r.tree_departs))} even after the term rules"
+    elif r.test == "unfit":
+        reason = f"the framework rules it out for these facts: {_ruled_out(dataset, r.tree_unfit)}"
     else:
         reason = f"{', '.join(_label(dataset, o) for o in r.beaters)} is better under every stakeholder view"
     text = (
@@ -181,6 +236,8 @@ def explain(dataset: Dataset, r: Reconciliation, *, rule_ids: bool = True) -> st
             f" Its terms still depart from {principle_names(dataset, list(r.chosen_departs))}, which a person "
             f"must accept."
         )
+    if r.chosen_unfit:
+        text += f" No option fits these facts; what rules it out: {_ruled_out(dataset, r.chosen_unfit)}."
     return text
 
 
@@ -244,6 +301,35 @@ def principle_names(dataset: Dataset, items: list[str]) -> str:
     return "; ".join(f"{sources[i]} {principles[i].rstrip('.')}" for i in items)
 
 
+def unfit_reasons(dataset: Dataset, facts: Mapping[str, Any], sheet: TermSheet) -> tuple[str, ...]:
+    """What the framework's own judgements rule out for one option under the facts (with the outcome's assumed
+    values): each adjustment marked ``rules_out`` that fires against it (its id), and each fairness answer for
+    these facts whose ``forbids`` holds on its terms (``fairness:<theme>``)."""
+    reasons = [
+        adj.id
+        for adj in dataset.adjustments
+        if adj.rules_out and adj.option == sheet.option and holds(adj.condition(), facts)
+    ]
+    terms = {**facts, **option_facts(sheet)}
+    for theme in dataset.fairness.themes:
+        answer = theme.answer(facts)
+        if answer is not None and any(all_hold(conditions, terms) for conditions in answer.forbids):
+            reasons.append(f"fairness:{theme.id}")
+    return tuple(reasons)
+
+
+# what each override's test asks of a replacement (beside fitting the facts): another option that has it
+_CURES = {"departs": "compliant", "unfit": "fits", "outside_pareto": "fits"}
+
+
+def _holds(test: str, candidate: Candidate) -> bool:
+    return {
+        "departs": not candidate.compliant,
+        "unfit": not candidate.fits,
+        "outside_pareto": not candidate.in_pareto,
+    }[test]
+
+
 def agreements(
     dataset: Dataset,
     request: Request,
@@ -251,20 +337,32 @@ def agreements(
     ranking: Ranking,
     aligned: AlignmentResult,
     outcomes: list[Recommendation],
+    shares: Callable[[Mapping[str, Any], Mapping[str, TermSheet]], Mapping[str, Any] | None] | None = None,
+    views: Callable[[Mapping[str, Any]], tuple[Ranking, AlignmentResult]] | None = None,
 ) -> list[Agreement]:
     """The recommended agreement for one requester: one per decision-tree outcome.
 
     ``ranking`` (under the view's weights) decides "best by weighted value", ``aligned`` the win:win and
-    the dissent, ``outcomes`` are the decision tree's; :meth:`imaging_value.engine.case.Case.agreements`
+    the dissent, ``outcomes`` are the decision tree's; ``shares`` prices an outcome's options (its assumed facts and
+    term sheets -> ``{option: ShareTest}``) for the principle judged on the valuation (none: "to confirm"); ``views`` gives the
+    ranking and the alignment of an outcome that assumed facts (scored with the adjustments that fire for them;
+    none: ``ranking`` and ``aligned`` for every outcome). :meth:`imaging_value.engine.case.Case.agreements`
     passes its own.
     """
     requester = request.requester(requester_index)
     spec = dataset.agreement.reconciliation
     results = []
+    stated_ranking, stated_aligned = ranking, aligned
     for outcome in outcomes:
+        ranking, aligned = (
+            views(outcome.assumed) if views is not None and outcome.assumed else (stated_ranking, stated_aligned)
+        )
         sheets = term_sheets(dataset, request, requester_index, outcome.assumed)
-        checks = check_guidance(dataset, request, requester_index, outcome.assumed)
+        priced = shares(outcome.assumed, sheets) if shares is not None else None
+        checks = check_guidance(dataset, request, requester_index, outcome.assumed, priced, sheets)
         statuses = {o: compliance(dataset, checks, o) for o in dataset.option_ids}
+        shown_request, shown_requester = with_assumed(request, requester, outcome.assumed)
+        facts = facts_for(shown_request, shown_requester, dataset.derived_facts, outcome.assumed)
         candidates = {
             o: Candidate(
                 o,
@@ -272,44 +370,45 @@ def agreements(
                 aligned.worst_case[o],
                 o in aligned.pareto,
                 tuple(s.item for s in statuses[o] if s.status == "departs"),
+                unfit_reasons(dataset, facts, sheets[o]),
             )
             for o in dataset.option_ids
         }
         tree = outcome.option
-        fired = next(
-            (
-                ov
-                for ov in spec.overrides
-                if ov.test == "departs"
-                and not candidates[tree].compliant
-                or ov.test == "outside_pareto"
-                and not candidates[tree].in_pareto
-            ),
-            None,
-        )
-        beaters: tuple[str, ...] = ()
-        if fired is None:
-            chosen, rule, required = tree, spec.default.id, ()
-        else:
-            order = (
-                list(ranking.order)
-                if spec.replacement.rank_by == "weighted_value"
-                else sorted(dataset.option_ids, key=lambda o: -candidates[o].worst_case)
-            )
-            needs = list(spec.replacement.require)
+        beaten_by = tuple(aligned.beaten_by.get(tree, ()))
+        fired, pool, required = None, [], ()
+        for override in spec.overrides:
+            if not _holds(override.test, candidates[tree]):
+                continue
+            # a replacement must cure what the override found, and fit the facts; an option outside the
+            # Pareto set gives way only to an option that beats it under every view
+            mandatory = [_CURES[override.test], "fits"]
+            within = beaten_by if override.test == "outside_pareto" else dataset.option_ids
+            order = [
+                o
+                for o in (
+                    list(ranking.order)
+                    if spec.replacement.rank_by == "weighted_value"
+                    else sorted(dataset.option_ids, key=lambda o: -candidates[o].worst_case)
+                )
+                if o in within and o != tree and all(getattr(candidates[o], need) for need in mandatory)
+            ]
+            if not order:
+                continue
+            needs = [need for need in spec.replacement.require if need not in mandatory]
             while True:
-                pool = [o for o in order if all(getattr(candidates[o], r) for r in needs)]
+                pool = [o for o in order if all(getattr(candidates[o], need) for need in needs)]
                 if pool or not needs:
                     break
                 needs.pop()
-            chosen, rule, required = pool[0], spec.replacement.id, tuple(needs)
-            if fired.test == "outside_pareto":
-                beaters = tuple(
-                    o
-                    for o in dataset.option_ids
-                    if (aligned.utility_table.loc[o] >= aligned.utility_table.loc[tree]).all()
-                    and (aligned.utility_table.loc[o] > aligned.utility_table.loc[tree]).any()
-                )
+            fired = override
+            required = tuple(dict.fromkeys([need for need in spec.replacement.require if need in mandatory] + needs))
+            break
+        beaters = beaten_by
+        if fired is None:
+            chosen, rule, required = tree, spec.default.id, ()
+        else:
+            chosen, rule = pool[0], spec.replacement.id
         reconciliation = Reconciliation(
             rule,
             tree,
@@ -322,6 +421,8 @@ def agreements(
             spec.replacement.rank_by,
             required,
             candidates[chosen].departs if fired is not None else (),
+            candidates[tree].unfit,
+            candidates[chosen].unfit if fired is not None else (),
         )
         why = " ".join(x for x in (explain(dataset, reconciliation), assumption_sentence(outcome.assumed)) if x)
         of = len(dataset.option_ids)

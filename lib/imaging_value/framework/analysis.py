@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
 from ..maths.alignment import AlignmentResult, stakeholder_alignment
@@ -28,11 +29,19 @@ __all__ = [
 ]
 
 
-def profile_weights(dataset: Dataset, *, summits: bool = False) -> dict[str, dict[str, float]]:
+def profile_weights(
+    dataset: Dataset, *, summits: bool = False, facts: Mapping[str, Any] | None = None
+) -> dict[str, dict[str, float]]:
     """Every stakeholder profile's normalised weights, by profile name: those of profiles.csv, and with
-    ``summits`` also the groups elicited at summits (named "<summit-id>/<group>")."""
+    ``summits`` also the groups elicited at summits (named "<summit-id>/<group>"); with a request's ``facts``,
+    moved by the weight adjustments that fire for them (weight_adjustments.csv)."""
+    from .scoring import adjusted_weights
+
     profiles = dataset.profiles + (dataset.summit_profiles if summits else ())
-    return {p.name: normalise_weights(p.raw_weights(), dataset.lever_ids) for p in profiles}
+    return {
+        p.name: normalise_weights(adjusted_weights(dataset, p.name, p.raw_weights(), facts), dataset.lever_ids)
+        for p in profiles
+    }
 
 
 def acceptability(
@@ -71,7 +80,8 @@ def stability(table: ScoreTable, weights: Mapping[str, float]) -> StabilityResul
 
 def align_stakeholders(dataset: Dataset, table: ScoreTable) -> AlignmentResult:
     """The ranking under every stakeholder profile, Kendall's tau between them and the win:win option."""
-    profiles = {name: [w[lever] for lever in table.levers] for name, w in profile_weights(dataset).items()}
+    weights = profile_weights(dataset, facts=table.facts)
+    profiles = {name: [w[lever] for lever in table.levers] for name, w in weights.items()}
     return stakeholder_alignment(table.matrix, table.options, table.levers, profiles)
 
 
@@ -87,7 +97,8 @@ class Analysis:
 
 
 def profiles_answer(dataset: Dataset) -> dict:
-    """profiles.csv's profiles, then the groups elicited at summits (with their provenance), as JSON."""
+    """profiles.csv's profiles, then the groups elicited at summits (with their provenance), and what is wrong with
+    each summit answer file that gave no profile (``invalid``), as JSON."""
     return {
         "profiles": [
             {
@@ -98,5 +109,6 @@ def profiles_answer(dataset: Dataset) -> dict:
             }
             | ({"provenance": p.provenance.to_dict()} if hasattr(p, "provenance") else {})
             for p in dataset.profiles + dataset.summit_profiles
-        ]
+        ],
+        "invalid": [str(problem) for problem in dataset.summit_problems],
     }

@@ -78,7 +78,7 @@ def data_quality_findings(dataset: Dataset) -> list[Finding]:
                     "dataset_size",
                     table_size,
                     f"{p.text_patients:,} patients",
-                    f"its description speaks of {p.text_patients:,} patients while the size is {table_size} images",
+                    f"its description speaks of {p.text_patients:,} patients while the size of the data set is {table_size}",
                 )
             )
     return findings

@@ -12,6 +12,7 @@ says, in a few sentences, which answers differ from the saved request's and why.
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,11 +20,19 @@ from typing import Any
 
 import yaml
 
-from ..core.atomic import write_atomic
-from ..core.errors import DataValidationError, ParameterError, Problem
+from ..core.atomic import describe_kind, write_atomic
+from ..core.errors import DataValidationError, ParameterError, Problem, WriteError
 from ..model.data import Dataset, load_request_file, request_display_name
 from ..model.files import problems_from
-from ..model.schema import COMMERCIAL_KINDS, DEIDENTIFICATIONS, FACT_VALUES, SITE_KINDS, UNSTATED, Request
+from ..model.schema import (
+    COMMERCIAL_KINDS,
+    DEIDENTIFICATIONS,
+    FACT_VALUES,
+    QUESTION_FIELDS,
+    SITE_KINDS,
+    UNSTATED,
+    Request,
+)
 from .agreement import Agreement, principle_names
 from .guidance import GuidanceCheck
 from .scoring import ScoreTable
@@ -63,7 +72,16 @@ COMMENTS: dict[str, str] = {
     "requesters.sector": "optional free text, e.g. healthtech, pharma, diagnostics (default unstated)",
     "requesters.staff": "optional free text staff band (default unstated)",
     "requesters.name": "optional",
+    "modality": "optional: " + " | ".join(FACT_VALUES["request.modality"] or ()),
+    "item_kind": "optional: " + " | ".join(FACT_VALUES["request.item_kind"] or ()),
+    "items": "optional: how many items in all (where contributions do not give them)",
+    "ai_stage": "optional: " + " | ".join(FACT_VALUES["request.ai_stage"] or ()),
+    "challenge": "optional: " + " | ".join(FACT_VALUES["request.challenge"] or ()),
+    "population": "optional: " + " | ".join(FACT_VALUES["request.population"] or ()),
+    "return_horizon": "optional: " + " | ".join(FACT_VALUES["request.return_horizon"] or ()),
 }
+# the report's other questions (facts.yaml's questions) and the item count, written after data_types where given
+_QUESTION_KEYS = (*QUESTION_FIELDS[:2], "items", *QUESTION_FIELDS[2:])
 _COMMENT_COLUMN = 32
 _REQUESTER_KEYS = ("kind", "profit_stage", "sector", "staff", "name")
 _CONTRIBUTION_KEYS = ("site", "kind", "images", "curation_effort")
@@ -80,6 +98,9 @@ class RequestExistsError(ParameterError):
 def facts_of(request: Request) -> dict[str, Any]:
     """A request as the plain mapping a request file holds (fields left at their defaults are left out)."""
     facts = request.model_dump(mode="json", exclude_none=True)
+    for key in QUESTION_FIELDS:  # the report's other questions: a request file leaves them out when unstated
+        if facts.get(key) == UNSTATED:
+            del facts[key]
     facts["deidentification"] = (
         request.deidentification if isinstance(request.deidentification, str) else list(request.deidentification)
     )
@@ -131,8 +152,8 @@ def request_text(facts: Mapping[str, Any], *, header: str = "") -> str:
     comment line put first (e.g. where the scenario came from).
     """
     lines = [f"# {line}" for line in header.splitlines()] if header else []
-    for key in ("id", "title", "temporality", "curation", "deidentification", "data_types"):
-        if key in facts:
+    for key in ("id", "title", "temporality", "curation", "deidentification", "data_types", *_QUESTION_KEYS):
+        if key in facts and facts[key] is not None and not (key in QUESTION_FIELDS and facts[key] == UNSTATED):
             lines += _line("", f"{key}: {_scalar(facts[key])}", key)
     sites = facts.get("sites")
     if isinstance(sites, Mapping):
@@ -163,9 +184,11 @@ def save_request(
 
     The id is checked (the pattern request ids follow), the facts are validated and
     the text written is loaded back and compared before anything is written; then
-    the file is written atomically. An existing file is replaced only with
-    ``overwrite=True`` (else :class:`RequestExistsError`). Invalid facts raise
-    :class:`DataValidationError` naming every field, and nothing is written.
+    the file is written atomically. Without ``overwrite`` it is created only as a new
+    file, in one step: when the id is taken, even by a save that started at the same
+    moment, :class:`RequestExistsError`, and the other file is left as it is. Invalid
+    facts raise :class:`DataValidationError` naming every field, and nothing is written;
+    a file that cannot be written raises :class:`WriteError` with the reason.
     """
     rid = rid.strip()
     chosen = copy.deepcopy(dict(facts))
@@ -179,9 +202,12 @@ def save_request(
         raise DataValidationError(
             [Problem(name, "", "", "the saved text to read back as the scenario", "a different request")]
         )
-    if path.exists() and not overwrite:
-        raise RequestExistsError(rid, path)
-    write_atomic(path, text)
+    if os.path.lexists(path) and not path.is_file():
+        raise WriteError(name, f"{describe_kind(path)} is there, not a request file")
+    try:
+        write_atomic(path, text, exclusive=not overwrite, shown=name)
+    except FileExistsError:
+        raise RequestExistsError(rid, path) from None
     load_request_file(path, dataset)  # as the workbook will read it
     return path
 

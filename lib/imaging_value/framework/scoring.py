@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "resolve_weights",
+    "adjusted_weights",
     "ScoreTable",
     "Ranking",
     "score_options",
@@ -67,6 +68,7 @@ class ScoreTable:
     fired_rows: tuple[dict, ...]  # the adjustments that applied: id, option, lever, delta, rationale
     score_values: np.ndarray  # options x levers, base + adjustments, clipped to 0..10
     notes: np.ndarray  # options x levers, the base score's one-line rationale
+    facts: dict = field(default_factory=dict, compare=False)  # the facts the adjustments were tested on
 
     @property
     def matrix(self) -> np.ndarray:
@@ -74,24 +76,29 @@ class ScoreTable:
         return self.score_values
 
     def score(self, option: str, lever: str) -> float:
+        """The final score of one option on one lever."""
         return float(self.score_values[self.options.index(option), self.levers.index(lever)])
 
     @cached_property
     def base(self) -> pd.DataFrame:
+        """The base scores, options x levers (from base_scores.csv)."""
         return _frame(self.base_values, self.options, self.levers)
 
     @cached_property
     def fired(self) -> pd.DataFrame:
+        """The adjustments that fired, one row each: id, option, lever, delta, rationale."""
         import pandas as pd
 
         return pd.DataFrame(list(self.fired_rows), columns=["id", "option", "lever", "delta", "rationale"])
 
     @cached_property
     def scores(self) -> pd.DataFrame:
+        """The final scores, options x levers (base plus adjustments, clipped to 0..10)."""
         return _frame(self.score_values, self.options, self.levers)
 
     @cached_property
     def rationale(self) -> pd.DataFrame:
+        """The base scores' one-line rationales, options x levers."""
         return _frame(self.notes, self.options, self.levers)
 
 
@@ -125,6 +132,7 @@ def score_options(dataset: Dataset, request: Request, requester_index: int = 0) 
         fired_rows,
         frozen_array(np.clip(values, SCORE_MIN, SCORE_MAX)),
         frozen_array(notes),
+        facts,
     )
     return table
 
@@ -160,14 +168,33 @@ def normalise_weights(weights: Mapping[str, float] | None, levers: tuple[str, ..
     return {lever: value / total for lever, value in values.items()}
 
 
-def resolve_weights(
-    dataset: Dataset, weights: Mapping[str, float] | None = None, profile: str | None = None
+def adjusted_weights(
+    dataset: Dataset, profile: str, raw: Mapping[str, float], facts: Mapping[str, Any] | None
 ) -> dict[str, float]:
-    """Normalised weights from explicit weights, a stakeholder profile, or (neither) equal weights."""
+    """A profile's raw weights with the weight adjustments that fire for the request's facts applied
+    (weight_adjustments.csv: the lever's weight times the factor); unchanged without facts."""
+    if not facts:
+        return dict(raw)
+    moved = dict(raw)
+    for row in dataset.weight_adjustments:
+        if row.profile == profile and row.lever in moved and holds(row.condition(), facts):
+            moved[row.lever] = moved[row.lever] * row.factor
+    return moved
+
+
+def resolve_weights(
+    dataset: Dataset,
+    weights: Mapping[str, float] | None = None,
+    profile: str | None = None,
+    facts: Mapping[str, Any] | None = None,
+) -> dict[str, float]:
+    """Normalised weights from explicit weights, a stakeholder profile (moved by the weight adjustments that fire
+    for the request's ``facts``), or (neither) equal weights."""
     if weights is not None and profile is not None:
         raise ParameterError("weights", "either weights or a profile, not both", "both")
     if profile is not None:
-        return normalise_weights(dataset.profile(profile).raw_weights(), dataset.lever_ids)
+        raw = adjusted_weights(dataset, profile, dataset.profile(profile).raw_weights(), facts)
+        return normalise_weights(raw, dataset.lever_ids)
     return normalise_weights(weights, dataset.lever_ids)
 
 
@@ -203,9 +230,11 @@ class Ranking:
 
     @property
     def winner(self) -> str:
+        """The best option's id."""
         return self.order[0]
 
     def total(self, option: str) -> float:
+        """An option's weighted score."""
         return float(self.total_values[self.table.options.index(option)])
 
     @cached_property

@@ -57,6 +57,7 @@ class Regret:
     choice: Hashable
 
     def to_dict(self) -> dict[str, Any]:
+        """The regret as JSON: the options, groups, regret table, each option's largest regret and the choice."""
         return {
             "options": list(self.options),
             "groups": list(self.groups),
@@ -150,6 +151,7 @@ class RequestSummit:
 
     @property
     def minimax_regret(self) -> str:
+        """The minimax-regret option: the one whose largest regret over the groups is smallest."""
         return str(self.regret.choice)
 
     def to_dict(self) -> dict[str, Any]:
@@ -183,6 +185,7 @@ class SummitResult:
 
     @property
     def compromise_rule(self) -> str:
+        """How the compromise weights were made, in words (the plain mean, or the mean with the groups' shares)."""
         if len(set(self.group_shares.values())) <= 1:
             return COMPROMISE_RULE
         return "the weighted mean of the groups' weights, with group shares " + ", ".join(

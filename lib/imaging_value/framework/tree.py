@@ -29,6 +29,7 @@ class Step:
     assumed: bool = False
 
     def to_dict(self) -> dict[str, str]:
+        """The step as JSON: question, answer and rationale."""
         return {"question": self.question, "answer": self.answer, "rationale": self.rationale}
 
 

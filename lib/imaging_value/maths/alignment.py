@@ -15,15 +15,17 @@ places is equal, so float noise never turns a tie into a win.  Measures:
   options if the profile's utilities are all equal).
 * Worst case ``min_p x_ip`` and the win:win option, the maximin choice
   ``argmax_i min_p x_ip`` (Wald 1945 maximin criterion; ties to the earlier option).
-* Pareto set: options not dominated, where ``a`` dominates ``b`` if ``U_ap >= U_bp`` for
-  every profile and ``>`` for at least one.
+* Pareto set: options no other option beats under every view, where ``a`` beats ``b`` if
+  ``U_ap > U_bp`` for every profile (strict dominance, as the reconciliation rule's text
+  promises: "beats it under every view"). An option that only equals another under some view
+  is not beaten by it, so the set is the weakly Pareto-optimal options.
 * Disagreement (rank spread): ``max_p rank_ip - min_p rank_ip``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -54,6 +56,7 @@ class AlignmentResult:
     win_win: Hashable
     pareto: list[Hashable]
     disagreement: dict[Hashable, int]  # rank spread per option
+    beaten_by: dict[Hashable, tuple[Hashable, ...]] = field(default_factory=dict)  # option -> options beating it
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready plain Python."""
@@ -126,10 +129,10 @@ def stakeholder_alignment(
     worst = normalised.min(axis=1)
     win_win = int(np.argmax(worst))  # first maximum: ties to the earlier option
 
-    at_least = (compared[:, None, :] >= compared[None, :, :]).all(axis=2)
-    better = (compared[:, None, :] > compared[None, :, :]).any(axis=2)
-    # column b dominated by some row a (np.asarray: numpy's stubs do not know an any() along an axis is an array)
-    dominated = np.asarray((at_least & better).any(axis=0))
+    # beats[a, b]: a is better than b under every profile (strictly); b is dominated when some a beats it
+    # (np.asarray: numpy's stubs do not know an all() or any() along an axis is an array)
+    beats = np.asarray((compared[:, None, :] > compared[None, :, :]).all(axis=2))
+    dominated = np.asarray(beats.any(axis=0))
 
     option_index = pd.Index(option_ids, name="option")
     profile_index = pd.Index(names, name="profile")
@@ -149,4 +152,5 @@ def stakeholder_alignment(
         win_win=option_ids[win_win],
         pareto=[o for o, d in zip(option_ids, dominated) if not d],
         disagreement={o: int(x) for o, x in zip(option_ids, spread)},
+        beaten_by={b: tuple(a for i, a in enumerate(option_ids) if beats[i, j]) for j, b in enumerate(option_ids)},
     )

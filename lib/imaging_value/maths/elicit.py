@@ -163,6 +163,7 @@ class AhpResult:
     warnings: tuple[str, ...]
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain Python."""
         return {
             "levers": list(self.levers),
             "matrix": [list(row) for row in self.matrix],

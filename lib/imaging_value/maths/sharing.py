@@ -103,17 +103,21 @@ class WorthCurve:
 
     @classmethod
     def power(cls, a: float) -> WorthCurve:
+        """A power curve, ``f(x) = x**a``."""
         return cls("power", a=a)
 
     @classmethod
     def log(cls, scale: float) -> WorthCurve:
+        """A log curve, ``f(x) = log(1 + x / scale)``."""
         return cls("log", scale=scale)
 
     @classmethod
     def saturating(cls, scale: float) -> WorthCurve:
+        """A saturating curve, ``f(x) = 1 - exp(-x / scale)``."""
         return cls("saturating", scale=scale)
 
     def __call__(self, x: Any) -> np.ndarray:
+        """The worth of pools of ``x`` images, element by element."""
         x = np.asarray(x, dtype=float)
         parameter = self._parameter()
         if self.kind == "power":
@@ -132,6 +136,7 @@ class WorthCurve:
 
     @property
     def formula(self) -> str:
+        """The curve as a formula with its parameter (``v(x) = x**0.5``)."""
         if self.kind == "power":
             return f"v(x) = x**{self.a:g}"
         if self.kind == "log":
@@ -139,6 +144,7 @@ class WorthCurve:
         return f"v(x) = 1 - exp(-x/{self.scale:g})"
 
     def to_dict(self) -> dict[str, Any]:
+        """JSON-ready plain Python."""
         return {"kind": self.kind, "a": self.a, "scale": self.scale, "formula": self.formula}
 
 
@@ -164,6 +170,7 @@ class SplitResult:
 
     @property
     def shares(self) -> dict[Hashable, float]:
+        """Each site's rounded share."""
         return dict(zip(self.table["site"], self.table["share"]))
 
     def to_dict(self) -> dict[str, Any]:

@@ -26,6 +26,16 @@ With ``uncertain=False`` there is one "draw" in which every stage is reached wit
 equal to its probability (product of the chain), every timing is its likely value and
 revenue is its median: the closed forms of rNPV (e.g. a milestone is worth
 ``p * M / (1 + r)**t``).
+
+Precision: the draws are randomised quasi-Monte Carlo. The uniforms come from scipy's
+scrambled Sobol sequences (``scipy.stats.qmc.Sobol``, Owen 1995; Joe and Kuo 2008 direction
+numbers), in :data:`REPLICATES` independent scramblings seeded from the one seed, the draws
+split evenly among them. Every option is priced on the same draws (common random numbers).
+The Monte Carlo standard error of a mean, a quantile, a share or a fair term is the spread of
+its estimate across the replicates: ``sd(estimate_r) / sqrt(R)`` (L'Ecuyer and Lemieux 2002,
+randomised QMC); a fair term's by the delta method (the error of the expected NPV at the fair
+value over its slope there). :func:`due_factor` gives the exact expected discount of a payment
+at a stage (no draws), which prices a deferred fee that recovers the cost of access.
 """
 
 from __future__ import annotations
@@ -37,13 +47,43 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from ..core.checks import check_seed
 from ..core.errors import ParameterError
+from .expectation import (
+    FEE_DUE,
+    SOLVABLE,
+    Assumptions,
+    Expected,
+    Market,
+    Stage,
+    due_factor,
+    exact_fair,
+    exact_fee_floor,
+    expected_value,
+    ordered,
+    proportionate_royalty,
+    term_number,
+    term_number_in,
+    triangular_cdf,
+)
 from .sharing import largest_remainder
 
 if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "REPLICATES",
+    "due_factor",
+    "standard_error",
+    "replicate_means",
+    "fee_floor",
+    "fair_error",
+    "share_error",
+    "Expected",
+    "expected_value",
+    "proportionate_royalty",
+    "exact_fair",
+    "exact_fee_floor",
     "Stage",
     "Market",
     "Assumptions",
@@ -71,64 +111,9 @@ MECHANISMS = (
     "product_access",
     "access_cost",
 )
-FEE_DUE = ("signing", "first_revenue", "first_milestone")
-_UNIT = 2**32  # uniform integers in [0, 2**32) for stage draws
+REPLICATES = 16  # independent scramblings of the Sobol sequence: the standard errors come from their spread
+_UNIFORMS_KEPT = 8  # seeded uniforms kept in memory (the same draws, repriced, are not drawn again)
 NOTHING_TOLERANCE = 0.005  # GBP: a net present value at or below half a penny is "nothing beyond cost recovery"
-
-
-@dataclass(frozen=True)
-class Stage:
-    """A stage a payment can depend on: reached after ``after`` (None: signing) with ``probability``."""
-
-    id: str
-    after: str | None
-    probability: float
-    years: tuple[int, int, int]  # low, likely, high (years after the stage it follows)
-
-
-@dataclass(frozen=True)
-class Market:
-    """The product's net revenue and the company's value at exit, for one requester."""
-
-    revenue_median: float  # GBP a year at maturity; 0 for a requester that sells nothing
-    revenue_spread: float  # standard deviation of log revenue
-    ramp_years: int
-    profit_margin: float
-    nhs_use_share: float
-    exit_multiple_median: float
-    exit_multiple_spread: float
-
-
-@dataclass(frozen=True)
-class Assumptions:
-    discount_rate: float
-    horizon: int
-    stages: tuple[Stage, ...]
-    market: Market
-    access_cost: float = 0.0  # GBP, the NHS's cost of providing access
-    access_cost_year: int = 0
-    in_kind_year: int = 1
-    first_revenue_stage: str = "first_sale"
-    adoption_stage: str = "nhs_adoption"
-    exit_stage: str = "exit"
-
-    def __post_init__(self) -> None:
-        if not (math.isfinite(self.discount_rate) and -1 < self.discount_rate):
-            raise ParameterError("discount_rate", "a finite number above -1", self.discount_rate)
-        if not (isinstance(self.horizon, int) and self.horizon >= 0):
-            raise ParameterError("horizon", "a whole number of years >= 0", self.horizon)
-        ids = [s.id for s in self.stages]
-        for stage in self.stages:
-            if stage.after is not None and stage.after not in ids:
-                raise ParameterError(f"stages.{stage.id}.after", "the id of another stage", stage.after)
-            if not 0 <= stage.probability <= 1:
-                raise ParameterError(f"stages.{stage.id}.probability", "a number from 0 to 1", stage.probability)
-        for name in ("first_revenue_stage", "adoption_stage", "exit_stage"):
-            if getattr(self, name) not in ids:
-                raise ParameterError(name, "the id of a stage", getattr(self, name))
-
-    def discount(self) -> np.ndarray:
-        return (1.0 + self.discount_rate) ** -np.arange(self.horizon + 1, dtype=float)
 
 
 @dataclass(frozen=True)
@@ -166,9 +151,12 @@ class Draws:
     revenue_pv: np.ndarray  # (n,) present value of net revenue
     revenue_by_year: np.ndarray  # (H+1,) mean net revenue per year
     before_sale: np.ndarray  # (H+1,) share of draws whose first sale comes after year t (or never)
+    replicate: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64), repr=False)  # (n,) 0..R-1
+    replicates: int = 1
 
     @property
     def years(self) -> int:
+        """The years priced: the horizon plus year 0."""
         return self.assumptions.horizon + 1
 
     @property
@@ -179,19 +167,6 @@ class Draws:
     def column(self, stage: str) -> np.ndarray:
         """The stage's year per draw, clipped to H + 1 (beyond the horizon)."""
         return np.minimum(self.year[stage], self.assumptions.horizon + 1)
-
-
-def _ordered(stages: tuple[Stage, ...]) -> list[Stage]:
-    done: dict[str, Stage] = {}
-    pending = list(stages)
-    while pending:
-        progressed = [s for s in pending if s.after is None or s.after in done]
-        if not progressed:
-            raise ParameterError("stages", "stages without a loop of 'after'", ", ".join(s.id for s in pending))
-        for stage in progressed:
-            done[stage.id] = stage
-            pending.remove(stage)
-    return list(done.values())
 
 
 def _flows(
@@ -206,20 +181,6 @@ def _flows(
     )
 
 
-def _triangular_cdf(low: int, likely: int, high: int) -> np.ndarray:
-    """P(round(T) <= k) for k = low..high, T triangular on [low, high] with mode ``likely``."""
-    if high == low:
-        return np.ones(1)
-    x = np.clip(np.arange(low, high + 1) + 0.5, low, high).astype(float)
-    cdf = np.where(
-        x <= likely,
-        (x - low) ** 2 / ((high - low) * max(likely - low, 1e-300)),
-        1 - (high - x) ** 2 / ((high - low) * max(high - likely, 1e-300)),
-    )
-    cdf[-1] = 1.0
-    return cdf
-
-
 @dataclass(frozen=True)
 class _World:
     """The random part of a simulation, which no horizon changes: stages reached and when, revenue, exit."""
@@ -231,6 +192,50 @@ class _World:
     year: dict[str, np.ndarray]
     peak: np.ndarray  # peak net revenue (before the first-sale weight)
     multiple: np.ndarray  # exit multiple of peak revenue
+    replicate: np.ndarray  # (n,) which scrambling each draw comes from
+    replicates: int
+
+
+def _sobol_uniforms(n: int, dims: int, seed: int | None, replicates: int) -> tuple[np.ndarray, np.ndarray]:
+    """(dims, n) uniforms in (0, 1) and the (n,) replicate of each draw: ``replicates`` independent
+    scramblings of Sobol's sequence (scipy.stats.qmc), seeded from ``seed``, the draws shared out evenly."""
+    import warnings
+
+    from scipy.stats import qmc  # here: only a valuation that draws pays for scipy.stats
+
+    sizes = [n // replicates + (r < n % replicates) for r in range(replicates)]
+    blocks = []
+    for size, child in zip(sizes, np.random.SeedSequence(seed).spawn(replicates)):
+        engine = qmc.Sobol(dims, scramble=True, rng=np.random.default_rng(child))
+        with warnings.catch_warnings():  # a block whose size is not a power of 2 loses some balance, not accuracy
+            warnings.simplefilter("ignore", UserWarning)
+            blocks.append(engine.random(size))
+    u = np.clip(np.concatenate(blocks), 1e-16, 1 - 1e-16).T.copy()
+    u.flags.writeable = False
+    labels = np.repeat(np.arange(replicates), sizes)
+    labels.flags.writeable = False
+    return u, labels
+
+
+_KEPT: dict[tuple[int, int, int, int], tuple[np.ndarray, np.ndarray]] = {}
+
+
+def _uniforms(n: int, dims: int, seed: int | None, replicates: int) -> tuple[np.ndarray, np.ndarray]:
+    """The seeded uniforms, drawn once and kept (read-only) for the same (n, dims, seed, replicates)."""
+    if seed is None:  # an unseeded world is new every time
+        return _sobol_uniforms(n, dims, None, replicates)
+    key = (n, dims, int(seed), replicates)
+    if key not in _KEPT:
+        if len(_KEPT) >= _UNIFORMS_KEPT:
+            _KEPT.pop(next(iter(_KEPT)))
+        _KEPT[key] = _sobol_uniforms(n, dims, int(seed), replicates)
+    return _KEPT[key]
+
+
+def _normal(u: np.ndarray) -> np.ndarray:
+    from scipy.special import ndtri  # the inverse of the standard normal CDF
+
+    return ndtri(u)
 
 
 def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertain: bool) -> _World:
@@ -238,40 +243,42 @@ def _draw_world(assumptions: Assumptions, draws: int, seed: int | None, uncertai
         raise ParameterError("draws", "a whole number >= 1", draws)
     a = assumptions
     n = int(draws) if uncertain else 1
-    rng = np.random.default_rng(seed)
+    seed = check_seed(seed)  # as every seeded analysis checks its seed
+    stages = ordered(a.stages)
     reached: dict[str, np.ndarray] = {}
     year: dict[str, np.ndarray] = {}
-    hits: dict[str, np.ndarray] = {}  # stage -> reached, as booleans (uncertain draws)
-    for stage in _ordered(a.stages):
-        parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
-        low, likely, high = stage.years
-        if uncertain:
-            # 32-bit uniform integers: a probability p is u < p * 2**32 (exactly 0 or 1 at the ends)
-            u = rng.integers(0, _UNIT, size=(2, n), dtype=np.uint32)
-            if stage.probability >= 1:
-                hit = np.ones(n, dtype=bool)
-            else:
-                hit = u[0] < np.uint32(stage.probability * _UNIT)
-            hits[stage.id] = hits[stage.after] & hit if stage.after else hit
-            # the triangular delay rounded to whole years: P(k) = F(k + 1/2) - F(k - 1/2), drawn by inversion
-            delay = np.full(n, low, dtype=np.int32)
-            for edge in _triangular_cdf(low, likely, high)[:-1]:
-                delay += u[1] >= np.uint32(min(edge * _UNIT, _UNIT - 1))
-            reached[stage.id] = hits[stage.id].astype(float)
-        else:
-            delay = np.full(n, likely, dtype=np.int32)
-            parent_reached = reached[stage.after] if stage.after else np.ones(n)
-            reached[stage.id] = parent_reached * stage.probability
-        year[stage.id] = parent_year + delay
     m = a.market
     if uncertain:
-        z = rng.standard_normal((2, n))
-        peak = m.revenue_median * np.exp(m.revenue_spread * z[0])
-        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * z[1])
+        replicates = min(REPLICATES, n)
+        # dimensions, most important first (Sobol's first coordinates are its most even): revenue, then
+        # whether each stage is reached, then each stage's delay, then the exit multiple
+        u, labels = _uniforms(n, 2 * len(stages) + 2, seed, replicates)
+        hits: dict[str, np.ndarray] = {}
+        for k, stage in enumerate(stages):
+            hit = u[1 + k] < stage.probability
+            hits[stage.id] = hits[stage.after] & hit if stage.after else hit
+            reached[stage.id] = hits[stage.id].astype(float)
+        z_revenue, z_exit = _normal(u[0]), _normal(u[2 * len(stages) + 1])
+        for k, stage in enumerate(stages):
+            parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
+            low, likely, high = stage.years
+            # the triangular delay rounded to whole years: P(k) = F(k + 1/2) - F(k - 1/2), drawn by inversion
+            delay = np.full(n, low, dtype=np.int32)
+            for edge in triangular_cdf(low, likely, high)[:-1]:
+                delay += u[len(stages) + 1 + k] >= edge
+            year[stage.id] = parent_year + delay
+        peak = m.revenue_median * np.exp(m.revenue_spread * z_revenue)
+        multiple = m.exit_multiple_median * np.exp(m.exit_multiple_spread * z_exit)
     else:
+        replicates, labels = 1, np.zeros(1, dtype=np.int64)
+        for stage in stages:
+            parent_year = year[stage.after] if stage.after else np.zeros(n, dtype=np.int32)
+            parent_reached = reached[stage.after] if stage.after else np.ones(n)
+            reached[stage.id] = parent_reached * stage.probability
+            year[stage.id] = parent_year + stage.years[1]
         peak = np.full(n, float(m.revenue_median))
         multiple = np.full(n, float(m.exit_multiple_median))
-    return _World(n, seed, uncertain, reached, year, peak, multiple)
+    return _World(n, seed, uncertain, reached, year, peak, multiple, labels, replicates)
 
 
 def _over_horizon(a: Assumptions, world: _World) -> Draws:
@@ -311,11 +318,16 @@ def _over_horizon(a: Assumptions, world: _World) -> Draws:
         revenue_pv,
         revenue_by_year,
         before_sale,
+        world.replicate,
+        world.replicates,
     )
 
 
 def simulate(assumptions: Assumptions, draws: int = 10_000, seed: int | None = 0, *, uncertain: bool = True) -> Draws:
-    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain)."""
+    """Draw stages, timings, revenue and exit value (one draw, at central values, if not uncertain).
+
+    The draws are scrambled Sobol points in :data:`REPLICATES` independent replicates (see the module
+    docstring); the same seed draws the same world, whatever the assumptions' numbers."""
     return _over_horizon(assumptions, _draw_world(assumptions, draws, seed, uncertain))
 
 
@@ -329,7 +341,7 @@ class Priced:
     npv: np.ndarray  # (n,) net present value to the NHS per draw
     receipts_by_year: np.ndarray  # (H+1,) mean net cash per year (receipts - NHS costs)
     pv_by_mechanism: Mapping[str, float]  # mean present value of each mechanism (access_cost negative)
-    partner_cash_before_revenue: float  # mean cash the partner pays before its first revenue
+    partner_cash_before_revenue: float  # mean cash and in-kind work (at cost) the partner owes before its first revenue
     control: tuple[str, ...]  # non-cash control rights (golden share)
     discount: np.ndarray  # (H+1,) discount factors
 
@@ -337,24 +349,6 @@ class Priced:
     def mean(self) -> float:
         """Expected NPV: exactly the discounted sum of the mean receipts per year."""
         return float(self.discount @ self.receipts_by_year)
-
-
-def _number(terms: Mapping[str, object], key: str) -> float | None:
-    """The number the term ``key`` holds, or None where the terms do not name it."""
-    return _number_in(terms, key) if key in terms else None
-
-
-def _number_in(terms: Mapping[str, object], key: str) -> float:
-    """The number the term ``key`` (one of ``terms``) holds: a finite number >= 0, else :class:`ParameterError`."""
-    value = terms[key]
-    if (
-        isinstance(value, bool)
-        or not isinstance(value, (int, float, np.integer, np.floating))
-        or not math.isfinite(float(value))
-        or float(value) < 0
-    ):
-        raise ParameterError(f"terms.{key}", "a finite number >= 0", value)
-    return float(value)
 
 
 def _fee_stage(d: Draws, due: object, events: list[str]) -> StageFlows | None:
@@ -412,9 +406,9 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
         if event not in d.stage:
             raise ParameterError(f"terms.{key}", "a milestone at a stage: " + ", ".join(sorted(d.stage)), event)
         events.append(event)
-        before_revenue += at("milestones", _number_in(terms, key), d.stage[event])
+        before_revenue += at("milestones", term_number_in(terms, key), d.stage[event])
 
-    fee = _number(terms, "access_fee")
+    fee = term_number(terms, "access_fee")
     if fee:
         flows = _fee_stage(d, terms.get("access_fee_due", "signing"), events)
         if flows is None:
@@ -423,17 +417,17 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
         else:
             before_revenue += at("access_fee", fee, flows)
 
-    sub = _number(terms, "subscription")
+    sub = term_number(terms, "subscription")
     if sub:
-        years = _number(terms, "subscription_years")
+        years = term_number(terms, "subscription_years")
         years_paid = float(H + 1) if years is None else years
         cash = sub * np.clip(years_paid - np.arange(H + 1), 0.0, 1.0)  # in advance, part of a last year
         fixed("subscription", cash)
         before_revenue += float(cash @ d.before_sale)
 
-    rate = _number(terms, "royalty")
+    rate = term_number(terms, "royalty")
     if rate:
-        cap = _number(terms, "royalty_cap")
+        cap = term_number(terms, "royalty_cap")
         pv["royalty"] = rate / 100 * d.revenue_pv
         by_year["royalty"] = rate / 100 * d.revenue_by_year
         if cap is not None:  # recompute the draws where the cap binds
@@ -449,23 +443,25 @@ def price(d: Draws, terms: Mapping[str, object]) -> Priced:
                 pv["royalty"] = royalty
                 by_year["royalty"] = by_year["royalty"] + (cash - uncapped).sum(axis=0) / d.n
 
-    share = _number(terms, "profit_share")
+    share = term_number(terms, "profit_share")
     if share:
         f = share / 100 * a.market.profit_margin
         pv["profit_share"] = f * d.revenue_pv
         by_year["profit_share"] = f * d.revenue_by_year
 
-    stake = _number(terms, "equity")
+    stake = term_number(terms, "equity")
     if stake:
         at("equity", stake / 100, d.exit_flows)
 
-    in_kind = sum(_number_in(terms, key) for key in terms if key.startswith("in_kind:"))
+    in_kind = sum(term_number_in(terms, key) for key in terms if key.startswith("in_kind:"))
     if in_kind:
         fixed("in_kind", in_year(in_kind, a.in_kind_year))
+        if a.in_kind_year <= H:  # work the partner pays for before its first revenue is a burden on it too
+            before_revenue += in_kind * d.before_sale[a.in_kind_year]
 
-    discount = _number(terms, "product_access_discount")
+    discount = term_number(terms, "product_access_discount")
     if discount:
-        months = _number(terms, "product_access_months")
+        months = term_number(terms, "product_access_months")
         span = (H + 1) if months is None else months / 12
         since = np.arange(H + 1)[None, :] - np.arange(H + 2)[:, None]  # years since adoption in year j
         covered = np.clip(span - since, 0.0, 1.0) * (since >= 0)
@@ -527,10 +523,57 @@ class OptionValue:
     control: tuple[str, ...]
     mechanisms: pd.DataFrame  # mechanism, pv (mean present value)
     npv: np.ndarray = field(repr=False)  # per draw
+    # the Monte Carlo standard error of each estimate (mean, p10, p50, p90, p_nothing, nhs_share); 0 for a
+    # closed form (uncertain=False), None where the estimate is not defined
+    errors: Mapping[str, float | None] = field(default_factory=dict)
 
 
 def value_created(d: Draws) -> float:
+    """The expected present value of the product's profit over the horizon (net revenue x profit margin)."""
     return float(d.assumptions.market.profit_margin * d.revenue_pv.mean())
+
+
+def replicate_means(d: Draws, x: np.ndarray) -> np.ndarray:
+    """(R,) the mean of ``x`` (one value per draw) within each replicate of the draws."""
+    if d.replicates <= 1 or d.replicate.size != d.n:
+        return np.array([float(np.mean(x))])
+    sizes = np.bincount(d.replicate, minlength=d.replicates)
+    return np.bincount(d.replicate, weights=np.asarray(x, dtype=float), minlength=d.replicates) / sizes
+
+
+def _spread(values: np.ndarray) -> float:
+    """The standard error of the mean of R independent replicate estimates: sd / sqrt(R) (0 for one)."""
+    values = np.asarray(values, dtype=float)
+    if values.size < 2:
+        return 0.0
+    return float(np.std(values, ddof=1) / math.sqrt(values.size))
+
+
+def standard_error(d: Draws, x: np.ndarray) -> float:
+    """The Monte Carlo standard error of ``mean(x)`` over the draws (from the replicates' spread)."""
+    return _spread(replicate_means(d, x))
+
+
+def _quantile_errors(d: Draws, x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
+    """Each quantile's standard error: the spread of the replicates' own quantiles."""
+    if d.replicates <= 1 or d.replicate.size != d.n:
+        return tuple(0.0 for _ in qs)
+    bounds = np.concatenate([[0], np.cumsum(np.bincount(d.replicate, minlength=d.replicates))])
+    per = np.array([_quantiles(x[bounds[r] : bounds[r + 1]], qs) for r in range(d.replicates)])  # R x q
+    return tuple(_spread(per[:, j]) for j in range(len(qs)))
+
+
+def share_error(d: Draws, npv: np.ndarray) -> float | None:
+    """The Monte Carlo standard error of the NHS share (expected NPV over value created) for per-draw ``npv``."""
+    return _share_error(d, npv)
+
+
+def _share_error(d: Draws, npv: np.ndarray) -> float | None:
+    """The standard error of the NHS share (expected NPV over value created), a ratio of two means."""
+    created = replicate_means(d, d.assumptions.market.profit_margin * d.revenue_pv)
+    if not (created > 0).all():
+        return None
+    return _spread(replicate_means(d, npv) / created)
 
 
 def _quantiles(x: np.ndarray, qs: tuple[float, ...]) -> tuple[float, ...]:
@@ -551,13 +594,23 @@ def value_option(d: Draws, option: str, terms: Mapping[str, object], contributio
     p10, p50, p90 = _quantiles(p.npv, (0.1, 0.5, 0.9))
     created = value_created(d)
     table = pd.DataFrame({"mechanism": list(p.pv_by_mechanism), "pv": list(p.pv_by_mechanism.values())})
+    e10, e50, e90 = _quantile_errors(d, p.npv, (0.1, 0.5, 0.9))
+    nothing = p.npv <= NOTHING_TOLERANCE
+    errors = {
+        "mean": standard_error(d, p.npv),
+        "p10": e10,
+        "p50": e50,
+        "p90": e90,
+        "p_nothing": standard_error(d, nothing.astype(float)),
+        "nhs_share": _share_error(d, p.npv) if created > 0 else None,
+    }
     return OptionValue(
         option=option,
         mean=mean,
         p10=p10,
         p50=p50,
         p90=p90,
-        p_nothing=float(np.mean(p.npv <= NOTHING_TOLERANCE)),
+        p_nothing=float(np.mean(nothing)),
         breakeven_year=breakeven_year(p.receipts_by_year, d.discount),
         receipts_by_year=tuple(float(x) for x in p.receipts_by_year),
         partner_cash_before_revenue=p.partner_cash_before_revenue,
@@ -567,11 +620,8 @@ def value_option(d: Draws, option: str, terms: Mapping[str, object], contributio
         control=p.control,
         mechanisms=table,
         npv=p.npv,
+        errors=errors,
     )
-
-
-# the terms fair terms can be solved for, the unit their value is in, and an upper bound
-SOLVABLE = {"royalty": ("% of net revenue", 100.0), "access_fee": ("GBP", None), "equity": ("% stake", 100.0)}
 
 
 def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_share: float) -> float | None:
@@ -609,6 +659,36 @@ def solve_fair(d: Draws, terms: Mapping[str, object], term: str, contribution_sh
     if bound is not None and x > bound:
         return None
     return float(x)
+
+
+def fee_floor(d: Draws, terms: Mapping[str, object]) -> float | None:
+    """The smallest access fee, due as ``terms`` say (``access_fee_due``), whose expected present value
+    recovers the NHS's cost of access on these draws: the cost over the expected discount of the due date.
+    None where the fee would never fall due (its stage has no chance within the horizon)."""
+    cost = d.assumptions.access_cost
+    if cost <= 0:
+        return 0.0
+    timing: dict[str, object] = {k: 0.0 for k in terms if k.startswith("milestone:")}  # first_milestone's events
+    timing["access_fee_due"] = terms.get("access_fee_due", "signing")
+    factor = price(d, {**timing, "access_fee": 1.0}).pv_by_mechanism.get("access_fee", 0.0)
+    return None if factor <= 0 else float(cost / factor)
+
+
+def fair_error(d: Draws, terms: Mapping[str, object], term: str, contribution_share: float, fair: float) -> float:
+    """The Monte Carlo standard error of a fair term (:func:`solve_fair`'s ``fair``), by the delta method:
+    the standard error, across the replicates, of the expected NPV at ``fair`` less its target, over the
+    slope of the expected NPV there. 0 where the fair term is 0 (the other terms already reach the share)."""
+    if fair <= 0:
+        return 0.0
+    target = contribution_share * d.assumptions.market.profit_margin * d.revenue_pv
+    at = price(d, {**terms, term: fair})
+    step = max(abs(fair) * 1e-4, 1e-9)
+    above = price(d, {**terms, term: fair + step}).mean
+    below = price(d, {**terms, term: max(fair - step, 0.0)}).mean
+    slope = (above - below) / (fair + step - max(fair - step, 0.0))
+    if slope <= 0:
+        return 0.0
+    return _spread(replicate_means(d, at.npv - target)) / slope
 
 
 def _increasing_root(

@@ -25,13 +25,20 @@ def _field(subject: object, path: str) -> Any:
     return " and ".join(subject) if isinstance(subject, tuple) else subject
 
 
-def facts_for(request: Request, requester: Requester, derived: Sequence[DerivedFact]) -> dict[str, Any]:
+def facts_for(
+    request: Request,
+    requester: Requester,
+    derived: Sequence[DerivedFact],
+    assumed: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
     """The facts of a request and requester that conditions can test, keyed by their dotted names.
 
     Every request and requester fact of the registry (:data:`imaging_value.model.schema.FACTS`): those read
     from a field (a list of words joined with "and"), then those worked out by ``derived``, the rules of
-    ``facts.yaml`` (``Dataset.derived_facts``). An option's facts (``option.*``) come from its term
-    sheet: :func:`imaging_value.framework.terms.option_facts`.
+    ``facts.yaml`` (``Dataset.derived_facts``), and ``request.assumed``: the fields whose values a
+    decision-tree outcome assumed (``assumed``'s keys; the request and requester given already carry the
+    assumed values). An option's facts (``option.*``) come from its term sheet:
+    :func:`imaging_value.framework.terms.option_facts`.
     """
     subjects = {"request": request, "requester": requester}
     facts: dict[str, Any] = {
@@ -39,6 +46,9 @@ def facts_for(request: Request, requester: Requester, derived: Sequence[DerivedF
         for name, fact in FACTS.items()
         if fact.read == "field"
     }
+    for name, fact in FACTS.items():
+        if fact.read == "assumed":
+            facts[name] = tuple(assumed or ())
     for entry in derived:
         facts[entry.fact] = next(rule.value for rule in entry.rules if all_hold(rule.when, facts))
     return facts
@@ -85,6 +95,7 @@ def holds(condition: Condition, facts: Mapping[str, Any]) -> bool:
 
 
 def all_hold(conditions: tuple[Condition, ...], facts: Mapping[str, Any]) -> bool:
+    """True where every condition holds for the facts (so an empty list always holds)."""
     return all(holds(c, facts) for c in conditions)
 
 

@@ -9,7 +9,10 @@ A data folder has this layout (see ``data/samples/README.md``)::
 
 :func:`load_data_folder` either returns a complete :class:`Dataset` or raises one
 :class:`DataValidationError` listing every problem in every file; nothing is
-ever partly loaded.
+ever partly loaded. The summits' answer files are the one exception, as only the
+summit (and its groups' profiles) needs them: a file that does not load gives no
+profile and is listed in ``Dataset.summit_problems``, raised where its summit is used.
+Requests are loaded one by one (:func:`load_request`, :func:`scan_requests`).
 """
 
 from __future__ import annotations
@@ -28,8 +31,19 @@ from ..core.layout import VALUATION_FILE, default_data_dir
 from ..core.safetext import brief
 from .assumptions import VALUE_LEVER, ValuationSpec, read_valuation
 from .datafile import DataFile
-from .fact_rules import FACTS_FILE, DerivedFact, load_derived_facts
-from .files import file_digest, read_csv, read_yaml, shape_of, validate_record, yaml_list
+from .fact_rules import FACTS_FILE, DerivedFact, QuestionFact, load_derived_facts, load_questions
+from .files import (
+    file_digest,
+    misnamed_problem,
+    misnamed_yaml,
+    read_csv,
+    read_text,
+    read_yaml,
+    shape_of,
+    validate_record,
+    yaml_list,
+)
+from .glossary import GLOSSARY_FILE, Glossary, read_glossary
 from .params import resolve_request
 from .schema import (
     FACT_VALUES,
@@ -48,6 +62,7 @@ from .schema import (
     Project,
     Request,
     SiteDefault,
+    WeightAdjustment,
     duplicated,
 )
 from .terms_schema import AGREEMENT_FILES, AgreementData, load_agreement
@@ -63,6 +78,7 @@ __all__ = [
     "load_levers",
     "load_request",
     "scan_requests",
+    "misnamed_requests",
     "RequestEntry",
     "TREE_DOMAINS",
     "load_request_file",
@@ -84,10 +100,8 @@ def _read_profiles(path: Path, lever_ids: tuple[str, ...] | None, problems: list
     lever columns become its ``weights``, in levers.yaml's order. Where levers.yaml did not load, the
     lever columns are the header's other columns, so their values are still checked."""
     if lever_ids is None:
-        try:
-            header = next(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))), [])
-        except (OSError, UnicodeDecodeError):
-            header = []
+        text = read_text(path, path.name, [])  # its problems are reported when the file is read below
+        header = next(csv.reader(io.StringIO(text)), []) if text is not None else []
         lever_ids = tuple(c for c in header if c not in PROFILE_COLUMNS)
     levers = lever_ids
 
@@ -122,13 +136,21 @@ class Dataset:
     fairness: FairnessSpec
     agreement: AgreementData  # term templates, costs, term rules and the reconciliation rule
     derived_facts: tuple[DerivedFact, ...]  # facts worked out by rules (facts.yaml), e.g. requester.maturity
+    questions: tuple[QuestionFact, ...]  # the report's questions a request answers (facts.yaml), each explained
+    weight_adjustments: tuple[WeightAdjustment, ...]  # request facts that move a lever's priority in a view
     digests: dict[str, str] = field(default_factory=dict)  # file name -> sha256 of its bytes
     # groups' weights elicited at summits (summits/<summit-id>/<group>.yaml), named "<summit-id>/<group>"
     summit_profiles: tuple[Profile, ...] = ()
+    # what is wrong with the answer files in summits/ that did not load: they give no profile, and the
+    # summit they belong to reports them where it is used (the grand summit, its report, the profile);
+    # no other command needs them, so they never stop one
+    summit_problems: tuple[Problem, ...] = ()
     # the files registered capabilities declare beyond the core ones, validated: file name -> content
     extras: dict[str, Any] = field(default_factory=dict)
     # the valuation's assumptions (valuation.yaml), validated; None for a folder without the file
     valuation: ValuationSpec | None = None
+    # the glossary (glossary.yaml): plain words for the board, explanations for the working
+    glossary: Glossary | None = None
 
     def data_file(self, name: str) -> Any:
         """A registered capability's data file, as its schema validated it."""
@@ -169,13 +191,26 @@ class Dataset:
         raise KeyError(option_id)
 
     def profile(self, name: str) -> Profile:
-        """A profile from profiles.csv or, named "<summit-id>/<group>", elicited at a summit."""
+        """A profile from profiles.csv or, named "<summit-id>/<group>", elicited at a summit (whose answer
+        file's problems are raised, as :class:`DataValidationError`, when it did not load)."""
         for profile in self.profiles + self.summit_profiles:
             if profile.name == name:
                 return profile
+        invalid = self.invalid_summit_files(name)
+        if invalid:
+            raise DataValidationError(invalid)
         raise ParameterError(
             "profile", "one of " + ", ".join(p.name for p in self.profiles + self.summit_profiles), name
         )
+
+    def invalid_summit_files(self, name: str) -> list[Problem]:
+        """The problems of the answer files that did not load for a summit (``name`` its id) or for one
+        group of it (``"<summit-id>/<group>"``); empty when they all loaded."""
+        from .summit_files import SUMMITS_DIR
+
+        summit, _, group = name.partition("/")
+        prefix = f"{SUMMITS_DIR}/{summit}/{group}." if group else f"{SUMMITS_DIR}/{summit}/"
+        return [p for p in self.summit_problems if p.file.startswith(prefix) or p.file == f"{SUMMITS_DIR}/{summit}"]
 
     @property
     def requests_dir(self) -> Path:
@@ -202,12 +237,15 @@ DATA_FILES = (
     "pooling.yaml",
     "fairness.yaml",
     FACTS_FILE,
+    "weight_adjustments.csv",
+    GLOSSARY_FILE,
     *AGREEMENT_FILES,
 )
 
 
 def load_data_folder(root: str | Path | None = None, files: Sequence[DataFile] = ()) -> Dataset:
-    """Load and validate every file of a data folder; raise one error listing every problem.
+    """Load and validate every file of a data folder; raise one error listing every problem (the summits'
+    answer files aside: see ``Dataset.summit_problems``).
 
     ``files``: the data files beyond the core ones the folder must also hold (the capabilities' own,
     which :func:`imaging_value.engine.capability.load_dataset` passes from the registry); core files
@@ -224,8 +262,13 @@ def load_data_folder(root: str | Path | None = None, files: Sequence[DataFile] =
     for spec in files:
         if not spec.core and all(spec.name != known.name for known in extra):
             extra.append(spec)
-    declared = [_declared_key(spec) for spec in extra]
-    dataset = cached("dataset", [folder_key(root), *declared], Dataset, lambda: _validated_dataset(root, extra))
+    names = (*DATA_FILES, VALUATION_FILE, *(spec.name for spec in extra))
+    dataset = cached(
+        "dataset",
+        lambda: [folder_key(root, names), *(_declared_key(spec) for spec in extra)],
+        Dataset,
+        lambda: _validated_dataset(root, extra),
+    )
     return dataset if dataset.root == root else replace(dataset, root=root)
 
 
@@ -260,6 +303,7 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
     options = yaml_list(root / "options.yaml", "options", Option, problems)
     base_scores = read_csv(root / "base_scores.csv", BaseScore, problems)
     adjustments = read_csv(root / "adjustments.csv", Adjustment, problems)
+    weight_adjustments = read_csv(root / "weight_adjustments.csv", WeightAdjustment, problems)
     lever_ids = None if levers is None else tuple(lever.id for lever in levers)
     profiles = _read_profiles(root / "profiles.csv", lever_ids, problems)
     tree_data = read_yaml(root / "decision_tree.yaml", problems, content="the decision tree (start and nodes)")
@@ -281,10 +325,15 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         root, problems, options, read_yaml=read_yaml, read_list=yaml_list, read_csv=read_csv, validate=validate_record
     )
     derived_facts = load_derived_facts(root, problems, read_list=yaml_list)
-    summit_profiles = _summit_profiles(root, lever_ids, problems)
+    questions = load_questions(root, problems, read_list=yaml_list) if derived_facts is not None else None
+    summit_problems: list[Problem] = []  # kept apart: a broken answer file never breaks the folder
+    summit_profiles = _summit_profiles(root, lever_ids, summit_problems)
     extras = _declared_files(root, extra, problems)
     valuation = read_valuation(root, problems)
+    glossary = read_glossary(root, problems)
     _cross_check(problems, projects, levers, options, base_scores, adjustments, profiles, tree, guidance, site_defaults)
+    if weight_adjustments is not None:
+        _check_weight_adjustments(weight_adjustments, profiles, levers, problems)
     if (
         valuation is not None
         and valuation.commercial_lever_from_value.value
@@ -327,6 +376,9 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         "fairness.yaml": fairness,
         "the agreement files": agreement,
         "facts.yaml": derived_facts,
+        "facts.yaml (questions)": questions,
+        "weight_adjustments.csv": weight_adjustments,
+        GLOSSARY_FILE: glossary,
     }
     if not problems:  # a reader that returns nothing records why; should one ever not, the file is still named
         problems = [
@@ -349,6 +401,9 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         or fairness is None
         or agreement is None
         or derived_facts is None
+        or questions is None
+        or weight_adjustments is None
+        or glossary is None
     ):
         raise DataValidationError(problems)
     dataset = Dataset(
@@ -366,12 +421,16 @@ def _validated_dataset(root: Path, extra: Sequence[DataFile]) -> Dataset:
         fairness=fairness,
         agreement=agreement,
         derived_facts=derived_facts,
+        questions=questions,
+        weight_adjustments=tuple(weight_adjustments),
         digests={name: file_digest(root / name) for name in (*DATA_FILES, *extras)}
         | ({VALUATION_FILE: file_digest(root / VALUATION_FILE)} if valuation is not None else {})
         | {p.provenance.file: p.provenance.sha256 for p in summit_profiles},
         summit_profiles=tuple(summit_profiles),
+        summit_problems=tuple(summit_problems),
         extras=extras,
         valuation=valuation,
+        glossary=glossary,
     )
     _check_declared_files(dataset, extra)
     return dataset
@@ -422,7 +481,8 @@ def load_levers(root: str | Path | None = None) -> tuple[Lever, ...]:
 
 def _summit_profiles(root: Path, lever_ids: tuple[str, ...] | None, problems: list[Problem]) -> list[SummitProfile]:
     """The groups of every summit in ``summits/`` as profiles, their answer files validated (against the
-    levers of levers.yaml; not read where levers.yaml did not load)."""
+    levers of levers.yaml; not read where levers.yaml did not load); the problems of the files that did
+    not load go to ``problems``."""
     from .summit_files import load_summit_profiles
 
     return [] if lever_ids is None else load_summit_profiles(root, lever_ids, problems)
@@ -530,6 +590,35 @@ def _cross_check(
                 problems.append(Problem("site_defaults.csv", "rows", "kind", f"a row for '{kind}'", "none"))
 
 
+def _check_weight_adjustments(
+    rows: Sequence[WeightAdjustment],
+    profiles: Sequence[Profile] | None,
+    levers: Sequence[Lever] | None,
+    problems: list[Problem],
+) -> None:
+    """Each weight adjustment names a profile of profiles.csv and a lever of levers.yaml, with a unique id."""
+    file = "weight_adjustments.csv"
+    for rid in duplicated(r.id for r in rows):
+        problems.append(Problem(file, f"adjustment '{rid}'", "id", "unique ids", "a duplicate"))
+    names = [p.name for p in profiles] if profiles is not None else None
+    lever_ids = [lever.id for lever in levers] if levers is not None else None
+    for index, row in enumerate(rows, start=1):
+        if names is not None and row.profile not in names:
+            problems.append(
+                Problem(file, f"row {index} ({row.id})", "profile", "a profile of profiles.csv", repr(row.profile))
+            )
+        if lever_ids is not None and row.lever not in lever_ids:
+            problems.append(
+                Problem(
+                    file,
+                    f"row {index} ({row.id})",
+                    "lever",
+                    "a lever id from levers.yaml: " + ", ".join(lever_ids),
+                    repr(row.lever),
+                )
+            )
+
+
 def _check_tree(tree: DecisionTreeSpec, option_ids: list[str] | None, problems: list[Problem]) -> None:
     file = "decision_tree.yaml"
     node_ids = [n.id for n in tree.nodes]
@@ -634,7 +723,7 @@ def load_request_file(path: Path, dataset: Dataset | None) -> Request:
 
     return cached(
         "request",
-        [file_key(path), *sorted(f"{k}={v}" for k, v in dataset.digests.items())],
+        lambda: [file_key(path), *sorted(f"{k}={v}" for k, v in dataset.digests.items())],
         Request,
         lambda: _validated_request(path, dataset),
     )
@@ -645,7 +734,8 @@ def _validated_request(path: Path, dataset: Dataset | None) -> Request:
     name = request_display_name(path, dataset)
     fields = ", ".join(Request.model_fields)
     data = read_yaml(path, problems, display=name, content=f"a request ({fields})")
-    if data is None and path.suffix not in (".yaml", ".yml") and not any(p.field for p in problems):
+    unread = any(p.expected.startswith(("a file", "the file")) for p in problems)  # a device, a pipe, too big
+    if data is None and path.suffix not in (".yaml", ".yml") and not unread and not any(p.field for p in problems):
         # not YAML at all (a CSV, a notebook, ...): say what it is not, without quoting it
         raise DataValidationError(
             [
@@ -654,7 +744,8 @@ def _validated_request(path: Path, dataset: Dataset | None) -> Request:
                     "",
                     "",
                     f"a request file: YAML with the fields {fields}",
-                    f"a {path.suffix or 'extensionless'} file that is not YAML; this file is not a request",
+                    f"{f'a {path.suffix}' if path.suffix else 'an extensionless'} file that is not YAML; "
+                    "this file is not a request",
                 )
             ]
         )
@@ -690,8 +781,14 @@ class RequestEntry:
     error: DataValidationError | None
 
 
+def misnamed_requests(dataset: Dataset) -> list[Problem]:
+    """A problem for each file of ``requests/`` named as YAML but not ``*.yaml`` (never read as a request)."""
+    return [misnamed_problem(p, f"requests/{p.name}") for p in misnamed_yaml(dataset.requests_dir)]
+
+
 def scan_requests(dataset: Dataset) -> list[RequestEntry]:
-    """Every request file in the data folder, valid or not (for pickers that must not break)."""
+    """Every request file in the data folder, valid or not (for pickers that must not break); a file named
+    ``*.yml`` or ``*.YAML`` is listed as invalid under its file name (it is not read: rename it)."""
     entries = []
     for rid in dataset.request_ids():
         path = dataset.requests_dir / f"{rid}.yaml"
@@ -699,4 +796,7 @@ def scan_requests(dataset: Dataset) -> list[RequestEntry]:
             entries.append(RequestEntry(rid, path, load_request_file(path, dataset), None))
         except DataValidationError as exc:
             entries.append(RequestEntry(rid, path, None, exc))
+    for path in misnamed_yaml(dataset.requests_dir):
+        problem = misnamed_problem(path, f"requests/{path.name}")
+        entries.append(RequestEntry(path.name, path, None, DataValidationError([problem])))
     return entries

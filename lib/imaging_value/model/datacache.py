@@ -4,9 +4,11 @@ Validating a data folder builds pydantic's validators and checks every record: m
 quick command such as ``imaging-value rank`` spends. The validated result is stored (pickled)
 under a key that changes whenever anything it was made from changes:
 
-- the sha256 of every file in the data folder (``requests/`` aside: a request has its own entry,
-  keyed by its file's sha256 and by the digests of the folder it was checked against), and the
-  folder's resolved path;
+- the sha256 of every data file the loader reads (the core files and the capabilities' declared
+  ones, each by name, or its absence; every answer file in ``summits/``), links followed, and the
+  folder's resolved path; a request has its own entry, keyed by its file's sha256 and by the
+  digests of the folder it was checked against. Nothing else in the folder is read, and no file
+  larger than ``MAX_FILE_BYTES`` (nor a device or pipe): then nothing is cached and the loader says why;
 - the name, size and modification time of each of this package's source files (as Python
   trusts its own compiled-code cache), so a new version, or any edit to the rules, never reads
   an entry made by other code;
@@ -16,6 +18,8 @@ A changed file therefore gives a new key and a fresh validation: a stale answer 
 Only complete, valid loads are stored; a file with problems is validated (and reported) on every run.
 An entry that cannot be read (truncated, corrupt, from an incompatible library) is ignored and
 replaced: the command loads the folder as if there were no cache.
+
+With the cache off no key is made, so no file is read for it.
 
 Where: ``$IMAGING_VALUE_CACHE`` (a folder, or ``off`` for no cache), else ``$XDG_CACHE_HOME/imaging-value``,
 else ``~/.cache/imaging-value``. The folder is made readable by its owner only, and an entry is read
@@ -37,7 +41,8 @@ __all__ = ["CACHE_ENV", "cache_dir", "cached", "code_key", "entry_key", "file_ke
 
 CACHE_ENV = "IMAGING_VALUE_CACHE"
 MAX_ENTRIES = 64  # older entries are removed beyond this many
-_SKIPPED_DIRS = ("requests",)  # loaded one by one, each with its own key
+SUMMITS = "summits"  # answer files in summits/<summit-id>/, read with the data folder
+ANSWER_SUFFIXES = (".yaml", ".yml")  # in any case: a misnamed answer file is reported, so it is in the key
 
 T = TypeVar("T")
 _code_key: str | None = None
@@ -74,36 +79,81 @@ def code_key() -> str:
     return _code_key
 
 
-def folder_key(root: Path) -> str | None:
-    """sha256 of the folder's path and of every file in it (name and bytes), ``requests/`` aside;
-    None when a file cannot be read (then nothing is cached)."""
-    top = os.path.realpath(root)
-    digest = hashlib.sha256(f"{top}\0".encode())
+def _content_digest(path: str) -> bytes | None:
+    """sha256 of a regular file of at most ``MAX_FILE_BYTES`` (links followed); None for anything else."""
+    from ..core.limits import MAX_FILE_BYTES
+
     try:
-        for folder, subfolders, files in os.walk(top):
-            if folder == top:
-                subfolders[:] = [name for name in subfolders if name not in _SKIPPED_DIRS]
-            subfolders.sort()
-            for name in sorted(files):
-                path = os.path.join(folder, name)
-                if not os.path.isfile(path):
-                    continue
-                with open(path, "rb") as handle:
-                    content = handle.read()
-                digest.update(f"{os.path.relpath(path, top)}\0".encode())
-                digest.update(hashlib.sha256(content).digest())
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError:
         return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_FILE_BYTES:
+            return None
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            return None
+    return hashlib.sha256(data).digest() if len(data) <= MAX_FILE_BYTES else None
+
+
+def folder_key(root: Path, names: Iterable[str]) -> str | None:
+    """sha256 of the folder's resolved path and of what the loader reads from it: each file of ``names``
+    (its bytes, or its absence) and ``summits/`` (the name and kind of each entry, two levels deep, and
+    the bytes of each answer file), links followed. None when one of them cannot be read (then nothing
+    is cached, and the loader reports the file)."""
+    top = os.path.realpath(root)
+    digest = hashlib.sha256(f"{top}\0".encode())
+
+    def add(relative: str, path: str) -> bool:
+        if not os.path.lexists(path):
+            digest.update(f"{relative}\0absent\0".encode())
+            return True
+        if os.path.isdir(path):
+            digest.update(f"{relative}\0folder\0".encode())
+            return True
+        content = _content_digest(path)
+        if content is None:
+            return False
+        digest.update(f"{relative}\0".encode() + content)
+        return True
+
+    for name in sorted(set(names)):
+        if not add(name, os.path.join(top, name)):
+            return None
+    base = os.path.join(top, SUMMITS)
+    if os.path.isdir(base):
+        try:
+            summits = sorted(os.listdir(base))
+            for summit in summits:
+                folder = os.path.join(base, summit)
+                if not os.path.isdir(folder):
+                    digest.update(f"{SUMMITS}/{summit}\0entry\0".encode())
+                    continue
+                digest.update(f"{SUMMITS}/{summit}\0folder\0".encode())
+                for name in sorted(os.listdir(folder)):
+                    path = os.path.join(folder, name)
+                    relative = f"{SUMMITS}/{summit}/{name}"
+                    if name.lower().endswith(ANSWER_SUFFIXES) and not os.path.isdir(path):
+                        if not add(relative, path):
+                            return None
+                    else:
+                        digest.update(f"{relative}\0entry\0".encode())
+        except OSError:
+            return None
     return digest.hexdigest()
 
 
 def file_key(path: Path) -> str | None:
-    """sha256 of a file's resolved path and bytes; None when it cannot be read."""
+    """sha256 of a file's resolved path and bytes; None when it cannot be read (or is not a regular file
+    of at most ``MAX_FILE_BYTES``)."""
     try:
         path = path.resolve()
-        return hashlib.sha256(f"{path}\0".encode() + path.read_bytes()).hexdigest()
     except OSError:
         return None
+    content = _content_digest(str(path))
+    return None if content is None else hashlib.sha256(f"{path}\0".encode() + content).hexdigest()
 
 
 def entry_key(kind: str, parts: Iterable[str]) -> str:
@@ -124,16 +174,18 @@ def _private(path: Path, *, directory: bool) -> bool:
     return kind_ok and info.st_uid == os.getuid() and not info.st_mode & (stat.S_IWGRP | stat.S_IWOTH)
 
 
-def cached(kind: str, parts: Iterable[str | None], expected: type[T], build: Callable[[], T]) -> T:
+def cached(kind: str, parts: Callable[[], Iterable[str | None]], expected: type[T], build: Callable[[], T]) -> T:
     """The stored result for this key if there is a readable one of type ``expected``, else ``build()``
-    (stored for next time; a cache that cannot be written is skipped silently). A part that is None
-    (a file that could not be read) means: no cache, just ``build()``."""
+    (stored for next time; a cache that cannot be written is skipped silently). ``parts()`` gives what the
+    key is made from, and is called only when the cache is on; a part that is None (a file that could
+    not be read) means: no cache, just ``build()``."""
     folder = cache_dir()
-    given = list(parts)
-    known = [part for part in given if part is not None]
-    if folder is None or len(known) < len(given):
+    if folder is None:
         return build()
-    key = entry_key(kind, known)
+    made = list(parts())
+    if any(part is None for part in made):
+        return build()
+    key = entry_key(kind, [part for part in made if part is not None])
     path = folder / f"{kind}-{key}.pickle"
     found = _read(folder, path, key, expected)
     if found is not None:
@@ -155,6 +207,7 @@ def _read(folder: Path, path: Path, key: str, expected: type[T]) -> T | None:
 
 def _write(folder: Path, path: Path, key: str, value: object) -> None:
     from ..core.atomic import write_atomic
+    from ..core.errors import WriteError
 
     try:
         folder.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -162,7 +215,7 @@ def _write(folder: Path, path: Path, key: str, value: object) -> None:
             return
         write_atomic(path, pickle.dumps((key, value), protocol=pickle.HIGHEST_PROTOCOL), mode=0o600)
         _prune(folder)
-    except (OSError, pickle.PicklingError, TypeError, AttributeError):
+    except (OSError, WriteError, pickle.PicklingError, TypeError, AttributeError):
         return  # read-only home, full disk, an unpicklable record: the command works without a cache
 
 

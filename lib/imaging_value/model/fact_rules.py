@@ -1,8 +1,13 @@
-"""Facts worked out from other facts by rules in data (``facts.yaml``), e.g. a requester's maturity.
+"""Facts in data (``facts.yaml``): facts worked out from other facts by rules (a requester's maturity), and the
+report's questions a request answers (the data's type, the stage of AI development, the healthcare challenge,
+the population and the time horizon of the return).
 
 Each derived fact of the registry (:data:`imaging_value.model.schema.FACTS`, ``read="rule"``) has one entry
-in ``facts.yaml``: rules tried in order, the first whose conditions all hold giving the value, the last
+under ``derived``: rules tried in order, the first whose conditions all hold giving the value, the last
 with no conditions so that every case gets one. :func:`imaging_value.model.conditions.facts_for` applies them.
+Each question fact (:data:`imaging_value.model.schema.QUESTION_FIELDS`) has one entry under ``questions``:
+the question, the report's words behind it (word for word) and their section, what each of its values
+means, how the workbook uses it, and the source.
 """
 
 from __future__ import annotations
@@ -14,10 +19,21 @@ from typing import Any
 from pydantic import Field, model_validator
 
 from ..core.errors import Problem
-from .schema import DERIVED_FACTS, FACTS, Condition, Record, Text, condition_problem, rule_error
+from .schema import (
+    DERIVED_FACTS,
+    FACTS,
+    QUESTION_FIELDS,
+    UNSTATED,
+    Condition,
+    Record,
+    Text,
+    condition_problem,
+    rule_error,
+)
 from .terms_schema import Source
 
-__all__ = ["FactRule", "DerivedFact", "FACTS_FILE", "load_derived_facts"]
+__all__ = ["FactRule", "DerivedFact", "QuestionFact", "FACTS_FILE", "load_derived_facts", "load_questions"]
+QUESTION_FACTS = tuple(f"request.{field}" for field in QUESTION_FIELDS)
 
 FACTS_FILE = "facts.yaml"
 
@@ -63,6 +79,64 @@ class DerivedFact(Record):
                 f"{len(self.rules[-1].when)} condition(s) on the last rule",
             )
         return self
+
+
+class QuestionFact(Record):
+    """A question of the report a request answers: a fact of the request, each of its values explained."""
+
+    fact: Text
+    question: Text  # the question as a request answers it
+    quote: Text  # the report's words behind it, word for word
+    section: Text  # the report's section they come from
+    values: dict[str, Text]  # every value of the fact (unstated included) -> what it means
+    rationale: Text  # how the workbook uses the fact
+    source: Source
+
+    @model_validator(mode="after")
+    def _every_value(self) -> QuestionFact:
+        if self.fact not in QUESTION_FACTS:
+            raise rule_error("fact", "a question fact: " + ", ".join(QUESTION_FACTS), repr(self.fact))
+        vocabulary = FACTS[self.fact].values or ()
+        missing = [v for v in vocabulary if v not in self.values]
+        unknown = [v for v in self.values if v not in vocabulary]
+        if missing or unknown:
+            raise rule_error(
+                "values",
+                "a meaning for each value of " + self.fact + ": " + ", ".join(vocabulary),
+                "; ".join(
+                    part
+                    for part in (
+                        "none for " + ", ".join(missing) if missing else "",
+                        "unknown " + ", ".join(unknown) if unknown else "",
+                    )
+                    if part
+                ),
+            )
+        if UNSTATED not in self.values:  # pragma: no cover - unstated is in every question fact's vocabulary
+            raise rule_error("values", "a meaning for unstated", "none")
+        return self
+
+
+def load_questions(
+    root: Path, problems: list[Problem], *, read_list: Callable[..., Any]
+) -> tuple[QuestionFact, ...] | None:
+    """The question facts of ``facts.yaml``: exactly one entry for each of the report's question facts."""
+    questions = read_list(root / FACTS_FILE, "questions", QuestionFact, problems)
+    if questions is None:
+        return None
+    named = [q.fact for q in questions]
+    ok = True
+    for index, fact in enumerate(named):
+        if fact in named[:index]:
+            problems.append(
+                Problem(FACTS_FILE, f"questions[{index}]", "fact", "each question fact once", f"{fact} again")
+            )
+            ok = False
+    for fact in QUESTION_FACTS:
+        if fact not in named:
+            problems.append(Problem(FACTS_FILE, "questions", "fact", f"an entry for {fact}", "none"))
+            ok = False
+    return tuple(questions) if ok else None
 
 
 def load_derived_facts(

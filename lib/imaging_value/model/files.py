@@ -11,29 +11,38 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import os
+import stat
 import typing
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from ..core.atomic import describe_kind
 from ..core.errors import Problem
+from ..core.limits import MAX_FILE_BYTES
 from ..core.safetext import brief, printable
 from ..core.yamlread import EMPTY, read_yaml_text
 
 __all__ = [
     "problems_from",
     "validate_record",
+    "read_bytes",
     "read_text",
     "read_csv",
     "read_yaml",
     "yaml_list",
     "shape_of",
     "file_digest",
+    "YAML_SUFFIX",
+    "misnamed_yaml",
+    "misnamed_problem",
 ]
+
+YAML_SUFFIX = ".yaml"  # the one extension of the workbook's YAML files (request, answer and data files)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -59,10 +68,13 @@ def _describe_found(error: ErrorDetails) -> str:
     value = error.get("input")
     if isinstance(value, dict):
         return "a record with " + shape_of(value) if value else "an empty record"
+    if not error.get("loc"):  # the whole file is not a record: say what it is, never quote it
+        return shape_of(value)
     return brief(value)
 
 
 def problems_from(exc: ValidationError, file: str, location: str) -> list[Problem]:
+    """Every error of a pydantic validation as a problem of ``file`` at ``location`` (the row or key)."""
     problems = []
     errors = exc.errors()
     # a list whose items failed is also reported "too short" by pydantic: keep only the item errors
@@ -94,6 +106,7 @@ def problems_from(exc: ValidationError, file: str, location: str) -> list[Proble
 
 
 def validate_record(model: type[M], data: Any, file: str, location: str, problems: list[Problem]) -> M | None:
+    """The data as a record of ``model``, or None with its problems added to ``problems``."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -127,11 +140,42 @@ def _csv_cell(model: type[BaseModel], column: str, text: str) -> Any:
     return text
 
 
-def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+def read_bytes(path: Path, name: str, problems: list[Problem]) -> bytes | None:
+    """A data file's bytes, read only if it is a regular file of at most ``MAX_FILE_BYTES`` (a device such
+    as ``/dev/zero``, a named pipe or a stray huge file is a problem, never read); None with the problem."""
     try:
-        return path.read_text(encoding="utf-8-sig")
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a named pipe opens at once, and is refused below
     except FileNotFoundError:
         problems.append(Problem(name, "", "", "the file to exist in the data folder", "no such file"))
+        return None
+    except OSError as exc:
+        problems.append(Problem(name, "", "", "a file that can be read", f"an error: {exc.strerror}"))
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            problems.append(Problem(name, "", "", "a file", describe_kind(path)))
+            return None
+        try:
+            data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            problems.append(Problem(name, "", "", "a file that can be read", f"an error: {exc.strerror}"))
+            return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Problem(name, "", "", f"a file of at most {MAX_FILE_BYTES // 2**20} MiB", "a larger file (not read)")
+        )
+        return None
+    return data
+
+
+def read_text(path: Path, name: str, problems: list[Problem]) -> str | None:
+    """A data file's text (UTF-8, a byte-order mark allowed), read as :func:`read_bytes` reads it."""
+    data = read_bytes(path, name, problems)
+    if data is None:
+        return None
+    try:
+        return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         problems.append(Problem(name, f"byte {exc.start}", "", "UTF-8 text", "bytes that are not UTF-8"))
     return None
@@ -203,14 +247,7 @@ def read_yaml(path: Path, problems: list[Problem], display: str | None = None, c
     text = read_text(path, name, problems)
     if text is None:
         return None
-    try:
-        data, issues = read_yaml_text(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        what = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        problems.append(Problem(name, where, "", "well-formed YAML", f"a syntax error ({brief(what, 120)})"))
-        return None
+    data, issues = read_yaml_text(text)
     problems.extend(Problem(name, issue.location, issue.key, issue.expected, issue.found) for issue in issues)
     if data is EMPTY:
         problems.append(Problem(name, "", "", content, "nothing: the file is empty (or holds only comments)"))
@@ -229,6 +266,7 @@ def shape_of(data: Any) -> str:
 
 
 def yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) -> list[M] | None:
+    """The list under ``key`` of a YAML file, each item a record of ``model``; None where any has problems."""
     data = read_yaml(path, problems, content=f"a mapping with a list under '{key}'")
     if data is None:
         return None
@@ -249,8 +287,33 @@ def yaml_list(path: Path, key: str, model: type[M], problems: list[Problem]) -> 
 
 
 def file_digest(path: str | Path) -> str:
-    """sha256 of a file's bytes (for report headers and provenance)."""
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """sha256 of a file's bytes (for report headers and provenance; a file the loader has read and validated)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
 
 
 # --- the dataset ---------------------------------------------------------------------
+
+
+def misnamed_yaml(folder: Path) -> list[Path]:
+    """The files of ``folder`` named as YAML but not ``*.yaml`` (``x.yml``, ``x.YAML``): never read, so each
+    is reported (:func:`misnamed_problem`) rather than dropped silently."""
+    try:
+        entries = sorted(folder.iterdir())
+    except OSError:
+        return []
+    return [p for p in entries if p.suffix.lower() in (".yaml", ".yml") and p.suffix != YAML_SUFFIX]
+
+
+def misnamed_problem(path: Path, shown: str) -> Problem:
+    """The problem of a YAML file whose name does not end ``.yaml``: it is not read; rename it."""
+    return Problem(
+        shown,
+        "",
+        "",
+        f"a name ending {YAML_SUFFIX} (only {YAML_SUFFIX} files are read)",
+        f"the extension {printable(path.suffix)}: this file is not read; rename it {printable(path.stem)}{YAML_SUFFIX}",
+    )

@@ -184,5 +184,11 @@ def resolve_request(ref: str | os.PathLike, dataset: Dataset) -> RequestRef:
         return RequestRef(text, path, None)
     candidate = dataset.requests_dir / f"{text}.yaml"
     if not candidate.is_file():
+        from ..core.errors import DataValidationError
+        from .files import misnamed_problem, misnamed_yaml
+
+        misnamed = [p for p in misnamed_yaml(dataset.requests_dir) if p.stem == text]
+        if misnamed and path.name == text:  # requests/<id>.yml: say why it is not read
+            raise DataValidationError([misnamed_problem(p, f"requests/{p.name}") for p in misnamed])
         raise UnknownRequestError(text, dataset.request_ids())
     return RequestRef(text, candidate, text if path.name == text else None)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import string
 import typing
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
@@ -40,6 +40,16 @@ COMMERCIAL_KINDS = ("sme", "multinational")
 SITE_KINDS = ("large_trust", "district_general", "academic")
 ACCESS_ROUTES = ("secure_data_environment", "aggregates", "pseudonymised_release", "anonymised_release")
 UNSTATED = "unstated"
+# The report's questions that were unused before, as request facts (facts.yaml says what each value means and
+# where the question comes from). Each is optional in a request file and "unstated" when left out.
+DATA_MODALITIES = (*MODALITIES, "multimodal")  # what type of data: one modality, or several
+ITEM_KINDS = ("image", "study", "patient")  # what one counted item is
+AI_STAGES = ("pilot", "training_validation", "reader_study", "external_testing", "real_world_evaluation")
+CHALLENGES = ("unmet_need", "service_pressure", "incremental_improvement")
+POPULATIONS = ("deprived", "underserved", "general")
+RETURN_HORIZONS = ("near_term", "longer_term")
+# the request fields that hold them (each a fact request.<field>), in the order facts.yaml lists them
+QUESTION_FIELDS = ("modality", "item_kind", "ai_stage", "challenge", "population", "return_horizon")
 
 Identifier = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_\-]*$", max_length=80)]
 Text = Annotated[str, Field(min_length=1)]
@@ -55,6 +65,20 @@ else:
     RequesterKind = Literal[REQUESTER_KINDS]
     SiteKind = Literal[SITE_KINDS]
     Modality = Literal[MODALITIES]
+if typing.TYPE_CHECKING:  # the report's other questions: text to a type checker, Literals to pydantic
+    DataModality = str
+    ItemKind = str
+    AiStage = str
+    Challenge = str
+    Population = str
+    ReturnHorizon = str
+else:
+    DataModality = Literal[(*DATA_MODALITIES, UNSTATED)]
+    ItemKind = Literal[(*ITEM_KINDS, UNSTATED)]
+    AiStage = Literal[(*AI_STAGES, UNSTATED)]
+    Challenge = Literal[(*CHALLENGES, UNSTATED)]
+    Population = Literal[(*POPULATIONS, UNSTATED)]
+    ReturnHorizon = Literal[(*RETURN_HORIZONS, UNSTATED)]
 Temporality = Literal["retrospective", "prospective", "unstated"]
 Curation = Literal["raw", "cleaned", "curated", "unstated"]
 ProfitStage = Literal["pre_profit", "profit_generating", "unstated"]
@@ -68,18 +92,20 @@ class Fact:
     """A fact conditions may test. ``values``: its vocabulary (None: free text; empty for a number fact).
 
     ``read``: how its value is found: ``"field"`` (the request's or requester's field of that name),
-    ``"rule"`` (worked out by the rules of facts.yaml) or ``"terms"`` (an option's term sheet after the
-    term rules). ``branches``: the decision tree may branch on it (and assume a value where it is unstated).
+    ``"rule"`` (worked out by the rules of facts.yaml), ``"terms"`` (an option's term sheet after the
+    term rules) or ``"assumed"`` (which facts the decision tree's outcome assumed, by field name).
+    ``branches``: the decision tree may branch on it (and assume a value where it is unstated).
     """
 
     name: str
     values: tuple[str, ...] | None
-    read: Literal["field", "rule", "terms"] = "field"
+    read: Literal["field", "rule", "terms", "assumed"] = "field"
     number: bool = False
     branches: bool = False
 
     @property
     def subject(self) -> str:
+        """Whose fact it is: ``request``, ``requester`` or ``option`` (the name's first part)."""
         return self.name.split(".", 1)[0]
 
 
@@ -98,12 +124,25 @@ FACTS: dict[str, Fact] = {
         Fact("requester.kind", REQUESTER_KINDS, branches=True),
         Fact("requester.profit_stage", typing.get_args(ProfitStage), branches=True),
         Fact("requester.sector", None),
+        Fact("request.modality", (*DATA_MODALITIES, UNSTATED), branches=True),
+        Fact("request.item_kind", (*ITEM_KINDS, UNSTATED), branches=True),
+        Fact("request.ai_stage", (*AI_STAGES, UNSTATED), branches=True),
+        Fact("request.challenge", (*CHALLENGES, UNSTATED), branches=True),
+        Fact("request.population", (*POPULATIONS, UNSTATED), branches=True),
+        Fact("request.return_horizon", (*RETURN_HORIZONS, UNSTATED), branches=True),
         Fact("requester.maturity", MATURITIES, read="rule"),
         Fact("option.mechanisms", MECHANISMS, read="terms"),
         Fact("option.exclusivity_months", (), read="terms", number=True),
         Fact("option.access_route", ACCESS_ROUTES, read="terms"),
+        Fact("option.access_fee_due", ("signing", "first_revenue", "first_milestone"), read="terms"),
+        Fact("option.embargo_months", (), read="terms", number=True),
     )
 }
+# which facts a decision-tree outcome assumed, by field name (a term rule may test it: an assumed curation is
+# still unstated in the request)
+FACTS["request.assumed"] = Fact(
+    "request.assumed", tuple(f.name.split(".", 1)[1] for f in FACTS.values() if f.branches), read="assumed"
+)
 # The values each fact that is not a number may take (None: free text). Facts with numbers are listed apart.
 FACT_VALUES: dict[str, tuple[str, ...] | None] = {f.name: f.values for f in FACTS.values() if not f.number}
 NUMERIC_FACTS = tuple(f.name for f in FACTS.values() if f.number)
@@ -127,7 +166,9 @@ else:
 
 # {placeholders} texts may use: guidance reasons name facts (dots as underscores); fairness answers
 # and statements name what the request report computes (data/samples/README.md lists them).
-GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in FACTS)
+# a guidance item checked on the valuation (check: valuation) may also name the priced share
+VALUATION_PLACEHOLDERS = ("valuation_nhs_share", "valuation_contribution_share", "valuation_shortfall")
+GUIDANCE_PLACEHOLDERS = tuple(f.replace(".", "_") for f in FACTS) + VALUATION_PLACEHOLDERS
 FAIRNESS_PLACEHOLDERS = (
     "recommended",
     "exclusivity_months",
@@ -321,6 +362,8 @@ class Option(Record):
 
 
 class BaseScore(Record):
+    """One cell of base_scores.csv: an option's score (0 to 10) on one lever, and why."""
+
     option: Identifier
     lever: Identifier  # a lever of levers.yaml (checked by the loader)
     score: float = Field(ge=0, le=10)
@@ -352,9 +395,11 @@ class Adjustment(Record):
     option: Identifier
     lever: Identifier  # a lever of levers.yaml (checked by the loader)
     delta: float = Field(ge=-10, le=10)
+    rules_out: bool  # true: where it fires, the option does not fit the facts (the agreement to sign is never it)
     rationale: Text
 
     def condition(self) -> Condition:
+        """The adjustment's test as a :class:`Condition` (``in`` and ``not_in`` values split at ``;``)."""
         if self.op in ("in", "not_in"):
             value: str | float | tuple[str, ...] = tuple(v.strip() for v in self.value.split(";") if v.strip())
         elif self.op == "eq":
@@ -380,6 +425,40 @@ class Adjustment(Record):
         return self
 
 
+class WeightAdjustment(Record):
+    """A request fact that moves a lever's priority in one stakeholder view: when ``fact op value`` holds, the
+    profile's weight on ``lever`` is multiplied by ``factor`` before the weights are normalised."""
+
+    id: Identifier
+    fact: CaseFact
+    op: Literal["in", "not_in", "eq"]
+    value: Text
+    profile: Identifier  # a profile of profiles.csv (checked by the loader)
+    lever: Identifier  # a lever of levers.yaml (checked by the loader)
+    factor: float = Field(ge=0, le=100)
+    rationale: Text
+    source: Text
+
+    def condition(self) -> Condition:
+        """The rule as a condition on the request's facts (a list value for the set operators)."""
+        value: str | tuple[str, ...] = (
+            tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op != "eq" else self.value
+        )
+        return Condition.model_construct(fact=self.fact, op=self.op, value=value)
+
+    @model_validator(mode="after")
+    def _request_fact_in_vocabulary(self) -> WeightAdjustment:
+        if not self.fact.startswith("request."):
+            raise rule_error(
+                "fact", "a request fact (request.*): a view's weights are the same for every requester", self.fact
+            )
+        values = tuple(v.strip() for v in self.value.split(";") if v.strip()) if self.op != "eq" else self.value
+        problem = condition_problem(self.fact, self.op, values)
+        if problem is not None:
+            raise problem
+        return self
+
+
 class Profile(Record):
     """A stakeholder weight profile: lever id -> weight, in levers.yaml order (weights need not sum to 1
     in the file; the loader checks the levers against levers.yaml)."""
@@ -396,6 +475,7 @@ class Profile(Record):
         return self
 
     def raw_weights(self) -> dict[str, float]:
+        """The profile's weights as written (not normalised), lever by lever."""
         return {lever: float(weight) for lever, weight in self.weights.items()}
 
 
@@ -403,6 +483,8 @@ class Profile(Record):
 
 
 class Branch(Record):
+    """One branch of a decision-tree node: the values it takes, and the next node or the option it leads to."""
+
     when: tuple[Text, ...] = Field(min_length=1)
     next: Identifier | None = None
     option: Identifier | None = None
@@ -420,6 +502,8 @@ class Branch(Record):
 
 
 class Node(Record):
+    """One node of the decision tree: a question about one fact, and its branches."""
+
     id: Identifier
     question: Text
     fact: TreeFact
@@ -427,6 +511,8 @@ class Node(Record):
 
 
 class DecisionTreeSpec(Record):
+    """Everything in decision_tree.yaml: the node to start at and the nodes."""
+
     start: Identifier
     nodes: tuple[Node, ...] = Field(min_length=1)
 
@@ -435,18 +521,25 @@ class DecisionTreeSpec(Record):
 
 
 class GuidanceItem(Record):
+    """A national principle checked on every option's terms: ``automatic`` (its ``breaks_when`` conditions on the
+    terms), ``valuation`` (the priced NHS share of the value created against the contribution share, within
+    ``standard_errors`` of its Monte Carlo error) or ``manual`` (a question to confirm)."""
+
     id: Identifier
     principle: Text
     source: Text
-    check: Literal["automatic", "manual"]
+    check: Literal["automatic", "valuation", "manual"]
     applies_when: tuple[Condition, ...] = ()
     breaks_when: tuple[Condition, ...] = ()
+    standard_errors: float = Field(default=2.0, ge=0, le=10)  # check: valuation: the tolerance, in standard errors
     reason: Text
 
     @model_validator(mode="after")
     def _automatic_has_test(self) -> GuidanceItem:
         if self.check == "automatic" and not self.breaks_when:
             raise rule_error("breaks_when", "at least one condition for an automatic check", "none")
+        if self.check == "valuation" and self.breaks_when:
+            raise rule_error("breaks_when", "no conditions for a check on the valuation (it is priced)", "conditions")
         problem = placeholder_problem(self.reason, GUIDANCE_PLACEHOLDERS, "reason")
         if problem is not None:
             raise problem
@@ -457,8 +550,13 @@ class GuidanceItem(Record):
 
 
 class FairnessAnswer(Record):
+    """One answer of a fairness theme: the values of the theme's fact it is for, its text, and what it rules out:
+    ``forbids`` lists sets of conditions (on the option's terms after the rules, and on the request's and
+    requester's facts); an agreement to sign for which every condition of one set holds contradicts the answer."""
+
     when: tuple[Text, ...] | None = None  # values of the theme's fact this answer is for; None: the default
     text: Text
+    forbids: tuple[tuple[Condition, ...], ...] = ()
 
     @model_validator(mode="after")
     def _known_placeholders(self) -> FairnessAnswer:
@@ -469,10 +567,21 @@ class FairnessAnswer(Record):
 
 
 class FairnessTheme(Record):
+    """A theme the report's interviews raised: its question (the report's words, from ``section``), the fact whose
+    value chooses the answer, and the answers."""
+
     id: Identifier
     question: Text
+    section: Text | None = None  # the report's section the question comes from, word for word
     fact: ThemeFact | None = None
     answers: tuple[FairnessAnswer, ...] = Field(min_length=1)
+
+    def answer(self, facts: Mapping[str, Any]) -> FairnessAnswer | None:
+        """The answer for the facts: the first whose ``when`` lists the fact's value, else the default."""
+        value = facts.get(self.fact) if self.fact else None
+        return next((a for a in self.answers if a.when is not None and value in a.when), None) or next(
+            (a for a in self.answers if a.when is None), None
+        )
 
     @model_validator(mode="after")
     def _answers_for_values_of_the_fact(self) -> FairnessTheme:
@@ -493,6 +602,8 @@ class FairnessTheme(Record):
 
 
 class FairnessRecommendation(Record):
+    """One fairness recommendation, checked by a guidance item on the recommended option or answered by a statement."""
+
     id: Identifier
     text: Text
     source: Text
@@ -514,6 +625,8 @@ class FairnessRecommendation(Record):
 
 
 class FairnessSpec(Record):
+    """Everything in fairness.yaml: the themes and the recommendations."""
+
     themes: tuple[FairnessTheme, ...] = Field(min_length=1)
     recommendations: tuple[FairnessRecommendation, ...] = Field(min_length=1)
 
@@ -522,6 +635,8 @@ class FairnessSpec(Record):
 
 
 class SiteDefault(Record):
+    """One row of site_defaults.csv: what a site of this kind is assumed to contribute (images, curation effort)."""
+
     kind: SiteKind
     images: float = Field(ge=0, le=MAX_IMAGES)
     curation_effort: float = Field(gt=0, le=MAX_CURATION_EFFORT)
@@ -529,6 +644,8 @@ class SiteDefault(Record):
 
 
 class PoolingSpec(Record):
+    """Everything in pooling.yaml: the worth curve of pooled images for the Shapley value, and its samples."""
+
     kind: Literal["power", "log", "saturating"]
     exponent: float = Field(gt=0, lt=1)
     scale: float = Field(gt=0, le=MAX_SCALE)
@@ -540,6 +657,8 @@ class PoolingSpec(Record):
 
 
 class Requester(Record):
+    """One requester of a request: its kind, profit stage, sector, staff and name."""
+
     kind: RequesterKind
     profit_stage: ProfitStage | None = None
     sector: Text = UNSTATED  # descriptive: left out, it is unstated
@@ -561,11 +680,14 @@ class Requester(Record):
         return {"kind": self.kind, "profit_stage": self.profit_stage, "sector": self.sector, "name": self.name}
 
     def label(self) -> str:
+        """The requester in words: its name, else kind, profit stage and sector."""
         stage = f", {self.profit_stage.replace('_', '-')}" if self.profit_stage else ""
         return self.name or f"{self.kind}{stage} ({self.sector})"
 
 
 class Contribution(Record):
+    """One site's contribution to a request: its kind, images and curation effort (default: its kind's)."""
+
     site: Text
     kind: SiteKind
     images: float = Field(ge=0, le=MAX_IMAGES)
@@ -573,6 +695,8 @@ class Contribution(Record):
 
 
 class Sites(Record):
+    """A request's sites: how many, their kinds, and optionally what each contributes."""
+
     count: int = Field(ge=1, le=10_000)
     kinds: tuple[SiteKind, ...] = ()
     contributions: tuple[Contribution, ...] | None = None
@@ -615,6 +739,26 @@ class Request(Record):
     data_types: tuple[Text, ...] = Field(min_length=1)
     sites: Sites
     requesters: tuple[Requester, ...] = Field(min_length=1)
+    # the report's other questions (facts.yaml), each "unstated" when a request file leaves it out
+    modality: DataModality = UNSTATED  # what type of data: CT, MRI, PET/CT, X-ray, Echocardiograms or multimodal
+    item_kind: ItemKind = UNSTATED  # what one counted item is: image, study or patient
+    items: int | None = Field(default=None, ge=1, le=MAX_IMAGES)  # how many items in all (else from the sites)
+    ai_stage: AiStage = UNSTATED  # the stage of AI development the data is for
+    challenge: Challenge = UNSTATED  # the healthcare challenge the work responds to
+    population: Population = UNSTATED  # the population it affects
+    return_horizon: ReturnHorizon = UNSTATED  # when a commercial return can come: near or longer term
+
+    @model_validator(mode="after")
+    def _items_once(self) -> Request:
+        if self.items is not None and self.sites.contributions is not None:
+            given = sum(c.images for c in self.sites.contributions)
+            if abs(given - self.items) > 0.5:
+                raise rule_error(
+                    "items",
+                    f"no items where sites.contributions give each site's ({given:g} in all), or that number",
+                    self.items,
+                )
+        return self
 
     @field_validator("deidentification", mode="before")
     @classmethod
@@ -638,6 +782,7 @@ class Request(Record):
         return tuple(value)
 
     def deidentification_text(self) -> str:
+        """The deidentification in words (``pseudonymised and anonymised``, or ``unstated``)."""
         if self.deidentification == UNSTATED:
             return UNSTATED
         return " and ".join(self.deidentification)

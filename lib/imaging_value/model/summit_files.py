@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,7 +32,7 @@ from pydantic import Field
 
 from ..core.errors import DataValidationError, ParameterError, Problem
 from ..maths.elicit import METHOD_SOURCES, METHODS, GroupWeights, aggregate_group
-from .files import file_digest, read_yaml
+from .files import YAML_SUFFIX, file_digest, misnamed_problem, misnamed_yaml, read_yaml, shape_of
 from .schema import Profile
 
 __all__ = [
@@ -69,9 +70,11 @@ class Provenance:
     sha256: str  # digest of the answer file's bytes
 
     def to_dict(self) -> dict[str, Any]:
+        """The provenance as JSON."""
         return dict(self.__dict__)
 
     def sentence(self) -> str:
+        """Where the weights come from, in words: summit, date, participants, group, method and the file's digest."""
         return (
             f"elicited at summit {self.summit} on {self.date} from {self.participants} participant"
             f"{'s' if self.participants != 1 else ''} of {self.group} by {METHOD_SOURCES[self.method]}; "
@@ -100,6 +103,7 @@ class AnswerFile:
     provenance: Provenance
 
     def profile(self) -> SummitProfile:
+        """The group's weights as a stakeholder profile named ``<summit>/<group>``, with its provenance."""
         weights = self.result.weights
         return SummitProfile(
             name=f"{self.summit}/{self.group}",
@@ -126,7 +130,10 @@ def _number(value: Any) -> float | None:
             if len(parts) == 1:
                 number = float(parts[0])
             elif len(parts) == 2:
-                number = float(parts[0]) / float(parts[1])
+                top, bottom = float(parts[0]), float(parts[1])
+                if not (top > 0 and bottom > 0):  # "-1/-9" is no judgement, though its quotient is 1/9
+                    return None
+                number = top / bottom
             else:
                 return None
         except (ValueError, ZeroDivisionError):
@@ -307,9 +314,9 @@ def parse_answers(
     """Validate an answer file's parsed YAML; raise one :class:`DataValidationError` listing every problem."""
     levers = tuple(levers)
     problems: list[Problem] = []
-    if not isinstance(data, dict):
+    if not isinstance(data, dict):  # what the file is, never what it holds (it may be any file at all)
         raise DataValidationError(
-            [Problem(file, "top level", "", "a mapping with group, method, date, participants", _show(data))]
+            [Problem(file, "top level", "", "a mapping with group, method, date, participants", shape_of(data))]
         )
     for key in data:
         if key not in TOP_KEYS:
@@ -399,41 +406,60 @@ def read_answer_file(path: str | Path, levers: Sequence[str], root: str | Path |
     )
 
 
+def _answer_files(folder: Path) -> list[Path]:
+    """The answer files of a summit's folder: its ``*.yaml`` files (any other file named as YAML is
+    reported by :func:`load_summit`, never read)."""
+    try:
+        return sorted(p for p in folder.iterdir() if p.suffix == YAML_SUFFIX)
+    except OSError:
+        return []
+
+
 def summit_ids(root: str | Path) -> list[str]:
-    """The summits in a data folder: folders of ``summits/`` holding at least one answer file."""
+    """The summits in a data folder: folders of ``summits/`` holding at least one answer file (or a file
+    named as one, which :func:`load_summit` reports)."""
     base = Path(root) / SUMMITS_DIR
     if not base.is_dir():
         return []
-    return sorted(p.name for p in base.iterdir() if p.is_dir() and any(p.glob("*.yaml")))
+    return sorted(p.name for p in base.iterdir() if p.is_dir() and (_answer_files(p) or misnamed_yaml(p)))
 
 
 def load_summit(root: str | Path, summit: str, levers: Sequence[str]) -> tuple[AnswerFile, ...]:
-    """Every group's answer file of one summit, validated; every problem in every file at once."""
+    """Every group's answer file of one summit, validated; every problem in every file at once (a file
+    named ``*.yml`` or ``*.YAML`` among them: it is not read, and the summit is not complete without it)."""
     folder = Path(root) / SUMMITS_DIR / summit
-    if not IDENT.match(summit) or not folder.is_dir() or not any(folder.glob("*.yaml")):
+    if not IDENT.match(summit) or summit not in summit_ids(root):
         known = ", ".join(summit_ids(root)) or "none"
         raise ParameterError("summit", f"a summit id in {Path(root) / SUMMITS_DIR} ({known})", summit)
     files: list[AnswerFile] = []
     problems: list[Problem] = []
-    for path in sorted(folder.glob("*.yaml")):
+    for path in _answer_files(folder):
         try:
             files.append(read_answer_file(path, levers, root))
         except DataValidationError as exc:
             problems.extend(exc.problems)
+    problems += [misnamed_problem(p, f"{SUMMITS_DIR}/{summit}/{p.name}") for p in misnamed_yaml(folder)]
     if problems:
         raise DataValidationError(problems)
     return tuple(files)
 
 
 def load_summit_profiles(root: str | Path, levers: Sequence[str], problems: list[Problem]) -> list[SummitProfile]:
-    """Every summit's groups as profiles, for the data folder's loader (problems are collected, not raised)."""
+    """Every valid answer file of every summit as a profile, for the data folder's loader; each file that
+    is not valid (or not read: a misnamed file, a summit folder whose name is not an id) adds its problems
+    to ``problems`` and gives no profile."""
     profiles: list[SummitProfile] = []
-    for summit in summit_ids(root):
-        try:
-            profiles.extend(f.profile() for f in load_summit(root, summit, levers))
-        except DataValidationError as exc:
-            problems.extend(exc.problems)
     base = Path(root) / SUMMITS_DIR
+    for summit in summit_ids(root):
+        if not IDENT.match(summit):
+            continue  # reported below
+        folder = base / summit
+        for path in _answer_files(folder):
+            try:
+                profiles.append(read_answer_file(path, levers, root).profile())
+            except DataValidationError as exc:
+                problems.extend(exc.problems)
+        problems.extend(misnamed_problem(p, f"{SUMMITS_DIR}/{summit}/{p.name}") for p in misnamed_yaml(folder))
     if base.is_dir():
         for folder in sorted(p for p in base.iterdir() if p.is_dir() and not IDENT.match(p.name)):
             problems.append(
@@ -484,35 +510,50 @@ def save_answer_file(
 ) -> AnswerFile:
     """Validate an answer file's text, then write ``summits/<summit>/<group>.yaml`` atomically.
 
-    Nothing is written if the text is invalid. An existing file is never replaced unless
-    ``replace`` is true, and never if it belongs to another group (its ``group`` differs).
+    Nothing is written if the text is invalid. The file is created only as a new file (two saves of one
+    group cannot both succeed), unless ``replace`` is true; an existing file is never replaced if it
+    belongs to another group (its ``group`` differs) or cannot be read to tell. A file that cannot be
+    written raises :class:`~imaging_value.core.errors.WriteError` with the reason, and nothing changes.
     """
-    from ..core.atomic import write_atomic  # only when saving (loading summits is on every command's path)
+    from ..core.atomic import describe_kind, write_atomic  # only when saving (not on every command's path)
+    from ..core.errors import WriteError
+    from ..core.yamlread import read_yaml_text
 
     if not isinstance(summit, str) or not IDENT.match(summit):
         raise ParameterError("summit", "a summit id (lower case, digits, - and _)", summit)
-    data = yaml.safe_load(text)
+    data, issues = read_yaml_text(text)
+    if issues:
+        raise DataValidationError([Problem("the answers", i.location, i.key, i.expected, i.found) for i in issues])
     group = data.get("group") if isinstance(data, dict) else None
     if not isinstance(group, str) or not IDENT.match(group):
         raise ParameterError("group", "a group id (lower case, digits, - and _)", group)
-    path = Path(root) / SUMMITS_DIR / summit / f"{group}.yaml"
-    file = f"{SUMMITS_DIR}/{summit}/{group}.yaml"
+    path = Path(root) / SUMMITS_DIR / summit / f"{group}{YAML_SUFFIX}"
+    file = f"{SUMMITS_DIR}/{summit}/{group}{YAML_SUFFIX}"
     raw = text.encode("utf-8")
     answer = parse_answers(
         data, levers, file=file, summit=summit, group_from_name=group, sha256=hashlib.sha256(raw).hexdigest()
     )
+    if os.path.lexists(path) and not path.is_file():
+        raise WriteError(file, f"{describe_kind(path)} is there, not an answer file")
     if replace and path.exists():
-        existing = yaml.safe_load(path.read_text(encoding="utf-8-sig"))
+        problems: list[Problem] = []
+        existing = read_yaml(path, problems, display=file)
+        if problems:
+            raise ParameterError(
+                "replace",
+                f"{file} to read as {group}'s answers before replacing it",
+                f"{problems[0]} (fix or remove it)",
+            )
         if not isinstance(existing, dict) or existing.get("group") != group:
             raise ParameterError(
                 "group",
                 f"{file} to hold {group}'s answers before replacing it",
-                existing.get("group") if isinstance(existing, dict) else existing,
+                existing.get("group") if isinstance(existing, dict) else shape_of(existing),
             )
-        write_atomic(path, raw)
+        write_atomic(path, raw, shown=file)
     else:
         try:
-            write_atomic(path, raw, exclusive=True)
+            write_atomic(path, raw, exclusive=True, shown=file)
         except FileExistsError:
             raise ParameterError(
                 "group",

@@ -9,24 +9,29 @@ against each other, adding every problem to the loader's list.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, model_validator
 
 from ..core.errors import Problem
+from ..core.limits import MAX_AMOUNT, MAX_HORIZON, MAX_MONTHS, MAX_PERCENT
 from .schema import ACCESS_ROUTES, FACTS, Condition, Identifier, Option, Record, Text, duplicated, rule_error
 
 __all__ = [
     "TERM_UNITS",
+    "UNIT_BOUNDS",
     "TEXT_CHOICES",
     "SOURCES",
     "COST_RECOVERY",
+    "PROPORTIONATE",
     "AgreementData",
     "TermSpec",
     "TermTemplate",
     "CostRow",
+    "CostFactor",
+    "COST_FACTOR_FACTS",
     "TermRule",
     "TermAction",
     "ReconciliationSpec",
@@ -35,7 +40,8 @@ __all__ = [
     "AGREEMENT_FILES",
 ]
 
-AGREEMENT_FILES = ("terms.yaml", "costs.csv", "term_rules.yaml", "reconciliation.yaml")
+AGREEMENT_FILES = ("terms.yaml", "costs.csv", "cost_factors.csv", "term_rules.yaml", "reconciliation.yaml")
+COST_FACTOR_FACTS = ("request.modality", "request.item_kind")  # what scales the per-item cost of access
 
 # The term vocabulary: id -> unit. "milestone:<event>" and "in_kind:<service>" take their event or
 # service from terms.yaml. A term whose unit is "text" holds words, every other term a number.
@@ -65,8 +71,22 @@ TEXT_CHOICES: dict[str, tuple[str, ...]] = {
     "access_fee_due": ("signing", "first_revenue", "first_milestone"),
     "access_route": ACCESS_ROUTES,
 }
-SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "this framework's reading")
+SOURCES = ("the report", "DHSC 2019", "NHS England 2023", "NHS England 2023 guide", "this framework's reading")
 COST_RECOVERY = "cost_recovery"  # the value of an access_fee priced from costs.csv
+PROPORTIONATE = "proportionate"  # the value of a royalty priced at the NHS's contribution share of the profit
+
+# the largest value of a number in each unit (core.limits gives each bound's reason): a value, a range's
+# ends and a rule's value beyond it are errors, so no typo overflows a valuation or reaches the screen
+UNIT_BOUNDS: dict[str, float] = {
+    "GBP": MAX_AMOUNT,
+    "GBP/year": MAX_AMOUNT,
+    "years": MAX_HORIZON,
+    "months": MAX_MONTHS,
+    "% of net revenue": MAX_PERCENT,
+    "% of profit": MAX_PERCENT,
+    "% stake": MAX_PERCENT,
+    "%": MAX_PERCENT,
+}
 
 if TYPE_CHECKING:  # a type checker knows the sources only as text; pydantic checks each against the Literal
     Source = str
@@ -85,7 +105,7 @@ def _value_problem(term: str, value: TermValue) -> str | None:
     unit = unit_of(term)
     if unit is None:
         return None  # reported as an unknown term
-    if term == "access_fee" and value == COST_RECOVERY:
+    if term == "access_fee" and value == COST_RECOVERY or term == "royalty" and value == PROPORTIONATE:
         return None
     if unit == "text":
         if not isinstance(value, str):
@@ -94,8 +114,10 @@ def _value_problem(term: str, value: TermValue) -> str | None:
         if choices and value not in choices:
             return f"one of {', '.join(choices)} for {term}"
         return None
-    if isinstance(value, str) or isinstance(value, bool) or value < 0:
-        return f"a number of at least 0 ({unit}) for {term}" + (" or cost_recovery" if term == "access_fee" else "")
+    bound = UNIT_BOUNDS[unit]
+    if isinstance(value, str) or isinstance(value, bool) or not 0 <= value <= bound:
+        extra = {"access_fee": " or cost_recovery", "royalty": " or proportionate"}.get(term, "")
+        return f"a number from 0 to {bound:,.0f} ({unit}) for {term}" + extra
     return None
 
 
@@ -122,8 +144,14 @@ class TermSpec(Record):
     @model_validator(mode="after")
     def _valid(self) -> TermSpec:
         _check_term(self.term, self.value)
-        if (self.min is not None or self.max is not None) and unit_of(self.term) == "text":
+        unit = unit_of(self.term)
+        if (self.min is not None or self.max is not None) and unit == "text":
             raise rule_error("min/max", f"no range for the text term {self.term}", f"{self.min}..{self.max}")
+        bound = UNIT_BOUNDS.get(unit or "")
+        for end in ("min", "max"):
+            given = getattr(self, end)
+            if bound is not None and given is not None and not 0 <= given <= bound:
+                raise rule_error(end, f"a number from 0 to {bound:,.0f} ({unit}) for {self.term}", given)
         if isinstance(self.value, (int, float)):
             if self.min is not None and self.value < self.min or self.max is not None and self.value > self.max:
                 raise rule_error("value", f"a value within [{self.min}, {self.max}]", self.value)
@@ -131,6 +159,8 @@ class TermSpec(Record):
 
 
 class MilestoneEvent(Record):
+    """A milestone event of terms.yaml, which a ``milestone:<event>`` term pays on."""
+
     id: Identifier
     label: Text
     after_revenue: bool  # true: the event can only happen once the requester earns revenue
@@ -139,6 +169,8 @@ class MilestoneEvent(Record):
 
 
 class InKindService(Record):
+    """An in-kind service of terms.yaml, which an ``in_kind:<service>`` term delivers."""
+
     id: Identifier
     label: Text
     rationale: Text
@@ -146,11 +178,15 @@ class InKindService(Record):
 
 
 class TermTemplate(Record):
+    """One option's term template in terms.yaml: its terms before the term rules run."""
+
     option: Identifier
     terms: tuple[TermSpec, ...] = Field(min_length=1)
 
 
 class TermsFile(Record):
+    """Everything in terms.yaml: the milestone events, the in-kind services and each option's term template."""
+
     milestone_events: tuple[MilestoneEvent, ...] = Field(min_length=1)
     in_kind_services: tuple[InKindService, ...] = Field(min_length=1)
     templates: tuple[TermTemplate, ...] = Field(min_length=1)
@@ -160,13 +196,33 @@ class CostRow(Record):
     """Cost of providing access for one curation level: per site and per 1,000 items."""
 
     curation: Literal["raw", "cleaned", "curated", "unstated"]
-    per_site: float = Field(ge=0)
-    per_1000_items: float = Field(ge=0)
+    per_site: float = Field(ge=0, le=MAX_AMOUNT)
+    per_1000_items: float = Field(ge=0, le=MAX_AMOUNT)
     rationale: Text
     source: Source
 
 
+class CostFactor(Record):
+    """What one value of a data-type fact does to the per-item cost of access: the per-1,000-items price times
+    ``factor``."""
+
+    fact: Literal["request.modality", "request.item_kind"]
+    value: Text
+    factor: float = Field(gt=0, le=10)
+    rationale: Text
+    source: Source
+
+    @model_validator(mode="after")
+    def _a_value_of_the_fact(self) -> CostFactor:
+        vocabulary = FACTS[self.fact].values or ()
+        if self.value not in vocabulary:
+            raise rule_error("value", f"a value of {self.fact}: " + ", ".join(vocabulary), repr(self.value))
+        return self
+
+
 class TermAction(Record):
+    """One action of a term rule: set, ensure, replace or remove a term."""
+
     do: Literal["set", "ensure", "replace", "remove"]
     term: Text
     value: TermValue | None = None
@@ -186,6 +242,8 @@ class TermAction(Record):
 
 
 class TermRule(Record):
+    """One rule of term_rules.yaml: when its conditions all hold, its actions run on every option's terms."""
+
     id: Identifier
     when: tuple[Condition, ...] = ()
     actions: tuple[TermAction, ...] = Field(min_length=1)
@@ -206,27 +264,38 @@ class TermRule(Record):
 
 
 class Judgement(Record):
+    """One judgement of reconciliation.yaml: its id, rationale and source."""
+
     id: Identifier
     rationale: Text
     source: Source
 
 
 class Override(Judgement):
-    test: Literal["departs", "outside_pareto"]
+    """A test that sets the tree's option aside: it departs from a principle, lies outside the Pareto set, or
+    does not fit the request (``unfit``)."""
+
+    test: Literal["departs", "outside_pareto", "unfit"]
 
 
 class Replacement(Judgement):
+    """How the replacement is chosen: the best by weighted value or worst case among candidates meeting ``require``."""
+
     rank_by: Literal["weighted_value", "worst_case"]
-    require: tuple[Literal["compliant", "in_pareto"], ...] = ()
+    require: tuple[Literal["compliant", "fits", "in_pareto"], ...] = ()
 
 
 class DissentRule(Record):
+    """When a stakeholder view dissents: it ranks the chosen option at ``rank_at_or_below`` or lower."""
+
     rank_at_or_below: int = Field(ge=1)
     rationale: Text
     source: Source
 
 
 class ReconciliationSpec(Record):
+    """Everything in reconciliation.yaml: the default, the overrides, the replacement and when a view dissents."""
+
     default: Judgement
     overrides: tuple[Override, ...] = ()
     replacement: Replacement
@@ -243,6 +312,12 @@ class AgreementData:
     costs: dict[str, CostRow]
     rules: tuple[TermRule, ...]
     reconciliation: ReconciliationSpec
+    cost_factors: dict[tuple[str, str], CostFactor] = field(default_factory=dict)  # (fact, value) -> factor
+
+    def cost_factor(self, fact: str, value: str) -> float:
+        """The per-item cost factor of a data-type fact's value (1 where cost_factors.csv has no row)."""
+        row = self.cost_factors.get((fact, value))
+        return 1.0 if row is None else row.factor
 
 
 Reader = Callable[..., Any]
@@ -263,6 +338,7 @@ def load_agreement(
     raw = read_yaml(root / "terms.yaml", problems)
     terms = None if raw is None else validate(TermsFile, raw, "terms.yaml", "", problems)
     costs = read_csv(root / "costs.csv", CostRow, problems)
+    factors = read_csv(root / "cost_factors.csv", CostFactor, problems)
     rules = read_list(root / "term_rules.yaml", "rules", TermRule, problems)
     if rules == []:
         problems.append(Problem("term_rules.yaml", "top level", "rules", "at least one rule", "an empty list"))
@@ -280,12 +356,30 @@ def load_agreement(
         for level in ("raw", "cleaned", "curated", "unstated"):
             if level not in levels:
                 problems.append(Problem("costs.csv", "rows", "curation", f"a row for '{level}'", "none"))
+    if factors is not None:
+        keys: set[tuple[str, str]] = set()
+        for row in factors:
+            if (row.fact, row.value) in keys:
+                where = f"{row.fact} = {row.value}"
+                problems.append(Problem("cost_factors.csv", where, "value", "one row per value", "two rows"))
+            keys.add((row.fact, row.value))
+        for fact in COST_FACTOR_FACTS:
+            for value in FACTS[fact].values or ():
+                if (fact, value) not in keys:
+                    problems.append(Problem("cost_factors.csv", "rows", "value", f"a row for {fact} = {value}", "none"))
     if rules is not None:
         _cross_check_rules(rules, terms, problems)
     if reconciliation is not None:
         for oid in duplicated(o.id for o in reconciliation.overrides):
             problems.append(Problem("reconciliation.yaml", f"override '{oid}'", "id", "unique ids", "a duplicate"))
-    if terms is None or costs is None or rules is None or reconciliation is None or len(problems) > before:
+    if (
+        terms is None
+        or costs is None
+        or factors is None
+        or rules is None
+        or reconciliation is None
+        or len(problems) > before
+    ):
         return None
     return AgreementData(
         templates={t.option: t.terms for t in terms.templates},
@@ -294,6 +388,7 @@ def load_agreement(
         costs={c.curation: c for c in costs},
         rules=tuple(rules),
         reconciliation=reconciliation,
+        cost_factors={(f.fact, f.value): f for f in factors},
     )
 
 

@@ -32,6 +32,9 @@ from ..model.data import Dataset
 
 __all__ = [
     "house_layout",
+    "title_lines",
+    "MIN_TEXT",
+    "TITLE_CHARACTERS",
     "escaped_labels",
     "TEMPLATE",
     "ranking_figure",
@@ -74,7 +77,28 @@ def _merged(base: dict, over: Mapping) -> dict:
     return out
 
 
-def house_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.Figure:
+TITLE_CHARACTERS = 95  # a title line's length before it wraps, at the width a report prints charts (1000 px)
+MIN_TEXT = 12  # the smallest chart text, in CSS pixels: 9 pt on the printed page
+
+
+def title_lines(title: str, width: int = TITLE_CHARACTERS) -> list[str]:
+    """A chart title cut into lines of at most ``width`` characters, at spaces (plotly never wraps a title)."""
+    lines, line = [], ""
+    for word in str(title).split():
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    return lines + [line] if line else lines
+
+
+def _title_text(title: str) -> str:
+    """A title as plotly takes it: escaped once, wrapped into lines (:func:`title_lines`)."""
+    return "<br>".join(plotly_text(line) for line in title_lines(title))
+
+
+def house_layout(fig: go.Figure, title: str, height: int = 340, *, subtitle: str = "", **extra: object) -> go.Figure:
     """The finished figure: ``fig``'s traces and layout in the house layout, titled ``title``.
 
     Returns a new figure (``fig`` is not used after). Everything in it was validated by plotly
@@ -87,13 +111,19 @@ def house_layout(fig: go.Figure, title: str, height: int = 380, **extra) -> go.F
     """
     if extra:
         fig.update_layout(**extra)
-    house = _merged(
-        copy.deepcopy(_house_layout()),
-        {"title": {"text": plotly_text(title), "x": 0, "xanchor": "left"}, "height": height},
-    )
+    lines = title_lines(title)
+    heading: dict = {"text": _title_text(title), "x": 0, "xanchor": "left"}
+    if subtitle:
+        heading["subtitle"] = {"text": plotly_text(subtitle), "font": {"size": MIN_TEXT}}
+    house = _merged(copy.deepcopy(_house_layout()), {"title": heading, "height": height})
     own = fig.layout.to_plotly_json()
     own.pop("template", None)  # plotly's default, given to every new figure: the house template replaces it
-    return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=_merged(house, own), _validate=False)
+    layout = _merged(house, own)
+    # a title that wraps (or has a subtitle) pushes the plot down rather than running into it
+    top = 40 + 24 * len(lines) + (20 if subtitle else 0)
+    layout["margin"] = {**layout.get("margin", {}), "t": max(int(layout.get("margin", {}).get("t", 0)), top)}
+    layout["height"] = int(layout.get("height", height)) + max(0, top - 60)
+    return go.Figure(data=[trace.to_plotly_json() for trace in fig.data], layout=layout, _validate=False)
 
 
 def escaped_labels(values: Sequence[str]) -> list[str]:
@@ -204,8 +234,8 @@ def stakeholder_views_figure(
                 args=[
                     {"visible": [j == k for j in range(len(names))]},
                     {
-                        "title.text": f"{plotly_text(title)}: {plotly_text(dataset.label(name))}"
-                        f"<br><sup>{weights_text}</sup>"
+                        "title.text": _title_text(f"{title}: {dataset.label(name)}"),
+                        "title.subtitle.text": weights_text,
                     },
                 ],
             )
@@ -213,14 +243,17 @@ def stakeholder_views_figure(
     first = names[0]
     first_weights = ", ".join(f"{plotly_text(dataset.label(lv))} {profiles[first][lv]:.0%}" for lv in table.levers)
     fig.update_layout(
-        title=dict(text=f"{plotly_text(title)}: {plotly_text(dataset.label(first))}<br><sup>{first_weights}</sup>"),
+        title=dict(
+            text=_title_text(f"{title}: {dataset.label(first)}"),
+            subtitle=dict(text=first_weights, font=dict(size=MIN_TEXT)),
+        ),
         updatemenus=[
             dict(type="dropdown", buttons=buttons, x=1, xanchor="right", y=1.22, yanchor="top", showactive=True)
         ],
-        margin=dict(l=10, r=10, t=110, b=40),
+        margin=dict(l=10, r=10, t=130, b=40),
     )
     fig.update_yaxes(title="weighted value (0 to 10)", range=[0, 10.8])
-    return house_layout(fig, title, height=430, showlegend=False)
+    return house_layout(fig, title, height=400, showlegend=False)
 
 
 # --- robustness and alignment --------------------------------------------------------
@@ -229,6 +262,7 @@ def stakeholder_views_figure(
 def acceptability_figure(
     dataset: Dataset, result: SmaaResult, title: str = "How often each option takes each rank"
 ) -> go.Figure:
+    """Stacked bars: the share of sampled weight vectors in which each option takes each rank."""
     options = list(result.options)
     labels = escaped_labels([dataset.label(o) for o in options])
     fig = go.Figure()
@@ -243,7 +277,7 @@ def acceptability_figure(
             texttemplate="%{x:.0%}",
             textposition="inside",
             insidetextanchor="middle",
-            textfont=dict(size=10),
+            textfont=dict(size=MIN_TEXT),
             hovertemplate="%{y}: rank " + str(r + 1) + " in %{x:.1%} of samples<extra></extra>",
         )
     fig.update_xaxes(
@@ -253,7 +287,7 @@ def acceptability_figure(
     )
     fig.update_yaxes(autorange="reversed")
     # a share too small to label inside its segment is left to the hover, never drawn over its neighbour
-    return house_layout(fig, title, barmode="stack", uniformtext=dict(minsize=8, mode="hide"))
+    return house_layout(fig, title, height=320, barmode="stack", uniformtext=dict(minsize=MIN_TEXT, mode="hide"))
 
 
 def stability_figure(dataset: Dataset, result: StabilityResult, title: str | None = None) -> go.Figure:
@@ -295,6 +329,7 @@ def stability_figure(dataset: Dataset, result: StabilityResult, title: str | Non
 def alignment_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Rank of each option under each stakeholder view"
 ) -> go.Figure:
+    """Heatmap: each option's rank under each stakeholder view, the win:win option marked."""
     options = list(result.options)
     ranks = result.rank_table.loc[options, list(result.profiles)].to_numpy()
     fig = go.Figure(
@@ -312,12 +347,13 @@ def alignment_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, title, height=380)
+    return house_layout(fig, title, height=400)
 
 
 def tau_figure(
     dataset: Dataset, result: AlignmentResult, title: str = "Agreement between stakeholder views (Kendall's tau)"
 ) -> go.Figure:
+    """Heatmap: Kendall's tau between every two stakeholder views' rankings (blank where undefined)."""
     profile_labels = escaped_labels([dataset.label(p) for p in result.profiles])
     tau = result.kendall_tau.to_numpy(dtype=float)
     text = [["" if math.isnan(v) else f"{v:.2f}" for v in row] for row in tau]
@@ -336,10 +372,11 @@ def tau_figure(
         )
     )
     fig.update_yaxes(autorange="reversed")
-    return house_layout(fig, title, height=420)
+    return house_layout(fig, title, height=440)
 
 
 def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the return among sites") -> go.Figure:
+    """Grouped bars: each site's share of the total under each sharing rule, with error bars where sampled."""
     fig = go.Figure()
     rule_labels = {
         "equal": "Equal",
@@ -362,11 +399,11 @@ def split_figure(results: Mapping[str, SplitResult], title: str = "Sharing the r
             textposition="inside",
             textangle=-90,
             insidetextanchor="end",
-            textfont=dict(size=9),
+            textfont=dict(size=MIN_TEXT),
         )
     fig.update_yaxes(title="share of the total (£)", tickprefix="£", tickformat=",.0f")
     # an amount that does not fit inside its bar is hidden, never drawn over its neighbour (the table has it)
-    return house_layout(fig, title, height=420, barmode="group", uniformtext=dict(minsize=8, mode="hide"))
+    return house_layout(fig, title, height=380, barmode="group", uniformtext=dict(minsize=MIN_TEXT, mode="hide"))
 
 
 # --- the decision tree ---------------------------------------------------------------
@@ -447,7 +484,7 @@ def tree_figure(
                 y=y0 + 0.7 * (y1 - y0),
                 text=_wrap(text.replace("_", " ").replace(" / ", ", "), 12),
                 showarrow=False,
-                font=dict(size=9, color="#666666"),
+                font=dict(size=MIN_TEXT, color="#666666"),
                 bgcolor="rgba(255,255,255,0.85)",
             )
         )
@@ -468,7 +505,7 @@ def tree_figure(
                 ),
                 text=[_wrap(labels[k], 12) if kind == "option" else "" for k in keys],
                 textposition="bottom center",
-                textfont=dict(size=9),
+                textfont=dict(size=MIN_TEXT),
                 hovertext=[plotly_text(labels[k]) for k in keys],
                 hoverinfo="text",
                 name="question" if kind == "question" else "agreement option",
@@ -477,7 +514,7 @@ def tree_figure(
     fig = go.Figure(data=traces, layout=dict(annotations=annotations))
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False, range=[min(y for _, y in positions.values()) - 0.9, 0.4])
-    return house_layout(fig, title, height=470)
+    return house_layout(fig, title, height=430)
 
 
 def _wrap(text: str, width: int) -> str:
@@ -495,7 +532,10 @@ def _wrap(text: str, width: int) -> str:
 # --- the portfolio -------------------------------------------------------------------
 
 
-def modality_figure(dataset: Dataset, title: str = "Images by modality (known sizes)") -> go.Figure:
+def modality_figure(
+    dataset: Dataset, title: str = "Size of the data sets by modality (items, known sizes)"
+) -> go.Figure:
+    """Bars: the exemplar projects' items of known size by modality (a project counts under each of its own)."""
     by_modality = portfolio_summary(dataset)["images_by_modality"]
     names = sorted(by_modality, key=by_modality.get, reverse=True)
     fig = go.Figure(
@@ -506,15 +546,18 @@ def modality_figure(dataset: Dataset, title: str = "Images by modality (known si
             text=[f"{by_modality[m]:,}" for m in names],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:,} images<extra></extra>",
+            hovertemplate="%{x}: %{y:,} items<extra></extra>",
         )
     )
     # headroom above the tallest bar, so its amount is never clipped
-    fig.update_yaxes(title="images", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15])
+    fig.update_yaxes(
+        title="items (the report gives no unit)", tickformat=",", range=[0, max(by_modality.values(), default=1) * 1.15]
+    )
     return house_layout(fig, title, height=360)
 
 
 def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -> go.Figure:
+    """Horizontal bars: how many NHS partners each exemplar project has."""
     projects = sorted(dataset.projects, key=lambda p: p.nhs_partners)
     fig = go.Figure(
         go.Bar(
@@ -533,6 +576,7 @@ def partners_figure(dataset: Dataset, title: str = "NHS partners per project") -
 
 
 def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale)") -> go.Figure:
+    """Each exemplar project's data set size on a log scale; a project of unknown size is named with its note."""
     known = sorted((p for p in dataset.projects if p.dataset_size is not None), key=lambda p: p.dataset_size)
     unknown = [p for p in dataset.projects if p.dataset_size is None]
     fig = go.Figure(
@@ -542,7 +586,7 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
             mode="markers",
             marker=dict(size=11, color="#1b6ca8"),
             name="known size",
-            hovertemplate="%{y}: %{x:,} images<extra></extra>",
+            hovertemplate="%{y}: %{x:,} items<extra></extra>",
         )
     )
     if unknown:
@@ -558,5 +602,6 @@ def size_figure(dataset: Dataset, title: str = "Size of each data set (log scale
                 xanchor="left",
                 font=dict(color="#c23b3b"),
             )
-    fig.update_xaxes(type="log", title="images (log scale)", range=[1.8, 5.4])
+    # powers of ten only: a log axis otherwise labels 2 and 5 between them at three quarters of the text size
+    fig.update_xaxes(type="log", title="items (log scale; the report gives no unit)", range=[1.8, 5.4], dtick=1)
     return house_layout(fig, title, height=560)

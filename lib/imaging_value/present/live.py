@@ -151,13 +151,19 @@ def _figure_widget_class(bundle: str) -> type[go.FigureWidget]:
 
 
 class Handle(Protocol):
-    def cancel(self) -> Any: ...
+    """What scheduling a call returns: a handle that cancels it."""
+
+    def cancel(self) -> Any:
+        """Cancel the call, if it has not run yet."""
+        ...
 
 
 class Clock(Protocol):
     """What the debouncer needs of a clock: run ``callback`` once, ``delay`` seconds from now."""
 
-    def call_later(self, delay: float, callback: Callable[[], None]) -> Handle: ...
+    def call_later(self, delay: float, callback: Callable[[], None]) -> Handle:
+        """Run ``callback`` once, ``delay`` seconds from now; the handle cancels it."""
+        ...
 
 
 class KernelClock:
@@ -165,6 +171,7 @@ class KernelClock:
     messages, on the kernel's thread); with no running loop (plain Python), a ``threading.Timer``."""
 
     def call_later(self, delay: float, callback: Callable[[], None]) -> Handle:
+        """Run ``callback`` once, ``delay`` seconds from now, on the kernel's loop (or a timer thread without one)."""
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:
@@ -191,9 +198,11 @@ class Debouncer:
 
     @property
     def pending(self) -> bool:
+        """True while a call is scheduled and has not yet run."""
         return self._handle is not None
 
     def trigger(self) -> None:
+        """Schedule the action ``delay`` seconds from now, cancelling any call still pending."""
         with self._lock:
             self._cancel_locked()
             self._generation += 1
@@ -201,6 +210,7 @@ class Debouncer:
             self._handle = self.clock.call_later(self.delay, lambda: self._fire(generation))
 
     def cancel(self) -> None:
+        """Cancel the pending call, if any."""
         with self._lock:
             self._cancel_locked()
 

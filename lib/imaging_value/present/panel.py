@@ -161,10 +161,12 @@ class FigurePanel(Panel):
         self.box = section_box(heading, *(notes + [chart] if note_first else [chart] + notes))
 
     def inputs(self, case: Case, index: int) -> Any:
+        """The panel is drawn from its key (default: the score table), and from the weights where it is weighted."""
         key = self.key(case, index)
         return (key, tuple(sorted(case.weights.items()))) if self.weighted else key
 
     def update(self, case: Case, index: int) -> None:
+        """Draw the chart (and the note) for requester ``index`` of the case."""
         from .live import sync_figure
 
         sync_figure(self.figure, self.draw(case, index))
@@ -189,4 +191,5 @@ class HtmlPanel(Panel):
         )
 
     def update(self, case: Case, index: int) -> None:
+        """Show the text made for requester ``index`` of the case."""
         self.html.value = self.make(case, index)

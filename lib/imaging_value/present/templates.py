@@ -20,7 +20,7 @@ def _environment(directory: Path | None = None):
     """The sections' environment; with ``directory`` (a capability's own templates) that folder first."""
     import jinja2
 
-    from ..core.wording import source_tag
+    from ..core.wording import amount_parts, source_tag
 
     sections = str(package_path("templates", "sections"))
     folders = [sections] if directory is None else [str(directory), sections]
@@ -32,6 +32,7 @@ def _environment(directory: Path | None = None):
         lstrip_blocks=True,
     )
     env.globals["tag_of"] = source_tag
+    env.filters["amounts"] = amount_parts  # text cut into amounts (kept on one line, _macros.words) and the rest
     return env
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..core.wording import money
 from ..framework.appraisal import RequesterValue
 from ..model.data import Dataset
 from .figures import escaped_labels, house_layout
@@ -43,13 +44,13 @@ def npv_box_figure(dataset: Dataset, value: RequesterValue, title: str) -> go.Fi
             )
         )
     fig.add_vline(x=0, line_color="#62707d", line_dash="dot")
-    # two short lines: on one, the title outgrew a chart as narrow as the explorer's and was cut
-    fig.update_xaxes(
-        title="net present value to the NHS (GBP)<br>box P25 to P75, whiskers P10 to P90, dashed line: the mean",
-        tickformat=",.0f",
-        automargin=True,
+    fig.update_xaxes(title="worth to the NHS in today's money", tickprefix="£", tickformat=",.0f")
+    return house_layout(
+        fig,
+        title,
+        height=330,
+        subtitle="box: the middle half of the outcomes; whiskers: 1 in 10 at each end; dashed: mean",
     )
-    return house_layout(fig, title, height=360)
 
 
 def fan_figure(paths: np.ndarray, title: str) -> go.Figure:
@@ -75,7 +76,7 @@ def fan_figure(paths: np.ndarray, title: str) -> go.Figure:
         mode="lines",
         line=dict(color=NHS_BLUE, dash="dot"),
         name="median",
-        hovertemplate="year %{x}: %{y:,.0f}<extra>median</extra>",
+        hovertemplate="year %{x}: £%{y:,.0f}<extra>median</extra>",
     )
     fig.add_scatter(
         x=years,
@@ -83,12 +84,12 @@ def fan_figure(paths: np.ndarray, title: str) -> go.Figure:
         mode="lines+markers",
         line=dict(color=NHS_BLUE),
         name="mean",
-        hovertemplate="year %{x}: %{y:,.0f}<extra>mean</extra>",
+        hovertemplate="year %{x}: £%{y:,.0f}<extra>mean</extra>",
     )
     fig.add_hline(y=0, line_color="#62707d", line_dash="dot")
     fig.update_xaxes(title="years from signing", dtick=1)
-    fig.update_yaxes(title="cumulative discounted net cash (GBP)", tickformat=",.0f")
-    return house_layout(fig, title, height=380)
+    fig.update_yaxes(title="cumulative net cash, in today's money", tickprefix="£", tickformat=",.0f")
+    return house_layout(fig, title, height=330)
 
 
 def tornado_figure(table: pd.DataFrame, title: str) -> go.Figure:
@@ -108,10 +109,12 @@ def tornado_figure(table: pd.DataFrame, title: str) -> go.Figure:
             text=escaped_labels(rows[inputs].tolist()),
             textposition="auto",
             customdata=rows[column].tolist(),
-            hovertemplate="%{y} at %{text}: %{customdata:,.0f}<extra></extra>",
+            hovertemplate="%{y} at %{text}: £%{customdata:,.0f}<extra></extra>",
         )
     fig.add_vline(x=base, line_color="#1f2933")
-    fig.update_xaxes(title=f"expected NHS value (GBP); centre line: {base:,.0f}", tickformat=",.0f")
+    fig.update_xaxes(
+        title=f"expected worth to the NHS; centre line {money(base, pence=False)}", tickprefix="£", tickformat=",.0f"
+    )
     return house_layout(fig, title, height=80 + 38 * max(len(table), 1), barmode="overlay")
 
 
@@ -135,8 +138,8 @@ def share_figure(dataset: Dataset, value: RequesterValue, title: str) -> go.Figu
         annotation_text=f"contribution share {value.contribution_share:.1%}",
         annotation_position="top left",
     )
-    fig.update_yaxes(title="expected NPV to the NHS / expected PV of profit", tickformat=".0%")
-    return house_layout(fig, title, height=380)
+    fig.update_yaxes(title="NHS share of the value created", tickformat=".0%")
+    return house_layout(fig, title, height=330)
 
 
 # --- the section ---------------------------------------------------------------------------

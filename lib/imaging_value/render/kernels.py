@@ -71,6 +71,8 @@ def snapshot_state() -> None:
     import pandas as pd
     import plotly.io as pio
     import plotly.io._base_renderers  # noqa: F401  (the notebooks' chart renderer builds on it)
+    import scipy.special  # noqa: F401  (the valuation's normal quantiles)
+    import scipy.stats.qmc  # noqa: F401  (the valuation's scrambled Sobol draws)
 
     import imaging_value.reports  # noqa: F401  (everything a report notebook imports)
 

@@ -57,6 +57,7 @@ def store_check_outputs(path: str | Path) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Refresh the notebooks named in ``argv`` (default: ``sys.argv[1:]``); returns the exit code."""
     paths = argv if argv is not None else sys.argv[1:]
     if not paths:
         print("error: name the notebooks to refresh, e.g. notebooks/*.ipynb", file=sys.stderr)

@@ -20,6 +20,7 @@ import os
 import queue
 import re
 import signal
+import stat
 import sys
 import threading
 import time
@@ -34,9 +35,9 @@ from typing import Any
 import yaml
 
 from ..capabilities import load_dataset
-from ..core.atomic import write_atomic
+from ..core.atomic import ensure_folder, write_atomic, write_together
 from ..core.defaults import DEFAULT_REVENUE_SCENARIO, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
-from ..core.errors import INPUT_ERRORS, ImagingValueError, error_class
+from ..core.errors import INPUT_ERRORS, ImagingValueError, WriteError, error_class
 from ..core.layout import package_path, project_root
 from ..model.data import Dataset
 from ..model.params import RequestParams, resolve_request
@@ -56,6 +57,12 @@ __all__ = [
     "view_label",
     "notebooks_dir",
     "NOTEBOOKS",
+    "KIND_ORDER",
+    "BOARD_NAME",
+    "PLOTLY_MODES",
+    "PLOTLY_FILE",
+    "share_plotly",
+    "write_plotly",
 ]
 
 NOTEBOOKS = {
@@ -63,8 +70,27 @@ NOTEBOOKS = {
     "request": "02-request.ipynb",
     "compare": "03-compare.ipynb",
     "summit": "04-summit.ipynb",
+    "transparency": "06-transparency.ipynb",
+    "register": "07-register.ipynb",
+    "negotiation": "08-negotiation.ipynb",
+    "board": "09-board.ipynb",
 }
-KIND_ORDER = {"portfolio": 0, "request": 1, "compare": 2, "summit": 3}
+# the index lists the board paper first: it is what a board reads; the full reports follow
+KIND_ORDER = {
+    "board": 0,
+    "portfolio": 1,
+    "request": 2,
+    "negotiation": 3,
+    "compare": 4,
+    "summit": 5,
+    "transparency": 6,
+    "register": 7,
+}
+BOARD_NAME = "board-paper"
+# how the reports carry plotly.js: each its own copy (one file that opens offline, for e-mail), or one shared
+# copy beside them (a pack published together as a folder)
+PLOTLY_MODES = ("inline", "shared")
+PLOTLY_FILE = "plotly.min.js"
 ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 SAFE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 REPORT_META = re.compile(r"<meta\b[^>]*\bname=\"imaging-value-report\"[^>]*>")
@@ -86,18 +112,21 @@ def _notebooks_shown() -> str:
 class Job:
     """One report to render: which notebook, with which parameters, into which file."""
 
-    kind: str  # portfolio, request or compare
+    kind: str  # one of NOTEBOOKS: portfolio, request, compare, summit or board
     name: str  # output file stem, e.g. "request-scenario-1" (letters, digits, - and _ only)
     title: str  # shown on the index page
     parameters: dict[str, Any] = field(default_factory=dict)
 
     @property
     def notebook(self) -> str:
+        """The notebook file this kind of report is rendered from."""
         return NOTEBOOKS[self.kind]
 
 
 @dataclass(frozen=True)
 class Outcome:
+    """How one job went: its time, the files written (HTML, and a request's parameters), or its one-line error."""
+
     job: Job
     seconds: float
     html: Path | None = None
@@ -108,6 +137,8 @@ class Outcome:
 
 @dataclass(frozen=True)
 class RenderedReport:
+    """A rendered request report: its HTML and the parameters file that reproduces it."""
+
     html: Path
     parameters: Path
 
@@ -120,12 +151,21 @@ class WriteGuard:
         self._closed = False
 
     def write(self, path: Path, content: str | bytes) -> Path:
+        """Write ``content`` to ``path`` atomically; returns the path (KeyboardInterrupt once closed)."""
         with self._lock:
             if self._closed:
                 raise KeyboardInterrupt("the run was interrupted")
             return write_atomic(path, content)
 
+    def write_together(self, files: Mapping[Path, str | bytes]) -> list[Path]:
+        """Write the files so that all or none of them replace the ones before (a report and its parameters)."""
+        with self._lock:
+            if self._closed:
+                raise KeyboardInterrupt("the run was interrupted")
+            return write_together(files)
+
     def close(self) -> None:
+        """Stop every later write (a write in progress finishes first)."""
         with self._lock:  # waits for a write in progress to finish (it is atomic)
             self._closed = True
 
@@ -177,12 +217,21 @@ def plan_jobs(
     portfolio: bool = False,
     compare: bool = False,
     summits: Sequence[str] = (),
+    negotiations: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
+    register: str | None = None,
+    transparency: bool = False,
+    register_report: bool = False,
+    board: bool = False,
 ) -> list[Job]:
-    """The reports to render: the pack (portfolio, every request, comparison, every summit), or the ones named.
+    """The reports to render: the pack (the board paper, the portfolio, every request, every negotiation, the
+    comparison, every summit), or the ones named (``board``: the board paper).
 
-    ``view`` overrides the request reports' profile, weights, total and seed (and the comparison's
-    profile and seed, and the summits' seed); :class:`ParameterError` for a bad one.
+    ``view`` overrides the request reports' profile, weights, total and seed (and the board paper's, the
+    comparison's profile and seed, and the summits' seed); :class:`ParameterError` for a bad one. ``register``:
+    the agreements register the pack includes (its URL or path, as ``--db`` takes it); with it the pack has the
+    transparency register and the board's register report (or the one asked for: ``transparency``,
+    ``register_report``).
     """
     view = dict(view or {})
     seed = view.pop("seed", seed)
@@ -192,6 +241,21 @@ def plan_jobs(
     data_param = _rel(Path(data_dir), nb_dir)
     refs = list(requests) if not everything else dataset.request_ids()
     jobs: list[Job] = []
+    if everything or board:
+        jobs.append(
+            Job(
+                "board",
+                BOARD_NAME,
+                "Board paper: the decisions to take",
+                {
+                    "profile": params.profile,
+                    "weights": dict(params.weights),
+                    "seed": params.seed,
+                    "total": params.total,
+                    "data_dir": data_param,
+                },
+            )
+        )
     if everything or portfolio:
         jobs.append(Job("portfolio", "portfolio", "Portfolio: the exemplar projects", {"data_dir": data_param}))
     for ref in refs:
@@ -204,6 +268,8 @@ def plan_jobs(
                 params.notebook_parameters(request=_request_param(ref, dataset, nb_dir), data_dir=data_param),
             )
         )
+    if everything or negotiations:
+        jobs.extend(_negotiation_jobs(dataset, data_param, params.seed, None if everything else negotiations))
     if everything or compare:
         jobs.append(
             Job(
@@ -215,11 +281,19 @@ def plan_jobs(
         )
     if everything or summits:
         jobs.extend(_summit_jobs(dataset, data_param, params.seed, None if everything else summits))
+    if register is not None:
+        for kind, wanted, title in (
+            ("transparency", transparency, "Transparency register of data-sharing agreements"),
+            ("register", register_report, "The agreements register: for the board"),
+        ):
+            if everything or wanted:
+                jobs.append(Job(kind, kind, title, {"db": register, "data_dir": data_param, "as_of": ""}))
     return jobs
 
 
-def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False) -> list[str]:
-    """The ``report`` flags that give the view (profile, weights, total, seed) and ``--pdf``, as a command line."""
+def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False, plotly: str = "inline") -> list[str]:
+    """The ``report`` flags that give the view (profile, weights, total, seed), ``--pdf`` and ``--plotly``, as a
+    command line."""
     view = dict(view or {})
     args: list[str] = []
     if view.get("profile"):
@@ -230,7 +304,7 @@ def view_args(view: Mapping[str, Any] | None = None, pdf: bool = False) -> list[
         args += ["--total", repr(float(view["total"]))]
     if view.get("seed") is not None:
         args += ["--seed", str(int(view["seed"]))]
-    return args + (["--pdf"] if pdf else [])
+    return args + (["--pdf"] if pdf else []) + (["--plotly", plotly] if plotly != "inline" else [])
 
 
 def plan_answer(
@@ -241,6 +315,7 @@ def plan_answer(
     *,
     view: Mapping[str, Any] | None = None,
     pdf: bool = False,
+    plotly: str = "inline",
 ) -> dict[str, Any]:
     """The jobs as a scheduler needs them: notebook, papermill parameters, output, and the command running each.
 
@@ -250,7 +325,7 @@ def plan_answer(
     """
     refs = iter(requests)
     folder = _notebooks_shown()
-    common = ["--data", str(data_dir), "--out", str(out_dir), *view_args(view, pdf)]
+    common = ["--data", str(data_dir), "--out", str(out_dir), *view_args(view, pdf, plotly)]
     planned = []
     for job in jobs:
         if job.kind == "request":
@@ -258,6 +333,12 @@ def plan_answer(
             args = ["report", ref, *common]
         elif job.kind == "summit":
             args = ["report", "--summit", str(job.parameters["summit"]), *common]
+        elif job.kind in ("transparency", "register"):
+            args = ["report", f"--{job.kind}", "--db", str(job.parameters["db"]), *common]
+        elif job.kind == "negotiation":
+            args = ["report", "--negotiation", str(job.parameters["negotiation"]), *common]
+        elif job.kind == "board":
+            args = ["report", "--board", *common]
         else:
             args = ["report", f"--{job.kind}", *common]
         planned.append(
@@ -295,6 +376,33 @@ def _summit_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[s
         )
         for summit in (known if named is None else dict.fromkeys(named))
     ]
+
+
+def _negotiation_jobs(dataset: Dataset, data_param: str, seed: int, named: Sequence[str] | None) -> list[Job]:
+    """One negotiation report per negotiation folder of the data folder, or per folder ``named`` (each checked:
+    a broken offer stops the plan, naming the file). The notebook gets the folder relative to the data folder
+    where it lies inside it, else its absolute path."""
+    from ..model.offer_files import load_negotiation, negotiation_folders
+
+    folders = negotiation_folders(dataset) if named is None else list(dict.fromkeys(Path(n) for n in named))
+    jobs = []
+    root = dataset.root.resolve()
+    for folder in folders:
+        negotiation = load_negotiation(folder, dataset)
+        path = negotiation.folder.resolve()
+        try:
+            shown = str(path.relative_to(root))
+        except ValueError:
+            shown = str(path)
+        jobs.append(
+            Job(
+                "negotiation",
+                f"negotiation-{_safe_name(negotiation.name)}",
+                f"Negotiation: {negotiation.name} ({negotiation.request}, requester {negotiation.requester + 1})",
+                {"negotiation": shown, "seed": seed, "data_dir": data_param},
+            )
+        )
+    return jobs
 
 
 # --- running one notebook (in a worker process) --------------------------------------
@@ -363,32 +471,49 @@ def _stamp() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def run_job(job: Job, out_dir: Path, kernel, guard: WriteGuard | None = None, nb_dir: Path | None = None) -> Outcome:
+def run_job(
+    job: Job,
+    out_dir: Path,
+    kernel,
+    guard: WriteGuard | None = None,
+    nb_dir: Path | None = None,
+    plotly: str = "inline",
+) -> Outcome:
     """Execute one notebook with papermill on a warm kernel and write its HTML (and, for requests, its parameters).
 
-    The HTML carries the job's name, title, kind and time in a ``<meta>`` tag, from which
-    :func:`write_index` lists it. Nothing is written once ``guard`` is closed.
+    The HTML carries the job's name, title, kind, time and how it carries plotly.js in a ``<meta>`` tag, from
+    which :func:`write_index` lists it. ``plotly`` "shared": the report loads the one ``plotly.min.js``
+    beside it (:func:`write_plotly`) instead of carrying its own copy. Nothing is written once ``guard`` is
+    closed. The HTML and its parameters file replace the previous ones together or not at all: a file that
+    cannot be written is this job's failure (naming the file and the reason), and the earlier pair stays.
     """
     if not SAFE_NAME.fullmatch(job.name):
         raise ValueError(f"report name {job.name!r}: only letters, digits, - and _ may name an output file")
     nb_dir = nb_dir or notebooks_dir()
     guard = guard or WriteGuard()
     start = time.perf_counter()
-    out_dir.mkdir(parents=True, exist_ok=True)
     try:
         notebook = kernel.run(nb_dir / job.notebook, job.parameters)
     except Exception as exc:  # papermill raises PapermillExecutionError with the cell and error
         message, input_error = _describe_failure(job, exc)
         return Outcome(job, time.perf_counter() - start, error=message, input_error=input_error)
     _strip_for_board(notebook)
-    meta = {"name": job.name, "title": job.title, "kind": job.kind, "rendered": _stamp()}
+    meta = {"name": job.name, "title": job.title, "kind": job.kind, "rendered": _stamp(), "plotly": plotly}
     body, _ = _exporter().from_notebook_node(
         notebook, resources={"metadata": {"name": job.title}, "imaging_value": meta}
     )
+    if plotly == "shared":
+        body = share_plotly(body)
+    html_path = out_dir / f"{job.name}.html"
+    files: dict[Path, str] = {html_path: body}
     params_path = None
     if job.kind == "request":
-        params_path = guard.write(out_dir / f"{job.name}.params.yaml", _parameters_yaml(job))
-    html_path = guard.write(out_dir / f"{job.name}.html", body)
+        params_path = out_dir / f"{job.name}.params.yaml"
+        files[params_path] = _parameters_yaml(job)
+    try:
+        guard.write_together(files)
+    except WriteError as exc:
+        return Outcome(job, time.perf_counter() - start, error=f"{job.notebook} ({job.name}): {exc}")
     return Outcome(job, time.perf_counter() - start, html_path, params_path)
 
 
@@ -403,6 +528,24 @@ def _parameters_yaml(job: Job) -> str:
     return head + yaml.safe_dump(job.parameters, sort_keys=False, allow_unicode=True)
 
 
+def _plotly_js() -> str:
+    from plotly.offline import get_plotlyjs
+
+    return get_plotlyjs()
+
+
+def share_plotly(page: str) -> str:
+    """The report with its own copy of plotly.js (the one the offline renderer embeds, once) replaced by a
+    script that loads ``plotly.min.js`` from beside it; a report without charts is unchanged."""
+    return page.replace(f"<script>{_plotly_js()}</script>", f'<script src="{PLOTLY_FILE}"></script>', 1)
+
+
+def write_plotly(out_dir: str | Path, guard: WriteGuard | None = None) -> Path:
+    """The one ``plotly.min.js`` the reports of a shared pack load (the version the reports were drawn with)."""
+    path = Path(out_dir) / PLOTLY_FILE
+    return (guard or WriteGuard()).write(path, _plotly_js())
+
+
 # --- running many ----------------------------------------------------------------------
 
 
@@ -412,8 +555,10 @@ def render_jobs(
     workers: int | None = None,
     progress: Callable[[str], None] | None = None,
     guard: WriteGuard | None = None,
+    plotly: str = "inline",
 ) -> list[Outcome]:
-    """Render every job on ``workers`` warm kernels; return the outcomes in job order.
+    """Render every job on ``workers`` warm kernels; return the outcomes in job order (``plotly``: as
+    :func:`run_job` takes it; "shared" writes the one ``plotly.min.js`` first).
 
     On an interrupt (or any error here) the guard is closed first, so no report is
     written afterwards, then every kernel is killed, and the exception propagates.
@@ -423,15 +568,23 @@ def render_jobs(
     out_dir = Path(out_dir)
     if not jobs:
         return []
+    if plotly not in PLOTLY_MODES:
+        from ..core.errors import ParameterError
+
+        raise ParameterError("plotly", " or ".join(PLOTLY_MODES), plotly)
+    ensure_folder(out_dir)  # a file, a device or no permission where the folder should be: said before any run
     workers = max(1, min(workers or os.cpu_count() or 1, len(jobs)))
     say = progress or (lambda line: None)
     guard = guard or WriteGuard()
+    if plotly == "shared":
+        out_dir.mkdir(parents=True, exist_ok=True)
+        write_plotly(out_dir, guard)
     nb_dir = notebooks_dir()
     tasks: queue.Queue = queue.Queue()
     pool = [KernelWorker(nb_dir, tasks, name=f"imaging-value-kernel-{i}") for i in range(workers)]
     futures: dict[Future, int] = {}
     for index, job in enumerate(jobs):
-        futures[submit(tasks, lambda kernel, job=job: run_job(job, out_dir, kernel, guard, nb_dir))] = index
+        futures[submit(tasks, lambda kernel, job=job: run_job(job, out_dir, kernel, guard, nb_dir, plotly))] = index
     outcomes: dict[int, Outcome] = {}
     interrupted = False
     try:
@@ -487,10 +640,17 @@ def _folder_lock(folder: Path) -> Iterator[None]:
 
 
 def _report_meta(path: Path) -> dict[str, str] | None:
-    """The name, title, kind and time a report carries in its head, or None if it is not one of ours."""
+    """The name, title, kind and time a report carries in its head, or None if it is not one of ours
+    (nor a regular file: a named pipe or a device is never read, and never holds the folder's lock)."""
     try:
-        with open(path, encoding="utf-8", errors="replace") as handle:
-            head = handle.read(16_384)
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return None
+    try:
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                return None
+            head = handle.read(16_384).decode("utf-8", errors="replace")
     except OSError:
         return None
     tag = REPORT_META.search(head)
@@ -510,7 +670,9 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
     """Every report in the folder, by name: title, kind, file and time rendered, read from the files.
 
     A report written before reports carried this (no ``<meta>``) keeps its entry from
-    the previous manifest, if it had one; any other HTML file is not a report.
+    the previous manifest, if it had one; any other HTML file is not a report, nor is a file
+    whose name the pack would never write (only letters, digits, - and _ before ``.html``, so
+    that every link of the index is a plain relative file name), nor anything but a regular file.
     """
     out_dir = Path(out_dir)
     previous: dict[str, Any] = {}
@@ -520,7 +682,7 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
         pass
     entries: dict[str, dict[str, str]] = {}
     for path in sorted(out_dir.glob("*.html")):
-        if path.name == "index.html":
+        if path.name == "index.html" or not SAFE_NAME.fullmatch(path.stem) or not path.is_file():
             continue
         meta = _report_meta(path)
         if meta is None:
@@ -533,6 +695,7 @@ def scan_reports(out_dir: str | Path) -> dict[str, dict[str, str]]:
             "kind": str(meta.get("kind", "")),
             "file": path.name,
             "rendered": str(meta.get("rendered", "")),
+            "plotly": str(meta.get("plotly", "inline")),
         }
     return entries
 
@@ -550,7 +713,10 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(package_path("templates", "pack")), autoescape=True)
     with _folder_lock(out_dir):
         manifest = scan_reports(out_dir)
-        entries = [v for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], 3), kv[0]))]
+        entries = [
+            v
+            for _, v in sorted(manifest.items(), key=lambda kv: (KIND_ORDER.get(kv[1]["kind"], len(KIND_ORDER)), kv[0]))
+        ]
         # a PDF printed beside a report (report --pdf) is linked next to it
         entries = [
             {
@@ -559,11 +725,20 @@ def write_index(out_dir: str | Path, outcomes: Sequence[Outcome] = ()) -> Path:
             }
             for entry in entries
         ]
+        modes = {entry.get("plotly", "inline") for entry in entries}
         page = env.get_template("index.html.j2").render(
-            entries=entries, failures=[o.error for o in outcomes if o.error], stamp=_stamp(), version=__version__
+            entries=entries,
+            failures=[o.error for o in outcomes if o.error],
+            stamp=_stamp(),
+            version=__version__,
+            shared="shared" in modes,
+            mixed=len(modes) > 1,
+            plotly_file=PLOTLY_FILE,
+            plotly_present=(out_dir / PLOTLY_FILE).exists(),
         )
-        write_atomic(out_dir / "manifest.json", json.dumps(manifest, indent=2, ensure_ascii=False) + "\n")
-        return write_atomic(out_dir / "index.html", page)
+        manifest_text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
+        write_together({out_dir / "manifest.json": manifest_text, out_dir / "index.html": page})
+        return out_dir / "index.html"
 
 
 @contextmanager
@@ -591,16 +766,38 @@ def render_pack(
     portfolio: bool = False,
     compare: bool = False,
     summits: Sequence[str] = (),
+    negotiations: Sequence[str] = (),
     view: Mapping[str, Any] | None = None,
+    register: str | None = None,
+    transparency: bool = False,
+    register_report: bool = False,
+    board: bool = False,
+    plotly: str = "inline",
 ) -> list[Outcome]:
     """Plan and render the reports, then rebuild the index; after an interrupt, the index still matches the disk.
 
-    ``view`` is the report's view (``report --profile/--weights/--total/--seed``), as :func:`plan_jobs` takes it.
+    ``view`` is the report's view (``report --profile/--weights/--total/--seed``), and ``register``,
+    ``transparency``, ``register_report`` and ``board`` the agreements register's reports and the board paper,
+    as :func:`plan_jobs` takes them; ``plotly`` how the reports carry plotly.js (:data:`PLOTLY_MODES`,
+    ``report --plotly``).
     """
-    jobs = plan_jobs(data_dir, requests, everything, portfolio=portfolio, compare=compare, summits=summits, view=view)
+    jobs = plan_jobs(
+        data_dir,
+        requests,
+        everything,
+        portfolio=portfolio,
+        compare=compare,
+        summits=summits,
+        negotiations=negotiations,
+        view=view,
+        register=register,
+        transparency=transparency,
+        register_report=register_report,
+        board=board,
+    )
     guard = WriteGuard()
     try:
-        outcomes = render_jobs(jobs, out_dir, workers, progress, guard)
+        outcomes = render_jobs(jobs, out_dir, workers, progress, guard, plotly)
     except BaseException:
         guard.close()
         with _uninterrupted():
@@ -699,4 +896,5 @@ def view_label(params: RequestParams, dataset: Dataset) -> str:
 
 
 def progress_to_stderr(line: str) -> None:
+    """Print one progress line to stderr, at once."""
     print(line, file=sys.stderr, flush=True)

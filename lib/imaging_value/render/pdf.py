@@ -37,6 +37,7 @@ def find_chromium() -> str:
 
 
 def chromium_command(chromium: str, html: Path, pdf: Path, profile_dir: Path) -> list[str]:
+    """The headless chromium command line that prints ``html`` to ``pdf``, with a fresh profile and no network."""
     return [
         chromium,
         "--headless",

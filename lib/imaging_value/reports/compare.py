@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,13 +23,16 @@ from ..model.params import RequestParams
 from ..model.schema import Request
 from ..present import figures as views
 from ..present.templates import render_section
-from .furniture import brief_html, header_html, provenance_html
+from .furniture import brief_html, header_html, provenance_html, shown_data_dir
+from .summary import pack_decisions, report_links
 
 __all__ = ["CompareReport", "compare_report"]
 
 
 @dataclass(frozen=True)
 class CompareReport:
+    """What the comparison report shows: the valid requests (a case each), the files that failed, the view, the seed."""
+
     dataset: Dataset
     requests: tuple[Request, ...]
     invalid: tuple[tuple[str, str], ...]
@@ -47,12 +49,27 @@ class CompareReport:
         return self._cases[request.id]
 
     def header(self) -> str:
+        """The header: the title, the profile the best weighted option is ranked under, and the seed."""
         return header_html(
             "All requests compared",
-            [("Best weighted under", self.parameters["profile"]), ("Seed", self.parameters["seed"])],
+            [("Stakeholder view", self.view_words()), ("Seed", self.parameters["seed"])],
         )
 
+    def view_words(self) -> str:
+        """Whose weights rank the options, in words."""
+        return f"{self.dataset.profile(self.profile).label} weights" if self.profile else "equal weights (default)"
+
+    def cases(self) -> list[Case]:
+        """Every valid request's case under the comparison's view."""
+        return [self.case(request) for request in self.requests]
+
+    def decisions(self) -> str:
+        """Every requester's decision side by side, one row each, with what the pack is worth together."""
+        cases = self.cases()
+        return pack_decisions(cases, links=report_links(cases))
+
     def provenance(self) -> str:
+        """The parameters and the sha256 of every input file (every request's included)."""
         digests = dict(self.dataset.digests)
         for request in self.requests:
             digests[f"requests/{request.id}.yaml"] = file_digest(self.dataset.requests_dir / f"{request.id}.yaml")
@@ -83,6 +100,7 @@ class CompareReport:
                 yield request, index
 
     def overview(self) -> str:
+        """A row per request and requester (facts, tree, best, win:win, agreement), then each view's first choice."""
         profiles = profile_weights(self.dataset)
         label = self.dataset.label
         rows, firsts = [], []
@@ -110,7 +128,7 @@ class CompareReport:
                         if f
                     ),
                     "decision tree": " / ".join(tree) + (" (depends on unstated facts)" if len(recs) > 1 else ""),
-                    "best weighted": " and ".join(best) + (f" (tie at {value:.2f})" if len(best) > 1 else ""),
+                    "best weighted value": " and ".join(best) + (f" (tie at {value:.2f})" if len(best) > 1 else ""),
                     "win:win": label(alignment.win_win),
                     "agreement to sign": " / ".join(dict.fromkeys(label(a.option) for a in case.agreements(index))),
                 }
@@ -124,6 +142,7 @@ class CompareReport:
         return render_section(
             "compare",
             part="overview",
+            glossary=self.dataset.glossary,
             columns=list(rows[0]) if rows else [],
             rows=rows,
             invalid=list(self.invalid),
@@ -132,6 +151,7 @@ class CompareReport:
         )
 
     def key_findings(self) -> str:
+        """Plain text: the decision tree's options for each request and requester (stable, so tests can pin it)."""
         lines = []
         for request, index in self._rows():
             recs = self.case(request).recommendations(index)
@@ -209,6 +229,7 @@ class CompareReport:
 
 
 def compare_report(data_dir: str = DEFAULT_DATA_DIR, profile: str = "", seed: int = DEFAULT_SEED) -> CompareReport:
+    """Check the comparison notebook's parameters, load the data and read every request (failures listed apart)."""
     RequestParams(profile=profile, seed=seed, data_dir=data_dir)  # the same checks as a request report's
     dataset = load_dataset(data_dir)
     weights = resolve_weights(dataset, None, profile or None)
@@ -219,7 +240,7 @@ def compare_report(data_dir: str = DEFAULT_DATA_DIR, profile: str = "", seed: in
         dataset,
         valid,
         invalid,
-        {"data": Path(data_dir).name, "profile": profile or "(equal)", "seed": seed},
+        {"profile": profile, "seed": seed, "data_dir": shown_data_dir(data_dir)},
         weights,
         seed,
         profile or None,

@@ -8,6 +8,7 @@ import re
 import subprocess
 from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from markupsafe import Markup
@@ -16,7 +17,7 @@ from .. import __version__
 from ..capabilities import load_dataset
 from ..core.checks import check_type
 from ..core.layout import LOCK_FILE, lock_digest, project_root, version_text
-from ..core.wording import SOURCE_TAGS
+from ..core.wording import SOURCE_TAGS, parameter_text
 from ..model.data import Dataset
 from ..present.templates import render_section, report_css
 
@@ -27,6 +28,7 @@ __all__ = [
     "provenance_html",
     "brief_html",
     "load_data",
+    "shown_data_dir",
     "CHART_RENDERER",
     "project_root",
 ]
@@ -54,19 +56,55 @@ def use_offline_charts() -> None:
     pio.renderers.default = CHART_RENDERER
 
 
+_HEADING = re.compile(r"<h[2-4]\b")
+
+
+def _flat(items: Iterable[Any]) -> list[Any]:
+    out: list[Any] = []
+    for item in items:
+        if isinstance(item, (list, tuple)):
+            out.extend(_flat(item))
+        elif item is not None:
+            out.append(item)
+    return out
+
+
+def _chart_html(figure: Any) -> str | None:
+    """The chart as the offline renderer writes it into the report (None where charts are not offline)."""
+    import plotly.io as pio
+
+    if "offline_notebook" not in pio.renderers or pio.renderers.default != CHART_RENDERER:
+        return None
+    # the default renderers' bundle, as displaying the figure would give it (this activates them first, so
+    # plotly.js is embedded once, before the first chart)
+    return pio.renderers._build_mime_bundle(figure.to_dict()).get("text/html")
+
+
+def _introduces(item: Any) -> bool:
+    """Whether an HTML item is a heading with a short introduction (no table), to keep with the next chart."""
+    return isinstance(item, str) and bool(_HEADING.search(item)) and "<table" not in item and len(item) < 4000
+
+
 def show(*items: Any) -> None:
-    """Display HTML snippets, figures and lists of them, in order."""
+    """Display HTML snippets, figures and lists of them, in order. A section's heading and introduction are
+    displayed with the chart that follows them as one output, kept together on a printed page."""
     from IPython.display import HTML, display
 
-    for item in items:
-        if item is None:
+    flat = _flat(items)
+    k = 0
+    while k < len(flat):
+        item = flat[k]
+        following = flat[k + 1] if k + 1 < len(flat) else None
+        chart = _chart_html(following) if _introduces(item) and hasattr(following, "to_dict") else None
+        if chart is not None:
+            display(HTML(render_section("report_keep", body=Markup(item), chart=Markup(chart))))
+            k += 2
             continue
-        if isinstance(item, (list, tuple)):
-            show(*item)
-        elif isinstance(item, str):
+        if isinstance(item, str):
             display(HTML(render_section("report_block", body=Markup(item))))
         else:
             display(item)
+        k += 1
 
 
 def _lock_note() -> str:
@@ -103,10 +141,12 @@ def _now() -> str:
     return moment.strftime("%Y-%m-%d %H:%M UTC")
 
 
-def header_html(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
-    """Title, when and how it was rendered, the view it takes, and the source tags explained once."""
+def header_html(title: str, view: Iterable[tuple[str, Any]] = (), *, short_legend: bool = False) -> str:
+    """Title, when and how it was rendered, the view it takes, and the source tags explained once (in one line,
+    with ``short_legend``, for the board paper)."""
     return render_section(
         "header",
+        short_legend=short_legend,
         css=Markup(report_css()),
         title=title,
         rendered=_now(),
@@ -118,10 +158,25 @@ def header_html(title: str, view: Iterable[tuple[str, Any]] = ()) -> str:
 
 
 def provenance_html(parameters: Mapping[str, Any], digests: Mapping[str, str]) -> str:
-    """The parameters and the sha256 of every input file: the last page of every report."""
+    """The parameters, shown as a person would type them, and the sha256 of every input file: the last page of
+    every report."""
     return render_section(
-        "provenance", parameters=[(k, str(v)) for k, v in parameters.items()], digests=list(digests.items())
+        "provenance",
+        parameters=[(k, parameter_text(v)) for k, v in parameters.items()],
+        digests=list(digests.items()),
     )
+
+
+def shown_data_dir(data_dir: str | os.PathLike) -> str:
+    """The data folder as the parameters page shows it: as typed (``../data/samples``) when it lies in the
+    project, else by its name alone, so no local path outside the project is published."""
+    root = project_root()
+    typed = os.fspath(data_dir)
+    try:
+        inside = root is not None and Path(typed).resolve().is_relative_to(root.resolve())
+    except OSError:
+        inside = False
+    return typed if inside and not Path(typed).is_absolute() else Path(typed).name
 
 
 def brief_html(heading: str, sentences: Iterable[str]) -> str:

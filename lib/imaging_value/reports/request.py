@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from ..capabilities import View, capabilities, capability, load_dataset
@@ -25,7 +24,7 @@ from ..model.files import file_digest
 from ..model.params import RequestParams, RequestRef, resolve_request
 from ..model.schema import Request
 from ..present.templates import render_section
-from .furniture import header_html, provenance_html
+from .furniture import header_html, provenance_html, shown_data_dir
 
 __all__ = ["RequestReport", "request_report", "valuation_settings"]
 
@@ -87,6 +86,13 @@ class RequestReport:
         digests = dict(self.dataset.digests)
         digests[f"requests/{self.ref.path.name}"] = file_digest(self.ref.path)
         return provenance_html(self.parameters, digests)
+
+    def decisions(self) -> str:
+        """The decision in one row per requester (agreement, worth, guidance, what to confirm, who disagrees),
+        as the board paper gives it: the first thing the report shows after its title."""
+        from .summary import case_decisions
+
+        return case_decisions(self.case)
 
     def decision(self) -> str:
         """The decision first: one screen per group of requesters, in plain English (the decision capability)."""
@@ -283,6 +289,6 @@ def request_report(
         "samples": params.samples,
         "total": params.total,
         **valuation_settings(dataset, params),
-        "data": Path(data_dir).name,
+        "data_dir": shown_data_dir(data_dir),
     }
     return RequestReport(case, ref, shown, identical_groups(case))

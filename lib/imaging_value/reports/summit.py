@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import plotly.graph_objects as go
@@ -22,9 +21,17 @@ from ..maths.elicit import METHOD_SOURCES
 from ..model.data import Dataset
 from ..present import figures as views
 from ..present.templates import render_section
-from .furniture import header_html, provenance_html
+from .furniture import brief_html, header_html, provenance_html, shown_data_dir
 
-__all__ = ["SummitReport", "summit_report"]
+__all__ = ["SummitReport", "summit_report", "METHOD_WORDS"]
+
+# each elicitation method in a few words
+METHOD_WORDS = {
+    "swing": "swing weighting",
+    "rank": "ranking",
+    "points": "100 points",
+    "ahp": "pairwise comparisons",
+}
 
 
 def _render(name: str, **context: Any) -> str:
@@ -33,6 +40,8 @@ def _render(name: str, **context: Any) -> str:
 
 @dataclass(frozen=True)
 class SummitReport:
+    """What the grand summit report shows: the summit computed once, and the parameters as the report shows them."""
+
     dataset: Dataset
     result: SummitResult
     parameters: dict[str, Any]
@@ -41,6 +50,7 @@ class SummitReport:
         return self.dataset.label(option_or_lever)
 
     def header(self) -> str:
+        """The header: the title, the summit, the seed and the samples."""
         return header_html(
             f"Grand summit: {self.result.summit}",
             [
@@ -70,7 +80,7 @@ class SummitReport:
         for entry in r.requests:
             agree = len(set(entry.first_choice.values())) == 1
             lines.append(
-                f"{entry.request} requester {entry.requester_index}: minimax regret {entry.minimax_regret}"
+                f"{entry.request} requester {entry.requester_index + 1}: minimax regret {entry.minimax_regret}"
                 + (
                     " (every group's first choice)"
                     if agree
@@ -79,7 +89,46 @@ class SummitReport:
             )
         return "\n".join(lines)
 
+    def brief(self) -> str:
+        """The summit in sentences and a table, before any chart: who took part, what the compromise weighs most,
+        where the groups disagree, and per request the option that loses least for every group."""
+        from ..core.wording import count_word, join_words
+
+        r = self.result
+        label = self._label
+        people = join_words(
+            [f"{g.group} ({METHOD_WORDS.get(g.method, g.method)}, {count_word(g.participants)})" for g in r.groups]
+        )
+        top = sorted(r.compromise_weights.items(), key=lambda kv: -kv[1])[:2]
+        widest = max(r.levers, key=lambda lv: r.disagreement[lv]["max"] - r.disagreement[lv]["min"])
+        span = r.disagreement[widest]
+        agree = sum(1 for e in r.requests if len(set(e.first_choice.values())) == 1)
+        sentences = [
+            f"{count_word(len(r.groups)).capitalize()} stakeholder groups gave their weights, each at its own "
+            f"summit (participants counted in brackets): {people}.",
+            f"The compromise ({r.compromise_rule}) weighs "
+            + join_words([f"{label(lever)} {w:.0%}" for lever, w in top])
+            + " most.",
+            f"The groups disagree most about {label(widest)}: from {span['min']:.0%} to {span['max']:.0%} of the "
+            f"weight.",
+            f"Every group's first choice is the same for {count_word(agree)} of the {count_word(len(r.requests))} "
+            f"requesters; the table gives, for each, the option whose worst shortfall from any group's first "
+            f"choice is smallest.",
+        ]
+        rows = [
+            {
+                "request": e.title.split(":")[0].strip() or e.request,
+                "requester": f"{e.requester_index + 1}: {e.requester}",
+                "smallest worst shortfall from any group's first choice": label(e.minimax_regret),
+                "best under the compromise": label(e.compromise_choice),
+                "groups' first choices": "; ".join(f"{g} {label(o)}" for g, o in e.first_choice.items()),
+            }
+            for e in r.requests
+        ]
+        return brief_html("In brief", sentences) + _render("brief", columns=list(rows[0]) if rows else [], rows=rows)
+
     def groups(self) -> str:
+        """Each group's weights, spread, consistency and provenance, and the compromise weights."""
         r = self.result
         groups = [
             {
@@ -128,6 +177,7 @@ class SummitReport:
         return views.house_layout(fig, "Each group's weights and the compromise", barmode="group")
 
     def disagreement(self) -> str:
+        """Lever by lever: the spread of the groups' weights, and the groups that weigh it most and least."""
         r = self.result
         rows = []
         for lever in r.levers:
@@ -143,12 +193,13 @@ class SummitReport:
         return _render("disagreement", rows=rows)
 
     def requests(self) -> str:
+        """Per request: each group's first choice, the compromise's, and the minimax-regret option and its regret."""
         r = self.result
         rows = [
             {
                 "request": e.request,
                 "title": e.title,
-                "requester": e.requester,
+                "requester": f"{e.requester_index + 1}: {e.requester}",
                 "first": {g: self._label(o) for g, o in e.first_choice.items()},
                 "compromise": self._label(e.compromise_choice),
                 "minimax": self._label(e.minimax_regret),
@@ -165,12 +216,16 @@ class SummitReport:
         )
 
     def acceptability(self) -> list:
+        """How the acceptability is sampled, then each request's rank acceptability around the compromise weights."""
         r = self.result
         items: list[Any] = [_render("acceptability", samples=r.samples, seed=r.seed, concentration=r.concentration)]
         for e in r.requests:
             items.append(
                 views.acceptability_figure(
-                    self.dataset, e.acceptability, title=f"{e.request}, {e.requester}: ranks around the compromise"
+                    self.dataset,
+                    e.acceptability,
+                    title=f"{e.title.split(':')[0].strip() or e.request}, requester {e.requester_index + 1} "
+                    f"({e.requester}): ranks around the compromise",
                 )
             )
         return items
@@ -195,6 +250,6 @@ def summit_report(
         "compromise": result.compromise_rule,
         "seed": seed,
         "samples": samples,
-        "data": Path(data_dir).name,
+        "data_dir": shown_data_dir(data_dir),
     }
     return SummitReport(dataset, result, shown)
