@@ -93,9 +93,9 @@ bench: $(STAMP) $(CHROMIUM)
 bench-setup:
 	$(PYTHON) bench/bench_setup.py
 
-# The explorer as a local web app (Voila on 127.0.0.1 only; PORT=8866, MAX_KERNELS=5 by default).
+# The explorer as a local web app (Voila on 127.0.0.1 only; PORT=8866, MAX_PAGES=4 by default).
 app: $(STAMP)
-	$(BIN)/python -m imaging_value.explore.app $(if $(PORT),--port $(PORT)) $(if $(MAX_KERNELS),--max-kernels $(MAX_KERNELS))
+	$(BIN)/python -m imaging_value.explore.app $(if $(PORT),--port $(PORT)) $(if $(MAX_PAGES),--max-pages $(MAX_PAGES))
 
 # After changing the framework's answers on purpose: store the new checked summaries in the notebooks.
 notebook-outputs: $(STAMP)

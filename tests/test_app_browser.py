@@ -54,8 +54,30 @@ def site(tmp_path_factory) -> Path:
     shutil.copy(NOTEBOOK, root / "notebooks" / NOTEBOOK.name)
     shutil.copytree(ROOT / "data" / "samples", root / "data" / "samples")
     (root / "data" / "samples" / "requests" / "broken.yaml").write_text(BROKEN_REQUEST, encoding="utf-8")
+    (root / "data" / "samples" / "requests" / f"{CONTRIBUTED}.yaml").write_text(
+        contributed_request(root / "data" / "samples"), encoding="utf-8"
+    )
     (root / "reports").mkdir()
     return root
+
+
+CONTRIBUTED = "with-contributions"  # a request whose 30 sites each state their contribution (two pages of rows)
+
+
+def contributed_request(data: Path) -> str:
+    import yaml
+
+    request = yaml.safe_load((data / "requests" / "scenario-1.yaml").read_text(encoding="utf-8"))
+    request["id"], request["title"] = CONTRIBUTED, "Thirty sites, each with its contribution"
+    request["sites"] = {
+        "count": 30,
+        "kinds": ["large_trust", "district_general"],
+        "contributions": [
+            {"site": f"Trust {i + 1}", "kind": ("large_trust", "district_general")[i % 2], "images": 1000 * (i + 1)}
+            for i in range(30)
+        ],
+    }
+    return yaml.safe_dump(request, sort_keys=False)
 
 
 @pytest.fixture(scope="module")
@@ -189,7 +211,13 @@ def test_all_zero_weights_show_a_message(browser_page):
     page = browser_page
     for lever in ("clinical", "social", "economic_development", "environmental", "commercial"):
         set_slider(page, lever, 0)
-    page.wait_for_function("() => document.querySelector('.iv-message').innerText.includes('All lever weights are 0')")
+    # the command line's own error for all-zero weights
+    page.wait_for_function(
+        "() => document.querySelector('.iv-message').innerText.includes("
+        "\"parameter 'weights': expected at least one positive weight; found 'all weights 0'\")"
+    )
+    assert "&ndash;" not in page.locator(".iv-explorer").inner_text()
+    assert page.inner_text(".iv-weight-clinical").strip() == "Clinical \u2013"  # an en dash
     # the message and the hiding travel as separate widget messages: wait for both, fail if the charts stay
     page.wait_for_selector(".iv-fig-ranking", state="hidden", timeout=10_000)
     set_slider(page, "social", 1)
@@ -355,64 +383,119 @@ def test_hostile_text_in_a_title_or_site_name_is_escaped(browser_page):
     assert page.evaluate("() => document.body.dataset.pwned === undefined")
 
 
-def test_idle_kernels_are_culled(site: Path, browser_page, browser):
-    """A kernel left idle, with its page still open, is shut down (here after 4 s; `make app` waits 15 minutes)."""
+def kernel_processes(server) -> dict[str, int]:
+    """The server's live kernels: kernel id (from its connection file's name) -> process id."""
     import psutil
 
-    port = free_port()
-    log_path = site / "voila-cull.log"
-    with open(log_path, "w", encoding="utf-8") as log:
-        running = start(
-            port,
-            site / "notebooks" / NOTEBOOK.name,
-            cull_idle_timeout=4,
-            cull_interval=1,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+    live = {}
+    for child in psutil.Process(server.process.pid).children(recursive=True):
         try:
-            wait_until_serving(port, timeout=60, process=running.process)
+            if child.status() == psutil.STATUS_ZOMBIE:  # shut down, not yet reaped
+                continue
+            for arg in child.cmdline():
+                found = re.search(r"kernel-([0-9a-f-]{36})\.json$", arg)
+                if found:
+                    live[found.group(1)] = child.pid
+        except psutil.Error:  # it ended while we looked
+            continue
+    return live
 
-            def kernels() -> set[int]:
-                """Live kernels of this server (a culled kernel may linger a moment as a zombie)."""
-                live = set()
-                for child in psutil.Process(running.process.pid).children(recursive=True):
-                    try:
-                        if child.status() != psutil.STATUS_ZOMBIE and "ipykernel_launcher" in " ".join(child.cmdline()):
-                            live.add(child.pid)
-                    except psutil.Error:  # it ended while we looked
-                        continue
-                return live
 
-            for _second in range(90):  # the warm spare, which the page will take, has run the notebook
-                if "is filled with 1 kernel" in log_path.read_text("utf-8"):
-                    break
-                time.sleep(1)
-            with_page = kernels()  # the spare the page will take (it can be culled as soon as the page is drawn)
-            assert with_page
-            page = browser.new_page()  # a second tab in the shared browser
-            page.goto(running.url, timeout=90_000)
-            page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
-            for _second in range(60):  # the page took the spare: wait for its replacement
-                if log_path.read_text("utf-8").count("is filled with 1 kernel") >= 2:
-                    break
-                page.wait_for_timeout(1_000)
-            for _second in range(30):
-                if "Culling 'idle' kernel" in log_path.read_text("utf-8"):
-                    break
-                page.wait_for_timeout(1_000)
-            log_text = log_path.read_text("utf-8")
-            assert "Culling 'idle' kernel" in log_text and "with 1 connections" in log_text
-            for _second in range(15):  # the culled kernel's process takes a moment to exit
-                if with_page - kernels():
-                    break
-                page.wait_for_timeout(1_000)
-            gone = with_page - kernels()
-            assert gone  # a kernel that served the page has exited
-            assert kernels()  # the warm spare stays
-            page.close()
-        finally:
-            stop(running)
+def wait_until(condition, timeout: float, what: str) -> None:
+    """Wait (polling) until ``condition()`` holds; fail naming ``what`` after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:g} s: {what}")
+        time.sleep(0.2)
+
+
+def page_kernel(html: str) -> str:
+    """The id of the kernel Voila handed a page (in the page's configuration)."""
+    return re.search(r'"kernelId":\s*"([0-9a-f-]{36})"', html).group(1)
+
+
+def test_a_closed_page_and_a_page_that_never_connects_free_their_kernels(site: Path, server, browser_page, browser):
+    """A page's kernel is shut down the moment the page closes, and a kernel whose page never opens its
+    websocket (a script fetching the address) once the connect timeout has passed; the spare and every
+    open page keep theirs."""
+    from urllib.request import urlopen
+
+    log_path = site / "voila.log"
+    open_page = page_kernel(browser_page.content())
+    page = browser.new_page()  # a second tab in the shared browser
+    page.goto(server.url, timeout=90_000)
+    page.wait_for_selector(".iv-fig-ranking svg.main-svg", timeout=90_000)
+    closed = page_kernel(page.content())
+    assert closed in kernel_processes(server)
+    page.close()
+    wait_until(lambda: closed not in kernel_processes(server), 30, "the closed page's kernel shut down")
+    assert f"Shutting down kernel {closed}: its page closed" in log_path.read_text("utf-8")
+
+    with urlopen(server.url, timeout=120) as response:  # no browser: the page is never drawn, never connects
+        silent = page_kernel(response.read().decode("utf-8"))
+    wait_until(lambda: silent not in kernel_processes(server), 60, "the unconnected page's kernel shut down")
+    assert f"Shutting down kernel {silent}: its page did not connect within 10 s" in log_path.read_text("utf-8")
+    assert open_page in kernel_processes(server)  # the page still open keeps its kernel
+    wait_until(lambda: len(kernel_processes(server)) >= 2, 60, "a spare ready beside the open page")
+    assert "Culling 'idle' kernel" not in log_path.read_text("utf-8")
+
+
+HEIGHTS_JS = """selector => [...document.querySelectorAll(selector)]
+    .filter(e => e.offsetParent !== null)
+    .map(e => e.getBoundingClientRect().height)"""
+
+
+def drawn_heights(page, selector: str) -> list[float]:
+    """The heights of the widgets ``selector`` finds that are not hidden (a hidden row is meant to be 0)."""
+    return page.evaluate(HEIGHTS_JS, selector)
+
+
+def test_the_scenario_rows_are_drawn_in_every_state(browser_page):
+    """The site and requester rows have a height whatever the panel shows: no contributions, contributions
+    ticked, a request with contributions (paged past 25 sites)."""
+    page = browser_page
+    requester = ".iv-scenario .widget-text[class*='iv-fact-requesters-0-']"
+    sites = ".iv-scenario [class*='iv-fact-sites-contributions-']"
+    page.locator(".iv-request-picker select").select_option("scenario-1")
+    page.wait_for_function("() => document.querySelector('.iv-fact-title input').value.startsWith('Scenario one')")
+    assert drawn_heights(page, requester) and min(drawn_heights(page, requester)) > 20
+    before = runs(page)
+    page.locator(".iv-fact-contributions input[type=checkbox]").check()
+    wait_for_run(page, before)
+    page.wait_for_selector(".iv-fact-sites-contributions-14-site input", state="visible")
+    heights = drawn_heights(page, sites)
+    assert len(heights) == 15 * 4 and min(heights) > 20, heights
+    assert min(drawn_heights(page, requester)) > 20
+    page.locator(".iv-request-picker select").select_option(CONTRIBUTED)
+    page.wait_for_function("() => document.querySelector('.iv-sites-where').innerText.includes('Sites 1 to 25 of 30')")
+    heights = drawn_heights(page, sites)
+    assert len(heights) == 25 * 4 and min(heights) > 20, heights
+    assert min(drawn_heights(page, requester)) > 20
+    page.locator("button.iv-sites-next").click()
+    page.wait_for_function(
+        "() => document.querySelector('.iv-fact-sites-contributions-0-site input').value === 'Trust 26'"
+    )
+    assert len(drawn_heights(page, sites)) == 5 * 4 and min(drawn_heights(page, sites)) > 20
+    page.locator(".iv-request-picker select").select_option("scenario-1")
+    page.wait_for_function("() => document.querySelector('.iv-fact-title input').value.startsWith('Scenario one')")
+
+
+def test_the_worth_panel_shows_its_settings_whole(browser_page):
+    """The discount rate as written (3.5, not 3.500000000); the NPV chart's axis title and its key uncut."""
+    page = browser_page
+    assert page.locator(".iv-worth-rate input").input_value() == "3.5"
+    page.wait_for_selector(".iv-fig-worth_box .g-xtitle text")
+    page.wait_for_selector(".iv-fig-worth_box .gtitle-subtitle")
+    texts = page.evaluate(
+        """() => ['.g-xtitle text', '.gtitle-subtitle'].map(s => {
+                   const t = document.querySelector('.iv-fig-worth_box ' + s);
+                   const svg = t.closest('svg').getBoundingClientRect(); const box = t.getBoundingClientRect();
+                   return [t.textContent, box.left >= svg.left - 1 && box.right <= svg.right + 1]; })"""
+    )
+    (axis, axis_whole), (key, key_whole) = texts
+    assert "worth to the NHS" in axis and axis_whole, texts
+    assert "dashed: mean" in key and key_whole, texts
 
 
 def test_a_summit_group_is_a_stakeholder_view(browser_page, dataset):
@@ -432,6 +515,7 @@ def test_filling_the_swing_form_changes_the_weights_and_saves(browser_page, site
     page = browser_page
     form = page.locator(".iv-summit-form")
     form.scroll_into_view_if_needed()
+    assert page.locator("body").inner_text().count("Summit: elicit a group's weights") == 1  # one heading
     weights = page.locator(".iv-form-weights")
     assert "33.3%" in weights.inner_text() and "16.7%" in weights.inner_text()  # 100 and four 50s
     box = page.locator(".iv-form-swing-social input")

@@ -142,7 +142,10 @@ def test_the_value_line_says_the_worth_the_range_the_share_the_partner_and_the_b
     short = dict(first, shortfall=12_345.4)
     line = value_line(short, glossary)
     assert re.match(r"Worth about £[\d,]+ to the NHS over ten years in today's money \(", line)
-    assert re.search(r"a shortfall of £12,(345|000)\.", line) and f"against a {first['contribution_share']:.1%} contribution" in line
+    assert (
+        re.search(r"a shortfall of £12,(345|000)\.", line)
+        and f"against a {first['contribution_share']:.1%} contribution" in line
+    )
     assert "1 in 10 chance of more than £" in line
     assert re.search(r"The partner pays (£[\d,]+ before any revenue|nothing before it has revenue)", line)
     assert re.search(r"(breaks even after \w+ years?|paid back at signing)", line)

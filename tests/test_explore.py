@@ -14,7 +14,8 @@ import pytest
 from conftest import seen, texts
 from imaging_value import load_request, scan_requests
 from imaging_value.core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
-from imaging_value.explore.explorer import ALL_ZERO_MESSAGE, Explorer, ExplorerApp, explore, sync_figure
+from imaging_value.core.errors import ParameterError
+from imaging_value.explore.explorer import Explorer, ExplorerApp, explore, sync_figure
 from imaging_value.framework.analysis import profile_weights
 from imaging_value.framework.scoring import rank_options, score_options
 
@@ -105,15 +106,29 @@ def test_reset_gives_equal_weights(explorer: Explorer):
     assert all("20%" in text for text in label_texts(explorer).values())
 
 
-def test_all_zero_weights_show_a_message_and_recover(explorer: Explorer, dataset):
+def test_all_zero_weights_give_the_command_lines_error_and_recover(explorer: Explorer, dataset, cli):
+    import html
+
     explorer.set_weights({})
-    assert ALL_ZERO_MESSAGE.split(":")[0] in explorer.message.value
+    zero = ",".join(f"{lever}=0" for lever in explorer.sliders)
+    said = cli("rank", "scenario-1", "--weights", zero)
+    assert said.code == 2 and said.err.startswith("error: ")
+    message = html.unescape(explorer.message.value)
+    assert said.err.removeprefix("error: ").strip() in message and "&ndash;" not in message
+    assert all(label.value.endswith("\u2013</span>") for label in explorer.weight_labels.values())  # an en dash
+    # nothing that follows the weights stays on screen: the ranking, the agreement to sign, its value, what changed
     assert explorer.weighted_box.layout.display == "none"
+    for name, panel in explorer.panels.items():
+        if panel.weighted:
+            assert panel.box.layout.display == "none", name
     assert explorer.current_ranking() == ()
+    with pytest.raises(ParameterError, match="at least one positive weight"):
+        explorer.render_parameters()
     explorer.sliders["social"].value = 1.0
     explorer.refresh()
     assert explorer.message.value == ""
     assert explorer.weighted_box.layout.display != "none"
+    assert all(panel.box.layout.display != "none" for panel in explorer.panels.values() if panel.weighted)
     assert explorer.current_ranking() == expected_order(dataset, "scenario-1", {"social": 1})
 
 

@@ -151,15 +151,16 @@ def test_sites_can_be_added_removed_and_edited(explorer: Explorer):
     s = explorer.scenario
     s.count.value = 3
     s.give_contributions.value = True
-    assert len(s.contributions) == 3 and s.count.disabled
-    assert [row["kind"].value for row in s.contributions] == ["large_trust", "district_general", "large_trust"]
-    s.contributions[1]["images"].value = "9000"
-    s.contributions[1]["curation_effort"].value = "2"
-    s.contributions[0]["site"].value = "Trust A"
+    table = s.contributions
+    assert len(table.entries) == 3 and s.count.disabled
+    assert [row["kind"].value for row in table.rows] == ["large_trust", "district_general", "large_trust"]
+    table.rows[1]["images"].value = "9000"
+    table.rows[1]["curation_effort"].value = "2"
+    table.rows[0]["site"].value = "Trust A"
     s.add_site.click()
-    assert len(s.contributions) == 4 and s.count.value == 4
-    s.contributions[3]["remove"].click()
-    s.contributions[2]["remove"].click()
+    assert len(table.entries) == 4 and s.count.value == 4
+    table.rows[3]["remove"].click()
+    table.rows[2]["remove"].click()
     assert s.count.value == 2
     sites = explorer.state.facts["sites"]
     assert sites["count"] == 2
@@ -263,7 +264,7 @@ def test_hostile_text_in_a_title_or_site_name_is_escaped(explorer: Explorer):
     assert HOSTILE not in explorer.title.value and "<img" not in explorer.title.value
     assert html.unescape(explorer.title.value) == f"<h2>{HOSTILE}</h2>"
     explorer.scenario.give_contributions.value = True
-    explorer.scenario.contributions[0]["site"].value = HOSTILE
+    explorer.scenario.contributions.rows[0]["site"].value = HOSTILE
     shown = [
         explorer.title.value,
         explorer.split_message.value,
@@ -284,3 +285,61 @@ def test_the_render_button_asks_for_a_saved_request_when_facts_changed(explorer:
     explorer.render_button.click()
     assert explorer.render_thread is None or not explorer.render_thread.is_alive()
     assert "Save as request" in explorer.render_status.value
+
+
+def many_sites(data: Path, count: int) -> str:
+    """A copy of scenario-1 with ``count`` sites, each with its contribution; its request id."""
+    request = yaml.safe_load((data / "requests" / "scenario-1.yaml").read_text(encoding="utf-8"))
+    request["id"] = rid = f"sites-{count}"
+    request["sites"] = {
+        "count": count,
+        "kinds": ["large_trust", "district_general"],
+        "contributions": [
+            {"site": f"Trust {i + 1}", "kind": ("large_trust", "district_general")[i % 2], "images": 123_456_789 + i}
+            for i in range(count)
+        ],
+    }
+    (data / "requests" / f"{rid}.yaml").write_text(yaml.safe_dump(request, sort_keys=False), encoding="utf-8")
+    return rid
+
+
+def test_hundreds_of_sites_are_edited_as_a_paged_table(data_copy: Path):
+    from imaging_value.explore.scenario_form import PAGE_SIZE
+
+    rid = many_sites(data_copy, 600)
+    explorer = Explorer(data_copy, request=rid, n_samples=200)
+    table = explorer.scenario.contributions
+    # one page of rows, reused for every page: never one row of widgets per site
+    assert len(table.rows) == PAGE_SIZE and len(table.rows_box.children) == PAGE_SIZE
+    assert table.pager.layout.display != "none" and table.page_number.max == 24
+    assert "Sites 1 to 25 of 600" in table.where.value
+    assert table.rows[0]["images"].value == "123456789"  # in full, as typed (never 1.23457e+08)
+    table.next.click()
+    table.next.click()
+    assert "Sites 51 to 75 of 600" in table.where.value and table.rows[0]["site"].value == "Trust 51"
+    table.rows[4]["images"].value = "42"  # site 55
+    assert explorer.state.facts["sites"]["contributions"][54]["images"] == 42.0
+    table.page_number.value = 24
+    assert "Sites 576 to 600 of 600" in table.where.value and table.rows[24]["site"].value == "Trust 600"
+    table.rows[0]["images"].value = "lots"  # site 576: invalid, said beside its row
+    assert "images" in table.rows[0]["error"].value and explorer.request_box.layout.display == "none"
+    table.go(0)  # from another page: listed below the table with the site's number
+    assert "site 576: images" in table.elsewhere.value
+    table.go(23)
+    table.rows[0]["images"].value = "7"
+    assert table.elsewhere.value == "" and table.rows[0]["error"].value == ""
+    assert explorer.request_box.layout.display != "none"
+    s = explorer.scenario
+    s.add_site.click()
+    assert s.count.value == 601 and "Sites 601 to 601 of 601" in table.where.value
+    table.rows[0]["remove"].click()
+    assert s.count.value == 600 and len(explorer.state.facts["sites"]["contributions"]) == 600
+
+
+def test_a_few_sites_are_rows_without_a_pager(explorer: Explorer):
+    s = explorer.scenario
+    s.count.value = 3
+    s.give_contributions.value = True
+    table = s.contributions
+    shown = [box for box in table.row_boxes if box.layout.display != "none"]
+    assert table.pager.layout.display == "none" and len(shown) == 3 and len(table.entries) == 3

@@ -20,7 +20,14 @@ from imaging_value import (
     resolve_request,
 )
 from imaging_value.cli import build_parser
-from imaging_value.core.defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
+from imaging_value.core.defaults import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_REQUEST,
+    DEFAULT_REVENUE_SCENARIO,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_TOTAL,
+)
 from imaging_value.core.errors import EXIT_FAILED, EXIT_INPUT, EXIT_INTERRUPTED, error_class, exit_code
 from imaging_value.framework.scenario import RequestExistsError
 from imaging_value.reports import request_report
@@ -50,6 +57,9 @@ def test_the_request_notebook_states_exactly_the_models_defaults():
         "seed": DEFAULT_SEED,
         "samples": DEFAULT_SAMPLES,
         "total": DEFAULT_TOTAL,
+        "discount_rate": None,  # valuation.yaml's
+        "revenue_scenario": DEFAULT_REVENUE_SCENARIO,
+        "royalty": None,  # the term sheet's
         "data_dir": DEFAULT_DATA_DIR,
     }
 
@@ -114,7 +124,16 @@ def test_the_explorer_the_report_and_the_command_line_give_the_same_acceptabilit
         (
             {"colour": "red"},
             "parameter 'colour': expected one of the parameters request, requester, profile, weights, "
-            "seed, samples, total, data_dir; found 'red'",
+            "seed, samples, total, discount_rate, revenue_scenario, royalty, data_dir; found 'red'",
+        ),
+        (
+            {"discount_rate": 1.5},
+            "parameter 'discount_rate': expected a finite number >= 0 and <= 1; found 1.5",
+        ),
+        ({"royalty": 101}, "parameter 'royalty': expected a finite number >= 0 and <= 100; found 101"),
+        (
+            {"revenue_scenario": None},
+            "parameter 'revenue_scenario': expected a revenue scenario id of valuation.yaml; found None",
         ),
     ],
 )

@@ -10,7 +10,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from ..core.defaults import DEFAULT_REVENUE_SCENARIO
 from ..core.errors import ImagingValueError
+from ..core.limits import MAX_DISCOUNT_RATE
 from ..engine.capability import Capability, View
 from ..present.panel import FACTS, REQUESTER, WEIGHTS, Panel, PanelContext, section_box
 from .common import add_seed_argument, computed, core_files, labeller, who
@@ -42,6 +44,7 @@ __all__ = [
     "worth_section",
     "block_context",
     "assumption_rows",
+    "royalty_bounds",
     "fair_text",
     "WORTH_FIGURES",
     "FAN_DRAWS",
@@ -303,14 +306,26 @@ def worth_block(
     seed: int,
     draws: int | None = None,
     fractions: Any = None,
+    discount_rate: float | None = None,
+    scenario: str = DEFAULT_REVENUE_SCENARIO,
+    royalty: float | None = None,
 ) -> WorthBlock:
-    """One requester's valuation: each agreement to sign priced, with every option, under its assumed facts."""
+    """One requester's valuation: each agreement to sign priced, with every option, under its assumed facts.
+
+    ``discount_rate`` (None: valuation.yaml's) and the revenue ``scenario`` apply throughout; ``royalty``
+    (per cent; None: its term sheet's) is the recommended agreement's, wherever its option is priced.
+    """
     from ..framework.appraisal import recommended_values, tornado
     from ..framework.lever_value import lever_comparison
     from ..maths.valuation import npv_paths
 
+    settings: dict[str, Any] = {"discount_rate": discount_rate, "scenario": scenario}
+    if royalty is not None:
+        settings["term_overrides"] = {agreements[0].option: {"royalty": float(royalty)}}
     outcomes = tuple(
-        recommended_values(dataset, spec, request, index, agreements, draws=draws, seed=seed, fractions=fractions)
+        recommended_values(
+            dataset, spec, request, index, agreements, draws=draws, seed=seed, fractions=fractions, **settings
+        )
     )
     first = outcomes[0]
     table = tornado(
@@ -322,6 +337,7 @@ def worth_block(
         assumed=first.assumed,
         seed=seed,
         draws=min(first.value.draws.n, 20_000),
+        **settings,
     )
     paths = npv_paths(first.value.assumptions, first.value.terms[first.option], min(first.value.draws.n, 10_000), seed)
     return WorthBlock(title, first.value, outcomes, table, paths, lever_comparison(dataset, spec, request, index))
@@ -476,6 +492,9 @@ def section(view: View) -> list[Any]:
             case.agreements(index),
             seed=case.seed,
             fractions=fractions,
+            discount_rate=case.setting("discount_rate"),
+            scenario=case.setting("revenue_scenario") or DEFAULT_REVENUE_SCENARIO,
+            royalty=case.setting("royalty"),
         )
         for index in view.requesters
     ]
@@ -511,11 +530,12 @@ class ValuePanel(Panel):
         self.spec: ValuationSpec | None = dataset.valuation
         self.error = "" if self.spec is not None else "This data folder has no valuation.yaml: nothing is priced."
         spec = self.spec
+        # bounds from the data: any rate valuation.yaml may hold (0 to 100% a year), any royalty terms.yaml allows
         self.rate = widgets.BoundedFloatText(
-            value=100 * spec.discount_rate.value if spec else 3.5,
+            value=round(100 * spec.discount_rate.value, 6) if spec else 3.5,
             min=0.0,
-            max=30.0,
-            step=0.5,
+            max=100 * MAX_DISCOUNT_RATE,
+            step=0.1,
             description="Discount rate %",
             style={"description_width": "120px"},
             layout=widgets.Layout(width="230px"),
@@ -523,7 +543,7 @@ class ValuePanel(Panel):
         self.rate.add_class("iv-worth-rate")
         self.scenario = widgets.Dropdown(
             options=[(f"{s.id} (x{s.factor:g})", s.id) for s in spec.revenue_scenarios] if spec else [],
-            value="central" if spec else None,
+            value=DEFAULT_REVENUE_SCENARIO if spec else None,
             description="Revenue",
             style={"description_width": "70px"},
             layout=widgets.Layout(width="230px"),
@@ -532,9 +552,9 @@ class ValuePanel(Panel):
         self.royalty = widgets.FloatSlider(
             value=0.0,
             min=0.0,
-            max=20.0,
-            step=0.1,
-            readout_format=".1f",
+            max=royalty_bounds(dataset, None)[1],
+            step=0.01,
+            readout_format=".2f",
             continuous_update=False,
             description="Royalty %",
             style={"description_width": "80px"},
@@ -563,6 +583,7 @@ class ValuePanel(Panel):
         self._option = ""
         self._assumed: dict[str, Any] = {}
         self._quiet = False
+        self.sheet_royalty: float | None = None  # the royalty of the agreement shown, as its term sheet has it
         self._drawn: tuple | None = None  # the recommended option and the pricing inputs last drawn
         self.value = None
         for control in (self.rate, self.scenario, self.royalty):
@@ -591,12 +612,27 @@ class ValuePanel(Panel):
         self._request, self._index = request, index
         self._option, self._assumed = first.option, dict(first.assumed)
         current = first.sheet.value("royalty", 0.0)
+        self.sheet_royalty = float(current) if isinstance(current, (int, float)) else 0.0
+        low, high = royalty_bounds(self.dataset, first.option)
         self._quiet = True
         try:
-            self.royalty.value = float(current) if isinstance(current, (int, float)) else 0.0
+            # the bounds first, wide enough for the value (the slider would clamp it), then the value
+            self.royalty.max = max(high, self.sheet_royalty, self.royalty.min)
+            self.royalty.min = min(low, self.sheet_royalty)
+            self.royalty.value = self.sheet_royalty
         finally:
             self._quiet = False
         self.reprice()
+
+    def settings(self) -> dict[str, Any]:
+        """The controls as a request report's parameters: ``discount_rate`` (a fraction), ``revenue_scenario``,
+        and ``royalty`` (per cent; None where it is the term sheet's own)."""
+        royalty = float(self.royalty.value)
+        return {
+            "discount_rate": round(float(self.rate.value) / 100, 10),
+            "revenue_scenario": self.scenario.value or DEFAULT_REVENUE_SCENARIO,
+            "royalty": None if self.sheet_royalty is not None and royalty == self.sheet_royalty else royalty,
+        }
 
     def _on_control(self, _change: dict) -> None:
         if not self._quiet and self._request is not None:
@@ -647,8 +683,9 @@ class ValuePanel(Panel):
         share = "-" if priced.nhs_share is None else f"{priced.nhs_share:.1%}"
         fair_text = "no rate reaches it" if fair is None else f"{fair:.2f}%"
         self.summary.value = (
-            f"<p><b>{html.escape(label)}</b> (recommended) with a royalty of {self.royalty.value:.1f}%: expected "
-            f"NHS value {money(priced.mean, pence=False)} (P10 {money(priced.p10, pence=False)}, P90 {money(priced.p90, pence=False)}); NHS share "
+            f"<p><b>{html.escape(label)}</b> (recommended) with a royalty of {self.royalty.value:g}%: expected "
+            f"NHS value {money(priced.mean, pence=False)} (P10 {money(priced.p10, pence=False)}, "
+            f"P90 {money(priced.p90, pence=False)}); NHS share "
             f"{share} against a contribution share of {value.contribution_share:.1%}; fair royalty with the other "
             f"terms fixed: {fair_text}. {value.draws.n:,} draws, seed {self.seed}.</p>"
         )
@@ -656,6 +693,23 @@ class ValuePanel(Panel):
         self._sync(self.figures["worth_box"], npv_box_figure(self.dataset, value, "NPV to the NHS by option"))
         self._sync(self.figures["worth_fan"], fan_figure(paths, f"{label} over the years"))
         self._sync(self.figures["worth_share"], share_figure(self.dataset, value, "NHS share of the value created"))
+
+
+def royalty_bounds(dataset: Dataset, option: str | None) -> tuple[float, float]:
+    """The royalty range (per cent) terms.yaml allows for an option's template (None: for any template);
+    0 to 100 where it states none."""
+    specs = [
+        spec
+        for template, terms in dataset.agreement.templates.items()
+        if option is None or template == option
+        for spec in terms
+        if spec.term == "royalty"
+    ]
+    if not specs and option is not None:
+        return royalty_bounds(dataset, None)
+    lows = [spec.min for spec in specs if spec.min is not None]
+    highs = [spec.max for spec in specs if spec.max is not None]
+    return (min(lows) if lows else 0.0, max(highs) if highs else 100.0)
 
 
 def panel(context: PanelContext) -> ValuePanel:

@@ -15,6 +15,7 @@ __all__ = [
     "DEFAULT_SCORE_UNCERTAINTY",
     "DEFAULT_REQUEST",
     "DEFAULT_DATA_DIR",
+    "DEFAULT_REVENUE_SCENARIO",
 ]
 
 DEFAULT_SEED = 20210401  # random seed of every sampled analysis (rank acceptability, sampled Shapley, valuation draws)
@@ -23,3 +24,4 @@ DEFAULT_TOTAL = 1_000_000.0  # the illustrative total (GBP) shared among the sit
 DEFAULT_SCORE_UNCERTAINTY = 0.0  # scores taken as exact unless told otherwise
 DEFAULT_REQUEST = "scenario-1"  # the request the request notebook shows unless told otherwise
 DEFAULT_DATA_DIR = "../data/samples"  # the data folder, relative to the notebooks folder
+DEFAULT_REVENUE_SCENARIO = "central"  # the revenue scenario a valuation prices (every valuation.yaml has it)

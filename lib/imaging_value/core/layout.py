@@ -26,6 +26,7 @@ from pathlib import Path
 
 __all__ = [
     "DATA_ENV",
+    "PLOTLY_BUNDLE_ENV",
     "LOCK_FILE",
     "VALUATION_FILE",
     "PACKAGE",
@@ -38,6 +39,8 @@ __all__ = [
 
 PACKAGE = "imaging_value"
 DATA_ENV = "IMAGING_VALUE_DATA"
+# set by the local web app for its kernels: where, under Voila's base URL, plotly's widget bundle is served
+PLOTLY_BUNDLE_ENV = "IMAGING_VALUE_PLOTLY_BUNDLE"
 LOCK_FILE = "requirements.lock"
 # the valuation's assumptions in a data folder (read by the rank path only for its lever switch)
 VALUATION_FILE = "valuation.yaml"

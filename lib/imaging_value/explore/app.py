@@ -15,13 +15,16 @@ hidden. This module is the one place that says how:
   pre-heated kernel pool, size 1), so a page opens in seconds instead of waiting
   for a kernel to start and import the workbook; the spare is replaced after
   each page view;
-* memory: every page view keeps its own kernel (about 300 MB). At most
-  ``MAX_KERNELS`` kernels live at once (the spare included); past that a new
-  page is told the explorer is busy (:mod:`imaging_value.explore.appserver`). Kernels idle
-  for ``CULL_IDLE_TIMEOUT`` seconds are shut down, checked every ``CULL_INTERVAL``
-  seconds, even while a browser tab is still connected, so a day of use does not
-  exhaust memory (the spare is never culled). After that a page stops responding:
-  reload it to get a fresh kernel;
+* memory: every open page has its own kernel (about 300 MB), shut down the moment
+  the page closes (its websocket's last connection ends), or ``CONNECT_TIMEOUT``
+  seconds after the page was sent if the page never connects. At most
+  ``MAX_PAGES`` pages are open at once; past that a new page is told the explorer
+  is busy and when to retry. Only a person opening the page starts a kernel: an
+  image, frame or fetch of the address, a link from another site or port, a
+  prefetch and a query string do not (:mod:`imaging_value.explore.appserver`). An
+  open page keeps its kernel all day; a kernel left with no page (which the above
+  should never leave) is shut down after ``CULL_IDLE_TIMEOUT`` seconds idle, checked
+  every ``CULL_INTERVAL`` seconds (the spare is never culled);
 * safety: requests whose ``Host`` header is not loopback are refused (DNS
   rebinding); the kernels listen on 127.0.0.1 only, so their unencrypted TCP
   traffic never leaves the machine, and the kernel's own warning about it is
@@ -47,14 +50,14 @@ from pathlib import Path
 
 import psutil
 
-from ..core.layout import package_path
+from ..core.layout import PLOTLY_BUNDLE_ENV, package_path
 from ..render.kernels import KERNEL_ARGUMENTS
-from .explorer import PLOTLY_BUNDLE_ENV
 
 __all__ = [
     "HOST",
     "DEFAULT_PORT",
-    "MAX_KERNELS",
+    "MAX_PAGES",
+    "CONNECT_TIMEOUT",
     "LOOPBACK_NOTE",
     "CULL_IDLE_TIMEOUT",
     "CULL_INTERVAL",
@@ -75,8 +78,9 @@ __all__ = [
 
 HOST = "127.0.0.1"
 DEFAULT_PORT = 8866
-MAX_KERNELS = 5  # kernels alive at once, the spare included: four open pages (about 300 MB each)
-CULL_IDLE_TIMEOUT = 900  # seconds a kernel may sit idle before it is shut down
+MAX_PAGES = 4  # explorer pages open at once, each with its kernel (about 300 MB); the spare kernel is extra
+CONNECT_TIMEOUT = 10.0  # seconds after a page is sent within which it must open its kernel's websocket
+CULL_IDLE_TIMEOUT = 900  # seconds a kernel with no page may sit idle before it is shut down (a backstop)
 CULL_INTERVAL = 60  # seconds between checks for idle kernels
 TEMPLATE = "imaging-value"
 ASSETS = package_path("voila_assets")  # a Jupyter data folder holding voila/templates/
@@ -99,9 +103,10 @@ def voila_command(
     *,
     cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
     cull_interval: int = CULL_INTERVAL,
-    max_kernels: int = MAX_KERNELS,
+    max_pages: int = MAX_PAGES,
+    connect_timeout: float = CONNECT_TIMEOUT,
 ) -> list[str]:
-    """The Voila command line: loopback address, port, template, kernel cap and culling, one pre-heated kernel."""
+    """The Voila command line: loopback address, port, template, page cap, kernel lifetimes, one pre-heated kernel."""
     return [
         sys.executable,
         "-m",
@@ -114,8 +119,9 @@ def voila_command(
         f"--template={TEMPLATE}",
         f"--MappingKernelManager.cull_idle_timeout={int(cull_idle_timeout)}",
         f"--MappingKernelManager.cull_interval={int(cull_interval)}",
-        "--MappingKernelManager.cull_connected=True",
-        f"--ExplorerVoila.max_kernels={int(max_kernels)}",
+        "--MappingKernelManager.cull_connected=False",
+        f"--ExplorerVoila.max_pages={int(max_pages)}",
+        f"--ExplorerVoila.connect_timeout={float(connect_timeout):g}",
         f"--KernelManager.ip={HOST}",
         "--preheat_kernel=True",
         "--pool_size=1",
@@ -187,13 +193,19 @@ def start(
     *,
     cull_idle_timeout: int = CULL_IDLE_TIMEOUT,
     cull_interval: int = CULL_INTERVAL,
-    max_kernels: int = MAX_KERNELS,
+    max_pages: int = MAX_PAGES,
+    connect_timeout: float = CONNECT_TIMEOUT,
     **popen_kwargs,
 ) -> Server:
     """Start Voila in its own process group (so :func:`stop` can end it and its kernels)."""
     bundle_root = plotly_bundle_root()
     command = voila_command(
-        port, notebook, cull_idle_timeout=cull_idle_timeout, cull_interval=cull_interval, max_kernels=max_kernels
+        port,
+        notebook,
+        cull_idle_timeout=cull_idle_timeout,
+        cull_interval=cull_interval,
+        max_pages=max_pages,
+        connect_timeout=connect_timeout,
     )
     try:
         process = subprocess.Popen(command, env=voila_environment(bundle_root), start_new_session=True, **popen_kwargs)
@@ -258,27 +270,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--port", type=int, default=DEFAULT_PORT, help=f"port on {HOST} (default {DEFAULT_PORT})")
     parser.add_argument("--notebook", type=Path, default=NOTEBOOK, help="the notebook to serve (default: 00-explore)")
     parser.add_argument(
-        "--max-kernels",
+        "--max-pages",
         type=int,
-        default=MAX_KERNELS,
+        default=MAX_PAGES,
         metavar="N",
-        help=f"most kernels alive at once, the spare one included (default {MAX_KERNELS}: four open "
-        "pages); a page past the limit is told the explorer is busy",
+        help=f"most explorer pages open at once, each with its own kernel (default {MAX_PAGES}); "
+        "a page past the limit is told the explorer is busy",
     )
     args = parser.parse_args(argv)
     if not args.notebook.is_file():
         print(f"error: no notebook {args.notebook.name} (expected notebooks/00-explore.ipynb)", file=sys.stderr)
         return 2
-    if args.max_kernels < 2:
-        print("error: --max-kernels must be at least 2 (one open page and the spare kernel)", file=sys.stderr)
+    if args.max_pages < 1:
+        print(f"error: --max-pages must be at least 1 (found {args.max_pages})", file=sys.stderr)
         return 2
     print(
-        f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; at most {args.max_kernels - 1} open page(s) at once; "
-        f"idle kernels are shut down after {CULL_IDLE_TIMEOUT // 60} minutes)\n{LOOPBACK_NOTE}",
+        f"The explorer: {app_url(args.port)}  (Ctrl-C stops it; at most {args.max_pages} open page(s) at once; "
+        "a closed page's kernel is shut down at once)\n" + LOOPBACK_NOTE,
         flush=True,
     )
     signal.signal(signal.SIGTERM, lambda _signum, _frame: sys.exit(0))  # so the cleanup below runs
-    server = start(args.port, args.notebook, max_kernels=args.max_kernels)
+    server = start(args.port, args.notebook, max_pages=args.max_pages)
     try:
         return server.process.wait()
     except KeyboardInterrupt:

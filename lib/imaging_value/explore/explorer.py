@@ -30,6 +30,7 @@ import ipywidgets as widgets
 
 from ..capabilities import Capability, View, capabilities, load_dataset
 from ..capabilities.split import SplitPanel
+from ..capabilities.value import ValuePanel
 from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
 from ..core.errors import DataValidationError, ImagingValueError, ParameterError
 from ..engine.case import Case
@@ -71,11 +72,16 @@ __all__ = [
     "explore",
     "sync_figure",
     "new_figure_widget",
-    "ALL_ZERO_MESSAGE",
+    "all_zero_message",
     "PLOTLY_BUNDLE_ENV",
 ]
 
-ALL_ZERO_MESSAGE = "All lever weights are 0: move a slider above 0 to rank the options."
+
+def all_zero_message(error: BaseException) -> str:
+    """What the explorer says where the weights cannot rank (every weight 0): the command line's error."""
+    return f"Nothing is ranked: {error_text(error)}. Move a slider above 0 to rank the options."
+
+
 DEFAULT_DEBOUNCE = 0.15  # seconds of quiet after the last slider move before the recompute
 
 
@@ -509,13 +515,16 @@ class Explorer:
         self.scenario.show_problems([])
         for box in (self.controls_box, self.scenario_box, self.request_box):
             hide(box, False)
+        # every panel that follows the weights (the ranking, the agreement to sign, its value, what changed)
+        following = [self.weighted_box, *(panel.box for panel in self.panels.values() if panel.weighted)]
         if weighted:
             self._show_message("")
-            for box in (self.weighted_box, self.panels["changes"].box):
+            for box in following:
                 hide(box, False)
         else:
             self._forget_ranking()
-            self._withdraw((self.weighted_box, self.panels["changes"].box), ALL_ZERO_MESSAGE)
+            error = self.state.weights_error()
+            self._withdraw(following, all_zero_message(error) if error is not None else "")
 
     def _forget_ranking(self) -> None:
         panel = self._rank_panel()
@@ -600,9 +609,15 @@ class Explorer:
                 "facts changed since the request was loaded",
             )
         profile = self.profile_picker.value or None
-        weights = None if profile else self.weights()
-        if profile is None and weights is None:
-            raise ParameterError("weights", "at least one positive weight", "all weights 0")
+        weights: dict[str, float] = {}
+        if profile is None:
+            error = self.state.weights_error()
+            if error is not None:
+                raise error  # all weights 0: the command line's own error
+            raw = list(self.state.raw_weights.values())
+            if len(set(raw)) > 1:  # equal weights are the report's default ({}), named so in the index
+                weights = self.weights() or {}
+        valuation = self.worth.settings() if isinstance(self.worth, ValuePanel) else {}
         params = RequestParams(
             request=entry.id,
             requester=self.requester_index,
@@ -611,6 +626,7 @@ class Explorer:
             seed=self.seed,
             samples=self.n_samples,
             total=float(self.split_total.value),
+            **valuation,
         )
         return {"params": params, "data_dir": self.data_dir, "out_dir": self.out_dir}
 

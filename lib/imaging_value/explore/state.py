@@ -79,10 +79,15 @@ class ExplorerState:
 
     def weights(self) -> dict[str, float] | None:
         """The normalised weights, or None when every weight is 0."""
+        return None if self.weights_error() is not None else normalise_weights(self.raw_weights, self.dataset.lever_ids)
+
+    def weights_error(self) -> ParameterError | None:
+        """Why the weights cannot rank (every weight 0), as the command line says it; None when they can."""
         try:
-            return normalise_weights(self.raw_weights, self.dataset.lever_ids)
-        except ParameterError:
-            return None
+            normalise_weights(self.raw_weights, self.dataset.lever_ids)
+        except ParameterError as exc:
+            return exc
+        return None
 
     def request(self) -> Request:
         """The scenario as a request; :class:`DataValidationError` naming every invalid fact."""

@@ -108,7 +108,8 @@ class SummitForm:
         self.app = widgets.VBox(
             [
                 widgets.HTML(
-                    "<h2>Summit: elicit a group's weights</h2><p>One participant at a time: enter their "
+                    # the notebook's own heading names the form above it: a paragraph only, never a second heading
+                    "<p>One participant at a time: enter their "
                     "answers, <i>Add this participant</i>, repeat; then <i>Save answer file</i>. Participants "
                     "are counted, never named.</p>"
                 ),

@@ -509,19 +509,25 @@ def tornado(
     assumed: Mapping[str, Any] | None = None,
     draws: int = 20_000,
     seed: int | None = DEFAULT_SEED,
+    discount_rate: float | None = None,
+    scenario: str = "central",
+    term_overrides: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> pd.DataFrame:
-    """Expected NHS value of ``option`` with each assumption moved to the ends of its range, the rest central.
+    """Expected NHS value of ``option`` with each assumption moved to the ends of its range, the rest at the base.
 
-    Columns: assumption, low_input, high_input, low (value at the low input), high, base, swing;
-    sorted by swing, largest first.
+    The base is valuation.yaml's central assumptions, or the ``discount_rate``, revenue ``scenario`` and
+    ``term_overrides`` given (as :func:`appraise_requester` takes them). Columns: assumption,
+    low_input, high_input, low (value at the low input), high, base, swing; sorted by swing, largest first.
     """
     requester = request.requester(requester_index)
     _shown, shown_requester = with_assumed(request, requester, assumed)
     terms, cost = option_terms(dataset, spec, request, requester_index, assumed)
+    sheet = {**terms[option], **(term_overrides or {}).get(option, {})}
+    base: dict[str, Any] = {"discount_rate": discount_rate, "scenario": scenario}
 
     def mean(**kwargs: Any) -> float:
-        a = assumptions_for(spec, shown_requester, access_cost=cost, **kwargs)
-        return price(simulate(a, draws, seed), terms[option]).mean
+        a = assumptions_for(spec, shown_requester, access_cost=cost, **{**base, **kwargs})
+        return price(simulate(a, draws, seed), sheet).mean
 
     rows = []
     lo, hi = spec.discount_rate.range

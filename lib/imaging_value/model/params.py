@@ -20,9 +20,17 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
-from ..core.checks import check_samples, check_seed, check_total, check_type
-from ..core.defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
+from ..core.checks import check_real, check_samples, check_seed, check_total, check_type
+from ..core.defaults import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_REQUEST,
+    DEFAULT_REVENUE_SCENARIO,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_TOTAL,
+)
 from ..core.errors import ParameterError, UnknownRequestError
+from ..core.limits import MAX_DISCOUNT_RATE
 
 if TYPE_CHECKING:
     from .data import Dataset
@@ -44,6 +52,9 @@ class RequestParams(BaseModel):
     seed: int = DEFAULT_SEED
     samples: int = DEFAULT_SAMPLES
     total: float = DEFAULT_TOTAL
+    discount_rate: float | None = None  # the valuation's annual discount rate, e.g. 0.06; None: valuation.yaml's
+    revenue_scenario: str = DEFAULT_REVENUE_SCENARIO  # valuation.yaml's revenue scenario the valuation prices
+    royalty: float | None = None  # per cent: the recommended agreement's royalty; None: its term sheet's
     data_dir: str = DEFAULT_DATA_DIR  # relative to the notebooks folder when the notebook runs
 
     def __init__(self, **values: Any):
@@ -96,6 +107,21 @@ class RequestParams(BaseModel):
     @classmethod
     def _total(cls, value: Any) -> Any:
         return check_total(value)
+
+    @field_validator("discount_rate", mode="before")
+    @classmethod
+    def _discount_rate(cls, value: Any) -> Any:
+        return None if value is None else check_real(value, "discount_rate", maximum=MAX_DISCOUNT_RATE)
+
+    @field_validator("revenue_scenario", mode="before")
+    @classmethod
+    def _revenue_scenario(cls, value: Any) -> Any:
+        return check_type("revenue_scenario", value, (str,), "a revenue scenario id of valuation.yaml")
+
+    @field_validator("royalty", mode="before")
+    @classmethod
+    def _royalty(cls, value: Any) -> Any:
+        return None if value is None else check_real(value, "royalty", maximum=100.0)
 
     @field_validator("data_dir", mode="before")
     @classmethod

@@ -475,14 +475,16 @@ def tree_figure(
             )
         )
         # the label sits near the child end of its edge, wrapped: siblings' labels spread out as their
-        # children do, so they never overlap one another at the parent
+        # children do, so they never overlap one another at the parent. The labels are the same whatever
+        # path is taken (the path is drawn by the edges and nodes): a new path then only restyles the
+        # traces, where changed labels made the explorer lay the whole chart out again
         annotations.append(
             dict(
                 x=x0 + 0.7 * (x1 - x0),
                 y=y0 + 0.7 * (y1 - y0),
                 text=_wrap(text.replace("_", " ").replace(" / ", ", "), 12),
                 showarrow=False,
-                font=dict(size=MIN_TEXT, color="#c23b3b" if on else "#888888"),
+                font=dict(size=MIN_TEXT, color="#666666"),
                 bgcolor="rgba(255,255,255,0.85)",
             )
         )

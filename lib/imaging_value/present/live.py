@@ -24,10 +24,10 @@ import numpy as np
 import plotly.graph_objects as go
 from plotly.io.json import to_json_plotly
 
+from ..core.layout import PLOTLY_BUNDLE_ENV, package_path
+
 __all__ = ["sync_figure", "new_figure_widget", "Debouncer", "Clock", "KernelClock", "PLOTLY_BUNDLE_ENV"]
 
-# Set by imaging_value.explore.app for Voila: where, under Voila's base URL, plotly's widget bundle is served.
-PLOTLY_BUNDLE_ENV = "IMAGING_VALUE_PLOTLY_BUNDLE"
 _SKIP_TRACE_KEYS = frozenset({"type", "uid"})
 
 
@@ -122,7 +122,9 @@ def new_figure_widget() -> go.FigureWidget:
     Where :data:`PLOTLY_BUNDLE_ENV` names the bundle's path under Voila's base URL
     (``imaging_value.explore.app`` sets it), each widget's front-end code is a few lines that
     import that one URL from the same server: fetched and evaluated once per page,
-    and never from outside this machine.
+    and never from outside this machine. They draw one at a time, the nearest the top of the
+    screen first (``templates/app/figure_widget.js``), so the first chart appears without
+    waiting for the others.
     """
     return _figure_widget_class(os.environ.get(PLOTLY_BUNDLE_ENV, ""))()
 
@@ -131,11 +133,9 @@ def new_figure_widget() -> go.FigureWidget:
 def _figure_widget_class(bundle: str) -> type[go.FigureWidget]:
     if not bundle:
         return go.FigureWidget
-    stub = (
-        "const base = new URL(document.body.dataset.baseUrl || './', window.location.href);\n"
-        f"const bundle = await import(new URL({json.dumps(bundle)}, base).href);\n"
-        "export default bundle.default;\n"
-    )
+
+    code = package_path("templates", "app", "figure_widget.js").read_text(encoding="utf-8")
+    stub = f"const BUNDLE = {json.dumps(bundle)};\n{code}"
     return type(
         "FigureWidget",
         (go.FigureWidget,),

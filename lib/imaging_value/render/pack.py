@@ -36,7 +36,7 @@ import yaml
 
 from ..capabilities import load_dataset
 from ..core.atomic import ensure_folder, write_atomic, write_together
-from ..core.defaults import DEFAULT_SAMPLES, DEFAULT_SEED
+from ..core.defaults import DEFAULT_REVENUE_SCENARIO, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
 from ..core.errors import INPUT_ERRORS, ImagingValueError, WriteError, error_class
 from ..core.layout import package_path, project_root
 from ..model.data import Dataset
@@ -54,6 +54,7 @@ __all__ = [
     "scan_reports",
     "render_pack",
     "render_request_report",
+    "view_label",
     "notebooks_dir",
     "NOTEBOOKS",
     "KIND_ORDER",
@@ -849,11 +850,16 @@ def render_request_report(params: RequestParams, *, data_dir: str | Path, out_di
     )
     digest = hashlib.sha256(json.dumps(parameters, sort_keys=True).encode()).hexdigest()[:8]
     who = "all" if params.requester is None else f"r{params.requester}"
-    profile = params.profile
+    view = "equal" if not params.profile and not params.weights else params.profile or "custom"
     job = Job(
         "request",
-        f"request-{loaded.id}-{who}-{_safe_name(profile or 'custom')}-{digest}",
-        f"{loaded.title} ({profile or 'custom weights'})",
+        f"request-{loaded.id}-{who}-{_safe_name(view)}-{digest}",
+        f"{loaded.title} ({view_label(params, dataset)}"
+        + (
+            f"; requester {params.requester + 1})"
+            if params.requester is not None and len(loaded.requesters) > 1
+            else ")"
+        ),
         parameters,
     )
     out = Path(out_dir)
@@ -862,6 +868,31 @@ def render_request_report(params: RequestParams, *, data_dir: str | Path, out_di
     if outcome.error or outcome.html is None or outcome.parameters_file is None:
         raise ImagingValueError(outcome.error or "the report did not render")
     return RenderedReport(outcome.html, outcome.parameters_file)
+
+
+def view_label(params: RequestParams, dataset: Dataset) -> str:
+    """How the index names a request report's view: the profile (or equal or custom weights), then every
+    setting that differs from the data folder's defaults (the valuation's discount rate, revenue scenario,
+    royalty; the total and the seed)."""
+    if params.profile:
+        try:
+            parts = [dataset.profile(params.profile).label]
+        except ImagingValueError:
+            parts = [params.profile]
+    else:
+        parts = ["custom weights" if params.weights else "equal weights"]
+    spec = dataset.valuation
+    if params.discount_rate is not None and (spec is None or params.discount_rate != spec.discount_rate.value):
+        parts.append(f"discount rate {params.discount_rate:.2%}")
+    if params.revenue_scenario != DEFAULT_REVENUE_SCENARIO:
+        parts.append(f"{params.revenue_scenario} revenue")
+    if params.royalty is not None:
+        parts.append(f"royalty {params.royalty:g}%")
+    if params.total != DEFAULT_TOTAL:
+        parts.append(f"total £{params.total:,.0f}")
+    if params.seed != DEFAULT_SEED:
+        parts.append(f"seed {params.seed}")
+    return "; ".join(parts)
 
 
 def progress_to_stderr(line: str) -> None:

@@ -9,7 +9,14 @@ from typing import Any
 
 from ..capabilities import View, capabilities, capability, load_dataset
 from ..capabilities.decision import groups as identical_groups
-from ..core.defaults import DEFAULT_DATA_DIR, DEFAULT_REQUEST, DEFAULT_SAMPLES, DEFAULT_SEED, DEFAULT_TOTAL
+from ..core.defaults import (
+    DEFAULT_DATA_DIR,
+    DEFAULT_REQUEST,
+    DEFAULT_REVENUE_SCENARIO,
+    DEFAULT_SAMPLES,
+    DEFAULT_SEED,
+    DEFAULT_TOTAL,
+)
 from ..core.wording import join_words, money, ties
 from ..engine.case import Case
 from ..model.data import Dataset, load_request
@@ -19,7 +26,7 @@ from ..model.schema import Request
 from ..present.templates import render_section
 from .furniture import header_html, provenance_html, shown_data_dir
 
-__all__ = ["RequestReport", "request_report"]
+__all__ = ["RequestReport", "request_report", "valuation_settings"]
 
 
 @dataclass(frozen=True)
@@ -207,6 +214,18 @@ def _shown_profile(dataset: Dataset, profile: str) -> str:
     return profile if provenance is None else f"{profile}: {provenance.sentence()}"
 
 
+def valuation_settings(dataset: Dataset, params: RequestParams) -> dict[str, str]:
+    """The valuation's settings as the report's parameters show them (what each default stands for)."""
+    spec = dataset.valuation
+    rate = (
+        f"{params.discount_rate:.2%}"
+        if params.discount_rate is not None
+        else "valuation.yaml's" + (f" ({spec.discount_rate.value:.2%})" if spec is not None else "")
+    )
+    royalty = "the term sheet's" if params.royalty is None else f"{params.royalty:g}% (the recommended agreement)"
+    return {"discount rate": rate, "revenue scenario": params.revenue_scenario, "royalty": royalty}
+
+
 def request_report(
     request: str = DEFAULT_REQUEST,
     requester: int | None = None,
@@ -215,11 +234,16 @@ def request_report(
     seed: int = DEFAULT_SEED,
     samples: int = DEFAULT_SAMPLES,
     total: float = DEFAULT_TOTAL,
+    discount_rate: float | None = None,
+    revenue_scenario: str = DEFAULT_REVENUE_SCENARIO,
+    royalty: float | None = None,
     data_dir: str = DEFAULT_DATA_DIR,
 ) -> RequestReport:
     """Validate the request notebook's parameters (:class:`RequestParams`) and make the report's case.
 
-    Raises :class:`ParameterError` naming the parameter and what it allows.
+    ``discount_rate``, ``revenue_scenario`` and ``royalty`` are the valuation's settings (the case's
+    settings of the same names; the explorer's *What it is worth* controls). Raises
+    :class:`ParameterError` naming the parameter and what it allows.
     """
     params = RequestParams(
         request=request,
@@ -229,9 +253,14 @@ def request_report(
         seed=seed,
         samples=samples,
         total=total,
+        discount_rate=discount_rate,
+        revenue_scenario=revenue_scenario,
+        royalty=royalty,
         data_dir=data_dir,
     )
     dataset = load_dataset(params.data_dir)
+    if dataset.valuation is not None:
+        dataset.valuation.scenario(params.revenue_scenario)  # an unknown scenario stops here, named
     ref = resolve_request(params.request, dataset)
     case = Case(
         dataset,
@@ -242,6 +271,11 @@ def request_report(
         seed=params.seed,
         samples=params.samples,
         total=float(params.total),
+        settings={
+            "discount_rate": params.discount_rate,
+            "revenue_scenario": params.revenue_scenario,
+            "royalty": params.royalty,
+        },
     )
     # the board reads requesters numbered from 1 (as every heading does); the parameter counts from 0
     shown = {
@@ -254,6 +288,7 @@ def request_report(
         "seed": params.seed,
         "samples": params.samples,
         "total": params.total,
+        **valuation_settings(dataset, params),
         "data_dir": shown_data_dir(data_dir),
     }
     return RequestReport(case, ref, shown, identical_groups(case))
