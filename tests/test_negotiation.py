@@ -64,7 +64,7 @@ def test_round_1_departs_from_the_exclusivity_principle_and_says_which_rule_woul
     assert "24 months' exclusivity over data whose curation is unstated" in branch.departs()[0].reason
     rules = {(r.rule, r.term): r.becomes for r in branch.rule_changes}
     assert rules[("no-exclusivity-unstated-curation", "exclusivity_months")] == 0
-    assert {s.status for s in branch.compliance} == {"meets", "departs", "to_confirm"}
+    assert {s.status for s in branch.compliance} == {"meets", "departs", "to_confirm", "not_applicable"}
     assert not branch.meets_share and branch.shortfall == pytest.approx(branch.fair_value - branch.nhs.mean)
     # the proportionate share is judged on the price (the fair-share test), not counted among the departures
     (share,) = [s for s in branch.compliance if s.item == "nhse-proportionate-share"]

@@ -19,7 +19,7 @@ def test_assess_gives_every_part_the_issue_asks_for(cli, samples):
     assert result.code == 0, result.err
     answer = result.json()
     (branch,) = answer["branches"]
-    assert {c["status"] for c in branch["compliance"]} == {"meets", "departs", "to_confirm"}
+    assert {c["status"] for c in branch["compliance"]} == {"meets", "departs", "to_confirm", "not_applicable"}
     assert branch["rule_changes"][0]["rule"] == "no-exclusivity-unstated-curation"
     nhs = branch["nhs"]
     assert nhs["se"] > 0 and nhs["p10"] < nhs["mean"] < nhs["p90"]

@@ -112,7 +112,7 @@ def _notebooks_shown() -> str:
 class Job:
     """One report to render: which notebook, with which parameters, into which file."""
 
-    kind: str  # one of NOTEBOOKS: portfolio, request, compare, summit or board
+    kind: str  # one of NOTEBOOKS: board, portfolio, request, negotiation, compare, summit, transparency, register
     name: str  # output file stem, e.g. "request-scenario-1" (letters, digits, - and _ only)
     title: str  # shown on the index page
     parameters: dict[str, Any] = field(default_factory=dict)
