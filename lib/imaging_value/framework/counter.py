@@ -43,6 +43,7 @@ from ..model.offers import Offer, OfferTerm, unit_for
 from ..model.schema import ACCESS_ROUTES, Condition
 from ..model.terms_schema import TERM_UNITS, TermValue
 from .negotiation import (
+    MONEY_TERMS,
     Assessment,
     BranchModel,
     Prepared,
@@ -83,24 +84,7 @@ ABSENT_DIFFERS = ("access_fee_due", "subscription_years", "product_access_months
 WORDED = ("golden_share", "consent_to_commercialise")
 # every term the counter may move (the others, e.g. IP and the embargo, stay as offered: no principle and
 # no price reads them)
-NEGOTIABLE = (
-    "access_fee",
-    "access_fee_due",
-    "subscription",
-    "subscription_years",
-    "milestone",
-    "royalty",
-    "royalty_cap",
-    "profit_share",
-    "equity",
-    "in_kind",
-    "product_access_discount",
-    "product_access_months",
-    "exclusivity_months",
-    "access_route",
-    "golden_share",
-    "consent_to_commercialise",
-)
+NEGOTIABLE = (*MONEY_TERMS, "exclusivity_months", "access_route", "golden_share", "consent_to_commercialise")
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ means, how the workbook uses it, and the source.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -117,6 +117,21 @@ class QuestionFact(Record):
         return self
 
 
+def _one_each(key: str, what: str, entries: Sequence[Any], required: Iterable[str], problems: list[Problem]) -> bool:
+    """Whether ``facts.yaml``'s ``key`` list names each required fact exactly once (every breach recorded)."""
+    named = [entry.fact for entry in entries]
+    ok = True
+    for index, fact in enumerate(named):
+        if fact in named[:index]:
+            problems.append(Problem(FACTS_FILE, f"{key}[{index}]", "fact", f"each {what} once", f"{fact} again"))
+            ok = False
+    for fact in required:
+        if fact not in named:
+            problems.append(Problem(FACTS_FILE, key, "fact", f"an entry for {fact}", "none"))
+            ok = False
+    return ok
+
+
 def load_questions(
     root: Path, problems: list[Problem], *, read_list: Callable[..., Any]
 ) -> tuple[QuestionFact, ...] | None:
@@ -124,19 +139,7 @@ def load_questions(
     questions = read_list(root / FACTS_FILE, "questions", QuestionFact, problems)
     if questions is None:
         return None
-    named = [q.fact for q in questions]
-    ok = True
-    for index, fact in enumerate(named):
-        if fact in named[:index]:
-            problems.append(
-                Problem(FACTS_FILE, f"questions[{index}]", "fact", "each question fact once", f"{fact} again")
-            )
-            ok = False
-    for fact in QUESTION_FACTS:
-        if fact not in named:
-            problems.append(Problem(FACTS_FILE, "questions", "fact", f"an entry for {fact}", "none"))
-            ok = False
-    return tuple(questions) if ok else None
+    return tuple(questions) if _one_each("questions", "question fact", questions, QUESTION_FACTS, problems) else None
 
 
 def load_derived_facts(
@@ -146,14 +149,4 @@ def load_derived_facts(
     derived = read_list(root / FACTS_FILE, "derived", DerivedFact, problems)
     if derived is None:
         return None
-    named = [d.fact for d in derived]
-    ok = True
-    for index, fact in enumerate(named):
-        if fact in named[:index]:
-            problems.append(Problem(FACTS_FILE, f"derived[{index}]", "fact", "each derived fact once", f"{fact} again"))
-            ok = False
-    for fact in DERIVED_FACTS:
-        if fact not in named:
-            problems.append(Problem(FACTS_FILE, "derived", "fact", f"an entry for {fact}", "none"))
-            ok = False
-    return tuple(derived) if ok else None
+    return tuple(derived) if _one_each("derived", "derived fact", derived, DERIVED_FACTS, problems) else None
